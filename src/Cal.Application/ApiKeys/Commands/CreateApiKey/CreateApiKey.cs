@@ -1,0 +1,25 @@
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Domain.ApiKeys;
+using Mediator;
+
+namespace Cal.Application.ApiKeys.Commands.CreateApiKey;
+
+/// <summary>Issues an API key for a user. The plaintext is returned once and only its hash is stored.</summary>
+public sealed record CreateApiKeyCommand(string Email, int? ExpiresInDays) : ICommand<string>;
+
+public sealed class CreateApiKeyCommandHandler(IUserRepository users, IApiKeyRepository apiKeys, IApiKeyGenerator generator, TimeProvider time)
+    : ICommandHandler<CreateApiKeyCommand, string>
+{
+    public async ValueTask<string> Handle(CreateApiKeyCommand command, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByEmailAsync(command.Email.Trim().ToLowerInvariant(), cancellationToken)
+            ?? throw new NotFoundException($"No user with email {command.Email}.");
+
+        var now = time.GetUtcNow();
+        var plaintext = generator.Generate();
+        var expiresAt = command.ExpiresInDays is { } days ? now.AddDays(days) : (DateTimeOffset?)null;
+        await apiKeys.AddAsync(ApiKey.Issue(user.Id, generator.Hash(plaintext), now, expiresAt), cancellationToken);
+        return plaintext;
+    }
+}

@@ -1,0 +1,72 @@
+using AutoMapper;
+using Cal.Application.Calendars.IcsFeeds.Common;
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Application.Common.Options;
+using Cal.Domain.Calendars;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
+
+/// <summary>cal.com's <c>POST /v2/calendars/ics-feed/save</c>: check every feed, then store them as one credential.</summary>
+public sealed record SaveIcsFeedCommand(int UserId, IReadOnlyList<string?>? Urls, bool? ReadOnly) : ICommand<IcsFeedCredentialDto>;
+
+public sealed class SaveIcsFeedCommandHandler(
+    IIcsFeedFetcher fetcher,
+    IIcsCalendarParser parser,
+    ISecretProtector protector,
+    ICredentialRepository credentials,
+    IMapper mapper,
+    IOptions<OutboundOptions> outbound,
+    TimeProvider time,
+    ILogger<SaveIcsFeedCommandHandler> logger) : ICommandHandler<SaveIcsFeedCommand, IcsFeedCredentialDto>
+{
+    public async ValueTask<IcsFeedCredentialDto> Handle(SaveIcsFeedCommand command, CancellationToken cancellationToken)
+    {
+        // The validation behaviour has already checked every URL.
+        var urls = command.Urls!.Select(u => IcsFeedUrl.Create(u!)).ToList();
+
+        var failures = await CheckAllFeedsAsync(urls, cancellationToken);
+        if (failures.Count > 0)
+        {
+            logger.LogInformation("ICS feed save for user {UserId} refused: {FailureCount} of {FeedCount} feeds unusable", command.UserId, failures.Count, urls.Count);
+            throw new IcsFeedsUnusableException(failures);
+        }
+
+        var settings = new IcsFeedSettings(urls.Select(u => u.Original).ToList(), command.ReadOnly ?? true);
+        var credential = await credentials.SaveIcsFeedAsync(command.UserId, protector.Protect(IcsFeedSecret.Serialize(settings)), cancellationToken);
+
+        logger.LogInformation(
+            "Saved ICS feed credential {CredentialId} for user {UserId}: {FeedCount} feeds from {Hosts}",
+            credential.Id, command.UserId, urls.Count, urls.Select(u => u.Host).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
+        return mapper.Map<IcsFeedCredentialDto>(credential);
+    }
+
+    /// <summary>All feeds at once, so a save takes about as long as its slowest feed, bounded by the save timeout.</summary>
+    private async Task<List<IndexedFeedFailure>> CheckAllFeedsAsync(List<IcsFeedUrl> urls, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(outbound.Value.SaveTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+
+        var results = await Task.WhenAll(urls.Select(url => CheckFeedAsync(url, linked.Token)));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        return results
+            .Select((failure, index) => failure is null ? null : new IndexedFeedFailure(index, failure))
+            .OfType<IndexedFeedFailure>()
+            .ToList();
+    }
+
+    private async Task<FeedFailure?> CheckFeedAsync(IcsFeedUrl url, CancellationToken cancellationToken)
+    {
+        var fetched = await fetcher.FetchAsync(url, cancellationToken);
+        if (fetched.Failure is not null)
+        {
+            return fetched.Failure;
+        }
+
+        return parser.Check(fetched.Content!).Failure;
+    }
+}

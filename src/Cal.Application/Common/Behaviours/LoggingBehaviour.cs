@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using Mediator;
+using Microsoft.Extensions.Logging;
+
+namespace Cal.Application.Common.Behaviours;
+
+/// <summary>
+/// Logs each use case's name and duration. Deliberately not the message itself: commands carry
+/// secrets (feed URLs, tokens) that must never reach the logs.
+/// </summary>
+public sealed class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehaviour<TMessage, TResponse>> logger)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await next(message, cancellationToken);
+        }
+        finally
+        {
+            logger.LogDebug("Handled {UseCase} in {ElapsedMs:0.0} ms", typeof(TMessage).Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using Cal.Domain.Calendars;
+
+namespace Cal.Application.Common.Interfaces;
+
+/// <summary>Judges whether downloaded text is a usable iCalendar object.</summary>
+public interface IIcsCalendarParser
+{
+    IcsCheckResult Check(string content);
+}
+
+/// <summary>Either the calendar's display name (<c>X-WR-CALNAME</c>, may be null) or why it is not usable.</summary>
+public sealed record IcsCheckResult(string? CalendarName, FeedFailure? Failure)
+{
+    public bool IsValid => Failure is null;
+
+    public static IcsCheckResult Valid(string? calendarName) => new(calendarName, null);
+
+    public static IcsCheckResult Invalid(FeedFailure failure) => new(null, failure);
+}

@@ -1,0 +1,43 @@
+using Cal.Domain.Common;
+
+namespace Cal.Domain.ApiKeys;
+
+/// <summary>
+/// An API key as stored: only the hash of the plaintext <c>cal_...</c> key is kept, so a copy of the
+/// database cannot be used to call the API.
+/// </summary>
+public sealed class ApiKey : Entity
+{
+    private ApiKey(int userId, string hashedKey, DateTimeOffset createdAt, DateTimeOffset? expiresAt)
+    {
+        UserId = userId;
+        HashedKey = hashedKey;
+        CreatedAt = createdAt;
+        ExpiresAt = expiresAt;
+    }
+
+    public int UserId { get; private set; }
+
+    public string HashedKey { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset? ExpiresAt { get; private set; }
+
+    public DateTimeOffset? RevokedAt { get; private set; }
+
+    public static ApiKey Issue(int userId, string hashedKey, DateTimeOffset now, DateTimeOffset? expiresAt)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(hashedKey);
+        if (expiresAt is { } e && e <= now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expiresAt), "An API key must expire in the future.");
+        }
+
+        return new ApiKey(userId, hashedKey, now, expiresAt);
+    }
+
+    public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+
+    public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
+}

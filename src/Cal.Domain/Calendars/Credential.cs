@@ -1,0 +1,38 @@
+using Cal.Domain.Common;
+
+namespace Cal.Domain.Calendars;
+
+/// <summary>
+/// A user's connection to a calendar app, as cal.com models it. The secret part (for an ICS feed:
+/// its URLs and read-only flag) is held only in protected form; the domain never sees it in clear.
+/// One credential per user and type.
+/// </summary>
+public sealed class Credential : Entity
+{
+    private Credential(int userId, string type, string appId, string protectedKey)
+    {
+        UserId = userId;
+        Type = type;
+        AppId = appId;
+        ProtectedKey = protectedKey;
+    }
+
+    public int UserId { get; private set; }
+
+    public int? TeamId { get; private set; }
+
+    public string Type { get; private set; }
+
+    public string AppId { get; private set; }
+
+    /// <summary>The credential's secret, encrypted by the secret protector.</summary>
+    public string ProtectedKey { get; private set; }
+
+    public bool Invalid { get; private set; }
+
+    public static Credential ForIcsFeed(int userId, string protectedKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(protectedKey);
+        return new Credential(userId, CalendarApps.IcsFeed.Type, CalendarApps.IcsFeed.AppId, protectedKey);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using Cal.Application.Common.Interfaces;
+using Cal.Application.Common.Options;
+using Cal.Infrastructure.Ical;
+using Cal.Infrastructure.Outbound;
+using Cal.Infrastructure.Persistence;
+using Cal.Infrastructure.Persistence.Repositories;
+using Cal.Infrastructure.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Cal.Infrastructure;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(Options.Create(database));
+        var storage = StorageLocations.Resolve(database, configuration, contentRoot);
+        services.AddSingleton(storage);
+
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContext<CalDbContext, SqliteCalDbContext>(o => o.UseSqlite(storage.ConnectionString));
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<CalDbContext, SqlServerCalDbContext>(o => o.UseSqlServer(storage.ConnectionString));
+                break;
+        }
+
+        services.AddScoped<DatabaseInitializer>();
+        services.AddScoped<IUserRepository, UserRepository>();
+        services.AddScoped<IApiKeyRepository, ApiKeyRepository>();
+        services.AddScoped<ICredentialRepository, CredentialRepository>();
+
+        services.AddSingleton<IApiKeyGenerator, ApiKeyGenerator>();
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddDataProtection()
+            .SetApplicationName("Cal")
+            .PersistKeysToFileSystem(new DirectoryInfo(storage.DataProtectionKeysPath));
+
+        services.AddSingleton<IIcsCalendarParser, IcalNetCalendarParser>();
+        services.AddHttpClient<IIcsFeedFetcher, IcsFeedFetcher>(IcsFeedFetcher.HttpClientName, (sp, client) =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan; // The fetcher's own deadline covers the whole exchange.
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-IcsFeed/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, // Followed by the fetcher, so each hop is counted and checked.
+                AutomaticDecompression = DecompressionMethods.All,
+                ConnectTimeout = sp.GetRequiredService<IOptions<OutboundOptions>>().Value.FeedTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                UseCookies = false,
+            })
+            .RemoveAllLoggers(); // The factory's default logging writes full request URIs, and feed URLs are secrets.
+
+        return services;
+    }
+}
+
+/// <summary>Where the database and the Data Protection keys live; keys are kept apart from the database.</summary>
+public sealed record StorageLocations(string ConnectionString, string DataProtectionKeysPath)
+{
+    internal static StorageLocations Resolve(DatabaseOptions database, IConfiguration configuration, string contentRoot)
+    {
+        var connectionString = configuration.GetConnectionString("Default");
+        string defaultKeysPath;
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? DatabaseOptions.DefaultSqliteConnectionString : connectionString);
+            if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+            {
+                // Relative to the content root, so `dotnet run` from anywhere uses one database.
+                builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+                Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+            }
+
+            connectionString = builder.ToString();
+            defaultKeysPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, contentRoot))!, "keys");
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Default is not set.");
+            }
+
+            defaultKeysPath = Path.Combine(contentRoot, "App_Data", "keys");
+        }
+
+        var keysPath = configuration["DataProtection:KeysPath"];
+        keysPath = string.IsNullOrWhiteSpace(keysPath) ? defaultKeysPath : Path.GetFullPath(keysPath, contentRoot);
+        return new StorageLocations(connectionString, keysPath);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using Cal.Application.Common.Interfaces;
+using Cal.Application.Common.Options;
+using Cal.Domain.Calendars;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cal.Infrastructure.Outbound;
+
+/// <summary>
+/// Fetches one feed through the factory-made client: its own redirect handling (each hop counted),
+/// one deadline covering connect, headers and the whole body, and a byte cap counted while streaming
+/// after decompression. Only the host is ever logged: the rest of a feed URL is a secret.
+/// </summary>
+internal sealed class IcsFeedFetcher(HttpClient http, IOptions<OutboundOptions> options, TimeProvider time, ILogger<IcsFeedFetcher> logger)
+    : IIcsFeedFetcher
+{
+    public const string HttpClientName = "ics-feeds";
+
+    public async Task<FeedFetchResult> FetchAsync(IcsFeedUrl url, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        using var deadline = new CancellationTokenSource(limits.FeedTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            var result = await FetchFollowingRedirectsAsync(url.FetchUri, limits, linked.Token);
+            if (result.Failure is { } failure)
+            {
+                logger.LogInformation("ICS feed on {Host} unusable: {Reason}", url.Host, FeedFailure.WireName(failure.Reason));
+            }
+
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogInformation("ICS feed on {Host} timed out", url.Host);
+            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, $"The feed did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s."));
+        }
+        catch (HttpRequestException ex)
+        {
+            // The exception text can name the full URL; log only its kind and the host.
+            logger.LogInformation("ICS feed on {Host} unreachable: {Error}", url.Host, ex.HttpRequestError);
+            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed's server could not be reached."));
+        }
+    }
+
+    private async Task<FeedFetchResult> FetchFollowingRedirectsAsync(Uri uri, OutboundOptions limits, CancellationToken cancellationToken)
+    {
+        for (var hops = 0; ; hops++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.Accept.ParseAdd("text/calendar, */*;q=0.8");
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+
+            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+            {
+                if (hops >= limits.MaxRedirects)
+                {
+                    return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.TooManyRedirects, $"The feed redirected more than {limits.MaxRedirects} times."));
+                }
+
+                uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                {
+                    return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed redirected to a URL that is not http or https."));
+                }
+
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                var status = (int)response.StatusCode;
+                return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.HttpStatus, $"The feed answered HTTP {status}.", HttpStatus: status));
+            }
+
+            if (response.Content.Headers.ContentLength > limits.MaxFeedBytes)
+            {
+                return TooLarge(limits);
+            }
+
+            return await ReadBodyAsync(response.Content, limits, cancellationToken);
+        }
+    }
+
+    private static async Task<FeedFetchResult> ReadBodyAsync(HttpContent content, OutboundOptions limits, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var body = new MemoryStream();
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (body.Length + read > limits.MaxFeedBytes)
+                {
+                    return TooLarge(limits);
+                }
+
+                body.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        body.Position = 0;
+        using var reader = new StreamReader(body, CharsetOf(content) ?? Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return FeedFetchResult.Ok(await reader.ReadToEndAsync(cancellationToken));
+    }
+
+    private static Encoding? CharsetOf(HttpContent content)
+    {
+        var charset = content.Headers.ContentType?.CharSet?.Trim('"', ' ');
+        if (string.IsNullOrEmpty(charset))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Encoding.GetEncoding(charset);
+        }
+        catch (ArgumentException)
+        {
+            return null; // Unknown charset: iCalendar's default, UTF-8.
+        }
+    }
+
+    private static FeedFetchResult TooLarge(OutboundOptions limits) =>
+        FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.TooLarge, $"The feed is larger than {limits.MaxFeedBytes} bytes."));
+
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+}

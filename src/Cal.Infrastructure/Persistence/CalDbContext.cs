@@ -1,0 +1,28 @@
+using Cal.Domain.ApiKeys;
+using Cal.Domain.Calendars;
+using Cal.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cal.Infrastructure.Persistence;
+
+/// <summary>
+/// The model, shared by every provider. Each provider has its own subclass so that its migrations are
+/// generated and applied separately (<see cref="SqliteCalDbContext"/>, <see cref="SqlServerCalDbContext"/>).
+/// </summary>
+public abstract class CalDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<Credential> Credentials => Set<Credential>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CalDbContext).Assembly);
+    }
+}
+
+public sealed class SqliteCalDbContext(DbContextOptions<SqliteCalDbContext> options) : CalDbContext(options);
+
+public sealed class SqlServerCalDbContext(DbContextOptions<SqlServerCalDbContext> options) : CalDbContext(options);

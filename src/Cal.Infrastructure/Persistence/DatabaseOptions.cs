@@ -1,0 +1,20 @@
+namespace Cal.Infrastructure.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+/// <summary>Section <c>Database</c>; the connection string is <c>ConnectionStrings:Default</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string SectionName = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Create and migrate the database at start-up (and before admin commands).</summary>
+    public bool AutoMigrate { get; set; } = true;
+
+    public const string DefaultSqliteConnectionString = "Data Source=App_Data/cal.db";
+}

@@ -1,0 +1,44 @@
+using Cal.Application.Common.Interfaces;
+using Cal.Domain.Calendars;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cal.Infrastructure.Persistence.Repositories;
+
+internal sealed class CredentialRepository(CalDbContext db) : ICredentialRepository
+{
+    public async Task<Credential> SaveIcsFeedAsync(int userId, string protectedKey, CancellationToken cancellationToken)
+    {
+        // Each statement below is atomic on its own; the unique (UserId, Type) index settles a race between
+        // two first saves: the loser's insert fails and it replaces the winner's secret instead.
+        if (await ReplaceKeyAsync(userId, protectedKey, cancellationToken) == 0)
+        {
+            var credential = Credential.ForIcsFeed(userId, protectedKey);
+            db.Credentials.Add(credential);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                db.Entry(credential).State = EntityState.Detached;
+                return credential;
+            }
+            catch (DbUpdateException)
+            {
+                db.Entry(credential).State = EntityState.Detached;
+                if (await ReplaceKeyAsync(userId, protectedKey, cancellationToken) == 0)
+                {
+                    throw;
+                }
+            }
+        }
+
+        return await db.Credentials.AsNoTracking()
+            .SingleAsync(c => c.UserId == userId && c.Type == CalendarApps.IcsFeed.Type, cancellationToken);
+    }
+
+    public Task<Credential?> FindByUserAndTypeAsync(int userId, string type, CancellationToken cancellationToken) =>
+        db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.UserId == userId && c.Type == type, cancellationToken);
+
+    private Task<int> ReplaceKeyAsync(int userId, string protectedKey, CancellationToken cancellationToken) =>
+        db.Credentials
+            .Where(c => c.UserId == userId && c.Type == CalendarApps.IcsFeed.Type)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ProtectedKey, protectedKey).SetProperty(c => c.Invalid, false), cancellationToken);
+}

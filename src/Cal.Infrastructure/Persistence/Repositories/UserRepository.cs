@@ -1,0 +1,29 @@
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cal.Infrastructure.Persistence.Repositories;
+
+internal sealed class UserRepository(CalDbContext db) : IUserRepository
+{
+    public Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
+
+    public Task<User?> FindByIdAsync(int id, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+
+    public async Task AddAsync(User user, CancellationToken cancellationToken)
+    {
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(user).State = EntityState.Detached;
+            throw new ConflictException($"A user with email {user.Email} already exists.");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Cal.Application.Common.Exceptions;
+using Cal.Domain.Calendars;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Cal.WebApi.Envelopes;
+
+/// <summary>Turns use-case exceptions into cal.com error envelopes; anything unexpected is a bare 500 with no internals.</summary>
+public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        switch (exception)
+        {
+            case RequestValidationException validation:
+                await writer.WriteAsync(httpContext, 400, validation.Message, new { errors = validation.Errors.Select(e => new { field = e.Field, message = e.Message }) });
+                break;
+            case IcsFeedsUnusableException feeds:
+                await writer.WriteAsync(httpContext, 400, feeds.Message, new { feeds = feeds.Failures.Select(DescribeFeed) });
+                break;
+            case NotFoundException notFound:
+                await writer.WriteAsync(httpContext, 404, notFound.Message);
+                break;
+            case ConflictException conflict:
+                await writer.WriteAsync(httpContext, 409, conflict.Message);
+                break;
+            case BadHttpRequestException badRequest:
+                // Kestrel's own refusals: body too large (413), malformed request, client too slow.
+                await writer.WriteAsync(httpContext, badRequest.StatusCode, badRequest.StatusCode == 413 ? "Request body too large." : "Bad request.");
+                break;
+            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                logger.LogDebug("Request aborted by the client");
+                return true;
+            default:
+                logger.LogError(exception, "Unhandled exception");
+                await writer.WriteAsync(httpContext, 500, "Internal server error.");
+                break;
+        }
+
+        return true;
+    }
+
+    private static object DescribeFeed(IndexedFeedFailure f) => new
+    {
+        index = f.Index,
+        field = $"urls[{f.Index}]",
+        reason = FeedFailure.WireName(f.Failure.Reason),
+        message = f.Failure.Message,
+        status = f.Failure.HttpStatus,
+        line = f.Failure.Line,
+    };
+}

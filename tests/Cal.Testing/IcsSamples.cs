@@ -1,0 +1,23 @@
+namespace Cal.Testing;
+
+/// <summary>
+/// iCalendar files kept in the repository (from the Ical.Net project, MIT; see Samples/LICENSE-ical.net.md)
+/// and a few written for Cal.
+/// </summary>
+public static class IcsSamples
+{
+    public static string Directory => Path.Combine(AppContext.BaseDirectory, "Samples");
+
+    public static string Read(string relativePath) => File.ReadAllText(Path.Combine(Directory, relativePath));
+
+    public static IEnumerable<string> All(string folder) =>
+        System.IO.Directory.EnumerateFiles(Path.Combine(Directory, folder), "*.ics").Order(StringComparer.Ordinal)
+            .Select(f => Path.GetRelativePath(Directory, f));
+
+    /// <summary>A small valid calendar with one event and a name.</summary>
+    public static string Simple(string name = "Team", string uid = "1") =>
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" +
+        $"X-WR-CALNAME:{name}\r\n" +
+        $"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nSUMMARY:Standup\r\nEND:VEVENT\r\n" +
+        "END:VCALENDAR\r\n";
+}
