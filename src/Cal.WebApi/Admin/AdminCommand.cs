@@ -52,6 +52,7 @@ public static class AdminCommand
         await using var scope = host.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+        var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Cal.Admin");
 
         try
         {
@@ -60,10 +61,12 @@ public static class AdminCommand
                 case "users create":
                     var user = await mediator.Send(new CreateUserCommand(options.GetValueOrDefault("email") ?? "", options.GetValueOrDefault("time-zone")));
                     await stdout.WriteLineAsync(JsonSerializer.Serialize(user, Json));
+                    log.LogInformation("Admin: created user {UserId}", user.Id);
                     return 0;
                 case "api-keys create":
                     var days = options.TryGetValue("expires-in-days", out var d) ? ParseDays(d) : null;
                     await stdout.WriteLineAsync(await mediator.Send(new CreateApiKeyCommand(options.GetValueOrDefault("email") ?? "", days)));
+                    log.LogInformation("Admin: issued an API key (expires in {ExpiresInDays} days)", days?.ToString(CultureInfo.InvariantCulture) ?? "never");
                     return 0;
                 default:
                     throw new InvalidOperationException(command);

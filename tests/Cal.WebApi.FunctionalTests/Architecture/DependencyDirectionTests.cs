@@ -1,0 +1,36 @@
+using NetArchTest.Rules;
+
+namespace Cal.WebApi.FunctionalTests.Architecture;
+
+/// <summary>The direction of dependencies is the architecture: WebApi → Application → Domain, Infrastructure → Application.</summary>
+public sealed class DependencyDirectionTests
+{
+    private static readonly System.Reflection.Assembly Domain = typeof(Cal.Domain.Calendars.Credential).Assembly;
+    private static readonly System.Reflection.Assembly Application = typeof(Cal.Application.DependencyInjection).Assembly;
+    private static readonly System.Reflection.Assembly Infrastructure = typeof(Cal.Infrastructure.DependencyInjection).Assembly;
+
+    [Test]
+    public void Domain_DependsOnNoOtherLayerOrFramework()
+    {
+        var result = Types.InAssembly(Domain).ShouldNot()
+            .HaveDependencyOnAny("Cal.Application", "Cal.Infrastructure", "Cal.WebApi", "Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "Mediator", "AutoMapper", "FluentValidation")
+            .GetResult();
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty);
+    }
+
+    [Test]
+    public void Application_DependsOnNeitherInfrastructureNorWeb()
+    {
+        var result = Types.InAssembly(Application).ShouldNot()
+            .HaveDependencyOnAny("Cal.Infrastructure", "Cal.WebApi", "Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "Ical.Net", "System.Net.Http")
+            .GetResult();
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty);
+    }
+
+    [Test]
+    public void Infrastructure_DoesNotDependOnWeb()
+    {
+        var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOn("Cal.WebApi").GetResult();
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty);
+    }
+}
