@@ -24,6 +24,13 @@ public sealed class IcsFeedUrl
     /// <summary>The host, the only part of a feed URL that may be logged.</summary>
     public string Host => FetchUri.IdnHost;
 
+    /// <summary>
+    /// What makes two spellings the same feed: scheme after the webcal rewrite, the host in its ASCII
+    /// (punycode) form, port, path and query. <c>webcal://bücher.example/f</c> and
+    /// <c>https://xn--bcher-kva.example/f</c> are one feed.
+    /// </summary>
+    public string Identity => $"{FetchUri.Scheme}://{FetchUri.IdnHost}:{FetchUri.Port}{FetchUri.PathAndQuery}";
+
     public static bool TryCreate(string? value, out IcsFeedUrl? url, out string? error)
     {
         url = null;
@@ -33,7 +40,7 @@ public sealed class IcsFeedUrl
             return false;
         }
 
-        url = new IcsFeedUrl(value!, fetchUri!);
+        url = new IcsFeedUrl(value!.Trim(), fetchUri!);
         return true;
     }
 
@@ -72,6 +79,11 @@ public sealed class IcsFeedUrl
         if (string.IsNullOrEmpty(uri.Host))
         {
             return "must name a host";
+        }
+
+        if (uri.Port == 0)
+        {
+            return "must not use port 0";
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo))

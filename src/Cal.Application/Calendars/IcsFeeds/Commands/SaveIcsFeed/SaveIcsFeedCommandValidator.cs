@@ -26,9 +26,9 @@ public sealed class SaveIcsFeedCommandValidator : AbstractValidator<SaveIcsFeedC
                     {
                         context.AddFailure($"urls[{i}]", error!);
                     }
-                    else if (!seen.TryAdd(url!.FetchUri.AbsoluteUri, i))
+                    else if (!seen.TryAdd(url!.Identity, i))
                     {
-                        context.AddFailure($"urls[{i}]", $"repeats urls[{seen[url.FetchUri.AbsoluteUri]}]; URLs must be distinct");
+                        context.AddFailure($"urls[{i}]", $"repeats urls[{seen[url.Identity]}]; URLs must be distinct");
                     }
                 }
             })

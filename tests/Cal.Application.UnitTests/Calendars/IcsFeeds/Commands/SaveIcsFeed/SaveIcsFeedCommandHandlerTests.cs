@@ -1,0 +1,499 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using AutoMapper;
+using Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
+using Cal.Application.Calendars.IcsFeeds.Common;
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Application.Common.Options;
+using Cal.Application.UnitTests.TestSupport;
+using Cal.Domain.Calendars;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace Cal.Application.UnitTests.Calendars.IcsFeeds.Commands.SaveIcsFeed;
+
+public sealed class SaveIcsFeedCommandHandlerTests
+{
+    private const int UserId = 7;
+    private const int CredentialId = 42;
+    private const string ProtectedBlob = "PROTECTED:opaque";
+    private const string Calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n";
+
+    /// <summary>How long a test waits for something that should happen at once, before it fails instead of hanging.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private Mock<IIcsFeedFetcher> _fetcher = null!;
+    private Mock<IIcsCalendarParser> _parser = null!;
+    private Mock<ISecretProtector> _protector = null!;
+    private Mock<ICredentialRepository> _credentials = null!;
+    private OutboundOptions _options = null!;
+    private FakeTimeProvider _time = null!;
+    private ListLogger<SaveIcsFeedCommandHandler> _logger = null!;
+
+    private static readonly IMapper Mapper =
+        new MapperConfiguration(cfg => cfg.AddProfile<IcsFeedsMappingProfile>(), NullLoggerFactory.Instance).CreateMapper();
+
+    [SetUp]
+    public void SetUp()
+    {
+        _fetcher = new Mock<IIcsFeedFetcher>();
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FeedFetchResult.Ok(Calendar));
+
+        _parser = new Mock<IIcsCalendarParser>();
+        _parser.Setup(p => p.Check(It.IsAny<string>())).Returns(IcsCheckResult.Valid("Work"));
+
+        _protector = new Mock<ISecretProtector>();
+        _protector.Setup(p => p.Protect(It.IsAny<string>())).Returns(ProtectedBlob);
+
+        _credentials = new Mock<ICredentialRepository>();
+        _credentials.Setup(c => c.SaveIcsFeedAsync(It.IsAny<int>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((int userId, string key, CancellationToken _) => Credential.ForIcsFeed(userId, key).WithId(CredentialId));
+
+        _options = new OutboundOptions();
+        _time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        _logger = new ListLogger<SaveIcsFeedCommandHandler>();
+    }
+
+    private SaveIcsFeedCommandHandler CreateHandler() =>
+        new(_fetcher.Object, _parser.Object, _protector.Object, _credentials.Object, Mapper, Options.Create(_options), _time, _logger);
+
+    private static SaveIcsFeedCommand Command(bool? readOnly, params string[] urls) => new(UserId, urls, readOnly);
+
+    private static SaveIcsFeedCommand Command(params string[] urls) => new(UserId, urls, null);
+
+    private void AssertNothingStored()
+    {
+        _credentials.Verify(c => c.SaveIcsFeedAsync(It.IsAny<int>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        _protector.Verify(p => p.Protect(It.IsAny<string>()), Times.Never);
+    }
+
+    // ---- success ----
+
+    [Test]
+    public async Task Handle_WhenAllFeedsAreUsable_StoresTheProtectedSecretOnce()
+    {
+        await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None);
+
+        _credentials.Verify(c => c.SaveIcsFeedAsync(UserId, ProtectedBlob, It.IsAny<CancellationToken>()), Times.Once);
+        _credentials.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task Handle_WhenAllFeedsAreUsable_ProtectsJsonWithTheUrlsInOrderAsGiven()
+    {
+        string? plaintext = null;
+        _protector.Setup(p => p.Protect(It.IsAny<string>())).Callback<string>(s => plaintext = s).Returns(ProtectedBlob);
+        string[] urls = ["https://b.example/z.ics", "webcal://A.example:443/feed?token=s3cr3t&x=1", "http://c.example/a"];
+
+        await CreateHandler().Handle(Command(urls), CancellationToken.None);
+
+        Assert.That(plaintext, Is.Not.Null);
+        using var json = JsonDocument.Parse(plaintext!);
+        var stored = json.RootElement.GetProperty("urls").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.That(stored, Is.EqualTo(urls), "the URLs are stored in request order, exactly as the user gave them");
+        _protector.Verify(p => p.Protect(It.IsAny<string>()), Times.Once);
+    }
+
+    [TestCase(null, true)]
+    [TestCase(true, true)]
+    [TestCase(false, false)]
+    public async Task Handle_StoresReadOnly_DefaultingToTrue(bool? readOnly, bool expected)
+    {
+        string? plaintext = null;
+        _protector.Setup(p => p.Protect(It.IsAny<string>())).Callback<string>(s => plaintext = s).Returns(ProtectedBlob);
+
+        await CreateHandler().Handle(Command(readOnly, "https://a.example/a.ics"), CancellationToken.None);
+
+        using var json = JsonDocument.Parse(plaintext!);
+        Assert.That(json.RootElement.GetProperty("readOnly").GetBoolean(), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Handle_ProtectedSecret_IsReadableAsIcsFeedSettings()
+    {
+        string? plaintext = null;
+        _protector.Setup(p => p.Protect(It.IsAny<string>())).Callback<string>(s => plaintext = s).Returns(ProtectedBlob);
+
+        await CreateHandler().Handle(Command(false, "https://a.example/a.ics", "webcal://b.example/b"), CancellationToken.None);
+
+        var settings = IcsFeedSecret.Deserialize(plaintext!);
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings.Urls, Is.EqualTo(new[] { "https://a.example/a.ics", "webcal://b.example/b" }));
+            Assert.That(settings.ReadOnly, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task Handle_WhenAllFeedsAreUsable_ReturnsTheStoredCredential()
+    {
+        var result = await CreateHandler().Handle(Command("https://a.example/a.ics"), CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(new IcsFeedCredentialDto
+        {
+            Id = CredentialId,
+            Type = "ics-feed_calendar",
+            AppId = "ics-feed",
+            UserId = UserId,
+            TeamId = null,
+            Invalid = false,
+        }));
+    }
+
+    [Test]
+    public async Task Handle_ReturnsWhatTheRepositoryStored_NotANewCredential()
+    {
+        // An existing credential keeps its id: the result must come from the repository's answer.
+        _credentials.Setup(c => c.SaveIcsFeedAsync(It.IsAny<int>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Credential.ForIcsFeed(UserId, ProtectedBlob).WithId(1234));
+
+        var result = await CreateHandler().Handle(Command("https://a.example/a.ics"), CancellationToken.None);
+
+        Assert.That(result.Id, Is.EqualTo(1234));
+    }
+
+    [Test]
+    public async Task Handle_FetchesEveryFeedOnce_AndParsesWhatWasFetched()
+    {
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IcsFeedUrl u, CancellationToken _) => FeedFetchResult.Ok("content of " + u.Host));
+
+        await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None);
+
+        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+        _parser.Verify(p => p.Check("content of a.example"), Times.Once);
+        _parser.Verify(p => p.Check("content of b.example"), Times.Once);
+        _parser.Verify(p => p.Check("content of c.example"), Times.Once);
+    }
+
+    [Test]
+    public async Task Handle_GivesTheFetcherWebcalUrlsRewrittenToHttps()
+    {
+        var fetched = new ConcurrentBag<IcsFeedUrl>();
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .Callback<IcsFeedUrl, CancellationToken>((u, _) => fetched.Add(u))
+            .ReturnsAsync(FeedFetchResult.Ok(Calendar));
+
+        await CreateHandler().Handle(Command("webcal://cal.example/private/basic.ics", "WEBCAL://other.example:443/x"), CancellationToken.None);
+
+        Assert.That(
+            fetched.Select(u => u.FetchUri.AbsoluteUri),
+            Is.EquivalentTo(new[] { "https://cal.example/private/basic.ics", "https://other.example/x" }));
+    }
+
+    // ---- failures ----
+
+    [Test]
+    public void Handle_WhenAnyFeedFails_StoresNothing()
+    {
+        _fetcher.Setup(f => f.FetchAsync(It.Is<IcsFeedUrl>(u => u.Host == "b.example"), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Unreachable, "down")));
+
+        Assert.ThrowsAsync<IcsFeedsUnusableException>(
+            async () => await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None));
+
+        AssertNothingStored();
+    }
+
+    [Test]
+    public void Handle_WhenFeedsFail_ReportsEachFailingIndexWithItsReason()
+    {
+        var notFound = new FeedFailure(FeedFailureReason.HttpStatus, "The feed answered 404.", HttpStatus: 404);
+        var unreachable = new FeedFailure(FeedFailureReason.Unreachable, "The feed's server could not be reached.");
+        _fetcher.Setup(f => f.FetchAsync(It.Is<IcsFeedUrl>(u => u.Host == "b.example"), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FeedFetchResult.Failed(notFound));
+        _fetcher.Setup(f => f.FetchAsync(It.Is<IcsFeedUrl>(u => u.Host == "d.example"), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FeedFetchResult.Failed(unreachable));
+
+        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
+            Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics", "https://d.example/d.ics"),
+            CancellationToken.None));
+
+        Assert.That(ex.Failures, Is.EqualTo(new[] { new IndexedFeedFailure(1, notFound), new IndexedFeedFailure(3, unreachable) }));
+        AssertNothingStored();
+    }
+
+    [Test]
+    public void Handle_WhenAFeedDoesNotParse_ReportsItsIndex_AndStoresNothing()
+    {
+        var parseError = new FeedFailure(FeedFailureReason.ParseError, "Line 3 is not a property.", Line: 3);
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IcsFeedUrl u, CancellationToken _) => FeedFetchResult.Ok("content of " + u.Host));
+        _parser.Setup(p => p.Check("content of c.example")).Returns(IcsCheckResult.Invalid(parseError));
+
+        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
+            Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"),
+            CancellationToken.None));
+
+        Assert.That(ex.Failures, Is.EqualTo(new[] { new IndexedFeedFailure(2, parseError) }));
+        AssertNothingStored();
+    }
+
+    [Test]
+    public void Handle_WithFetchAndParseFailures_ReportsBothInIndexOrder()
+    {
+        var timeout = new FeedFailure(FeedFailureReason.Timeout, "slow");
+        var notIcal = new FeedFailure(FeedFailureReason.NotIcalendar, "This is HTML.");
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IcsFeedUrl u, CancellationToken _) => u.Host == "c.example" ? FeedFetchResult.Failed(timeout) : FeedFetchResult.Ok("content of " + u.Host));
+        _parser.Setup(p => p.Check("content of a.example")).Returns(IcsCheckResult.Invalid(notIcal));
+
+        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
+            Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"),
+            CancellationToken.None));
+
+        Assert.That(ex.Failures, Is.EqualTo(new[] { new IndexedFeedFailure(0, notIcal), new IndexedFeedFailure(2, timeout) }));
+        AssertNothingStored();
+    }
+
+    [Test]
+    public void Handle_WhenAFetchFails_DoesNotParseThatFeed()
+    {
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.TooLarge, "too big")));
+
+        Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(Command("https://a.example/a.ics"), CancellationToken.None));
+
+        _parser.Verify(p => p.Check(It.IsAny<string>()), Times.Never);
+    }
+
+    [Test]
+    public void Handle_WhenAFeedFails_StillChecksEveryOtherFeed()
+    {
+        _fetcher.Setup(f => f.FetchAsync(It.Is<IcsFeedUrl>(u => u.Host == "a.example"), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.BlockedAddress, "private address")));
+
+        Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
+            Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None));
+
+        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+    }
+
+    // ---- concurrency and deadlines ----
+
+    [Test]
+    public async Task Handle_FetchesAllFeedsConcurrently()
+    {
+        const int feeds = 5;
+        var started = 0;
+        var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .Returns(async (IcsFeedUrl _, CancellationToken _) =>
+            {
+                if (Interlocked.Increment(ref started) == feeds)
+                {
+                    allStarted.TrySetResult();
+                }
+
+                // Each fetch finishes only once every fetch has begun: one-at-a-time fetching never gets there.
+                var winner = await Task.WhenAny(allStarted.Task, Task.Delay(Patience, CancellationToken.None));
+                return winner == allStarted.Task
+                    ? FeedFetchResult.Ok(Calendar)
+                    : FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, "fetches were not concurrent"));
+            });
+        var urls = Enumerable.Range(0, feeds).Select(i => $"https://feed{i}.example/cal.ics").ToArray();
+
+        var result = await CreateHandler().Handle(Command(urls), CancellationToken.None).AsTask().WaitAsync(Patience * 2);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(started, Is.EqualTo(feeds));
+            Assert.That(result.Id, Is.EqualTo(CredentialId));
+        });
+    }
+
+    [Test]
+    public async Task Handle_CancelsTheFetchersToken_WhenTheSaveTimeoutPasses()
+    {
+        _options.SaveTimeout = TimeSpan.FromSeconds(3);
+        var timeout = new FeedFailure(FeedFailureReason.Timeout, "took too long");
+        var tokens = new ConcurrentBag<CancellationToken>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .Returns(async (IcsFeedUrl u, CancellationToken ct) =>
+            {
+                tokens.Add(ct);
+                if (tokens.Count == 2)
+                {
+                    started.TrySetResult();
+                }
+
+                // As the real fetcher does: a cancelled fetch is a timed-out feed, not an exception.
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                    return FeedFetchResult.Ok(Calendar);
+                }
+                catch (OperationCanceledException)
+                {
+                    return FeedFetchResult.Failed(timeout);
+                }
+            });
+
+        var handling = CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None).AsTask();
+        await started.Task.WaitAsync(Patience);
+
+        _time.Advance(TimeSpan.FromSeconds(3) - TimeSpan.FromMilliseconds(1));
+        Assert.That(tokens.Any(t => t.IsCancellationRequested), Is.False, "cancelled before the save timeout");
+
+        _time.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.That(tokens.All(t => t.IsCancellationRequested), Is.True, "not cancelled after the save timeout");
+
+        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await handling.WaitAsync(Patience));
+        Assert.That(ex.Failures, Is.EqualTo(new[] { new IndexedFeedFailure(0, timeout), new IndexedFeedFailure(1, timeout) }));
+        AssertNothingStored();
+    }
+
+    [Test]
+    public async Task Handle_SaveTimeout_BoundsTheWholeSave_NotEachFeed()
+    {
+        // Feed a answers after 2 s; feed b is still going at 3 s, when the 3 s deadline for the whole save ends it.
+        _options.SaveTimeout = TimeSpan.FromSeconds(3);
+        var tokens = new ConcurrentDictionary<string, CancellationToken>();
+        var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .Returns(async (IcsFeedUrl u, CancellationToken ct) =>
+            {
+                tokens[u.Host] = ct;
+                if (tokens.Count == 2)
+                {
+                    bothStarted.TrySetResult();
+                }
+
+                try
+                {
+                    if (u.Host == "a.example")
+                    {
+                        await releaseA.Task.WaitAsync(ct);
+                        aDone.SetResult();
+                        return FeedFetchResult.Ok(Calendar);
+                    }
+
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                    return FeedFetchResult.Ok(Calendar);
+                }
+                catch (OperationCanceledException)
+                {
+                    return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, "took too long"));
+                }
+            });
+
+        var handling = CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None).AsTask();
+        await bothStarted.Task.WaitAsync(Patience);
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        releaseA.SetResult();
+        await aDone.Task.WaitAsync(Patience);
+        Assert.That(tokens["b.example"].IsCancellationRequested, Is.False, "cancelled before the save timeout");
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await handling.WaitAsync(Patience));
+        Assert.Multiple(() =>
+        {
+            Assert.That(tokens["b.example"].IsCancellationRequested, Is.True);
+            Assert.That(ex.Failures.Select(f => f.Index), Is.EqualTo(new[] { 1 }));
+        });
+    }
+
+    [Test]
+    public void Handle_WhenTheCallerCancelsDuringFetching_ThrowsOperationCanceled_AndStoresNothing()
+    {
+        using var caller = new CancellationTokenSource();
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .Returns(async (IcsFeedUrl _, CancellationToken ct) =>
+            {
+                await caller.CancelAsync();
+                await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                return FeedFetchResult.Ok(Calendar);
+            });
+
+        Assert.That(
+            async () => await CreateHandler().Handle(Command("https://a.example/a.ics"), caller.Token).AsTask().WaitAsync(Patience),
+            Throws.InstanceOf<OperationCanceledException>());
+        AssertNothingStored();
+    }
+
+    [Test]
+    public void Handle_WhenTheCallerCancels_AndTheFetcherReportsATimeout_ThrowsOperationCanceled_NotUnusableFeeds()
+    {
+        // The fetcher's contract turns any cancellation into a Timeout result; the handler must still tell
+        // a caller who went away from a slow feed, and store nothing.
+        using var caller = new CancellationTokenSource();
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .Returns(async (IcsFeedUrl _, CancellationToken ct) =>
+            {
+                await caller.CancelAsync();
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                    return FeedFetchResult.Ok(Calendar);
+                }
+                catch (OperationCanceledException)
+                {
+                    return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, "cancelled"));
+                }
+            });
+
+        Assert.That(
+            async () => await CreateHandler().Handle(Command("https://a.example/a.ics"), caller.Token).AsTask().WaitAsync(Patience),
+            Throws.InstanceOf<OperationCanceledException>());
+        AssertNothingStored();
+    }
+
+    [Test]
+    public void Handle_WithAnAlreadyCancelledToken_StoresNothing_EvenIfEveryFeedIsFine()
+    {
+        using var caller = new CancellationTokenSource();
+        caller.Cancel();
+
+        Assert.That(
+            async () => await CreateHandler().Handle(Command("https://a.example/a.ics"), caller.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+        AssertNothingStored();
+    }
+
+    [Test]
+    public async Task Handle_PassesTheCallersTokenToTheRepository()
+    {
+        using var caller = new CancellationTokenSource();
+
+        await CreateHandler().Handle(Command("https://a.example/a.ics"), caller.Token);
+
+        _credentials.Verify(c => c.SaveIcsFeedAsync(UserId, ProtectedBlob, caller.Token), Times.Once);
+    }
+
+    // ---- logs ----
+
+    [Test]
+    public async Task Handle_LogsOnlyTheHostsOfTheFeeds_NeverTheirPathsOrQueries()
+    {
+        await CreateHandler().Handle(
+            Command("https://a.example/users/alice/private-s3cr3t.ics?token=t0ps3cr3t", "webcal://b.example/x/hidden-path"),
+            CancellationToken.None);
+
+        var logged = _logger.AllText;
+        Assert.Multiple(() =>
+        {
+            Assert.That(logged, Does.Contain("a.example").And.Contain("b.example"));
+            Assert.That(logged, Does.Not.Contain("s3cr3t").And.Not.Contain("t0ps3cr3t").And.Not.Contain("hidden-path").And.Not.Contain("alice"));
+        });
+    }
+
+    [Test]
+    public void Handle_WhenRefused_DoesNotLogTheUrls()
+    {
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.HttpStatus, "403", HttpStatus: 403)));
+
+        Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
+            Command("https://a.example/private-s3cr3t.ics?token=t0ps3cr3t"), CancellationToken.None));
+
+        Assert.That(_logger.AllText, Does.Not.Contain("s3cr3t").And.Not.Contain("token"));
+    }
+}

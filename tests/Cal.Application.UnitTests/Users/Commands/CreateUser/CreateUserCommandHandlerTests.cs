@@ -1,0 +1,72 @@
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Application.UnitTests.TestSupport;
+using Cal.Application.Users.Commands.CreateUser;
+using Cal.Domain.Users;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace Cal.Application.UnitTests.Users.Commands.CreateUser;
+
+public sealed class CreateUserCommandHandlerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private Mock<IUserRepository> _users = null!;
+    private List<User> _added = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _added = [];
+        _users = new Mock<IUserRepository>();
+        _users.Setup(u => u.FindByEmailAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync((User?)null);
+        _users.Setup(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()))
+            .Callback<User, CancellationToken>((user, _) => _added.Add(user.WithId(17)))
+            .Returns(Task.CompletedTask);
+    }
+
+    private CreateUserCommandHandler CreateHandler() => new(_users.Object, new FakeTimeProvider(Now));
+
+    [Test]
+    public async Task Handle_AddsTheUser_AndReturnsItWithItsNewId()
+    {
+        var dto = await CreateHandler().Handle(new CreateUserCommand("Alice@Example.com", "Europe/Berlin", "Alice"), CancellationToken.None);
+
+        var user = _added.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(dto, Is.EqualTo(new UserDto(17, "alice@example.com", "Europe/Berlin")));
+            Assert.That(user.Email, Is.EqualTo("alice@example.com"));
+            Assert.That(user.Name, Is.EqualTo("Alice"));
+            Assert.That(user.CreatedAt, Is.EqualTo(Now));
+        });
+    }
+
+    [Test]
+    public async Task Handle_WithoutTimeZone_UsesTheDefault()
+    {
+        var dto = await CreateHandler().Handle(new CreateUserCommand("alice@example.com", null), CancellationToken.None);
+
+        Assert.That(dto.TimeZone, Is.EqualTo("Europe/London"));
+    }
+
+    [Test]
+    public async Task Handle_ChecksForDuplicatesByNormalisedEmail()
+    {
+        await CreateHandler().Handle(new CreateUserCommand("  ALICE@example.com ", null), CancellationToken.None);
+
+        _users.Verify(u => u.FindByEmailAsync("alice@example.com", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public void Handle_WithTakenEmail_ThrowsConflict_AndAddsNothing()
+    {
+        _users.Setup(u => u.FindByEmailAsync("alice@example.com", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(User.Create("alice@example.com", null, null, Now.AddDays(-3)).WithId(3));
+
+        Assert.ThrowsAsync<ConflictException>(async () => await CreateHandler().Handle(new CreateUserCommand("Alice@Example.com", null), CancellationToken.None));
+
+        _users.Verify(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+}
