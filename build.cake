@@ -47,7 +47,8 @@ Task("MigrationsCheck")
     {
         var common = $"--project src/Cal.Infrastructure --startup-project src/Cal.WebApi --context {context} --configuration {configuration} --no-build";
         DotNetTool($"ef migrations has-pending-model-changes {common}");
-        DotNetTool($"ef migrations script --idempotent {common} --output artifacts/migrations/{context}.sql");
+        var idempotent = context == "SqlServerCalDbContext" ? "--idempotent " : ""; // SQLite cannot script idempotently
+        DotNetTool($"ef migrations script {idempotent}{common} --output artifacts/migrations/{context}.sql");
     }
 });
 

@@ -10,16 +10,20 @@ namespace Cal.Infrastructure.Ical;
 /// </summary>
 internal sealed class IcalNetCalendarParser : IIcsCalendarParser
 {
+    private static readonly char[] LeadingNoise = ['\uFEFF', ' ', '\t', '\r', '\n'];
+
     public IcsCheckResult Check(string content)
     {
-        if (!content.AsSpan().TrimStart("\uFEFF \t\r\n").StartsWith("BEGIN:VCALENDAR", StringComparison.OrdinalIgnoreCase))
+        // Byte-order marks and blank space before the calendar are tolerated; Ical.Net would read them as a broken line.
+        var calendarText = content.TrimStart(LeadingNoise);
+        if (!calendarText.StartsWith("BEGIN:VCALENDAR", StringComparison.OrdinalIgnoreCase))
         {
             return IcsCheckResult.Invalid(new FeedFailure(FeedFailureReason.NotIcalendar, "The response is not an iCalendar object (it does not begin with BEGIN:VCALENDAR)."));
         }
 
         try
         {
-            var calendar = Calendar.Load(content);
+            var calendar = Calendar.Load(calendarText);
             if (calendar is null)
             {
                 return IcsCheckResult.Invalid(new FeedFailure(FeedFailureReason.NotIcalendar, "The response holds no iCalendar object."));

@@ -1,60 +1,123 @@
 namespace Cal.Infrastructure.Ical;
 
 /// <summary>
-/// Ical.Net's errors quote the offending text ("Could not parse line: '...'", "Expected 'END:VEVENT',
-/// found 'END:VTODO'") but give no line number; this finds the 1-based physical line they refer to.
+/// Ical.Net's errors name what went wrong but give no line number. This replays the structure the way
+/// Ical.Net reads it (lines broken at CR, LF or CRLF only; folded lines joined; component names
+/// case-insensitive) and returns the 1-based physical line where that error starts, or null.
 /// </summary>
 internal static class ParseErrorLocator
 {
+    private const string CouldNotParse = "Could not parse line: '";
+    private const string ExpectedBegin = "Expected 'BEGIN', found '";
+    private const string ExpectedEnd = "Expected 'END:";
+    private const string Unclosed = "Unclosed component";
+
     public static int? LineOf(string content, string parserMessage)
     {
-        if (parserMessage.StartsWith("Unclosed component", StringComparison.Ordinal))
+        if (parserMessage.StartsWith(Unclosed, StringComparison.Ordinal))
         {
-            return CountLines(content);
+            return LogicalLines(content).LastOrDefault(l => l.Text.Length > 0).Number is var n && n > 0 ? n : null;
         }
 
-        var end = parserMessage.LastIndexOf('\'');
-        var start = end > 0 ? parserMessage.LastIndexOf('\'', end - 1) : -1;
-        if (start < 0)
+        if (parserMessage.StartsWith(CouldNotParse, StringComparison.Ordinal) && parserMessage.EndsWith('\''))
         {
-            return null;
+            // The quote runs to the message's last apostrophe; the line itself may contain apostrophes.
+            var quoted = parserMessage[CouldNotParse.Length..^1];
+            return FirstLine(content, l => string.Equals(l.Text, quoted, StringComparison.Ordinal))
+                ?? FirstLine(content, l => string.Equals(l.Text, quoted, StringComparison.OrdinalIgnoreCase));
         }
 
-        var quoted = parserMessage.AsSpan(start + 1, end - start - 1);
-        if (quoted.IsEmpty)
+        if (parserMessage.StartsWith(ExpectedEnd, StringComparison.Ordinal))
         {
-            return null;
+            return FirstStructuralError(content, outsideComponents: false);
         }
 
-        var lineNumber = 0;
-        foreach (var line in content.AsSpan().EnumerateLines())
+        if (parserMessage.StartsWith(ExpectedBegin, StringComparison.Ordinal))
         {
-            lineNumber++;
-            if (line.IsEmpty)
+            return FirstStructuralError(content, outsideComponents: true);
+        }
+
+        return null;
+    }
+
+    /// <summary>The first END that does not close the open component, or (<paramref name="outsideComponents"/>) the first line outside any component that is not a BEGIN.</summary>
+    private static int? FirstStructuralError(string content, bool outsideComponents)
+    {
+        var open = new Stack<string>();
+        foreach (var line in LogicalLines(content))
+        {
+            if (line.Text.Length == 0)
             {
                 continue;
             }
 
-            // A folded line is quoted unfolded; its first physical line is a prefix of the quote.
-            var probe = line.Length < quoted.Length ? line : line[..quoted.Length];
-            if (quoted.StartsWith(probe, StringComparison.Ordinal) && (probe.Length == quoted.Length || probe.Length == line.Length))
+            if (TryComponent(line.Text, "BEGIN:", out var begun))
             {
-                return lineNumber;
+                open.Push(begun);
+            }
+            else if (TryComponent(line.Text, "END:", out var ended))
+            {
+                if (open.Count == 0 || !string.Equals(open.Pop(), ended, StringComparison.OrdinalIgnoreCase))
+                {
+                    return outsideComponents ? null : line.Number;
+                }
+            }
+            else if (open.Count == 0 && outsideComponents)
+            {
+                return line.Number;
             }
         }
 
         return null;
     }
 
-    private static int CountLines(string content)
+    private static bool TryComponent(string line, string keyword, out string name)
     {
-        var count = 0;
-        foreach (var line in content.AsSpan().TrimEnd("\r\n").EnumerateLines())
+        name = line.StartsWith(keyword, StringComparison.OrdinalIgnoreCase) ? line[keyword.Length..].Trim() : "";
+        return name.Length > 0;
+    }
+
+    private static int? FirstLine(string content, Func<(int Number, string Text), bool> match)
+    {
+        foreach (var line in LogicalLines(content))
         {
-            _ = line;
-            count++;
+            if (match(line))
+            {
+                return line.Number;
+            }
         }
 
-        return count;
+        return null;
+    }
+
+    /// <summary>Unfolded content lines with the physical line number each starts on (RFC 5545 §3.1).</summary>
+    private static IEnumerable<(int Number, string Text)> LogicalLines(string content)
+    {
+        using var reader = new StringReader(content); // ReadLine breaks at CR, LF and CRLF, as Ical.Net's reader does.
+        var physical = 0;
+        var start = 0;
+        System.Text.StringBuilder? current = null;
+        while (reader.ReadLine() is { } line)
+        {
+            physical++;
+            if (current is not null && line.Length > 0 && (line[0] == ' ' || line[0] == '\t'))
+            {
+                current.Append(line, 1, line.Length - 1);
+                continue;
+            }
+
+            if (current is not null)
+            {
+                yield return (start, current.ToString());
+            }
+
+            current = new System.Text.StringBuilder(line);
+            start = physical;
+        }
+
+        if (current is not null)
+        {
+            yield return (start, current.ToString());
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Cal.Application.Common.Interfaces;
@@ -19,6 +20,12 @@ internal sealed class IcsFeedFetcher(HttpClient http, IOptions<OutboundOptions> 
 {
     public const string HttpClientName = "ics-feeds";
 
+    static IcsFeedFetcher()
+    {
+        // windows-1252 and the other legacy code pages that older calendar servers still declare.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    }
+
     public async Task<FeedFetchResult> FetchAsync(IcsFeedUrl url, CancellationToken cancellationToken)
     {
         var limits = options.Value;
@@ -37,13 +44,25 @@ internal sealed class IcsFeedFetcher(HttpClient http, IOptions<OutboundOptions> 
         catch (OperationCanceledException)
         {
             logger.LogInformation("ICS feed on {Host} timed out", url.Host);
-            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, $"The feed did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s."));
+            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture, $"The feed did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s.")));
         }
         catch (HttpRequestException ex)
         {
             // The exception text can name the full URL; log only its kind and the host.
             logger.LogInformation("ICS feed on {Host} unreachable: {Error}", url.Host, ex.HttpRequestError);
             return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed's server could not be reached."));
+        }
+        catch (InvalidDataException)
+        {
+            // Content-Encoding said gzip/deflate/brotli but the body is not.
+            logger.LogInformation("ICS feed on {Host} sent a body that does not decompress", url.Host);
+            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.NotIcalendar, "The feed's compressed body could not be decompressed."));
+        }
+        catch (IOException ex)
+        {
+            // Connection reset or closed before the whole body arrived (HttpIOException is an IOException).
+            logger.LogInformation("ICS feed on {Host} broke off mid-body: {Error}", url.Host, ex.GetType().Name);
+            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed's server closed the connection before the whole feed arrived."));
         }
     }
 
@@ -126,9 +145,9 @@ internal sealed class IcsFeedFetcher(HttpClient http, IOptions<OutboundOptions> 
         {
             return Encoding.GetEncoding(charset);
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {
-            return null; // Unknown charset: iCalendar's default, UTF-8.
+            return null; // Unknown or unsupported charset (e.g. utf-7): iCalendar's default, UTF-8.
         }
     }
 

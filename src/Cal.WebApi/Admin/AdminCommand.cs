@@ -66,7 +66,7 @@ public static class AdminCommand
                 case "api-keys create":
                     var days = options.TryGetValue("expires-in-days", out var d) ? ParseDays(d) : null;
                     await stdout.WriteLineAsync(await mediator.Send(new CreateApiKeyCommand(options.GetValueOrDefault("email") ?? "", days)));
-                    log.LogInformation("Admin: issued an API key, valid for {ExpiresInDays} days (null: no expiry)", days);
+                    log.LogInformation("Admin: issued an API key for user {Email}, expiring {Expiry}", options["email"], days is null ? "never" : $"in {days} days");
                     return 0;
                 default:
                     throw new InvalidOperationException(command);

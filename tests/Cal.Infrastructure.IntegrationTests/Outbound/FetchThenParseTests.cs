@@ -1,0 +1,126 @@
+using System.Text;
+using Cal.Application.Common.Interfaces;
+using Cal.Domain.Calendars;
+using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Testing;
+using Microsoft.AspNetCore.Http;
+
+namespace Cal.Infrastructure.IntegrationTests.Outbound;
+
+/// <summary>The two halves of a feed check together, as the save runs them: fetch over loopback HTTP, then parse.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class FetchThenParseTests
+{
+    private static readonly string[] SampleFolders = ["Recurrence", "Serialization", "Alarm", "Journal", "Todo"];
+
+    private IcsFeedServer feeds = null!;
+    private LoopbackServer odd = null!;
+    private TempDirectory temp = null!;
+    private InfrastructureHost host = null!;
+    private IIcsFeedFetcher fetcher = null!;
+    private IIcsCalendarParser parser = null!;
+
+    [OneTimeSetUp]
+    public async Task StartServers()
+    {
+        feeds = await IcsFeedServer.StartAsync();
+        odd = await LoopbackServer.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopServers()
+    {
+        await feeds.DisposeAsync();
+        await odd.DisposeAsync();
+    }
+
+    [SetUp]
+    public void CreateHost()
+    {
+        temp = new TempDirectory();
+        host = InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["Outbound:FeedTimeout"] = "00:00:05" });
+        fetcher = host.Get<IIcsFeedFetcher>();
+        parser = host.Get<IIcsCalendarParser>();
+    }
+
+    [TearDown]
+    public async Task DisposeHost()
+    {
+        await host.DisposeAsync();
+        temp.Dispose();
+    }
+
+    [Test]
+    public async Task EverySample_ServedOverHttp_IsJudgedAsFromDisk()
+    {
+        var samples = SampleFolders.SelectMany(IcsSamples.All).Select(p => p.Replace('\\', '/')).ToList();
+        Assert.That(samples, Has.Count.GreaterThanOrEqualTo(150));
+
+        var mismatches = new List<string>();
+        foreach (var path in samples)
+        {
+            var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("samples/" + path)), CancellationToken.None);
+            var overHttp = fetched.Failure is null ? parser.Check(fetched.Content!) : IcsCheckResult.Invalid(fetched.Failure);
+            var fromDisk = parser.Check(IcsSamples.Read(path));
+            if (overHttp != fromDisk)
+            {
+                mismatches.Add($"{path}: http {overHttp}, disk {fromDisk}");
+            }
+        }
+
+        Assert.That(mismatches, Is.Empty);
+    }
+
+    [TestCase("html")]
+    [TestCase("json")]
+    [TestCase("empty")]
+    public async Task NonCalendarPages_AreNotIcalendar(string route)
+    {
+        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url(route)), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fetched.Failure, Is.Null, "the page itself downloads fine");
+            Assert.That(parser.Check(fetched.Content!).Failure?.Reason, Is.EqualTo(FeedFailureReason.NotIcalendar));
+        });
+    }
+
+    [Test]
+    public async Task Latin1Feed_KeepsItsAccentedName()
+    {
+        var url = Serve(Encoding.Latin1.GetBytes(FeedBodies.Named("Café Zürich")), "text/calendar; charset=iso-8859-1");
+
+        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None);
+
+        Assert.That(parser.Check(fetched.Content!), Is.EqualTo(IcsCheckResult.Valid("Café Zürich")));
+    }
+
+    [Test]
+    public async Task Utf8BomFeed_IsValid()
+    {
+        var url = Serve([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(FeedBodies.Named("Bom"))], "text/calendar");
+
+        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None);
+
+        Assert.That(parser.Check(fetched.Content!), Is.EqualTo(IcsCheckResult.Valid("Bom")));
+    }
+
+    [Test]
+    public async Task DoubleBomFeed_IsValid()
+    {
+        var bom = Encoding.UTF8.GetPreamble();
+        var url = Serve([.. bom, .. bom, .. Encoding.UTF8.GetBytes(FeedBodies.Named("Twice"))], "text/calendar");
+
+        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None);
+
+        Assert.That(parser.Check(fetched.Content!), Is.EqualTo(IcsCheckResult.Valid("Twice")));
+    }
+
+    private string Serve(byte[] body, string contentType) => odd.Map(async ctx =>
+    {
+        ctx.Response.Headers.ContentType = contentType;
+        ctx.Response.ContentLength = body.Length;
+        await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+    }, "serve");
+}
