@@ -4,6 +4,16 @@ var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Debug");
 var solution = "./Cal.sln";
 
+// Runs `dotnet <arguments>` and fails the build on a non-zero exit code.
+void Dotnet(string arguments)
+{
+    var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments });
+    if (exitCode != 0)
+    {
+        throw new Exception($"dotnet {arguments} exited with {exitCode}");
+    }
+}
+
 Task("Clean")
     .Does(() =>
 {
@@ -14,7 +24,7 @@ Task("Clean")
 Task("Restore")
     .Does(() =>
 {
-    DotNetTool("tool restore");
+    Dotnet("tool restore");
     DotNetRestore(solution);
 });
 
@@ -46,9 +56,9 @@ Task("MigrationsCheck")
     foreach (var context in new[] { "SqliteCalDbContext", "SqlServerCalDbContext" })
     {
         var common = $"--project src/Cal.Infrastructure --startup-project src/Cal.WebApi --context {context} --configuration {configuration} --no-build";
-        DotNetTool($"ef migrations has-pending-model-changes {common}");
+        Dotnet($"ef migrations has-pending-model-changes {common}");
         var idempotent = context == "SqlServerCalDbContext" ? "--idempotent " : ""; // SQLite cannot script idempotently
-        DotNetTool($"ef migrations script {idempotent}{common} --output artifacts/migrations/{context}.sql");
+        Dotnet($"ef migrations script {idempotent}{common} --output artifacts/migrations/{context}.sql");
     }
 });
 
