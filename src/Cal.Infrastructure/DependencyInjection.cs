@@ -46,6 +46,10 @@ public static class DependencyInjection
             .PersistKeysToFileSystem(new DirectoryInfo(storage.DataProtectionKeysPath));
 
         services.AddSingleton<IIcsCalendarParser, IcalNetCalendarParser>();
+        services.AddSingleton<IValidateOptions<OutboundOptions>, AllowedHostsValidation>();
+        services.AddSingleton(sp => OutboundAllowList.Parse(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
+        services.AddSingleton<PolicyCheckedConnector>();
+        services.AddSingleton(sp => new OutboundFetchLimiter(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.MaxConcurrentFetches));
         services.AddHttpClient<IIcsFeedFetcher, IcsFeedFetcher>(IcsFeedFetcher.HttpClientName, (sp, client) =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // The fetcher's own deadline covers the whole exchange.
@@ -58,10 +62,29 @@ public static class DependencyInjection
                 ConnectTimeout = sp.GetRequiredService<IOptions<OutboundOptions>>().Value.FeedTimeout,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 UseCookies = false,
+                UseProxy = false, // A proxy would make the connect-time address check meaningless.
+                ConnectCallback = sp.GetRequiredService<PolicyCheckedConnector>().ConnectAsync,
             })
             .RemoveAllLoggers(); // The factory's default logging writes full request URIs, and feed URLs are secrets.
 
         return services;
+    }
+}
+
+/// <summary>Refuses to start with an <c>Outbound:AllowedHosts</c> entry that means nothing.</summary>
+internal sealed class AllowedHostsValidation : IValidateOptions<OutboundOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OutboundOptions options)
+    {
+        try
+        {
+            OutboundAllowList.Parse(options.AllowedHosts);
+            return ValidateOptionsResult.Success;
+        }
+        catch (FormatException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Message);
+        }
     }
 }
 

@@ -18,6 +18,10 @@ namespace Cal.Testing;
 /// <item><c>/redirect/{n}</c>: a chain of n redirects ending in a valid feed; <c>/redirect-loop</c></item>
 /// <item><c>/large/{bytes}</c>: a VCALENDAR padded to that many bytes, streamed</item>
 /// <item><c>/delay/{ms}</c>: a valid feed after that delay</item>
+/// <item><c>/redirect-to?url=...</c>: one redirect to any URL (e.g. another loopback server)</item>
+/// <item><c>/drip</c>: headers at once, then one byte every 100 ms, forever</item>
+/// <item><c>/endless</c>: a VCALENDAR that never ends, as fast as it can be sent</item>
+/// <item><c>/gzip-bomb/{megabytes}</c>: a small gzip body that inflates to that many MB</item>
 /// </list>
 /// Every request is counted per path (<see cref="RequestCount"/>).
 /// </summary>
@@ -56,6 +60,16 @@ public sealed class IcsFeedServer : IAsyncDisposable
         counts.Where(c => c.Key.StartsWith(pathStartingWith, StringComparison.Ordinal)).Sum(c => c.Value);
 
     public ValueTask DisposeAsync() => app.DisposeAsync();
+
+    /// <summary>Marks a response as gzip-encoded without compressing it again.</summary>
+    private sealed class GzipEncoded(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.ContentEncoding = "gzip";
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     private void MapRoutes()
     {
@@ -101,6 +115,45 @@ public sealed class IcsFeedServer : IAsyncDisposable
             ? Results.Text(IcsSamples.Simple("Redirected"), "text/calendar")
             : Results.Redirect($"/redirect/{n - 1}"));
         app.MapGet("/redirect-loop", () => Results.Redirect("/redirect-loop"));
+        app.MapGet("/redirect-to", (string url) => Results.Redirect(url));
+        app.MapGet("/drip", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/calendar";
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            var body = "BEGIN:VCALENDAR\r\n"u8.ToArray();
+            for (var i = 0; !context.RequestAborted.IsCancellationRequested; i++)
+            {
+                await context.Response.Body.WriteAsync(body.AsMemory(i % body.Length, 1), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(100, context.RequestAborted);
+            }
+        });
+        app.MapGet("/endless", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/calendar";
+            await context.Response.Body.WriteAsync("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"u8.ToArray(), context.RequestAborted);
+            var line = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("X-PADDING:" + new string('a', 100) + "\r\n", 500)));
+            while (!context.RequestAborted.IsCancellationRequested)
+            {
+                await context.Response.Body.WriteAsync(line, context.RequestAborted);
+            }
+        });
+        app.MapGet("/gzip-bomb/{megabytes:int}", (int megabytes) =>
+        {
+            using var compressed = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            {
+                gzip.Write("BEGIN:VCALENDAR\r\nX-PADDING:"u8);
+                var zeros = new byte[1024 * 1024];
+                Array.Fill(zeros, (byte)'a');
+                for (var i = 0; i < megabytes; i++)
+                {
+                    gzip.Write(zeros);
+                }
+            }
+
+            return new GzipEncoded(Results.Bytes(compressed.ToArray(), "text/calendar"));
+        });
         app.MapGet("/large/{bytes:long}", async (long bytes, HttpContext context) =>
         {
             context.Response.ContentType = "text/calendar";

@@ -15,7 +15,12 @@ namespace Cal.Infrastructure.Outbound;
 /// one deadline covering connect, headers and the whole body, and a byte cap counted while streaming
 /// after decompression. Only the host is ever logged: the rest of a feed URL is a secret.
 /// </summary>
-internal sealed class IcsFeedFetcher(HttpClient http, IOptions<OutboundOptions> options, TimeProvider time, ILogger<IcsFeedFetcher> logger)
+internal sealed class IcsFeedFetcher(
+    HttpClient http,
+    IOptions<OutboundOptions> options,
+    OutboundFetchLimiter limiter,
+    TimeProvider time,
+    ILogger<IcsFeedFetcher> logger)
     : IIcsFeedFetcher
 {
     public const string HttpClientName = "ics-feeds";
@@ -33,6 +38,7 @@ internal sealed class IcsFeedFetcher(HttpClient http, IOptions<OutboundOptions> 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
+            using var lease = await limiter.AcquireAsync(linked.Token);
             var result = await FetchFollowingRedirectsAsync(url.FetchUri, limits, linked.Token);
             if (result.Failure is { } failure)
             {
@@ -45,6 +51,11 @@ internal sealed class IcsFeedFetcher(HttpClient http, IOptions<OutboundOptions> 
         {
             logger.LogInformation("ICS feed on {Host} timed out", url.Host);
             return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture, $"The feed did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s.")));
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is OutboundAddressBlockedException blocked)
+        {
+            logger.LogWarning("ICS feed on {Host} refused: {Reason} address", blocked.Host, blocked.Reason);
+            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.BlockedAddress, $"The feed's host resolves to a {blocked.Reason} address, which Cal does not fetch from."));
         }
         catch (HttpRequestException ex)
         {

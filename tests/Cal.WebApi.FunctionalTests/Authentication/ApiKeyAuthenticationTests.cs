@@ -14,7 +14,7 @@ public sealed class ApiKeyAuthenticationTests
     private CalApiFactory api = null!;
 
     [SetUp]
-    public void SetUp() => api = new CalApiFactory();
+    public void SetUp() => api = new CalApiFactory(useFakeClock: true);
 
     [TearDown]
     public async Task TearDown()

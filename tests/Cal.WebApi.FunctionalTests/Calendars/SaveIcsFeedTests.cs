@@ -18,12 +18,14 @@ public sealed class SaveIcsFeedTests
     private CalApiFactory api = null!;
     private HttpClient client = null!;
     private int userId;
+    private int closedPort;
 
     [SetUp]
     public async Task SetUp()
     {
         feeds = await IcsFeedServer.StartAsync();
-        api = new CalApiFactory();
+        closedPort = ClosedLoopbackPort();
+        api = new CalApiFactory(overrides: AllowList());
         string key;
         (userId, key) = await api.CreateUserWithKeyAsync();
         client = api.CreateAuthorizedClient(key);
@@ -142,7 +144,7 @@ public sealed class SaveIcsFeedTests
             feeds.AddFeed("good", IcsSamples.Simple()),
             feeds.Url("status/404"),
             feeds.Url("html"),
-            $"http://127.0.0.1:{ClosedLoopbackPort()}/calendar.ics",
+            $"http://127.0.0.1:{closedPort}/calendar.ics",
             feeds.Url("json"),
             feeds.Url("status/500"),
             feeds.AddFeed("broken", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\nthis line has no colon\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
@@ -206,7 +208,7 @@ public sealed class SaveIcsFeedTests
         var good = feeds.AddFeed($"{token}.ics", IcsSamples.Simple());
 
         await client.PostAsync(SavePath, Json.Body(new { urls = new[] { good } }));
-        await client.PostAsync(SavePath, Json.Body(new { urls = new[] { good, feeds.Url($"status/404?token={token}"), $"http://127.0.0.1:{ClosedLoopbackPort()}/{token}" } }));
+        await client.PostAsync(SavePath, Json.Body(new { urls = new[] { good, feeds.Url($"status/404?token={token}"), $"http://127.0.0.1:{closedPort}/{token}" } }));
 
         Assert.That(api.Logs, Is.Not.Empty, "logs are captured");
         Assert.That(api.Logs.Where(l => l.Contains(token, StringComparison.Ordinal)), Is.Empty);
@@ -221,7 +223,7 @@ public sealed class SaveIcsFeedTests
         client.Dispose();
         await api.DisposeAsync();
 
-        api = new CalApiFactory(api.DataDirectory);
+        api = new CalApiFactory(api.DataDirectory, AllowList());
         client = api.CreateAuthorizedClient("unused");
 
         var stored = await StoredSettingsAsync();
@@ -238,6 +240,13 @@ public sealed class SaveIcsFeedTests
         var protector = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
         return IcsFeedSecret.Deserialize(protector.Unprotect(credential!.ProtectedKey));
     }
+
+    /// <summary>Loopback is refused unless allow-listed: the feed server's port and the closed port are.</summary>
+    private Dictionary<string, string?> AllowList() => new()
+    {
+        ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+        ["Outbound:AllowedHosts:1"] = $"127.0.0.1:{closedPort}",
+    };
 
     /// <summary>A loopback port with nothing listening on it.</summary>
     private static int ClosedLoopbackPort()

@@ -22,8 +22,15 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
 
-    public CalApiFactory(string? dataDirectory = null, IDictionary<string, string?>? overrides = null)
+    private readonly bool useFakeClock;
+
+    /// <param name="useFakeClock">
+    /// Replace the clock with <see cref="Clock"/>, which moves only when the test moves it. Only for tests about
+    /// time (expiry): with it, feed and save deadlines never fire.
+    /// </param>
+    public CalApiFactory(string? dataDirectory = null, IDictionary<string, string?>? overrides = null, bool useFakeClock = false)
     {
+        this.useFakeClock = useFakeClock;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "cal-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         settings = new Dictionary<string, string?>
@@ -63,7 +70,11 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
 
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton<TimeProvider>(Clock);
+            if (useFakeClock)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+            }
+
             services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logs));
         });
     }

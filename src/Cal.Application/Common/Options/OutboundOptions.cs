@@ -21,4 +21,18 @@ public sealed class OutboundOptions
 
     [Range(0, 20)]
     public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>Feeds of one save fetched at the same time.</summary>
+    [Range(1, 50)]
+    public int MaxConcurrentFetchesPerSave { get; set; } = 10;
+
+    /// <summary>Feeds fetched at the same time by the whole server; further fetches wait (within their timeout).</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentFetches { get; set; } = 64;
+
+    /// <summary>
+    /// Destinations allowed although loopback/private/link-local (an internal calendar server, a test's feed
+    /// server): <c>host</c>, <c>host:port</c>, IP, <c>IP:port</c>, <c>[IPv6]:port</c> or CIDR. Empty by default.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }

@@ -44,13 +44,18 @@ public sealed class SaveIcsFeedCommandHandler(
         return mapper.Map<IcsFeedCredentialDto>(credential);
     }
 
-    /// <summary>All feeds at once, so a save takes about as long as its slowest feed, bounded by the save timeout.</summary>
+    /// <summary>
+    /// Feeds in parallel (up to <see cref="OutboundOptions.MaxConcurrentFetchesPerSave"/> at a time), so a save takes
+    /// about as long as its slowest feed, bounded by the save timeout.
+    /// </summary>
     private async Task<List<IndexedFeedFailure>> CheckAllFeedsAsync(List<IcsFeedUrl> urls, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(outbound.Value.SaveTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
-        var results = await Task.WhenAll(urls.Select(url => CheckFeedAsync(url, linked.Token)));
+        var results = new FeedFailure?[urls.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = outbound.Value.MaxConcurrentFetchesPerSave };
+        await Parallel.ForEachAsync(Enumerable.Range(0, urls.Count), parallel, async (i, _) => results[i] = await CheckFeedAsync(urls[i], linked.Token));
         cancellationToken.ThrowIfCancellationRequested();
 
         return results
