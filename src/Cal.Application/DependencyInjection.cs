@@ -1,3 +1,5 @@
+using Cal.Application.Calendars.Common;
+using Cal.Application.Calendars.IcsFeeds;
 using Cal.Application.Common.Options;
 using FluentValidation;
 using Microsoft.Extensions.Configuration;
@@ -19,7 +21,14 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(OutboundOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<BusyTimesOptions>()
+            .Bind(configuration.GetSection(BusyTimesOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+
+        // Calendar providers: each registered here, once.
+        services.AddCalendarProvider<IcsFeedCalendarProvider>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Common.Options;
+using Cal.Infrastructure.Calendars.IcsFeeds;
 using Cal.Infrastructure.Ical;
 using Cal.Infrastructure.Outbound;
 using Cal.Infrastructure.Persistence;
@@ -45,12 +46,17 @@ public static class DependencyInjection
             .SetApplicationName("Cal")
             .PersistKeysToFileSystem(new DirectoryInfo(storage.DataProtectionKeysPath));
 
-        services.AddSingleton<IIcsCalendarParser, IcalNetCalendarParser>();
+        services.AddSingleton<IIcsCalendarParser, IcsStreamingChecker>();
+        services.AddOptions<FeedCacheOptions>().Bind(configuration.GetSection(FeedCacheOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FeedCache>();
+        services.AddSingleton<IIcsBusyTimeReader, IcalNetBusyTimeReader>();
+        services.AddTransient<IIcsFeedSource, CachingIcsFeedSource>();
         services.AddSingleton<IValidateOptions<OutboundOptions>, AllowedHostsValidation>();
         services.AddSingleton(sp => OutboundAllowList.Parse(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
         services.AddSingleton<PolicyCheckedConnector>();
         services.AddSingleton(sp => new OutboundFetchLimiter(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.MaxConcurrentFetches));
-        services.AddHttpClient<IIcsFeedFetcher, IcsFeedFetcher>(IcsFeedFetcher.HttpClientName, (sp, client) =>
+        services.AddTransient<IIcsFeedFetcher>(sp => sp.GetRequiredService<IcsFeedFetcher>());
+        services.AddHttpClient<IcsFeedFetcher>(IcsFeedFetcher.HttpClientName, (sp, client) =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // The fetcher's own deadline covers the whole exchange.
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-IcsFeed/1.0");
@@ -63,6 +69,7 @@ public static class DependencyInjection
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 UseCookies = false,
                 UseProxy = false, // A proxy would make the connect-time address check meaningless.
+                MaxResponseDrainSize = 0, // A body left unread (refused, too large) closes the connection rather than being drained.
                 ConnectCallback = sp.GetRequiredService<PolicyCheckedConnector>().ConnectAsync,
             })
             .RemoveAllLoggers(); // The factory's default logging writes full request URIs, and feed URLs are secrets.

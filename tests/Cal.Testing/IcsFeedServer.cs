@@ -23,13 +23,15 @@ namespace Cal.Testing;
 /// <item><c>/endless</c>: a VCALENDAR that never ends, as fast as it can be sent</item>
 /// <item><c>/gzip-bomb/{megabytes}</c>: a small gzip body that inflates to that many MB</item>
 /// </list>
-/// Every request is counted per path (<see cref="RequestCount"/>).
+/// Every request is counted per path (<see cref="RequestCount"/>). Registered feeds carry an ETag and answer a
+/// matching If-None-Match with 304 (counted by <see cref="NotModifiedCount"/>).
 /// </summary>
 public sealed class IcsFeedServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, (string Content, int DelayMs, string ContentType)> feeds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
+    private int notModified;
 
     private IcsFeedServer(WebApplication app) => this.app = app;
 
@@ -55,6 +57,10 @@ public sealed class IcsFeedServer : IAsyncDisposable
         feeds[name] = (content, delayMs, contentType);
         return Url($"feeds/{name}");
     }
+
+    public void RemoveFeed(string name) => feeds.TryRemove(name, out _);
+
+    public int NotModifiedCount => notModified;
 
     public int RequestCount(string pathStartingWith) =>
         counts.Where(c => c.Key.StartsWith(pathStartingWith, StringComparison.Ordinal)).Sum(c => c.Value);
@@ -87,7 +93,7 @@ public sealed class IcsFeedServer : IAsyncDisposable
                 : Results.NotFound();
         });
 
-        app.MapGet("/feeds/{name}", async (string name, CancellationToken ct) =>
+        app.MapGet("/feeds/{name}", async (string name, HttpContext context, CancellationToken ct) =>
         {
             if (!feeds.TryGetValue(name, out var feed))
             {
@@ -97,6 +103,14 @@ public sealed class IcsFeedServer : IAsyncDisposable
             if (feed.DelayMs > 0)
             {
                 await Task.Delay(feed.DelayMs, ct);
+            }
+
+            var etag = $"\"{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(feed.Content)))[..16]}\"";
+            context.Response.Headers.ETag = etag;
+            if (context.Request.Headers.IfNoneMatch == etag)
+            {
+                Interlocked.Increment(ref notModified);
+                return Results.StatusCode(StatusCodes.Status304NotModified);
             }
 
             return Results.Text(feed.Content, feed.ContentType);

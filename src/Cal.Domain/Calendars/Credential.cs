@@ -30,9 +30,18 @@ public sealed class Credential : Entity
 
     public bool Invalid { get; private set; }
 
-    public static Credential ForIcsFeed(int userId, string protectedKey)
+    /// <summary>The provider refused the credential (revoked token, deleted feed); cal.com stops using it until it is saved again.</summary>
+    public void MarkInvalid() => Invalid = true;
+
+    public static Credential ForIcsFeed(int userId, string protectedKey) =>
+        Create(userId, CalendarApps.IcsFeed.Type, CalendarApps.IcsFeed.AppId, protectedKey);
+
+    /// <summary>A credential of any provider; <paramref name="type"/> is cal.com's <c>&lt;app&gt;_calendar</c> name.</summary>
+    public static Credential Create(int userId, string type, string appId, string protectedKey)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentException.ThrowIfNullOrWhiteSpace(appId);
         ArgumentException.ThrowIfNullOrWhiteSpace(protectedKey);
-        return new Credential(userId, CalendarApps.IcsFeed.Type, CalendarApps.IcsFeed.AppId, protectedKey);
+        return new Credential(userId, type, appId, protectedKey);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -31,7 +30,14 @@ internal sealed class IcsFeedFetcher(
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
     }
 
-    public async Task<FeedFetchResult> FetchAsync(IcsFeedUrl url, CancellationToken cancellationToken)
+    public async Task<FeedFetchResult<T>> FetchAsync<T>(IcsFeedUrl url, Func<TextReader, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken) =>
+        (await FetchAsync(url, readBody, ifChangedSince: null, cancellationToken)).Result;
+
+    /// <summary>
+    /// As <see cref="FetchAsync{T}(IcsFeedUrl, Func{TextReader, CancellationToken, Task{T}}, CancellationToken)"/>, but a
+    /// conditional request when <paramref name="ifChangedSince"/> is given: an unchanged feed answers 304 and its body is not read.
+    /// </summary>
+    internal async Task<FeedFetchOutcome<T>> FetchAsync<T>(IcsFeedUrl url, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         using var deadline = new CancellationTokenSource(limits.FeedTimeout, time);
@@ -39,63 +45,75 @@ internal sealed class IcsFeedFetcher(
         try
         {
             using var lease = await limiter.AcquireAsync(linked.Token);
-            var result = await FetchFollowingRedirectsAsync(url.FetchUri, limits, linked.Token);
-            if (result.Failure is { } failure)
+            var outcome = await FetchFollowingRedirectsAsync(url.FetchUri, readBody, ifChangedSince, limits, linked.Token);
+            if (outcome.Result.Failure is { } failure)
             {
                 logger.LogInformation("ICS feed on {Host} unusable: {Reason}", url.Host, FeedFailure.WireName(failure.Reason));
             }
 
-            return result;
+            return outcome;
         }
         catch (OperationCanceledException)
         {
             logger.LogInformation("ICS feed on {Host} timed out", url.Host);
-            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture, $"The feed did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s.")));
+            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture, $"The feed did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s.")));
         }
         catch (HttpRequestException ex) when (ex.InnerException is OutboundAddressBlockedException blocked)
         {
             logger.LogWarning("ICS feed on {Host} refused: {Reason} address", blocked.Host, blocked.Reason);
-            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.BlockedAddress, $"The feed's host resolves to a {blocked.Reason} address, which Cal does not fetch from."));
+            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.BlockedAddress, $"The feed's host resolves to a {blocked.Reason} address, which Cal does not fetch from."));
         }
         catch (HttpRequestException ex)
         {
             // The exception text can name the full URL; log only its kind and the host.
             logger.LogInformation("ICS feed on {Host} unreachable: {Error}", url.Host, ex.HttpRequestError);
-            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed's server could not be reached."));
+            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed's server could not be reached."));
+        }
+        catch (FeedTooLargeException)
+        {
+            logger.LogInformation("ICS feed on {Host} unusable: {Reason}", url.Host, "too_large");
+            return new FeedFetchOutcome<T>(TooLarge<T>(limits));
         }
         catch (InvalidDataException)
         {
             // Content-Encoding said gzip/deflate/brotli but the body is not.
             logger.LogInformation("ICS feed on {Host} sent a body that does not decompress", url.Host);
-            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.NotIcalendar, "The feed's compressed body could not be decompressed."));
+            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.NotIcalendar, "The feed's compressed body could not be decompressed."));
         }
         catch (IOException ex)
         {
             // Connection reset or closed before the whole body arrived (HttpIOException is an IOException).
             logger.LogInformation("ICS feed on {Host} broke off mid-body: {Error}", url.Host, ex.GetType().Name);
-            return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed's server closed the connection before the whole feed arrived."));
+            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed's server closed the connection before the whole feed arrived."));
         }
     }
 
-    private async Task<FeedFetchResult> FetchFollowingRedirectsAsync(Uri uri, OutboundOptions limits, CancellationToken cancellationToken)
+    private async Task<FeedFetchOutcome<T>> FetchFollowingRedirectsAsync<T>(
+        Uri uri, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, OutboundOptions limits, CancellationToken cancellationToken)
     {
         for (var hops = 0; ; hops++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Accept.ParseAdd("text/calendar, */*;q=0.8");
+            ifChangedSince?.ApplyTo(request);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+
+            if (response.StatusCode == HttpStatusCode.NotModified && ifChangedSince is not null)
+            {
+                return FeedFetchOutcome<T>.Unchanged(FeedValidators.From(response) ?? ifChangedSince);
+            }
 
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
             {
                 if (hops >= limits.MaxRedirects)
                 {
-                    return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.TooManyRedirects, $"The feed redirected more than {limits.MaxRedirects} times."));
+                    return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.TooManyRedirects, $"The feed redirected more than {limits.MaxRedirects} times."));
                 }
 
                 uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
                 if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 {
-                    return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed redirected to a URL that is not http or https."));
+                    return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed redirected to a URL that is not http or https."));
                 }
 
                 continue;
@@ -104,44 +122,20 @@ internal sealed class IcsFeedFetcher(
             if (!response.IsSuccessStatusCode)
             {
                 var status = (int)response.StatusCode;
-                return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.HttpStatus, $"The feed answered HTTP {status}.", HttpStatus: status));
+                return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.HttpStatus, $"The feed answered HTTP {status}.", HttpStatus: status));
             }
 
             if (response.Content.Headers.ContentLength > limits.MaxFeedBytes)
             {
-                return TooLarge(limits);
+                return new FeedFetchOutcome<T>(TooLarge<T>(limits));
             }
 
-            return await ReadBodyAsync(response.Content, limits, cancellationToken);
+            // Streamed straight into the reader: counted after decompression, decoded by BOM or charset
+            // (UTF-8 by default, as iCalendar says), never held whole.
+            await using var body = new CappedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken), limits.MaxFeedBytes);
+            using var text = new StreamReader(body, CharsetOf(response.Content) ?? Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024);
+            return new FeedFetchOutcome<T>(FeedFetchResult.Ok(await readBody(text, cancellationToken)), Validators: FeedValidators.From(response));
         }
-    }
-
-    private static async Task<FeedFetchResult> ReadBodyAsync(HttpContent content, OutboundOptions limits, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var body = new MemoryStream();
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                if (body.Length + read > limits.MaxFeedBytes)
-                {
-                    return TooLarge(limits);
-                }
-
-                body.Write(buffer, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        body.Position = 0;
-        using var reader = new StreamReader(body, CharsetOf(content) ?? Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return FeedFetchResult.Ok(await reader.ReadToEndAsync(cancellationToken));
     }
 
     private static Encoding? CharsetOf(HttpContent content)
@@ -162,8 +156,8 @@ internal sealed class IcsFeedFetcher(
         }
     }
 
-    private static FeedFetchResult TooLarge(OutboundOptions limits) =>
-        FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.TooLarge, $"The feed is larger than {limits.MaxFeedBytes} bytes."));
+    private static FeedFetchResult<T> TooLarge<T>(OutboundOptions limits) =>
+        FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.TooLarge, $"The feed is larger than {limits.MaxFeedBytes} bytes."));
 
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
         or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;

@@ -7,4 +7,8 @@ public static class ClaimsPrincipalExtensions
 {
     public static int GetUserId(this ClaimsPrincipal user) =>
         int.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not authenticated."), CultureInfo.InvariantCulture);
+
+    /// <summary>The user's IANA time zone, cal.com's default for <c>loggedInUsersTz</c>.</summary>
+    public static string GetTimeZone(this ClaimsPrincipal user) =>
+        user.FindFirstValue(CalBearerAuthenticationHandler.TimeZoneClaim) ?? throw new InvalidOperationException("Not authenticated.");
 }

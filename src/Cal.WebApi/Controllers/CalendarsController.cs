@@ -1,4 +1,11 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Cal.Application.Calendars.Common;
+using Cal.Application.Calendars.IcsFeeds.Commands.DisconnectIcsFeed;
 using Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
+using Cal.Application.Calendars.IcsFeeds.Queries.CheckIcsFeed;
+using Cal.Application.Calendars.Queries.GetBusyTimes;
+using Cal.Application.Calendars.Queries.GetConnectedCalendars;
 using Cal.Application.Calendars.IcsFeeds.Common;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
@@ -13,7 +20,7 @@ namespace Cal.WebApi.Controllers;
 [Authorize]
 [Route("v2/calendars")]
 [Produces("application/json")]
-public sealed class CalendarsController(IMediator mediator) : ControllerBase
+public sealed partial class CalendarsController(IMediator mediator) : ControllerBase
 {
     /// <summary>cal.com's <c>CreateIcsFeedInputDto</c>; unknown fields are ignored.</summary>
     public sealed record SaveIcsFeedRequest(List<string?>? Urls, bool? ReadOnly);
@@ -29,4 +36,82 @@ public sealed class CalendarsController(IMediator mediator) : ControllerBase
         var credential = await mediator.Send(new SaveIcsFeedCommand(User.GetUserId(), body?.Urls, body?.ReadOnly), cancellationToken);
         return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<IcsFeedCredentialDto>(credential));
     }
+
+    /// <summary>cal.com's <c>DeleteCalendarCredentialsInputBodyDto</c>.</summary>
+    public sealed record DisconnectRequest(int? Id);
+
+    [HttpGet("ics-feed/check")]
+    [ProducesResponseType<SuccessEnvelope>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
+    public async Task<IActionResult> CheckIcsFeed(CancellationToken cancellationToken)
+    {
+        await mediator.Send(new CheckIcsFeedQuery(User.GetUserId()), cancellationToken);
+        return Ok(new SuccessEnvelope());
+    }
+
+    [HttpGet("")]
+    [ProducesResponseType<SuccessEnvelope<ConnectedCalendarsDto>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> GetConnectedCalendars(CancellationToken cancellationToken) =>
+        Ok(new SuccessEnvelope<ConnectedCalendarsDto>(await mediator.Send(new GetConnectedCalendarsQuery(User.GetUserId()), cancellationToken)));
+
+    [HttpPost("ics-feed/disconnect")]
+    [Consumes("application/json")]
+    [RequestSizeLimit(16 * 1024)]
+    [ProducesResponseType<SuccessEnvelope<IcsFeedCredentialDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> DisconnectIcsFeed([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DisconnectRequest? body, CancellationToken cancellationToken) =>
+        Ok(new SuccessEnvelope<IcsFeedCredentialDto>(await mediator.Send(new DisconnectIcsFeedCommand(User.GetUserId(), body?.Id), cancellationToken)));
+
+    [HttpGet("busy-times")]
+    [ProducesResponseType<BusyTimesEnvelope>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
+    public async Task<IActionResult> GetBusyTimes(
+        [FromQuery] string? dateFrom, [FromQuery] string? dateTo, [FromQuery] string? loggedInUsersTz, CancellationToken cancellationToken)
+    {
+        var query = new GetBusyTimesQuery(User.GetUserId(), User.GetTimeZone(), dateFrom, dateTo, loggedInUsersTz, CalendarsToLoad(Request.Query));
+        var busy = await mediator.Send(query, cancellationToken);
+        return Ok(new BusyTimesEnvelope(
+            busy.Intervals.Select(i => new BusyTimeDto(Iso(i.Start), Iso(i.End), null)).ToList(),
+            busy.Truncated.Count == 0 ? null : busy.Truncated));
+    }
+
+    /// <summary>cal.com's <c>{"start","end","source"}</c> items, times in UTC with milliseconds.</summary>
+    public sealed record BusyTimeDto(string Start, string End, string? Source);
+
+    /// <summary>The success envelope, plus <c>truncated</c> naming any calendar whose busy times were cut short by the per-feed budget.</summary>
+    public sealed record BusyTimesEnvelope(
+        [property: System.Text.Json.Serialization.JsonPropertyOrder(1)] IReadOnlyList<BusyTimeDto> Data,
+        [property: System.Text.Json.Serialization.JsonPropertyOrder(2), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TruncatedCalendar>? Truncated)
+    {
+        [System.Text.Json.Serialization.JsonPropertyOrder(0)]
+        public string Status => "success";
+    }
+
+    private static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary><c>calendarsToLoad[0][credentialId]=1&amp;calendarsToLoad[0][externalId]=...</c> (also <c>[0].credentialId</c>), in index order.</summary>
+    private static List<CalendarToLoad> CalendarsToLoad(IQueryCollection query)
+    {
+        var byIndex = new SortedDictionary<int, (string? CredentialId, string? ExternalId)>();
+        foreach (var (key, value) in query)
+        {
+            var match = CalendarsToLoadKey().Match(key);
+            if (!match.Success || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index > 1000)
+            {
+                continue;
+            }
+
+            var entry = byIndex.GetValueOrDefault(index);
+            entry = match.Groups[2].Value.Equals("credentialId", StringComparison.OrdinalIgnoreCase) ? entry with { CredentialId = value } : entry with { ExternalId = value };
+            byIndex[index] = entry;
+        }
+
+        return byIndex.Values
+            .Select(e => new CalendarToLoad(int.TryParse(e.CredentialId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null, e.ExternalId))
+            .ToList();
+    }
+
+    [GeneratedRegex(@"^calendarsToLoad\[(\d+)\](?:\[|\.)(credentialId|externalId)\]?$", RegexOptions.IgnoreCase)]
+    private static partial Regex CalendarsToLoadKey();
 }

@@ -22,6 +22,19 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
             case IcsFeedsUnusableException feeds:
                 await writer.WriteAsync(httpContext, 400, feeds.Message, new { feeds = feeds.Failures.Select(DescribeFeed) });
                 break;
+            case BadRequestException badRequest:
+                await writer.WriteAsync(httpContext, 400, badRequest.Message, badRequest.Details);
+                break;
+            case CalendarUnavailableException unavailable:
+                await writer.WriteAsync(httpContext, unavailable.DuringCheck ? 401 : 503, unavailable.Message, new
+                {
+                    credentialId = unavailable.CredentialId,
+                    calendarIndex = unavailable.CalendarIndex,
+                    reason = FeedFailure.WireName(unavailable.Failure.Reason),
+                    status = unavailable.Failure.HttpStatus,
+                    line = unavailable.Failure.Line,
+                });
+                break;
             case NotFoundException notFound:
                 await writer.WriteAsync(httpContext, 404, notFound.Message);
                 break;

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Cal.Infrastructure.IntegrationTests.Outbound;
 
-/// <summary>The two halves of a feed check together, as the save runs them: fetch over loopback HTTP, then parse.</summary>
+/// <summary>The two halves of a feed check together, as the save runs them: the body streamed over loopback HTTP straight into the checker.</summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class FetchThenParseTests
@@ -60,9 +60,8 @@ public sealed class FetchThenParseTests
         var mismatches = new List<string>();
         foreach (var path in samples)
         {
-            var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("samples/" + path)), CancellationToken.None);
-            var overHttp = fetched.Failure is null ? parser.Check(fetched.Content!) : IcsCheckResult.Invalid(fetched.Failure);
-            var fromDisk = parser.Check(IcsSamples.Read(path));
+            var overHttp = await FetchAndCheckAsync(feeds.Url("samples/" + path));
+            var fromDisk = await CheckTextAsync(IcsSamples.Read(path));
             if (overHttp != fromDisk)
             {
                 mismatches.Add($"{path}: http {overHttp}, disk {fromDisk}");
@@ -77,12 +76,12 @@ public sealed class FetchThenParseTests
     [TestCase("empty")]
     public async Task NonCalendarPages_AreNotIcalendar(string route)
     {
-        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url(route)), CancellationToken.None);
+        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url(route)), parser.CheckAsync, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
             Assert.That(fetched.Failure, Is.Null, "the page itself downloads fine");
-            Assert.That(parser.Check(fetched.Content!).Failure?.Reason, Is.EqualTo(FeedFailureReason.NotIcalendar));
+            Assert.That(fetched.Value!.Failure?.Reason, Is.EqualTo(FeedFailureReason.NotIcalendar));
         });
     }
 
@@ -91,9 +90,7 @@ public sealed class FetchThenParseTests
     {
         var url = Serve(Encoding.Latin1.GetBytes(FeedBodies.Named("Café Zürich")), "text/calendar; charset=iso-8859-1");
 
-        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None);
-
-        Assert.That(parser.Check(fetched.Content!), Is.EqualTo(IcsCheckResult.Valid("Café Zürich")));
+        Assert.That(await FetchAndCheckAsync(url), Is.EqualTo(IcsCheckResult.Valid("Café Zürich")));
     }
 
     [Test]
@@ -101,9 +98,7 @@ public sealed class FetchThenParseTests
     {
         var url = Serve([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(FeedBodies.Named("Bom"))], "text/calendar");
 
-        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None);
-
-        Assert.That(parser.Check(fetched.Content!), Is.EqualTo(IcsCheckResult.Valid("Bom")));
+        Assert.That(await FetchAndCheckAsync(url), Is.EqualTo(IcsCheckResult.Valid("Bom")));
     }
 
     [Test]
@@ -112,10 +107,16 @@ public sealed class FetchThenParseTests
         var bom = Encoding.UTF8.GetPreamble();
         var url = Serve([.. bom, .. bom, .. Encoding.UTF8.GetBytes(FeedBodies.Named("Twice"))], "text/calendar");
 
-        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None);
-
-        Assert.That(parser.Check(fetched.Content!), Is.EqualTo(IcsCheckResult.Valid("Twice")));
+        Assert.That(await FetchAndCheckAsync(url), Is.EqualTo(IcsCheckResult.Valid("Twice")));
     }
+
+    private async Task<IcsCheckResult> FetchAndCheckAsync(string url)
+    {
+        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(url), parser.CheckAsync, CancellationToken.None);
+        return fetched.Failure is { } failure ? IcsCheckResult.Invalid(failure) : fetched.Value!;
+    }
+
+    private Task<IcsCheckResult> CheckTextAsync(string text) => parser.CheckAsync(new StringReader(text), CancellationToken.None);
 
     private string Serve(byte[] body, string contentType) => odd.Map(async ctx =>
     {

@@ -66,7 +66,7 @@ public sealed class IcsFeedFetcherTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Failure, Is.Null);
-            Assert.That(result.Content, Is.EqualTo(IcsSamples.Read("Recurrence/Daily1.ics")));
+            Assert.That(result.Value, Is.EqualTo(IcsSamples.Read("Recurrence/Daily1.ics")));
         });
     }
 
@@ -113,7 +113,7 @@ public sealed class IcsFeedFetcherTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.Content, Is.Null);
+            Assert.That(result.Value, Is.Null);
             Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.HttpStatus));
             Assert.That(result.Failure?.HttpStatus, Is.EqualTo(status));
             Assert.That(result.Failure?.Message, Does.Contain(status.ToString(CultureInfo.InvariantCulture)));
@@ -146,7 +146,7 @@ public sealed class IcsFeedFetcherTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.Content, Is.Null);
+            Assert.That(result.Value, Is.Null);
             Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.Unreachable));
             Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)), "a refused connection must not wait for the timeout");
         });
@@ -191,7 +191,7 @@ public sealed class IcsFeedFetcherTests
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.300"));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/5000")), CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/5000")), ReadAll, CancellationToken.None));
         watch.Stop();
 
         Assert.Multiple(() =>
@@ -217,7 +217,7 @@ public sealed class IcsFeedFetcherTests
     {
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:03"));
 
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/100")), CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/100")), ReadAll, CancellationToken.None));
 
         Assert.That(result, Is.EqualTo(FeedFetchResult.Ok(IcsSamples.Simple())));
     }
@@ -236,7 +236,7 @@ public sealed class IcsFeedFetcherTests
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.500"));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None));
         watch.Stop();
 
         Assert.Multiple(() =>
@@ -260,7 +260,7 @@ public sealed class IcsFeedFetcherTests
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.300"));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(server.Url()), CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(server.Url()), ReadAll, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -283,7 +283,7 @@ public sealed class IcsFeedFetcherTests
         }, "drip-fake-clock");
         var fetcher = Fetcher([("Outbound:FeedTimeout", "00:00:00.300")], s => s.AddSingleton<TimeProvider>(clock));
 
-        var fetch = fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None);
+        var fetch = fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None);
         await started.Task.WaitAsync(TimeSpan.FromSeconds(5));
         await Task.Delay(700); // well past 300 ms of real time: only the fake clock may end the fetch
         Assert.That(fetch.IsCompleted, Is.False, "the deadline must follow the injected TimeProvider, not the wall clock");
@@ -306,10 +306,10 @@ public sealed class IcsFeedFetcherTests
         using var caller = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         var watch = Stopwatch.StartNew();
-        FeedFetchResult? result = null;
+        FeedFetchResult<string>? result = null;
         try
         {
-            result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), caller.Token));
+            result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, caller.Token));
         }
         catch (OperationCanceledException)
         {
@@ -319,7 +319,7 @@ public sealed class IcsFeedFetcherTests
         Assert.Multiple(() =>
         {
             Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)));
-            Assert.That(result?.Content, Is.Null);
+            Assert.That(result?.Value, Is.Null);
             Assert.That(result?.Failure?.Reason, Is.Null.Or.EqualTo(FeedFailureReason.Timeout), "nothing but the time limit may be blamed");
         });
     }
@@ -333,7 +333,7 @@ public sealed class IcsFeedFetcherTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.Content, Is.Null);
+            Assert.That(result.Value, Is.Null);
             Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.TooLarge));
             Assert.That(result.Failure?.Message, Does.Contain(Cap.ToString(CultureInfo.InvariantCulture)));
         });
@@ -347,8 +347,8 @@ public sealed class IcsFeedFetcherTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Failure, Is.Null);
-            Assert.That(result.Content, Does.StartWith("BEGIN:VCALENDAR").And.EndWith("END:VCALENDAR\r\n"));
-            Assert.That(result.Content!.Length, Is.InRange(Cap / 2, Cap));
+            Assert.That(result.Value, Does.StartWith("BEGIN:VCALENDAR").And.EndWith("END:VCALENDAR\r\n"));
+            Assert.That(result.Value!.Length, Is.InRange(Cap / 2, Cap));
         });
     }
 
@@ -368,7 +368,7 @@ public sealed class IcsFeedFetcherTests
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:20"), ("Outbound:MaxFeedBytes", Cap.ToString(CultureInfo.InvariantCulture)));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -404,7 +404,7 @@ public sealed class IcsFeedFetcherTests
 
         if (result.Failure is null)
         {
-            Assert.That(result.Content, Has.Length.EqualTo(size));
+            Assert.That(result.Value, Has.Length.EqualTo(size));
         }
 
         return result.Failure?.Reason;
@@ -424,7 +424,7 @@ public sealed class IcsFeedFetcherTests
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:10"), ("Outbound:MaxFeedBytes", Cap.ToString(CultureInfo.InvariantCulture)));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -504,7 +504,7 @@ public sealed class IcsFeedFetcherTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.Content, Is.Null);
+            Assert.That(result.Value, Is.Null);
             Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.TooManyRedirects));
             Assert.That(feeds.RequestCount("/redirect/0") - before, Is.Zero, "the 6th redirect must not be followed");
         });
@@ -574,7 +574,7 @@ public sealed class IcsFeedFetcherTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.Content, Is.Null);
+            Assert.That(result.Value, Is.Null);
             Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.Unreachable));
             Assert.That(result.Failure?.Message, Does.Contain("not http or https"));
             Assert.That(result.Failure?.Message, Does.Not.Contain(location));
@@ -591,7 +591,7 @@ public sealed class IcsFeedFetcherTests
 
         var result = await FetchAsync(url);
 
-        Assert.That(result.Content, Is.EqualTo(FeedBodies.Named("Équipe é")));
+        Assert.That(result.Value, Is.EqualTo(FeedBodies.Named("Équipe é")));
     }
 
     [Test]
@@ -601,7 +601,7 @@ public sealed class IcsFeedFetcherTests
 
         var result = await FetchAsync(url);
 
-        Assert.That(result.Content, Is.EqualTo(FeedBodies.Named("Réunion")));
+        Assert.That(result.Value, Is.EqualTo(FeedBodies.Named("Réunion")));
     }
 
     [TestCase("text/calendar; charset=iso-8859-1")]
@@ -616,7 +616,7 @@ public sealed class IcsFeedFetcherTests
 
         var result = await FetchAsync(url);
 
-        Assert.That(result.Content, Is.EqualTo(FeedBodies.Named("Café é")));
+        Assert.That(result.Value, Is.EqualTo(FeedBodies.Named("Café é")));
     }
 
     [Test]
@@ -627,7 +627,7 @@ public sealed class IcsFeedFetcherTests
 
         var result = await FetchAsync(url);
 
-        Assert.That(result.Content, Is.EqualTo(FeedBodies.Named("Zoë")));
+        Assert.That(result.Value, Is.EqualTo(FeedBodies.Named("Zoë")));
     }
 
     [Test]
@@ -637,7 +637,7 @@ public sealed class IcsFeedFetcherTests
 
         var result = await FetchAsync(url);
 
-        Assert.That(result.Content, Is.EqualTo(FeedBodies.Named("Café")));
+        Assert.That(result.Value, Is.EqualTo(FeedBodies.Named("Café")));
     }
 
     [Test]
@@ -645,9 +645,9 @@ public sealed class IcsFeedFetcherTests
     {
         var url = RawBytes(Encoding.UTF8.GetBytes(FeedBodies.Named("Seven")), "text/calendar; charset=utf-7");
 
-        FeedFetchResult? result = null;
+        FeedFetchResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(url));
-        Assert.That(result?.Content, Is.EqualTo(FeedBodies.Named("Seven")));
+        Assert.That(result?.Value, Is.EqualTo(FeedBodies.Named("Seven")));
     }
 
     [Test]
@@ -657,7 +657,7 @@ public sealed class IcsFeedFetcherTests
 
         var result = await FetchAsync(url);
 
-        Assert.That(result.Content, Is.EqualTo(FeedBodies.Named("Café é")));
+        Assert.That(result.Value, Is.EqualTo(FeedBodies.Named("Café é")));
     }
 
     // ---- never throws, never logs the secret part ----
@@ -679,8 +679,8 @@ public sealed class IcsFeedFetcherTests
 
         foreach (var url in urls)
         {
-            FeedFetchResult? result = null;
-            Assert.DoesNotThrowAsync(async () => result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None)), url);
+            FeedFetchResult<string>? result = null;
+            Assert.DoesNotThrowAsync(async () => result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None)), url);
             Assert.That(result, Is.Not.Null, url);
         }
     }
@@ -698,11 +698,11 @@ public sealed class IcsFeedFetcherTests
             stream.Close();
         });
 
-        FeedFetchResult? result = null;
+        FeedFetchResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(server.Url()));
         Assert.Multiple(() =>
         {
-            Assert.That(result?.Content, Is.Null);
+            Assert.That(result?.Value, Is.Null);
             Assert.That(result?.Failure?.Reason, Is.EqualTo(FeedFailureReason.Unreachable));
         });
     }
@@ -719,11 +719,11 @@ public sealed class IcsFeedFetcherTests
             ctx.Abort();
         }, "chunked-abort");
 
-        FeedFetchResult? result = null;
+        FeedFetchResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(url));
         Assert.Multiple(() =>
         {
-            Assert.That(result?.Content, Is.Null);
+            Assert.That(result?.Value, Is.Null);
             Assert.That(result?.Failure?.Reason, Is.EqualTo(FeedFailureReason.Unreachable));
         });
     }
@@ -738,11 +738,11 @@ public sealed class IcsFeedFetcherTests
             await ctx.Response.WriteAsync(IcsSamples.Simple(), ctx.RequestAborted);
         }, "false-gzip");
 
-        FeedFetchResult? result = null;
+        FeedFetchResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(url));
         Assert.Multiple(() =>
         {
-            Assert.That(result?.Content, Is.Null);
+            Assert.That(result?.Value, Is.Null);
             Assert.That(result?.Failure, Is.Not.Null);
         });
     }
@@ -765,7 +765,7 @@ public sealed class IcsFeedFetcherTests
 
         foreach (var url in urls)
         {
-            await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None));
+            await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None));
         }
 
         var entries = host.Logs.Entries;
@@ -777,6 +777,9 @@ public sealed class IcsFeedFetcherTests
     }
 
     // ---- helpers ----
+
+    /// <summary>The simplest body reader: the whole decoded text.</summary>
+    private static readonly Func<TextReader, CancellationToken, Task<string>> ReadAll = (reader, ct) => reader.ReadToEndAsync(ct);
 
     private IIcsFeedFetcher Fetcher(params (string Key, string Value)[] settings) => Fetcher(settings, null);
 
@@ -798,11 +801,11 @@ public sealed class IcsFeedFetcherTests
         return host.Get<IIcsFeedFetcher>();
     }
 
-    private Task<FeedFetchResult> FetchAsync(string url, params (string Key, string Value)[] settings) =>
-        Bounded(Fetcher(settings).FetchAsync(IcsFeedUrl.Create(url), CancellationToken.None));
+    private Task<FeedFetchResult<string>> FetchAsync(string url, params (string Key, string Value)[] settings) =>
+        Bounded(Fetcher(settings).FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None));
 
     /// <summary>A fetch whose deadline is broken would hang the run; this turns that into a failure.</summary>
-    private static Task<FeedFetchResult> Bounded(Task<FeedFetchResult> fetch) => fetch.WaitAsync(TimeSpan.FromSeconds(30));
+    private static Task<FeedFetchResult<string>> Bounded(Task<FeedFetchResult<string>> fetch) => fetch.WaitAsync(TimeSpan.FromSeconds(30));
 
     private string RawBytes(byte[] body, string contentType) => odd.Map(async ctx =>
     {

@@ -31,6 +31,7 @@ public sealed class OutboundSafetyTests
         {
             ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{allowed.BaseAddress.Port}",
             ["Outbound:FeedTimeout"] = FeedTimeout.ToString(),
+            ["Outbound:SaveTimeout"] = "00:00:30", // so a feed that escaped its own limit would show as ~30 s
             ["Outbound:MaxFeedBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         api.StartServer();
@@ -90,7 +91,7 @@ public sealed class OutboundSafetyTests
 
         var error = await Json.AssertErrorEnvelopeAsync(response, 400, "BadRequestException");
         Assert.That(Json.FeedFailures(error), Is.EqualTo(new[] { (1, reason) }));
-        Assert.That(started.Elapsed, Is.LessThan(FeedTimeout + TimeSpan.FromSeconds(2)), "refused within the feed timeout");
+        Assert.That(started.Elapsed, Is.LessThan(FeedTimeout + TimeSpan.FromSeconds(5)), "refused within the feed's own limit, not the save's");
         Assert.That(await api.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Credentials, c => c.UserId == userId)), Is.Zero);
         Assert.That(internalService.RequestCount("/"), Is.EqualTo(internalRequestsBefore), "the internal service was never reached");
     }

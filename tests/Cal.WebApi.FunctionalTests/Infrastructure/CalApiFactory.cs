@@ -23,14 +23,17 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
 
     private readonly bool useFakeClock;
+    private readonly Action<IServiceCollection>? configureServices;
 
     /// <param name="useFakeClock">
     /// Replace the clock with <see cref="Clock"/>, which moves only when the test moves it. Only for tests about
     /// time (expiry): with it, feed and save deadlines never fire.
     /// </param>
-    public CalApiFactory(string? dataDirectory = null, IDictionary<string, string?>? overrides = null, bool useFakeClock = false)
+    /// <param name="configureServices">Extra registrations after the app's own (e.g. another calendar provider).</param>
+    public CalApiFactory(string? dataDirectory = null, IDictionary<string, string?>? overrides = null, bool useFakeClock = false, Action<IServiceCollection>? configureServices = null)
     {
         this.useFakeClock = useFakeClock;
+        this.configureServices = configureServices;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "cal-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         settings = new Dictionary<string, string?>
@@ -76,6 +79,7 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
             }
 
             services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logs));
+            configureServices?.Invoke(services);
         });
     }
 

@@ -11,4 +11,12 @@ public interface ICredentialRepository
     Task<Credential> SaveIcsFeedAsync(int userId, string protectedKey, CancellationToken cancellationToken);
 
     Task<Credential?> FindByUserAndTypeAsync(int userId, string type, CancellationToken cancellationToken);
+
+    /// <summary>The user's credential with this id, or null when there is none or it belongs to someone else.</summary>
+    Task<Credential?> FindForUserAsync(int userId, int credentialId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Credential>> ListForUserAsync(int userId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the user's credential (and with it its secret); false when there was none to delete.</summary>
+    Task<bool> DeleteForUserAsync(int userId, int credentialId, CancellationToken cancellationToken);
 }

@@ -2,10 +2,10 @@ using Cal.Domain.Calendars;
 
 namespace Cal.Application.Common.Interfaces;
 
-/// <summary>Judges whether downloaded text is a usable iCalendar object.</summary>
+/// <summary>Judges whether a feed's text is a usable iCalendar object, reading it once, front to back.</summary>
 public interface IIcsCalendarParser
 {
-    IcsCheckResult Check(string content);
+    Task<IcsCheckResult> CheckAsync(TextReader content, CancellationToken cancellationToken);
 }
 
 /// <summary>Either the calendar's display name (<c>X-WR-CALNAME</c>, may be null) or why it is not usable.</summary>

@@ -2,16 +2,26 @@ using Cal.Domain.Calendars;
 
 namespace Cal.Application.Common.Interfaces;
 
-/// <summary>Downloads one feed within the outbound limits (timeout, size cap, redirects).</summary>
+/// <summary>
+/// Downloads one feed within the outbound limits (address policy, timeout, size cap, redirects) and hands
+/// its decoded body to a reader as it arrives, so no feed is ever held in memory whole.
+/// </summary>
 public interface IIcsFeedFetcher
 {
-    /// <summary>Never throws for a feed problem: the result names the failure. Throws only when <paramref name="cancellationToken"/> is the caller going away.</summary>
-    Task<FeedFetchResult> FetchAsync(IcsFeedUrl url, CancellationToken cancellationToken);
+    /// <summary>
+    /// Never throws for a feed problem (unreachable, timeout, HTTP status, too large, blocked address): the
+    /// result names the failure, and a body over the cap stops <paramref name="readBody"/> mid-read.
+    /// Cancellation by <paramref name="cancellationToken"/> is reported as a timeout.
+    /// </summary>
+    Task<FeedFetchResult<T>> FetchAsync<T>(IcsFeedUrl url, Func<TextReader, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken);
 }
 
-public sealed record FeedFetchResult(string? Content, FeedFailure? Failure)
-{
-    public static FeedFetchResult Ok(string content) => new(content, null);
+/// <summary>Either what the body reader returned, or why the feed could not be read.</summary>
+public sealed record FeedFetchResult<T>(T? Value, FeedFailure? Failure);
 
-    public static FeedFetchResult Failed(FeedFailure failure) => new(null, failure);
+public static class FeedFetchResult
+{
+    public static FeedFetchResult<T> Ok<T>(T value) => new(value, null);
+
+    public static FeedFetchResult<T> Failed<T>(FeedFailure failure) => new(default, failure);
 }

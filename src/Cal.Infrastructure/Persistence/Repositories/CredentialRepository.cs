@@ -37,6 +37,15 @@ internal sealed class CredentialRepository(CalDbContext db) : ICredentialReposit
     public Task<Credential?> FindByUserAndTypeAsync(int userId, string type, CancellationToken cancellationToken) =>
         db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.UserId == userId && c.Type == type, cancellationToken);
 
+    public Task<Credential?> FindForUserAsync(int userId, int credentialId, CancellationToken cancellationToken) =>
+        db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.Id == credentialId && c.UserId == userId, cancellationToken);
+
+    public async Task<IReadOnlyList<Credential>> ListForUserAsync(int userId, CancellationToken cancellationToken) =>
+        await db.Credentials.AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+
+    public async Task<bool> DeleteForUserAsync(int userId, int credentialId, CancellationToken cancellationToken) =>
+        await db.Credentials.Where(c => c.Id == credentialId && c.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
+
     private Task<int> ReplaceKeyAsync(int userId, string protectedKey, CancellationToken cancellationToken) =>
         db.Credentials
             .Where(c => c.UserId == userId && c.Type == CalendarApps.IcsFeed.Type)

@@ -64,14 +64,10 @@ public sealed class SaveIcsFeedCommandHandler(
             .ToList();
     }
 
+    /// <summary>The feed is checked as it streams in: fetch and parse are one pass, and nothing is buffered whole.</summary>
     private async Task<FeedFailure?> CheckFeedAsync(IcsFeedUrl url, CancellationToken cancellationToken)
     {
-        var fetched = await fetcher.FetchAsync(url, cancellationToken);
-        if (fetched.Failure is not null)
-        {
-            return fetched.Failure;
-        }
-
-        return parser.Check(fetched.Content!).Failure;
+        var fetched = await fetcher.FetchAsync(url, parser.CheckAsync, cancellationToken);
+        return fetched.Failure ?? fetched.Value!.Failure;
     }
 }

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using Reader = System.Func<System.IO.TextReader, System.Threading.CancellationToken, System.Threading.Tasks.Task<Cal.Application.Common.Interfaces.IcsCheckResult>>;
 
 namespace Cal.Application.UnitTests.Calendars.IcsFeeds.Commands.SaveIcsFeed;
 
@@ -27,6 +28,13 @@ public sealed class SaveIcsFeedCommandHandlerTests
 
     private Mock<IIcsFeedFetcher> _fetcher = null!;
     private Mock<IIcsCalendarParser> _parser = null!;
+
+    /// <summary>What each feed serves: its text, or why it cannot be fetched. The fetcher mock streams the text into the reader it is given, as the real one does.</summary>
+    private Func<IcsFeedUrl, CancellationToken, Task<FeedFetchResult<string>>> _serve = null!;
+
+    /// <summary>The parser's verdict per text (default: valid); every text it was given is recorded in <see cref="_parsed"/>.</summary>
+    private Dictionary<string, IcsCheckResult> _verdicts = null!;
+    private ConcurrentQueue<string> _parsed = null!;
     private Mock<ISecretProtector> _protector = null!;
     private Mock<ICredentialRepository> _credentials = null!;
     private OutboundOptions _options = null!;
@@ -39,12 +47,27 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [SetUp]
     public void SetUp()
     {
+        _serve = (_, _) => Task.FromResult(FeedFetchResult.Ok(Calendar));
         _fetcher = new Mock<IIcsFeedFetcher>();
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Ok(Calendar));
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()))
+            .Returns(async (IcsFeedUrl url, Reader read, CancellationToken ct) =>
+            {
+                var served = await _serve(url, ct);
+                return served.Failure is { } failure
+                    ? FeedFetchResult.Failed<IcsCheckResult>(failure)
+                    : FeedFetchResult.Ok(await read(new StringReader(served.Value!), ct));
+            });
 
+        _verdicts = new Dictionary<string, IcsCheckResult>(StringComparer.Ordinal);
+        _parsed = new ConcurrentQueue<string>();
         _parser = new Mock<IIcsCalendarParser>();
-        _parser.Setup(p => p.Check(It.IsAny<string>())).Returns(IcsCheckResult.Valid("Work"));
+        _parser.Setup(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()))
+            .Returns(async (TextReader content, CancellationToken ct) =>
+            {
+                var text = await content.ReadToEndAsync(ct);
+                _parsed.Enqueue(text);
+                return _verdicts.GetValueOrDefault(text) ?? IcsCheckResult.Valid("Work");
+            });
 
         _protector = new Mock<ISecretProtector>();
         _protector.Setup(p => p.Protect(It.IsAny<string>())).Returns(ProtectedBlob);
@@ -57,6 +80,13 @@ public sealed class SaveIcsFeedCommandHandlerTests
         _time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         _logger = new ListLogger<SaveIcsFeedCommandHandler>();
     }
+
+    private void Serve(Func<IcsFeedUrl, FeedFetchResult<string>> serve) => _serve = (url, _) => Task.FromResult(serve(url));
+
+    private void Serve(Func<IcsFeedUrl, CancellationToken, Task<FeedFetchResult<string>>> serve) => _serve = serve;
+
+    private void VerifyFetches(Times times) =>
+        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()), times);
 
     private SaveIcsFeedCommandHandler CreateHandler() =>
         new(_fetcher.Object, _parser.Object, _protector.Object, _credentials.Object, Mapper, Options.Create(_options), _time, _logger);
@@ -159,24 +189,25 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [Test]
     public async Task Handle_FetchesEveryFeedOnce_AndParsesWhatWasFetched()
     {
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IcsFeedUrl u, CancellationToken _) => FeedFetchResult.Ok("content of " + u.Host));
+        Serve(u => FeedFetchResult.Ok("content of " + u.Host));
 
         await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None);
 
-        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
-        _parser.Verify(p => p.Check("content of a.example"), Times.Once);
-        _parser.Verify(p => p.Check("content of b.example"), Times.Once);
-        _parser.Verify(p => p.Check("content of c.example"), Times.Once);
+        VerifyFetches(Times.Exactly(3));
+        Assert.That(_parsed, Has.Exactly(1).EqualTo("content of a.example"));
+        Assert.That(_parsed, Has.Exactly(1).EqualTo("content of b.example"));
+        Assert.That(_parsed, Has.Exactly(1).EqualTo("content of c.example"));
     }
 
     [Test]
     public async Task Handle_GivesTheFetcherWebcalUrlsRewrittenToHttps()
     {
         var fetched = new ConcurrentBag<IcsFeedUrl>();
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .Callback<IcsFeedUrl, CancellationToken>((u, _) => fetched.Add(u))
-            .ReturnsAsync(FeedFetchResult.Ok(Calendar));
+        Serve(u =>
+        {
+            fetched.Add(u);
+            return FeedFetchResult.Ok(Calendar);
+        });
 
         await CreateHandler().Handle(Command("webcal://cal.example/private/basic.ics", "WEBCAL://other.example:443/x"), CancellationToken.None);
 
@@ -190,8 +221,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [Test]
     public void Handle_WhenAnyFeedFails_StoresNothing()
     {
-        _fetcher.Setup(f => f.FetchAsync(It.Is<IcsFeedUrl>(u => u.Host == "b.example"), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Unreachable, "down")));
+        Serve(u => u.Host == "b.example" ? FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Unreachable, "down")) : FeedFetchResult.Ok(Calendar));
 
         Assert.ThrowsAsync<IcsFeedsUnusableException>(
             async () => await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None));
@@ -204,10 +234,12 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         var notFound = new FeedFailure(FeedFailureReason.HttpStatus, "The feed answered 404.", HttpStatus: 404);
         var unreachable = new FeedFailure(FeedFailureReason.Unreachable, "The feed's server could not be reached.");
-        _fetcher.Setup(f => f.FetchAsync(It.Is<IcsFeedUrl>(u => u.Host == "b.example"), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Failed(notFound));
-        _fetcher.Setup(f => f.FetchAsync(It.Is<IcsFeedUrl>(u => u.Host == "d.example"), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Failed(unreachable));
+        Serve(u => u.Host switch
+        {
+            "b.example" => FeedFetchResult.Failed<string>(notFound),
+            "d.example" => FeedFetchResult.Failed<string>(unreachable),
+            _ => FeedFetchResult.Ok(Calendar),
+        });
 
         var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
             Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics", "https://d.example/d.ics"),
@@ -221,9 +253,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
     public void Handle_WhenAFeedDoesNotParse_ReportsItsIndex_AndStoresNothing()
     {
         var parseError = new FeedFailure(FeedFailureReason.ParseError, "Line 3 is not a property.", Line: 3);
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IcsFeedUrl u, CancellationToken _) => FeedFetchResult.Ok("content of " + u.Host));
-        _parser.Setup(p => p.Check("content of c.example")).Returns(IcsCheckResult.Invalid(parseError));
+        Serve(u => FeedFetchResult.Ok("content of " + u.Host));
+        _verdicts["content of c.example"] = IcsCheckResult.Invalid(parseError);
 
         var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
             Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"),
@@ -238,9 +269,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         var timeout = new FeedFailure(FeedFailureReason.Timeout, "slow");
         var notIcal = new FeedFailure(FeedFailureReason.NotIcalendar, "This is HTML.");
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IcsFeedUrl u, CancellationToken _) => u.Host == "c.example" ? FeedFetchResult.Failed(timeout) : FeedFetchResult.Ok("content of " + u.Host));
-        _parser.Setup(p => p.Check("content of a.example")).Returns(IcsCheckResult.Invalid(notIcal));
+        Serve(u => u.Host == "c.example" ? FeedFetchResult.Failed<string>(timeout) : FeedFetchResult.Ok("content of " + u.Host));
+        _verdicts["content of a.example"] = IcsCheckResult.Invalid(notIcal);
 
         var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
             Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"),
@@ -253,24 +283,22 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [Test]
     public void Handle_WhenAFetchFails_DoesNotParseThatFeed()
     {
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.TooLarge, "too big")));
+        Serve(_ => FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.TooLarge, "too big")));
 
         Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(Command("https://a.example/a.ics"), CancellationToken.None));
 
-        _parser.Verify(p => p.Check(It.IsAny<string>()), Times.Never);
+        Assert.That(_parsed, Is.Empty);
     }
 
     [Test]
     public void Handle_WhenAFeedFails_StillChecksEveryOtherFeed()
     {
-        _fetcher.Setup(f => f.FetchAsync(It.Is<IcsFeedUrl>(u => u.Host == "a.example"), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.BlockedAddress, "private address")));
+        Serve(u => u.Host == "a.example" ? FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.BlockedAddress, "private address")) : FeedFetchResult.Ok(Calendar));
 
         Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
             Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None));
 
-        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+        VerifyFetches(Times.Exactly(3));
     }
 
     // ---- concurrency and deadlines ----
@@ -281,8 +309,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
         const int feeds = 5;
         var started = 0;
         var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .Returns(async (IcsFeedUrl _, CancellationToken _) =>
+        Serve(async (_, _) =>
             {
                 if (Interlocked.Increment(ref started) == feeds)
                 {
@@ -293,7 +320,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 var winner = await Task.WhenAny(allStarted.Task, Task.Delay(Patience, CancellationToken.None));
                 return winner == allStarted.Task
                     ? FeedFetchResult.Ok(Calendar)
-                    : FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, "fetches were not concurrent"));
+                    : FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "fetches were not concurrent"));
             });
         var urls = Enumerable.Range(0, feeds).Select(i => $"https://feed{i}.example/cal.ics").ToArray();
 
@@ -307,14 +334,42 @@ public sealed class SaveIcsFeedCommandHandlerTests
     }
 
     [Test]
+    public async Task Handle_FetchesAtMostMaxConcurrentFetchesPerSave_AtOnce()
+    {
+        _options.MaxConcurrentFetchesPerSave = 2;
+        var inFlight = 0;
+        var most = 0;
+        Serve(async (_, ct) =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref most, now);
+            await Task.Delay(50, ct);
+            Interlocked.Decrement(ref inFlight);
+            return FeedFetchResult.Ok(Calendar);
+        });
+
+        await CreateHandler().Handle(Command(Enumerable.Range(0, 6).Select(i => $"https://feed{i}.example/cal.ics").ToArray()), CancellationToken.None);
+
+        Assert.That(most, Is.EqualTo(2), "two at a time: never more, and not one by one");
+        VerifyFetches(Times.Exactly(6));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    [Test]
     public async Task Handle_CancelsTheFetchersToken_WhenTheSaveTimeoutPasses()
     {
         _options.SaveTimeout = TimeSpan.FromSeconds(3);
         var timeout = new FeedFailure(FeedFailureReason.Timeout, "took too long");
         var tokens = new ConcurrentBag<CancellationToken>();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .Returns(async (IcsFeedUrl u, CancellationToken ct) =>
+        Serve(async (u, ct) =>
             {
                 tokens.Add(ct);
                 if (tokens.Count == 2)
@@ -330,7 +385,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 }
                 catch (OperationCanceledException)
                 {
-                    return FeedFetchResult.Failed(timeout);
+                    return FeedFetchResult.Failed<string>(timeout);
                 }
             });
 
@@ -357,8 +412,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
         var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var releaseA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var aDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .Returns(async (IcsFeedUrl u, CancellationToken ct) =>
+        Serve(async (u, ct) =>
             {
                 tokens[u.Host] = ct;
                 if (tokens.Count == 2)
@@ -380,7 +434,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 }
                 catch (OperationCanceledException)
                 {
-                    return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, "took too long"));
+                    return FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "took too long"));
                 }
             });
 
@@ -405,8 +459,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     public void Handle_WhenTheCallerCancelsDuringFetching_ThrowsOperationCanceled_AndStoresNothing()
     {
         using var caller = new CancellationTokenSource();
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .Returns(async (IcsFeedUrl _, CancellationToken ct) =>
+        Serve(async (_, ct) =>
             {
                 await caller.CancelAsync();
                 await Task.Delay(Timeout.InfiniteTimeSpan, ct);
@@ -425,8 +478,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
         // The fetcher's contract turns any cancellation into a Timeout result; the handler must still tell
         // a caller who went away from a slow feed, and store nothing.
         using var caller = new CancellationTokenSource();
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .Returns(async (IcsFeedUrl _, CancellationToken ct) =>
+        Serve(async (_, ct) =>
             {
                 await caller.CancelAsync();
                 try
@@ -436,7 +488,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 }
                 catch (OperationCanceledException)
                 {
-                    return FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.Timeout, "cancelled"));
+                    return FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "cancelled"));
                 }
             });
 
@@ -488,8 +540,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [Test]
     public void Handle_WhenRefused_DoesNotLogTheUrls()
     {
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Failed(new FeedFailure(FeedFailureReason.HttpStatus, "403", HttpStatus: 403)));
+        Serve(_ => FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.HttpStatus, "403", HttpStatus: 403)));
 
         Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
             Command("https://a.example/private-s3cr3t.ics?token=t0ps3cr3t"), CancellationToken.None));

@@ -1,0 +1,42 @@
+using Cal.Domain.Calendars;
+
+namespace Cal.Application.Calendars.Common;
+
+/// <summary>
+/// One calendar provider (ICS feed today; Google, Outlook, Apple, CalDAV later): what Cal needs from a
+/// connected credential of its type. Implementations live in their own folder
+/// (<c>Calendars/&lt;Provider&gt;/</c>) and are registered in one place,
+/// <see cref="CalendarProviderServiceCollectionExtensions.AddCalendarProvider{T}"/>. See
+/// docs/adding-a-calendar-provider.md.
+/// </summary>
+public interface ICalendarProvider
+{
+    /// <summary>The credential type this provider serves, e.g. <c>ics-feed_calendar</c>.</summary>
+    CalendarIntegration Integration { get; }
+
+    /// <summary>The calendars behind one credential of this provider.</summary>
+    Task<IReadOnlyList<ProviderCalendar>> ListCalendarsAsync(Credential credential, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Busy intervals overlapping the window from the credential's calendars, or only those named in
+    /// <paramref name="externalIds"/> when it is not null.
+    /// </summary>
+    Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, IReadOnlyCollection<string>? externalIds, BusyWindow window, CancellationToken cancellationToken);
+
+    /// <summary>Whether every calendar of the credential can be read now; if not, which one and why.</summary>
+    Task<ConnectionCheck> CheckConnectionAsync(Credential credential, CancellationToken cancellationToken);
+}
+
+/// <summary>cal.com's integration metadata for a provider (<c>connectedCalendars[].integration</c>).</summary>
+public sealed record CalendarIntegration(string Type, string AppId, string Slug, string Title, string Category = "calendar");
+
+/// <summary>One calendar behind a credential; <see cref="ExternalId"/> is the provider's id for it (for an ICS feed, its URL).</summary>
+public sealed record ProviderCalendar(string ExternalId, string Name, bool ReadOnly, bool IsSelected);
+
+public sealed record ProviderBusyTimes(IReadOnlyList<BusyInterval> Intervals, IReadOnlyList<string> TruncatedExternalIds);
+
+/// <summary>Whether a credential's calendars can all be read now; if not, the first failing one (by index, never by URL) and why.</summary>
+public sealed record ConnectionCheck(bool IsConnected, int? FailingCalendarIndex = null, FeedFailure? Failure = null)
+{
+    public static ConnectionCheck Connected { get; } = new(true);
+}

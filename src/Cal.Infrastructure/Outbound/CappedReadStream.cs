@@ -1,0 +1,61 @@
+namespace Cal.Infrastructure.Outbound;
+
+/// <summary>
+/// A read-only view of a response body that fails once more than <c>limit</c> bytes have been read. It
+/// wraps the decompressed stream, so a gzip bomb is stopped at the cap however small it was on the wire.
+/// </summary>
+internal sealed class CappedReadStream(Stream inner, long limit) : Stream
+{
+    private long total;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => total;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Count(int read)
+    {
+        total += read;
+        return total > limit ? throw new FeedTooLargeException(limit) : read;
+    }
+}
+
+/// <summary>Thrown out of the body reader when a feed passes the byte cap; the fetcher turns it into <c>too_large</c>.</summary>
+internal sealed class FeedTooLargeException(long limit) : IOException($"The feed is larger than {limit} bytes.");
