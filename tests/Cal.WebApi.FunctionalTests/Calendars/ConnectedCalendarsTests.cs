@@ -300,6 +300,47 @@ public sealed class ConnectedCalendarsTests
         revalidating.DeleteData();
     }
 
+    [Test]
+    public async Task BusyTimes_FeedOverTheBudget_IsCutShort_AndTheEnvelopeSaysWhich()
+    {
+        var flood = feeds.AddFeed("flood", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:flood\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+        await using var budgeted = new CalApiFactory(overrides: new Dictionary<string, string?>
+        {
+            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+            ["BusyTimes:MaxOccurrencesPerFeed"] = "1000",
+        });
+        var (_, key) = await budgeted.CreateUserWithKeyAsync();
+        using var user = budgeted.CreateAuthorizedClient(key);
+        var id = await SaveAsync(user, flood, workUrl);
+
+        var json = await Json.ReadAsync(await user.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-01&dateTo=2027-01-01"));
+
+        var truncated = json.GetProperty("truncated").EnumerateArray().ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(truncated, Has.Count.EqualTo(1));
+            Assert.That(truncated[0].GetProperty("credentialId").GetInt32(), Is.EqualTo(id));
+            Assert.That(truncated[0].GetProperty("externalId").GetString(), Is.EqualTo(flood));
+            Assert.That(json.GetProperty("data").GetArrayLength(), Is.LessThanOrEqualTo(1000 + 6), "the flood stops at its budget; the other feed is whole");
+        });
+        budgeted.DeleteData();
+    }
+
+    [Test]
+    public async Task FeedCache_IsPerCredential_TwoUsersOfOneUrlDoNotShareAnEntry()
+    {
+        using var other = await NewUserClientAsync();
+        await SaveAsync(client, workUrl);
+        await SaveAsync(other, workUrl);
+        var before = feeds.RequestCount("/feeds/work");
+
+        await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-08");
+        await other.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-08");
+        await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-08");
+
+        Assert.That(feeds.RequestCount("/feeds/work") - before, Is.EqualTo(2), "one entry per credential, each filled once");
+    }
+
     private static List<(string, string)> Intervals(JsonElement json) =>
         json.GetProperty("data").EnumerateArray().Select(i => (i.GetProperty("start").GetString()!, i.GetProperty("end").GetString()!)).ToList();
 }

@@ -11,7 +11,8 @@ namespace Cal.Infrastructure.Calendars.IcsFeeds;
 /// <summary>
 /// Busy times with Ical.Net: every occurrence overlapping the window, recurrences expanded lazily and in
 /// time order (RRULE of any frequency, RDATE, EXDATE, RECURRENCE-ID overrides), cancelled and transparent
-/// instances left out, floating and all-day times read in the window's zone. Work stops at the budget.
+/// instances left out, floating and all-day times read in the window's zone, TZIDs resolved by name or through
+/// the feed's VTIMEZONE (<see cref="FeedTimeZones"/>). Work stops at the budget.
 /// </summary>
 internal sealed class IcalNetBusyTimeReader : IIcsBusyTimeReader
 {
@@ -22,7 +23,11 @@ internal sealed class IcalNetBusyTimeReader : IIcsBusyTimeReader
 
     public async Task<BusyTimeRead> ReadAsync(TextReader feed, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
     {
-        var calendars = CalendarCollection.Load(await feed.ReadToEndAsync(cancellationToken));
+        var text = await feed.ReadToEndAsync(cancellationToken);
+
+        // TZIDs defined only by the feed's own VTIMEZONE are matched to an IANA zone for this read.
+        using var feedZones = LenientTimeZones.UseFeedZones(FeedTimeZones.Match(text, window.From.Year, LenientTimeZones.IsKnown));
+        var calendars = CalendarCollection.Load(text);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(window.TimeZone);
         var from = new CalDateTime(window.From.UtcDateTime - Margin, CalDateTime.UtcTzId);
         var to = new CalDateTime(window.To.UtcDateTime + Margin, CalDateTime.UtcTzId);

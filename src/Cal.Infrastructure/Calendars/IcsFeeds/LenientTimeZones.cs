@@ -6,16 +6,32 @@ namespace Cal.Infrastructure.Calendars.IcsFeeds;
 /// <summary>
 /// How Ical.Net resolves TZID values, set once for the process: IANA and Windows names as Ical.Net does
 /// (Outlook writes "W. Europe Standard Time"), then the quoted or slash-prefixed spellings some exporters
-/// use, and finally UTC for a name nothing knows, so one odd TZID does not make a whole feed unreadable.
-/// Known gap: a custom VTIMEZONE whose TZID is not a known name is read as UTC, not from its rules.
+/// use, then the zone matched from the feed's own VTIMEZONE (<see cref="FeedTimeZones"/>, for the read in
+/// progress), and finally UTC for a name nothing explains, so one odd TZID does not make a feed unreadable.
 /// </summary>
 internal static class LenientTimeZones
 {
     private static readonly Func<string, DateTimeZone> Strict = TimeZoneResolvers.Default;
+    private static readonly AsyncLocal<IReadOnlyDictionary<string, string>?> FeedZones = new();
 
     public static void Install() => TimeZoneResolvers.TimeZoneResolver = Resolve;
 
-    public static DateTimeZone Resolve(string tzId)
+    /// <summary>Makes a feed's VTIMEZONE matches visible to the resolver until the returned scope is disposed.</summary>
+    public static IDisposable UseFeedZones(IReadOnlyDictionary<string, string> zones)
+    {
+        var previous = FeedZones.Value;
+        FeedZones.Value = zones;
+        return new Scope(() => FeedZones.Value = previous);
+    }
+
+    public static bool IsKnown(string tzId) => TryKnown(tzId) is not null;
+
+    public static DateTimeZone Resolve(string tzId) =>
+        TryKnown(tzId)
+        ?? (FeedZones.Value?.GetValueOrDefault(tzId) is { } matched ? Strict(matched) : null)
+        ?? DateTimeZone.Utc;
+
+    private static DateTimeZone? TryKnown(string tzId)
     {
         foreach (var candidate in Candidates(tzId))
         {
@@ -29,7 +45,7 @@ internal static class LenientTimeZones
             }
         }
 
-        return DateTimeZone.Utc;
+        return null;
     }
 
     private static IEnumerable<string> Candidates(string tzId)
@@ -45,5 +61,10 @@ internal static class LenientTimeZones
         {
             yield return iana;
         }
+    }
+
+    private sealed class Scope(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
     }
 }
