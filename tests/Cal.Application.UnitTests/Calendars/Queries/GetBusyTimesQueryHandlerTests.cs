@@ -1,0 +1,105 @@
+using Cal.Application.Calendars.Common;
+using Cal.Application.Calendars.Queries.GetBusyTimes;
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Application.UnitTests.TestSupport;
+using Cal.Domain.Calendars;
+using FluentValidation.TestHelper;
+using Moq;
+
+namespace Cal.Application.UnitTests.Calendars.Queries;
+
+public sealed class GetBusyTimesQueryHandlerTests
+{
+    private Mock<ICredentialRepository> credentials = null!;
+    private Mock<ICalendarProvider> provider = null!;
+    private readonly List<(int CredentialId, IReadOnlyCollection<string>? ExternalIds, BusyWindow Window)> calls = [];
+
+    [SetUp]
+    public void SetUp()
+    {
+        calls.Clear();
+        credentials = new Mock<ICredentialRepository>();
+        credentials.Setup(c => c.ListForUserAsync(7, It.IsAny<CancellationToken>())).ReturnsAsync([Credential.ForIcsFeed(7, "a").WithId(1), Credential.ForIcsFeed(7, "b").WithId(2)]);
+        credentials.Setup(c => c.FindForUserAsync(7, It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((int _, int id, CancellationToken _) => id is 1 or 2 ? Credential.ForIcsFeed(7, "x").WithId(id) : null);
+        provider = new Mock<ICalendarProvider>();
+        provider.Setup(p => p.Integration).Returns(new CalendarIntegration(CalendarApps.IcsFeed.Type, "ics-feed", "ics-feed", "ICS Feed"));
+        provider.Setup(p => p.GetBusyTimesAsync(It.IsAny<Credential>(), It.IsAny<IReadOnlyCollection<string>?>(), It.IsAny<BusyWindow>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((Credential c, IReadOnlyCollection<string>? ids, BusyWindow w, CancellationToken _) =>
+            {
+                calls.Add((c.Id, ids, w));
+                return new ProviderBusyTimes([new BusyInterval(w.From.AddHours(10 - c.Id), w.From.AddHours(11 - c.Id))], c.Id == 2 ? ["feed-2"] : []);
+            });
+    }
+
+    private GetBusyTimesQueryHandler Handler() => new(credentials.Object, new CalendarProviders([provider.Object]));
+
+    private static GetBusyTimesQuery Query(string from, string to, string? tz = null, params CalendarToLoad[] load) => new(7, "Europe/Berlin", from, to, tz, load);
+
+    [Test]
+    public async Task DateOnly_MeansMidnightInTheUsersZone_ByDefault()
+    {
+        await Handler().Handle(Query("2026-01-05", "2026-01-06"), CancellationToken.None);
+
+        Assert.That(calls[0].Window, Is.EqualTo(new BusyWindow(new DateTimeOffset(2026, 1, 4, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 5, 23, 0, 0, TimeSpan.Zero), "Europe/Berlin")));
+    }
+
+    [Test]
+    public async Task LoggedInUsersTz_OverridesTheUsersZone()
+    {
+        await Handler().Handle(Query("2026-01-05", "2026-01-06", "America/New_York"), CancellationToken.None);
+
+        Assert.That(calls[0].Window.From, Is.EqualTo(new DateTimeOffset(2026, 1, 5, 5, 0, 0, TimeSpan.Zero)));
+        Assert.That(calls[0].Window.TimeZone, Is.EqualTo("America/New_York"));
+    }
+
+    [Test]
+    public async Task AllCredentials_ByDefault_MergedSortedWithTruncationNamed()
+    {
+        var busy = await Handler().Handle(Query("2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z"), CancellationToken.None);
+
+        Assert.That(calls.Select(c => (c.CredentialId, c.ExternalIds)), Is.EquivalentTo(new (int, IReadOnlyCollection<string>?)[] { (1, null), (2, null) }));
+        Assert.That(busy.Intervals.Select(i => i.Start.Hour), Is.EqualTo(new[] { 8, 9 }), "sorted by start across credentials");
+        Assert.That(busy.Truncated, Is.EqualTo(new[] { new TruncatedCalendar(2, "feed-2") }));
+    }
+
+    [Test]
+    public async Task CalendarsToLoad_GroupsExternalIdsPerCredential()
+    {
+        await Handler().Handle(Query("2026-01-05", "2026-01-06", null, new CalendarToLoad(2, "x"), new CalendarToLoad(2, "y")), CancellationToken.None);
+
+        Assert.That(calls, Has.Count.EqualTo(1));
+        Assert.That(calls[0].CredentialId, Is.EqualTo(2));
+        Assert.That(calls[0].ExternalIds, Is.EquivalentTo(new[] { "x", "y" }));
+    }
+
+    [Test]
+    public void CalendarsToLoad_WithSomeoneElsesCredential_IsNotFound()
+    {
+        Assert.ThrowsAsync<NotFoundException>(async () => await Handler().Handle(Query("2026-01-05", "2026-01-06", null, new CalendarToLoad(99, null)), CancellationToken.None));
+        Assert.That(calls, Is.Empty);
+    }
+
+    [TestCase("2026-01-05", "2027-01-05", true)]
+    [TestCase("2026-01-05", "2027-01-06", false)]
+    [TestCase("2026-01-06", "2026-01-05", false)]
+    [TestCase("2026-01-05", "2026-01-05", false)]
+    [TestCase("2026-01-05T09:00:00+02:00", "2026-01-05T10:00:00Z", true)]
+    [TestCase("2026-01-05T09:00", "2026-01-05T10:00", true)]
+    [TestCase("05/01/2026", "2026-01-06", false)]
+    [TestCase("2026-01-05", "", false)]
+    public void Validator_WindowRules(string from, string to, bool valid)
+    {
+        var result = new GetBusyTimesQueryValidator().TestValidate(Query(from, to));
+        Assert.That(result.IsValid, Is.EqualTo(valid), string.Join("; ", result.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
+    }
+
+    [Test]
+    public void WallTimeInADstGap_MovesForward()
+    {
+        // 2026-03-29 02:30 does not exist in Berlin; it is read as 03:00 CEST = 01:00Z.
+        Assert.That(BusyWindowParser.AtWallTime(new DateTime(2026, 3, 29, 2, 30, 0), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")),
+            Is.EqualTo(new DateTimeOffset(2026, 3, 29, 1, 0, 0, TimeSpan.Zero)));
+    }
+}
