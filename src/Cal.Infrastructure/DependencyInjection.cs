@@ -36,6 +36,7 @@ public static class DependencyInjection
         }
 
         services.AddScoped<DatabaseInitializer>();
+        services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>(DatabaseReadyHealthCheck.Name, tags: ["ready"]);
         services.AddScoped<IUserRepository, UserRepository>();
         services.AddScoped<IApiKeyRepository, ApiKeyRepository>();
         services.AddScoped<ICredentialRepository, CredentialRepository>();

@@ -1,4 +1,5 @@
 using Cal.WebApi.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Cal.WebApi.Envelopes;
 using Serilog;
 
@@ -25,6 +26,12 @@ public static class CalWebApp
 
         app.Use((context, next) =>
         {
+            // A caller's own request id is kept when it is a sane token, so its logs and ours line up.
+            if (RequestIds.AcceptIncoming(context.Request.Headers["X-Request-Id"]) is { } incoming)
+            {
+                context.TraceIdentifier = incoming;
+            }
+
             // Set as the response starts: the exception handler clears headers set earlier.
             context.Response.OnStarting(() =>
             {
@@ -37,7 +44,14 @@ public static class CalWebApp
         {
             // This host's logger, not the static one (several hosts can share a process, e.g. in tests).
             o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-            o.EnrichDiagnosticContext = (diagnostics, context) => diagnostics.Set("RequestId", context.TraceIdentifier);
+            o.MessageTemplate = "HTTP {RequestMethod} {RouteTemplate} responded {StatusCode} in {Elapsed:0.0000} ms";
+            o.EnrichDiagnosticContext = (diagnostics, context) =>
+            {
+                diagnostics.Set("RequestId", context.TraceIdentifier);
+
+                // The route template, not the path: ids in paths stay out of log cardinality, and query strings are never logged.
+                diagnostics.Set("RouteTemplate", (context.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
+            };
         });
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -52,6 +66,10 @@ public static class CalWebApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControllers();
+
+        // Unauthenticated: live means the process answers; ready means the database is reachable and migrated.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         return app;
     }
 }
