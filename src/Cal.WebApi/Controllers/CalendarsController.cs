@@ -23,7 +23,7 @@ namespace Cal.WebApi.Controllers;
 public sealed partial class CalendarsController(IMediator mediator) : ControllerBase
 {
     /// <summary>cal.com's <c>CreateIcsFeedInputDto</c>; unknown fields are ignored.</summary>
-    public sealed record SaveIcsFeedRequest(List<string?>? Urls, bool? ReadOnly);
+    public sealed record CreateIcsFeedInputDto(List<string?>? Urls, bool? ReadOnly);
 
     [HttpPost("ics-feed/save")]
     [Consumes("application/json")]
@@ -31,7 +31,7 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [ProducesResponseType<SuccessEnvelope<IcsFeedCredentialDto>>(StatusCodes.Status201Created)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
-    public async Task<IActionResult> SaveIcsFeed([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] SaveIcsFeedRequest? body, CancellationToken cancellationToken)
+    public async Task<IActionResult> SaveIcsFeed([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateIcsFeedInputDto? body, CancellationToken cancellationToken)
     {
         var credential = await mediator.Send(new SaveIcsFeedCommand(User.GetUserId(), body?.Urls, body?.ReadOnly), cancellationToken);
         return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<IcsFeedCredentialDto>(credential));

@@ -21,6 +21,7 @@ public static class CalWebApp
         builder.Services.AddAuthentication(CalBearerAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, CalBearerAuthenticationHandler>(CalBearerAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
+        builder.Services.AddCalOpenApi();
 
         var app = builder.Build();
 
@@ -66,6 +67,7 @@ public static class CalWebApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControllers();
+        app.MapCalOpenApi();
 
         // Unauthenticated: live means the process answers; ready means the database is reachable and migrated.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

@@ -1,0 +1,54 @@
+using Cal.Application.Calendars.IcsFeeds.Common;
+using Cal.WebApi.Controllers;
+using Cal.WebApi.Envelopes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace Cal.WebApi.Hosting;
+
+/// <summary>The OpenAPI document (<c>/openapi/v1.json</c>) and its interactive reference (<c>/docs</c>), named as cal.com names things.</summary>
+public static class OpenApiSetup
+{
+    /// <summary>cal.com's schema names for Cal's types, so generated clients look like cal.com's.</summary>
+    private static readonly Dictionary<Type, string> CalComNames = new()
+    {
+        [typeof(CalendarsController.CreateIcsFeedInputDto)] = "CreateIcsFeedInputDto",
+        [typeof(IcsFeedCredentialDto)] = "CreateIcsFeedOutput",
+        [typeof(SuccessEnvelope<IcsFeedCredentialDto>)] = "CreateIcsFeedOutputResponseDto",
+        [typeof(CalendarsController.DisconnectRequest)] = "DeleteCalendarCredentialsInputBodyDto",
+        [typeof(ErrorEnvelope)] = "ErrorResponseDto",
+    };
+
+    public static IServiceCollection AddCalOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi("v1", options =>
+        {
+            options.CreateSchemaReferenceId = type => CalComNames.TryGetValue(type.Type, out var name) ? name : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Cal API",
+                    Version = "v2",
+                    Description = "cal.com's public API v2 for calendars (ICS feeds first). Authenticate with `Authorization: Bearer cal_...`.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "An API key (`cal_...`) made with `api-keys create`.",
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+                return Task.CompletedTask;
+            });
+        });
+
+    public static WebApplication MapCalOpenApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("Cal API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cal.WebApi.FunctionalTests.Infrastructure;
+
+/// <summary>The OpenAPI document describes every endpoint the app maps, in cal.com's names.</summary>
+public sealed class OpenApiDocumentTests
+{
+    private CalApiFactory api = null!;
+    private HttpClient client = null!;
+    private JsonElement document;
+
+    [OneTimeSetUp]
+    public async Task FetchDocument()
+    {
+        api = new CalApiFactory();
+        api.StartServer();
+        client = api.CreateClient();
+        var response = await client.GetAsync("/openapi/v1.json");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "served without authentication");
+        document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    [OneTimeTearDown]
+    public async Task TearDown()
+    {
+        client.Dispose();
+        await api.DisposeAsync();
+        api.DeleteData();
+    }
+
+    [Test]
+    public void EveryMappedApiEndpoint_IsInTheDocument()
+    {
+        var mapped = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("v2/", StringComparison.Ordinal))
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => ("/" + e.RoutePattern.RawText!.TrimEnd('/'), m.ToLowerInvariant())))
+            .ToList();
+        var documented = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(op => (p.Name.TrimEnd('/'), op.Name)))
+            .ToList();
+
+        Assert.That(mapped, Is.Not.Empty);
+        Assert.That(mapped, Is.SubsetOf(documented));
+    }
+
+    [Test]
+    public void SaveEndpoint_UsesCalComsSchemaNames_AndDocumentsItsErrors()
+    {
+        var post = document.GetProperty("paths").GetProperty("/v2/calendars/ics-feed/save").GetProperty("post");
+        var requestSchema = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").ToString();
+        var responses = post.GetProperty("responses");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(requestSchema, Does.Contain("#/components/schemas/CreateIcsFeedInputDto"));
+            Assert.That(responses.GetProperty("201").ToString(), Does.Contain("#/components/schemas/CreateIcsFeedOutputResponseDto"));
+            Assert.That(responses.GetProperty("400").ToString(), Does.Contain("#/components/schemas/ErrorResponseDto"));
+            Assert.That(responses.GetProperty("401").ToString(), Does.Contain("#/components/schemas/ErrorResponseDto"));
+        });
+    }
+
+    [Test]
+    public void Document_DeclaresBearerAuthentication()
+    {
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.That(scheme.GetProperty("type").GetString(), Is.EqualTo("http"));
+        Assert.That(scheme.GetProperty("scheme").GetString(), Is.EqualTo("bearer"));
+        Assert.That(document.GetProperty("security")[0].TryGetProperty("bearer", out _), Is.True);
+    }
+
+    [Test]
+    public async Task InteractiveReference_IsServedAtDocs()
+    {
+        var response = await client.GetAsync("/docs/");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("openapi/v1.json").And.Contain("scalar"));
+    }
+}
