@@ -20,7 +20,16 @@ public static class DependencyInjection
 {
     public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
-        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        DatabaseOptions database;
+        try
+        {
+            database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new CalConfigurationException($"Database settings are invalid ({ex.InnerException?.Message ?? ex.Message}); Database:Provider is Sqlite or SqlServer.");
+        }
+
         services.AddSingleton(Options.Create(database));
         var storage = StorageLocations.Resolve(database, configuration, contentRoot);
         services.AddSingleton(storage);
@@ -120,7 +129,7 @@ public sealed record StorageLocations(string ConnectionString, string DataProtec
         {
             if (string.IsNullOrWhiteSpace(connectionString))
             {
-                throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Default is not set.");
+                throw new CalConfigurationException("Database:Provider is SqlServer but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Server=...;Database=Cal;...\").");
             }
 
             defaultKeysPath = Path.Combine(contentRoot, "App_Data", "keys");

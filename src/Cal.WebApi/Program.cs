@@ -1,13 +1,24 @@
+using Cal.Infrastructure;
 using Cal.WebApi.Admin;
 using Cal.WebApi.Hosting;
+using Microsoft.Extensions.Options;
 
-if (AdminCommand.IsAdminInvocation(args))
+try
 {
-    return await AdminCommand.RunAsync(args, Console.Out, Console.Error);
-}
+    if (AdminCommand.IsAdminInvocation(args))
+    {
+        return await AdminCommand.RunAsync(args, Console.Out, Console.Error);
+    }
 
-await CalWebApp.Build(args).RunAsync();
-return 0;
+    await CalWebApp.Build(args).RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is CalConfigurationException or OptionsValidationException)
+{
+    // A configuration mistake is the operator's to fix: one line saying what, no stack trace.
+    await Console.Error.WriteLineAsync($"Cal cannot start: {ex.Message}");
+    return 1;
+}
 
 /// <summary>Entry point; public so that functional tests can start the real host.</summary>
 public partial class Program;

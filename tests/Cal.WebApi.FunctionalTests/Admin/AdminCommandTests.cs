@@ -82,45 +82,17 @@ public sealed partial class AdminCommandTests
     [Test]
     public async Task RealProcess_StdoutCarriesOnlyTheResult()
     {
-        var dll = WebApiDll();
+        var dll = WebApiProcess.Dll();
         var db = $"--ConnectionStrings:Default=Data Source={api.DatabasePath}";
         var keys = $"--DataProtection:KeysPath={Path.Combine(api.DataDirectory, "keys")}";
 
-        var (code, stdout, stderr) = await RunAsync(dll, "users", "create", "--email", "dora@example.com", db, keys);
+        var (code, stdout, stderr) = await WebApiProcess.RunAsync(dll, "users", "create", "--email", "dora@example.com", db, keys);
         Assert.That(code, Is.Zero, stderr);
         Assert.That(JsonDocument.Parse(stdout).RootElement.GetProperty("email").GetString(), Is.EqualTo("dora@example.com"));
         Assert.That(stderr, Is.Not.Empty, "logs go to stderr");
 
-        (code, stdout, stderr) = await RunAsync(dll, "api-keys", "create", "--email", "dora@example.com", db, keys);
+        (code, stdout, stderr) = await WebApiProcess.RunAsync(dll, "api-keys", "create", "--email", "dora@example.com", db, keys);
         Assert.That(code, Is.Zero, stderr);
         Assert.That(stdout, Does.Match("^cal_[0-9a-f]{32}\r?\n$"));
-    }
-
-    private static string WebApiDll()
-    {
-        // tests/Cal.WebApi.FunctionalTests/bin/<Configuration>/net10.0 -> src/Cal.WebApi/bin/<Configuration>/net10.0
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = testBin.Parent!.Name;
-        var root = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, "src", "Cal.WebApi", "bin", configuration, testBin.Name, "Cal.WebApi.dll");
-        Assert.That(File.Exists(dll), Is.True, dll);
-        return dll;
-    }
-
-    private static async Task<(int Code, string StdOut, string StdErr)> RunAsync(string dll, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 }
