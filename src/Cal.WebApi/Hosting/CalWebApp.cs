@@ -1,4 +1,6 @@
+using Cal.Application.Common.Options;
 using Cal.WebApi.Authentication;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Cal.WebApi.Envelopes;
 using Serilog;
@@ -13,6 +15,10 @@ public static class CalWebApp
         builder.Logging.ClearProviders();
         builder.Services.AddCal(builder.Configuration, builder.Environment, logToStandardError: false);
         builder.Services.AddHostedService<DatabaseInitializerHostedService>();
+
+        // On shutdown, in-flight saves finish: the grace period is the longest a save can take, plus a margin.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<OutboundOptions>>((host, outbound) =>
+            host.ShutdownTimeout = outbound.Value.SaveTimeout + TimeSpan.FromSeconds(5));
 
         builder.Services.AddSingleton<ErrorEnvelopeWriter>();
         builder.Services.AddExceptionHandler<CalExceptionHandler>();

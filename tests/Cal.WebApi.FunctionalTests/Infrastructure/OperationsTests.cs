@@ -67,3 +67,35 @@ public sealed class OperationsTests
         api.DeleteData();
     }
 }
+
+/// <summary>Stopping the server lets a save that is under way finish and be stored.</summary>
+public sealed class GracefulShutdownTests
+{
+    [Test]
+    public async Task StoppingTheHost_FinishesAnInFlightSave()
+    {
+        await using var feeds = await Cal.Testing.IcsFeedServer.StartAsync();
+        var slow = feeds.AddFeed("slow", Cal.Testing.IcsSamples.Simple(), delayMs: 1500);
+        var api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" });
+        var (userId, key) = await api.CreateUserWithKeyAsync();
+        using var factoryClient = api.CreateAuthorizedClient(key);
+
+        // A client of our own: the factory disposes the clients it made when it stops, which would abort the request.
+        using var client = new HttpClient { BaseAddress = factoryClient.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = factoryClient.DefaultRequestHeaders.Authorization;
+        var saving = client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { slow } }));
+        while (feeds.RequestCount("/feeds/slow") == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        var stopping = api.DisposeAsync().AsTask(); // the host stops while the save waits for its feed
+        var response = await saving.WaitAsync(TimeSpan.FromSeconds(30));
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        await using var reopened = new CalApiFactory(api.DataDirectory);
+        Assert.That(await reopened.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Credentials, c => c.UserId == userId)), Is.EqualTo(1));
+        reopened.DeleteData();
+    }
+}
