@@ -20,6 +20,8 @@ namespace Cal.WebApi.Controllers;
 [Authorize]
 [Route("v2/calendars")]
 [Produces("application/json")]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status500InternalServerError)]
 public sealed partial class CalendarsController(IMediator mediator) : ControllerBase
 {
     /// <summary>cal.com's <c>CreateIcsFeedInputDto</c>; unknown fields are ignored.</summary>
@@ -30,7 +32,8 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [RequestSizeLimit(256 * 1024)]
     [ProducesResponseType<SuccessEnvelope<IcsFeedCredentialDto>>(StatusCodes.Status201Created)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType)]
     public async Task<IActionResult> SaveIcsFeed([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateIcsFeedInputDto? body, CancellationToken cancellationToken)
     {
         var credential = await mediator.Send(new SaveIcsFeedCommand(User.GetUserId(), body?.Urls, body?.ReadOnly), cancellationToken);
@@ -43,7 +46,6 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [HttpGet("ics-feed/check")]
     [ProducesResponseType<SuccessEnvelope>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
     public async Task<IActionResult> CheckIcsFeed(CancellationToken cancellationToken)
     {
         await mediator.Send(new CheckIcsFeedQuery(User.GetUserId()), cancellationToken);
@@ -59,13 +61,17 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [Consumes("application/json")]
     [RequestSizeLimit(16 * 1024)]
     [ProducesResponseType<SuccessEnvelope<IcsFeedCredentialDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType)]
     public async Task<IActionResult> DisconnectIcsFeed([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DisconnectRequest? body, CancellationToken cancellationToken) =>
         Ok(new SuccessEnvelope<IcsFeedCredentialDto>(await mediator.Send(new DisconnectIcsFeedCommand(User.GetUserId(), body?.Id), cancellationToken)));
 
     [HttpGet("busy-times")]
     [ProducesResponseType<BusyTimesEnvelope>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status503ServiceUnavailable)]
     public async Task<IActionResult> GetBusyTimes(
         [FromQuery] string? dateFrom, [FromQuery] string? dateTo, [FromQuery] string? loggedInUsersTz, CancellationToken cancellationToken)
     {
@@ -73,16 +79,16 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
         var busy = await mediator.Send(query, cancellationToken);
         return Ok(new BusyTimesEnvelope(
             busy.Intervals.Select(i => new BusyTimeDto(Iso(i.Start), Iso(i.End), null)).ToList(),
-            busy.Truncated.Count == 0 ? null : busy.Truncated));
+            busy.Truncated));
     }
 
     /// <summary>cal.com's <c>{"start","end","source"}</c> items, times in UTC with milliseconds.</summary>
     public sealed record BusyTimeDto(string Start, string End, string? Source);
 
-    /// <summary>The success envelope, plus <c>truncated</c> naming any calendar whose busy times were cut short by the per-feed budget.</summary>
+    /// <summary>The success envelope, plus <c>truncated</c> naming any calendar whose busy times were cut short by the per-feed budget (empty when none).</summary>
     public sealed record BusyTimesEnvelope(
         [property: System.Text.Json.Serialization.JsonPropertyOrder(1)] IReadOnlyList<BusyTimeDto> Data,
-        [property: System.Text.Json.Serialization.JsonPropertyOrder(2), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TruncatedCalendar>? Truncated)
+        [property: System.Text.Json.Serialization.JsonPropertyOrder(2)] IReadOnlyList<TruncatedCalendar> Truncated)
     {
         [System.Text.Json.Serialization.JsonPropertyOrder(0)]
         public string Status => "success";
