@@ -20,9 +20,27 @@ public static class OpenApiSetup
         [typeof(ErrorEnvelope)] = "ErrorResponseDto",
     };
 
+    /// <summary>Examples as cal.com's documentation gives them.</summary>
+    private static readonly Dictionary<Type, string> Examples = new()
+    {
+        [typeof(CalendarsController.CreateIcsFeedInputDto)] = """{"urls":["https://cal.example.com/team.ics","webcal://cal.example.com/home.ics"],"readOnly":false}""",
+        [typeof(SuccessEnvelope<IcsFeedCredentialDto>)] = """{"status":"success","data":{"id":1,"type":"ics-feed_calendar","userId":7,"teamId":null,"appId":"ics-feed","invalid":false}}""",
+        [typeof(ErrorEnvelope)] = """{"status":"error","timestamp":"2026-11-24T10:00:00.000Z","path":"/v2/calendars/ics-feed/save","error":{"code":"BadRequestException","message":"The ICS feed urls[1] could not be used: The feed answered HTTP 404.","details":{"feeds":[{"index":1,"field":"urls[1]","reason":"http_status","message":"The feed answered HTTP 404.","status":404,"line":null}]}}}""",
+        [typeof(CalendarsController.DisconnectRequest)] = """{"id":1}""",
+    };
+
     public static IServiceCollection AddCalOpenApi(this IServiceCollection services) =>
         services.AddOpenApi("v1", options =>
         {
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
+                {
+                    schema.Examples = [System.Text.Json.Nodes.JsonNode.Parse(example)!];
+                }
+
+                return Task.CompletedTask;
+            });
             options.CreateSchemaReferenceId = type => CalComNames.TryGetValue(type.Type, out var name) ? name : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             options.AddDocumentTransformer((document, _, _) =>
             {

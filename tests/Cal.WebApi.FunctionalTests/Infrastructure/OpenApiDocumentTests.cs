@@ -63,6 +63,17 @@ public sealed class OpenApiDocumentTests
     }
 
     [Test]
+    public void SaveSchemas_CarryExamples_ThatMatchTheirOwnSchemas()
+    {
+        foreach (var name in new[] { "CreateIcsFeedInputDto", "CreateIcsFeedOutputResponseDto", "ErrorResponseDto" })
+        {
+            var schema = document.GetProperty("components").GetProperty("schemas").GetProperty(name);
+            Assert.That(schema.TryGetProperty("examples", out var examples), Is.True, name);
+            Assert.That(SchemaCheck.Validate(document, schema, examples[0]), Is.Empty, name);
+        }
+    }
+
+    [Test]
     public void Document_DeclaresBearerAuthentication()
     {
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
