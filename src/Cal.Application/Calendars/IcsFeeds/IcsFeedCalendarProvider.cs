@@ -28,7 +28,7 @@ public sealed class IcsFeedCalendarProvider(
         {
             // The calendar's own name when the feed can be read now; its host otherwise (a list never fails on one feed).
             var feedUrl = IcsFeedUrl.Create(url);
-            var feed = await feeds.GetAsync(credential.Id, feedUrl, cancellationToken);
+            var feed = await feeds.GetAsync(credential, feedUrl, cancellationToken);
             var name = feed.Value is { } text ? (await parser.CheckAsync(new StringReader(text), cancellationToken)).CalendarName : null;
             return new ProviderCalendar(url, name ?? feedUrl.Host, settings.ReadOnly, IsSelected: true);
         }));
@@ -44,7 +44,7 @@ public sealed class IcsFeedCalendarProvider(
 
         var reads = await Task.WhenAll(urls.Select(async u =>
         {
-            var feed = await feeds.GetAsync(credential.Id, IcsFeedUrl.Create(u.Url), cancellationToken);
+            var feed = await feeds.GetAsync(credential, IcsFeedUrl.Create(u.Url), cancellationToken);
             if (feed.Failure is { } failure)
             {
                 // Better no answer than a wrong "free": scheduling on an unreadable calendar double-books.
@@ -73,7 +73,7 @@ public sealed class IcsFeedCalendarProvider(
         var urls = SettingsOf(credential).Urls;
         for (var i = 0; i < urls.Count; i++)
         {
-            var feed = await feeds.GetAsync(credential.Id, IcsFeedUrl.Create(urls[i]), cancellationToken);
+            var feed = await feeds.GetAsync(credential, IcsFeedUrl.Create(urls[i]), cancellationToken);
             var failure = feed.Failure ?? (await parser.CheckAsync(new StringReader(feed.Value!), cancellationToken)).Failure;
             if (failure is not null)
             {

@@ -10,13 +10,13 @@ namespace Cal.Infrastructure.Calendars.IcsFeeds;
 /// Saved feeds for reading (check, list, busy times). Fresh entries (younger than
 /// <see cref="FeedCacheOptions.TimeToLive"/>) are served as they are; stale ones are revalidated with
 /// If-None-Match / If-Modified-Since, so a feed unchanged upstream costs one 304 and no body. Entries are
-/// keyed by credential and feed, so a cached feed is only ever read through the credential that saved it.
+/// keyed by owner, credential and feed, so a cached feed is only ever read through the credential that saved it.
 /// </summary>
 internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cache, IOptions<FeedCacheOptions> options, TimeProvider time) : IIcsFeedSource
 {
-    public async Task<FeedFetchResult<string>> GetAsync(int credentialId, IcsFeedUrl url, CancellationToken cancellationToken)
+    public async Task<FeedFetchResult<string>> GetAsync(Credential credential, IcsFeedUrl url, CancellationToken cancellationToken)
     {
-        var key = new FeedCacheKey(credentialId, url.Identity);
+        var key = new FeedCacheKey(credential.UserId, credential.Id, url.Identity);
         var now = time.GetUtcNow();
         var cached = cache.Get(key);
         if (cached is not null && now - cached.CheckedAt < options.Value.TimeToLive)
@@ -40,7 +40,7 @@ internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cac
     }
 }
 
-internal readonly record struct FeedCacheKey(int CredentialId, string FeedIdentity);
+internal readonly record struct FeedCacheKey(int UserId, int CredentialId, string FeedIdentity);
 
 internal sealed record CachedFeed(string Text, FeedValidators? Validators, DateTimeOffset CheckedAt);
 

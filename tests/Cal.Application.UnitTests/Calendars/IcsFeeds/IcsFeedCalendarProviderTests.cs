@@ -28,8 +28,8 @@ public sealed class IcsFeedCalendarProviderTests
         protector.Setup(p => p.Unprotect("secret")).Returns(IcsFeedSecret.Serialize(new IcsFeedSettings([Work, Home], ReadOnly: false)));
         credential = Credential.ForIcsFeed(7, "secret").WithId(3);
         feeds = new Mock<IIcsFeedSource>();
-        feeds.Setup(f => f.GetAsync(3, It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((int _, IcsFeedUrl url, CancellationToken _) => FeedFetchResult.Ok("feed of " + url.Host));
+        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((Credential _, IcsFeedUrl url, CancellationToken _) => FeedFetchResult.Ok("feed of " + url.Host));
         parser = new Mock<IIcsCalendarParser>();
         parser.Setup(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()))
             .Returns(async (TextReader r, CancellationToken ct) => (await r.ReadToEndAsync(ct)) == "feed of work.example" ? IcsCheckResult.Valid("Work") : IcsCheckResult.Valid(null));
@@ -55,7 +55,7 @@ public sealed class IcsFeedCalendarProviderTests
     [Test]
     public async Task ListCalendars_WhenAFeedIsDown_StillListsItByHost()
     {
-        feeds.Setup(f => f.GetAsync(3, It.Is<IcsFeedUrl>(u => u.Host == "work.example"), It.IsAny<CancellationToken>()))
+        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "work.example"), It.IsAny<CancellationToken>()))
             .ReturnsAsync(FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "slow")));
 
         var calendars = await Provider.ListCalendarsAsync(credential, CancellationToken.None);
@@ -78,13 +78,13 @@ public sealed class IcsFeedCalendarProviderTests
         var busy = await Provider.GetBusyTimesAsync(credential, [Home], Window, CancellationToken.None);
 
         Assert.That(busy.Intervals.Select(i => i.Start.Hour), Is.EqualTo(new[] { 18 }));
-        feeds.Verify(f => f.GetAsync(3, It.Is<IcsFeedUrl>(u => u.Host == "work.example"), It.IsAny<CancellationToken>()), Times.Never);
+        feeds.Verify(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "work.example"), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
     public void BusyTimes_WhenAFeedCannotBeRead_FailsNamingItsIndex_RatherThanReportingFree()
     {
-        feeds.Setup(f => f.GetAsync(3, It.Is<IcsFeedUrl>(u => u.Host == "home.example"), It.IsAny<CancellationToken>()))
+        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "home.example"), It.IsAny<CancellationToken>()))
             .ReturnsAsync(FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.HttpStatus, "410", HttpStatus: 410)));
 
         var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () => await Provider.GetBusyTimesAsync(credential, null, Window, CancellationToken.None));
