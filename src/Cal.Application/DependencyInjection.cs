@@ -25,6 +25,10 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(BusyTimesOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<ApiKeys.ApiKeyOptions>()
+            .Bind(configuration.GetSection(ApiKeys.ApiKeyOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
         // Calendar providers: each registered here, once.

@@ -37,7 +37,9 @@ public sealed class ApiKey : Entity
         return new ApiKey(userId, hashedKey, now, expiresAt);
     }
 
-    public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+    /// <summary>Not revoked (or revoked only from a later instant: a refresh's grace period) and not expired.</summary>
+    public bool IsUsableAt(DateTimeOffset now) => (RevokedAt is null || RevokedAt > now) && (ExpiresAt is null || ExpiresAt > now);
 
-    public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
+    /// <summary>Revokes the key from <paramref name="at"/> on; a key already revoked keeps its earlier instant.</summary>
+    public void Revoke(DateTimeOffset at) => RevokedAt ??= at;
 }

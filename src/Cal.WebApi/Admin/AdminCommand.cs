@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Cal.Application.ApiKeys.Commands.CreateApiKey;
+using Cal.Application.ApiKeys.Commands.RevokeApiKeys;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Users.Commands.CreateUser;
 using Cal.Infrastructure.Persistence;
@@ -21,6 +22,7 @@ public static class AdminCommand
 
           users create --email E [--time-zone Europe/Berlin]
           api-keys create --email E [--expires-in-days N]
+          api-keys revoke --email E
 
         Any other --Section:Key=value pair sets configuration, as for the server.
         """;
@@ -68,6 +70,11 @@ public static class AdminCommand
                     await stdout.WriteLineAsync(await mediator.Send(new CreateApiKeyCommand(options.GetValueOrDefault("email") ?? "", days)));
                     log.LogInformation("Admin: issued an API key for user {Email}, expiring {Expiry}", options["email"], days is null ? "never" : $"in {days} days");
                     return 0;
+                case "api-keys revoke":
+                    var revoked = await mediator.Send(new RevokeApiKeysCommand(options.GetValueOrDefault("email") ?? ""));
+                    await stdout.WriteLineAsync(JsonSerializer.Serialize(new { revokedApiKeyIds = revoked }, Json));
+                    log.LogInformation("Admin: revoked {Count} API key(s) of user {Email}", revoked.Count, options["email"]);
+                    return 0;
                 default:
                     throw new InvalidOperationException(command);
             }
@@ -103,6 +110,7 @@ public static class AdminCommand
     {
         ["users create"] = ["email", "time-zone"],
         ["api-keys create"] = ["email", "expires-in-days"],
+        ["api-keys revoke"] = ["email"],
     };
 
     private static bool TryParse(string[] args, out string command, out Dictionary<string, string?> options, out string[] hostArgs, out string problem)

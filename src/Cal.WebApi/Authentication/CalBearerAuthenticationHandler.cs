@@ -22,6 +22,7 @@ public sealed class CalBearerAuthenticationHandler(
 {
     public const string SchemeName = "CalBearer";
     public const string TimeZoneClaim = "cal:time_zone";
+    public const string ApiKeyIdClaim = "cal:api_key_id";
 
     private const string FailureKey = "cal:auth-failure";
 
@@ -49,6 +50,7 @@ public sealed class CalBearerAuthenticationHandler(
                 new Claim(ClaimTypes.NameIdentifier, caller.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Claim(ClaimTypes.Email, caller.Email),
                 new Claim(TimeZoneClaim, caller.TimeZone),
+                new Claim(ApiKeyIdClaim, caller.ApiKeyId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

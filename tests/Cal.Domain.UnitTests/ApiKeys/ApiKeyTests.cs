@@ -94,3 +94,31 @@ public sealed class ApiKeyTests
         Assert.That(key.RevokedAt, Is.EqualTo(Now.AddHours(1)));
     }
 }
+
+public sealed class ApiKeyGracePeriodTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public void KeyRevokedFromALaterInstant_WorksUntilThen()
+    {
+        var key = Cal.Domain.ApiKeys.ApiKey.Issue(1, "hash", Now, expiresAt: null);
+        key.Revoke(Now.AddMinutes(10));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(key.IsUsableAt(Now.AddMinutes(9)), Is.True);
+            Assert.That(key.IsUsableAt(Now.AddMinutes(10)), Is.False);
+        });
+    }
+
+    [Test]
+    public void RevokingAgain_KeepsTheEarlierInstant()
+    {
+        var key = Cal.Domain.ApiKeys.ApiKey.Issue(1, "hash", Now, expiresAt: null);
+        key.Revoke(Now);
+        key.Revoke(Now.AddDays(1));
+
+        Assert.That(key.RevokedAt, Is.EqualTo(Now));
+    }
+}

@@ -14,4 +14,25 @@ internal sealed class ApiKeyRepository(CalDbContext db) : IApiKeyRepository
         db.ApiKeys.Add(apiKey);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<int>> RevokeAllForUserAsync(int userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var keys = await db.ApiKeys.Where(k => k.UserId == userId && k.RevokedAt == null).ToListAsync(cancellationToken);
+        keys.ForEach(k => k.Revoke(now));
+        await db.SaveChangesAsync(cancellationToken);
+        return keys.Select(k => k.Id).Order().ToList();
+    }
+
+    public async Task<bool> RevokeAsync(int userId, int apiKeyId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == apiKeyId && k.UserId == userId && k.RevokedAt == null, cancellationToken);
+        if (key is null)
+        {
+            return false;
+        }
+
+        key.Revoke(at);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
 }

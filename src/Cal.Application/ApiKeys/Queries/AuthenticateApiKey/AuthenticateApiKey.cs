@@ -6,7 +6,7 @@ namespace Cal.Application.ApiKeys.Queries.AuthenticateApiKey;
 /// <summary>Who, if anyone, a bearer <c>cal_</c> key belongs to. Null for any kind of failure, so callers cannot tell them apart.</summary>
 public sealed record AuthenticateApiKeyQuery(string Token) : IQuery<AuthenticatedCaller?>;
 
-public sealed record AuthenticatedCaller(int UserId, string Email, string TimeZone);
+public sealed record AuthenticatedCaller(int UserId, string Email, string TimeZone, int ApiKeyId);
 
 public sealed class AuthenticateApiKeyQueryHandler(IApiKeyRepository apiKeys, IUserRepository users, IApiKeyGenerator generator, TimeProvider time)
     : IQueryHandler<AuthenticateApiKeyQuery, AuthenticatedCaller?>
@@ -28,6 +28,6 @@ public sealed class AuthenticateApiKeyQueryHandler(IApiKeyRepository apiKeys, IU
         }
 
         var user = await users.FindByIdAsync(key.UserId, cancellationToken);
-        return user is null ? null : new AuthenticatedCaller(user.Id, user.Email, user.TimeZone);
+        return user is null ? null : new AuthenticatedCaller(user.Id, user.Email, user.TimeZone, key.Id);
     }
 }

@@ -48,11 +48,11 @@ public sealed class AuthenticateApiKeyQueryHandlerTests
     [Test]
     public async Task Handle_WithValidKey_ReturnsTheCaller()
     {
-        StoreKey(ApiKey.Issue(7, Hashed, Issued, Issued.AddDays(30)));
+        StoreKey(ApiKey.Issue(7, Hashed, Issued, Issued.AddDays(30)).WithId(11));
 
         var caller = await Authenticate(Token);
 
-        Assert.That(caller, Is.EqualTo(new AuthenticatedCaller(7, "alice@example.com", "Europe/Berlin")));
+        Assert.That(caller, Is.EqualTo(new AuthenticatedCaller(7, "alice@example.com", "Europe/Berlin", ApiKeyId: 11)));
     }
 
     [Test]

@@ -1,0 +1,27 @@
+using Cal.Application.Common.Interfaces;
+using Cal.Domain.ApiKeys;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Cal.Application.ApiKeys.Commands.RefreshApiKey;
+
+/// <summary>
+/// cal.com's <c>POST /v2/api-keys/refresh</c>: a new key for the same owner; the key used for the call is
+/// revoked (after <see cref="ApiKeyOptions.RefreshGracePeriod"/>, so a fleet can roll over). Optional
+/// validity as cal.com takes it: <c>apiKeyDaysValid</c> (default 30) or <c>apiKeyNeverExpires</c>.
+/// </summary>
+public sealed record RefreshApiKeyCommand(int UserId, int CurrentApiKeyId, int? DaysValid, bool? NeverExpires) : ICommand<string>;
+
+public sealed class RefreshApiKeyCommandHandler(IApiKeyRepository apiKeys, IApiKeyGenerator generator, TimeProvider time, IOptions<ApiKeyOptions> options)
+    : ICommandHandler<RefreshApiKeyCommand, string>
+{
+    public async ValueTask<string> Handle(RefreshApiKeyCommand command, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var plaintext = generator.Generate();
+        var expiresAt = command.NeverExpires == true ? (DateTimeOffset?)null : now.AddDays(command.DaysValid ?? 30);
+        await apiKeys.AddAsync(ApiKey.Issue(command.UserId, generator.Hash(plaintext), now, expiresAt), cancellationToken);
+        await apiKeys.RevokeAsync(command.UserId, command.CurrentApiKeyId, now + options.Value.RefreshGracePeriod, cancellationToken);
+        return plaintext;
+    }
+}
