@@ -2,15 +2,43 @@ using System.Text;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Cal.Infrastructure.Ical;
+using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Testing;
 
 namespace Cal.Infrastructure.IntegrationTests.Ical;
 
 /// <summary>What the one-pass checker must get right because it reads in chunks and never holds the feed.</summary>
+[TestFixture]
 public sealed class IcsStreamingCheckerStreamTests
 {
-    private readonly IcsStreamingChecker checker = new();
+    private static readonly string[] SampleFolders = ["Recurrence", "Serialization", "Alarm", "Journal", "Todo"];
+
+    private TempDirectory temp = null!;
+    private InfrastructureHost host = null!;
+    private IIcsCalendarParser checker = null!;
+
+    [OneTimeSetUp]
+    public void ResolveChecker()
+    {
+        temp = new TempDirectory();
+        host = InfrastructureHost.Create(temp.Path);
+        checker = host.Get<IIcsCalendarParser>();
+    }
+
+    [OneTimeTearDown]
+    public async Task DisposeHost()
+    {
+        await host.DisposeAsync();
+        temp.Dispose();
+    }
 
     private IcsCheckResult Check(string text) => checker.CheckAsync(new StringReader(text), CancellationToken.None).GetAwaiter().GetResult();
+
+    [Test]
+    public void TheRegisteredParser_IsTheStreamingChecker()
+    {
+        Assert.That(checker, Is.TypeOf<IcsStreamingChecker>());
+    }
 
     private static string Calendar(params string[] body) =>
         string.Join("\r\n", new[] { "BEGIN:VCALENDAR", "VERSION:2.0" }.Concat(body).Append("END:VCALENDAR")) + "\r\n";
@@ -130,6 +158,17 @@ public sealed class IcsStreamingCheckerStreamTests
             $"BEGIN:VCALENDAR\r\nBEGIN:{marker}\r\n",
             Calendar($"X-{marker};P=\"open:v"),
             $"<html>{marker}</html>",
+            Calendar("BEGIN:VEVENT", $"{marker}'s line, don't", "END:VEVENT"),
+            Calendar("BEGIN:VEVENT", $"X-{marker}:" + new string('m', IcsStreamingChecker.MaxLineLength), "END:VEVENT"),
+            Calendar([.. Enumerable.Range(0, IcsStreamingChecker.MaxDepth).Select(i => $"BEGIN:X-{marker}{i}")]),
+            Calendar($"SUMMARY:bell{marker}\u0007"),
+            Calendar($"X-A;{marker}:v"),
+            Calendar($"X-A;P=a\"{marker}\":v"),
+            Calendar($"{marker} NAME:v"),
+            Calendar() + $"X-AFTER:{marker}\r\n",
+            $"END:{marker}\r\n",
+            $"BEGIN:VCALENDAR\r\nEND:{marker}\r\n",
+            $"BEGIN:VCALENDAR\r\nX-{marker}:open",
         ];
 
         foreach (var text in broken)
@@ -138,5 +177,77 @@ public sealed class IcsStreamingCheckerStreamTests
             Assert.That(result.IsValid, Is.False, text);
             Assert.That(result.Failure!.Message, Does.Not.Contain(marker).IgnoreCase);
         }
+    }
+
+    // ---- chunk boundaries anywhere: the result must not depend on how the reader splits the text ----
+
+    public static IEnumerable<TestCaseData> ChunkSizes() =>
+        new[] { 1, 2, 3, 7, 4096 }.Select(n => new TestCaseData(n).SetArgDisplayNames($"at most {n} chars a read"));
+
+    [TestCaseSource(nameof(ChunkSizes))]
+    public async Task EverySample_ReadInSmallPieces_IsJudgedAsWhole(int mostPerRead)
+    {
+        var mismatches = new List<string>();
+        foreach (var path in SampleFolders.SelectMany(IcsSamples.All))
+        {
+            var text = IcsSamples.Read(path);
+            var whole = await checker.CheckAsync(new StringReader(text), CancellationToken.None);
+            var pieces = await checker.CheckAsync(new TrickleReader(text, mostPerRead), CancellationToken.None);
+            if (whole != pieces)
+            {
+                mismatches.Add($"{path}: whole {whole}, in pieces {pieces}");
+            }
+        }
+
+        Assert.That(mismatches, Is.Empty);
+    }
+
+    public static IEnumerable<TestCaseData> BrokenTexts()
+    {
+        foreach (var lineEnd in new[] { "\r\n", "\n", "\r" })
+        {
+            var name = lineEnd.Replace("\r", "CR", StringComparison.Ordinal).Replace("\n", "LF", StringComparison.Ordinal);
+            string Join(params string[] lines) => string.Join(lineEnd, lines) + lineEnd;
+            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "no colon here", "END:VEVENT", "END:VCALENDAR"), 4).SetArgDisplayNames($"no colon, {name}");
+            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "BEGIN:VEVENT", "DESCRIPTION:folded", " on", "\tand on", "bad line", "END:VEVENT", "END:VCALENDAR"), 6).SetArgDisplayNames($"after folds, {name}");
+            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "BEGIN:VTODO", "END:VTODO", "BEGIN:VEVENT", "END:VTODO", "END:VCALENDAR"), 5).SetArgDisplayNames($"mismatched end, {name}");
+            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "", "", "BEGIN:VEVENT", "UID:1"), 5).SetArgDisplayNames($"unclosed, {name}");
+            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "END:VCALENDAR", "X-AFTER:1"), 3).SetArgDisplayNames($"after the calendar, {name}");
+        }
+    }
+
+    [TestCaseSource(nameof(BrokenTexts))]
+    public async Task BrokenText_ReadInAnyPieces_NamesTheSameLine(string text, int line)
+    {
+        foreach (var most in new[] { 1, 2, 3, 5, 64 * 1024 })
+        {
+            var result = await checker.CheckAsync(new TrickleReader("\uFEFF" + text, most), CancellationToken.None);
+            Assert.That(result.Failure?.Line, Is.EqualTo(line), $"at most {most} chars a read");
+        }
+    }
+
+    /// <summary>Hands out at most <c>most</c> characters per read, so lines, CRLFs and folds straddle reads everywhere.</summary>
+    private sealed class TrickleReader(string text, int most) : TextReader
+    {
+        private int position;
+
+        public override int Peek() => position < text.Length ? text[position] : -1;
+
+        public override int Read() => position < text.Length ? text[position++] : -1;
+
+        public override int Read(Span<char> buffer)
+        {
+            var count = Math.Min(Math.Min(most, buffer.Length), text.Length - position);
+            text.AsSpan(position, count).CopyTo(buffer);
+            position += count;
+            return count;
+        }
+
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override ValueTask<int> ReadAsync(Memory<char> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(char[] buffer, int index, int count) => Task.FromResult(Read(buffer, index, count));
     }
 }

@@ -13,6 +13,7 @@ public sealed class FetcherStreamingAndPolicyTests
 {
     private IcsFeedServer allowed = null!;
     private IcsFeedServer notAllowed = null!;
+    private LoopbackServer counting = null!;
     private TempDirectory temp = null!;
     private readonly List<InfrastructureHost> hosts = [];
 
@@ -21,6 +22,7 @@ public sealed class FetcherStreamingAndPolicyTests
     {
         allowed = await IcsFeedServer.StartAsync();
         notAllowed = await IcsFeedServer.StartAsync();
+        counting = await LoopbackServer.StartAsync();
     }
 
     [OneTimeTearDown]
@@ -28,6 +30,7 @@ public sealed class FetcherStreamingAndPolicyTests
     {
         await allowed.DisposeAsync();
         await notAllowed.DisposeAsync();
+        await counting.DisposeAsync();
     }
 
     [SetUp]
@@ -45,12 +48,13 @@ public sealed class FetcherStreamingAndPolicyTests
         temp.Dispose();
     }
 
-    /// <summary>Only the <c>allowed</c> server's port is on the allow-list (the host default, 127.0.0.0/8, is replaced).</summary>
+    /// <summary>Only the <c>allowed</c> and <c>counting</c> servers' ports are on the allow-list (the host default, 127.0.0.0/8, is replaced).</summary>
     private IIcsFeedFetcher Fetcher(params (string Key, string Value)[] extra)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{allowed.BaseAddress.Port}",
+            ["Outbound:AllowedHosts:1"] = $"127.0.0.1:{counting.BaseAddress.Port}",
             ["Outbound:FeedTimeout"] = "00:00:05",
         };
         foreach (var (key, value) in extra)
@@ -73,7 +77,7 @@ public sealed class FetcherStreamingAndPolicyTests
         var result = await Fetcher().FetchAsync(IcsFeedUrl.Create(notAllowed.Url("delay/0")), ReadAll, CancellationToken.None);
 
         Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.BlockedAddress));
-        Assert.That(notAllowed.RequestCount("/"), Is.EqualTo(before));
+        Assert.That(notAllowed.RequestCount("/"), Is.EqualTo(before).And.Zero, "refused before connecting: the server never saw a request");
     }
 
     [Test]
@@ -82,10 +86,13 @@ public sealed class FetcherStreamingAndPolicyTests
         var before = notAllowed.RequestCount("/");
         var url = allowed.Url($"redirect-to?url={Uri.EscapeDataString(notAllowed.Url("delay/0"))}");
 
+        var redirectsBefore = allowed.RequestCount("/redirect-to");
+
         var result = await Fetcher().FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None);
 
+        Assert.That(allowed.RequestCount("/redirect-to") - redirectsBefore, Is.EqualTo(1), "precondition: the allowed server was asked and redirected");
         Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.BlockedAddress));
-        Assert.That(notAllowed.RequestCount("/"), Is.EqualTo(before));
+        Assert.That(notAllowed.RequestCount("/"), Is.EqualTo(before).And.Zero, "the redirect hop is checked before it connects");
     }
 
     [Test]
@@ -115,6 +122,121 @@ public sealed class FetcherStreamingAndPolicyTests
 
         Assert.That(result.Value, Is.EqualTo("ten lines"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "no draining, no reading past what the reader wanted");
+    }
+
+    [Test]
+    public async Task ReaderThatReadsOneLine_EndsTheFetchOfAnEndlessBody_Promptly()
+    {
+        var clock = Stopwatch.StartNew();
+
+        var result = await Fetcher().FetchAsync(
+            IcsFeedUrl.Create(allowed.Url("endless")),
+            (reader, ct) => reader.ReadLineAsync(ct).AsTask(),
+            CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(result, Is.EqualTo(FeedFetchResult.Ok<string?>("BEGIN:VCALENDAR")));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
+    }
+
+    [Test]
+    public async Task ReaderThatStopsEarly_LeavesTheRestOfAnEndlessBodyUnsent_AndClosesTheConnection()
+    {
+        // A raw socket server counts what the kernel accepted from it (a write to a closed connection fails,
+        // unlike Kestrel, which discards writes after an abort). The fetcher may only pull what the reader asks
+        // for, plus socket and decoder buffers (tens of MB at most on loopback), never the whole cap, and must
+        // close the connection rather than drain the rest. The cap is large to keep those two far apart.
+        const long cap = 256L * 1024 * 1024;
+        long sent = 0;
+        var handlerEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var server = new RawTcpServer(async (stream, ct) =>
+        {
+            try
+            {
+                _ = await stream.ReadAsync(new byte[4096], ct);
+                var head = "HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\nConnection: close\r\n\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\n";
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), ct);
+                var block = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("X-PADDING:" + new string('a', 100) + "\r\n", 128)));
+                while (true)
+                {
+                    await stream.WriteAsync(block, ct);
+                    Interlocked.Add(ref sent, block.Length);
+                }
+            }
+            finally
+            {
+                handlerEnded.TrySetResult();
+            }
+        });
+        var fetcher = Fetcher(
+            ("Outbound:AllowedHosts:2", $"127.0.0.1:{server.Port}"),
+            ("Outbound:MaxFeedBytes", cap.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var clock = Stopwatch.StartNew();
+
+        var result = await fetcher.FetchAsync(
+            IcsFeedUrl.Create(server.Url()),
+            async (reader, ct) =>
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    await reader.ReadLineAsync(ct);
+                }
+
+                return "ten lines";
+            },
+            CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var elapsed = clock.Elapsed;
+        await handlerEnded.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the connection was closed, not drained
+        var total = Interlocked.Read(ref sent);
+        TestContext.Out.WriteLine($"returned after {elapsed.TotalMilliseconds:0} ms; server sent {total} bytes in all");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result, Is.EqualTo(FeedFetchResult.Ok("ten lines")));
+            Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
+            Assert.That(total, Is.LessThan(cap / 4), "only what the reader asked for was pulled, not the whole cap");
+        });
+    }
+
+    [Test]
+    public async Task ReaderGetsTheFirstLines_WhileTheRestOfTheBodyHasNotBeenSent()
+    {
+        // The server sends 20 lines and then holds the body open: a fetcher that buffered the body before
+        // handing it over would wait for the 5 s timeout; a streaming one returns as soon as the reader does.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var url = counting.Map(async ctx =>
+        {
+            ctx.Response.ContentType = "text/calendar";
+            var lines = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + string.Concat(Enumerable.Range(0, 18).Select(i => $"X-LINE:{i}\r\n"));
+            await ctx.Response.Body.WriteAsync(System.Text.Encoding.ASCII.GetBytes(lines), ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+            try
+            {
+                await release.Task.WaitAsync(ctx.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The fetcher closed the connection.
+            }
+        }, "held-open");
+        var clock = Stopwatch.StartNew();
+
+        var result = await Fetcher().FetchAsync(
+            IcsFeedUrl.Create(url),
+            async (reader, ct) =>
+            {
+                string? last = null;
+                for (var i = 0; i < 10; i++)
+                {
+                    last = await reader.ReadLineAsync(ct);
+                }
+
+                return last;
+            },
+            CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        release.TrySetResult();
+
+        Assert.That(result, Is.EqualTo(FeedFetchResult.Ok<string?>("X-LINE:7")));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "the reader was fed as the body arrived");
     }
 
     [TestCase(1, 600, int.MaxValue)]

@@ -410,6 +410,38 @@ public sealed class IcsFeedFetcherTests
         return result.Failure?.Reason;
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task Fetch_Cap_CountsBytesNotCharacters(bool withContentLength)
+    {
+        // "é" is two UTF-8 bytes: a body one byte over the cap has far fewer characters than the cap.
+        var head = Encoding.ASCII.GetBytes(FeedBodies.Head + "X-PADDING:");
+        var body = new byte[Cap + 1];
+        head.CopyTo(body, 0);
+        for (var i = head.Length; i + 1 < body.Length; i += 2)
+        {
+            body[i] = 0xC3;
+            body[i + 1] = 0xA9;
+        }
+
+        body[^1] = (byte)'a';
+        Assert.That(Encoding.UTF8.GetCharCount(body), Is.LessThan(Cap * 3 / 4), "precondition: well under the cap in characters");
+        var url = odd.Map(async ctx =>
+        {
+            ctx.Response.ContentType = "text/calendar; charset=utf-8";
+            if (withContentLength)
+            {
+                ctx.Response.ContentLength = body.Length;
+            }
+
+            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+        }, "multibyte");
+
+        var result = await FetchAsync(url);
+
+        Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.TooLarge));
+    }
+
     [Test]
     public async Task Fetch_ContentLengthOverCap_IsTooLargeWithoutReadingTheBody()
     {
@@ -452,9 +484,11 @@ public sealed class IcsFeedFetcherTests
         Assert.That(result, Is.EqualTo(FeedFetchResult.Ok(content)));
     }
 
-    [TestCase("gzip")]
-    [TestCase("br")]
-    public async Task Fetch_CompressedFeedBeyondCapOnceDecompressed_IsTooLarge(string encoding)
+    [TestCase("gzip", true)]
+    [TestCase("br", true)]
+    [TestCase("gzip", false)]
+    [TestCase("br", false)]
+    public async Task Fetch_CompressedFeedBeyondCapOnceDecompressed_IsTooLarge(string encoding, bool withContentLength)
     {
         var compressed = FeedBodies.Compress(FeedBodies.Padded(1024 * 1024), encoding);
         Assert.That(compressed, Has.Length.LessThan(Cap / 4), "precondition: the wire size is well under the cap");
@@ -462,8 +496,17 @@ public sealed class IcsFeedFetcherTests
         {
             ctx.Response.ContentType = "text/calendar";
             ctx.Response.Headers.ContentEncoding = encoding;
-            ctx.Response.ContentLength = compressed.Length;
-            await ctx.Response.Body.WriteAsync(compressed, ctx.RequestAborted);
+            if (withContentLength)
+            {
+                ctx.Response.ContentLength = compressed.Length;
+                await ctx.Response.Body.WriteAsync(compressed, ctx.RequestAborted);
+                return;
+            }
+
+            // No length: sent chunked, in two flushed halves.
+            await ctx.Response.Body.WriteAsync(compressed.AsMemory(0, compressed.Length / 2), ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+            await ctx.Response.Body.WriteAsync(compressed.AsMemory(compressed.Length / 2), ctx.RequestAborted);
         }, "bomb");
 
         var result = await FetchAsync(url);
