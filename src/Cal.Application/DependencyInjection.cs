@@ -29,6 +29,11 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(ApiKeys.ApiKeyOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<Authentication.AuthOptions>()
+            .Bind(configuration.GetSection(Authentication.AuthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Platform.Tokens.TokenIssuer>();
         services.AddSingleton(TimeProvider.System);
 
         // Calendar providers: each registered here, once.

@@ -49,6 +49,11 @@ public static class DependencyInjection
         services.AddScoped<IUserRepository, UserRepository>();
         services.AddScoped<IApiKeyRepository, ApiKeyRepository>();
         services.AddScoped<ICredentialRepository, CredentialRepository>();
+        services.AddScoped<IOAuthClientRepository, OAuthClientRepository>();
+        services.AddScoped<IManagedUserTokenRepository, ManagedUserTokenRepository>();
+        services.AddSingleton<IPlatformSecrets, PlatformSecrets>();
+        services.AddSingleton<IAuthenticationCache, MemoryAuthenticationCache>();
+        services.AddSingleton<IRateLimitStore, MemoryRateLimitStore>();
 
         services.AddSingleton<IApiKeyGenerator, ApiKeyGenerator>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();

@@ -23,6 +23,19 @@ public sealed class User : Entity
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>The OAuth client that created this user (a managed user), or null for a user of this server.</summary>
+    public int? OAuthClientId { get; private set; }
+
+    public bool IsManaged => OAuthClientId is not null;
+
+    /// <summary>A managed user: created by a platform customer's OAuth client, on its own behalf.</summary>
+    public static User CreateManaged(int oAuthClientId, string email, string? timeZone, string? name, DateTimeOffset now)
+    {
+        var user = Create(email, timeZone, name, now);
+        user.OAuthClientId = oAuthClientId;
+        return user;
+    }
+
     public static User Create(string email, string? timeZone, string? name, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);

@@ -1,5 +1,6 @@
 using Cal.Domain.ApiKeys;
 using Cal.Domain.Calendars;
+using Cal.Domain.Platform;
 using Cal.Domain.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,10 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<Credential> Credentials => Set<Credential>();
+
+    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+
+    public DbSet<ManagedUserTokens> ManagedUserTokens => Set<ManagedUserTokens>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

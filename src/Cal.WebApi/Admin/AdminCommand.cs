@@ -3,6 +3,7 @@ using System.Text.Json;
 using Cal.Application.ApiKeys.Commands.CreateApiKey;
 using Cal.Application.ApiKeys.Commands.RevokeApiKeys;
 using Cal.Application.Common.Exceptions;
+using Cal.Application.Platform.OAuthClients.Commands.CreateOAuthClient;
 using Cal.Application.Users.Commands.CreateUser;
 using Cal.Infrastructure.Persistence;
 using Cal.WebApi.Hosting;
@@ -23,6 +24,7 @@ public static class AdminCommand
           users create --email E [--time-zone Europe/Berlin]
           api-keys create --email E [--expires-in-days N]
           api-keys revoke --email E
+          oauth-clients create --name N
 
         Any other --Section:Key=value pair sets configuration, as for the server.
         """;
@@ -75,6 +77,11 @@ public static class AdminCommand
                     await stdout.WriteLineAsync(JsonSerializer.Serialize(new { revokedApiKeyIds = revoked }, Json));
                     log.LogInformation("Admin: revoked {Count} API key(s) of user {Email}", revoked.Count, options["email"]);
                     return 0;
+                case "oauth-clients create":
+                    var client = await mediator.Send(new CreateOAuthClientCommand(options.GetValueOrDefault("name") ?? ""));
+                    await stdout.WriteLineAsync(JsonSerializer.Serialize(client, Json));
+                    log.LogInformation("Admin: created OAuth client {ClientId}", client.ClientId);
+                    return 0;
                 default:
                     throw new InvalidOperationException(command);
             }
@@ -111,6 +118,7 @@ public static class AdminCommand
         ["users create"] = ["email", "time-zone"],
         ["api-keys create"] = ["email", "expires-in-days"],
         ["api-keys revoke"] = ["email"],
+        ["oauth-clients create"] = ["name"],
     };
 
     private static bool TryParse(string[] args, out string command, out Dictionary<string, string?> options, out string[] hostArgs, out string problem)
@@ -150,9 +158,10 @@ public static class AdminCommand
             }
         }
 
-        if (!options.ContainsKey("email"))
+        var required = allowed[0];
+        if (!options.ContainsKey(required))
         {
-            problem = "--email is required.";
+            problem = $"--{required} is required.";
             return false;
         }
 

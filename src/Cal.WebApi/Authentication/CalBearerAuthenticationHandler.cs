@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Cal.Application.ApiKeys.Queries.AuthenticateApiKey;
+using Cal.Application.Authentication;
+using Cal.Application.Authentication.Queries.AuthenticateBearer;
 using Cal.WebApi.Envelopes;
 using Mediator;
 using Microsoft.AspNetCore.Authentication;
@@ -10,8 +12,10 @@ using Microsoft.Net.Http.Headers;
 namespace Cal.WebApi.Authentication;
 
 /// <summary>
-/// <c>Authorization: Bearer cal_...</c>. Unknown, expired and revoked keys all get the same answer,
-/// so a caller learns nothing about which keys exist.
+/// The one authentication scheme of <c>/v2</c>: <c>Authorization: Bearer</c> with an API key (<c>cal_...</c>)
+/// or a managed user's access token. Unknown, malformed, expired API keys and revoked anything all get the
+/// same 401, so a caller learns nothing about which keys exist; an expired access token gets cal.com's 498
+/// (<c>TokenExpiredException</c>), on which cal.com's SDK refreshes and retries.
 /// </summary>
 public sealed class CalBearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -23,42 +27,68 @@ public sealed class CalBearerAuthenticationHandler(
     public const string SchemeName = "CalBearer";
     public const string TimeZoneClaim = "cal:time_zone";
     public const string ApiKeyIdClaim = "cal:api_key_id";
+    public const string TokenFamilyClaim = "cal:token_family";
+    public const string RateLimitPartitionClaim = "cal:rate_limit_partition";
+
+    public const int TokenExpiredStatus = 498;
 
     private const string FailureKey = "cal:auth-failure";
+    private const string ExpiredKey = "cal:auth-expired";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
         {
-            return Fail("No Authorization header: send Authorization: Bearer <API key>.");
+            return Fail("No Authorization header: send Authorization: Bearer <API key or access token>.");
         }
 
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
         {
-            return Fail("The Authorization header must be 'Bearer <API key>'.");
+            return Fail("The Authorization header must be 'Bearer <API key or access token>'.");
         }
 
-        var caller = await mediator.Send(new AuthenticateApiKeyQuery(header[7..].Trim()), Context.RequestAborted);
-        if (caller is null)
+        var result = await mediator.Send(new AuthenticateBearerQuery(header[7..].Trim()), Context.RequestAborted);
+        switch (result.Status)
         {
-            return Fail("Invalid API key.");
+            case BearerStatus.Expired:
+                Context.Items[ExpiredKey] = true;
+                return Fail("The access token has expired: refresh it with POST /v2/oauth/{clientId}/refresh.");
+            case BearerStatus.Invalid or not BearerStatus.Authenticated:
+                return Fail("Invalid API key or access token.");
         }
 
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.NameIdentifier, caller.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new Claim(ClaimTypes.Email, caller.Email),
-                new Claim(TimeZoneClaim, caller.TimeZone),
-                new Claim(ApiKeyIdClaim, caller.ApiKeyId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ],
-            SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        var caller = result.Caller!;
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, caller.UserId.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Email, caller.Email),
+            new(TimeZoneClaim, caller.TimeZone),
+            new(RateLimitPartitionClaim, caller.RateLimitPartition),
+        };
+        if (caller.ApiKeyId is { } apiKeyId)
+        {
+            claims.Add(new Claim(ApiKeyIdClaim, apiKeyId.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (caller.TokenFamilyId is { } family)
+        {
+            claims.Add(new Claim(TokenFamilyClaim, family));
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var message = Context.Items[FailureKey] as string ?? "Unauthorized.";
+        if (Context.Items.ContainsKey(ExpiredKey))
+        {
+            Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer error=\"invalid_token\", error_description=\"The access token expired\"";
+            await errors.WriteAsync(Context, TokenExpiredStatus, message);
+            return;
+        }
+
         Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
         await errors.WriteAsync(Context, StatusCodes.Status401Unauthorized, message);
     }

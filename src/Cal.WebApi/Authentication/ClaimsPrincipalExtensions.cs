@@ -8,9 +8,9 @@ public static class ClaimsPrincipalExtensions
     public static int GetUserId(this ClaimsPrincipal user) =>
         int.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not authenticated."), CultureInfo.InvariantCulture);
 
-    /// <summary>The id of the API key the request was made with.</summary>
-    public static int GetApiKeyId(this ClaimsPrincipal user) =>
-        int.Parse(user.FindFirstValue(CalBearerAuthenticationHandler.ApiKeyIdClaim) ?? throw new InvalidOperationException("Not authenticated with an API key."), CultureInfo.InvariantCulture);
+    /// <summary>The id of the API key the request was made with; null for a managed user's access token.</summary>
+    public static int? GetApiKeyId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(CalBearerAuthenticationHandler.ApiKeyIdClaim) is { } id ? int.Parse(id, CultureInfo.InvariantCulture) : null;
 
     /// <summary>The user's IANA time zone, cal.com's default for <c>loggedInUsersTz</c>.</summary>
     public static string GetTimeZone(this ClaimsPrincipal user) =>

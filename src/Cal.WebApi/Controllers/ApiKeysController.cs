@@ -1,4 +1,5 @@
 using Cal.Application.ApiKeys.Commands.RefreshApiKey;
+using Cal.Application.Common.Exceptions;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
 using Mediator;
@@ -26,9 +27,15 @@ public sealed class ApiKeysController(IMediator mediator) : ControllerBase
     [RequestSizeLimit(16 * 1024)]
     [ProducesResponseType<SuccessEnvelope<ApiKeyOutput>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status403Forbidden)]
     public async Task<IActionResult> Refresh([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshApiKeyInput? body, CancellationToken cancellationToken)
     {
-        var key = await mediator.Send(new RefreshApiKeyCommand(User.GetUserId(), User.GetApiKeyId(), body?.ApiKeyDaysValid, body?.ApiKeyNeverExpires), cancellationToken);
+        if (User.GetApiKeyId() is not { } currentKeyId)
+        {
+            throw new ForbiddenException("Refreshing an API key needs an API key; this request was made with a managed user's access token.");
+        }
+
+        var key = await mediator.Send(new RefreshApiKeyCommand(User.GetUserId(), currentKeyId, body?.ApiKeyDaysValid, body?.ApiKeyNeverExpires), cancellationToken);
         return Ok(new SuccessEnvelope<ApiKeyOutput>(new ApiKeyOutput(key)));
     }
 }

@@ -38,6 +38,12 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
             case NotFoundException notFound:
                 await writer.WriteAsync(httpContext, 404, notFound.Message);
                 break;
+            case UnauthorizedException unauthorized:
+                await writer.WriteAsync(httpContext, 401, unauthorized.Message);
+                break;
+            case ForbiddenException forbidden:
+                await writer.WriteAsync(httpContext, 403, forbidden.Message);
+                break;
             case ConflictException conflict:
                 await writer.WriteAsync(httpContext, 409, conflict.Message);
                 break;

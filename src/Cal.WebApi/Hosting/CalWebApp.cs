@@ -3,6 +3,9 @@ using Cal.WebApi.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Cal.WebApi.Envelopes;
+using Cal.WebApi.RateLimiting;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using Serilog;
 
 namespace Cal.WebApi.Hosting;
@@ -27,6 +30,23 @@ public static class CalWebApp
         builder.Services.AddAuthentication(CalBearerAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, CalBearerAuthenticationHandler>(CalBearerAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
+        builder.Services.AddOptions<RateLimitingOptions>()
+            .Bind(builder.Configuration.GetSection(RateLimitingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<CalRateLimiter>();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<CalRateLimiter>((o, limiter) =>
+        {
+            o.GlobalLimiter = limiter;
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)wait.TotalSeconds : 1;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<ErrorEnvelopeWriter>()
+                    .WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, $"Too many requests: retry after {retryAfter} seconds.");
+            };
+        });
         builder.Services.AddCalOpenApi();
 
         var app = builder.Build();
@@ -43,6 +63,7 @@ public static class CalWebApp
             context.Response.OnStarting(() =>
             {
                 context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+                (context.Items[CalRateLimiter.DecisionItem] as CalRateLimiter.Decision)?.WriteHeaders(context.Response.Headers);
                 return Task.CompletedTask;
             });
             return next(context);
@@ -70,14 +91,17 @@ public static class CalWebApp
         app.UseStatusCodePages(context => context.HttpContext.RequestServices.GetRequiredService<ErrorEnvelopeWriter>()
             .WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode));
 
+        // Authentication first, so the limiter partitions by API key or token; unauthenticated requests
+        // (and bad tokens) are limited by client IP before authorization refuses them.
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapControllers();
         app.MapCalOpenApi();
 
         // Unauthenticated: live means the process answers; ready means the database is reachable and migrated.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
         return app;
     }
 }

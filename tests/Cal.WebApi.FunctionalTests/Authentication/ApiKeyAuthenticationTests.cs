@@ -60,12 +60,14 @@ public sealed class ApiKeyAuthenticationTests
     }
 
     [Test]
-    public async Task Save_WithRevokedKey_Returns401()
+    public async Task KeyRevokedElsewhere_StopsWorking_WithinTheAuthCacheDuration()
     {
         var (userId, key) = await api.CreateUserWithKeyAsync();
         using var client = api.CreateAuthorizedClient(key);
         Assert.That((await client.PostAsync(SavePath, Json.Body("{}"))).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
 
+        // Revoked by another process (the admin command, another instance): this one trusts its cached
+        // validation for at most Auth:CacheDuration (default 30 s), then asks the database again.
         await api.WithDbAsync(async db =>
         {
             var stored = await db.ApiKeys.SingleAsync(k => k.UserId == userId);
@@ -73,7 +75,24 @@ public sealed class ApiKeyAuthenticationTests
             return await db.SaveChangesAsync();
         });
 
+        api.Clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.That((await client.PostAsync(SavePath, Json.Body("{}"))).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "still cached");
+        api.Clock.Advance(TimeSpan.FromSeconds(2));
         await Json.AssertErrorEnvelopeAsync(await client.PostAsync(SavePath, Json.Body("{}")), 401, "UnauthorizedException");
+    }
+
+    [Test]
+    public async Task KeyRevokedElsewhere_StopsWorkingAtOnce_WhenTheCacheIsOff()
+    {
+        await using var uncached = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Auth:CacheDuration"] = "00:00:00" });
+        var (userId, key) = await uncached.CreateUserWithKeyAsync();
+        using var client = uncached.CreateAuthorizedClient(key);
+        Assert.That((await client.PostAsync(SavePath, Json.Body("{}"))).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+
+        await uncached.AdminAsync("api-keys", "revoke", "--email", await uncached.WithDbAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync()));
+
+        await Json.AssertErrorEnvelopeAsync(await client.PostAsync(SavePath, Json.Body("{}")), 401, "UnauthorizedException");
+        uncached.DeleteData();
     }
 
     [Test]

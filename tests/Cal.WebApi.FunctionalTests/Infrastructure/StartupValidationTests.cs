@@ -8,6 +8,9 @@ public sealed class StartupValidationTests
     [TestCase("Outbound:FeedTimeout", "00:00:00", "FeedTimeout")]
     [TestCase("Outbound:MaxConcurrentFetchesPerSave", "0", "MaxConcurrentFetchesPerSave")]
     [TestCase("BusyTimes:MaxOccurrencesPerFeed", "0", "MaxOccurrencesPerFeed")]
+    [TestCase("RateLimiting:PermitLimit", "0", "PermitLimit")]
+    [TestCase("RateLimiting:Window", "00:00:00", "Window")]
+    [TestCase("Auth:AccessTokenLifetime", "00:00:00", "AccessTokenLifetime")]
     public async Task InvalidOption_StopsStartUp_WithOneLineNamingIt(string key, string value, string named)
     {
         var data = Path.Combine(Path.GetTempPath(), "cal-tests", Guid.NewGuid().ToString("N"));

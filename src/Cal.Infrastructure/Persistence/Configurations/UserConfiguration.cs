@@ -13,5 +13,10 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasIndex(u => u.Email).IsUnique();
         builder.Property(u => u.TimeZone).HasMaxLength(64).IsRequired();
         builder.Property(u => u.Name).HasMaxLength(256);
+        builder.Ignore(u => u.IsManaged);
+
+        // An index, not a foreign key: SQLite can add a column but not a constraint to an existing table
+        // (EF would rebuild the table outside a transaction). Clients are never deleted.
+        builder.HasIndex(u => u.OAuthClientId);
     }
 }

@@ -12,7 +12,7 @@ namespace Cal.Application.ApiKeys.Commands.RefreshApiKey;
 /// </summary>
 public sealed record RefreshApiKeyCommand(int UserId, int CurrentApiKeyId, int? DaysValid, bool? NeverExpires) : ICommand<string>;
 
-public sealed class RefreshApiKeyCommandHandler(IApiKeyRepository apiKeys, IApiKeyGenerator generator, TimeProvider time, IOptions<ApiKeyOptions> options)
+public sealed class RefreshApiKeyCommandHandler(IApiKeyRepository apiKeys, IApiKeyGenerator generator, IAuthenticationCache authCache, TimeProvider time, IOptions<ApiKeyOptions> options)
     : ICommandHandler<RefreshApiKeyCommand, string>
 {
     public async ValueTask<string> Handle(RefreshApiKeyCommand command, CancellationToken cancellationToken)
@@ -22,6 +22,9 @@ public sealed class RefreshApiKeyCommandHandler(IApiKeyRepository apiKeys, IApiK
         var expiresAt = command.NeverExpires == true ? (DateTimeOffset?)null : now.AddDays(command.DaysValid ?? 30);
         await apiKeys.AddAsync(ApiKey.Issue(command.UserId, generator.Hash(plaintext), now, expiresAt), cancellationToken);
         await apiKeys.RevokeAsync(command.UserId, command.CurrentApiKeyId, now + options.Value.RefreshGracePeriod, cancellationToken);
+
+        // The key's cached validation would not know of its revocation: drop it, so it ends here at once.
+        authCache.Invalidate(Authentication.AuthenticatedCaller.ApiKeyPartition(command.CurrentApiKeyId));
         return plaintext;
     }
 }

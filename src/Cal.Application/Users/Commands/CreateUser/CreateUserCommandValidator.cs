@@ -17,7 +17,7 @@ public sealed class CreateUserCommandValidator : AbstractValidator<CreateUserCom
     /// An IANA id spelled exactly as the database spells it. .NET also finds Windows ids ("W. Europe
     /// Standard Time") and, on some systems, other casings; both would be stored as given, so both are refused.
     /// </summary>
-    private static bool IsIanaTimeZone(string id) =>
+    internal static bool IsIanaTimeZone(string id) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
         && zone.HasIanaId
         && string.Equals(zone.Id, id, StringComparison.Ordinal);

@@ -18,6 +18,7 @@ public sealed class RefreshAndRevokeHandlerTests
 
     private Mock<IApiKeyRepository> apiKeys = null!;
     private Mock<IApiKeyGenerator> generator = null!;
+    private Mock<IAuthenticationCache> authCache = null!;
     private ApiKey? added;
 
     [SetUp]
@@ -26,13 +27,14 @@ public sealed class RefreshAndRevokeHandlerTests
         added = null;
         apiKeys = new Mock<IApiKeyRepository>();
         apiKeys.Setup(k => k.AddAsync(It.IsAny<ApiKey>(), It.IsAny<CancellationToken>())).Callback<ApiKey, CancellationToken>((k, _) => added = k).Returns(Task.CompletedTask);
+        authCache = new Mock<IAuthenticationCache>();
         generator = new Mock<IApiKeyGenerator>();
         generator.Setup(g => g.Generate()).Returns("cal_new");
         generator.Setup(g => g.Hash("cal_new")).Returns("hash-of-new");
     }
 
     private RefreshApiKeyCommandHandler Refresh(TimeSpan grace = default) =>
-        new(apiKeys.Object, generator.Object, new FakeTimeProvider(Now), Options.Create(new ApiKeyOptions { RefreshGracePeriod = grace }));
+        new(apiKeys.Object, generator.Object, authCache.Object, new FakeTimeProvider(Now), Options.Create(new ApiKeyOptions { RefreshGracePeriod = grace }));
 
     [Test]
     public async Task Refresh_StoresOnlyTheNewKeysHash_ForTheSameOwner_ValidThirtyDaysByDefault()
@@ -50,6 +52,7 @@ public sealed class RefreshAndRevokeHandlerTests
         await Refresh(TimeSpan.FromSeconds(graceSeconds)).Handle(new RefreshApiKeyCommand(7, 3, 5, null), CancellationToken.None);
 
         apiKeys.Verify(k => k.RevokeAsync(7, 3, Now.AddSeconds(graceSeconds), It.IsAny<CancellationToken>()), Times.Once);
+        authCache.Verify(c => c.Invalidate("api-key:3"), Times.Once, "this instance forgets the key's cached validation at once");
         Assert.That(added!.ExpiresAt, Is.EqualTo(Now.AddDays(5)));
     }
 

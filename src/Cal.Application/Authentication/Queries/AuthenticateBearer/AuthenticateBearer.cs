@@ -1,0 +1,96 @@
+using Cal.Application.Common.Interfaces;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Cal.Application.Authentication.Queries.AuthenticateBearer;
+
+/// <summary>
+/// Who, if anyone, a bearer token belongs to: an API key (<c>cal_...</c>) or a managed user's access token
+/// (<c>calat_...</c>). Both are looked up by their SHA-256 hash, never stored or compared in plain text.
+/// A validated token is cached (by hash) for <see cref="AuthOptions.CacheDuration"/>, never past its own
+/// expiry or scheduled revocation, so a warm token costs no database round trip.
+/// </summary>
+public sealed record AuthenticateBearerQuery(string Token) : IQuery<BearerAuthentication>;
+
+public sealed class AuthenticateBearerQueryHandler(
+    IApiKeyRepository apiKeys,
+    IManagedUserTokenRepository tokens,
+    IUserRepository users,
+    IApiKeyGenerator apiKeyHasher,
+    IPlatformSecrets platformSecrets,
+    IAuthenticationCache cache,
+    TimeProvider time,
+    IOptions<AuthOptions> options) : IQueryHandler<AuthenticateBearerQuery, BearerAuthentication>
+{
+    public const string ApiKeyPrefix = "cal_";
+
+    public async ValueTask<BearerAuthentication> Handle(AuthenticateBearerQuery query, CancellationToken cancellationToken)
+    {
+        var token = query.Token;
+        if (token.Length is < 20 or > 200)
+        {
+            return BearerAuthentication.Invalid;
+        }
+
+        var isApiKey = token.StartsWith(ApiKeyPrefix, StringComparison.Ordinal);
+        if (!isApiKey && !token.StartsWith(IPlatformSecrets.AccessTokenPrefix, StringComparison.Ordinal))
+        {
+            return BearerAuthentication.Invalid;
+        }
+
+        var hash = isApiKey ? apiKeyHasher.Hash(token) : platformSecrets.Hash(token);
+        var now = time.GetUtcNow();
+        if (cache.Get(hash) is { } cached && cached.ValidUntil > now)
+        {
+            return cached.AccessTokenExpiresAt <= now ? BearerAuthentication.Expired : new BearerAuthentication(BearerStatus.Authenticated, cached.Caller);
+        }
+
+        var (result, entry) = isApiKey
+            ? await AuthenticateApiKeyAsync(hash, now, cancellationToken)
+            : await AuthenticateAccessTokenAsync(hash, now, cancellationToken);
+        if (entry is not null && options.Value.CacheDuration > TimeSpan.Zero)
+        {
+            cache.Set(hash, entry);
+        }
+
+        return result;
+    }
+
+    private async Task<(BearerAuthentication, CachedBearer?)> AuthenticateApiKeyAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var key = await apiKeys.FindByHashAsync(hash, cancellationToken);
+        if (key is null || !key.IsUsableAt(now) || await users.FindByIdAsync(key.UserId, cancellationToken) is not { } user)
+        {
+            return (BearerAuthentication.Invalid, null);
+        }
+
+        var caller = new AuthenticatedCaller(user.Id, user.Email, user.TimeZone, key.Id, null);
+        var validUntil = Earliest(now + options.Value.CacheDuration, key.ExpiresAt, key.RevokedAt);
+        return (new BearerAuthentication(BearerStatus.Authenticated, caller), new CachedBearer(caller, validUntil, null));
+    }
+
+    private async Task<(BearerAuthentication, CachedBearer?)> AuthenticateAccessTokenAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pair = await tokens.FindByAccessTokenHashAsync(hash, cancellationToken);
+        if (pair is null || pair.IsRevoked)
+        {
+            return (BearerAuthentication.Invalid, null);
+        }
+
+        if (pair.IsAccessTokenExpiredAt(now))
+        {
+            return (BearerAuthentication.Expired, null);
+        }
+
+        if (await users.FindByIdAsync(pair.UserId, cancellationToken) is not { } user)
+        {
+            return (BearerAuthentication.Invalid, null);
+        }
+
+        var caller = new AuthenticatedCaller(user.Id, user.Email, user.TimeZone, null, pair.FamilyId);
+        return (new BearerAuthentication(BearerStatus.Authenticated, caller), new CachedBearer(caller, now + options.Value.CacheDuration, pair.AccessTokenExpiresAt));
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset first, params DateTimeOffset?[] others) =>
+        others.Aggregate(first, (min, next) => next is { } n && n < min ? n : min);
+}

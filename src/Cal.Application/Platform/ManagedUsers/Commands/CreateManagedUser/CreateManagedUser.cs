@@ -1,0 +1,57 @@
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
+using Cal.Application.Platform.Tokens;
+using Cal.Domain.Users;
+using Mediator;
+
+namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
+
+/// <summary>
+/// cal.com's <c>POST /v2/oauth-clients/{clientId}/users</c>: a user owned by the OAuth client, and its first
+/// token pair. As cal.com does, the stored email carries the client id (<c>alice+{clientId}@example.com</c>),
+/// so two clients can each have their own "alice@example.com".
+/// </summary>
+public sealed record CreateManagedUserCommand(OAuthClientRef Client, string Email, string? TimeZone, string? Name) : ICommand<ManagedUserCreated>;
+
+public sealed record ManagedUserDto(int Id, string Email, string? Name, string TimeZone, DateTimeOffset CreatedDate);
+
+public sealed record ManagedUserCreated(ManagedUserDto User, TokenPairDto Tokens);
+
+public sealed class CreateManagedUserCommandHandler(
+    IUserRepository users,
+    IManagedUserTokenRepository tokens,
+    IPlatformSecrets secrets,
+    TokenIssuer issuer,
+    TimeProvider time) : ICommandHandler<CreateManagedUserCommand, ManagedUserCreated>
+{
+    public async ValueTask<ManagedUserCreated> Handle(CreateManagedUserCommand command, CancellationToken cancellationToken)
+    {
+        var client = command.Client;
+        var user = User.CreateManaged(client.Id, ManagedEmail(command.Email, client.ClientId), command.TimeZone, command.Name?.Trim(), time.GetUtcNow());
+        if (await users.FindByEmailAsync(user.Email, cancellationToken) is not null)
+        {
+            throw new ConflictException("A managed user with this email already exists for this OAuth client.");
+        }
+
+        TokenPairDto? plaintext = null;
+        await tokens.AddUserWithTokensAsync(
+            user,
+            saved =>
+            {
+                (var stored, plaintext) = issuer.Issue(secrets.NewFamilyId(), saved.Id, client.Id);
+                return stored;
+            },
+            cancellationToken);
+
+        return new ManagedUserCreated(new ManagedUserDto(user.Id, user.Email, user.Name, user.TimeZone, user.CreatedAt), plaintext!);
+    }
+
+    /// <summary>cal.com's <c>getOAuthUserEmail</c>: <c>local+clientId@domain</c>.</summary>
+    public static string ManagedEmail(string email, string clientId)
+    {
+        var at = email.LastIndexOf('@');
+        return at <= 0 ? email : $"{email[..at]}+{clientId}{email[at..]}";
+    }
+}
+

@@ -1,0 +1,18 @@
+using Cal.Application.Users.Commands.CreateUser;
+using FluentValidation;
+
+namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
+
+/// <summary>cal.com's <c>CreateManagedUserInput</c>: an email, an optional IANA time zone and an optional name.</summary>
+public sealed class CreateManagedUserCommandValidator : AbstractValidator<CreateManagedUserCommand>
+{
+    public CreateManagedUserCommandValidator()
+    {
+        RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(254).OverridePropertyName("email");
+        RuleFor(c => c.TimeZone)
+            .Must(tz => tz is null || CreateUserCommandValidator.IsIanaTimeZone(tz))
+            .WithMessage("must be an IANA time zone such as Europe/Berlin")
+            .OverridePropertyName("timeZone");
+        RuleFor(c => c.Name).MaximumLength(256).OverridePropertyName("name");
+    }
+}

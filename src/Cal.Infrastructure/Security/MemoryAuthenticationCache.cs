@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Cal.Application.Authentication;
+using Cal.Application.Common.Interfaces;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Primitives;
+
+namespace Cal.Infrastructure.Security;
+
+/// <summary>
+/// Validated bearer tokens in this process's memory, by hash, size-limited. Each entry's own
+/// <see cref="CachedBearer.ValidUntil"/> (read from <see cref="TimeProvider"/>) decides whether it is
+/// still trusted; the cache's own expiry only frees memory. Per instance: in a fleet each instance notices a
+/// revocation made elsewhere within <see cref="AuthOptions.CacheDuration"/>, and one made here at once
+/// (<see cref="Invalidate"/>).
+/// </summary>
+internal sealed class MemoryAuthenticationCache : IAuthenticationCache, IDisposable
+{
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> partitions = new(StringComparer.Ordinal);
+
+    public CachedBearer? Get(string tokenHash) => cache.Get<CachedBearer>(tokenHash);
+
+    public void Set(string tokenHash, CachedBearer entry)
+    {
+        var partition = partitions.GetOrAdd(entry.Caller.RateLimitPartition, _ => new CancellationTokenSource());
+        var options = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(15) };
+        options.AddExpirationToken(new CancellationChangeToken(partition.Token));
+        cache.Set(tokenHash, entry, options);
+    }
+
+    public void Invalidate(string callerPartition)
+    {
+        if (partitions.TryRemove(callerPartition, out var partition))
+        {
+            partition.Cancel();
+            partition.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        cache.Dispose();
+        foreach (var partition in partitions.Values)
+        {
+            partition.Dispose();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
+using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
+using Cal.Application.Platform.Tokens;
+using Cal.Application.Platform.Tokens.Commands.RefreshTokens;
+using Cal.WebApi.Envelopes;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace Cal.WebApi.Controllers;
+
+/// <summary>
+/// cal.com's platform endpoints for OAuth clients: managed users and their tokens. Authenticated by the
+/// client's secret in <c>x-cal-secret-key</c> (checked before the body is read), not by a bearer token.
+/// </summary>
+[ApiController]
+[AllowAnonymous]
+[Route("v2")]
+[Produces("application/json")]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status500InternalServerError)]
+public sealed class PlatformController(IMediator mediator) : ControllerBase
+{
+    public const string SecretHeader = "x-cal-secret-key";
+
+    /// <summary>cal.com's <c>CreateManagedUserInput</c> (other fields are ignored).</summary>
+    public sealed record CreateManagedUserInput(string? Email, string? TimeZone, string? Name);
+
+    /// <summary>cal.com's <c>CreateManagedUserOutput</c> data: the user and its first tokens (expiry times in epoch milliseconds).</summary>
+    public sealed record CreateManagedUserOutput(ManagedUserDto User, string AccessToken, string RefreshToken, long AccessTokenExpiresAt, long RefreshTokenExpiresAt);
+
+    /// <summary>cal.com's <c>RefreshTokenInput</c>.</summary>
+    public sealed record RefreshTokenInput(string? RefreshToken);
+
+    [HttpPost("oauth-clients/{clientId}/users")]
+    [Consumes("application/json")]
+    [RequestSizeLimit(16 * 1024)]
+    [ProducesResponseType<SuccessEnvelope<CreateManagedUserOutput>>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> CreateManagedUser(
+        string clientId,
+        [FromHeader(Name = SecretHeader)] string? secret,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateManagedUserInput? body,
+        CancellationToken cancellationToken)
+    {
+        var client = await mediator.Send(new AuthenticateOAuthClientQuery(clientId, secret), cancellationToken);
+        var created = await mediator.Send(new CreateManagedUserCommand(client, body?.Email ?? "", body?.TimeZone, body?.Name), cancellationToken);
+        var t = created.Tokens;
+        return StatusCode(
+            StatusCodes.Status201Created,
+            new SuccessEnvelope<CreateManagedUserOutput>(new CreateManagedUserOutput(created.User, t.AccessToken, t.RefreshToken, t.AccessTokenExpiresAt, t.RefreshTokenExpiresAt)));
+    }
+
+    [HttpPost("oauth/{clientId}/refresh")]
+    [Consumes("application/json")]
+    [RequestSizeLimit(16 * 1024)]
+    [ProducesResponseType<SuccessEnvelope<TokenPairDto>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Refresh(
+        string clientId,
+        [FromHeader(Name = SecretHeader)] string? secret,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshTokenInput? body,
+        CancellationToken cancellationToken)
+    {
+        var client = await mediator.Send(new AuthenticateOAuthClientQuery(clientId, secret), cancellationToken);
+        var tokens = await mediator.Send(new RefreshTokensCommand(client, body?.RefreshToken ?? ""), cancellationToken);
+        return Ok(new SuccessEnvelope<TokenPairDto>(tokens));
+    }
+}

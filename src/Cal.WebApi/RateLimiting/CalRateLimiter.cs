@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Cal.Application.Common.Interfaces;
+using Cal.WebApi.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Cal.WebApi.RateLimiting;
+
+/// <summary>
+/// The global limiter given to ASP.NET Core's rate-limiting middleware: fixed windows per partition (the
+/// API key, the managed user's token family, or the client IP when unauthenticated), counted in an
+/// <see cref="IRateLimitStore"/> so one instance can count in memory and a fleet in a shared store. The
+/// built-in <see cref="FixedWindowRateLimiter"/> counts only in its own process and does not tell when its
+/// window resets, which the <c>X-RateLimit-Reset</c> header needs.
+/// </summary>
+public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLimitingOptions> options, TimeProvider time) : PartitionedRateLimiter<HttpContext>
+{
+    public const string DecisionItem = "cal:rate-limit";
+
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
+
+    /// <summary>Never decides synchronously: the middleware then asks <see cref="AcquireAsyncCore"/>, which counts once.</summary>
+    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount) => Decision.Deferred;
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var windowMs = (long)settings.Window.TotalMilliseconds;
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var windowIndex = nowMs / windowMs;
+        var count = await store.IncrementAsync(PartitionOf(resource), windowIndex, settings.Window, cancellationToken);
+        var resetSeconds = (int)Math.Ceiling(((windowIndex + 1) * windowMs - nowMs) / 1000.0);
+        var decision = new Decision(count <= settings.PermitLimit, settings.PermitLimit, (int)Math.Max(0, settings.PermitLimit - count), resetSeconds);
+        resource.Items[DecisionItem] = decision;
+        return decision;
+    }
+
+    public static string PartitionOf(HttpContext context) =>
+        context.User.FindFirst(CalBearerAuthenticationHandler.RateLimitPartitionClaim)?.Value
+        ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>The outcome for one request, also the lease the middleware holds.</summary>
+    public sealed class Decision(bool acquired, int limit, int remaining, int resetSeconds) : RateLimitLease
+    {
+        internal static readonly Decision Deferred = new(false, 0, 0, 0);
+
+        public override bool IsAcquired => acquired;
+
+        public int Limit => limit;
+
+        public int Remaining => remaining;
+
+        /// <summary>Seconds until the window resets (as NestJS's throttler, cal.com's, reports it).</summary>
+        public int ResetSeconds => resetSeconds;
+
+        public override IEnumerable<string> MetadataNames => acquired ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = !acquired && metadataName == MetadataName.RetryAfter.Name ? TimeSpan.FromSeconds(resetSeconds) : null;
+            return metadata is not null;
+        }
+
+        public void WriteHeaders(IHeaderDictionary headers)
+        {
+            headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Reset"] = resetSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using Cal.WebApi.FunctionalTests.Infrastructure;
+
+namespace Cal.WebApi.FunctionalTests.RateLimiting;
+
+/// <summary>Rate limits through the real host: per API key, per client IP when unauthenticated, headers on every response.</summary>
+public sealed class RateLimitingTests
+{
+    private CalApiFactory api = null!;
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await api.DisposeAsync();
+        api.DeleteData();
+    }
+
+    /// <summary>A fake clock at the start of a one-minute window, so no window boundary falls inside the test.</summary>
+    private CalApiFactory Start(IDictionary<string, string?>? overrides = null)
+    {
+        api = new CalApiFactory(overrides: overrides, useFakeClock: true);
+        var now = api.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        api.Clock.Advance(TimeSpan.FromMilliseconds(60_000 - (now % 60_000) + 1_000));
+        return api;
+    }
+
+    private static int Header(HttpResponseMessage response, string name) =>
+        int.Parse(response.Headers.GetValues(name).Single(), System.Globalization.CultureInfo.InvariantCulture);
+
+    [Test]
+    public async Task Default_120PerMinutePerKey_The121stIs429WithHeaders_OtherKeysUnaffected_NextWindowOpens()
+    {
+        Start();
+        var (_, key) = await api.CreateUserWithKeyAsync();
+        var (_, otherKey) = await api.CreateUserWithKeyAsync();
+        using var client = api.CreateAuthorizedClient(key);
+
+        for (var i = 1; i <= 120; i++)
+        {
+            var ok = await client.GetAsync("/v2/calendars");
+            Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"request {i}");
+            Assert.That((Header(ok, "X-RateLimit-Limit"), Header(ok, "X-RateLimit-Remaining")), Is.EqualTo((120, 120 - i)), $"request {i}");
+            Assert.That(Header(ok, "X-RateLimit-Reset"), Is.InRange(1, 60));
+        }
+
+        var limited = await client.GetAsync("/v2/calendars");
+        var error = await Json.AssertErrorEnvelopeAsync(limited, 429, "ThrottlerException");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Header(limited, "Retry-After"), Is.EqualTo(59), "the window started 1 s ago");
+            Assert.That(Header(limited, "X-RateLimit-Remaining"), Is.Zero);
+            Assert.That(Header(limited, "X-RateLimit-Limit"), Is.EqualTo(120));
+            Assert.That(error.GetProperty("message").GetString(), Does.Contain("retry after 59 seconds"));
+        });
+
+        using var other = api.CreateAuthorizedClient(otherKey);
+        Assert.That((await other.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "another key has its own budget");
+
+        api.Clock.Advance(TimeSpan.FromSeconds(59));
+        var next = await client.GetAsync("/v2/calendars");
+        Assert.That(next.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a new window");
+        Assert.That(Header(next, "X-RateLimit-Remaining"), Is.EqualTo(119));
+    }
+
+    [Test]
+    public async Task UnauthenticatedFlood_IsLimitedByClientIp_WithoutTouchingKeyedCallers()
+    {
+        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "20" });
+        var (_, key) = await api.CreateUserWithKeyAsync();
+        using var anonymous = api.CreateAuthorizedClient("cal_0000000000000000000000000000000000");
+
+        for (var i = 1; i <= 20; i++)
+        {
+            var refused = await anonymous.GetAsync("/v2/calendars");
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), $"request {i}");
+            Assert.That(Header(refused, "X-RateLimit-Remaining"), Is.EqualTo(20 - i));
+        }
+
+        await Json.AssertErrorEnvelopeAsync(await anonymous.GetAsync("/v2/calendars"), 429, "ThrottlerException");
+        anonymous.DefaultRequestHeaders.Authorization = null;
+        await Json.AssertErrorEnvelopeAsync(await anonymous.GetAsync("/v2/no-such-route"), 429, "ThrottlerException");
+
+        using var keyed = api.CreateAuthorizedClient(key);
+        Assert.That((await keyed.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task HealthEndpoints_AreExempt()
+    {
+        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "2" });
+        using var client = api.CreateAuthorizedClient("unused");
+
+        for (var i = 0; i < 10; i++)
+        {
+            var live = await client.GetAsync("/health/live");
+            Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(live.Headers.Contains("X-RateLimit-Limit"), Is.False);
+            Assert.That((await client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+    }
+
+    [Test]
+    public async Task ManagedUserTokens_ShareOneBudgetPerFamily_AcrossRefreshes()
+    {
+        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "3" });
+        var (_, stdout, _) = await api.AdminAsync("oauth-clients", "create", "--name", "Acme");
+        var oauth = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+        var clientId = oauth.GetProperty("clientId").GetString();
+        var secret = oauth.GetProperty("secret").GetString()!;
+        using var http = api.CreateAuthorizedClient("unused");
+        http.DefaultRequestHeaders.Authorization = null;
+        http.DefaultRequestHeaders.Add("x-cal-secret-key", secret);
+
+        // The platform calls themselves are unauthenticated (by secret): they count against the client IP.
+        var created = (await Json.ReadAsync(await http.PostAsync($"/v2/oauth-clients/{clientId}/users", Json.Body(new { email = "a@example.com" })))).GetProperty("data");
+        using var first = api.CreateAuthorizedClient(created.GetProperty("accessToken").GetString()!);
+        Assert.That((await first.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await first.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var refreshed = (await Json.ReadAsync(await http.PostAsync($"/v2/oauth/{clientId}/refresh", Json.Body(new { refreshToken = created.GetProperty("refreshToken").GetString() })))).GetProperty("data");
+        using var second = api.CreateAuthorizedClient(refreshed.GetProperty("accessToken").GetString()!);
+
+        Assert.That((await second.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "third of three");
+        await Json.AssertErrorEnvelopeAsync(await second.GetAsync("/v2/calendars"), 429, "ThrottlerException");
+    }
+}
