@@ -14,6 +14,8 @@ namespace Cal.WebApi.Controllers;
 [Route("v2/api-keys")]
 [Produces("application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
+[ProducesResponseType<ErrorEnvelope>(CalBearerAuthenticationHandler.TokenExpiredStatus)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status429TooManyRequests)]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status500InternalServerError)]
 public sealed class ApiKeysController(IMediator mediator) : ControllerBase
 {

@@ -21,6 +21,8 @@ namespace Cal.WebApi.Controllers;
 [Route("v2/calendars")]
 [Produces("application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
+[ProducesResponseType<ErrorEnvelope>(CalBearerAuthenticationHandler.TokenExpiredStatus)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status429TooManyRequests)]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status500InternalServerError)]
 public sealed partial class CalendarsController(IMediator mediator) : ControllerBase
 {

@@ -20,6 +20,7 @@ namespace Cal.WebApi.Controllers;
 [Produces("application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status429TooManyRequests)]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status500InternalServerError)]
 public sealed class PlatformController(IMediator mediator) : ControllerBase
 {

@@ -18,6 +18,11 @@ public static class OpenApiSetup
         [typeof(SuccessEnvelope<IcsFeedCredentialDto>)] = "CreateIcsFeedOutputResponseDto",
         [typeof(CalendarsController.DisconnectRequest)] = "DeleteCalendarCredentialsInputBodyDto",
         [typeof(ErrorEnvelope)] = "ErrorResponseDto",
+        [typeof(PlatformController.CreateManagedUserInput)] = "CreateManagedUserInput",
+        [typeof(PlatformController.CreateManagedUserOutput)] = "CreateManagedUserData",
+        [typeof(SuccessEnvelope<PlatformController.CreateManagedUserOutput>)] = "CreateManagedUserOutput",
+        [typeof(PlatformController.RefreshTokenInput)] = "RefreshTokenInput",
+        [typeof(SuccessEnvelope<Cal.Application.Platform.Tokens.TokenPairDto>)] = "KeysResponseDto",
     };
 
     /// <summary>Examples as cal.com's documentation gives them.</summary>
@@ -28,6 +33,8 @@ public static class OpenApiSetup
         [typeof(ErrorEnvelope)] = """{"status":"error","timestamp":"2026-11-24T10:00:00.000Z","path":"/v2/calendars/ics-feed/save","error":{"code":"BadRequestException","message":"The ICS feed urls[1] could not be used: The feed answered HTTP 404.","details":{"feeds":[{"index":1,"field":"urls[1]","reason":"http_status","message":"The feed answered HTTP 404.","status":404,"line":null}]}}}""",
         [typeof(CalendarsController.DisconnectRequest)] = """{"id":1}""",
     };
+
+    private const string SecretKeyScheme = "x-cal-secret-key";
 
     public static IServiceCollection AddCalOpenApi(this IServiceCollection services) =>
         services.AddOpenApi("v1", options =>
@@ -56,9 +63,28 @@ public static class OpenApiSetup
                 {
                     Type = SecuritySchemeType.Http,
                     Scheme = "bearer",
-                    Description = "An API key (`cal_...`) made with `api-keys create`.",
+                    Description = "An API key (`cal_...`, made with `api-keys create`) or a managed user's access token (`calat_...`). An expired access token answers 498 (TokenExpiredException): refresh it.",
+                };
+                document.Components.SecuritySchemes[SecretKeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = PlatformController.SecretHeader,
+                    Description = "An OAuth client's secret (made with `oauth-clients create`), for the platform endpoints.",
                 };
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+                return Task.CompletedTask;
+            });
+
+            // The platform endpoints take the client secret, not a bearer token.
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.ActionDescriptor is Microsoft.AspNetCore.Mvc.Controllers.ControllerActionDescriptor action
+                    && action.ControllerTypeInfo.AsType() == typeof(PlatformController))
+                {
+                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecretKeyScheme, context.Document)] = [] }];
+                }
+
                 return Task.CompletedTask;
             });
         });

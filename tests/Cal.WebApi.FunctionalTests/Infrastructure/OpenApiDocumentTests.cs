@@ -73,6 +73,18 @@ public sealed class OpenApiDocumentTests
         }
     }
 
+    [TestCase("/v2/oauth-clients/{clientId}/users")]
+    [TestCase("/v2/oauth/{clientId}/refresh")]
+    public void PlatformEndpoints_TakeTheClientSecret_NotABearerToken(string path)
+    {
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("x-cal-secret-key");
+        var post = document.GetProperty("paths").GetProperty(path).GetProperty("post");
+
+        Assert.That((scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()), Is.EqualTo(("apiKey", "header", "x-cal-secret-key")));
+        Assert.That(post.GetProperty("security").GetArrayLength(), Is.EqualTo(1));
+        Assert.That(post.GetProperty("security")[0].TryGetProperty("x-cal-secret-key", out _), Is.True);
+    }
+
     [Test]
     public void Document_DeclaresBearerAuthentication()
     {

@@ -33,7 +33,38 @@ public sealed class ResponsesMatchTheDocumentTests
             ("/v2/calendars/busy-times", "get", await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-06&calendarsToLoad[0][credentialId]=999")), // 404
             ("/v2/calendars/ics-feed/disconnect", "post", await client.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id = 999 }))), // 404
             ("/v2/calendars/ics-feed/disconnect", "post", await client.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id = 1 }))), // 200
+            ("/v2/api-keys/refresh", "post", await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { }))), // 200
         };
+
+        // The platform endpoints: managed user (201, 400, 401, 409), refresh (200, 401), expired token (498), limit (429).
+        var (_, clientJson, _) = await api.AdminAsync("oauth-clients", "create", "--name", "Doc");
+        var oauth = JsonDocument.Parse(clientJson).RootElement;
+        var users = $"/v2/oauth-clients/{oauth.GetProperty("clientId").GetString()}/users";
+        var refresh = $"/v2/oauth/{oauth.GetProperty("clientId").GetString()}/refresh";
+        anonymous.DefaultRequestHeaders.Add("x-cal-secret-key", oauth.GetProperty("secret").GetString());
+        var created = await anonymous.PostAsync(users, Json.Body(new { email = "doc@example.com", timeZone = "Europe/Rome", name = "Doc" }));
+        var tokens = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+        exchanges.Add(("/v2/oauth-clients/{clientId}/users", "post", created));
+        exchanges.Add(("/v2/oauth-clients/{clientId}/users", "post", await anonymous.PostAsync(users, Json.Body(new { email = "doc@example.com" }))));
+        exchanges.Add(("/v2/oauth-clients/{clientId}/users", "post", await anonymous.PostAsync(users, Json.Body(new { email = "x" }))));
+        exchanges.Add(("/v2/oauth/{clientId}/refresh", "post", await anonymous.PostAsync(refresh, Json.Body(new { refreshToken = tokens.GetProperty("refreshToken").GetString() }))));
+        exchanges.Add(("/v2/oauth/{clientId}/refresh", "post", await anonymous.PostAsync(refresh, Json.Body(new { refreshToken = "calrt_unknown" }))));
+        anonymous.DefaultRequestHeaders.Remove("x-cal-secret-key");
+        exchanges.Add(("/v2/oauth-clients/{clientId}/users", "post", await anonymous.PostAsync(users, Json.Body(new { email = "y@example.com" }))));
+        await using (var expiring = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Auth:AccessTokenLifetime"] = "00:00:01", ["RateLimiting:PermitLimit"] = "2" }, useFakeClock: true))
+        {
+            var (_, json, _) = await expiring.AdminAsync("oauth-clients", "create", "--name", "Doc");
+            var c = JsonDocument.Parse(json).RootElement;
+            using var http = expiring.CreateClient();
+            http.DefaultRequestHeaders.Add("x-cal-secret-key", c.GetProperty("secret").GetString());
+            var access = JsonDocument.Parse(await (await http.PostAsync($"/v2/oauth-clients/{c.GetProperty("clientId").GetString()}/users", Json.Body(new { email = "e@example.com" }))).Content.ReadAsStringAsync())
+                .RootElement.GetProperty("data").GetProperty("accessToken").GetString()!;
+            expiring.Clock.Advance(TimeSpan.FromSeconds(2));
+            using var bearer = expiring.CreateAuthorizedClient(access);
+            exchanges.Add(("/v2/calendars", "get", await bearer.GetAsync("/v2/calendars"))); // 498
+            exchanges.Add(("/v2/oauth-clients/{clientId}/users", "post", await http.PostAsync($"/v2/oauth-clients/{c.GetProperty("clientId").GetString()}/users", Json.Body(new { email = "f@example.com" })))); // 429
+            expiring.DeleteData();
+        }
 
         var problems = new List<string>();
         foreach (var (template, method, response) in exchanges)
@@ -50,7 +81,7 @@ public sealed class ResponsesMatchTheDocumentTests
             problems.AddRange(SchemaCheck.Validate(document, schema, body).Select(e => $"{method.ToUpperInvariant()} {template} {status}: {e}"));
         }
 
-        Assert.That(exchanges.Select(e => (int)e.Response.StatusCode).Distinct(), Is.SupersetOf(new[] { 200, 201, 400, 401, 404, 413, 415 }));
+        Assert.That(exchanges.Select(e => (int)e.Response.StatusCode).Distinct(), Is.SupersetOf(new[] { 200, 201, 400, 401, 404, 409, 413, 415, 429, 498 }));
         Assert.That(problems, Is.Empty);
         api.DeleteData();
     }
