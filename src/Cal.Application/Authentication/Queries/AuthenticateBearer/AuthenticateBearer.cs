@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Cal.Application.Common.Interfaces;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -58,8 +60,10 @@ public sealed class AuthenticateBearerQueryHandler(
 
     private async Task<(BearerAuthentication, CachedBearer?)> AuthenticateApiKeyAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // Found through the index on the hash (whose timing says nothing about the key itself), then
+        // confirmed with a constant-time comparison, whatever the database's collation.
         var key = await apiKeys.FindByHashAsync(hash, cancellationToken);
-        if (key is null || !key.IsUsableAt(now) || await users.FindByIdAsync(key.UserId, cancellationToken) is not { } user)
+        if (key is null || !SameHash(key.HashedKey, hash) || !key.IsUsableAt(now) || await users.FindByIdAsync(key.UserId, cancellationToken) is not { } user)
         {
             return (BearerAuthentication.Invalid, null);
         }
@@ -72,7 +76,7 @@ public sealed class AuthenticateBearerQueryHandler(
     private async Task<(BearerAuthentication, CachedBearer?)> AuthenticateAccessTokenAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var pair = await tokens.FindByAccessTokenHashAsync(hash, cancellationToken);
-        if (pair is null || pair.IsRevoked)
+        if (pair is null || !SameHash(pair.AccessTokenHash, hash) || pair.IsRevoked)
         {
             return (BearerAuthentication.Invalid, null);
         }
@@ -90,6 +94,9 @@ public sealed class AuthenticateBearerQueryHandler(
         var caller = new AuthenticatedCaller(user.Id, user.Email, user.TimeZone, null, pair.FamilyId);
         return (new BearerAuthentication(BearerStatus.Authenticated, caller), new CachedBearer(caller, now + options.Value.CacheDuration, pair.AccessTokenExpiresAt));
     }
+
+    private static bool SameHash(string stored, string computed) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(computed));
 
     private static DateTimeOffset Earliest(DateTimeOffset first, params DateTimeOffset?[] others) =>
         others.Aggregate(first, (min, next) => next is { } n && n < min ? n : min);
