@@ -53,7 +53,22 @@ public static class DependencyInjection
         services.AddScoped<IManagedUserTokenRepository, ManagedUserTokenRepository>();
         services.AddSingleton<IPlatformSecrets, PlatformSecrets>();
         services.AddSingleton<IAuthenticationCache, MemoryAuthenticationCache>();
-        services.AddSingleton<IRateLimitStore, MemoryRateLimitStore>();
+
+        // Rate-limit counts: this process's memory, or Redis when a fleet shares one (Redis:Configuration).
+        if (configuration["Redis:Configuration"] is { Length: > 0 } redis)
+        {
+            services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ =>
+            {
+                var options = StackExchange.Redis.ConfigurationOptions.Parse(redis);
+                options.AbortOnConnectFail = false; // start, and reconnect, while Redis is away
+                return StackExchange.Redis.ConnectionMultiplexer.Connect(options);
+            });
+            services.AddSingleton<IRateLimitStore, Distributed.RedisRateLimitStore>();
+        }
+        else
+        {
+            services.AddSingleton<IRateLimitStore, MemoryRateLimitStore>();
+        }
 
         services.AddSingleton<IApiKeyGenerator, ApiKeyGenerator>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();

@@ -1,0 +1,69 @@
+using Cal.Infrastructure.Distributed;
+using Cal.Infrastructure.IntegrationTests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Cal.Infrastructure.IntegrationTests.Distributed;
+
+/// <summary>The shared rate-limit store against a real redis-server on loopback: what makes a fleet's limit global.</summary>
+public sealed class RedisRateLimitStoreTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private static ConnectionMultiplexer Connect(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 1000;
+        options.SyncTimeout = 1000;
+        options.AsyncTimeout = 1000;
+        return ConnectionMultiplexer.Connect(options);
+    }
+
+    [Test]
+    public async Task TwoInstances_CountIntoOneLimit_WithoutLosingIncrements()
+    {
+        using var redis = RedisServer.StartOrIgnore();
+        using var a = Connect(redis.Configuration);
+        using var b = Connect(redis.Configuration);
+        var instanceA = new RedisRateLimitStore(a, NullLogger<RedisRateLimitStore>.Instance);
+        var instanceB = new RedisRateLimitStore(b, NullLogger<RedisRateLimitStore>.Instance);
+
+        var counts = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            (i % 2 == 0 ? instanceA : instanceB).IncrementAsync("api-key:1", 42, Window, CancellationToken.None).AsTask()));
+
+        Assert.That(counts.Order(), Is.EqualTo(Enumerable.Range(1, 200).Select(i => (long)i)));
+        Assert.That(await instanceB.IncrementAsync("api-key:2", 42, Window, CancellationToken.None), Is.EqualTo(1), "another partition");
+        Assert.That(await instanceA.IncrementAsync("api-key:1", 43, Window, CancellationToken.None), Is.EqualTo(1), "the next window");
+        var ttl = await a.GetDatabase().KeyTimeToLiveAsync("cal:rate:api-key:1:42");
+        Assert.That(ttl, Is.Not.Null.And.GreaterThan(TimeSpan.FromSeconds(60)).And.LessThanOrEqualTo(TimeSpan.FromSeconds(120)), "counters expire by themselves");
+    }
+
+    [Test]
+    public async Task RedisDown_LetsRequestsThrough_AndWarns()
+    {
+        using var redis = RedisServer.StartOrIgnore();
+        using var connection = Connect(redis.Configuration);
+        var logger = new ListLogger();
+        var store = new RedisRateLimitStore(connection, logger);
+        Assert.That(await store.IncrementAsync("p", 1, Window, CancellationToken.None), Is.EqualTo(1));
+
+        redis.Dispose();
+
+        Assert.That(await store.IncrementAsync("p", 1, Window, CancellationToken.None), Is.EqualTo(1), "fails open");
+        Assert.That(logger.Messages, Has.Some.Contains("Redis is unavailable"));
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<RedisRateLimitStore>
+    {
+        public List<string> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Add(formatter(state, exception));
+    }
+}
