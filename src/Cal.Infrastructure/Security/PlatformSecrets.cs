@@ -1,14 +1,12 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using Cal.Application.Common.Interfaces;
 
 namespace Cal.Infrastructure.Security;
 
 /// <summary>
 /// Client ids, client secrets and tokens from the system's cryptographic random generator (256 bits for
-/// secrets and tokens), stored as SHA-256: they are already high-entropy, so a slow password hash would add
-/// latency and no safety. Comparisons of hashes are constant-time.
+/// secrets and tokens), stored as <see cref="SecretHashing"/> hashes; comparisons are constant-time.
 /// </summary>
 internal sealed class PlatformSecrets : IPlatformSecrets
 {
@@ -22,10 +20,9 @@ internal sealed class PlatformSecrets : IPlatformSecrets
 
     public string NewFamilyId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    public string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    public string Hash(string secret) => SecretHashing.Sha256Hex(secret);
 
-    public bool Matches(string secret, string storedHash) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(secret)), Encoding.ASCII.GetBytes(storedHash));
+    public bool Matches(string secret, string storedHash) => SecretHashing.Matches(secret, storedHash);
 
     private static string Random(int bytes) => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(bytes));
 }
