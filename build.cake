@@ -103,11 +103,11 @@ Task("MigrationsCheck")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    foreach (var context in new[] { "SqliteCalDbContext", "SqlServerCalDbContext" })
+    foreach (var context in new[] { "SqliteCalDbContext", "SqlServerCalDbContext", "PostgresCalDbContext" })
     {
         var common = $"--project src/Cal.Infrastructure --startup-project src/Cal.WebApi --context {context} --configuration {configuration} --no-build";
         Dotnet($"ef migrations has-pending-model-changes {common}");
-        var idempotent = context == "SqlServerCalDbContext" ? "--idempotent " : ""; // SQLite cannot script idempotently
+        var idempotent = context != "SqliteCalDbContext" ? "--idempotent " : ""; // SQLite cannot script idempotently
         Dotnet($"ef migrations script {idempotent}{common} --output artifacts/migrations/{context}.sql");
     }
 });

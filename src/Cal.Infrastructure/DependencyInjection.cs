@@ -27,7 +27,7 @@ public static class DependencyInjection
         }
         catch (InvalidOperationException ex)
         {
-            throw new CalConfigurationException($"Database settings are invalid ({ex.InnerException?.Message ?? ex.Message}); Database:Provider is Sqlite or SqlServer.");
+            throw new CalConfigurationException($"Database settings are invalid ({ex.InnerException?.Message ?? ex.Message}); Database:Provider is Sqlite, SqlServer or Postgres.");
         }
 
         services.AddSingleton(Options.Create(database));
@@ -41,6 +41,9 @@ public static class DependencyInjection
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContext<CalDbContext, SqlServerCalDbContext>(o => o.UseSqlServer(storage.ConnectionString));
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<CalDbContext, PostgresCalDbContext>(o => o.UseNpgsql(storage.ConnectionString));
                 break;
         }
 
@@ -149,7 +152,9 @@ public sealed record StorageLocations(string ConnectionString, string DataProtec
         {
             if (string.IsNullOrWhiteSpace(connectionString))
             {
-                throw new CalConfigurationException("Database:Provider is SqlServer but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Server=...;Database=Cal;...\").");
+                throw new CalConfigurationException(database.Provider == DatabaseProvider.SqlServer
+                    ? "Database:Provider is SqlServer but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Server=...;Database=Cal;...\")."
+                    : "Database:Provider is Postgres but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Host=...;Database=cal;Username=...;Password=...\").");
             }
 
             defaultKeysPath = Path.Combine(contentRoot, "App_Data", "keys");

@@ -8,7 +8,7 @@ namespace Cal.Infrastructure.Persistence;
 
 /// <summary>
 /// The model, shared by every provider. Each provider has its own subclass so that its migrations are
-/// generated and applied separately (<see cref="SqliteCalDbContext"/>, <see cref="SqlServerCalDbContext"/>).
+/// generated and applied separately (<see cref="SqliteCalDbContext"/>, <see cref="SqlServerCalDbContext"/>, <see cref="PostgresCalDbContext"/>).
 /// </summary>
 public abstract class CalDbContext(DbContextOptions options) : DbContext(options)
 {
@@ -31,3 +31,5 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
 public sealed class SqliteCalDbContext(DbContextOptions<SqliteCalDbContext> options) : CalDbContext(options);
 
 public sealed class SqlServerCalDbContext(DbContextOptions<SqlServerCalDbContext> options) : CalDbContext(options);
+
+public sealed class PostgresCalDbContext(DbContextOptions<PostgresCalDbContext> options) : CalDbContext(options);

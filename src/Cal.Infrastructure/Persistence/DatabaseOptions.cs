@@ -4,6 +4,9 @@ public enum DatabaseProvider
 {
     Sqlite,
     SqlServer,
+
+    /// <summary>PostgreSQL (Npgsql): the database server a fleet of instances shares where SQL Server is not available.</summary>
+    Postgres,
 }
 
 /// <summary>Section <c>Database</c>; the connection string is <c>ConnectionStrings:Default</c>.</summary>

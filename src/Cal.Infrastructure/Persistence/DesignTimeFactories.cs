@@ -10,6 +10,12 @@ internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<Sqli
         new(new DbContextOptionsBuilder<SqliteCalDbContext>().UseSqlite("Data Source=design-time.db").Options);
 }
 
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresCalDbContext>
+{
+    public PostgresCalDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresCalDbContext>().UseNpgsql("Host=design-time;Database=cal").Options);
+}
+
 internal sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<SqlServerCalDbContext>
 {
     public SqlServerCalDbContext CreateDbContext(string[] args) =>
