@@ -18,6 +18,9 @@ namespace Cal.Infrastructure;
 
 public static class DependencyInjection
 {
+    /// <summary>Where a fleet's Data Protection keys live in Redis.</summary>
+    public const string DataProtectionRedisKey = "cal:data-protection:keys";
+
     public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         DatabaseOptions database;
@@ -57,31 +60,50 @@ public static class DependencyInjection
         services.AddSingleton<IPlatformSecrets, PlatformSecrets>();
         services.AddSingleton<IAuthenticationCache, MemoryAuthenticationCache>();
 
-        // Rate-limit counts: this process's memory, or Redis when a fleet shares one (Redis:Configuration).
+        // Shared by a fleet when Redis is configured: rate-limit counts, the feed cache's second level and
+        // (unless DataProtection:KeysPath names a shared folder) the Data Protection keys. Unset: all in this process.
+        var dataProtection = services.AddDataProtection().SetApplicationName("Cal");
         if (configuration["Redis:Configuration"] is { Length: > 0 } redis)
         {
-            services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ =>
+            var connection = new Lazy<StackExchange.Redis.IConnectionMultiplexer>(() =>
             {
                 var options = StackExchange.Redis.ConfigurationOptions.Parse(redis);
                 options.AbortOnConnectFail = false; // start, and reconnect, while Redis is away
                 return StackExchange.Redis.ConnectionMultiplexer.Connect(options);
             });
+            services.AddSingleton(_ => connection.Value);
             services.AddSingleton<IRateLimitStore, Distributed.RedisRateLimitStore>();
+            services.AddStackExchangeRedisCache(o =>
+            {
+                o.ConnectionMultiplexerFactory = () => Task.FromResult(connection.Value);
+                o.InstanceName = "cal:feeds:";
+            });
+            services.AddSingleton(sp => new FeedCache(
+                sp.GetRequiredService<IOptions<FeedCacheOptions>>(),
+                sp.GetRequiredService<IDataProtectionProvider>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FeedCache>>(),
+                sp.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>()));
+            if (string.IsNullOrWhiteSpace(configuration["DataProtection:KeysPath"]))
+            {
+                dataProtection.PersistKeysToStackExchangeRedis(() => connection.Value.GetDatabase(), DataProtectionRedisKey);
+            }
+            else
+            {
+                dataProtection.PersistKeysToFileSystem(new DirectoryInfo(storage.DataProtectionKeysPath));
+            }
         }
         else
         {
             services.AddSingleton<IRateLimitStore, MemoryRateLimitStore>();
+            services.AddSingleton<FeedCache>();
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(storage.DataProtectionKeysPath));
         }
 
         services.AddSingleton<IApiKeyGenerator, ApiKeyGenerator>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
-        services.AddDataProtection()
-            .SetApplicationName("Cal")
-            .PersistKeysToFileSystem(new DirectoryInfo(storage.DataProtectionKeysPath));
 
         services.AddSingleton<IIcsCalendarParser, IcsStreamingChecker>();
         services.AddOptions<FeedCacheOptions>().Bind(configuration.GetSection(FeedCacheOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<FeedCache>();
         services.AddSingleton<IIcsBusyTimeReader, IcalNetBusyTimeReader>();
         services.AddTransient<IIcsFeedSource, CachingIcsFeedSource>();
         services.AddSingleton<IValidateOptions<OutboundOptions>, AllowedHostsValidation>();
