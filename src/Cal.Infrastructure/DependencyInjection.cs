@@ -179,6 +179,18 @@ public sealed record StorageLocations(string ConnectionString, string DataProtec
                     : "Database:Provider is Postgres but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Host=...;Database=cal;Username=...;Password=...\").");
             }
 
+            try
+            {
+                // Parsed now, so a connection string for another provider stops start-up with one clear line.
+                _ = database.Provider == DatabaseProvider.SqlServer
+                    ? (System.Data.Common.DbConnectionStringBuilder)new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString)
+                    : new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+            {
+                throw new CalConfigurationException($"ConnectionStrings:Default is not a {database.Provider} connection string ({ex.Message}).");
+            }
+
             defaultKeysPath = Path.Combine(contentRoot, "App_Data", "keys");
         }
 

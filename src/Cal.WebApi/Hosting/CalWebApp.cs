@@ -6,6 +6,7 @@ using Cal.WebApi.Envelopes;
 using Cal.WebApi.RateLimiting;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Serilog;
 
 namespace Cal.WebApi.Hosting;
@@ -49,7 +50,26 @@ public static class CalWebApp
         });
         builder.Services.AddCalOpenApi();
 
+        // Behind a load balancer every request comes from the balancer's address: trust X-Forwarded-For from
+        // the proxies named in ForwardedHeaders:KnownProxies (and only from them), so the per-IP rate limit
+        // sees the client.
+        var knownProxies = (builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+            .Select(proxy => System.Net.IPAddress.TryParse(proxy, out var address) ? address
+                : throw new Cal.Infrastructure.CalConfigurationException($"ForwardedHeaders:KnownProxies entry '{proxy}' is not an IP address."))
+            .ToList();
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            knownProxies.ForEach(o.KnownProxies.Add);
+        });
+
         var app = builder.Build();
+        if (knownProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
 
         app.Use((context, next) =>
         {

@@ -11,6 +11,8 @@ public sealed class StartupValidationTests
     [TestCase("RateLimiting:PermitLimit", "0", "PermitLimit")]
     [TestCase("RateLimiting:Window", "00:00:00", "Window")]
     [TestCase("Auth:AccessTokenLifetime", "00:00:00", "AccessTokenLifetime")]
+    [TestCase("ForwardedHeaders:KnownProxies:0", "nginx.internal", "ForwardedHeaders:KnownProxies entry 'nginx.internal'")]
+    [TestCase("Database:Provider", "Postgres", "ConnectionStrings:Default is not a Postgres connection string")]
     public async Task InvalidOption_StopsStartUp_WithOneLineNamingIt(string key, string value, string named)
     {
         var data = Path.Combine(Path.GetTempPath(), "cal-tests", Guid.NewGuid().ToString("N"));

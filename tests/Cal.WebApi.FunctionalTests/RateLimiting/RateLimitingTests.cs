@@ -122,4 +122,41 @@ public sealed class RateLimitingTests
         Assert.That((await second.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "third of three");
         await Json.AssertErrorEnvelopeAsync(await second.GetAsync("/v2/calendars"), 429, "ThrottlerException");
     }
+
+    [Test]
+    public async Task BehindAKnownProxy_TheForwardedClientIpIsThePartition_AndOtherwiseTheHeaderIsIgnored()
+    {
+        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "2", ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" });
+        using var client = api.CreateAuthorizedClient("unused");
+        client.DefaultRequestHeaders.Authorization = null;
+
+        async Task<HttpStatusCode> From(string ip)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/calendars");
+            request.Headers.Add("X-Forwarded-For", ip);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        Assert.That(new[] { await From("203.0.113.7"), await From("203.0.113.7"), await From("203.0.113.7") },
+            Is.EqualTo(new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, (HttpStatusCode)429 }));
+        Assert.That(await From("198.51.100.9"), Is.EqualTo(HttpStatusCode.Unauthorized), "another client behind the same proxy has its own budget");
+    }
+
+    [Test]
+    public async Task WithoutKnownProxies_XForwardedForIsNotTrusted()
+    {
+        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "2" });
+        using var client = api.CreateAuthorizedClient("unused");
+        client.DefaultRequestHeaders.Authorization = null;
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var ip in new[] { "203.0.113.1", "203.0.113.2", "203.0.113.3" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/calendars");
+            request.Headers.Add("X-Forwarded-For", ip);
+            statuses.Add((await client.SendAsync(request)).StatusCode);
+        }
+
+        Assert.That(statuses[2], Is.EqualTo((HttpStatusCode)429), "a spoofed header does not buy a new budget");
+    }
 }

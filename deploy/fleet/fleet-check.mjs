@@ -1,0 +1,113 @@
+// The fleet's checks, run by fleet.sh against two Cal instances (A, B) behind nginx (LB), all on loopback.
+// Exits non-zero if any check fails.
+const env = (name) => process.env[name] ?? (() => { throw new Error(`${name} is required`); })();
+const LB = env("LB"), A = env("A"), B = env("B"), FEEDS = env("FEEDS");
+const CLIENT_ID = env("CLIENT_ID"), CLIENT_SECRET = env("CLIENT_SECRET"), API_KEY = env("API_KEY");
+const A_PID = Number(env("A_PID")), PERMIT_LIMIT = Number(env("PERMIT_LIMIT")), CACHE_BOUND_MS = Number(env("CACHE_BOUND_MS"));
+for (const url of [LB, A, B, FEEDS]) if (new URL(url).hostname !== "127.0.0.1") throw new Error("loopback only");
+
+let failures = 0;
+const check = (name, ok, detail = "") => {
+  console.log(`${ok ? "ok" : "FAIL"} - ${name}${detail ? ` (${detail})` : ""}`);
+  if (!ok) failures++;
+};
+const call = (base, path, { method = "GET", token, secret, body } = {}) => fetch(base + path, {
+  method,
+  headers: {
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(secret ? { "x-cal-secret-key": secret } : {}),
+    ...(body ? { "content-type": "application/json" } : {}),
+  },
+  body: body ? JSON.stringify(body) : undefined,
+});
+const json = async (response) => ({ status: response.status, body: await response.json().catch(() => null), headers: response.headers });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const feedUrl = (name) => `${FEEDS}/${name}.ics`;
+const fetchCount = async (name) => Number(await (await fetch(`${FEEDS}/__count/${name}`)).text());
+
+// Managed users (the platform flow) through the load balancer: one per check, 40 for the load test.
+const users = [];
+for (let i = 0; i < 44; i++) {
+  const r = await json(await call(LB, `/v2/oauth-clients/${CLIENT_ID}/users`, { method: "POST", secret: CLIENT_SECRET, body: { email: `fleet-${i}@example.com` } }));
+  if (r.status !== 201) throw new Error(`creating managed user ${i}: ${r.status} ${JSON.stringify(r.body)}`);
+  users.push({ name: `u${i}`, token: r.body.data.accessToken });
+}
+check("managed users created through the load balancer", users.length === 44);
+
+// 1. A save through one instance is read through the other, both ways; the feed cache is shared.
+for (const [writer, reader, user] of [[A, B, users[0]], [B, A, users[1]]]) {
+  const saved = await call(writer, "/v2/calendars/ics-feed/save", { method: "POST", token: user.token, body: { urls: [feedUrl(user.name)] } });
+  check(`save through ${writer === A ? "A" : "B"}`, saved.status === 201, `HTTP ${saved.status}`);
+  const list = await json(await call(reader, "/v2/calendars", { token: user.token }));
+  const externalId = list.body?.data?.connectedCalendars?.[0]?.calendars?.[0]?.externalId;
+  check(`listed through ${reader === A ? "A" : "B"} (database and Data Protection keys shared)`, externalId === feedUrl(user.name), String(externalId));
+  const busy = await json(await call(reader, "/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-20&loggedInUsersTz=UTC", { token: user.token }));
+  const starts = (busy.body?.data ?? []).map((b) => b.start);
+  check(`busy times through ${reader === A ? "A" : "B"}`, busy.status === 200 && starts.length === 3 && starts[0].startsWith("2026-01-05T09:00:00"), `${busy.status} ${starts.join(",")}`);
+  const fetchedBefore = await fetchCount(user.name);
+  const again = await call(writer, "/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-20&loggedInUsersTz=UTC", { token: user.token });
+  check(`feed cache shared: ${writer === A ? "A" : "B"} reads the feed ${reader === A ? "A" : "B"} fetched without fetching it`, again.status === 200 && (await fetchCount(user.name)) === fetchedBefore, `fetches ${fetchedBefore} -> ${await fetchCount(user.name)}`);
+}
+
+// 2. The rate limit is global: PERMIT_LIMIT requests spread over both instances, then 429 on either.
+const secondInWindow = new Date().getSeconds();
+if (secondInWindow > 50) await sleep((61 - secondInWindow) * 1000); // stay inside one one-minute window
+const limited = users[2];
+let allowed = 0;
+for (let i = 0; i < PERMIT_LIMIT; i++) {
+  const r = await call(i % 2 ? B : A, "/v2/calendars", { token: limited.token });
+  if (r.status === 200) allowed++;
+}
+const overA = await call(A, "/v2/calendars", { token: limited.token });
+const overB = await call(B, "/v2/calendars", { token: limited.token });
+check(`rate limit global: ${PERMIT_LIMIT} allowed across A and B, then 429 on both`, allowed === PERMIT_LIMIT && overA.status === 429 && overB.status === 429,
+  `allowed ${allowed}, A ${overA.status} (remaining ${overA.headers.get("x-ratelimit-remaining")}), B ${overB.status}, Retry-After ${overB.headers.get("retry-after")}`);
+
+// 3. A key revoked through one instance is refused by the other within Auth:CacheDuration.
+const warmA = await call(A, "/v2/calendars", { token: API_KEY });
+const warmB = await call(B, "/v2/calendars", { token: API_KEY });
+const refreshed = await json(await call(A, "/v2/api-keys/refresh", { method: "POST", token: API_KEY, body: {} }));
+const revokedAt = Date.now();
+const onA = await call(A, "/v2/calendars", { token: API_KEY });
+let onB = 200;
+while (onB === 200 && Date.now() - revokedAt < CACHE_BOUND_MS + 3000) {
+  onB = (await call(B, "/v2/calendars", { token: API_KEY })).status;
+  if (onB === 200) await sleep(200);
+}
+const noticedAfter = Date.now() - revokedAt;
+check("revoked key refused at once by the instance that revoked it", warmA.status === 200 && refreshed.status === 200 && onA.status === 401, `A ${onA.status}`);
+check(`revoked key refused by the other instance within Auth:CacheDuration (${CACHE_BOUND_MS} ms)`, warmB.status === 200 && onB === 401 && noticedAfter <= CACHE_BOUND_MS + 1000, `B ${onB} after ${noticedAfter} ms`);
+const newKey = await call(B, "/v2/calendars", { token: refreshed.body?.data?.apiKey });
+check("the refreshed key works on the other instance", newKey.status === 200, `HTTP ${newKey.status}`);
+
+// 4. Instance A is killed (SIGKILL) during a load of saves through the load balancer: every save answered
+//    201 is there afterwards, and B keeps answering.
+const load = users.slice(4);
+const acknowledged = [];
+let completed = 0, killed = false, afterKill = 0, errors = 0;
+const queue = [...load];
+await Promise.all(Array.from({ length: 6 }, async () => {
+  while (queue.length) {
+    const user = queue.shift();
+    const r = await call(LB, "/v2/calendars/ics-feed/save", { method: "POST", token: user.token, body: { urls: [feedUrl(user.name)] } }).catch(() => null);
+    completed++;
+    if (r?.status === 201) {
+      acknowledged.push(user);
+      if (killed) afterKill++;
+    } else errors++;
+    if (!killed && completed >= 10) {
+      process.kill(A_PID, "SIGKILL");
+      killed = true;
+    }
+  }
+}));
+let missing = 0;
+for (const user of acknowledged) {
+  const list = await json(await call(LB, "/v2/calendars", { token: user.token }));
+  if (list.body?.data?.connectedCalendars?.[0]?.calendars?.[0]?.externalId !== feedUrl(user.name)) missing++;
+}
+check("A killed mid-load: no acknowledged save lost", killed && missing === 0, `${acknowledged.length} of ${load.length} acknowledged, ${errors} refused or cut off, ${missing} missing`);
+check("B kept answering after A was killed", afterKill > 0 && (await call(LB, "/health/ready")).status === 200, `${afterKill} saves acknowledged after the kill`);
+
+console.log(failures === 0 ? "fleet: all checks passed" : `fleet: ${failures} check(s) failed`);
+process.exit(failures === 0 ? 0 : 1);
