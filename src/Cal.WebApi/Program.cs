@@ -19,6 +19,13 @@ catch (Exception ex) when (ex is CalConfigurationException or OptionsValidationE
     await Console.Error.WriteLineAsync($"Cal cannot start: {ex.Message}");
     return 1;
 }
+catch (Exception ex) when (ex is System.Data.Common.DbException || ex.InnerException is System.Data.Common.DbException)
+{
+    // The database could not be reached or migrated at start-up: say so in one line; a supervisor restarts us.
+    var fault = ex as System.Data.Common.DbException ?? (System.Data.Common.DbException)ex.InnerException!;
+    await Console.Error.WriteLineAsync($"Cal cannot start: the database cannot be used ({fault.GetType().Name}: {fault.Message.Split('\n')[0].Trim()}).");
+    return 1;
+}
 
 /// <summary>Entry point; public so that functional tests can start the real host.</summary>
 public partial class Program;

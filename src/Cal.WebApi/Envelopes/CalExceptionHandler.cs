@@ -1,5 +1,6 @@
 using Cal.Application.Common.Exceptions;
 using Cal.Domain.Calendars;
+using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Cal.WebApi.Envelopes;
@@ -51,6 +52,11 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
                 // Kestrel's own refusals: body too large (413), malformed request, client too slow.
                 await writer.WriteAsync(httpContext, badRequest.StatusCode, badRequest.StatusCode == 413 ? "Request body too large." : "Bad request.");
                 break;
+            case var fault when IsDatabaseFault(fault):
+                // The database is down, locked or read-only: a condition to retry, not a bug; nothing of it is shown.
+                logger.LogWarning("Database unavailable: {Error}", fault.GetType().Name);
+                await writer.WriteAsync(httpContext, 503, "The service is temporarily unavailable: its database cannot be used right now. Try again shortly.");
+                break;
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 logger.LogDebug("Request aborted by the client");
                 return true;
@@ -61,6 +67,20 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
         }
 
         return true;
+    }
+
+    /// <summary>A database failure anywhere in the chain (a provider's <see cref="DbException"/>, however EF wrapped it).</summary>
+    private static bool IsDatabaseFault(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static object DescribeFeed(IndexedFeedFailure f) => new

@@ -20,7 +20,7 @@ internal sealed class CredentialRepository(CalDbContext db) : ICredentialReposit
                 db.Entry(credential).State = EntityState.Detached;
                 return credential;
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
             {
                 db.Entry(credential).State = EntityState.Detached;
                 if (await ReplaceKeyAsync(userId, protectedKey, cancellationToken) == 0)

@@ -34,7 +34,7 @@ internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUser
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
             db.Entry(user).State = EntityState.Detached;
             throw new ConflictException("A managed user with this email already exists for this OAuth client.");

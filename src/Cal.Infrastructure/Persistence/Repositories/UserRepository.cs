@@ -20,7 +20,7 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
             db.Entry(user).State = EntityState.Detached;
             throw new ConflictException($"A user with email {user.Email} already exists.");
