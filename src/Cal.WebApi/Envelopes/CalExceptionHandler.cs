@@ -52,6 +52,10 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
                 // Kestrel's own refusals: body too large (413), malformed request, client too slow.
                 await writer.WriteAsync(httpContext, badRequest.StatusCode, badRequest.StatusCode == 413 ? "Request body too large." : "Bad request.");
                 break;
+            case var text when text is System.Text.DecoderFallbackException || text.InnerException is System.Text.DecoderFallbackException:
+                // A body that is not valid text in the charset it declares (found by the API fuzzer: was a 500).
+                await writer.WriteAsync(httpContext, 400, "The request body is not valid text in its declared charset.");
+                break;
             case var fault when IsDatabaseFault(fault):
                 // The database is down, locked or read-only: a condition to retry, not a bug; nothing of it is shown.
                 logger.LogWarning("Database unavailable: {Error}", fault.GetType().Name);

@@ -27,7 +27,14 @@ public static class CalWebApp
         builder.Services.AddSingleton<ErrorEnvelopeWriter>();
         builder.Services.AddExceptionHandler<CalExceptionHandler>();
         builder.Services.AddControllers()
-            .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ModelStateEnvelope.Create);
+            .ConfigureApiBehaviorOptions(o =>
+            {
+                o.InvalidModelStateResponseFactory = ModelStateEnvelope.Create;
+
+                // No ProblemDetails bodies for MVC's own refusals (415 from [Consumes], 404s): they stay bodiless
+                // and the status-code pages below give them the envelope. (Found by the API fuzzer.)
+                o.SuppressMapClientErrors = true;
+            });
         builder.Services.AddAuthentication(CalBearerAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, CalBearerAuthenticationHandler>(CalBearerAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();

@@ -89,6 +89,7 @@ public sealed class GetBusyTimesQueryHandlerTests
     [TestCase("2026-01-05T09:00", "2026-01-05T10:00", true)]
     [TestCase("05/01/2026", "2026-01-06", false)]
     [TestCase("2026-01-05", "", false)]
+    [TestCase("0001-01-01", "0001-01-02", false)] // midnight in Berlin is before year 1 in UTC; found by the API fuzzer (was a 500)
     public void Validator_WindowRules(string from, string to, bool valid)
     {
         var result = new GetBusyTimesQueryValidator().TestValidate(Query(from, to));

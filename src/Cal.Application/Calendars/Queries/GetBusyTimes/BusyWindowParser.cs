@@ -13,6 +13,20 @@ public static class BusyWindowParser
 
     public static bool TryParseInstant(string? value, TimeZoneInfo zone, out DateTimeOffset instant)
     {
+        try
+        {
+            return TryParse(value, zone, out instant);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // A date at the edge of the calendar (0001-01-01 east of UTC, 9999-12-31 west of it) has no instant.
+            instant = default;
+            return false;
+        }
+    }
+
+    private static bool TryParse(string? value, TimeZoneInfo zone, out DateTimeOffset instant)
+    {
         instant = default;
         if (string.IsNullOrWhiteSpace(value))
         {

@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Cal.Testing;
+using Cal.WebApi.FunctionalTests.Infrastructure;
+
+namespace Cal.WebApi.FunctionalTests.Reliability;
+
+/// <summary>
+/// 10,000 malformed or hostile requests, from a seeded generator, against every /v2 endpoint of the real
+/// host: every answer is a 2xx for the few that happen to be valid, otherwise a 4xx in the error envelope;
+/// never a 5xx, no connection ended abnormally, and a valid save still works afterwards. The generator is
+/// a seeded <see cref="Random"/> rather than FsCheck: the inputs are raw HTTP (bytes, headers, methods),
+/// not typed values to shrink, and one seed replays the whole run (it is printed with every failure).
+/// </summary>
+[NonParallelizable]
+public sealed class ApiFuzzTests
+{
+    private const int Requests = 10_000;
+    private const int Seed = 20261124;
+
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "FOO"];
+
+    private static readonly string[] ContentTypes =
+    [
+        "application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x", "application/json; charset=utf-16", "application/xml", "garbage", "",
+    ];
+
+    private static readonly string[] Unicode =
+    [
+        "\\ud800", "\\udfff", "\\u0000", "\uFEFF", "\u200B", "\u202E", "😀", "\u0301\u0301\u0301", "Ω≈ç√∫", "\\u00e9", "ﷺ", "\uFFFF",
+    ];
+
+    [Test]
+    public async Task TenThousandHostileRequests_NeverA5xx_AlwaysTheEnvelope_AndTheServerStillSaves()
+    {
+        await using var feeds = await IcsFeedServer.StartAsync();
+        await using var api = new CalApiFactory(overrides: new Dictionary<string, string?>
+        {
+            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+            ["RateLimiting:PermitLimit"] = "100000000",
+            ["Outbound:FeedTimeout"] = "00:00:02",
+        });
+        var (_, key) = await api.CreateUserWithKeyAsync();
+        var (_, refreshKey) = await api.CreateUserWithKeyAsync(); // spent by the first refresh that succeeds; the main key stays valid
+        var (_, clientJson, _) = await api.AdminAsync("oauth-clients", "create", "--name", "Fuzz");
+        var oauth = JsonDocument.Parse(clientJson).RootElement;
+        var clientId = oauth.GetProperty("clientId").GetString()!;
+        var secret = oauth.GetProperty("secret").GetString()!;
+        using var http = api.CreateClient();
+        var validFeed = feeds.AddFeed("valid.ics", IcsSamples.Simple("Valid"));
+
+        var problems = new ConcurrentQueue<string>();
+        var statuses = new ConcurrentDictionary<int, int>();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < Requests)
+            {
+                var random = new Random(HashCode.Combine(Seed, i)); // each request replayable on its own
+                using var request = Generate(random, key, refreshKey, clientId, secret, validFeed);
+
+                // One connection per request: a request refused before its body is read (401, 404, 415) may end
+                // its keep-alive connection after the answer, and a client that reuses it at that moment sees
+                // "response ended prematurely", a race of HTTP/1.1 keep-alive, not an answer to check.
+                request.Headers.ConnectionClose = true;
+                var description = $"#{i} {request.Method} {request.RequestUri}";
+                try
+                {
+                    using var response = await http.SendAsync(request);
+                    var status = (int)response.StatusCode;
+                    statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                    var body = await response.Content.ReadAsStringAsync();
+                    if (status >= 500)
+                    {
+                        problems.Enqueue($"{description}: {status} {Truncate(body)}");
+                    }
+                    else if (status >= 400 && request.Method != HttpMethod.Head && !IsEnvelope(body, status))
+                    {
+                        problems.Enqueue($"{description}: {status} not in the envelope: {Truncate(body)}");
+                    }
+                }
+                catch (HttpRequestException ex)
+                {
+                    problems.Enqueue($"{description}: connection failed ({request.Content?.Headers.ContentLength} body bytes, {request.Headers.Count()} headers): {ex.InnerException?.Message ?? ex.Message}");
+                }
+            }
+        }));
+
+        TestContext.Out.WriteLine($"seed {Seed}: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
+        Assert.That(problems.Take(20), Is.Empty, $"seed {Seed}; first server errors: " + string.Join("\n", api.Logs.Where(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.Contains("Kestrel", StringComparison.Ordinal) || l.Contains("abnormally", StringComparison.Ordinal)).Take(4)));
+        Assert.That(statuses.Values.Sum(), Is.EqualTo(Requests));
+        Assert.That(statuses.Keys.Count(s => s >= 400), Is.GreaterThanOrEqualTo(6), "the generator reaches many kinds of refusal");
+
+        // Still serving: a valid save (by another user: the fuzzer's refresh calls may have rotated the first key).
+        var (_, freshKey) = await api.CreateUserWithKeyAsync();
+        using var client = api.CreateAuthorizedClient(freshKey);
+        var save = await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { validFeed } }));
+        Assert.That(save.StatusCode, Is.EqualTo(HttpStatusCode.Created), await save.Content.ReadAsStringAsync());
+        Assert.That(api.Logs, Has.None.Contains("ended abnormally").And.None.Contains("Unhandled exception").And.None.Contains("Reading is already in progress"));
+    }
+
+    private static bool IsEnvelope(string body, int status)
+    {
+        try
+        {
+            var json = JsonDocument.Parse(body).RootElement;
+            return json.GetProperty("status").GetString() == "error"
+                && json.GetProperty("error").GetProperty("code").GetString() is { Length: > 0 }
+                && json.GetProperty("error").GetProperty("message").GetString() is { Length: > 0 }
+                && json.TryGetProperty("timestamp", out _) && json.TryGetProperty("path", out _)
+                && status is >= 400 and < 500;
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    private static string Pick(Random random, string[] items) => items[random.Next(items.Length)];
+
+    private static HttpRequestMessage Generate(Random random, string key, string refreshKey, string clientId, string secret, string validFeed)
+    {
+        var target = random.Next(10);
+        var (method, path) = target switch
+        {
+            0 or 1 or 2 => ("POST", "/v2/calendars/ics-feed/save"),
+            3 => ("GET", "/v2/calendars/ics-feed/check"),
+            4 => ("GET", "/v2/calendars"),
+            5 => ("POST", "/v2/calendars/ics-feed/disconnect"),
+            6 => ("GET", "/v2/calendars/busy-times" + Query(random)),
+            7 => ("POST", "/v2/api-keys/refresh"),
+            8 => ("POST", random.Next(2) == 0 ? $"/v2/oauth-clients/{Pick(random, [clientId, "cl-nope", "%20", "%ff", new string('x', 300)])}/users" : $"/v2/oauth/{clientId}/refresh"),
+            _ => (Pick(random, Methods), Pick(random, ["/v2/", "/v2/calendars/../calendars", "/v2/calendars/ics-feed/save/extra", "/v2/%ff%fe", "/v2/calendars?x=" + new string('a', 4000), "/V2/CALENDARS", "/v2/calendars/ics-feed/save;jsessionid=1"])),
+        };
+        if (random.Next(12) == 0)
+        {
+            method = Pick(random, Methods); // the right path, the wrong method
+        }
+
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        AddAuthorization(random, request, target == 7 ? refreshKey : key, secret);
+        if (method is "POST" or "PUT" or "PATCH" || random.Next(8) == 0)
+        {
+            var content = new ByteArrayContent(Body(random, target, validFeed));
+            var contentType = random.Next(10) < 6 ? "application/json" : Pick(random, ContentTypes);
+            if (contentType.Length > 0)
+            {
+                content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+
+            request.Content = content;
+        }
+
+        if (random.Next(6) == 0)
+        {
+            request.Headers.TryAddWithoutValidation("X-Request-Id", Pick(random, ["", "../../etc/passwd", new string('r', 500), "id with spaces", "ok-id-1", "\t\t", "a\"b"]));
+        }
+
+        if (random.Next(10) == 0)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", Pick(random, ["1.2.3.4", "not-an-ip", "::1, 127.0.0.1", ""]));
+        }
+
+        if (random.Next(20) == 0)
+        {
+            request.Headers.TryAddWithoutValidation("X-Huge", new string('h', random.Next(1000, 20_000)));
+        }
+
+        return request;
+    }
+
+    private static void AddAuthorization(Random random, HttpRequestMessage request, string key, string secret)
+    {
+        switch (random.Next(10))
+        {
+            case < 6:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                break;
+            case 6:
+                break;
+            case 7:
+                request.Headers.TryAddWithoutValidation("Authorization", Pick(random, ["Bearer", "Bearer ", "Basic Zm9vOmJhcg==", "bearer " + key, "Bearer " + key + key, "Bearer calat_" + new string('A', 43), "Bearer " + new string('x', 5000), "Bearer cal_%C3%A9%C3%A9", "Bearer\tcal_x"]));
+                break;
+            default:
+                request.Headers.TryAddWithoutValidation("x-cal-secret-key", Pick(random, [secret, secret + "x", "", new string('s', 3000)]));
+                if (random.Next(2) == 0)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                }
+
+                break;
+        }
+    }
+
+    private static string Query(Random random) => random.Next(9) switch
+    {
+        0 => "",
+        1 => "?dateFrom=2026-01-05&dateTo=2026-01-06",
+        2 => "?dateFrom=2026-01-05&dateTo=2030-01-06",
+        3 => "?dateFrom=x&dateTo=%zz",
+        4 => "?dateFrom=2026-01-05&dateTo=2026-01-06&calendarsToLoad[99999999999][credentialId]=1",
+        5 => "?dateFrom=2026-01-05&dateTo=2026-01-06&loggedInUsersTz=Mars/Base&calendarsToLoad[0][externalId]=" + new string('e', 3000),
+        6 => "?dateFrom=9999-12-31T23:59:59Z&dateTo=0001-01-01&dateFrom=2026-01-01",
+        7 => "?dateFrom=2026-01-05T10:00:00%2B14:00&dateTo=2026-01-05T10:00:00-12:00&calendarsToLoad[0][credentialId]=-1",
+        _ => "?" + string.Join("&", Enumerable.Range(0, random.Next(1, 300)).Select(i => $"k{i}=v")),
+    };
+
+    private static byte[] Body(Random random, int target, string validFeed)
+    {
+        var json = random.Next(16) switch
+        {
+            0 => "",
+            1 => "{",
+            2 => "null",
+            3 => """{"urls": 42}""",
+            4 => """{"urls": [1, true, null, {}, []], "readOnly": "yes"}""",
+            5 => """{"urls": "http://127.0.0.1:1/a.ics"}""",
+            6 => new string('[', random.Next(10, 3000)) + new string(']', random.Next(0, 3000)),
+            7 => "{\"a\":" + string.Concat(Enumerable.Repeat("{\"a\":", random.Next(10, 2000))) + "1" + new string('}', random.Next(0, 2000)),
+            8 => $$"""{"urls": ["{{new string('u', random.Next(1000, 300_000))}}"]}""",
+            9 => "{\"urls\": [" + string.Join(",", Enumerable.Repeat("\"http://127.0.0.1:1/x.ics\"", random.Next(51, 20_000))) + "]}",
+            10 => $$"""{"urls": ["http://127.0.0.1:1/{{Pick(random, Unicode)}}.ics", "{{Pick(random, Unicode)}}"], "id": "{{Pick(random, Unicode)}}", "email": "{{Pick(random, Unicode)}}@x"}""",
+            11 => $$"""{"urls": ["{{validFeed}}"], "urls": ["http://127.0.0.1:1/dup.ics"], "readOnly": true, "readOnly": 1}""",
+            12 => """{"id": 1e400, "apiKeyDaysValid": -99999999999999999999, "refreshToken": 12, "email": ["x"], "timeZone": {}}""",
+            13 => Pick(random, ["""{"urls": ["javascript:alert(1)", "file:///etc/passwd", "gopher://127.0.0.1:70/", "http://[::1", "http://user:pass@127.0.0.1:1/", "webcal://127.0.0.1:0/x"]}""", """{"urls": ["http://0x7f.1/a.ics", "http://2130706433/b.ics", "http://[::ffff:127.0.0.1]:1/c.ics"]}"""]),
+            14 => target == 5 ? Pick(random, ["""{"id": -1}""", """{"id": "1"}""", """{"id": 2147483648}""", """{}"""]) : """{"email": "fuzz@example.com", "timeZone": "Etc/GMT+99", "name": null, "refreshToken": "calrt_nope"}""",
+            _ => "\u0000\u0001\u0002garbage\u00ff",
+        };
+        var bytes = Encoding.UTF8.GetBytes(json);
+        if (random.Next(10) == 0 && bytes.Length > 2)
+        {
+            bytes = bytes[..random.Next(1, bytes.Length)]; // truncated mid-way
+        }
+
+        if (random.Next(15) == 0 && bytes.Length > 0)
+        {
+            bytes[random.Next(bytes.Length)] = (byte)random.Next(256); // one byte flipped (may break UTF-8)
+        }
+
+        return bytes;
+    }
+}
