@@ -31,6 +31,7 @@ public sealed class IcsFeedServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, (string Content, int DelayMs, string ContentType)> feeds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> rawFeeds = new(StringComparer.Ordinal);
     private int notModified;
 
     private IcsFeedServer(WebApplication app) => this.app = app;
@@ -59,6 +60,13 @@ public sealed class IcsFeedServer : IAsyncDisposable
     }
 
     public void RemoveFeed(string name) => feeds.TryRemove(name, out _);
+
+    /// <summary>Bytes served exactly as given (invalid UTF-8 included) at <c>/raw/{name}</c>.</summary>
+    public string AddRawFeed(string name, byte[] content)
+    {
+        rawFeeds[name] = content;
+        return Url($"raw/{name}");
+    }
 
     public int NotModifiedCount => notModified;
 
@@ -116,6 +124,7 @@ public sealed class IcsFeedServer : IAsyncDisposable
             return Results.Text(feed.Content, feed.ContentType);
         });
 
+        app.MapGet("/raw/{name}", (string name) => rawFeeds.TryGetValue(name, out var bytes) ? Results.Bytes(bytes, "text/calendar") : Results.NotFound());
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
         app.MapGet("/html", () => Results.Text("<!doctype html><html><body>Sign in</body></html>", "text/html"));
         app.MapGet("/json", () => Results.Json(new { events = Array.Empty<object>() }));
