@@ -6,6 +6,7 @@ using System.Text;
 // feedgen serve --dir DIR --port N          (127.0.0.1 only)
 return args.FirstOrDefault() switch
 {
+    "generate" when Option("--recurring") is { } count => GenerateRecurring(int.Parse(count, CultureInfo.InvariantCulture), int.Parse(Option("--seed") ?? "42", CultureInfo.InvariantCulture), Option("--out") ?? "recurring.ics"),
     "generate" => Generate(Option("--size") ?? "5MB", int.Parse(Option("--seed") ?? "42", CultureInfo.InvariantCulture), Option("--out") ?? "feed.ics"),
     "serve" => await Serve(Option("--dir") ?? ".", int.Parse(Option("--port") ?? "0", CultureInfo.InvariantCulture)),
     _ => Usage(),
@@ -19,7 +20,7 @@ string? Option(string name)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: feedgen generate --size 100KB|5MB|25MB --seed N --out FILE | feedgen serve --dir DIR --port N");
+    Console.Error.WriteLine("usage: feedgen generate --size 100KB|5MB|25MB --seed N --out FILE | feedgen generate --recurring 1000 --seed N --out FILE | feedgen serve --dir DIR --port N");
     return 2;
 }
 
@@ -29,6 +30,14 @@ static int Generate(string size, int seed, string output)
     var (text, events, recurring) = FeedGenerator.Create(target, seed);
     File.WriteAllText(output, text, new UTF8Encoding(false));
     Console.Error.WriteLine($"{output}: {Encoding.UTF8.GetByteCount(text)} bytes, {events} events, {recurring} recurring (seed {seed})");
+    return 0;
+}
+
+static int GenerateRecurring(int count, int seed, string output)
+{
+    var text = FeedGenerator.CreateRecurring(count, seed);
+    File.WriteAllText(output, text, new UTF8Encoding(false));
+    Console.Error.WriteLine($"{output}: {Encoding.UTF8.GetByteCount(text)} bytes, {count} recurring events (seed {seed})");
     return 0;
 }
 
@@ -162,6 +171,78 @@ internal static class FeedGenerator
 
         text.Append(end);
         return (text.ToString(), events, recurring);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> recurring events that all recur through 2026 (for busy-time expansion over one year):
+    /// weekly on one or more days, daily with an interval, monthly by day, each in one of the three zones or all-day,
+    /// a third of the weekly ones with an EXDATE, a quarter with a moved RECURRENCE-ID override, a few cancelled overrides.
+    /// </summary>
+    public static string CreateRecurring(int count, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder();
+        text.Append("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Benchmarks//EN\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:Recurring\r\n");
+        text.Append(TimeZones);
+        string[] days = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
+        for (var i = 0; i < count; i++)
+        {
+            var uid = $"rec-{seed}-{i}@cal.bench";
+            var day = new DateTime(2025, 12, 1, 0, 0, 0, DateTimeKind.Unspecified).AddDays(random.Next(0, 60)).AddHours(random.Next(7, 19)).AddMinutes(15 * random.Next(0, 4));
+            var zone = Zones[random.Next(Zones.Length)];
+            var allDay = random.Next(10) == 0;
+            var minutes = 30 * random.Next(1, 5);
+            text.Append("BEGIN:VEVENT\r\nUID:").Append(uid).Append("\r\nDTSTAMP:20260101T000000Z\r\n");
+            if (allDay)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"DTSTART;VALUE=DATE:{day:yyyyMMdd}\r\nDTEND;VALUE=DATE:{day.AddDays(1):yyyyMMdd}\r\n");
+            }
+            else
+            {
+                text.Append(CultureInfo.InvariantCulture, $"DTSTART;TZID={zone}:{day:yyyyMMdd'T'HHmmss}\r\n");
+                text.Append(random.Next(2) == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"DTEND;TZID={zone}:{day.AddMinutes(minutes):yyyyMMdd'T'HHmmss}\r\n")
+                    : string.Create(CultureInfo.InvariantCulture, $"DURATION:PT{minutes}M\r\n"));
+            }
+
+            var ruleKind = random.Next(10);
+            var weekly = ruleKind < 6;
+            var own = days[(int)day.DayOfWeek];
+            var rule = ruleKind switch
+            {
+                < 4 => $"FREQ=WEEKLY;BYDAY={own}",
+                < 6 => $"FREQ=WEEKLY;INTERVAL=2;BYDAY={own},{days[((int)day.DayOfWeek + 2) % 7]}",
+                < 8 => string.Create(CultureInfo.InvariantCulture, $"FREQ=DAILY;INTERVAL={random.Next(1, 4)};COUNT={random.Next(30, 200)}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"FREQ=MONTHLY;BYMONTHDAY={day.Day};UNTIL=20271231T235959Z"),
+            };
+            text.Append("RRULE:").Append(rule).Append("\r\n");
+            var stamp = allDay ? "yyyyMMdd" : "yyyyMMdd'T'HHmmss";
+            var zoneParam = allDay ? ";VALUE=DATE" : $";TZID={zone}";
+            if (weekly && random.Next(3) == 0)
+            {
+                text.Append("EXDATE").Append(zoneParam).Append(':').Append(day.AddDays(7 * random.Next(1, 20)).ToString(stamp, CultureInfo.InvariantCulture)).Append("\r\n");
+            }
+
+            if (random.Next(50) == 0)
+            {
+                text.Append("TRANSP:TRANSPARENT\r\n");
+            }
+
+            text.Append("SUMMARY:Series ").Append(i).Append("\r\nEND:VEVENT\r\n");
+            if (weekly && !allDay && random.Next(4) == 0)
+            {
+                var moved = day.AddDays(7 * random.Next(1, 30));
+                text.Append("BEGIN:VEVENT\r\nUID:").Append(uid).Append("\r\nDTSTAMP:20260101T000000Z\r\n")
+                    .Append(CultureInfo.InvariantCulture, $"RECURRENCE-ID;TZID={zone}:{moved:yyyyMMdd'T'HHmmss}\r\n")
+                    .Append(CultureInfo.InvariantCulture, $"DTSTART;TZID={zone}:{moved.AddHours(1):yyyyMMdd'T'HHmmss}\r\n")
+                    .Append(CultureInfo.InvariantCulture, $"DTEND;TZID={zone}:{moved.AddHours(2):yyyyMMdd'T'HHmmss}\r\n")
+                    .Append(random.Next(5) == 0 ? "STATUS:CANCELLED\r\n" : "")
+                    .Append("SUMMARY:Moved\r\nEND:VEVENT\r\n");
+            }
+        }
+
+        text.Append("END:VCALENDAR\r\n");
+        return text.ToString();
     }
 
     private static readonly string[] Words = "agenda review planning budget roadmap sync retro demo hiring customer launch design release offsite quarterly".Split(' ');
