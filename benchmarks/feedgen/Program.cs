@@ -231,7 +231,9 @@ internal static class FeedGenerator
             text.Append("SUMMARY:Series ").Append(i).Append("\r\nEND:VEVENT\r\n");
             if (weekly && !allDay && random.Next(4) == 0)
             {
-                var moved = day.AddDays(7 * random.Next(1, 30));
+                // A real instance: every week, or every other week for INTERVAL=2 (an override of no instance is undefined:
+                // Ical.Net adds it as an extra occurrence, ical.js drops it; benchmarks/README.md).
+                var moved = day.AddDays((ruleKind < 4 ? 7 : 14) * random.Next(1, 30));
                 text.Append("BEGIN:VEVENT\r\nUID:").Append(uid).Append("\r\nDTSTAMP:20260101T000000Z\r\n")
                     .Append(CultureInfo.InvariantCulture, $"RECURRENCE-ID;TZID={zone}:{moved:yyyyMMdd'T'HHmmss}\r\n")
                     .Append(CultureInfo.InvariantCulture, $"DTSTART;TZID={zone}:{moved.AddHours(1):yyyyMMdd'T'HHmmss}\r\n")
