@@ -112,17 +112,15 @@ Task("MigrationsCheck")
     }
 });
 
-// Measurements, not tests: needs bash and curl (Linux); see benchmarks/README.md.
+// Measurements, not tests: needs bash, node/npm, python3, curl and wrk (Linux; wrk is apt-installed if missing).
+// Runs benchmarks/run-all.sh, which writes one table into benchmarks/README.md; see that file.
 Task("Bench")
     .Does(() =>
 {
-    foreach (var n in new[] { 1, 10 })
+    var exitCode = StartProcess("bash", new ProcessSettings { Arguments = "benchmarks/run-all.sh" });
+    if (exitCode != 0)
     {
-        var exitCode = StartProcess("bash", new ProcessSettings { Arguments = $"benchmarks/memory/ten-saves.sh -n {n}" });
-        if (exitCode != 0)
-        {
-            throw new Exception($"benchmarks/memory/ten-saves.sh -n {n} exited with {exitCode}");
-        }
+        throw new Exception($"benchmarks/run-all.sh exited with {exitCode}");
     }
 });
 

@@ -5,7 +5,7 @@
 #   P1  one save of 10 feeds each delayed 500 ms by the feed server, against one save of one such feed (median of 5).
 #   save throughput: POST /v2/calendars/ics-feed/save of one 100 KB feed (no delay) at 8 connections.
 # Cal runs in Release, ASPNETCORE_ENVIRONMENT=Production, Serilog minimum level Warning, rate limit lifted.
-# Usage: benchmarks/load/load.sh [--duration 15] [--out results.env]   (results as KEY=VALUE lines)
+# Usage: benchmarks/load/load.sh [--duration 15] [--out results.env]   (results as KEY=VALUE lines; CAL_TRACE=FILE also traces Cal)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=15; out=/dev/stdout
@@ -48,7 +48,7 @@ dotnet "$cal" users create --email saver@example.com "${settings[@]}" >/dev/null
 key=$(dotnet "$cal" api-keys create --email load@example.com "${settings[@]}" 2>/dev/null)
 saver=$(dotnet "$cal" api-keys create --email saver@example.com "${settings[@]}" 2>/dev/null)
 
-ASPNETCORE_ENVIRONMENT=Production dotnet "$cal" --urls "http://127.0.0.1:$cal_port" "${settings[@]}" >"$work/cal.log" 2>&1 & pids+=($!)
+ASPNETCORE_ENVIRONMENT=Production dotnet "$cal" --urls "http://127.0.0.1:$cal_port" "${settings[@]}" >"$work/cal.log" 2>&1 & cal_pid=$!; pids+=($cal_pid)
 api="http://127.0.0.1:$cal_port"
 wait_http "$api/v2/x"; wait_http "$feeds/small.ics"
 
@@ -85,6 +85,10 @@ rps() { awk '/^Requests\/sec/ {print $2}' "$1"; }
 p99() { awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' "$1"; }
 non2xx() { awk '/Non-2xx or 3xx responses/ {print $5}' "$1" | grep . || echo 0; }
 run_wrk floor "http://127.0.0.1:$floor_port/v2/calendars"
+# CAL_TRACE=FILE: a CPU sample trace of Cal during the measured GET run (dotnet-trace, the repo's local tool).
+if [ -n "${CAL_TRACE:-}" ]; then
+  (sleep 4; dotnet dotnet-trace collect -p "$cal_pid" --profile dotnet-sampled-thread-time --duration 00:00:00:08 -o "$CAL_TRACE" >/dev/null 2>&1) &
+fi
 run_wrk cal "$api/v2/calendars" -H "Authorization: Bearer $key"
 
 # Save throughput: one 100 KB feed per save, 8 connections (each save replaces the user's feeds).
