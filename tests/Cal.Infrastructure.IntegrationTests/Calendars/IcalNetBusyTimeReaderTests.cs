@@ -143,6 +143,36 @@ public sealed class IcalNetBusyTimeReaderTests
     }
 
     [Test]
+    public void Overrides_ApplyOnlyToTheirOwnSeries_AndTheHighestSequenceWins()
+    {
+        // Two series at the same wall time (ical.js, used as cal.com does, relates every RECURRENCE-ID to every series).
+        var events =
+            Event("a", "DTSTART:20260105T090000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3") +
+            Event("b", "DTSTART:20260105T090000Z", "DURATION:PT30M", "RRULE:FREQ=DAILY;COUNT=3") +
+            Event("a", "RECURRENCE-ID:20260106T090000Z", "SEQUENCE:2", "DTSTART:20260106T170000Z", "DTEND:20260106T180000Z") +
+            Event("a", "RECURRENCE-ID:20260106T090000Z", "SEQUENCE:1", "DTSTART:20260106T120000Z", "DTEND:20260106T130000Z");
+        var busy = Read(events, "2026-01-01T00:00Z", "2026-01-31T00:00Z");
+        Assert.That(busy, Is.EqualTo(new[]
+        {
+            ("2026-01-05T09:00Z", "2026-01-05T09:30Z"), ("2026-01-05T09:00Z", "2026-01-05T10:00Z"),
+            ("2026-01-06T09:00Z", "2026-01-06T09:30Z"), ("2026-01-06T17:00Z", "2026-01-06T18:00Z"),
+            ("2026-01-07T09:00Z", "2026-01-07T09:30Z"), ("2026-01-07T09:00Z", "2026-01-07T10:00Z"),
+        }));
+    }
+
+    [Test]
+    public void OverBudget_TheEarliestOccurrencesOfAllSeriesAreKept()
+    {
+        // Series are merged in time order, so a cut-short answer is a prefix of the full one, not one series' worth.
+        var events =
+            Event("late", "DTSTART:20260105T120000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=30") +
+            Event("early", "DTSTART:20260105T080000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=30");
+        var read = ReadAll(events, "2026-01-01T00:00Z", "2026-03-01T00:00Z", budget: new BusyTimeBudget(4, TimeSpan.FromSeconds(30)));
+        Assert.That(read.Truncated, Is.True);
+        Assert.That(read.Intervals.Select(i => Iso(i.Start)), Is.EqualTo(new[] { "2026-01-05T08:00Z", "2026-01-05T12:00Z", "2026-01-06T08:00Z", "2026-01-06T12:00Z" }));
+    }
+
+    [Test]
     public void OverrideMovedOutOfTheWindow_IsNotBusyInIt()
     {
         var events =
