@@ -113,7 +113,7 @@ Task("MigrationsCheck")
 });
 
 // Measurements, not tests: needs bash, node/npm, python3, curl and wrk (Linux; wrk is apt-installed if missing).
-// Runs benchmarks/run-all.sh, which writes one table into benchmarks/README.md; see that file.
+// Runs benchmarks/run-all.sh, which writes one table into benchmarks/README.md, then the memory script; see that file.
 Task("Bench")
     .Does(() =>
 {
@@ -121,6 +121,16 @@ Task("Bench")
     if (exitCode != 0)
     {
         throw new Exception($"benchmarks/run-all.sh exited with {exitCode}");
+    }
+
+    // The memory of concurrent 25 MB saves (its own table in benchmarks/README.md, printed here).
+    foreach (var n in new[] { 1, 10 })
+    {
+        exitCode = StartProcess("bash", new ProcessSettings { Arguments = $"benchmarks/memory/ten-saves.sh -n {n}" });
+        if (exitCode != 0)
+        {
+            throw new Exception($"benchmarks/memory/ten-saves.sh -n {n} exited with {exitCode}");
+        }
     }
 });
 
