@@ -18,6 +18,13 @@ done
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 log() { echo "[run-all] $*" >&2; }
 
+# Debian packages it needs (wrk and curl are checked again by load.sh).
+missing=(); for tool in python3 wrk curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
 dotnet tool restore >/dev/null
 dotnet build benchmarks/feedgen -c Release -nologo -v q >/dev/null
 dotnet build benchmarks/Cal.Benchmarks -c Release -nologo -v q >/dev/null
