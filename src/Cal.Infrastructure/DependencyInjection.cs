@@ -40,13 +40,13 @@ public static class DependencyInjection
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<CalDbContext, SqliteCalDbContext>(o => o.UseSqlite(storage.ConnectionString));
+                services.AddDbContextPool<CalDbContext, SqliteCalDbContext>(o => o.UseSqlite(storage.ConnectionString));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<CalDbContext, SqlServerCalDbContext>(o => o.UseSqlServer(storage.ConnectionString));
+                services.AddDbContextPool<CalDbContext, SqlServerCalDbContext>(o => o.UseSqlServer(storage.ConnectionString));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContext<CalDbContext, PostgresCalDbContext>(o => o.UseNpgsql(storage.ConnectionString));
+                services.AddDbContextPool<CalDbContext, PostgresCalDbContext>(o => o.UseNpgsql(storage.ConnectionString));
                 break;
         }
 
