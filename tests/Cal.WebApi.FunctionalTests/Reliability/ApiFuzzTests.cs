@@ -51,11 +51,13 @@ public sealed class ApiFuzzTests
         var clientId = oauth.GetProperty("clientId").GetString()!;
         var secret = oauth.GetProperty("secret").GetString()!;
         using var http = api.CreateClient();
+        using var keepAliveHttp = api.CreateClient(); // its own connection pool
         var validFeed = feeds.AddFeed("valid.ics", IcsSamples.Simple("Valid"));
 
         var problems = new ConcurrentQueue<string>();
         var statuses = new ConcurrentDictionary<int, int>();
         var next = -1;
+        var keepAliveDrops = 0;
         await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         {
             int i;
@@ -64,14 +66,16 @@ public sealed class ApiFuzzTests
                 var random = new Random(HashCode.Combine(Seed, i)); // each request replayable on its own
                 using var request = Generate(random, key, refreshKey, clientId, secret, validFeed);
 
-                // One connection per request: a request refused before its body is read (401, 404, 415) may end
-                // its keep-alive connection after the answer, and a client that reuses it at that moment sees
-                // "response ended prematurely", a race of HTTP/1.1 keep-alive, not an answer to check.
-                request.Headers.ConnectionClose = true;
+                // Four in five on a connection of their own: a request refused before its body is read (401, 404,
+                // 415) may end its keep-alive connection after the answer, and a client that reuses it at that
+                // moment sees "response ended prematurely", a race of HTTP/1.1 keep-alive, not an answer to check.
+                // The fifth reuses connections: its drops are counted, and the server's log must stay clean.
+                var keepAlive = i % 5 == 0;
+                request.Headers.ConnectionClose = !keepAlive;
                 var description = $"#{i} {request.Method} {request.RequestUri}";
                 try
                 {
-                    using var response = await http.SendAsync(request);
+                    using var response = await (keepAlive ? keepAliveHttp : http).SendAsync(request);
                     var status = (int)response.StatusCode;
                     statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
                     var body = await response.Content.ReadAsStringAsync();
@@ -84,6 +88,10 @@ public sealed class ApiFuzzTests
                         problems.Enqueue($"{description}: {status} not in the envelope: {Truncate(body)}");
                     }
                 }
+                catch (HttpRequestException) when (keepAlive)
+                {
+                    Interlocked.Increment(ref keepAliveDrops);
+                }
                 catch (HttpRequestException ex)
                 {
                     problems.Enqueue($"{description}: connection failed ({request.Content?.Headers.ContentLength} body bytes, {request.Headers.Count()} headers): {ex.InnerException?.Message ?? ex.Message}");
@@ -91,9 +99,10 @@ public sealed class ApiFuzzTests
             }
         }));
 
-        TestContext.Out.WriteLine($"seed {Seed}: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
+        TestContext.Out.WriteLine($"seed {Seed}: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")) + $"; keep-alive requests dropped by the connection race: {keepAliveDrops}");
         Assert.That(problems.Take(20), Is.Empty, $"seed {Seed}; first server errors: " + string.Join("\n", api.Logs.Where(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.Contains("Kestrel", StringComparison.Ordinal) || l.Contains("abnormally", StringComparison.Ordinal)).Take(4)));
-        Assert.That(statuses.Values.Sum(), Is.EqualTo(Requests));
+        Assert.That(statuses.Values.Sum() + keepAliveDrops, Is.EqualTo(Requests));
+        Assert.That(keepAliveDrops, Is.LessThan(Requests / 50), "drops are the rare race, not the rule");
         Assert.That(statuses.Keys.Count(s => s >= 400), Is.GreaterThanOrEqualTo(6), "the generator reaches many kinds of refusal");
 
         // Still serving: a valid save (by another user: the fuzzer's refresh calls may have rotated the first key).
