@@ -26,7 +26,16 @@ public static class CalWebApp
 
         builder.Services.AddSingleton<ErrorEnvelopeWriter>();
         builder.Services.AddExceptionHandler<CalExceptionHandler>();
-        builder.Services.AddControllers()
+        builder.Services.AddControllers(o =>
+            {
+                // Cal takes JSON bodies and query strings only. The form value providers read any form body
+                // sent along (even to a GET) and throw on bracket keys they cannot parse: a 500 the API fuzzer found.
+                foreach (var form in o.ValueProviderFactories.Where(f => f is Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory
+                    or Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProviderFactory or Microsoft.AspNetCore.Mvc.ModelBinding.FormFileValueProviderFactory).ToList())
+                {
+                    o.ValueProviderFactories.Remove(form);
+                }
+            })
             .ConfigureApiBehaviorOptions(o =>
             {
                 o.InvalidModelStateResponseFactory = ModelStateEnvelope.Create;
