@@ -25,6 +25,12 @@ assert.ok(created.accessTokenExpiresAt > Date.now() - 60_000, "epoch millisecond
 assert.ok(created.refreshTokenExpiresAt > created.accessTokenExpiresAt);
 step("createManagedUser returns the user and its tokens in cal.com's shape");
 
+const listed = await sdk.users.getManagedUsers();
+assert.ok(Array.isArray(listed) && listed.some((u) => u.id === created.user.id));
+const fetched = await sdk.users.getManagedUser(created.user.id);
+assert.equal(fetched.email, created.user.email);
+step("getManagedUsers and getManagedUser find it");
+
 // 2. Refresh, through the SDK's own method; the old refresh token stops working.
 sdk.secrets().updateAccessToken(created.accessToken, created.refreshToken);
 await sdk.secrets().refreshAccessToken(clientId);

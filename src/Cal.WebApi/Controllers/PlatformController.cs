@@ -1,4 +1,5 @@
 using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
+using Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Cal.Application.Platform.Tokens;
 using Cal.Application.Platform.Tokens.Commands.RefreshTokens;
@@ -52,6 +53,28 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
         return StatusCode(
             StatusCodes.Status201Created,
             new SuccessEnvelope<CreateManagedUserOutput>(new CreateManagedUserOutput(created.User, t.AccessToken, t.RefreshToken, t.AccessTokenExpiresAt, t.RefreshTokenExpiresAt)));
+    }
+
+    [HttpGet("oauth-clients/{clientId}/users")]
+    [ProducesResponseType<SuccessEnvelope<IReadOnlyList<ManagedUserDto>>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> GetManagedUsers(
+        string clientId,
+        [FromHeader(Name = SecretHeader)] string? secret,
+        [FromQuery] int? limit,
+        [FromQuery] int? offset,
+        CancellationToken cancellationToken)
+    {
+        var client = await mediator.Send(new AuthenticateOAuthClientQuery(clientId, secret), cancellationToken);
+        return Ok(new SuccessEnvelope<IReadOnlyList<ManagedUserDto>>(await mediator.Send(new GetManagedUsersQuery(client, limit, offset), cancellationToken)));
+    }
+
+    [HttpGet("oauth-clients/{clientId}/users/{userId:int}")]
+    [ProducesResponseType<SuccessEnvelope<ManagedUserDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> GetManagedUser(string clientId, int userId, [FromHeader(Name = SecretHeader)] string? secret, CancellationToken cancellationToken)
+    {
+        var client = await mediator.Send(new AuthenticateOAuthClientQuery(clientId, secret), cancellationToken);
+        return Ok(new SuccessEnvelope<ManagedUserDto>(await mediator.Send(new GetManagedUserQuery(client, userId), cancellationToken)));
     }
 
     [HttpPost("oauth/{clientId}/refresh")]

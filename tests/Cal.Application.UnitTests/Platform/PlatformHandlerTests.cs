@@ -129,7 +129,7 @@ public sealed class PlatformHandlerTests
 
         var created = await handler.Handle(new CreateManagedUserCommand(Client, "Ann@Example.com", "Asia/Tokyo", " Ann "), CancellationToken.None);
 
-        Assert.That(created.User, Is.EqualTo(new ManagedUserDto(42, "ann+clacme@example.com", "Ann", "Asia/Tokyo", clock.GetUtcNow())));
+        Assert.That(created.User, Is.EqualTo(new ManagedUserDto(42, "ann+clacme@example.com", "Ann", "Asia/Tokyo", clock.GetUtcNow().UtcDateTime)));
         Assert.That((stored!.OAuthClientId, first!.UserId, first.OAuthClientId, first.FamilyId), Is.EqualTo(((int?)1, 42, 1, "fam")));
         Assert.That(created.Tokens.AccessTokenExpiresAt, Is.EqualTo(clock.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds()));
     }
@@ -143,5 +143,17 @@ public sealed class PlatformHandlerTests
 
         Assert.ThrowsAsync<ConflictException>(async () => await handler.Handle(new CreateManagedUserCommand(Client, "ann@example.com", null, null), CancellationToken.None));
         tokens.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task GetManagedUser_AnotherClientsUser_IsNotFound()
+    {
+        var users = new Mock<IUserRepository>();
+        users.Setup(u => u.FindByIdAsync(42, It.IsAny<CancellationToken>())).ReturnsAsync(User.CreateManaged(2, "x+clother@example.com", null, null, clock.GetUtcNow()).WithId(42));
+        users.Setup(u => u.FindByIdAsync(43, It.IsAny<CancellationToken>())).ReturnsAsync(User.CreateManaged(1, "y+clacme@example.com", null, null, clock.GetUtcNow()).WithId(43));
+        var handler = new Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers.GetManagedUserQueryHandler(users.Object);
+
+        Assert.ThrowsAsync<NotFoundException>(async () => await handler.Handle(new(Client, 42), CancellationToken.None));
+        Assert.That((await handler.Handle(new(Client, 43), CancellationToken.None)).Email, Is.EqualTo("y+clacme@example.com"));
     }
 }

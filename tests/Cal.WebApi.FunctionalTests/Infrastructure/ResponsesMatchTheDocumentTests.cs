@@ -47,6 +47,9 @@ public sealed class ResponsesMatchTheDocumentTests
         exchanges.Add(("/v2/oauth-clients/{clientId}/users", "post", created));
         exchanges.Add(("/v2/oauth-clients/{clientId}/users", "post", await anonymous.PostAsync(users, Json.Body(new { email = "doc@example.com" }))));
         exchanges.Add(("/v2/oauth-clients/{clientId}/users", "post", await anonymous.PostAsync(users, Json.Body(new { email = "x" }))));
+        exchanges.Add(("/v2/oauth-clients/{clientId}/users", "get", await anonymous.GetAsync(users)));
+        exchanges.Add(("/v2/oauth-clients/{clientId}/users/{userId}", "get", await anonymous.GetAsync($"{users}/{tokens.GetProperty("user").GetProperty("id").GetInt32()}")));
+        exchanges.Add(("/v2/oauth-clients/{clientId}/users/{userId}", "get", await anonymous.GetAsync($"{users}/99999")));
         exchanges.Add(("/v2/oauth/{clientId}/refresh", "post", await anonymous.PostAsync(refresh, Json.Body(new { refreshToken = tokens.GetProperty("refreshToken").GetString() }))));
         exchanges.Add(("/v2/oauth/{clientId}/refresh", "post", await anonymous.PostAsync(refresh, Json.Body(new { refreshToken = "calrt_unknown" }))));
         anonymous.DefaultRequestHeaders.Remove("x-cal-secret-key");

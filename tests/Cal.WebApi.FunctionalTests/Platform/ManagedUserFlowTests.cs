@@ -259,6 +259,31 @@ public sealed class ManagedUserFlowTests
     }
 
     [Test]
+    public async Task ManagedUsers_AreListedAndReadByTheirClientOnly()
+    {
+        var (clientId, secret) = await CreateClientAsync("A");
+        var (otherId, otherSecret) = await CreateClientAsync("B");
+        var first = await CreateManagedUserAsync(clientId, secret, "one@example.com");
+        await CreateManagedUserAsync(clientId, secret, "two@example.com");
+        await CreateManagedUserAsync(otherId, otherSecret, "three@example.com");
+        var firstId = first.GetProperty("user").GetProperty("id").GetInt32();
+
+        var list = await Json.ReadAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users?clientId={clientId}", secret, new { })));
+        var emails = list.GetProperty("data").EnumerateArray().Select(u => u.GetProperty("email").GetString()).ToList();
+        Assert.That(emails, Is.EqualTo(new[] { $"one+{clientId}@example.com", $"two+{clientId}@example.com" }), "only this client's users, oldest first");
+        var page = await Json.ReadAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users?limit=1&offset=1", secret, new { })));
+        Assert.That(page.GetProperty("data").GetArrayLength(), Is.EqualTo(1));
+        Assert.That(page.GetProperty("data")[0].GetProperty("email").GetString(), Does.StartWith("two+"));
+        await Json.AssertErrorEnvelopeAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users?limit=0", secret, new { })), 400, "BadRequestException");
+
+        var one = await Json.ReadAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users/{firstId}", secret, new { })));
+        Assert.That(one.GetProperty("data").GetProperty("email").GetString(), Is.EqualTo($"one+{clientId}@example.com"));
+        Assert.That(one.GetProperty("data").GetProperty("createdDate").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"), "as cal.com writes dates");
+        await Json.AssertErrorEnvelopeAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{otherId}/users/{firstId}", otherSecret, new { })), 404, "NotFoundException");
+        await Json.AssertErrorEnvelopeAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users", "wrong", new { })), 401, "UnauthorizedException");
+    }
+
+    [Test]
     public async Task AdminCommand_OAuthClientsCreate_WithoutName_IsUsageError()
     {
         var (code, stdout, stderr) = await api.AdminAsync("oauth-clients", "create");

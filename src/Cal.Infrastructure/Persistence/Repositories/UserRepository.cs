@@ -13,6 +13,9 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
     public Task<User?> FindByIdAsync(int id, CancellationToken cancellationToken) =>
         db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
 
+    public async Task<IReadOnlyList<User>> ListManagedAsync(int oAuthClientId, int offset, int limit, CancellationToken cancellationToken) =>
+        await db.Users.AsNoTracking().Where(u => u.OAuthClientId == oAuthClientId).OrderBy(u => u.Id).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+
     public async Task AddAsync(User user, CancellationToken cancellationToken)
     {
         db.Users.Add(user);

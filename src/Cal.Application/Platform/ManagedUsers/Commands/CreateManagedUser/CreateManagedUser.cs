@@ -14,7 +14,16 @@ namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 /// </summary>
 public sealed record CreateManagedUserCommand(OAuthClientRef Client, string Email, string? TimeZone, string? Name) : ICommand<ManagedUserCreated>;
 
-public sealed record ManagedUserDto(int Id, string Email, string? Name, string TimeZone, DateTimeOffset CreatedDate);
+/// <summary>cal.com's managed-user output; <c>createdDate</c> in UTC with milliseconds (<c>...Z</c>), as JavaScript writes dates.</summary>
+public sealed record ManagedUserDto(int Id, string Email, string? Name, string TimeZone, DateTime CreatedDate)
+{
+    public static ManagedUserDto From(User user) => new(
+        user.Id,
+        user.Email,
+        user.Name,
+        user.TimeZone,
+        new DateTime(user.CreatedAt.UtcTicks - (user.CreatedAt.UtcTicks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc));
+}
 
 public sealed record ManagedUserCreated(ManagedUserDto User, TokenPairDto Tokens);
 
@@ -44,7 +53,7 @@ public sealed class CreateManagedUserCommandHandler(
             },
             cancellationToken);
 
-        return new ManagedUserCreated(new ManagedUserDto(user.Id, user.Email, user.Name, user.TimeZone, user.CreatedAt), plaintext!);
+        return new ManagedUserCreated(ManagedUserDto.From(user), plaintext!);
     }
 
     /// <summary>cal.com's <c>getOAuthUserEmail</c>: <c>local+clientId@domain</c>.</summary>

@@ -1,0 +1,37 @@
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
+using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
+using FluentValidation;
+using Mediator;
+
+namespace Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
+
+/// <summary>cal.com's <c>GET /v2/oauth-clients/{clientId}/users</c>: the client's managed users, paged by <c>limit</c> (default 50) and <c>offset</c>.</summary>
+public sealed record GetManagedUsersQuery(OAuthClientRef Client, int? Limit, int? Offset) : IQuery<IReadOnlyList<ManagedUserDto>>;
+
+public sealed class GetManagedUsersQueryHandler(IUserRepository users) : IQueryHandler<GetManagedUsersQuery, IReadOnlyList<ManagedUserDto>>
+{
+    public async ValueTask<IReadOnlyList<ManagedUserDto>> Handle(GetManagedUsersQuery query, CancellationToken cancellationToken) =>
+        (await users.ListManagedAsync(query.Client.Id, query.Offset ?? 0, query.Limit ?? 50, cancellationToken)).Select(ManagedUserDto.From).ToList();
+}
+
+public sealed class GetManagedUsersQueryValidator : AbstractValidator<GetManagedUsersQuery>
+{
+    public GetManagedUsersQueryValidator()
+    {
+        RuleFor(q => q.Limit).InclusiveBetween(1, 250).When(q => q.Limit is not null).OverridePropertyName("limit");
+        RuleFor(q => q.Offset).GreaterThanOrEqualTo(0).When(q => q.Offset is not null).OverridePropertyName("offset");
+    }
+}
+
+/// <summary>cal.com's <c>GET /v2/oauth-clients/{clientId}/users/{userId}</c>: one managed user of this client; another client's user is not found.</summary>
+public sealed record GetManagedUserQuery(OAuthClientRef Client, int UserId) : IQuery<ManagedUserDto>;
+
+public sealed class GetManagedUserQueryHandler(IUserRepository users) : IQueryHandler<GetManagedUserQuery, ManagedUserDto>
+{
+    public async ValueTask<ManagedUserDto> Handle(GetManagedUserQuery query, CancellationToken cancellationToken) =>
+        await users.FindByIdAsync(query.UserId, cancellationToken) is { } user && user.OAuthClientId == query.Client.Id
+            ? ManagedUserDto.From(user)
+            : throw new NotFoundException($"Managed user {query.UserId} not found for this OAuth client.");
+}
