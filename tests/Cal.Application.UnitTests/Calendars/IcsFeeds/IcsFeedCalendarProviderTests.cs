@@ -53,6 +53,22 @@ public sealed class IcsFeedCalendarProviderTests
     }
 
     [Test]
+    public async Task ListCalendars_ReadsACachedFeedsNameOnce_AndAgainWhenTheFeedChanges()
+    {
+        var cached = new string("BEGIN:VCALENDAR unchanged feed of work.example".ToCharArray()); // one instance, as the cache hands it out
+        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>())).ReturnsAsync(FeedFetchResult.Ok(cached));
+
+        await Provider.ListCalendarsAsync(credential, CancellationToken.None);
+        await Provider.ListCalendarsAsync(credential, CancellationToken.None);
+        parser.Verify(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()), Times.Once, "both URLs return the same cached text: one read in all");
+
+        var changed = new string("BEGIN:VCALENDAR changed feed".ToCharArray());
+        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>())).ReturnsAsync(FeedFetchResult.Ok(changed));
+        await Provider.ListCalendarsAsync(credential, CancellationToken.None);
+        parser.Verify(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Test]
     public async Task ListCalendars_WhenAFeedIsDown_StillListsItByHost()
     {
         feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "work.example"), It.IsAny<CancellationToken>()))
