@@ -104,7 +104,8 @@ public static class DependencyInjection
 
         services.AddSingleton<IIcsCalendarParser, IcsStreamingChecker>();
         services.AddOptions<FeedCacheOptions>().Bind(configuration.GetSection(FeedCacheOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IIcsBusyTimeReader, IcalNetBusyTimeReader>();
+        services.AddSingleton(sp => new FeedIndexingLimiter(sp.GetRequiredService<IOptions<FeedCacheOptions>>().Value.MaxConcurrentIndexing is > 0 and var n ? n : Environment.ProcessorCount));
+        services.AddSingleton<FeedIndexer>();
         services.AddTransient<IIcsFeedSource, CachingIcsFeedSource>();
         services.AddSingleton<IValidateOptions<OutboundOptions>, AllowedHostsValidation>();
         services.AddSingleton(sp => OutboundAllowList.Parse(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));

@@ -23,11 +23,14 @@ internal sealed class IcsStreamingChecker : IIcsCalendarParser
 
     private const int ChunkSize = 64 * 1024;
 
-    public async Task<IcsCheckResult> CheckAsync(TextReader content, CancellationToken cancellationToken)
+    public Task<IcsCheckResult> CheckAsync(TextReader content, CancellationToken cancellationToken) => CheckAsync(content, sink: null, cancellationToken);
+
+    /// <summary>As <see cref="CheckAsync(TextReader, CancellationToken)"/>, handing every checked line to <paramref name="sink"/> (one pass for checking and indexing).</summary>
+    public static async Task<IcsCheckResult> CheckAsync(TextReader content, IContentLineSink? sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var chunk = ArrayPool<char>.Shared.Rent(ChunkSize);
-        var state = new ScanState();
+        var state = new ScanState(sink);
         try
         {
             int read;
@@ -54,9 +57,10 @@ internal sealed class IcsStreamingChecker : IIcsCalendarParser
     /// promoted them; their unoptimised tier-0 code allocated ~150 MB and took ~4× as long for a fresh process's first
     /// 25 MB feed (benchmarks/README.md). AggressiveOptimization compiles them optimised at once.
     /// </summary>
-    private sealed class ScanState : IDisposable
+    private sealed class ScanState(IContentLineSink? sink) : IDisposable
     {
         private readonly Stack<(string Name, int Line)> open = new();
+        private readonly char[] nameScratch = new char[256];
         private char[] physical = ArrayPool<char>.Shared.Rent(256);
         private char[] logical = ArrayPool<char>.Shared.Rent(256);
         private int physicalLength;
@@ -236,7 +240,7 @@ internal sealed class IcsStreamingChecker : IIcsCalendarParser
                 return Parse(number, "a control character");
             }
 
-            if (SplitContentLine(line, out var name, out var value) is { } grammar)
+            if (SplitContentLine(line, nameScratch, out var name, out var parameters, out var value) is { } grammar)
             {
                 return Parse(number, grammar);
             }
@@ -260,6 +264,7 @@ internal sealed class IcsStreamingChecker : IIcsCalendarParser
                 }
 
                 open.Push((ComponentName(component), number));
+                sink?.OnBegin(component);
                 return null;
             }
 
@@ -270,7 +275,8 @@ internal sealed class IcsStreamingChecker : IIcsCalendarParser
                     return Parse(number, open.Count == 0 ? "END without BEGIN" : $"END does not match the BEGIN at line {open.Peek().Line}");
                 }
 
-                open.Pop();
+                var closed = open.Pop();
+                sink?.OnEnd(closed.Name);
                 if (open.Count == 0)
                 {
                     calendars++;
@@ -290,14 +296,21 @@ internal sealed class IcsStreamingChecker : IIcsCalendarParser
                 CalendarName = text.Length == 0 ? null : text;
             }
 
+            sink?.OnProperty(name, parameters, value);
             return null;
         }
 
-        /// <summary><c>name *(";" param-name "=" param-value *("," param-value)) ":" value</c>; returns what is wrong, or null.</summary>
+        /// <summary>
+        /// <c>name *(";" param-name "=" param-value *("," param-value)) ":" value</c>; returns what is wrong, or null.
+        /// Lenient where cal.com's parser (ical.js) is: a vCard-style group prefix (<c>GROUP1.X-TEST</c>), spaces around
+        /// names and <c>=</c> (<c>REFRESH - INTERVAL; VALUE = DURATION</c>) and empty parameters (<c>DTSTART;;VALUE=...</c>).
+        /// The name handed on is normalised (prefix and spaces removed) into <paramref name="scratch"/> when it has to be.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see Hot
-        private static string? SplitContentLine(ReadOnlySpan<char> line, out ReadOnlySpan<char> name, out ReadOnlySpan<char> value)
+        private static string? SplitContentLine(ReadOnlySpan<char> line, char[] scratch, out ReadOnlySpan<char> name, out ReadOnlySpan<char> parameters, out ReadOnlySpan<char> value)
         {
             value = default;
+            parameters = default;
             var nameEnd = line.IndexOfAny(';', ':');
             name = nameEnd < 0 ? line : line[..nameEnd];
             if (nameEnd < 0)
@@ -305,22 +318,32 @@ internal sealed class IcsStreamingChecker : IIcsCalendarParser
                 return "not a content line (NAME:value)";
             }
 
-            if (name.IsEmpty || !IsName(name))
+            if ((name.IsEmpty || !IsName(name)) && Normalise(name, scratch, out name) is { } badName)
             {
-                return "a property name must be letters, digits and dashes";
+                return badName;
             }
 
             var rest = line[nameEnd..];
             while (rest[0] == ';')
             {
-                rest = rest[1..];
+                rest = rest[1..].TrimStart(" \t");
+                if (rest.IsEmpty)
+                {
+                    return "not a content line (NAME:value)";
+                }
+
+                if (rest[0] is ';' or ':')
+                {
+                    continue; // an empty parameter
+                }
+
                 var equals = rest.IndexOf('=');
-                if (equals <= 0 || !IsName(rest[..equals]))
+                if (equals <= 0 || !IsLenientName(rest[..equals]))
                 {
                     return "a parameter must be NAME=value";
                 }
 
-                rest = rest[(equals + 1)..];
+                rest = rest[(equals + 1)..].TrimStart(" \t");
                 while (true)
                 {
                     if (!rest.IsEmpty && rest[0] == '"')
@@ -331,7 +354,7 @@ internal sealed class IcsStreamingChecker : IIcsCalendarParser
                             return "a quoted parameter value is not closed";
                         }
 
-                        rest = rest[(close + 2)..];
+                        rest = rest[(close + 2)..].TrimStart(" \t");
                     }
                     else
                     {
@@ -354,7 +377,7 @@ internal sealed class IcsStreamingChecker : IIcsCalendarParser
                         break;
                     }
 
-                    rest = rest[1..];
+                    rest = rest[1..].TrimStart(" \t");
                 }
 
                 if (rest[0] != ';' && rest[0] != ':')
@@ -363,8 +386,63 @@ internal sealed class IcsStreamingChecker : IIcsCalendarParser
                 }
             }
 
+            parameters = line[nameEnd..^rest.Length];
             value = rest[1..];
             return null;
+        }
+
+        /// <summary>A name with spaces or a group prefix, made plain; what is wrong when it is not a name even then.</summary>
+        private static string? Normalise(ReadOnlySpan<char> raw, char[] scratch, out ReadOnlySpan<char> name)
+        {
+            var length = 0;
+            foreach (var c in raw)
+            {
+                if (c is ' ' or '\t')
+                {
+                    continue;
+                }
+
+                if (length == scratch.Length)
+                {
+                    name = default;
+                    return "a property name must be letters, digits and dashes";
+                }
+
+                scratch[length++] = c;
+            }
+
+            name = scratch.AsSpan(0, length);
+            var dot = name.LastIndexOf('.');
+            if (dot >= 0)
+            {
+                var group = name[..dot];
+                name = name[(dot + 1)..];
+                if (group.IsEmpty || !IsName(group))
+                {
+                    return "a property name must be letters, digits and dashes";
+                }
+            }
+
+            return name.IsEmpty || !IsName(name) ? "a property name must be letters, digits and dashes" : null;
+        }
+
+        private static bool IsLenientName(ReadOnlySpan<char> name)
+        {
+            name = name.Trim(" \t");
+            if (name.IsEmpty)
+            {
+                return false;
+            }
+
+            foreach (var c in name)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_' && c != ' ' && c != '\t')
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see Hot

@@ -75,12 +75,12 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status503ServiceUnavailable)]
     public async Task<IActionResult> GetBusyTimes(
-        [FromQuery] string? dateFrom, [FromQuery] string? dateTo, [FromQuery] string? loggedInUsersTz, CancellationToken cancellationToken)
+        [FromQuery] string? dateFrom, [FromQuery] string? dateTo, [FromQuery] string? timeZone, [FromQuery] string? loggedInUsersTz, CancellationToken cancellationToken)
     {
-        var query = new GetBusyTimesQuery(User.GetUserId(), User.GetTimeZone(), dateFrom, dateTo, loggedInUsersTz, CalendarsToLoad(Request.Query));
+        var query = new GetBusyTimesQuery(User.GetUserId(), User.GetTimeZone(), dateFrom, dateTo, loggedInUsersTz, CalendarsToLoad(Request.Query), timeZone);
         var busy = await mediator.Send(query, cancellationToken);
         return Ok(new BusyTimesEnvelope(
-            busy.Intervals.Select(i => new BusyTimeDto(Iso(i.Start), Iso(i.End), null)).ToList(),
+            busy.Intervals.Select(i => new BusyTimeDto(Iso(i.Start), Iso(i.End), i.Source)).ToList(),
             busy.Truncated));
     }
 

@@ -1,5 +1,5 @@
 using Cal.Application.Calendars.Common;
-using Cal.Infrastructure.Calendars.IcsFeeds;
+using Cal.Infrastructure.IntegrationTests.Support;
 
 namespace Cal.Infrastructure.IntegrationTests.Calendars;
 
@@ -30,7 +30,7 @@ public sealed class FeedTimeZoneTests
             $"BEGIN:VEVENT\r\nUID:e{i}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID={tzid}:{start}\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"));
         var feed = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + zones + events + "END:VCALENDAR\r\n";
         var window = new BusyWindow(DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture), "UTC");
-        var read = new IcalNetBusyTimeReader().ReadAsync(new StringReader(feed), window, BusyTimeBudget.Default, CancellationToken.None).GetAwaiter().GetResult();
+        var read = IndexedFeed.Read(feed, window, BusyTimeBudget.Default);
         return read.Intervals.Select(i => i.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture)).ToList();
     }
 
@@ -64,8 +64,10 @@ public sealed class FeedTimeZoneTests
     }
 
     [Test]
-    public void KnownNames_AreNotReinterpreted()
+    public void KnownNames_AreNotReinterpreted_ByTheFeedsVTimeZone()
     {
-        Assert.That(FeedTimeZones.Match(BerlinRules.Replace("Customized Time Zone", "America/New_York", StringComparison.Ordinal), 2026, LenientTimeZones.IsKnown), Is.Empty);
+        // A VTIMEZONE named America/New_York with Berlin's rules: the IANA name wins (09:00 EST = 14:00Z).
+        Assert.That(Starts(BerlinRules.Replace("Customized Time Zone", "America/New_York", StringComparison.Ordinal), "America/New_York", "20260115T090000", "2026-01-01T00:00Z", "2026-02-01T00:00Z"),
+            Is.EqualTo(new[] { "2026-01-15T14:00Z" }));
     }
 }

@@ -1,5 +1,5 @@
 using Cal.Application.Calendars.Common;
-using Cal.Infrastructure.Calendars.IcsFeeds;
+using Cal.Infrastructure.IntegrationTests.Support;
 using Cal.Testing;
 
 namespace Cal.Infrastructure.IntegrationTests.Calendars;
@@ -17,7 +17,7 @@ public sealed class RecurrenceSampleTests
             DateTimeOffset.Parse(from + "T00:00Z", System.Globalization.CultureInfo.InvariantCulture),
             DateTimeOffset.Parse(to + "T00:00Z", System.Globalization.CultureInfo.InvariantCulture),
             "UTC");
-        var read = await new IcalNetBusyTimeReader().ReadAsync(new StringReader(IcsSamples.Read(sample)), window, new BusyTimeBudget(100_000, TimeSpan.FromSeconds(10)), CancellationToken.None);
+        var read = await Task.FromResult(IndexedFeed.Read(IcsSamples.Read(sample), window, new BusyTimeBudget(100_000, TimeSpan.FromSeconds(10))));
         return read.Intervals.Select(i => i.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture) + "/" + (i.End - i.Start).TotalMinutes).ToList();
     }
 

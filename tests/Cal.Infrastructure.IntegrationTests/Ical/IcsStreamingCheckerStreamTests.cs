@@ -92,7 +92,13 @@ public sealed class IcsStreamingCheckerStreamTests
     [TestCase("ATTENDEE;CN=Ja\"ne:mailto:jane@example.com", false)]
     [TestCase("ATTENDEE;=x:mailto:jane@example.com", false)]
     [TestCase("ATTENDEE;CN:mailto:jane@example.com", false)]
-    [TestCase("BAD NAME:value", false)]
+    [TestCase("BAD NAME:value", true)] // spaces in a name are dropped, as cal.com's parser (ical.js) reads them
+    [TestCase("BAD@NAME:value", false)]
+    [TestCase("GROUP1.X-TEST:value", true)]
+    [TestCase("REFRESH - INTERVAL; VALUE = DURATION:PT48H", true)]
+    [TestCase("DTSTART;;VALUE=DATE-TIME:20260105T090000Z", true)]
+    [TestCase("BAD@GROUP.X-TEST:value", false)]
+    [TestCase(".X-TEST:value", false)]
     [TestCase(":value without a name", false)]
     public void ParameterGrammar(string line, bool valid)
     {
@@ -164,7 +170,7 @@ public sealed class IcsStreamingCheckerStreamTests
             Calendar($"SUMMARY:bell{marker}\u0007"),
             Calendar($"X-A;{marker}:v"),
             Calendar($"X-A;P=a\"{marker}\":v"),
-            Calendar($"{marker} NAME:v"),
+            Calendar($"{marker}@NAME:v"),
             Calendar() + $"X-AFTER:{marker}\r\n",
             $"END:{marker}\r\n",
             $"BEGIN:VCALENDAR\r\nEND:{marker}\r\n",

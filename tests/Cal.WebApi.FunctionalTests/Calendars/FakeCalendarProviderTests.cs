@@ -23,7 +23,7 @@ public sealed class FakeCalendarProviderTests
         public Task<IReadOnlyList<ProviderCalendar>> ListCalendarsAsync(Credential credential, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<ProviderCalendar>>([new ProviderCalendar(protector.Unprotect(credential.ProtectedKey), "Fake", ReadOnly: true, IsSelected: true)]);
 
-        public Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, IReadOnlyCollection<string>? externalIds, BusyWindow window, CancellationToken cancellationToken)
+        public Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, IReadOnlyCollection<string>? externalIds, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
         {
             var days = Enumerable.Range(0, (int)(window.To - window.From).TotalDays + 1)
                 .Select(d => window.From.UtcDateTime.Date.AddDays(d).AddHours(8))

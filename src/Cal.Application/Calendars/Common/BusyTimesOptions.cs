@@ -2,16 +2,19 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Cal.Application.Calendars.Common;
 
-/// <summary>Section <c>BusyTimes</c>: the work one feed may cost per request, and the longest window.</summary>
+/// <summary>Section <c>BusyTimes</c>: the work one calendar may cost per request, a guard against hostile rules.</summary>
 public sealed class BusyTimesOptions
 {
     public const string SectionName = "BusyTimes";
 
-    /// <summary>Occurrences read from one feed per request before the answer is cut short.</summary>
-    [Range(1, 10_000_000)]
-    public int MaxOccurrencesPerFeed { get; set; } = 100_000;
+    /// <summary>Occurrences: a year of a 60,000-event feed is about 150,000, so an ordinary feed never meets this.</summary>
+    public const int DefaultMaxOccurrences = 1_000_000;
 
-    /// <summary>Time spent expanding one feed per request before the answer is cut short.</summary>
+    /// <summary>Occurrences read from one calendar per request before the answer is cut short.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxOccurrencesPerFeed { get; set; } = DefaultMaxOccurrences;
+
+    /// <summary>Time a request may spend on busy times, from the start of its work, before the answer is cut short.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan MaxExpansionTimePerFeed { get; set; } = TimeSpan.FromSeconds(2);
 

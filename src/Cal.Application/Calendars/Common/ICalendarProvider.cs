@@ -19,9 +19,10 @@ public interface ICalendarProvider
 
     /// <summary>
     /// Busy intervals overlapping the window from the credential's calendars, or only those named in
-    /// <paramref name="externalIds"/> when it is not null.
+    /// <paramref name="externalIds"/> when it is not null; work bounded by <paramref name="budget"/> (a calendar cut
+    /// short is named in <see cref="ProviderBusyTimes.TruncatedExternalIds"/>).
     /// </summary>
-    Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, IReadOnlyCollection<string>? externalIds, BusyWindow window, CancellationToken cancellationToken);
+    Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, IReadOnlyCollection<string>? externalIds, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken);
 
     /// <summary>Whether every calendar of the credential can be read now; if not, which one and why.</summary>
     Task<ConnectionCheck> CheckConnectionAsync(Credential credential, CancellationToken cancellationToken);

@@ -3,7 +3,6 @@ using Cal.Application.Calendars.IcsFeeds.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
-using Microsoft.Extensions.Options;
 
 namespace Cal.Application.Calendars.IcsFeeds;
 
@@ -14,10 +13,7 @@ namespace Cal.Application.Calendars.IcsFeeds;
 /// </summary>
 public sealed class IcsFeedCalendarProvider(
     ISecretProtector protector,
-    IIcsFeedSource feeds,
-    IIcsCalendarParser parser,
-    IIcsBusyTimeReader busyTimes,
-    IOptions<BusyTimesOptions> busyTimesOptions) : ICalendarProvider
+    IIcsFeedSource feeds) : ICalendarProvider
 {
     public CalendarIntegration Integration { get; } = new(CalendarApps.IcsFeed.Type, CalendarApps.IcsFeed.AppId, CalendarApps.IcsFeed.AppId, "ICS Feed");
 
@@ -29,59 +25,28 @@ public sealed class IcsFeedCalendarProvider(
             // The calendar's own name when the feed can be read now; its host otherwise (a list never fails on one feed).
             var feedUrl = IcsFeedUrl.Create(url);
             var feed = await feeds.GetAsync(credential, feedUrl, cancellationToken);
-            var name = feed.Value is { } text ? await CalendarNameAsync(text, cancellationToken) : null;
-            return new ProviderCalendar(url, name ?? feedUrl.Host, settings.ReadOnly, IsSelected: true);
+            return new ProviderCalendar(url, feed.Value?.CalendarName ?? feedUrl.Host, settings.ReadOnly, IsSelected: true);
         }));
     }
 
-    /// <summary>
-    /// A feed's <c>X-WR-CALNAME</c>, read once per cached feed text: the cache hands out the same string until the
-    /// feed changes, so the name is remembered against that string (and forgotten with it). Without this, every
-    /// <c>GET /v2/calendars</c> re-read each feed whole (56–106 ms for a 25 MB feed).
-    /// </summary>
-    private async Task<string?> CalendarNameAsync(string text, CancellationToken cancellationToken)
-    {
-        if (CalendarNames.TryGetValue(text, out var known))
-        {
-            return known.Name;
-        }
-
-        var name = (await parser.CheckAsync(new StringReader(text), cancellationToken)).CalendarName;
-        CalendarNames.AddOrUpdate(text, new CalendarNameOf(name));
-        return name;
-    }
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, CalendarNameOf> CalendarNames = new();
-
-    private sealed record CalendarNameOf(string? Name);
-
-    public async Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, IReadOnlyCollection<string>? externalIds, BusyWindow window, CancellationToken cancellationToken)
+    public async Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, IReadOnlyCollection<string>? externalIds, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
     {
         var urls = SettingsOf(credential).Urls
             .Select((url, index) => (Url: url, Index: index))
             .Where(u => externalIds is null || externalIds.Contains(u.Url))
             .ToList();
-        var budget = busyTimesOptions.Value.Budget;
 
         var reads = await Task.WhenAll(urls.Select(async u =>
         {
             var feed = await feeds.GetAsync(credential, IcsFeedUrl.Create(u.Url), cancellationToken);
-            if (feed.Failure is { } failure)
+            // Better no answer than a wrong "free": scheduling on an unreadable calendar double-books.
+            var failure = feed.Failure ?? feed.Value!.ContentFailure;
+            if (failure is not null || feed.Value!.Busy is not { } index)
             {
-                // Better no answer than a wrong "free": scheduling on an unreadable calendar double-books.
-                throw new CalendarUnavailableException(credential.Id, u.Index, failure, duringCheck: false);
+                throw new CalendarUnavailableException(credential.Id, u.Index, failure ?? new FeedFailure(FeedFailureReason.ParseError, "The feed's events could not be read."), duringCheck: false);
             }
 
-            try
-            {
-                return (u.Url, Read: await busyTimes.ReadAsync(new StringReader(feed.Value!), window, budget, cancellationToken));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-            {
-                // The feed passed the save-time check but its events cannot be read (the reader's library refused it).
-                var unreadable = new FeedFailure(FeedFailureReason.ParseError, "The feed's events could not be read.");
-                throw new CalendarUnavailableException(credential.Id, u.Index, unreadable, duringCheck: false);
-            }
+            return (u.Url, Read: index.Read(window, budget, cancellationToken));
         }));
 
         return new ProviderBusyTimes(
@@ -95,8 +60,7 @@ public sealed class IcsFeedCalendarProvider(
         for (var i = 0; i < urls.Count; i++)
         {
             var feed = await feeds.GetAsync(credential, IcsFeedUrl.Create(urls[i]), cancellationToken);
-            var failure = feed.Failure ?? (await parser.CheckAsync(new StringReader(feed.Value!), cancellationToken)).Failure;
-            if (failure is not null)
+            if ((feed.Failure ?? feed.Value!.ContentFailure) is { } failure)
             {
                 return new ConnectionCheck(false, i, failure);
             }

@@ -1,11 +1,13 @@
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Cal.Infrastructure.Outbound;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Cal.Infrastructure.Ical.BusyIndex;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
@@ -17,63 +19,133 @@ namespace Cal.Infrastructure.Calendars.IcsFeeds;
 /// <summary>
 /// Saved feeds for reading (check, list, busy times). Fresh entries (younger than
 /// <see cref="FeedCacheOptions.TimeToLive"/>) are served as they are; stale ones are revalidated with
-/// If-None-Match / If-Modified-Since, so a feed unchanged upstream costs one 304 and no body. Entries are
-/// keyed by owner, credential and feed, so a cached feed is only ever read through the credential that saved it.
+/// If-None-Match / If-Modified-Since, so a feed unchanged upstream costs one 304 and no body. A changed body is
+/// read once, as it streams in, into a snapshot (name, check result, busy-time index); concurrent requests for the
+/// same feed share that one fetch. Entries are keyed by owner, credential and feed, so a cached feed is only ever
+/// read through the credential that saved it.
 /// </summary>
-internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cache, IOptions<FeedCacheOptions> options, TimeProvider time) : IIcsFeedSource
+internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cache, FeedIndexer indexer, IOptions<FeedCacheOptions> options, TimeProvider time) : IIcsFeedSource
 {
-    public async Task<FeedFetchResult<string>> GetAsync(Credential credential, IcsFeedUrl url, CancellationToken cancellationToken)
+    public async Task<FeedFetchResult<IcsFeedSnapshot>> GetAsync(Credential credential, IcsFeedUrl url, CancellationToken cancellationToken)
     {
         var key = new FeedCacheKey(credential.UserId, credential.Id, url.Identity);
+        var cached = cache.TryGetLocal(key);
+        if (cached is not null && time.GetUtcNow() - cached.CheckedAt < options.Value.TimeToLive)
+        {
+            return FeedFetchResult.Ok(cached.Snapshot);
+        }
+
+        // One fetch per feed and instance at a time: the others wait for it (each within its own cancellation).
+        return await cache.Coalesce(key, () => RefreshAsync(key, url, cached), cancellationToken);
+    }
+
+    private async Task<FeedFetchResult<IcsFeedSnapshot>> RefreshAsync(FeedCacheKey key, IcsFeedUrl url, CachedFeed? cached)
+    {
+        // The shared work is not cancelled by one waiter; the fetcher's own deadline bounds it.
+        var cancellationToken = CancellationToken.None;
         var now = time.GetUtcNow();
-        var cached = await cache.GetAsync(key, cancellationToken);
+        cached ??= await cache.GetSharedAsync(key, indexer, cancellationToken);
         if (cached is not null && now - cached.CheckedAt < options.Value.TimeToLive)
         {
-            return FeedFetchResult.Ok(cached.Text);
+            return FeedFetchResult.Ok(cached.Snapshot);
         }
 
-        var outcome = await fetcher.FetchAsync(url, (reader, ct) => reader.ReadToEndAsync(ct), cached?.Validators, cancellationToken);
+        var keepText = cache.HasSharedLevel;
+        var outcome = await fetcher.FetchAsync(url, (reader, ct) => ReadAsync(reader, keepText, ct), cached?.Validators, cancellationToken);
         if (outcome.NotModified && cached is not null)
         {
-            await cache.SetAsync(key, cached with { CheckedAt = now, Validators = outcome.Validators ?? cached.Validators }, cancellationToken);
-            return FeedFetchResult.Ok(cached.Text);
+            var refreshed = cached with { CheckedAt = now, Validators = outcome.Validators ?? cached.Validators };
+            cache.SetLocal(key, refreshed);
+            await cache.TouchSharedAsync(key, refreshed, cancellationToken);
+            return FeedFetchResult.Ok(cached.Snapshot);
         }
 
-        if (outcome.Result.Value is { } text)
+        if (outcome.Result.Failure is { } failure)
         {
-            await cache.SetAsync(key, new CachedFeed(text, outcome.Validators, now), cancellationToken);
+            return FeedFetchResult.Failed<IcsFeedSnapshot>(failure);
         }
 
-        return outcome.Result;
+        var (snapshot, text) = outcome.Result.Value;
+        var entry = new CachedFeed(snapshot, outcome.Validators, now);
+        cache.SetLocal(key, entry);
+        if (text is not null)
+        {
+            await cache.SetSharedAsync(key, text, entry, cancellationToken);
+        }
+
+        return FeedFetchResult.Ok(snapshot);
+    }
+
+    private async Task<(IcsFeedSnapshot Snapshot, string? Text)> ReadAsync(TextReader reader, bool keepText, CancellationToken cancellationToken)
+    {
+        if (!keepText)
+        {
+            return (await indexer.IndexAsync(reader, cancellationToken), null);
+        }
+
+        using var tee = new TeeTextReader(reader, cache.MaxSharedCharacters);
+        var snapshot = await indexer.IndexAsync(tee, cancellationToken);
+        return (snapshot, tee.Text);
     }
 }
 
 internal readonly record struct FeedCacheKey(int UserId, int CredentialId, string FeedIdentity);
 
-internal sealed record CachedFeed(string Text, FeedValidators? Validators, DateTimeOffset CheckedAt);
+internal sealed record CachedFeed(IcsFeedSnapshot Snapshot, FeedValidators? Validators, DateTimeOffset CheckedAt);
 
 /// <summary>
-/// The feed cache: a size-limited <see cref="MemoryCache"/> of this process's own (so feeds cannot crowd out
-/// anything else), and, when a fleet shares a Redis (<c>Redis:Configuration</c>), a second level in an
-/// <see cref="IDistributedCache"/> so a feed fetched by one instance is not fetched again by the others.
-/// Feed text is secret (it came from a secret URL): what goes to the shared level is a Data Protection
-/// payload, readable only by instances that share the keys. A shared level that cannot be reached is
-/// skipped (a miss), never an error.
+/// The feed cache: a size-limited <see cref="MemoryCache"/> of this process's own holding snapshots (busy-time
+/// indexes, sized by their estimated bytes), and, when a fleet shares a Redis (<c>Redis:Configuration</c>), a second
+/// level in an <see cref="IDistributedCache"/> holding the feed text, so a feed fetched by one instance is indexed,
+/// not fetched, by the others. Feed text is secret (it came from a secret URL): what goes to the shared level is a
+/// Data Protection payload, readable only by instances that share the keys. A shared level that cannot be reached
+/// is skipped (a miss), never an error.
 /// </summary>
 internal sealed partial class FeedCache(IOptions<FeedCacheOptions> options, IDataProtectionProvider protection, ILogger<FeedCache> logger, IDistributedCache? shared = null) : IDisposable
 {
     private static readonly TimeSpan KeptFor = TimeSpan.FromDays(1);
 
-    private readonly MemoryCache local = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxCharacters) });
+    private readonly MemoryCache local = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxIndexBytes) });
     private readonly IDataProtector protector = protection.CreateProtector("Cal.FeedCache.v1");
+    private readonly ConcurrentDictionary<FeedCacheKey, Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>> inflight = new();
 
-    public async Task<CachedFeed?> GetAsync(FeedCacheKey key, CancellationToken cancellationToken)
+    public bool HasSharedLevel => shared is not null;
+
+    public int MaxSharedCharacters => options.Value.MaxSharedCharacters;
+
+    public CachedFeed? TryGetLocal(FeedCacheKey key) => local.TryGetValue(key, out CachedFeed? feed) ? feed : null;
+
+    /// <summary>Runs <paramref name="refresh"/> once for all concurrent callers with the same key.</summary>
+    public async Task<FeedFetchResult<IcsFeedSnapshot>> Coalesce(FeedCacheKey key, Func<Task<FeedFetchResult<IcsFeedSnapshot>>> refresh, CancellationToken cancellationToken)
     {
-        if (local.TryGetValue(key, out CachedFeed? feed))
+        var lazy = new Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>(refresh);
+        var current = inflight.GetOrAdd(key, lazy);
+        try
         {
-            return feed;
+            return await current.Value.WaitAsync(cancellationToken);
         }
+        finally
+        {
+            if (ReferenceEquals(current, lazy) && current.Value.IsCompleted)
+            {
+                inflight.TryRemove(new KeyValuePair<FeedCacheKey, Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>>(key, current));
+            }
+            else if (ReferenceEquals(current, lazy))
+            {
+                _ = current.Value.ContinueWith(
+                    _ => inflight.TryRemove(new KeyValuePair<FeedCacheKey, Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>>(key, current)),
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
 
+    // Kept a day past its time to live, for revalidation; an index larger than the whole cache is simply not kept.
+    public void SetLocal(FeedCacheKey key, CachedFeed feed) =>
+        local.Set(key, feed, new MemoryCacheEntryOptions { Size = Math.Max(1, (feed.Snapshot.Busy as BusyTimeIndex)?.EstimatedBytes ?? 1024), SlidingExpiration = KeptFor });
+
+    /// <summary>The shared level's text for <paramref name="key"/>, indexed here (then kept locally); null on a miss.</summary>
+    public async Task<CachedFeed?> GetSharedAsync(FeedCacheKey key, FeedIndexer indexer, CancellationToken cancellationToken)
+    {
         if (shared is null)
         {
             return null;
@@ -87,20 +159,20 @@ internal sealed partial class FeedCache(IOptions<FeedCacheOptions> options, IDat
                 return null;
             }
 
-            feed = SharedFeed.Read(protector.Unprotect(payload));
+            var entry = SharedFeed.Read(protector.Unprotect(payload));
+            var feed = new CachedFeed(await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken), entry.Validators, entry.CheckedAt);
             SetLocal(key, feed);
             return feed;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             LogSharedUnavailable(logger, "read", ex.GetType().Name);
             return null;
         }
     }
 
-    public async Task SetAsync(FeedCacheKey key, CachedFeed feed, CancellationToken cancellationToken)
+    public async Task SetSharedAsync(FeedCacheKey key, string text, CachedFeed feed, CancellationToken cancellationToken)
     {
-        SetLocal(key, feed);
         if (shared is null)
         {
             return;
@@ -108,7 +180,30 @@ internal sealed partial class FeedCache(IOptions<FeedCacheOptions> options, IDat
 
         try
         {
-            await shared.SetAsync(SharedKey(key), protector.Protect(SharedFeed.Write(feed)), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = KeptFor }, cancellationToken);
+            await shared.SetAsync(SharedKey(key), protector.Protect(SharedFeed.Write(text, feed)), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = KeptFor }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSharedUnavailable(logger, "write", ex.GetType().Name);
+        }
+    }
+
+    /// <summary>A 304 seen here: other instances learn the feed was checked (its text stays as it is).</summary>
+    public async Task TouchSharedAsync(FeedCacheKey key, CachedFeed feed, CancellationToken cancellationToken)
+    {
+        if (shared is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var payload = await shared.GetAsync(SharedKey(key), cancellationToken);
+            if (payload is not null)
+            {
+                var entry = SharedFeed.Read(protector.Unprotect(payload));
+                await SetSharedAsync(key, entry.Text, feed, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -117,10 +212,6 @@ internal sealed partial class FeedCache(IOptions<FeedCacheOptions> options, IDat
     }
 
     public void Dispose() => local.Dispose();
-
-    // Kept a day past its time to live, for revalidation; a feed larger than the whole cache is simply not kept.
-    private void SetLocal(FeedCacheKey key, CachedFeed feed) =>
-        local.Set(key, feed, new MemoryCacheEntryOptions { Size = Math.Max(1, feed.Text.Length), SlidingExpiration = KeptFor });
 
     private static string SharedKey(FeedCacheKey key) =>
         string.Create(CultureInfo.InvariantCulture, $"{key.UserId}:{key.CredentialId}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.FeedIdentity)))}");
@@ -131,14 +222,66 @@ internal sealed partial class FeedCache(IOptions<FeedCacheOptions> options, IDat
     /// <summary>The shared level's form of a cached feed (the URL is not in it: keys carry only its hash).</summary>
     private sealed record SharedFeed(string Text, string? ETag, DateTimeOffset? LastModified, DateTimeOffset CheckedAt)
     {
-        public static byte[] Write(CachedFeed feed) => JsonSerializer.SerializeToUtf8Bytes(
-            new SharedFeed(feed.Text, feed.Validators?.ETag?.ToString(), feed.Validators?.LastModified, feed.CheckedAt));
+        public FeedValidators? Validators => ETag is null && LastModified is null ? null : new FeedValidators(ETag is null ? null : EntityTagHeaderValue.Parse(ETag), LastModified);
 
-        public static CachedFeed Read(byte[] json)
+        public static byte[] Write(string text, CachedFeed feed) => JsonSerializer.SerializeToUtf8Bytes(
+            new SharedFeed(text, feed.Validators?.ETag?.ToString(), feed.Validators?.LastModified, feed.CheckedAt));
+
+        public static SharedFeed Read(byte[] json) => JsonSerializer.Deserialize<SharedFeed>(json) ?? throw new InvalidDataException("Empty shared feed entry.");
+    }
+}
+
+/// <summary>Passes a feed through while keeping a copy of its text, up to a limit (past it, no copy: <see cref="Text"/> is null).</summary>
+internal sealed class TeeTextReader(TextReader inner, int maxCharacters) : TextReader
+{
+    private StringBuilder? copy = new();
+
+    public string? Text => copy?.ToString();
+
+    public override int Peek() => inner.Peek();
+
+    public override int Read()
+    {
+        var c = inner.Read();
+        if (c >= 0)
         {
-            var f = JsonSerializer.Deserialize<SharedFeed>(json) ?? throw new InvalidDataException("Empty shared feed entry.");
-            var validators = f.ETag is null && f.LastModified is null ? null : new FeedValidators(f.ETag is null ? null : EntityTagHeaderValue.Parse(f.ETag), f.LastModified);
-            return new CachedFeed(f.Text, validators, f.CheckedAt);
+            Keep([(char)c]);
         }
+
+        return c;
+    }
+
+    public override int Read(Span<char> buffer)
+    {
+        var read = inner.Read(buffer);
+        Keep(buffer[..read]);
+        return read;
+    }
+
+    public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken);
+        Keep(buffer.Span[..read]);
+        return read;
+    }
+
+    public override Task<int> ReadAsync(char[] buffer, int index, int count) => ReadAsync(buffer.AsMemory(index, count)).AsTask();
+
+    private void Keep(ReadOnlySpan<char> text)
+    {
+        if (copy is null)
+        {
+            return;
+        }
+
+        if (copy.Length + text.Length > maxCharacters)
+        {
+            copy = null; // too large to share: the other instances fetch it themselves
+            return;
+        }
+
+        copy.Append(text);
     }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Cal.Infrastructure.Calendars.IcsFeeds;
 
-/// <summary>Section <c>FeedCache</c>: how saved feeds are cached for check, list and busy times.</summary>
+/// <summary>Section <c>FeedCache</c>: how saved feeds are cached (as busy-time indexes) for check, list and busy times.</summary>
 public sealed class FeedCacheOptions
 {
     public const string SectionName = "FeedCache";
@@ -11,7 +11,15 @@ public sealed class FeedCacheOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Total characters of feed text kept (×2 bytes); least recently used feeds are dropped first.</summary>
+    /// <summary>Approximate bytes of feed indexes kept in this process; least recently used feeds are dropped first.</summary>
     [Range(0, long.MaxValue)]
-    public long MaxCharacters { get; set; } = 128L * 1024 * 1024;
+    public long MaxIndexBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Feeds read and indexed at once by this process (each holds a partly built index); 0: one per core.</summary>
+    [Range(0, 1024)]
+    public int MaxConcurrentIndexing { get; set; }
+
+    /// <summary>Largest feed text (characters) kept in the fleet's shared cache level; larger feeds are fetched by each instance.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxSharedCharacters { get; set; } = 32 * 1024 * 1024;
 }

@@ -5,7 +5,6 @@ using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.UnitTests.TestSupport;
 using Cal.Domain.Calendars;
-using Microsoft.Extensions.Options;
 using Moq;
 
 namespace Cal.Application.UnitTests.Calendars.IcsFeeds;
@@ -17,9 +16,16 @@ public sealed class IcsFeedCalendarProviderTests
     private static readonly BusyWindow Window = new(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 6, 0, 0, 0, TimeSpan.Zero), "UTC");
 
     private Mock<IIcsFeedSource> feeds = null!;
-    private Mock<IIcsCalendarParser> parser = null!;
-    private Mock<IIcsBusyTimeReader> reader = null!;
     private Credential credential = null!;
+
+    /// <summary>A feed version whose index answers with one hour at <paramref name="hour"/> of the window's first day.</summary>
+    private static IcsFeedSnapshot Snapshot(string? name, int hour, bool truncated)
+    {
+        var index = new Mock<IBusyTimeIndex>();
+        index.Setup(i => i.Read(Window, It.IsAny<BusyTimeBudget>(), It.IsAny<CancellationToken>()))
+            .Returns((BusyWindow w, BusyTimeBudget _, CancellationToken _) => new BusyTimeRead([new BusyInterval(w.From.AddHours(hour), w.From.AddHours(hour + 1))], truncated));
+        return new IcsFeedSnapshot(name, null, index.Object);
+    }
 
     [SetUp]
     public void SetUp()
@@ -28,21 +34,16 @@ public sealed class IcsFeedCalendarProviderTests
         protector.Setup(p => p.Unprotect("secret")).Returns(IcsFeedSecret.Serialize(new IcsFeedSettings([Work, Home], ReadOnly: false)));
         credential = Credential.ForIcsFeed(7, "secret").WithId(3);
         feeds = new Mock<IIcsFeedSource>();
+        var work = Snapshot("Work", 9, truncated: true);
+        var home = Snapshot(null, 18, truncated: false);
         feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((Credential _, IcsFeedUrl url, CancellationToken _) => FeedFetchResult.Ok("feed of " + url.Host));
-        parser = new Mock<IIcsCalendarParser>();
-        parser.Setup(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()))
-            .Returns(async (TextReader r, CancellationToken ct) => (await r.ReadToEndAsync(ct)) == "feed of work.example" ? IcsCheckResult.Valid("Work") : IcsCheckResult.Valid(null));
-        reader = new Mock<IIcsBusyTimeReader>();
-        reader.Setup(r => r.ReadAsync(It.IsAny<TextReader>(), Window, It.IsAny<BusyTimeBudget>(), It.IsAny<CancellationToken>()))
-            .Returns(async (TextReader r, BusyWindow w, BusyTimeBudget _, CancellationToken ct) =>
-                (await r.ReadToEndAsync(ct)) == "feed of work.example"
-                    ? new BusyTimeRead([new BusyInterval(w.From.AddHours(9), w.From.AddHours(10))], Truncated: true)
-                    : new BusyTimeRead([new BusyInterval(w.From.AddHours(18), w.From.AddHours(19))], Truncated: false));
-        Provider = new IcsFeedCalendarProvider(protector.Object, feeds.Object, parser.Object, reader.Object, Options.Create(new BusyTimesOptions()));
+            .ReturnsAsync((Credential _, IcsFeedUrl url, CancellationToken _) => FeedFetchResult.Ok(url.Host == "work.example" ? work : home));
+        Provider = new IcsFeedCalendarProvider(protector.Object, feeds.Object);
     }
 
     private IcsFeedCalendarProvider Provider { get; set; } = null!;
+
+    private static BusyTimeBudget Budget => BusyTimeBudget.Default.StartingNow();
 
     [Test]
     public async Task ListCalendars_NamesEachFeedByItsCalendarName_OrItsHost()
@@ -53,26 +54,10 @@ public sealed class IcsFeedCalendarProviderTests
     }
 
     [Test]
-    public async Task ListCalendars_ReadsACachedFeedsNameOnce_AndAgainWhenTheFeedChanges()
-    {
-        var cached = new string("BEGIN:VCALENDAR unchanged feed of work.example".ToCharArray()); // one instance, as the cache hands it out
-        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>())).ReturnsAsync(FeedFetchResult.Ok(cached));
-
-        await Provider.ListCalendarsAsync(credential, CancellationToken.None);
-        await Provider.ListCalendarsAsync(credential, CancellationToken.None);
-        parser.Verify(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()), Times.Once, "both URLs return the same cached text: one read in all");
-
-        var changed = new string("BEGIN:VCALENDAR changed feed".ToCharArray());
-        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>())).ReturnsAsync(FeedFetchResult.Ok(changed));
-        await Provider.ListCalendarsAsync(credential, CancellationToken.None);
-        parser.Verify(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
-    }
-
-    [Test]
     public async Task ListCalendars_WhenAFeedIsDown_StillListsItByHost()
     {
         feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "work.example"), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "slow")));
+            .ReturnsAsync(FeedFetchResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.Timeout, "slow")));
 
         var calendars = await Provider.ListCalendarsAsync(credential, CancellationToken.None);
 
@@ -82,7 +67,7 @@ public sealed class IcsFeedCalendarProviderTests
     [Test]
     public async Task BusyTimes_ReadsEveryFeed_AndNamesTheTruncatedOnes()
     {
-        var busy = await Provider.GetBusyTimesAsync(credential, null, Window, CancellationToken.None);
+        var busy = await Provider.GetBusyTimesAsync(credential, null, Window, Budget, CancellationToken.None);
 
         Assert.That(busy.Intervals.Select(i => i.Start.Hour), Is.EquivalentTo(new[] { 9, 18 }));
         Assert.That(busy.TruncatedExternalIds, Is.EqualTo(new[] { Work }));
@@ -91,7 +76,7 @@ public sealed class IcsFeedCalendarProviderTests
     [Test]
     public async Task BusyTimes_WithExternalIds_ReadsOnlyThoseFeeds()
     {
-        var busy = await Provider.GetBusyTimesAsync(credential, [Home], Window, CancellationToken.None);
+        var busy = await Provider.GetBusyTimesAsync(credential, [Home], Window, Budget, CancellationToken.None);
 
         Assert.That(busy.Intervals.Select(i => i.Start.Hour), Is.EqualTo(new[] { 18 }));
         feeds.Verify(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "work.example"), It.IsAny<CancellationToken>()), Times.Never);
@@ -101,21 +86,30 @@ public sealed class IcsFeedCalendarProviderTests
     public void BusyTimes_WhenAFeedCannotBeRead_FailsNamingItsIndex_RatherThanReportingFree()
     {
         feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "home.example"), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.HttpStatus, "410", HttpStatus: 410)));
+            .ReturnsAsync(FeedFetchResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.HttpStatus, "410", HttpStatus: 410)));
 
-        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () => await Provider.GetBusyTimesAsync(credential, null, Window, CancellationToken.None));
+        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () => await Provider.GetBusyTimesAsync(credential, null, Window, Budget, CancellationToken.None));
 
         Assert.That((ex!.CredentialId, ex.CalendarIndex, ex.Failure.Reason, ex.DuringCheck), Is.EqualTo((3, 1, FeedFailureReason.HttpStatus, false)));
         Assert.That(ex.Message, Does.Not.Contain("home.example/cal.ics"));
     }
 
     [Test]
+    public void BusyTimes_WhenAFeedsContentIsNotICalendarNow_FailsNamingItsIndex()
+    {
+        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "home.example"), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FeedFetchResult.Ok(new IcsFeedSnapshot(null, new FeedFailure(FeedFailureReason.NotIcalendar, "html"), null)));
+
+        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () => await Provider.GetBusyTimesAsync(credential, null, Window, Budget, CancellationToken.None));
+
+        Assert.That((ex!.CalendarIndex, ex.Failure.Reason), Is.EqualTo((1, FeedFailureReason.NotIcalendar)));
+    }
+
+    [Test]
     public async Task CheckConnection_ReportsTheFirstFailingFeedByIndex()
     {
-        parser.Setup(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()))
-            .Returns(async (TextReader r, CancellationToken ct) => (await r.ReadToEndAsync(ct)) == "feed of home.example"
-                ? IcsCheckResult.Invalid(new FeedFailure(FeedFailureReason.NotIcalendar, "html"))
-                : IcsCheckResult.Valid(null));
+        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "home.example"), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FeedFetchResult.Ok(new IcsFeedSnapshot(null, new FeedFailure(FeedFailureReason.NotIcalendar, "html"), null)));
 
         var check = await Provider.CheckConnectionAsync(credential, CancellationToken.None);
 

@@ -5,6 +5,8 @@ using Cal.Application.Common.Interfaces;
 using Cal.Application.UnitTests.TestSupport;
 using Cal.Domain.Calendars;
 using FluentValidation.TestHelper;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 
 namespace Cal.Application.UnitTests.Calendars.Queries;
@@ -14,35 +16,89 @@ public sealed class GetBusyTimesQueryHandlerTests
     private Mock<ICredentialRepository> credentials = null!;
     private Mock<ICalendarProvider> provider = null!;
     private readonly List<(int CredentialId, IReadOnlyCollection<string>? ExternalIds, BusyWindow Window)> calls = [];
+    private readonly List<BusyTimeBudget> budgets = [];
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
 
     [SetUp]
     public void SetUp()
     {
         calls.Clear();
+        budgets.Clear();
         credentials = new Mock<ICredentialRepository>();
         credentials.Setup(c => c.ListForUserAsync(7, It.IsAny<CancellationToken>())).ReturnsAsync([Credential.ForIcsFeed(7, "a").WithId(1), Credential.ForIcsFeed(7, "b").WithId(2)]);
         credentials.Setup(c => c.FindForUserAsync(7, It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((int _, int id, CancellationToken _) => id is 1 or 2 ? Credential.ForIcsFeed(7, "x").WithId(id) : null);
         provider = new Mock<ICalendarProvider>();
         provider.Setup(p => p.Integration).Returns(new CalendarIntegration(CalendarApps.IcsFeed.Type, "ics-feed", "ics-feed", "ICS Feed"));
-        provider.Setup(p => p.GetBusyTimesAsync(It.IsAny<Credential>(), It.IsAny<IReadOnlyCollection<string>?>(), It.IsAny<BusyWindow>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((Credential c, IReadOnlyCollection<string>? ids, BusyWindow w, CancellationToken _) =>
+        provider.Setup(p => p.GetBusyTimesAsync(It.IsAny<Credential>(), It.IsAny<IReadOnlyCollection<string>?>(), It.IsAny<BusyWindow>(), It.IsAny<BusyTimeBudget>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((Credential c, IReadOnlyCollection<string>? ids, BusyWindow w, BusyTimeBudget b, CancellationToken _) =>
             {
                 calls.Add((c.Id, ids, w));
+                budgets.Add(b);
                 return new ProviderBusyTimes([new BusyInterval(w.From.AddHours(10 - c.Id), w.From.AddHours(11 - c.Id))], c.Id == 2 ? ["feed-2"] : []);
             });
     }
 
-    private GetBusyTimesQueryHandler Handler() => new(credentials.Object, new CalendarProviders([provider.Object]));
+    private GetBusyTimesQueryHandler Handler() => new(credentials.Object, new CalendarProviders([provider.Object]), Options.Create(new BusyTimesOptions()), Clock);
 
     private static GetBusyTimesQuery Query(string from, string to, string? tz = null, params CalendarToLoad[] load) => new(7, "Europe/Berlin", from, to, tz, load);
 
     [Test]
-    public async Task DateOnly_MeansMidnightInTheUsersZone_ByDefault()
+    public async Task DateOnly_FromIsTheDaysStart_ToIsTheDaysEnd_InTheUsersZone_ByDefault()
     {
         await Handler().Handle(Query("2026-01-05", "2026-01-06"), CancellationToken.None);
 
-        Assert.That(calls[0].Window, Is.EqualTo(new BusyWindow(new DateTimeOffset(2026, 1, 4, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 5, 23, 0, 0, TimeSpan.Zero), "Europe/Berlin")));
+        Assert.That(calls[0].Window, Is.EqualTo(new BusyWindow(new DateTimeOffset(2026, 1, 4, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 6, 23, 0, 0, TimeSpan.Zero), "Europe/Berlin")));
+    }
+
+    [Test]
+    public async Task SameDateFromAndTo_IsThatWholeDay_AsInCalComsExample()
+    {
+        await Handler().Handle(Query("2026-03-02", "2026-03-02"), CancellationToken.None);
+
+        Assert.That((calls[0].Window.From, calls[0].Window.To), Is.EqualTo((new DateTimeOffset(2026, 3, 1, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 23, 0, 0, TimeSpan.Zero))));
+    }
+
+    [Test]
+    public async Task TimeZone_IsCalComsNameForTheZone_AndWinsOverLoggedInUsersTz()
+    {
+        await Handler().Handle(Query("2026-01-05", "2026-01-05", "Asia/Tokyo") with { RequestedTimeZone = "America/New_York" }, CancellationToken.None);
+
+        Assert.That(calls[0].Window.From, Is.EqualTo(new DateTimeOffset(2026, 1, 5, 5, 0, 0, TimeSpan.Zero)));
+        Assert.That(calls[0].Window.TimeZone, Is.EqualTo("America/New_York"));
+    }
+
+    [Test]
+    public void InvalidTimeZone_IsNamedByTheParameterItCameIn()
+    {
+        var result = new GetBusyTimesQueryValidator().TestValidate(Query("2026-01-05", "2026-01-05") with { RequestedTimeZone = "Mars/Olympus" });
+        Assert.That(result.Errors.Select(e => e.PropertyName), Is.EqualTo(new[] { "timeZone" }));
+    }
+
+    [Test]
+    public async Task EveryInterval_NamesItsCalendarsAppId_AsSource()
+    {
+        var busy = await Handler().Handle(Query("2026-01-05", "2026-01-05"), CancellationToken.None);
+
+        Assert.That(busy.Intervals.Select(i => i.Source), Is.All.EqualTo("ics-feed"));
+    }
+
+    [Test]
+    public async Task OneBudget_StartedOnce_IsSharedByEveryCalendarOfTheRequest()
+    {
+        await Handler().Handle(Query("2026-01-05", "2026-01-05"), CancellationToken.None);
+
+        Assert.That(budgets.Select(b => b.StartedAt).Distinct().Count(), Is.EqualTo(1));
+        Assert.That(budgets, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task AWindowFarFromNow_IsClippedToTheDocumentedHorizon()
+    {
+        await Handler().Handle(Query("9000-01-01", "9000-01-02"), CancellationToken.None);
+
+        var latest = Clock.GetUtcNow() + BusyWindowParser.Horizon;
+        Assert.That((calls[0].Window.From, calls[0].Window.To), Is.EqualTo((latest, latest)), "nothing is read beyond the horizon");
     }
 
     [Test]
@@ -81,10 +137,10 @@ public sealed class GetBusyTimesQueryHandlerTests
         Assert.That(calls, Is.Empty);
     }
 
-    [TestCase("2026-01-05", "2027-01-05", true)]
-    [TestCase("2026-01-05", "2027-01-06", false)]
+    [TestCase("2026-01-05", "2027-01-04", true)]
+    [TestCase("2026-01-05", "2027-01-05", false)]
     [TestCase("2026-01-06", "2026-01-05", false)]
-    [TestCase("2026-01-05", "2026-01-05", false)]
+    [TestCase("2026-01-05", "2026-01-05", true)]
     [TestCase("2026-01-05T09:00:00+02:00", "2026-01-05T10:00:00Z", true)]
     [TestCase("2026-01-05T09:00", "2026-01-05T10:00", true)]
     [TestCase("05/01/2026", "2026-01-06", false)]

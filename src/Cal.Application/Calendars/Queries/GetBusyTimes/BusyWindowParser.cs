@@ -11,11 +11,15 @@ public static class BusyWindowParser
 {
     private static readonly string[] DateFormats = ["yyyy-MM-dd"];
 
-    public static bool TryParseInstant(string? value, TimeZoneInfo zone, out DateTimeOffset instant)
+    /// <summary>
+    /// An instant from <paramref name="value"/>; a date alone is that day's start in <paramref name="zone"/>, or with
+    /// <paramref name="endOfDay"/> (a <c>dateTo</c>) the next day's start, so <c>dateFrom</c> = <c>dateTo</c> is one whole day.
+    /// </summary>
+    public static bool TryParseInstant(string? value, TimeZoneInfo zone, out DateTimeOffset instant, bool endOfDay = false)
     {
         try
         {
-            return TryParse(value, zone, out instant);
+            return TryParse(value, zone, endOfDay, out instant);
         }
         catch (ArgumentOutOfRangeException)
         {
@@ -25,7 +29,7 @@ public static class BusyWindowParser
         }
     }
 
-    private static bool TryParse(string? value, TimeZoneInfo zone, out DateTimeOffset instant)
+    private static bool TryParse(string? value, TimeZoneInfo zone, bool endOfDay, out DateTimeOffset instant)
     {
         instant = default;
         if (string.IsNullOrWhiteSpace(value))
@@ -36,7 +40,7 @@ public static class BusyWindowParser
         value = value.Trim();
         if (DateOnly.TryParseExact(value, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            instant = AtWallTime(date.ToDateTime(TimeOnly.MinValue), zone);
+            instant = AtWallTime(date.ToDateTime(TimeOnly.MinValue).AddDays(endOfDay ? 1 : 0), zone);
             return true;
         }
 
@@ -74,4 +78,17 @@ public static class BusyWindowParser
     }
 
     public static BusyWindow Window(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone) => new(from, to, zone.Id);
+
+    /// <summary>How far from now busy times are read: a window is clipped to this range on each side (nothing is busy beyond it).</summary>
+    public static readonly TimeSpan Horizon = TimeSpan.FromDays(3653);
+
+    /// <summary>The window clipped to [now - <see cref="Horizon"/>, now + <see cref="Horizon"/>]; empty (From = To) when wholly outside.</summary>
+    public static BusyWindow Clamp(BusyWindow window, DateTimeOffset now)
+    {
+        var earliest = now - Horizon;
+        var latest = now + Horizon;
+        var from = window.From < earliest ? earliest : window.From > latest ? latest : window.From;
+        var to = window.To > latest ? latest : window.To < from ? from : window.To;
+        return window with { From = from, To = to };
+    }
 }

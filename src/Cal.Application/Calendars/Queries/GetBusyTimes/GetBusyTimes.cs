@@ -3,45 +3,64 @@ using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace Cal.Application.Calendars.Queries.GetBusyTimes;
 
-/// <summary>cal.com's <c>GET /v2/calendars/busy-times</c>.</summary>
+/// <summary>
+/// cal.com's <c>GET /v2/calendars/busy-times</c>. The zone is <c>timeZone</c> (cal.com's current name), else its
+/// deprecated alias <c>loggedInUsersTz</c>, else the user's own.
+/// </summary>
 public sealed record GetBusyTimesQuery(
     int UserId,
     string UserTimeZone,
     string? DateFrom,
     string? DateTo,
     string? LoggedInUsersTz,
-    IReadOnlyList<CalendarToLoad> CalendarsToLoad) : IQuery<BusyTimesDto>
+    IReadOnlyList<CalendarToLoad> CalendarsToLoad,
+    string? RequestedTimeZone = null) : IQuery<BusyTimesDto>
 {
-    public string TimeZone => string.IsNullOrWhiteSpace(LoggedInUsersTz) ? UserTimeZone : LoggedInUsersTz;
+    /// <summary>The zone parameter as given (<c>timeZone</c> wins over <c>loggedInUsersTz</c>), or null.</summary>
+    public string? ZoneParameter => !string.IsNullOrWhiteSpace(RequestedTimeZone) ? RequestedTimeZone : string.IsNullOrWhiteSpace(LoggedInUsersTz) ? null : LoggedInUsersTz;
+
+    /// <summary>The name the zone parameter was given under, for error messages.</summary>
+    public string ZoneParameterName => !string.IsNullOrWhiteSpace(RequestedTimeZone) ? "timeZone" : "loggedInUsersTz";
+
+    public string TimeZone => ZoneParameter ?? UserTimeZone;
 }
 
 public sealed record CalendarToLoad(int? CredentialId, string? ExternalId);
 
-public sealed record BusyTimesDto(IReadOnlyList<BusyInterval> Intervals, IReadOnlyList<TruncatedCalendar> Truncated);
+public sealed record BusyTimesDto(IReadOnlyList<BusyTime> Intervals, IReadOnlyList<TruncatedCalendar> Truncated);
 
-/// <summary>A calendar whose busy times were cut short by the per-feed budget.</summary>
+/// <summary>One busy interval and the app id of the calendar it came from (cal.com's <c>source</c>, e.g. <c>ics-feed</c>).</summary>
+public sealed record BusyTime(DateTimeOffset Start, DateTimeOffset End, string Source);
+
+/// <summary>A calendar whose busy times were cut short by the budget.</summary>
 public sealed record TruncatedCalendar(int CredentialId, string ExternalId);
 
-public sealed class GetBusyTimesQueryHandler(ICredentialRepository credentials, CalendarProviders providers)
+public sealed class GetBusyTimesQueryHandler(ICredentialRepository credentials, CalendarProviders providers, IOptions<BusyTimesOptions> options, TimeProvider time)
     : IQueryHandler<GetBusyTimesQuery, BusyTimesDto>
 {
     public async ValueTask<BusyTimesDto> Handle(GetBusyTimesQuery query, CancellationToken cancellationToken)
     {
+        // The budget's clock starts with the request's work: time spent fetching counts too.
+        var budget = options.Value.Budget.StartingNow();
+
         // The validation behaviour has checked that both dates and the zone parse.
         BusyWindowParser.TryFindZone(query.TimeZone, out var zone);
         BusyWindowParser.TryParseInstant(query.DateFrom, zone, out var from);
-        BusyWindowParser.TryParseInstant(query.DateTo, zone, out var to);
-        var window = BusyWindowParser.Window(from, to, zone);
+        BusyWindowParser.TryParseInstant(query.DateTo, zone, out var to, endOfDay: true);
+        var window = BusyWindowParser.Clamp(BusyWindowParser.Window(from, to, zone), time.GetUtcNow());
 
         var loads = await SelectCalendarsAsync(query, cancellationToken);
         var results = await Task.WhenAll(loads.Select(async load =>
-            (load.Credential, Busy: await load.Provider.GetBusyTimesAsync(load.Credential, load.ExternalIds, window, cancellationToken))));
+            (load.Credential, load.Provider, Busy: await load.Provider.GetBusyTimesAsync(load.Credential, load.ExternalIds, window, budget, cancellationToken))));
 
         // Each provider returns only intervals overlapping the window (ICalendarProvider's contract); here they are merged.
-        var intervals = results.SelectMany(r => r.Busy.Intervals).OrderBy(i => i.Start).ThenBy(i => i.End).ToList();
+        var intervals = results
+            .SelectMany(r => r.Busy.Intervals.Select(i => new BusyTime(i.Start, i.End, r.Provider.Integration.AppId)))
+            .OrderBy(i => i.Start).ThenBy(i => i.End).ToList();
         var truncated = results.SelectMany(r => r.Busy.TruncatedExternalIds.Select(id => new TruncatedCalendar(r.Credential.Id, id))).ToList();
         return new BusyTimesDto(intervals, truncated);
     }

@@ -6,16 +6,19 @@ public sealed class GetBusyTimesQueryValidator : AbstractValidator<GetBusyTimesQ
 {
     public GetBusyTimesQueryValidator()
     {
-        RuleFor(q => q.LoggedInUsersTz)
-            .Must(tz => BusyWindowParser.TryFindZone(tz, out _)).WithMessage("must be an IANA time zone such as Europe/Berlin")
-            .When(q => !string.IsNullOrWhiteSpace(q.LoggedInUsersTz))
-            .OverridePropertyName("loggedInUsersTz");
+        RuleFor(q => q).Custom((q, context) =>
+        {
+            if (q.ZoneParameter is { } zone && !BusyWindowParser.TryFindZone(zone, out _))
+            {
+                context.AddFailure(q.ZoneParameterName, "must be an IANA time zone such as Europe/Berlin");
+            }
+        });
 
         RuleFor(q => q.DateFrom)
             .Must((q, value) => Parses(q, value)).WithMessage("must be an ISO date (2026-01-05) or date-time (2026-01-05T09:00:00Z)")
             .OverridePropertyName("dateFrom");
         RuleFor(q => q.DateTo)
-            .Must((q, value) => Parses(q, value)).WithMessage("must be an ISO date (2026-01-05) or date-time (2026-01-05T09:00:00Z)")
+            .Must((q, value) => Parses(q, value, endOfDay: true)).WithMessage("must be an ISO date (2026-01-05) or date-time (2026-01-05T09:00:00Z)")
             .OverridePropertyName("dateTo");
 
         RuleFor(q => q)
@@ -23,7 +26,7 @@ public sealed class GetBusyTimesQueryValidator : AbstractValidator<GetBusyTimesQ
             {
                 if (!BusyWindowParser.TryFindZone(q.TimeZone, out var zone)
                     || !BusyWindowParser.TryParseInstant(q.DateFrom, zone, out var from)
-                    || !BusyWindowParser.TryParseInstant(q.DateTo, zone, out var to))
+                    || !BusyWindowParser.TryParseInstant(q.DateTo, zone, out var to, endOfDay: true))
                 {
                     return;
                 }
@@ -43,6 +46,6 @@ public sealed class GetBusyTimesQueryValidator : AbstractValidator<GetBusyTimesQ
             .OverridePropertyName("calendarsToLoad");
     }
 
-    private static bool Parses(GetBusyTimesQuery query, string? value) =>
-        BusyWindowParser.TryFindZone(query.TimeZone, out var zone) ? BusyWindowParser.TryParseInstant(value, zone, out _) : true;
+    private static bool Parses(GetBusyTimesQuery query, string? value, bool endOfDay = false) =>
+        !BusyWindowParser.TryFindZone(query.TimeZone, out var zone) || BusyWindowParser.TryParseInstant(value, zone, out _, endOfDay);
 }

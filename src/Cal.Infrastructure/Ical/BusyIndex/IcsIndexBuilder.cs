@@ -1,0 +1,413 @@
+using Cal.Infrastructure.Ical.Recurrence;
+using Cal.Infrastructure.Ical.Zones;
+
+namespace Cal.Infrastructure.Ical.BusyIndex;
+
+/// <summary>A DATE or DATE-TIME as written: its value, and whether it is a date, UTC, or in a named zone (TZID) or floating.</summary>
+internal readonly record struct RawTime(DateTime Value, bool IsDate, bool IsUtc, string? TzId);
+
+/// <summary>What busy times need of one VEVENT, as read (zones not yet resolved: a VTIMEZONE may follow the events).</summary>
+internal sealed class RawEvent
+{
+    public string? Uid { get; set; }
+
+    public RawTime? Start { get; set; }
+
+    public RawTime? End { get; set; }
+
+    public (int Days, TimeSpan Exact)? Duration { get; set; }
+
+    public List<RecurrenceRule>? Rules { get; set; }
+
+    public List<(RawTime Start, RawTime? End)>? RDates { get; set; }
+
+    public List<RawTime>? ExDates { get; set; }
+
+    public RawTime? RecurrenceId { get; set; }
+
+    public bool ThisAndFuture { get; set; }
+
+    public bool Cancelled { get; set; }
+
+    public bool Transparent { get; set; }
+
+    public int Sequence { get; set; }
+
+    /// <summary>A property this event needs could not be read (a garbage DTSTART): the event is left out and counted.</summary>
+    public bool Broken { get; set; }
+}
+
+/// <summary>
+/// Builds a <see cref="BusyTimeIndex"/> from the content lines of one feed as <see cref="IcsStreamingChecker"/> reads
+/// them: one pass, keeping per event only what busy times need. Properties it cannot understand are skipped (an
+/// unreadable RRULE leaves a single event; an unreadable DTSTART leaves out the event) and counted, never quoted.
+/// </summary>
+internal sealed class IcsIndexBuilder : IContentLineSink
+{
+    private readonly List<RawEvent> events = [];
+    private readonly Dictionary<string, VTimeZoneDefinition> zones = new(StringComparer.Ordinal);
+    private readonly Stack<Component> open = new();
+    private RawEvent? currentEvent;
+    private VTimeZoneDefinition? currentZone;
+    private Observance? currentObservance;
+    private string? calendarZone;
+
+    /// <summary>Properties or events that could not be understood and were skipped.</summary>
+    public int Skipped { get; private set; }
+
+    private enum Component
+    {
+        Calendar,
+        Event,
+        TimeZone,
+        Observance,
+        Other,
+    }
+
+    public void OnBegin(ReadOnlySpan<char> component)
+    {
+        var parent = open.Count == 0 ? (Component?)null : open.Peek();
+        var kind = Component.Other;
+        if (parent is null && component.Equals("VCALENDAR", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = Component.Calendar;
+        }
+        else if (parent == Component.Calendar && component.Equals("VEVENT", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = Component.Event;
+            currentEvent = new RawEvent();
+        }
+        else if (parent == Component.Calendar && component.Equals("VTIMEZONE", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = Component.TimeZone;
+            currentZone = new VTimeZoneDefinition("");
+        }
+        else if (parent == Component.TimeZone && (component.Equals("STANDARD", StringComparison.OrdinalIgnoreCase) || component.Equals("DAYLIGHT", StringComparison.OrdinalIgnoreCase)))
+        {
+            kind = Component.Observance;
+            currentObservance = new Observance();
+        }
+
+        open.Push(kind);
+    }
+
+    public void OnEnd(ReadOnlySpan<char> component)
+    {
+        if (open.Count == 0)
+        {
+            return;
+        }
+
+        switch (open.Pop())
+        {
+            case Component.Event when currentEvent is not null:
+                if (currentEvent.Broken || currentEvent.Start is null)
+                {
+                    Skipped++;
+                }
+                else
+                {
+                    events.Add(currentEvent);
+                }
+
+                currentEvent = null;
+                break;
+            case Component.Observance when currentObservance is not null && currentZone is not null:
+                if (currentObservance.OffsetTo is not null && currentZone.Observances.Count < VTimeZoneDefinition.MaxObservances)
+                {
+                    currentZone.Observances.Add(currentObservance);
+                }
+
+                currentObservance = null;
+                break;
+            case Component.TimeZone when currentZone is not null:
+                if (currentZone.TzId.Length > 0 && currentZone.Observances.Count > 0)
+                {
+                    zones.TryAdd(currentZone.TzId, currentZone);
+                }
+
+                currentZone = null;
+                break;
+            default:
+                break;
+        }
+    }
+
+    public void OnProperty(ReadOnlySpan<char> name, ReadOnlySpan<char> parameters, ReadOnlySpan<char> value)
+    {
+        if (open.Count == 0)
+        {
+            return;
+        }
+
+        switch (open.Peek())
+        {
+            case Component.Event when currentEvent is not null:
+                OnEventProperty(currentEvent, name, parameters, value);
+                break;
+            case Component.Observance when currentObservance is not null:
+                OnObservanceProperty(currentObservance, name, parameters, value);
+                break;
+            case Component.TimeZone when currentZone is not null && Is(name, "TZID"):
+                currentZone.TzId = value.Trim().ToString();
+                break;
+            case Component.Calendar when Is(name, "X-WR-TIMEZONE"):
+                calendarZone = value.Trim().ToString();
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void OnEventProperty(RawEvent e, ReadOnlySpan<char> name, ReadOnlySpan<char> parameters, ReadOnlySpan<char> value)
+    {
+        switch (name.Length > 0 ? char.ToUpperInvariant(name[0]) : ' ')
+        {
+            case 'U' when Is(name, "UID"):
+                e.Uid = value.Trim().ToString();
+                break;
+            case 'D' when Is(name, "DTSTART"):
+                if (Time(parameters, value) is { } start)
+                {
+                    e.Start = start;
+                }
+                else
+                {
+                    e.Broken = true;
+                }
+
+                break;
+            case 'D' when Is(name, "DTEND"):
+                if (Time(parameters, value) is { } end)
+                {
+                    e.End = end;
+                }
+                else
+                {
+                    Skipped++;
+                }
+
+                break;
+            case 'D' when Is(name, "DURATION"):
+                if (IcalValues.TryParseDuration(value, out var days, out var exact))
+                {
+                    e.Duration = (days, exact);
+                }
+                else
+                {
+                    Skipped++;
+                }
+
+                break;
+            case 'R' when Is(name, "RRULE"):
+                if (RecurrenceRule.Parse(value) is { } rule)
+                {
+                    (e.Rules ??= []).Add(rule);
+                }
+                else
+                {
+                    Skipped++;
+                }
+
+                break;
+            case 'R' when Is(name, "RDATE"):
+                foreach (var item in Times(parameters, value, allowPeriods: true))
+                {
+                    (e.RDates ??= []).Add(item);
+                }
+
+                break;
+            case 'E' when Is(name, "EXDATE"):
+                foreach (var item in Times(parameters, value, allowPeriods: false))
+                {
+                    (e.ExDates ??= []).Add(item.Start);
+                }
+
+                break;
+            case 'R' when Is(name, "RECURRENCE-ID"):
+                if (Time(parameters, value) is { } recurrenceId)
+                {
+                    e.RecurrenceId = recurrenceId;
+                    e.ThisAndFuture = Parameter(parameters, "RANGE").Equals("THISANDFUTURE", StringComparison.OrdinalIgnoreCase);
+                }
+                else
+                {
+                    e.Broken = true; // an override of an unknown instance: neither the override nor a guess
+                }
+
+                break;
+            case 'S' when Is(name, "STATUS"):
+                e.Cancelled = value.Trim().Equals("CANCELLED", StringComparison.OrdinalIgnoreCase);
+                break;
+            case 'S' when Is(name, "SEQUENCE"):
+                _ = int.TryParse(value.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var sequence);
+                e.Sequence = sequence;
+                break;
+            case 'T' when Is(name, "TRANSP"):
+                e.Transparent = value.Trim().Equals("TRANSPARENT", StringComparison.OrdinalIgnoreCase);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void OnObservanceProperty(Observance o, ReadOnlySpan<char> name, ReadOnlySpan<char> parameters, ReadOnlySpan<char> value)
+    {
+        if (Is(name, "DTSTART") && IcalValues.TryParseDateOrDateTime(value, out var start, out _, out _))
+        {
+            o.Start = start;
+        }
+        else if (Is(name, "TZOFFSETFROM") && IcalValues.TryParseOffset(value, out var from))
+        {
+            o.OffsetFrom = from;
+        }
+        else if (Is(name, "TZOFFSETTO") && IcalValues.TryParseOffset(value, out var to))
+        {
+            o.OffsetTo = to;
+        }
+        else if (Is(name, "RRULE"))
+        {
+            o.Rule = RecurrenceRule.Parse(value);
+        }
+        else if (Is(name, "RDATE") && o.RDates.Count < VTimeZoneDefinition.MaxObservances)
+        {
+            foreach (var item in Times(parameters, value, allowPeriods: true))
+            {
+                o.RDates.Add(item.Start.Value);
+            }
+        }
+    }
+
+    /// <summary>The index of everything read; <paramref name="year"/> (now's) picks the years a VTIMEZONE is compared with IANA zones over.</summary>
+    public BusyTimeIndex Build(int year, ExpansionBudget budget) =>
+        BusyTimeIndex.Create(events, new FeedZoneResolver(zones, calendarZone, year), budget);
+
+    private static bool Is(ReadOnlySpan<char> name, string expected) => name.Equals(expected, StringComparison.OrdinalIgnoreCase);
+
+    private RawTime? Time(ReadOnlySpan<char> parameters, ReadOnlySpan<char> value)
+    {
+        if (!IcalValues.TryParseDateOrDateTime(value, out var time, out var isDate, out var isUtc))
+        {
+            return null;
+        }
+
+        var tzId = Parameter(parameters, "TZID");
+        return new RawTime(time, isDate, isUtc, isUtc || isDate || tzId.IsEmpty ? null : Intern(tzId));
+    }
+
+    /// <summary>A comma-separated list of DATE, DATE-TIME or (RDATE) PERIOD values; unreadable items are skipped and counted.</summary>
+    private List<(RawTime Start, RawTime? End)> Times(ReadOnlySpan<char> parameters, ReadOnlySpan<char> value, bool allowPeriods)
+    {
+        var items = new List<(RawTime, RawTime?)>();
+        var tzId = Parameter(parameters, "TZID");
+        var zone = tzId.IsEmpty ? null : Intern(tzId);
+        foreach (var range in value.Split(','))
+        {
+            var item = value[range].Trim();
+            if (item.IsEmpty)
+            {
+                continue;
+            }
+
+            var slash = item.IndexOf('/');
+            var startText = slash >= 0 ? item[..slash] : item;
+            if (!IcalValues.TryParseDateOrDateTime(startText, out var start, out var isDate, out var isUtc))
+            {
+                Skipped++;
+                continue;
+            }
+
+            var startTime = new RawTime(start, isDate, isUtc, isUtc || isDate ? null : zone);
+            RawTime? endTime = null;
+            if (slash >= 0 && allowPeriods)
+            {
+                var endText = item[(slash + 1)..];
+                if (IcalValues.TryParseDateOrDateTime(endText, out var end, out var endIsDate, out var endIsUtc))
+                {
+                    endTime = new RawTime(end, endIsDate, endIsUtc, endIsUtc || endIsDate ? null : zone);
+                }
+                else if (IcalValues.TryParseDuration(endText, out var days, out var exact))
+                {
+                    endTime = startTime with { Value = start.AddDays(days).Add(exact) };
+                }
+            }
+
+            items.Add((startTime, endTime));
+        }
+
+        return items;
+    }
+
+    private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+
+    private string Intern(ReadOnlySpan<char> tzId)
+    {
+        var lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(tzId, out var known))
+        {
+            return known;
+        }
+
+        var text = tzId.ToString();
+        names[text] = text;
+        return text;
+    }
+
+    /// <summary>A parameter's value from the raw parameter text (spaces around names and <c>=</c> tolerated, quotes removed); empty when absent.</summary>
+    internal static ReadOnlySpan<char> Parameter(ReadOnlySpan<char> parameters, string name)
+    {
+        while (!parameters.IsEmpty)
+        {
+            if (parameters[0] == ';')
+            {
+                parameters = parameters[1..];
+                continue;
+            }
+
+            // One parameter: up to the next ';' outside quotes.
+            var end = 0;
+            var quoted = false;
+            while (end < parameters.Length && (quoted || parameters[end] != ';'))
+            {
+                if (parameters[end] == '"')
+                {
+                    quoted = !quoted;
+                }
+
+                end++;
+            }
+
+            var parameter = parameters[..end];
+            parameters = parameters[end..];
+            var equals = parameter.IndexOf('=');
+            if (equals > 0 && NameEquals(parameter[..equals], name))
+            {
+                return parameter[(equals + 1)..].Trim().Trim('"').Trim();
+            }
+        }
+
+        return [];
+    }
+
+    private static bool NameEquals(ReadOnlySpan<char> raw, string name)
+    {
+        raw = raw.Trim();
+        if (raw.Equals(name, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // Spaces inside a name ("R ANGE") are tolerated as the checker tolerates them.
+        Span<char> compact = stackalloc char[Math.Min(raw.Length, 64)];
+        var length = 0;
+        foreach (var c in raw)
+        {
+            if (c is not (' ' or '\t') && length < compact.Length)
+            {
+                compact[length++] = c;
+            }
+        }
+
+        return compact[..length].Equals(name, StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,200 @@
+namespace Cal.Infrastructure.Ical;
+
+/// <summary>RFC 5545 value types read without allocating: DATE, DATE-TIME, DURATION, weekday codes.</summary>
+internal static class IcalValues
+{
+    /// <summary>
+    /// <c>YYYYMMDD</c> (a DATE), or <c>YYYYMMDDTHHMMSS</c> with an optional <c>Z</c> (a DATE-TIME; seconds may be left out,
+    /// as some exporters do). The result is unspecified-kind wall time, or UTC time when <paramref name="isUtc"/>.
+    /// </summary>
+    public static bool TryParseDateOrDateTime(ReadOnlySpan<char> text, out DateTime value, out bool isDate, out bool isUtc)
+    {
+        value = default;
+        isDate = false;
+        isUtc = false;
+        text = text.Trim();
+        if (text.Length < 8 || !TryDigits(text[..4], out var year) || !TryDigits(text.Slice(4, 2), out var month) || !TryDigits(text.Slice(6, 2), out var day))
+        {
+            return false;
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        if (text.Length == 8)
+        {
+            isDate = true;
+            value = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified);
+            return true;
+        }
+
+        if (text[8] is not ('T' or 't'))
+        {
+            return false;
+        }
+
+        var time = text[9..];
+        if (time.Length > 0 && time[^1] is 'Z' or 'z')
+        {
+            isUtc = true;
+            time = time[..^1];
+        }
+
+        int second = 0;
+        if ((time.Length != 6 && time.Length != 4) || !TryDigits(time[..2], out var hour) || !TryDigits(time.Slice(2, 2), out var minute)
+            || (time.Length == 6 && !TryDigits(time.Slice(4, 2), out second)))
+        {
+            return false;
+        }
+
+        if (hour > 23 || minute > 59 || second > 60)
+        {
+            // 24:00:00 is sometimes written for the end of a day.
+            if (hour == 24 && minute == 0 && second == 0)
+            {
+                value = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified).AddDays(1);
+                return year < 9999 || month < 12 || day < 31;
+            }
+
+            return false;
+        }
+
+        value = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Unspecified);
+        return true;
+    }
+
+    /// <summary><c>[+-]P(nW | nDTnHnMnS)</c>; <paramref name="days"/> and weeks are nominal (wall-clock days), the time part exact.</summary>
+    public static bool TryParseDuration(ReadOnlySpan<char> text, out int days, out TimeSpan exact)
+    {
+        days = 0;
+        exact = TimeSpan.Zero;
+        text = text.Trim();
+        var negative = false;
+        if (!text.IsEmpty && text[0] is '+' or '-')
+        {
+            negative = text[0] == '-';
+            text = text[1..];
+        }
+
+        if (text.IsEmpty || text[0] is not ('P' or 'p'))
+        {
+            return false;
+        }
+
+        text = text[1..];
+        var inTime = false;
+        var any = false;
+        long number = -1;
+        long seconds = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                number = (number < 0 ? 0 : number) * 10 + (c - '0');
+                if (number > 100_000_000)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            switch (char.ToUpperInvariant(c))
+            {
+                case 'T' when !inTime && number < 0:
+                    inTime = true;
+                    continue;
+                case 'W' when !inTime && number >= 0:
+                    days += checked((int)number * 7);
+                    break;
+                case 'D' when !inTime && number >= 0:
+                    days += (int)number;
+                    break;
+                case 'H' when inTime && number >= 0:
+                    seconds += number * 3600;
+                    break;
+                case 'M' when inTime && number >= 0:
+                    seconds += number * 60;
+                    break;
+                case 'S' when inTime && number >= 0:
+                    seconds += number;
+                    break;
+                default:
+                    return false;
+            }
+
+            any = true;
+            number = -1;
+        }
+
+        if (!any || number >= 0 || days > 3_650_000 || seconds > 100_000_000_000)
+        {
+            return false;
+        }
+
+        exact = TimeSpan.FromSeconds(seconds);
+        if (negative)
+        {
+            days = -days;
+            exact = -exact;
+        }
+
+        return true;
+    }
+
+    public static DayOfWeek? ParseWeekday(ReadOnlySpan<char> code) => code switch
+    {
+        _ when code.Equals("SU", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Sunday,
+        _ when code.Equals("MO", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Monday,
+        _ when code.Equals("TU", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Tuesday,
+        _ when code.Equals("WE", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Wednesday,
+        _ when code.Equals("TH", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Thursday,
+        _ when code.Equals("FR", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Friday,
+        _ when code.Equals("SA", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Saturday,
+        _ => null,
+    };
+
+    /// <summary><c>+HHMM</c>, <c>-HHMM</c> or <c>+HHMMSS</c> (a UTC offset).</summary>
+    public static bool TryParseOffset(ReadOnlySpan<char> text, out TimeSpan offset)
+    {
+        offset = default;
+        text = text.Trim();
+        if (text.Length is not (5 or 7) || text[0] is not ('+' or '-')
+            || !TryDigits(text.Slice(1, 2), out var hours) || !TryDigits(text.Slice(3, 2), out var minutes) || minutes > 59 || hours > 23)
+        {
+            return false;
+        }
+
+        var seconds = 0;
+        if (text.Length == 7 && (!TryDigits(text.Slice(5, 2), out seconds) || seconds > 59))
+        {
+            return false;
+        }
+
+        offset = new TimeSpan(hours, minutes, seconds);
+        if (text[0] == '-')
+        {
+            offset = -offset;
+        }
+
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = value * 10 + (c - '0');
+        }
+
+        return !text.IsEmpty;
+    }
+}
