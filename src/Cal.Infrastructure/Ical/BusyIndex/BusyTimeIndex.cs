@@ -402,8 +402,11 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
             foreach (var o in overrides)
             {
                 var rid = o.RecurrenceId!.Value;
-                s.Exclude(rid, zones);
-                if (o.ThisAndFuture && o.Start is { } overrideStart)
+                if (!o.ThisAndFuture)
+                {
+                    s.Exclude(rid, zones);
+                }
+                else if (o.Start is { } overrideStart)
                 {
                     var ridWall = s.WallOf(rid, zones);
                     var shift = ToUtcTicks(overrideStart.Value, ZoneOf(overrideStart, zones) ?? s.zone) - s.ToUtc(ridWall);
@@ -509,6 +512,17 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
 
         private static int DayNumber(DateTime wall) => (int)(wall.Ticks / Day);
 
+        /// <summary>The wall time at an instant; at the ends of the calendar (where a zone's offset would leave it), the instant's own ticks less a day's margin.</summary>
+        private static DateTime WallAround(long utcTicks, DateTimeZone zone)
+        {
+            if (utcTicks < Day || utcTicks > DateTime.MaxValue.Ticks - (2 * Day))
+            {
+                return new DateTime(Math.Clamp(utcTicks, 0, DateTime.MaxValue.Ticks - (2 * Day)), DateTimeKind.Unspecified);
+            }
+
+            return ToWall(utcTicks, zone);
+        }
+
         public void Read(long from, long to, DateTimeZone requestZone, ExpansionBudget budget, List<DateTime> occurrences, List<BusyInterval> intervals)
         {
             if (budget.Exhausted || FirstTicks >= to + Day || (LastTicks != long.MaxValue && LastTicks <= from - Day))
@@ -516,8 +530,11 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
                 return;
             }
 
-            var fromWall = new DateTime(Math.Max(0, from - Day - maxDuration - maxShift), DateTimeKind.Unspecified);
-            var toWall = new DateTime(Math.Min(DateTime.MaxValue.Ticks, to + Day + maxShift), DateTimeKind.Unspecified);
+            // The window in the series' wall time (a few hours' margin for offset changes; none for UTC), widened by the longest instance.
+            var zoneForInstances = zone ?? requestZone;
+            var margin = ReferenceEquals(zoneForInstances, DateTimeZone.Utc) ? 0 : 3 * TimeSpan.TicksPerHour;
+            var fromWall = WallAround(Math.Max(0, from - maxDuration - maxShift), zoneForInstances).AddTicks(-Math.Min(margin, from));
+            var toWall = WallAround(Math.Min(DateTime.MaxValue.Ticks - Day, to + maxShift), zoneForInstances).AddTicks(margin);
 
             occurrences.Clear();
             foreach (var (expander, until, countResolved) in rules)
@@ -549,7 +566,6 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
                 occurrences.Sort();
             }
 
-            var zoneForInstances = zone ?? requestZone;
             var previous = DateTime.MinValue;
             foreach (var wall in occurrences)
             {
