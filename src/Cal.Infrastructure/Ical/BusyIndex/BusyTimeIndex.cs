@@ -21,6 +21,10 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
     private const long LongEvent = 7 * Day;
     private const long BucketTicks = 32 * Day;
     private const int MaxBucketsPerSeries = 256;
+    private const long WallMargin = 15 * TimeSpan.TicksPerHour;
+
+    /// <summary>Instances of one bounded series expanded at indexing; a series with more stays a rule, expanded per request.</summary>
+    private const int MaxMaterialised = 5_000;
 
     private readonly Singles fixedSingles;
     private readonly Singles floatingSingles;
@@ -181,7 +185,37 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
             }
         }
 
-        return new BusyTimeIndex(new Singles(fixedList), new Singles(floatingList), [.. seriesList], events.Count, unresolved);
+        // A bounded series with a modest number of instances is expanded once, here, into single intervals: a request
+        // then finds them by binary search like any single event. Floating and all-day series are kept in wall ticks
+        // (expanded in UTC, where wall time and ticks agree) and placed in the requester's zone per request.
+        var kept = new List<Series>();
+        var scratch = new List<DateTime>();
+        var expanded = new List<BusyInterval>();
+        foreach (var series in seriesList)
+        {
+            if (series.LastTicks == long.MaxValue || !budget.Step())
+            {
+                kept.Add(series);
+                continue;
+            }
+
+            expanded.Clear();
+            var enough = new ExpansionBudget(MaxMaterialised, long.MaxValue, CancellationToken.None);
+            series.Read(0, DateTime.MaxValue.Ticks - Day, DateTimeZone.Utc, enough, scratch, expanded);
+            if (enough.Exhausted)
+            {
+                kept.Add(series);
+                continue;
+            }
+
+            var target = series.IsFloating ? floatingList : fixedList;
+            foreach (var interval in expanded)
+            {
+                target.Add((interval.Start.UtcTicks, interval.End.UtcTicks));
+            }
+        }
+
+        return new BusyTimeIndex(new Singles(fixedList), new Singles(floatingList), [.. kept], events.Count, unresolved);
     }
 
     private static List<RawEvent> Winners(List<RawEvent> overrides) =>
@@ -236,11 +270,32 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
 
         public Singles(List<(long Start, long End)> items)
         {
-            var shortOnes = items.Where(i => i.End - i.Start <= LongEvent).OrderBy(i => i.Start).ToArray();
-            starts = [.. shortOnes.Select(i => i.Start)];
-            ends = [.. shortOnes.Select(i => i.End)];
-            maxShort = shortOnes.Length == 0 ? 0 : shortOnes.Max(i => i.End - i.Start);
-            longOnes = [.. items.Where(i => i.End - i.Start > LongEvent)];
+            var shortCount = 0;
+            foreach (var (start, end) in items)
+            {
+                shortCount += end - start <= LongEvent ? 1 : 0;
+            }
+
+            starts = new long[shortCount];
+            ends = new long[shortCount];
+            var longList = new List<(long, long)>(items.Count - shortCount);
+            var n = 0;
+            foreach (var (start, end) in items)
+            {
+                if (end - start <= LongEvent)
+                {
+                    starts[n] = start;
+                    ends[n++] = end;
+                    maxShort = Math.Max(maxShort, end - start);
+                }
+                else
+                {
+                    longList.Add((start, end));
+                }
+            }
+
+            Array.Sort(starts, ends);
+            longOnes = [.. longList];
         }
 
         public long Bytes => (starts.Length * 16L) + (longOnes.Length * 16L);
@@ -334,6 +389,9 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
         private bool busy;
         private long maxShift;
         private long maxDuration;
+
+        /// <summary>No zone: floating times or dates, placed in the requester's zone.</summary>
+        public bool IsFloating => zone is null;
 
         /// <summary>Approximate UTC span (a day's margin each side for zones); <see cref="long.MaxValue"/> when the rule never ends.</summary>
         public long FirstTicks { get; private set; }
@@ -512,17 +570,6 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
 
         private static int DayNumber(DateTime wall) => (int)(wall.Ticks / Day);
 
-        /// <summary>The wall time at an instant; at the ends of the calendar (where a zone's offset would leave it), the instant's own ticks less a day's margin.</summary>
-        private static DateTime WallAround(long utcTicks, DateTimeZone zone)
-        {
-            if (utcTicks < Day || utcTicks > DateTime.MaxValue.Ticks - (2 * Day))
-            {
-                return new DateTime(Math.Clamp(utcTicks, 0, DateTime.MaxValue.Ticks - (2 * Day)), DateTimeKind.Unspecified);
-            }
-
-            return ToWall(utcTicks, zone);
-        }
-
         public void Read(long from, long to, DateTimeZone requestZone, ExpansionBudget budget, List<DateTime> occurrences, List<BusyInterval> intervals)
         {
             if (budget.Exhausted || FirstTicks >= to + Day || (LastTicks != long.MaxValue && LastTicks <= from - Day))
@@ -530,11 +577,12 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
                 return;
             }
 
-            // The window in the series' wall time (a few hours' margin for offset changes; none for UTC), widened by the longest instance.
+            // The window in the series' wall time: a wall time is within 14 hours of its instant in every zone (and equal
+            // to it in UTC), widened by the longest instance; the exact test comes after each instance's conversion.
             var zoneForInstances = zone ?? requestZone;
-            var margin = ReferenceEquals(zoneForInstances, DateTimeZone.Utc) ? 0 : 3 * TimeSpan.TicksPerHour;
-            var fromWall = WallAround(Math.Max(0, from - maxDuration - maxShift), zoneForInstances).AddTicks(-Math.Min(margin, from));
-            var toWall = WallAround(Math.Min(DateTime.MaxValue.Ticks - Day, to + maxShift), zoneForInstances).AddTicks(margin);
+            var margin = ReferenceEquals(zoneForInstances, DateTimeZone.Utc) ? 0 : WallMargin;
+            var fromWall = new DateTime(Math.Clamp(from - maxDuration - maxShift - margin, 0, DateTime.MaxValue.Ticks), DateTimeKind.Unspecified);
+            var toWall = new DateTime(Math.Clamp(to + maxShift + margin, 0, DateTime.MaxValue.Ticks), DateTimeKind.Unspecified);
 
             occurrences.Clear();
             foreach (var (expander, until, countResolved) in rules)

@@ -30,6 +30,10 @@ internal sealed class RecurrenceExpander
     /// <summary>Simple rules (fixed step: no BY rule beyond DTSTART's own, no month or year arithmetic) can jump straight to any instance.</summary>
     private readonly long fixedStepTicks;
 
+    /// <summary>Reused between walks; an expander belongs to one index and is read by one request at a time per thread.</summary>
+    [ThreadStatic]
+    private static List<DateTime>? scratch;
+
     public RecurrenceExpander(RecurrenceRule rule, DateTime start)
     {
         this.rule = rule;
@@ -138,7 +142,7 @@ internal sealed class RecurrenceExpander
             cursor.FastForward(from);
         }
 
-        var candidates = new List<DateTime>();
+        var candidates = scratch ??= [];
         while (true)
         {
             if (!budget.Step())

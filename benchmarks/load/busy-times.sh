@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Busy times on a large feed, on loopback (127.0.0.1 only), Cal in Release:
+#   - the 20 MB / ~66,000-event feed from feedgen saved once;
+#   - the first busy-times request after the save (fetch + one-pass index included), one week;
+#   - warm: one week (50 requests, p50 of curl's time_total), one year (10 requests, p50; must not be truncated);
+#   - wrk at 16 connections on the one-week request (requests/s, p50, p99);
+#   - resident memory of the server with that feed indexed (after warm-up, and after the wrk run), and its peak;
+#   - issue #22's memory case: one user with 8 URLs of that feed asking for busy times and the calendar list at once
+#     (a fresh server), peak resident memory.
+# Usage: benchmarks/load/busy-times.sh [--duration 15]      (KEY=VALUE lines on stdout)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=15
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration="$2"; shift 2;;
+    *) echo "usage: $0 [--duration S]" >&2; exit 2;;
+  esac
+done
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+dotnet build src/Cal.WebApi -c Release -v q -nologo >/dev/null
+dotnet build benchmarks/feedgen -c Release -v q -nologo >/dev/null
+gen=benchmarks/feedgen/bin/Release/net10.0/Cal.Benchmarks.FeedGen.dll
+cal=src/Cal.WebApi/bin/Release/net10.0/Cal.WebApi.dll
+
+mkdir -p "$work/feeds"
+dotnet "$gen" generate --size 20MB --seed 42 --out "$work/feeds/large.ics" 2>"$work/feed.txt"
+for i in 1 2 3 4 5 6 7 8; do ln -s "$work/feeds/large.ics" "$work/feeds/large$i.ics"; done
+feed_port=$(free_port)
+dotnet "$gen" serve --dir "$work/feeds" --port "$feed_port" >/dev/null & pids+=($!)
+feeds="http://127.0.0.1:$feed_port"
+wait_http "$feeds/large.ics"
+
+start_cal() { # start_cal NAME -> sets cal_pid, api, key
+  local name=$1 port; port=$(free_port)
+  local settings=(--ConnectionStrings:Default="Data Source=$work/$name.db" --DataProtection:KeysPath="$work/$name-keys"
+            --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000
+            --FeedCache:TimeToLive=01:00:00 --Serilog:MinimumLevel:Default=Warning)
+  dotnet "$cal" users create --email "$name@example.com" --time-zone Europe/Berlin "${settings[@]}" >/dev/null 2>&1
+  key=$(dotnet "$cal" api-keys create --email "$name@example.com" "${settings[@]}" 2>/dev/null)
+  ASPNETCORE_ENVIRONMENT=Production dotnet "$cal" --urls "http://127.0.0.1:$port" "${settings[@]}" >"$work/$name.log" 2>&1 & cal_pid=$!; pids+=($cal_pid)
+  api="http://127.0.0.1:$port"
+  wait_http "$api/health/live"
+}
+get() { curl -s -o "$work/out.json" -w '%{time_total}\n' -H "Authorization: Bearer $key" "$api$1"; }
+
+echo "FEED=$(cat "$work/feed.txt")"
+start_cal one
+curl -s -o /dev/null -w 'SAVE_STATUS=%{http_code}\nSAVE_SECONDS=%{time_total}\n' -X POST "$api/v2/calendars/ics-feed/save" \
+  -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "{\"urls\":[\"$feeds/large.ics\"]}"
+week="/v2/calendars/busy-times?dateFrom=2026-06-01&dateTo=2026-06-07&timeZone=Europe/Berlin"
+year="/v2/calendars/busy-times?dateFrom=2026-01-01&dateTo=2026-12-31&timeZone=Europe/Berlin"
+echo "FIRST_WEEK_SECONDS=$(get "$week")"
+echo "WEEK_INTERVALS=$(python3 -c "import json;d=json.load(open('$work/out.json'));print(len(d['data']), 'truncated', len(d['truncated']))")"
+for _ in $(seq 1 50); do get "$week"; done | median | sed 's/^/WARM_WEEK_P50_SECONDS=/'
+for _ in $(seq 1 10); do get "$year"; done | median | sed 's/^/WARM_YEAR_P50_SECONDS=/'
+echo "YEAR_INTERVALS=$(python3 -c "import json;d=json.load(open('$work/out.json'));print(len(d['data']), 'truncated', len(d['truncated']))")"
+echo "RSS_AFTER_WARMUP_MB=$(rss_mb "$cal_pid")"
+wrk -t2 -c16 -d"${duration}s" --latency -H "Authorization: Bearer $key" "$api$week" > "$work/wrk.txt"
+awk '/Requests\/sec/ {print "WRK_WEEK_C16_RPS=" $2} /^ +50%/ {print "WRK_WEEK_C16_P50=" $2} /^ +99%/ {print "WRK_WEEK_C16_P99=" $2} /Non-2xx/ {print "WRK_NON_2XX=" $NF} /requests in/ {print "WRK_REQUESTS=" $1}' "$work/wrk.txt"
+echo "RSS_AFTER_WRK_MB=$(rss_mb "$cal_pid")"
+echo "RSS_PEAK_MB=$(hwm_mb "$cal_pid")"
+kill "$cal_pid"; wait "$cal_pid" 2>/dev/null || true
+
+# Issue #22: 8 URLs of the 20 MB feed; busy times and the calendar list at once, on a fresh server.
+start_cal eight
+urls=$(printf '"%s/large%d.ics",' "$feeds" 1 2 3 4 5 6 7 8); urls="[${urls%,}]"
+curl -s -o /dev/null -w 'EIGHT_SAVE_STATUS=%{http_code}\n' -X POST "$api/v2/calendars/ics-feed/save" \
+  -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "{\"urls\":$urls}"
+clock=$(date +%s.%N)
+get "$week" >/dev/null & a=$!
+curl -s -o /dev/null -H "Authorization: Bearer $key" "$api/v2/calendars" & b=$!
+get "$year" >/dev/null & c=$!
+wait $a $b $c
+echo "EIGHT_FIRST_READS_SECONDS=$(python3 -c "import time;print(round(time.time()-$clock,2))")"
+echo "EIGHT_RSS_PEAK_MB=$(hwm_mb "$cal_pid")"
+echo "EIGHT_RSS_AFTER_MB=$(rss_mb "$cal_pid")"
