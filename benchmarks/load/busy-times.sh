@@ -76,9 +76,10 @@ kill "$cal_pid"; wait "$cal_pid" 2>/dev/null || true
 
 # Issue #22: 8 URLs of the 20 MB feed; busy times and the calendar list at once, on a fresh server.
 start_cal eight
-urls=$(printf '"%s/large%d.ics",' "$feeds" 1 2 3 4 5 6 7 8); urls="[${urls%,}]"
-curl -s -o /dev/null -w 'EIGHT_SAVE_STATUS=%{http_code}\n' -X POST "$api/v2/calendars/ics-feed/save" \
+urls=""; for i in 1 2 3 4 5 6 7 8; do urls="$urls\"$feeds/large$i.ics\","; done; urls="[${urls%,}]"
+curl -s -o "$work/eight.json" -w 'EIGHT_SAVE_STATUS=%{http_code}\n' -X POST "$api/v2/calendars/ics-feed/save" \
   -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "{\"urls\":$urls}"
+head -c 400 "$work/eight.json"; echo
 clock=$(date +%s.%N)
 get "$week" >/dev/null & a=$!
 curl -s -o /dev/null -H "Authorization: Bearer $key" "$api/v2/calendars" & b=$!

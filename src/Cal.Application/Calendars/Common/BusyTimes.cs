@@ -18,7 +18,7 @@ public sealed record BusyWindow(DateTimeOffset From, DateTimeOffset To, string T
 /// </summary>
 public sealed record BusyTimeBudget(int MaxOccurrences, TimeSpan MaxDuration)
 {
-    public static BusyTimeBudget Default { get; } = new(BusyTimesOptions.DefaultMaxOccurrences, TimeSpan.FromSeconds(2));
+    public static BusyTimeBudget Default { get; } = new(BusyTimesOptions.DefaultMaxOccurrences, TimeSpan.FromSeconds(5));
 
     public long StartedAt { get; init; } = Stopwatch.GetTimestamp();
 

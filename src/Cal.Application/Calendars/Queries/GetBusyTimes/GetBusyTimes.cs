@@ -58,11 +58,35 @@ public sealed class GetBusyTimesQueryHandler(ICredentialRepository credentials, 
             (load.Credential, load.Provider, Busy: await load.Provider.GetBusyTimesAsync(load.Credential, load.ExternalIds, window, budget, cancellationToken))));
 
         // Each provider returns only intervals overlapping the window (ICalendarProvider's contract); here they are merged.
-        var intervals = results
-            .SelectMany(r => r.Busy.Intervals.Select(i => new BusyTime(i.Start, i.End, r.Provider.Integration.AppId)))
-            .OrderBy(i => i.Start).ThenBy(i => i.End).ToList();
+        var intervals = new List<BusyTime>(results.Sum(r => r.Busy.Intervals.Count));
+        foreach (var (_, provider, busy) in results)
+        {
+            var source = provider.Integration.AppId;
+            foreach (var interval in busy.Intervals)
+            {
+                intervals.Add(new BusyTime(interval.Start, interval.End, source));
+            }
+        }
+
+        if (results.Length > 1 || results.Any(r => r.Busy.TruncatedExternalIds.Count > 0) || !IsSorted(intervals))
+        {
+            intervals.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        }
         var truncated = results.SelectMany(r => r.Busy.TruncatedExternalIds.Select(id => new TruncatedCalendar(r.Credential.Id, id))).ToList();
         return new BusyTimesDto(intervals, truncated);
+    }
+
+    private static bool IsSorted(List<BusyTime> intervals)
+    {
+        for (var i = 1; i < intervals.Count; i++)
+        {
+            if (intervals[i].Start < intervals[i - 1].Start || (intervals[i].Start == intervals[i - 1].Start && intervals[i].End < intervals[i - 1].End))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Every calendar of the user by default; otherwise the credentials (and calendars within them) asked for.</summary>
