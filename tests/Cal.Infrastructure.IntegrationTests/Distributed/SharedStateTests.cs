@@ -59,7 +59,10 @@ public sealed class SharedStateTests
         var first = await a.Get<IIcsFeedSource>().GetAsync(CredentialOf(1, 5), url, CancellationToken.None);
         var second = await b.Get<IIcsFeedSource>().GetAsync(CredentialOf(1, 5), url, CancellationToken.None);
 
-        Assert.That(second.Value, Is.EqualTo(first.Value).And.Contain("Fleet"));
+        // B indexes the text A fetched: the same calendar, the same events (each instance builds its own index).
+        Assert.That((second.Value!.CalendarName, second.Value.Busy!.EventCount), Is.EqualTo((first.Value!.CalendarName, first.Value.Busy!.EventCount)));
+        Assert.That(second.Value.CalendarName, Is.EqualTo("Fleet"));
+        Assert.That(second.Value.Busy.EventCount, Is.GreaterThan(0));
         Assert.That(feeds.RequestCount("/feeds/shared"), Is.EqualTo(1), "instance B read instance A's fetch from Redis");
         using var connection = ConnectionMultiplexer.Connect(redis.Configuration);
         var server = connection.GetServer(redis.Configuration);
