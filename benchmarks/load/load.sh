@@ -16,15 +16,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--duration S] [--out FILE]" >&2; exit 2;;
   esac
 done
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
+source benchmarks/load/common.sh
 
 dotnet build src/Cal.WebApi -c Release -v q -nologo >/dev/null
 dotnet build benchmarks/feedgen -c Release -v q -nologo >/dev/null
@@ -56,7 +48,6 @@ save() { # save KEY JSON_URLS -> prints "status seconds"
   curl -s -o "$work/save.json" -w '%{http_code} %{time_total}\n' -X POST "$api/v2/calendars/ics-feed/save" \
     -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "{\"urls\":$2,\"readOnly\":true}"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 # P1: one feed delayed 500 ms, then ten feeds each delayed 500 ms (distinct URLs), 5 times each after a warm-up.
 one="[\"$feeds/feed100k.ics?delayMs=500\"]"

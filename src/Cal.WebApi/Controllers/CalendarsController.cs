@@ -80,7 +80,7 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
         var query = new GetBusyTimesQuery(User.GetUserId(), User.GetTimeZone(), dateFrom, dateTo, loggedInUsersTz, CalendarsToLoad(Request.Query), timeZone);
         var busy = await mediator.Send(query, cancellationToken);
         return Ok(new BusyTimesEnvelope(
-            busy.Intervals.Select(i => new BusyTimeDto(Iso(i.Start), Iso(i.End), i.Source)).ToList(),
+            busy.Intervals.Select(i => new BusyTimeDto(JsTimestamp.Format(i.Start), JsTimestamp.Format(i.End), i.Source)).ToList(),
             busy.Truncated));
     }
 
@@ -94,37 +94,6 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     {
         [System.Text.Json.Serialization.JsonPropertyOrder(0)]
         public string Status => "success";
-    }
-
-    /// <summary>
-    /// <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, written digit by digit: a week of a large feed is thousands of intervals, and the
-    /// general-purpose custom-format path cost more per request than reading the busy-time index (benchmarks/README.md).
-    /// </summary>
-    internal static string Iso(DateTimeOffset instant) => string.Create(24, instant.UtcDateTime, static (span, t) =>
-    {
-        Digits(span[..4], t.Year);
-        span[4] = '-';
-        Digits(span.Slice(5, 2), t.Month);
-        span[7] = '-';
-        Digits(span.Slice(8, 2), t.Day);
-        span[10] = 'T';
-        Digits(span.Slice(11, 2), t.Hour);
-        span[13] = ':';
-        Digits(span.Slice(14, 2), t.Minute);
-        span[16] = ':';
-        Digits(span.Slice(17, 2), t.Second);
-        span[19] = '.';
-        Digits(span.Slice(20, 3), t.Millisecond);
-        span[23] = 'Z';
-    });
-
-    private static void Digits(Span<char> span, int value)
-    {
-        for (var i = span.Length - 1; i >= 0; i--)
-        {
-            span[i] = (char)('0' + (value % 10));
-            value /= 10;
-        }
     }
 
     /// <summary><c>calendarsToLoad[0][credentialId]=1&amp;calendarsToLoad[0][externalId]=...</c> (also <c>[0].credentialId</c>), in index order.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -39,7 +38,7 @@ public sealed class ErrorEnvelopeWriter(TimeProvider time, IOptions<JsonOptions>
     };
 
     public ErrorEnvelope Create(HttpContext context, int status, string? message = null, object? details = null) => new(
-        time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        JsTimestamp.Format(time.GetUtcNow()),
         context.Request.Path.Value ?? "/",
         new ErrorBody(CodeFor(status), message ?? DefaultMessageFor(status), details ?? new { }));
 

@@ -18,7 +18,8 @@ public sealed record BusyWindow(DateTimeOffset From, DateTimeOffset To, string T
 /// </summary>
 public sealed record BusyTimeBudget(int MaxOccurrences, TimeSpan MaxDuration)
 {
-    public static BusyTimeBudget Default { get; } = new(BusyTimesOptions.DefaultMaxOccurrences, TimeSpan.FromSeconds(5));
+    /// <summary>The configured defaults (<see cref="BusyTimesOptions"/>), for callers without options.</summary>
+    public static BusyTimeBudget Default { get; } = new BusyTimesOptions().Budget;
 
     public long StartedAt { get; init; } = Stopwatch.GetTimestamp();
 

@@ -115,28 +115,19 @@ internal sealed partial class FeedCache(IOptions<FeedCacheOptions> options, IDat
 
     public CachedFeed? TryGetLocal(FeedCacheKey key) => local.TryGetValue(key, out CachedFeed? feed) ? feed : null;
 
-    /// <summary>Runs <paramref name="refresh"/> once for all concurrent callers with the same key.</summary>
-    public async Task<FeedFetchResult<IcsFeedSnapshot>> Coalesce(FeedCacheKey key, Func<Task<FeedFetchResult<IcsFeedSnapshot>>> refresh, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="refresh"/> once for all concurrent callers with the same key; the entry goes when it ends.</summary>
+    public Task<FeedFetchResult<IcsFeedSnapshot>> Coalesce(FeedCacheKey key, Func<Task<FeedFetchResult<IcsFeedSnapshot>>> refresh, CancellationToken cancellationToken)
     {
         var lazy = new Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>(refresh);
         var current = inflight.GetOrAdd(key, lazy);
-        try
+        if (ReferenceEquals(current, lazy))
         {
-            return await current.Value.WaitAsync(cancellationToken);
+            _ = current.Value.ContinueWith(
+                _ => inflight.TryRemove(new KeyValuePair<FeedCacheKey, Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>>(key, current)),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
-        finally
-        {
-            if (ReferenceEquals(current, lazy) && current.Value.IsCompleted)
-            {
-                inflight.TryRemove(new KeyValuePair<FeedCacheKey, Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>>(key, current));
-            }
-            else if (ReferenceEquals(current, lazy))
-            {
-                _ = current.Value.ContinueWith(
-                    _ => inflight.TryRemove(new KeyValuePair<FeedCacheKey, Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>>(key, current)),
-                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-        }
+
+        return current.Value.WaitAsync(cancellationToken);
     }
 
     // Kept a day past its time to live, for revalidation; an index larger than the whole cache is simply not kept.

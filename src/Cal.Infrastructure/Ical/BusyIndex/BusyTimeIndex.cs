@@ -10,8 +10,9 @@ namespace Cal.Infrastructure.Ical.BusyIndex;
 /// One feed version's busy-time model, built once when the feed is fetched (<see cref="IcsIndexBuilder"/>):
 /// single events as sorted arrays of start/end ticks (a window is a binary search), recurring series with their
 /// rules parsed, zones resolved, COUNT turned into a last instance, exclusions (EXDATE and overridden instances)
-/// keyed by wall time in the series' zone, and series placed in 32-day buckets by their span. A request expands
-/// only the series whose span meets its window, from the window on.
+/// keyed by wall time in the series' zone. Bounded series of modest size are expanded here into the single arrays;
+/// the rest are placed in 32-day buckets by their span, and a request expands only those whose span meets its
+/// window, from the window on.
 /// </summary>
 internal sealed class BusyTimeIndex : IBusyTimeIndex
 {
@@ -68,8 +69,6 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
 
     /// <summary>Approximate memory held, for the cache's size limit.</summary>
     public long EstimatedBytes { get; }
-
-    public int SeriesCount => series.Length;
 
     public BusyTimeRead Read(BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
     {

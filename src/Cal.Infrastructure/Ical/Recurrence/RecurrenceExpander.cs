@@ -83,8 +83,6 @@ internal sealed class RecurrenceExpander
         };
     }
 
-    public RecurrenceRule Rule => rule;
-
     /// <summary>
     /// Appends to <paramref name="output"/>, in order, every instance in [<paramref name="from"/>, <paramref name="end"/>)
     /// that is not after <paramref name="untilWall"/> (inclusive; null: none) and within COUNT. Returns false when the

@@ -68,7 +68,8 @@ public sealed class GetBusyTimesQueryHandler(ICredentialRepository credentials, 
             }
         }
 
-        if (results.Length > 1 || results.Any(r => r.Busy.TruncatedExternalIds.Count > 0) || !IsSorted(intervals))
+        // Usually already in order (one calendar, read sorted); several are merged by one sort.
+        if (!IsSorted(intervals))
         {
             intervals.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
         }
