@@ -78,16 +78,16 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
         [FromQuery] string? dateFrom, [FromQuery] string? dateTo, [FromQuery] string? timeZone, [FromQuery] string? loggedInUsersTz, CancellationToken cancellationToken)
     {
         var query = new GetBusyTimesQuery(User.GetUserId(), User.GetTimeZone(), dateFrom, dateTo, loggedInUsersTz, CalendarsToLoad(Request.Query), timeZone);
-        var busy = await mediator.Send(query, cancellationToken);
-        return Ok(new BusyTimesEnvelope(
-            busy.Intervals.Select(i => new BusyTimeDto(JsTimestamp.Format(i.Start), JsTimestamp.Format(i.End), i.Source)).ToList(),
-            busy.Truncated));
+        return new BusyTimesResult(await mediator.Send(query, cancellationToken));
     }
 
     /// <summary>cal.com's <c>{"start","end","source"}</c> items, times in UTC with milliseconds.</summary>
     public sealed record BusyTimeDto(string Start, string End, string? Source);
 
-    /// <summary>The success envelope, plus <c>truncated</c> naming any calendar whose busy times were cut short by the per-feed budget (empty when none).</summary>
+    /// <summary>
+    /// The success envelope, plus <c>truncated</c> naming any calendar whose busy times were cut short by the budget
+    /// (empty when none). The OpenAPI document's shape; <see cref="BusyTimesResult"/> writes it.
+    /// </summary>
     public sealed record BusyTimesEnvelope(
         [property: System.Text.Json.Serialization.JsonPropertyOrder(1)] IReadOnlyList<BusyTimeDto> Data,
         [property: System.Text.Json.Serialization.JsonPropertyOrder(2)] IReadOnlyList<TruncatedCalendar> Truncated)

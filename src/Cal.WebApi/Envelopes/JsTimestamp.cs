@@ -7,8 +7,14 @@ namespace Cal.WebApi.Envelopes;
 /// </summary>
 internal static class JsTimestamp
 {
-    public static string Format(DateTimeOffset instant) => string.Create(24, instant.UtcDateTime, static (span, t) =>
+    public const int Length = 24;
+
+    public static string Format(DateTimeOffset instant) => string.Create(Length, instant, static (span, t) => Write(span, t));
+
+    /// <summary>Writes the 24 characters into <paramref name="span"/> (for writers that take spans).</summary>
+    public static void Write(Span<char> span, DateTimeOffset instant)
     {
+        var t = instant.UtcDateTime;
         Digits(span[..4], t.Year);
         span[4] = '-';
         Digits(span.Slice(5, 2), t.Month);
@@ -23,7 +29,7 @@ internal static class JsTimestamp
         span[19] = '.';
         Digits(span.Slice(20, 3), t.Millisecond);
         span[23] = 'Z';
-    });
+    }
 
     private static void Digits(Span<char> span, int value)
     {

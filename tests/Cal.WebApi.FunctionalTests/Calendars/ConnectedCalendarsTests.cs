@@ -233,6 +233,19 @@ public sealed class ConnectedCalendarsTests
     }
 
     [Test]
+    public async Task BusyTimes_BodyIsExactlyCalComsShape()
+    {
+        var id = await SaveAsync(client, homeUrl);
+
+        var response = await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-06&dateTo=2026-01-06&timeZone=UTC");
+
+        Assert.That(response.Content.Headers.ContentType?.ToString(), Is.EqualTo("application/json; charset=utf-8"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo(
+            "{\"status\":\"success\",\"data\":[{\"start\":\"2026-01-06T18:00:00.000Z\",\"end\":\"2026-01-06T19:00:00.000Z\",\"source\":\"ics-feed\"}],\"truncated\":[]}"));
+        Assert.That(id, Is.GreaterThan(0));
+    }
+
+    [Test]
     public async Task BusyTimes_AnotherUsersCredential_Returns404()
     {
         var id = await SaveAsync(client, workUrl);
