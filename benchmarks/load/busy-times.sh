@@ -81,6 +81,9 @@ get "$week" >/dev/null & a=$!
 curl -s -o /dev/null -H "Authorization: Bearer $key" "$api/v2/calendars" & b=$!
 wait $a $b
 echo "EIGHT_WEEK_AND_LIST_SECONDS=$(python3 -c "import time;print(round(time.time()-$clock,2))")"
+echo "EIGHT_FIRST_WEEK=$(python3 -c "import json;d=json.load(open('$work/out.json'));print(len(d['data']), 'intervals, truncated', len(d['truncated']))")"
+echo "EIGHT_SECOND_WEEK_SECONDS=$(get "$week")"
+echo "EIGHT_SECOND_WEEK=$(python3 -c "import json;d=json.load(open('$work/out.json'));print(len(d['data']), 'intervals, truncated', len(d['truncated']))")"
 echo "EIGHT_RSS_PEAK_MB=$(hwm_mb "$cal_pid")"
 echo "EIGHT_RSS_AFTER_MB=$(rss_mb "$cal_pid")"
 # Beyond the issue's case: a one-year window over all eight (about 2.7 million intervals in one answer).

@@ -75,8 +75,8 @@ internal sealed class BusyTimesResult(BusyTimesDto busy) : IActionResult
 
     private static void WriteTimestamp(Utf8JsonWriter writer, JsonEncodedText name, DateTimeOffset instant)
     {
-        Span<char> text = stackalloc char[JsTimestamp.Length];
-        JsTimestamp.Write(text, instant);
-        writer.WriteString(name, text);
+        Span<byte> utf8 = stackalloc byte[JsTimestamp.Length];
+        JsTimestamp.Write(utf8, instant);
+        writer.WriteString(name, utf8);
     }
 }

@@ -9,33 +9,35 @@ internal static class JsTimestamp
 {
     public const int Length = 24;
 
-    public static string Format(DateTimeOffset instant) => string.Create(Length, instant, static (span, t) => Write(span, t));
+    public static string Format(DateTimeOffset instant) => string.Create(Length, instant, static (span, t) => Write<char>(span, t));
 
-    /// <summary>Writes the 24 characters into <paramref name="span"/> (for writers that take spans).</summary>
-    public static void Write(Span<char> span, DateTimeOffset instant)
+    /// <summary>Writes the 24 characters into <paramref name="span"/> (chars, or UTF-8 bytes for writers that take them).</summary>
+    public static void Write<T>(Span<T> span, DateTimeOffset instant)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         var t = instant.UtcDateTime;
         Digits(span[..4], t.Year);
-        span[4] = '-';
+        span[4] = T.CreateTruncating('-');
         Digits(span.Slice(5, 2), t.Month);
-        span[7] = '-';
+        span[7] = T.CreateTruncating('-');
         Digits(span.Slice(8, 2), t.Day);
-        span[10] = 'T';
+        span[10] = T.CreateTruncating('T');
         Digits(span.Slice(11, 2), t.Hour);
-        span[13] = ':';
+        span[13] = T.CreateTruncating(':');
         Digits(span.Slice(14, 2), t.Minute);
-        span[16] = ':';
+        span[16] = T.CreateTruncating(':');
         Digits(span.Slice(17, 2), t.Second);
-        span[19] = '.';
+        span[19] = T.CreateTruncating('.');
         Digits(span.Slice(20, 3), t.Millisecond);
-        span[23] = 'Z';
+        span[23] = T.CreateTruncating('Z');
     }
 
-    private static void Digits(Span<char> span, int value)
+    private static void Digits<T>(Span<T> span, int value)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         for (var i = span.Length - 1; i >= 0; i--)
         {
-            span[i] = (char)('0' + (value % 10));
+            span[i] = T.CreateTruncating('0' + (value % 10));
             value /= 10;
         }
     }

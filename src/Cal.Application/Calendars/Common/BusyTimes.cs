@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Cal.Application.Calendars.Common;
 
 /// <summary>A busy period, in UTC, half-open: [Start, End). A value: a year of a large feed is hundreds of thousands of them.</summary>
-public readonly record struct BusyInterval(DateTimeOffset Start, DateTimeOffset End);
+public sealed record BusyInterval(DateTimeOffset Start, DateTimeOffset End);
 
 /// <summary>
 /// The window busy times are asked for, [From, To) in UTC, and the time zone in which all-day and floating

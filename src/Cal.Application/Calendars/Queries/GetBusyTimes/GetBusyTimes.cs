@@ -34,7 +34,7 @@ public sealed record CalendarToLoad(int? CredentialId, string? ExternalId);
 public sealed record BusyTimesDto(IReadOnlyList<BusyTime> Intervals, IReadOnlyList<TruncatedCalendar> Truncated);
 
 /// <summary>One busy interval and the app id of the calendar it came from (cal.com's <c>source</c>, e.g. <c>ics-feed</c>).</summary>
-public readonly record struct BusyTime(DateTimeOffset Start, DateTimeOffset End, string Source);
+public sealed record BusyTime(DateTimeOffset Start, DateTimeOffset End, string Source);
 
 /// <summary>A calendar whose busy times were cut short by the budget.</summary>
 public sealed record TruncatedCalendar(int CredentialId, string ExternalId);
