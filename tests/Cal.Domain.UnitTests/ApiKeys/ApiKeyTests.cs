@@ -93,6 +93,18 @@ public sealed class ApiKeyTests
 
         Assert.That(key.RevokedAt, Is.EqualTo(Now.AddHours(1)));
     }
+
+    [Test]
+    public void Revoke_Earlier_PullsAScheduledRevocationForward()
+    {
+        var key = ApiKey.Issue(7, "hash", Now, null);
+
+        key.Revoke(Now.AddMinutes(10)); // a refresh's grace period
+        key.Revoke(Now);                // an emergency revocation
+
+        Assert.That(key.RevokedAt, Is.EqualTo(Now));
+        Assert.That(key.IsUsableAt(Now.AddMinutes(1)), Is.False);
+    }
 }
 
 public sealed class ApiKeyGracePeriodTests

@@ -77,6 +77,49 @@ public sealed class ApiKeyLifecycleTests
     }
 
     [Test]
+    public async Task ARevokedKey_StillInTheAuthenticationCache_CannotMintANewOne()
+    {
+        api = new CalApiFactory();
+        var (userId, key) = await api.CreateUserWithKeyAsync(email: "mallory@example.com");
+        using var client = ClientWith(key);
+        Assert.That((await client.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "validated, and now cached for Auth:CacheDuration");
+        await api.AdminAsync("api-keys", "revoke", "--email", "mallory@example.com");
+
+        await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { })), 401, "UnauthorizedException");
+
+        Assert.That(await api.WithDbAsync(db => db.ApiKeys.CountAsync(k => k.UserId == userId)), Is.EqualTo(1), "no key was added");
+    }
+
+    [Test]
+    public async Task AKeyInItsGracePeriod_CannotBeRefreshedAgain()
+    {
+        api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["ApiKeys:RefreshGracePeriod"] = "00:10:00" });
+        var (userId, key) = await api.CreateUserWithKeyAsync();
+        using var client = ClientWith(key);
+        await RefreshAsync(client);
+
+        await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { })), 401, "UnauthorizedException");
+        Assert.That(await api.WithDbAsync(db => db.ApiKeys.CountAsync(k => k.UserId == userId)), Is.EqualTo(2), "one refresh, one new key");
+    }
+
+    [Test]
+    public async Task AdminRevoke_PullsAScheduledGracePeriodRevocationForward()
+    {
+        api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["ApiKeys:RefreshGracePeriod"] = "00:10:00" }, useFakeClock: true);
+        var (userId, oldKey) = await api.CreateUserWithKeyAsync(email: "grace@example.com");
+        using var oldClient = ClientWith(oldKey);
+        await RefreshAsync(oldClient);
+
+        var (code, stdout, _) = await api.AdminAsync("api-keys", "revoke", "--email", "grace@example.com");
+        Assert.That(code, Is.Zero);
+        var ids = await api.WithDbAsync(db => db.ApiKeys.Where(k => k.UserId == userId).OrderBy(k => k.Id).Select(k => k.Id).ToListAsync());
+        Assert.That(stdout.Trim(), Is.EqualTo(JsonSerializer.Serialize(new { revokedApiKeyIds = ids })), "the key in its grace period is revoked too");
+
+        api.Clock.Advance(TimeSpan.FromMinutes(1)); // past Auth:CacheDuration (30 s), well inside the 10-minute grace period
+        await Json.AssertErrorEnvelopeAsync(await oldClient.GetAsync("/v2/calendars"), 401, "UnauthorizedException");
+    }
+
+    [Test]
     public async Task Refresh_WithBadValidity_Returns400()
     {
         api = new CalApiFactory();

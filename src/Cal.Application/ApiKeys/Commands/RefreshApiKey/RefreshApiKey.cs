@@ -1,3 +1,4 @@
+using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.ApiKeys;
 using Mediator;
@@ -20,8 +21,13 @@ public sealed class RefreshApiKeyCommandHandler(IApiKeyRepository apiKeys, IApiK
         var now = time.GetUtcNow();
         var plaintext = generator.Generate();
         var expiresAt = command.NeverExpires == true ? (DateTimeOffset?)null : now.AddDays(command.DaysValid ?? 30);
-        await apiKeys.AddAsync(ApiKey.Issue(command.UserId, generator.Hash(plaintext), now, expiresAt), cancellationToken);
-        await apiKeys.RevokeAsync(command.UserId, command.CurrentApiKeyId, now + options.Value.RefreshGracePeriod, cancellationToken);
+        var replacement = ApiKey.Issue(command.UserId, generator.Hash(plaintext), now, expiresAt);
+
+        // Decided by the database, not by the (up to Auth:CacheDuration old) validation that let this call in.
+        if (!await apiKeys.ReplaceAsync(command.UserId, command.CurrentApiKeyId, replacement, now, now + options.Value.RefreshGracePeriod, cancellationToken))
+        {
+            throw new UnauthorizedException("The API key used has been revoked or has expired.");
+        }
 
         // The key's cached validation would not know of its revocation: drop it, so it ends here at once.
         authCache.Invalidate(Authentication.AuthenticatedCaller.ApiKeyPartition(command.CurrentApiKeyId));

@@ -26,7 +26,8 @@ public sealed class RefreshAndRevokeHandlerTests
     {
         added = null;
         apiKeys = new Mock<IApiKeyRepository>();
-        apiKeys.Setup(k => k.AddAsync(It.IsAny<ApiKey>(), It.IsAny<CancellationToken>())).Callback<ApiKey, CancellationToken>((k, _) => added = k).Returns(Task.CompletedTask);
+        apiKeys.Setup(k => k.ReplaceAsync(It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ApiKey>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Callback<int, int, ApiKey, DateTimeOffset, DateTimeOffset, CancellationToken>((_, _, k, _, _, _) => added = k).ReturnsAsync(true);
         authCache = new Mock<IAuthenticationCache>();
         generator = new Mock<IApiKeyGenerator>();
         generator.Setup(g => g.Generate()).Returns("cal_new");
@@ -51,9 +52,18 @@ public sealed class RefreshAndRevokeHandlerTests
     {
         await Refresh(TimeSpan.FromSeconds(graceSeconds)).Handle(new RefreshApiKeyCommand(7, 3, 5, null), CancellationToken.None);
 
-        apiKeys.Verify(k => k.RevokeAsync(7, 3, Now.AddSeconds(graceSeconds), It.IsAny<CancellationToken>()), Times.Once);
+        apiKeys.Verify(k => k.ReplaceAsync(7, 3, It.IsAny<ApiKey>(), Now, Now.AddSeconds(graceSeconds), It.IsAny<CancellationToken>()), Times.Once);
         authCache.Verify(c => c.Invalidate("api-key:3"), Times.Once, "this instance forgets the key's cached validation at once");
         Assert.That(added!.ExpiresAt, Is.EqualTo(Now.AddDays(5)));
+    }
+
+    [Test]
+    public void Refresh_WhenTheDatabaseSaysTheKeyIsNoLongerUsable_IsRefused_AndTheCacheIsLeftAlone()
+    {
+        // The caller may have come from the authentication cache; the database decides.
+        apiKeys.Setup(k => k.ReplaceAsync(7, 3, It.IsAny<ApiKey>(), Now, Now, It.IsAny<CancellationToken>())).ReturnsAsync(false);
+
+        Assert.ThrowsAsync<UnauthorizedException>(async () => await Refresh().Handle(new RefreshApiKeyCommand(7, 3, null, null), CancellationToken.None));
     }
 
     [Test]
