@@ -40,7 +40,8 @@ public static class DependencyInjection
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextPool<CalDbContext, SqliteCalDbContext>(o => o.UseSqlite(storage.ConnectionString));
+                var synchronous = new SqliteSynchronousInterceptor(database.SqliteSynchronous);
+                services.AddDbContextPool<CalDbContext, SqliteCalDbContext>(o => o.UseSqlite(storage.ConnectionString).AddInterceptors(synchronous));
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContextPool<CalDbContext, SqlServerCalDbContext>(o => o.UseSqlServer(storage.ConnectionString));
