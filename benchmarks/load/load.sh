@@ -5,7 +5,7 @@
 #   P1  one save of 10 feeds each delayed 500 ms by the feed server, against one save of one such feed (median of 5).
 #   save throughput: POST /v2/calendars/ics-feed/save of one 100 KB feed (no delay) at 8 connections.
 # Cal runs in Release, ASPNETCORE_ENVIRONMENT=Production, Serilog minimum level Warning, rate limit lifted.
-# Usage: benchmarks/load/load.sh [--duration 15] [--out results.env]   (results as KEY=VALUE lines; CAL_TRACE=FILE also traces Cal)
+# Usage: [CAL_EXTRA_SETTINGS="--Key=Value ..."] benchmarks/load/load.sh [--duration 15] [--out results.env]   (results as KEY=VALUE lines; CAL_TRACE=FILE also traces Cal)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=15; out=/dev/stdout
@@ -35,6 +35,9 @@ feeds="http://127.0.0.1:$feed_port"
 settings=(--ConnectionStrings:Default="Data Source=$work/cal.db" --DataProtection:KeysPath="$work/keys"
           --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000
           --Serilog:MinimumLevel:Default=Warning)
+# Extra settings for a comparison run, e.g. CAL_EXTRA_SETTINGS="--Database:SqliteSynchronous=Normal".
+read -r -a extra <<< "${CAL_EXTRA_SETTINGS:-}"
+settings+=("${extra[@]}")
 dotnet "$cal" users create --email load@example.com "${settings[@]}" >/dev/null 2>&1
 dotnet "$cal" users create --email saver@example.com "${settings[@]}" >/dev/null 2>&1
 key=$(dotnet "$cal" api-keys create --email load@example.com "${settings[@]}" 2>/dev/null)
