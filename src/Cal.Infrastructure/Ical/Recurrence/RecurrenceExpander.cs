@@ -59,6 +59,11 @@ internal sealed class RecurrenceExpander
                     break;
             }
         }
+        else if (rule.Frequency == Frequency.Yearly && rule.ByWeekNo is not null && rule.ByDay is null && rule.ByYearDay is null && rule.ByMonthDay is null)
+        {
+            // BYWEEKNO names weeks, not days: the day comes from DTSTART (RFC 5545 §3.3.10; libical and Ical.Net read it so).
+            byDay = [new WeekdayNum(0, start.DayOfWeek)];
+        }
 
         hours = rule.ByHour ?? (rule.Frequency > Frequency.Hourly ? [start.Hour] : []);
         minutes = rule.ByMinute ?? (rule.Frequency > Frequency.Minutely ? [start.Minute] : []);
