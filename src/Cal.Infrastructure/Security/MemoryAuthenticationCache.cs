@@ -22,7 +22,7 @@ internal sealed class MemoryAuthenticationCache : IAuthenticationCache, IDisposa
 
     public void Set(string tokenHash, CachedBearer entry)
     {
-        var partition = partitions.GetOrAdd(entry.Caller.RateLimitPartition, _ => new CancellationTokenSource());
+        var partition = partitions.GetOrAdd(entry.Caller.CachePartition, _ => new CancellationTokenSource());
         var options = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(15) };
         options.AddExpirationToken(new CancellationChangeToken(partition.Token));
         cache.Set(tokenHash, entry, options);

@@ -37,7 +37,34 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
 
     public static string PartitionOf(HttpContext context) =>
         context.User.FindFirst(CalBearerAuthenticationHandler.RateLimitPartitionClaim)?.Value
-        ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        ?? "ip:" + ClientNetwork(context.Connection.RemoteIpAddress);
+
+    /// <summary>
+    /// An unauthenticated caller's partition: the IPv4 address, or the IPv6 /64 it is in (one subscriber's allocation:
+    /// otherwise a single host could take a fresh address, and a fresh budget, for every request).
+    /// </summary>
+    public static string ClientNetwork(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new System.Net.IPAddress(bytes).ToString() + "/64";
+    }
 
     /// <summary>The outcome for one request, also the lease the middleware holds.</summary>
     public sealed class Decision(bool acquired, int limit, int remaining, int resetSeconds) : RateLimitLease

@@ -162,7 +162,7 @@ public sealed class AuthenticateBearerQueryHandlerTests
 
         public void Invalidate(string callerPartition)
         {
-            foreach (var key in entries.Where(e => e.Value.Caller.RateLimitPartition == callerPartition).Select(e => e.Key).ToList())
+            foreach (var key in entries.Where(e => e.Value.Caller.CachePartition == callerPartition).Select(e => e.Key).ToList())
             {
                 entries.Remove(key);
             }

@@ -100,6 +100,25 @@ public sealed class RateLimitingTests
     }
 
     [Test]
+    public async Task ApiKeys_ShareOneBudgetPerUser_SoARefreshOrASecondKeyDoesNotResetIt()
+    {
+        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "3" });
+        var (_, key) = await api.CreateUserWithKeyAsync(email: "budget@example.com");
+        var (_, second, _) = await api.AdminAsync("api-keys", "create", "--email", "budget@example.com");
+        using var first = api.CreateAuthorizedClient(key);
+        Assert.That((await first.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var refresh = await first.PostAsync("/v2/api-keys/refresh", Json.Body(new { }));
+        Assert.That(refresh.StatusCode, Is.EqualTo(HttpStatusCode.OK), "second of three");
+        using var refreshed = api.CreateAuthorizedClient((await Json.ReadAsync(refresh)).GetProperty("data").GetProperty("apiKey").GetString()!);
+        Assert.That((await refreshed.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "third of three, with the new key");
+
+        await Json.AssertErrorEnvelopeAsync(await refreshed.GetAsync("/v2/calendars"), 429, "ThrottlerException");
+        using var other = api.CreateAuthorizedClient(second.Trim());
+        await Json.AssertErrorEnvelopeAsync(await other.GetAsync("/v2/calendars"), 429, "ThrottlerException");
+    }
+
+    [Test]
     public async Task ManagedUserTokens_ShareOneBudgetPerFamily_AcrossRefreshes()
     {
         Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "3" });

@@ -14,7 +14,7 @@ public interface IAuthenticationCache
     void Set(string tokenHash, CachedBearer entry);
 
     /// <summary>
-    /// Drops, in this process, every entry of one API key or token family (<see cref="AuthenticatedCaller.RateLimitPartition"/>),
+    /// Drops, in this process, every entry of one API key or token family (<see cref="AuthenticatedCaller.CachePartition"/>),
     /// so a revocation made here takes effect here at once.
     /// </summary>
     void Invalidate(string callerPartition);
