@@ -111,7 +111,7 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<OutboundOptions>, AllowedHostsValidation>();
         services.AddSingleton(sp => OutboundAllowList.Parse(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
         services.AddSingleton<PolicyCheckedConnector>();
-        services.AddSingleton(sp => new OutboundFetchLimiter(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.MaxConcurrentFetches));
+        services.AddSingleton(sp => { var o = sp.GetRequiredService<IOptions<OutboundOptions>>().Value; return new OutboundFetchLimiter(o.MaxConcurrentFetches, o.MaxConcurrentFetchesPerUser); });
         services.AddTransient<IIcsFeedFetcher>(sp => sp.GetRequiredService<IcsFeedFetcher>());
         services.AddHttpClient<IcsFeedFetcher>(IcsFeedFetcher.HttpClientName, (sp, client) =>
             {

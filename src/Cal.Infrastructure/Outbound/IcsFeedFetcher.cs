@@ -30,21 +30,47 @@ internal sealed class IcsFeedFetcher(
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
     }
 
-    public async Task<FeedFetchResult<T>> FetchAsync<T>(IcsFeedUrl url, Func<TextReader, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken) =>
-        (await FetchAsync(url, readBody, ifChangedSince: null, cancellationToken)).Result;
+    /// <summary>Fetches attributed to no user share one partition (tests, tools).</summary>
+    public const int NoOwner = 0;
+
+    public async Task<FeedFetchResult<T>> FetchAsync<T>(IcsFeedUrl url, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken) =>
+        (await FetchAsync(url, ownerUserId, readBody, ifChangedSince: null, cancellationToken)).Result;
+
+    public Task<FeedFetchResult<T>> FetchAsync<T>(IcsFeedUrl url, Func<TextReader, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken) =>
+        FetchAsync(url, NoOwner, readBody, cancellationToken);
+
+    internal Task<FeedFetchOutcome<T>> FetchAsync<T>(IcsFeedUrl url, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, CancellationToken cancellationToken) =>
+        FetchAsync(url, NoOwner, readBody, ifChangedSince, cancellationToken);
 
     /// <summary>
     /// As <see cref="FetchAsync{T}(IcsFeedUrl, Func{TextReader, CancellationToken, Task{T}}, CancellationToken)"/>, but a
     /// conditional request when <paramref name="ifChangedSince"/> is given: an unchanged feed answers 304 and its body is not read.
     /// </summary>
-    internal async Task<FeedFetchOutcome<T>> FetchAsync<T>(IcsFeedUrl url, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, CancellationToken cancellationToken)
+    internal async Task<FeedFetchOutcome<T>> FetchAsync<T>(IcsFeedUrl url, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, CancellationToken cancellationToken)
     {
         var limits = options.Value;
+
+        // Time spent waiting for a permit is bounded on its own; the feed's timeout starts once it may be fetched.
+        IDisposable lease;
+        using (var queue = new CancellationTokenSource(limits.MaxFetchQueueTime, time))
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, queue.Token))
+        {
+            try
+            {
+                lease = await limiter.AcquireAsync(ownerUserId, waiting.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                logger.LogInformation("ICS feed on {Host} waited too long for a fetch permit", url.Host);
+                return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture, $"The server was too busy to fetch the feed within {limits.MaxFetchQueueTime.TotalSeconds:0.###} s; try again.")));
+            }
+        }
+
+        using var permit = lease;
         using var deadline = new CancellationTokenSource(limits.FeedTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            using var lease = await limiter.AcquireAsync(linked.Token);
             var outcome = await FetchFollowingRedirectsAsync(url.FetchUri, readBody, ifChangedSince, limits, linked.Token);
             if (outcome.Result.Failure is { } failure)
             {

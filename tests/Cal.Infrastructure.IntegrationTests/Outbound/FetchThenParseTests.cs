@@ -1,3 +1,4 @@
+using Cal.Infrastructure.Outbound;
 using System.Text;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
@@ -76,7 +77,7 @@ public sealed class FetchThenParseTests
     [TestCase("empty")]
     public async Task NonCalendarPages_AreNotIcalendar(string route)
     {
-        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url(route)), parser.CheckAsync, CancellationToken.None);
+        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url(route)), IcsFeedFetcher.NoOwner, parser.CheckAsync, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -112,7 +113,7 @@ public sealed class FetchThenParseTests
 
     private async Task<IcsCheckResult> FetchAndCheckAsync(string url)
     {
-        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(url), parser.CheckAsync, CancellationToken.None);
+        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, parser.CheckAsync, CancellationToken.None);
         return fetched.Failure is { } failure ? IcsCheckResult.Invalid(failure) : fetched.Value!;
     }
 

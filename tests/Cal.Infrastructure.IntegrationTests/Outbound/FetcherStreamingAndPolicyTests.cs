@@ -1,3 +1,4 @@
+using Cal.Infrastructure.Outbound;
 using System.Diagnostics;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
@@ -74,7 +75,7 @@ public sealed class FetcherStreamingAndPolicyTests
     {
         var before = notAllowed.RequestCount("/");
 
-        var result = await Fetcher().FetchAsync(IcsFeedUrl.Create(notAllowed.Url("delay/0")), ReadAll, CancellationToken.None);
+        var result = await Fetcher().FetchAsync(IcsFeedUrl.Create(notAllowed.Url("delay/0")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None);
 
         Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.BlockedAddress));
         Assert.That(notAllowed.RequestCount("/"), Is.EqualTo(before).And.Zero, "refused before connecting: the server never saw a request");
@@ -88,7 +89,7 @@ public sealed class FetcherStreamingAndPolicyTests
 
         var redirectsBefore = allowed.RequestCount("/redirect-to");
 
-        var result = await Fetcher().FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None);
+        var result = await Fetcher().FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None);
 
         Assert.That(allowed.RequestCount("/redirect-to") - redirectsBefore, Is.EqualTo(1), "precondition: the allowed server was asked and redirected");
         Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.BlockedAddress));
@@ -98,7 +99,7 @@ public sealed class FetcherStreamingAndPolicyTests
     [Test]
     public async Task LocalhostByName_IsBlockedUnlessItsAddressIsAllowed()
     {
-        var result = await Fetcher().FetchAsync(IcsFeedUrl.Create($"http://localhost:{notAllowed.BaseAddress.Port}/delay/0"), ReadAll, CancellationToken.None);
+        var result = await Fetcher().FetchAsync(IcsFeedUrl.Create($"http://localhost:{notAllowed.BaseAddress.Port}/delay/0"), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None);
         Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.BlockedAddress));
     }
 
@@ -108,7 +109,7 @@ public sealed class FetcherStreamingAndPolicyTests
         var clock = Stopwatch.StartNew();
 
         var result = await Fetcher().FetchAsync(
-            IcsFeedUrl.Create(allowed.Url("endless")),
+            IcsFeedUrl.Create(allowed.Url("endless")), IcsFeedFetcher.NoOwner,
             async (reader, ct) =>
             {
                 for (var i = 0; i < 10; i++)
@@ -130,7 +131,7 @@ public sealed class FetcherStreamingAndPolicyTests
         var clock = Stopwatch.StartNew();
 
         var result = await Fetcher().FetchAsync(
-            IcsFeedUrl.Create(allowed.Url("endless")),
+            IcsFeedUrl.Create(allowed.Url("endless")), IcsFeedFetcher.NoOwner,
             (reader, ct) => reader.ReadLineAsync(ct).AsTask(),
             CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -173,7 +174,7 @@ public sealed class FetcherStreamingAndPolicyTests
         var clock = Stopwatch.StartNew();
 
         var result = await fetcher.FetchAsync(
-            IcsFeedUrl.Create(server.Url()),
+            IcsFeedUrl.Create(server.Url()), IcsFeedFetcher.NoOwner,
             async (reader, ct) =>
             {
                 for (var i = 0; i < 10; i++)
@@ -221,7 +222,7 @@ public sealed class FetcherStreamingAndPolicyTests
         var clock = Stopwatch.StartNew();
 
         var result = await Fetcher().FetchAsync(
-            IcsFeedUrl.Create(url),
+            IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner,
             async (reader, ct) =>
             {
                 string? last = null;
@@ -244,12 +245,12 @@ public sealed class FetcherStreamingAndPolicyTests
     public async Task ServerWideLimiter_SerialisesFetchesBeyondItsPermits(int permits, int atLeastMs, int underMs)
     {
         var fetcher = Fetcher(("Outbound:MaxConcurrentFetches", permits.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/0")), ReadAll, CancellationToken.None); // warm the connection pool
+        await fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/0")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None); // warm the connection pool
         var clock = Stopwatch.StartNew();
 
         var results = await Task.WhenAll(
-            fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/300")), ReadAll, CancellationToken.None),
-            fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/300?second")), ReadAll, CancellationToken.None));
+            fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/300")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None),
+            fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/300?second")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
 
         Assert.That(results.Select(r => r.Failure), Is.All.Null);
         Assert.That(clock.ElapsedMilliseconds, Is.GreaterThanOrEqualTo(atLeastMs).And.LessThan(underMs));

@@ -1,3 +1,4 @@
+using Cal.Infrastructure.Outbound;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -191,7 +192,7 @@ public sealed class IcsFeedFetcherTests
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.300"));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/5000")), ReadAll, CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/5000")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
         watch.Stop();
 
         Assert.Multiple(() =>
@@ -217,7 +218,7 @@ public sealed class IcsFeedFetcherTests
     {
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:03"));
 
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/100")), ReadAll, CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/100")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
 
         Assert.That(result, Is.EqualTo(FeedFetchResult.Ok(IcsSamples.Simple())));
     }
@@ -236,7 +237,7 @@ public sealed class IcsFeedFetcherTests
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.500"));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
         watch.Stop();
 
         Assert.Multiple(() =>
@@ -260,7 +261,7 @@ public sealed class IcsFeedFetcherTests
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.300"));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(server.Url()), ReadAll, CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(server.Url()), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -283,7 +284,7 @@ public sealed class IcsFeedFetcherTests
         }, "drip-fake-clock");
         var fetcher = Fetcher([("Outbound:FeedTimeout", "00:00:00.300")], s => s.AddSingleton<TimeProvider>(clock));
 
-        var fetch = fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None);
+        var fetch = fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None);
         await started.Task.WaitAsync(TimeSpan.FromSeconds(5));
         await Task.Delay(700); // well past 300 ms of real time: only the fake clock may end the fetch
         Assert.That(fetch.IsCompleted, Is.False, "the deadline must follow the injected TimeProvider, not the wall clock");
@@ -309,7 +310,7 @@ public sealed class IcsFeedFetcherTests
         FeedFetchResult<string>? result = null;
         try
         {
-            result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, caller.Token));
+            result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, caller.Token));
         }
         catch (OperationCanceledException)
         {
@@ -368,7 +369,7 @@ public sealed class IcsFeedFetcherTests
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:20"), ("Outbound:MaxFeedBytes", Cap.ToString(CultureInfo.InvariantCulture)));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -456,7 +457,7 @@ public sealed class IcsFeedFetcherTests
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:10"), ("Outbound:MaxFeedBytes", Cap.ToString(CultureInfo.InvariantCulture)));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None));
+        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -723,7 +724,7 @@ public sealed class IcsFeedFetcherTests
         foreach (var url in urls)
         {
             FeedFetchResult<string>? result = null;
-            Assert.DoesNotThrowAsync(async () => result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None)), url);
+            Assert.DoesNotThrowAsync(async () => result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None)), url);
             Assert.That(result, Is.Not.Null, url);
         }
     }
@@ -808,7 +809,7 @@ public sealed class IcsFeedFetcherTests
 
         foreach (var url in urls)
         {
-            await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None));
+            await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
         }
 
         var entries = host.Logs.Entries;
@@ -845,7 +846,7 @@ public sealed class IcsFeedFetcherTests
     }
 
     private Task<FeedFetchResult<string>> FetchAsync(string url, params (string Key, string Value)[] settings) =>
-        Bounded(Fetcher(settings).FetchAsync(IcsFeedUrl.Create(url), ReadAll, CancellationToken.None));
+        Bounded(Fetcher(settings).FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
 
     /// <summary>A fetch whose deadline is broken would hang the run; this turns that into a failure.</summary>
     private static Task<FeedFetchResult<string>> Bounded(Task<FeedFetchResult<string>> fetch) => fetch.WaitAsync(TimeSpan.FromSeconds(30));

@@ -11,9 +11,10 @@ public interface IIcsFeedFetcher
     /// <summary>
     /// Never throws for a feed problem (unreachable, timeout, HTTP status, too large, blocked address): the
     /// result names the failure, and a body over the cap stops <paramref name="readBody"/> mid-read.
-    /// Cancellation by <paramref name="cancellationToken"/> is reported as a timeout.
+    /// Cancellation by <paramref name="cancellationToken"/> is reported as a timeout. Fetches are shared fairly between
+    /// users: <paramref name="ownerUserId"/> is the user the feed is fetched for.
     /// </summary>
-    Task<FeedFetchResult<T>> FetchAsync<T>(IcsFeedUrl url, Func<TextReader, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken);
+    Task<FeedFetchResult<T>> FetchAsync<T>(IcsFeedUrl url, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken);
 }
 
 /// <summary>Either what the body reader returned, or why the feed could not be read.</summary>

@@ -26,9 +26,17 @@ public sealed class OutboundOptions
     [Range(1, 50)]
     public int MaxConcurrentFetchesPerSave { get; set; } = 10;
 
-    /// <summary>Feeds fetched at the same time by the whole server; further fetches wait (within their timeout).</summary>
+    /// <summary>Feeds fetched at the same time by the whole server; further fetches wait (up to <see cref="MaxFetchQueueTime"/>).</summary>
     [Range(1, 10_000)]
     public int MaxConcurrentFetches { get; set; } = 64;
+
+    /// <summary>Feeds fetched at the same time for one user (all their saves and reads), so one user cannot hold every permit.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentFetchesPerUser { get; set; } = 16;
+
+    /// <summary>How long a fetch may wait for a permit; the feed's own <see cref="FeedTimeout"/> starts once it has one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan MaxFetchQueueTime { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Destinations allowed although loopback/private/link-local (an internal calendar server, a test's feed

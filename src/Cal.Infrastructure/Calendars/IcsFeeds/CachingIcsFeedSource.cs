@@ -51,7 +51,7 @@ internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cac
         }
 
         var keepText = cache.HasSharedLevel;
-        var outcome = await fetcher.FetchAsync(url, (reader, ct) => ReadAsync(reader, keepText, ct), cached?.Validators, cancellationToken);
+        var outcome = await fetcher.FetchAsync(url, key.UserId, (reader, ct) => ReadAsync(reader, keepText, ct), cached?.Validators, cancellationToken);
         if (outcome.NotModified && cached is not null)
         {
             var refreshed = cached with { CheckedAt = now, Validators = outcome.Validators ?? cached.Validators };

@@ -28,7 +28,7 @@ public sealed class SaveIcsFeedCommandHandler(
         // The validation behaviour has already checked every URL.
         var urls = command.Urls!.Select(u => IcsFeedUrl.Create(u!)).ToList();
 
-        var failures = await CheckAllFeedsAsync(urls, cancellationToken);
+        var failures = await CheckAllFeedsAsync(urls, command.UserId, cancellationToken);
         if (failures.Count > 0)
         {
             logger.LogInformation("ICS feed save for user {UserId} refused: {FailureCount} of {FeedCount} feeds unusable", command.UserId, failures.Count, urls.Count);
@@ -48,14 +48,14 @@ public sealed class SaveIcsFeedCommandHandler(
     /// Feeds in parallel (up to <see cref="OutboundOptions.MaxConcurrentFetchesPerSave"/> at a time), so a save takes
     /// about as long as its slowest feed, bounded by the save timeout.
     /// </summary>
-    private async Task<List<IndexedFeedFailure>> CheckAllFeedsAsync(List<IcsFeedUrl> urls, CancellationToken cancellationToken)
+    private async Task<List<IndexedFeedFailure>> CheckAllFeedsAsync(List<IcsFeedUrl> urls, int userId, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(outbound.Value.SaveTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
         var results = new FeedFailure?[urls.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = outbound.Value.MaxConcurrentFetchesPerSave };
-        await Parallel.ForEachAsync(Enumerable.Range(0, urls.Count), parallel, async (i, _) => results[i] = await CheckFeedAsync(urls[i], linked.Token));
+        await Parallel.ForEachAsync(Enumerable.Range(0, urls.Count), parallel, async (i, _) => results[i] = await CheckFeedAsync(urls[i], userId, linked.Token));
         cancellationToken.ThrowIfCancellationRequested();
 
         return results
@@ -65,9 +65,9 @@ public sealed class SaveIcsFeedCommandHandler(
     }
 
     /// <summary>The feed is checked as it streams in: fetch and parse are one pass, and nothing is buffered whole.</summary>
-    private async Task<FeedFailure?> CheckFeedAsync(IcsFeedUrl url, CancellationToken cancellationToken)
+    private async Task<FeedFailure?> CheckFeedAsync(IcsFeedUrl url, int userId, CancellationToken cancellationToken)
     {
-        var fetched = await fetcher.FetchAsync(url, parser.CheckAsync, cancellationToken);
+        var fetched = await fetcher.FetchAsync(url, userId, parser.CheckAsync, cancellationToken);
         return fetched.Failure ?? fetched.Value!.Failure;
     }
 }

@@ -49,8 +49,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         _serve = (_, _) => Task.FromResult(FeedFetchResult.Ok(Calendar));
         _fetcher = new Mock<IIcsFeedFetcher>();
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()))
-            .Returns(async (IcsFeedUrl url, Reader read, CancellationToken ct) =>
+        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<int>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()))
+            .Returns(async (IcsFeedUrl url, int owner, Reader read, CancellationToken ct) =>
             {
                 var served = await _serve(url, ct);
                 return served.Failure is { } failure
@@ -86,7 +86,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     private void Serve(Func<IcsFeedUrl, CancellationToken, Task<FeedFetchResult<string>>> serve) => _serve = serve;
 
     private void VerifyFetches(Times times) =>
-        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()), times);
+        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<int>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()), times);
 
     private SaveIcsFeedCommandHandler CreateHandler() =>
         new(_fetcher.Object, _parser.Object, _protector.Object, _credentials.Object, Mapper, Options.Create(_options), _time, _logger);
@@ -156,6 +156,15 @@ public sealed class SaveIcsFeedCommandHandlerTests
             Assert.That(settings.Urls, Is.EqualTo(new[] { "https://a.example/a.ics", "webcal://b.example/b" }));
             Assert.That(settings.ReadOnly, Is.False);
         });
+    }
+
+    [Test]
+    public async Task Handle_FetchesEveryFeedOnBehalfOfTheSavingUser_ForTheFairShare()
+    {
+        await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None);
+
+        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), UserId, It.IsAny<Reader>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.Is<int>(owner => owner != UserId), It.IsAny<Reader>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
