@@ -19,8 +19,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 source benchmarks/load/common.sh
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
-hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
 dotnet build src/Cal.WebApi -c Release -v q -nologo >/dev/null
 dotnet build benchmarks/feedgen -c Release -v q -nologo >/dev/null

@@ -6,8 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source benchmarks/load/common.sh
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
-hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
 dotnet build src/Cal.WebApi -c Release -v q -nologo >/dev/null
 dotnet build benchmarks/feedgen -c Release -v q -nologo >/dev/null
