@@ -3,13 +3,15 @@
 # nginx round-robin in front, plus a loopback feed server; then fleet-check.mjs proves, through nginx and
 # each instance: a save on one is read on the other, the feed cache and Data Protection keys are shared,
 # the rate limit is global, a revoked key is refused everywhere within Auth:CacheDuration, and killing an
-# instance mid-load loses no acknowledged save. Stops everything it started. Exit code 0 only if all pass.
+# instance mid-load loses no acknowledged save; then that a Redis flush loses no credential (the key ring
+# is in the database): a new instance started after FLUSHALL reads a credential saved before it.
+# Stops everything it started. Exit code 0 only if all pass.
 # Usage: deploy/fleet/fleet.sh   (installs postgresql, redis-server and nginx from Debian if missing)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 configuration="${CONFIGURATION:-Debug}"
-LB_PORT=5180 A_PORT=5181 B_PORT=5182 PG_PORT=55432 REDIS_PORT=56379 FEED_PORT=5189
+LB_PORT=5180 A_PORT=5181 B_PORT=5182 C_PORT=5183 PG_PORT=55432 REDIS_PORT=56379 FEED_PORT=5189
 PERMIT_LIMIT=100 CACHE_BOUND=00:00:05 CACHE_BOUND_MS=5000
 
 # What is missing, from Debian.
@@ -129,6 +131,28 @@ LB="http://127.0.0.1:$LB_PORT" A="http://127.0.0.1:$A_PORT" B="http://127.0.0.1:
   API_KEY="$api_key" A_PID="$a_pid" PERMIT_LIMIT="$PERMIT_LIMIT" CACHE_BOUND_MS="$CACHE_BOUND_MS" \
   node "$here/fleet-check.mjs"
 status=$?
+
+if [ "$status" -eq 0 ]; then
+  echo "== a Redis flush loses no credential (key ring in the database)"
+  flush_key="$(dotnet "$dll" api-keys create --email fleet-admin@example.com 2>>"$work/admin.log")"
+  node -e '
+    const [b, key, url] = process.argv.slice(1);
+    fetch(b + "/v2/calendars/ics-feed/save", { method: "POST", headers: { authorization: "Bearer " + key, "content-type": "application/json" }, body: JSON.stringify({ urls: [url] }) })
+      .then(async r => { if (r.status !== 201) { console.log("FAIL - save before the flush:", r.status, await r.text()); process.exit(1); } });
+  ' "http://127.0.0.1:$B_PORT" "$flush_key" "http://127.0.0.1:$FEED_PORT/flush-check.ics" || status=1
+  node -e '
+    const net = require("node:net"); const s = net.connect(Number(process.argv[1]), "127.0.0.1");
+    s.on("connect", () => s.write("FLUSHALL\r\n")); s.on("data", d => { if (!String(d).startsWith("+OK")) process.exit(1); s.end(); });
+  ' "$REDIS_PORT" || status=1
+  dotnet "$dll" --urls "http://127.0.0.1:$C_PORT" >"$work/c.log" 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$C_PORT/health/ready" "instance C (started after the flush)" "$work/c.log"
+  node -e '
+    const [c, key] = process.argv.slice(1);
+    fetch(c + "/v2/calendars/ics-feed/check", { headers: { authorization: "Bearer " + key } })
+      .then(async r => { const ok = r.status === 200; console.log(`${ok ? "ok" : "FAIL"} - instance C, started after FLUSHALL, reads the credential saved before it (${r.status})`); process.exit(ok ? 0 : 1); });
+  ' "http://127.0.0.1:$C_PORT" "$flush_key" || status=1
+fi
 set -e
 if [ "$status" -ne 0 ]; then
   echo "-- instance A log (tail)"; tail -n 20 "$work/a.log"

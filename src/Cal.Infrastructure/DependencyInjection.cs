@@ -21,7 +21,11 @@ public static class DependencyInjection
     /// <summary>Where a fleet's Data Protection keys live in Redis.</summary>
     public const string DataProtectionRedisKey = "cal:data-protection:keys";
 
-    public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, string contentRoot) =>
+        services.AddInfrastructureServices(configuration, contentRoot, StorageLocations.DefaultKeysRoot());
+
+    /// <param name="keysRoot">The parent of the default key folder (the user's local application data); tests pass their own.</param>
+    internal static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, string contentRoot, string? keysRoot)
     {
         DatabaseOptions database;
         try
@@ -34,7 +38,7 @@ public static class DependencyInjection
         }
 
         services.AddSingleton(Options.Create(database));
-        var storage = StorageLocations.Resolve(database, configuration, contentRoot);
+        var storage = StorageLocations.Resolve(database, configuration, contentRoot, keysRoot);
         services.AddSingleton(storage);
 
         switch (database.Provider)
@@ -61,12 +65,17 @@ public static class DependencyInjection
         services.AddSingleton<IPlatformSecrets, PlatformSecrets>();
         services.AddSingleton<IAuthenticationCache, MemoryAuthenticationCache>();
 
-        // Shared by a fleet when Redis is configured: rate-limit counts, the feed cache's second level and
-        // (unless DataProtection:KeysPath names a shared folder) the Data Protection keys. Unset: all in this process.
+        // Shared by a fleet when Redis is configured: rate-limit counts and the feed cache's second level. The Data Protection
+        // key ring is kept with the data it protects (the database) in a fleet, in a folder of its own for one instance, in
+        // Redis only by explicit choice (DataProtection:KeyStore): a Redis flush or eviction must never lose every credential.
+        var redis = configuration["Redis:Configuration"];
+        var keyRing = KeyRingLocation.Resolve(configuration, storage, redisConfigured: !string.IsNullOrWhiteSpace(redis));
+        services.AddSingleton(keyRing);
         var dataProtection = services.AddDataProtection().SetApplicationName("Cal");
-        if (configuration["Redis:Configuration"] is { Length: > 0 } redis)
+        Lazy<StackExchange.Redis.IConnectionMultiplexer>? connection = null;
+        if (!string.IsNullOrWhiteSpace(redis))
         {
-            var connection = new Lazy<StackExchange.Redis.IConnectionMultiplexer>(() =>
+            connection = new Lazy<StackExchange.Redis.IConnectionMultiplexer>(() =>
             {
                 var options = StackExchange.Redis.ConfigurationOptions.Parse(redis);
                 options.AbortOnConnectFail = false; // start, and reconnect, while Redis is away
@@ -77,28 +86,42 @@ public static class DependencyInjection
             services.AddStackExchangeRedisCache(o =>
             {
                 o.ConnectionMultiplexerFactory = () => Task.FromResult(connection.Value);
-                o.InstanceName = "cal:feeds:";
+                o.InstanceName = FeedCache.SharedKeyPrefix;
             });
+            services.AddSingleton(sp => new Distributed.SharedFeedBudget(connection.Value, sp.GetRequiredService<IOptions<FeedCacheOptions>>(), TimeProvider.System));
             services.AddSingleton(sp => new FeedCache(
                 sp.GetRequiredService<IOptions<FeedCacheOptions>>(),
                 sp.GetRequiredService<IDataProtectionProvider>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FeedCache>>(),
-                sp.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>()));
-            if (string.IsNullOrWhiteSpace(configuration["DataProtection:KeysPath"]))
-            {
-                dataProtection.PersistKeysToStackExchangeRedis(() => connection.Value.GetDatabase(), DataProtectionRedisKey);
-            }
-            else
-            {
-                dataProtection.PersistKeysToFileSystem(new DirectoryInfo(storage.DataProtectionKeysPath));
-            }
+                sp.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(),
+                sp.GetRequiredService<Distributed.SharedFeedBudget>()));
         }
         else
         {
             services.AddSingleton<IRateLimitStore, MemoryRateLimitStore>();
             services.AddSingleton<FeedCache>();
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(storage.DataProtectionKeysPath));
         }
+
+        switch (keyRing.Store)
+        {
+            case KeyStore.Database:
+                dataProtection.PersistKeysToDbContext<CalDbContext>();
+                break;
+            case KeyStore.Redis:
+                dataProtection.PersistKeysToStackExchangeRedis(() => connection!.Value.GetDatabase(), DataProtectionRedisKey);
+                break;
+            default:
+                keyRing.PrepareFolder();
+                dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keyRing.KeysPath!));
+                break;
+        }
+
+        services.AddScoped(sp => new KeyRingInitializer(
+            keyRing,
+            sp.GetRequiredService<IOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(),
+            sp.GetRequiredService<CalDbContext>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KeyRingInitializer>>(),
+            connection is null ? null : () => new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(() => connection.Value.GetDatabase(), DataProtectionRedisKey)));
 
         services.AddSingleton<IApiKeyGenerator, ApiKeyGenerator>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
@@ -111,7 +134,7 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<OutboundOptions>, AllowedHostsValidation>();
         services.AddSingleton(sp => OutboundAllowList.Parse(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
         services.AddSingleton<PolicyCheckedConnector>();
-        services.AddSingleton(sp => { var o = sp.GetRequiredService<IOptions<OutboundOptions>>().Value; return new OutboundFetchLimiter(o.MaxConcurrentFetches, o.MaxConcurrentFetchesPerUser); });
+        services.AddSingleton(sp => { var o = sp.GetRequiredService<IOptions<OutboundOptions>>().Value; return new OutboundFetchLimiter(o.MaxConcurrentFetches, o.MaxConcurrentFetchesPerUser, o.MaxBytesPerUserPerMinute); });
         services.AddTransient<IIcsFeedFetcher>(sp => sp.GetRequiredService<IcsFeedFetcher>());
         services.AddHttpClient<IcsFeedFetcher>(IcsFeedFetcher.HttpClientName, (sp, client) =>
             {
@@ -152,13 +175,24 @@ internal sealed class AllowedHostsValidation : IValidateOptions<OutboundOptions>
     }
 }
 
-/// <summary>Where the database and the Data Protection keys live; keys are kept apart from the database.</summary>
-public sealed record StorageLocations(string ConnectionString, string DataProtectionKeysPath)
+/// <summary>
+/// Where the database and (when kept in a folder) the Data Protection keys live. The keys' default folder is the user's own
+/// (<c>~/.local/share/Cal/keys</c> on Linux), apart from the database, so a copy or backup of the database's folder does not
+/// carry the keys that decrypt it; <see cref="LegacyKeysPath"/> is where earlier versions put them (beside the database).
+/// </summary>
+public sealed record StorageLocations(string ConnectionString, string DataProtectionKeysPath, string? LegacyKeysPath = null)
 {
-    internal static StorageLocations Resolve(DatabaseOptions database, IConfiguration configuration, string contentRoot)
+    /// <summary>Where the default key folder (<c>Cal/keys</c>) goes: the user's local application data, or null when the user has none.</summary>
+    internal static string? DefaultKeysRoot()
+    {
+        var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        return string.IsNullOrWhiteSpace(data) ? null : data;
+    }
+
+    internal static StorageLocations Resolve(DatabaseOptions database, IConfiguration configuration, string contentRoot, string? keysRoot)
     {
         var connectionString = configuration.GetConnectionString("Default");
-        string defaultKeysPath;
+        string legacyKeysPath;
         if (database.Provider == DatabaseProvider.Sqlite)
         {
             var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? DatabaseOptions.DefaultSqliteConnectionString : connectionString);
@@ -170,7 +204,7 @@ public sealed record StorageLocations(string ConnectionString, string DataProtec
             }
 
             connectionString = builder.ToString();
-            defaultKeysPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, contentRoot))!, "keys");
+            legacyKeysPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, contentRoot))!, "keys");
         }
         else
         {
@@ -193,11 +227,18 @@ public sealed record StorageLocations(string ConnectionString, string DataProtec
                 throw new CalConfigurationException($"ConnectionStrings:Default is not a {database.Provider} connection string ({ex.Message}).");
             }
 
-            defaultKeysPath = Path.Combine(contentRoot, "App_Data", "keys");
+            legacyKeysPath = Path.Combine(contentRoot, "App_Data", "keys");
         }
 
         var keysPath = configuration["DataProtection:KeysPath"];
-        keysPath = string.IsNullOrWhiteSpace(keysPath) ? defaultKeysPath : Path.GetFullPath(keysPath, contentRoot);
-        return new StorageLocations(connectionString, keysPath);
+        if (!string.IsNullOrWhiteSpace(keysPath))
+        {
+            return new StorageLocations(connectionString, Path.GetFullPath(keysPath, contentRoot));
+        }
+
+        // Earlier versions' default (beside the database) stays the default only where the user has no folder of their own.
+        return keysRoot is null
+            ? new StorageLocations(connectionString, legacyKeysPath)
+            : new StorageLocations(connectionString, Path.Combine(keysRoot, "Cal", "keys"), legacyKeysPath);
     }
 }

@@ -11,6 +11,9 @@ public enum FeedFailureReason
     ParseError,
     BlockedAddress,
     TooManyRedirects,
+
+    /// <summary>The user's fetches read more than their per-minute byte budget; the fetch may be retried a minute later.</summary>
+    RateLimited,
 }
 
 /// <summary>One failing feed: its index in the request, the reason, and what detail is safe to show.</summary>
@@ -26,6 +29,7 @@ public sealed record FeedFailure(FeedFailureReason Reason, string Message, int? 
         FeedFailureReason.ParseError => "parse_error",
         FeedFailureReason.BlockedAddress => "blocked_address",
         FeedFailureReason.TooManyRedirects => "too_many_redirects",
+        FeedFailureReason.RateLimited => "rate_limited",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

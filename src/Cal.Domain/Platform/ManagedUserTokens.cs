@@ -72,6 +72,12 @@ public sealed class ManagedUserTokens : Entity
 
     public bool IsRevoked => RevokedAt is not null;
 
+    /// <summary>
+    /// Records that the family this pair belongs to was revoked at <paramref name="at"/>, though this row was not marked
+    /// (it was inserted by a rotation racing the revocation): the family's state, not the row's, decides.
+    /// </summary>
+    public void RevokedWithFamily(DateTimeOffset at) => RevokedAt ??= at;
+
     public bool IsAccessTokenExpiredAt(DateTimeOffset now) => AccessTokenExpiresAt <= now;
 
     /// <summary>The refresh token can be exchanged now: not revoked, not used, not expired.</summary>

@@ -2,9 +2,10 @@ namespace Cal.Infrastructure.Outbound;
 
 /// <summary>
 /// A read-only view of a response body that fails once more than <c>limit</c> bytes have been read. It
-/// wraps the decompressed stream, so a gzip bomb is stopped at the cap however small it was on the wire.
+/// wraps the decompressed stream, so a gzip bomb is stopped at the cap however small it was on the wire. Each read is
+/// also offered to <paramref name="charge"/> (the user's byte budget), which may refuse it.
 /// </summary>
-internal sealed class CappedReadStream(Stream inner, long limit) : Stream
+internal sealed class CappedReadStream(Stream inner, long limit, Func<int, bool>? charge = null) : Stream
 {
     private long total;
 
@@ -53,9 +54,17 @@ internal sealed class CappedReadStream(Stream inner, long limit) : Stream
     private int Count(int read)
     {
         total += read;
-        return total > limit ? throw new FeedTooLargeException(limit) : read;
+        if (total > limit)
+        {
+            throw new FeedTooLargeException(limit);
+        }
+
+        return charge is null || charge(read) ? read : throw new FetchBudgetExceededException();
     }
 }
 
 /// <summary>Thrown out of the body reader when a feed passes the byte cap; the fetcher turns it into <c>too_large</c>.</summary>
 internal sealed class FeedTooLargeException(long limit) : IOException($"The feed is larger than {limit} bytes.");
+
+/// <summary>Thrown out of the body reader when the user's per-minute byte budget is spent; the fetcher turns it into <c>rate_limited</c>.</summary>
+internal sealed class FetchBudgetExceededException() : IOException("The per-minute fetch byte budget is spent.");

@@ -71,7 +71,7 @@ internal sealed class IcsFeedFetcher(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var outcome = await FetchFollowingRedirectsAsync(url.FetchUri, readBody, ifChangedSince, limits, linked.Token);
+            var outcome = await FetchFollowingRedirectsAsync(url.FetchUri, ownerUserId, readBody, ifChangedSince, limits, linked.Token);
             if (outcome.Result.Failure is { } failure)
             {
                 logger.LogInformation("ICS feed on {Host} unusable: {Reason}", url.Host, FeedFailure.WireName(failure.Reason));
@@ -100,6 +100,11 @@ internal sealed class IcsFeedFetcher(
             logger.LogInformation("ICS feed on {Host} unusable: {Reason}", url.Host, "too_large");
             return new FeedFetchOutcome<T>(TooLarge<T>(limits));
         }
+        catch (FetchBudgetExceededException)
+        {
+            logger.LogInformation("ICS feed on {Host} stopped: user {UserId} read past Outbound:MaxBytesPerUserPerMinute", url.Host, ownerUserId);
+            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.RateLimited, string.Create(CultureInfo.InvariantCulture, $"This account's feeds read more than {limits.MaxBytesPerUserPerMinute / (1024 * 1024)} MB in the last minute; try again in a minute.")));
+        }
         catch (InvalidDataException)
         {
             // Content-Encoding said gzip/deflate/brotli but the body is not.
@@ -115,7 +120,7 @@ internal sealed class IcsFeedFetcher(
     }
 
     private async Task<FeedFetchOutcome<T>> FetchFollowingRedirectsAsync<T>(
-        Uri uri, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, OutboundOptions limits, CancellationToken cancellationToken)
+        Uri uri, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, OutboundOptions limits, CancellationToken cancellationToken)
     {
         for (var hops = 0; ; hops++)
         {
@@ -158,7 +163,7 @@ internal sealed class IcsFeedFetcher(
 
             // Streamed straight into the reader: counted after decompression, decoded by BOM or charset
             // (UTF-8 by default, as iCalendar says), never held whole.
-            await using var body = new CappedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken), limits.MaxFeedBytes);
+            await using var body = new CappedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken), limits.MaxFeedBytes, read => limiter.TryChargeBytes(ownerUserId, read));
             using var text = new StreamReader(body, CharsetOf(response.Content) ?? Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024);
             return new FeedFetchOutcome<T>(FeedFetchResult.Ok(await readBody(text, cancellationToken)), Validators: FeedValidators.From(response));
         }

@@ -2,6 +2,7 @@ using Cal.Domain.ApiKeys;
 using Cal.Domain.Calendars;
 using Cal.Domain.Platform;
 using Cal.Domain.Users;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cal.Infrastructure.Persistence;
@@ -10,7 +11,7 @@ namespace Cal.Infrastructure.Persistence;
 /// The model, shared by every provider. Each provider has its own subclass so that its migrations are
 /// generated and applied separately (<see cref="SqliteCalDbContext"/>, <see cref="SqlServerCalDbContext"/>, <see cref="PostgresCalDbContext"/>).
 /// </summary>
-public abstract class CalDbContext(DbContextOptions options) : DbContext(options)
+public abstract class CalDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<User> Users => Set<User>();
 
@@ -21,6 +22,9 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
 
     public DbSet<ManagedUserTokens> ManagedUserTokens => Set<ManagedUserTokens>();
+
+    /// <summary>The Data Protection key ring, when <c>DataProtection:KeyStore</c> is <c>Database</c> (a fleet's default).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

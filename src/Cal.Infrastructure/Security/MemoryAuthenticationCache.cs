@@ -18,18 +18,35 @@ internal sealed class MemoryAuthenticationCache : IAuthenticationCache, IDisposa
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
     private readonly ConcurrentDictionary<string, CancellationTokenSource> partitions = new(StringComparer.Ordinal);
 
+    private long generation;
+
+    public long Generation => Interlocked.Read(ref generation);
+
     public CachedBearer? Get(string tokenHash) => cache.Get<CachedBearer>(tokenHash);
 
-    public void Set(string tokenHash, CachedBearer entry)
+    public void Set(string tokenHash, CachedBearer entry, long generationBeforeLookup)
     {
+        if (Generation != generationBeforeLookup)
+        {
+            return;
+        }
+
         var partition = partitions.GetOrAdd(entry.Caller.CachePartition, _ => new CancellationTokenSource());
         var options = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(15) };
         options.AddExpirationToken(new CancellationChangeToken(partition.Token));
         cache.Set(tokenHash, entry, options);
+
+        // Invalidate moves the generation before it cancels: either it cancelled the token this entry holds, or the
+        // generation has moved by now and the entry goes here.
+        if (Generation != generationBeforeLookup)
+        {
+            cache.Remove(tokenHash);
+        }
     }
 
     public void Invalidate(string callerPartition)
     {
+        Interlocked.Increment(ref generation);
         if (partitions.TryRemove(callerPartition, out var partition))
         {
             partition.Cancel();

@@ -144,6 +144,20 @@ public sealed class AuthenticateBearerQueryHandlerTests
     }
 
     [Test]
+    public async Task AKeyRevokedWhileItsLookupIsInFlight_IsNotCached()
+    {
+        // The lookup reads the key as it was before a revocation that lands (and invalidates) before the lookup ends.
+        apiKeys.Setup(k => k.FindByHashAsync("k:" + Key, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(ApiKey.Issue(7, "k:" + Key, clock.GetUtcNow(), null).WithId(3))
+            .Callback(() => cache.Invalidate(AuthenticatedCaller.ApiKeyPartition(3)));
+
+        var raced = await Authenticate(Key);
+
+        Assert.That(raced.Status, Is.EqualTo(BearerStatus.Authenticated), "the lookup itself read a usable key");
+        Assert.That(cache.Count, Is.Zero, "but what it read is not trusted for the next 30 s");
+    }
+
+    [Test]
     public async Task UnknownToken_IsInvalid_AndNotCached()
     {
         Assert.That((await Authenticate(AccessToken)).Status, Is.EqualTo(BearerStatus.Invalid));
@@ -156,12 +170,21 @@ public sealed class AuthenticateBearerQueryHandlerTests
 
         public int Count => entries.Count;
 
+        public long Generation { get; private set; }
+
         public CachedBearer? Get(string tokenHash) => entries.GetValueOrDefault(tokenHash);
 
-        public void Set(string tokenHash, CachedBearer entry) => entries[tokenHash] = entry;
+        public void Set(string tokenHash, CachedBearer entry, long generationBeforeLookup)
+        {
+            if (generationBeforeLookup == Generation)
+            {
+                entries[tokenHash] = entry;
+            }
+        }
 
         public void Invalidate(string callerPartition)
         {
+            Generation++;
             foreach (var key in entries.Where(e => e.Value.Caller.CachePartition == callerPartition).Select(e => e.Key).ToList())
             {
                 entries.Remove(key);

@@ -1,8 +1,10 @@
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Cal.Domain.Common;
+using Cal.Infrastructure.Calendars.IcsFeeds;
 using Cal.Infrastructure.IntegrationTests.Support;
 using Cal.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Cal.Infrastructure.IntegrationTests.Distributed;
@@ -21,28 +23,103 @@ public sealed class SharedStateTests
         return credential;
     }
 
-    private static InfrastructureHost Instance(TempDirectory folder, RedisServer redis) => InfrastructureHost.Create(folder.Path, new Dictionary<string, string?>
+    private static InfrastructureHost Instance(TempDirectory folder, RedisServer redis, string? database = null, Dictionary<string, string?>? extra = null)
     {
-        ["Redis:Configuration"] = redis.Configuration,
-        ["DataProtection:KeysPath"] = null, // keys in Redis, not in this instance's folder
-        ["FeedCache:TimeToLive"] = "01:00:00",
+        var settings = new Dictionary<string, string?>
+        {
+            ["Redis:Configuration"] = redis.Configuration,
+            ["DataProtection:KeysPath"] = null, // a fleet's default: the key ring in the (shared) database
+            ["FeedCache:TimeToLive"] = "01:00:00",
+        };
+        if (database is not null)
+        {
+            settings["ConnectionStrings:Default"] = $"Data Source={database}";
+        }
+
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return InfrastructureHost.Create(folder.Path, settings);
+    }
+
+    private static async Task<int> SaveCredentialAsync(InfrastructureHost host, string secret) => await host.InScopeAsync(async sp =>
+    {
+        var user = Domain.Users.User.Create($"{Guid.NewGuid():N}@example.test", "Europe/Berlin", null, DateTimeOffset.UnixEpoch);
+        await sp.GetRequiredService<IUserRepository>().AddAsync(user, CancellationToken.None);
+        return (await sp.GetRequiredService<ICredentialRepository>().SaveIcsFeedAsync(user.Id, sp.GetRequiredService<ISecretProtector>().Protect(secret), CancellationToken.None)).Id;
     });
 
+    private static Task<string> ReadCredentialAsync(InfrastructureHost host, int id) => host.InScopeAsync(async sp =>
+        sp.GetRequiredService<ISecretProtector>().Unprotect((await sp.GetRequiredService<Cal.Infrastructure.Persistence.CalDbContext>().Credentials.FindAsync(id))!.ProtectedKey));
+
     [Test]
-    public async Task SecretsProtectedByOneInstance_AreReadByAnother_WithKeysOnlyInRedis()
+    public async Task AFleetsKeyRing_IsInTheDatabase_SoARedisFlushLosesNoCredential()
     {
         using var redis = RedisServer.StartOrIgnore();
+        using var shared = new TempDirectory();
         using var folderA = new TempDirectory();
         using var folderB = new TempDirectory();
-        await using var a = Instance(folderA, redis);
-        await using var b = Instance(folderB, redis);
+        var database = Path.Combine(shared.Path, "cal.db");
+        await using var a = Instance(folderA, redis, database);
+        await a.InitializeDatabaseAsync();
+        var id = await SaveCredentialAsync(a, "secret-token");
 
-        var payload = a.Get<ISecretProtector>().Protect("""{"urls":["https://example.test/secret-token.ics"]}""");
+        using var connection = ConnectionMultiplexer.Connect(redis.Configuration + ",allowAdmin=true");
+        await connection.GetServer(redis.Configuration).FlushAllDatabasesAsync(); // an eviction, a restart without persistence
+        await using var b = Instance(folderB, redis, database);
+        await b.InitializeDatabaseAsync();
 
-        Assert.That(b.Get<ISecretProtector>().Unprotect(payload), Does.Contain("secret-token"));
-        Assert.That(Directory.Exists(Path.Combine(folderA.Path, "keys")), Is.False, "no key written to an instance's folder");
+        Assert.That(await ReadCredentialAsync(b, id), Is.EqualTo("secret-token"));
+        Assert.That(await connection.GetDatabase().KeyExistsAsync(DependencyInjection.DataProtectionRedisKey), Is.False, "no key ring in Redis");
+        Assert.That(Directory.Exists(Path.Combine(folderA.Path, "user-data")), Is.False, "none in an instance's folder");
+    }
+
+    [Test]
+    public async Task AKeyRingEarlierVersionsKeptInRedis_IsCarriedIntoTheDatabase()
+    {
+        using var redis = RedisServer.StartOrIgnore();
+        using var shared = new TempDirectory();
+        using var folderA = new TempDirectory();
+        using var folderB = new TempDirectory();
+        var database = Path.Combine(shared.Path, "cal.db");
+        await using var old = Instance(folderA, redis, database, new() { ["DataProtection:KeyStore"] = "Redis" });
+        await old.InitializeDatabaseAsync();
+        var id = await SaveCredentialAsync(old, "secret-token");
+
+        await using var upgraded = Instance(folderB, redis, database);
+        await upgraded.InitializeDatabaseAsync();
+
+        Assert.That(await ReadCredentialAsync(upgraded, id), Is.EqualTo("secret-token"));
+        var keys = await upgraded.InScopeAsync(sp => Task.FromResult(sp.GetRequiredService<Cal.Infrastructure.Persistence.CalDbContext>().DataProtectionKeys.Count()));
+        Assert.That(keys, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task TheSharedFeedLevel_KeepsWithinItsByteCap()
+    {
+        using var redis = RedisServer.StartOrIgnore();
+        await using var feeds = await IcsFeedServer.StartAsync();
+        var padding = "X-PADDING:" + new string('x', 30_000) + "\r\n"; // each feed's shared entry is a little over 30 KB
+        var urls = Enumerable.Range(1, 3).Select(n => IcsFeedUrl.Create(feeds.AddFeed($"f{n}", IcsSamples.Simple($"Feed {n}").Replace("X-WR-CALNAME", padding + "X-WR-CALNAME", StringComparison.Ordinal)))).ToList();
+        using var folderA = new TempDirectory();
+        using var folderB = new TempDirectory();
+        var capped = new Dictionary<string, string?> { ["FeedCache:MaxSharedBytes"] = "70000", ["DataProtection:KeysPath"] = Path.Combine(folderA.Path, "keys") };
+        await using var a = Instance(folderA, redis, extra: capped);
+        await using var b = Instance(folderB, redis, extra: capped);
+
+        foreach (var url in urls)
+        {
+            await a.Get<IIcsFeedSource>().GetAsync(CredentialOf(1, 5), url, CancellationToken.None);
+            await b.Get<IIcsFeedSource>().GetAsync(CredentialOf(1, 5), url, CancellationToken.None);
+        }
+
         using var connection = ConnectionMultiplexer.Connect(redis.Configuration);
-        Assert.That(await connection.GetDatabase().ListLengthAsync(DependencyInjection.DataProtectionRedisKey), Is.EqualTo(1), "one key ring, shared");
+        var server = connection.GetServer(redis.Configuration);
+        Assert.That(server.Keys(pattern: FeedCache.SharedKeyPrefix + "*").ToList(), Has.Count.EqualTo(2), "two entries fit under 70,000 bytes, the third does not");
+        Assert.That(urls.Select((_, n) => feeds.RequestCount($"/feeds/f{n + 1}")), Is.EqualTo(new[] { 1, 1, 2 }), "past the cap each instance fetches for itself");
+        Assert.That(server.Keys(pattern: "cal:feed-budget:*").ToList(), Is.Not.Empty, "the budget's counters under their own prefix");
     }
 
     [Test]
@@ -53,8 +130,11 @@ public sealed class SharedStateTests
         var url = IcsFeedUrl.Create(feeds.AddFeed("shared", IcsSamples.Simple("Fleet")));
         using var folderA = new TempDirectory();
         using var folderB = new TempDirectory();
-        await using var a = Instance(folderA, redis);
-        await using var b = Instance(folderB, redis);
+        using var shared = new TempDirectory();
+        var database = Path.Combine(shared.Path, "cal.db");
+        await using var a = Instance(folderA, redis, database);
+        await using var b = Instance(folderB, redis, database);
+        await a.InitializeDatabaseAsync();
 
         var first = await a.Get<IIcsFeedSource>().GetAsync(CredentialOf(1, 5), url, CancellationToken.None);
         var second = await b.Get<IIcsFeedSource>().GetAsync(CredentialOf(1, 5), url, CancellationToken.None);

@@ -101,4 +101,22 @@ public sealed class PlatformRepositoryTests : DatabaseTestBase
         Assert.That(await ScalarAsync("SELECT COUNT(*) FROM ManagedUserTokens WHERE RevokedAt IS NULL"), Is.EqualTo(1));
         Assert.That(await Host.InScopeAsync(sp => Tokens(sp).TryRotateAsync(2, Pair(userId, clientId, "3"), Now, CancellationToken.None)), Is.False, "a revoked pair does not rotate");
     }
+
+    [Test]
+    public async Task APairARevocationDidNotSee_IsRevokedWithItsFamily()
+    {
+        // A revocation racing a rotation marks the rows it sees; the pair the rotation inserts beside it is not among them.
+        var clientId = await CreateClientAsync();
+        var userId = await CreateManagedUserAsync(clientId);
+        await Host.InScopeAsync(sp => Tokens(sp).TryRotateAsync(1, Pair(userId, clientId, "2"), Now, CancellationToken.None));
+        await ExecuteAsync("UPDATE ManagedUserTokens SET RevokedAt = RotatedAt WHERE Id = 1");
+
+        var unseen = await Host.InScopeAsync(sp => Tokens(sp).FindByAccessTokenHashAsync("a2", CancellationToken.None));
+        var byRefresh = await Host.InScopeAsync(sp => Tokens(sp).FindByRefreshTokenHashAsync("r2", CancellationToken.None));
+        var rotates = await Host.InScopeAsync(sp => Tokens(sp).TryRotateAsync(2, Pair(userId, clientId, "3"), Now, CancellationToken.None));
+
+        Assert.That(await ScalarAsync("SELECT COUNT(*) FROM ManagedUserTokens WHERE Id = 2 AND RevokedAt IS NULL"), Is.EqualTo(1), "the row itself was not marked");
+        Assert.That((unseen!.IsRevoked, byRefresh!.IsRevoked), Is.EqualTo((true, true)), "the family's revocation decides, for its access and refresh token");
+        Assert.That(rotates, Is.False, "a pair of a revoked family does not rotate");
+    }
 }

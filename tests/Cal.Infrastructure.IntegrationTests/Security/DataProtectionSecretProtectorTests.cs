@@ -108,16 +108,24 @@ public sealed class DataProtectionSecretProtectorTests
     }
 
     [Test]
-    public void KeysPath_DefaultsToAKeysFolderBesideTheDatabase()
+    public void KeysPath_DefaultsToTheUsersOwnFolder_ApartFromTheDatabase_ReadableByTheOwnerOnly()
     {
         var host = Host(keysPath: null, settings: new Dictionary<string, string?> { ["DataProtection:KeysPath"] = null, ["ConnectionStrings:Default"] = "Data Source=App_Data/cal.db" });
 
         host.Get<ISecretProtector>().Protect(Secret);
 
+        // InfrastructureHost stands in "user-data" for the user's local application data (~/.local/share on Linux).
+        var keys = temp.Combine("user-data/Cal/keys");
         Assert.Multiple(() =>
         {
-            Assert.That(Directory.GetFiles(temp.Combine("App_Data/keys"), "key-*.xml"), Is.Not.Empty);
+            Assert.That(Directory.GetFiles(keys, "key-*.xml"), Is.Not.Empty);
+            Assert.That(Directory.Exists(temp.Combine("App_Data/keys")), Is.False, "no key beside the database");
             Assert.That(host.Get<StorageLocations>().ConnectionString, Does.Contain(temp.Combine("App_Data/cal.db")), "a relative database path is under the content root");
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.That(File.GetUnixFileMode(keys), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "the folder is the owner's only");
+                Assert.That(Directory.GetFiles(keys).Select(File.GetUnixFileMode), Is.All.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), "and so are its key files");
+            }
         });
     }
 

@@ -53,7 +53,7 @@ internal sealed class InfrastructureHost : IAsyncDisposable
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs))
             .AddApplicationServices(configuration)
-            .AddInfrastructureServices(configuration, directory);
+            .AddInfrastructureServices(configuration, directory, keysRoot: Path.Combine(directory, "user-data"));
         configureServices?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         return new InfrastructureHost(provider, directory, logs);

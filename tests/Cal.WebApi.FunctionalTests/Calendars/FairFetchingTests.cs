@@ -21,7 +21,7 @@ public sealed class FairFetchingTests
         await feeds.DisposeAsync();
     }
 
-    private async Task StartAsync(int permits, int permitsPerUser, string saveTimeout = "00:00:20")
+    private async Task StartAsync(int permits, int permitsPerUser, string saveTimeout = "00:00:20", long bytesPerMinute = 1L << 30)
     {
         feeds = await IcsFeedServer.StartAsync();
         api = new CalApiFactory(overrides: new Dictionary<string, string?>
@@ -31,6 +31,7 @@ public sealed class FairFetchingTests
             ["Outbound:MaxConcurrentFetchesPerUser"] = permitsPerUser.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Outbound:FeedTimeout"] = "00:00:02",
             ["Outbound:SaveTimeout"] = saveTimeout,
+            ["Outbound:MaxBytesPerUserPerMinute"] = bytesPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
     }
 
@@ -80,5 +81,28 @@ public sealed class FairFetchingTests
 
         Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.Created), await own.Content.ReadAsStringAsync());
         await attack;
+    }
+
+    [Test]
+    public async Task AUsersFetches_StopAtTheirBytesPerMinute_AndAnotherUsersDoNot()
+    {
+        // Budget 300 KB a minute; each feed is about 120 KB. The first two fit, the third crosses the budget.
+        await StartAsync(permits: 8, permitsPerUser: 8, bytesPerMinute: 300 * 1024);
+        var (_, heavyKey) = await api.CreateUserWithKeyAsync();
+        var (_, otherKey) = await api.CreateUserWithKeyAsync();
+        using var heavy = api.CreateAuthorizedClient(heavyKey);
+        using var other = api.CreateAuthorizedClient(otherKey);
+        var big = IcsSamples.Simple().Replace("X-WR-CALNAME", "X-PADDING:" + new string('x', 120_000) + "\r\nX-WR-CALNAME", StringComparison.Ordinal);
+        string Feed(string name) => feeds.AddFeed(name, big);
+
+        var fits = await heavy.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { Feed("a"), Feed("b") } }));
+        var over = await heavy.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { Feed("c") } }));
+        var others = await other.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { Feed("d"), Feed("e") } }));
+
+        Assert.That(fits.StatusCode, Is.EqualTo(HttpStatusCode.Created), await fits.Content.ReadAsStringAsync());
+        Assert.That(over.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var body = await over.Content.ReadAsStringAsync();
+        Assert.That(body, Does.Contain("rate_limited").And.Contain("try again in a minute"));
+        Assert.That(others.StatusCode, Is.EqualTo(HttpStatusCode.Created), "another user's budget is their own");
     }
 }

@@ -9,9 +9,16 @@ namespace Cal.Application.Common.Interfaces;
 /// </summary>
 public interface IAuthenticationCache
 {
+    /// <summary>Moves on with every <see cref="Invalidate"/>: read it before looking a token up, pass it to <see cref="Set"/>.</summary>
+    long Generation { get; }
+
     CachedBearer? Get(string tokenHash);
 
-    void Set(string tokenHash, CachedBearer entry);
+    /// <summary>
+    /// Caches <paramref name="entry"/>, unless an invalidation happened since <paramref name="generationBeforeLookup"/> was read:
+    /// a lookup that raced a revocation may have read the credential before it was revoked, and must not re-cache it.
+    /// </summary>
+    void Set(string tokenHash, CachedBearer entry, long generationBeforeLookup);
 
     /// <summary>
     /// Drops, in this process, every entry of one API key or token family (<see cref="AuthenticatedCaller.CachePartition"/>),

@@ -34,6 +34,13 @@ public sealed class OutboundOptions
     [Range(1, 10_000)]
     public int MaxConcurrentFetchesPerUser { get; set; } = 16;
 
+    /// <summary>
+    /// Bytes (after decompression) one user's fetches may read per minute, all their saves and reads together; past it a
+    /// fetch stops with <c>rate_limited</c> until the minute is over. Default 1 GiB: forty of the largest feeds a minute.
+    /// </summary>
+    [Range(1024L, long.MaxValue)]
+    public long MaxBytesPerUserPerMinute { get; set; } = 1L << 30;
+
     /// <summary>How long a fetch may wait for a permit; the feed's own <see cref="FeedTimeout"/> starts once it has one.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan MaxFetchQueueTime { get; set; } = TimeSpan.FromSeconds(10);

@@ -101,8 +101,16 @@ internal sealed record CachedFeed(IcsFeedSnapshot Snapshot, FeedValidators? Vali
 /// Data Protection payload, readable only by instances that share the keys. A shared level that cannot be reached
 /// is skipped (a miss), never an error.
 /// </summary>
-internal sealed partial class FeedCache(IOptions<FeedCacheOptions> options, IDataProtectionProvider protection, ILogger<FeedCache> logger, IDistributedCache? shared = null) : IDisposable
+internal sealed partial class FeedCache(
+    IOptions<FeedCacheOptions> options,
+    IDataProtectionProvider protection,
+    ILogger<FeedCache> logger,
+    IDistributedCache? shared = null,
+    Distributed.SharedFeedBudget? sharedBudget = null) : IDisposable
 {
+    /// <summary>Redis keys of the shared level start with this (the budget's counters have their own prefix).</summary>
+    public const string SharedKeyPrefix = "cal:feeds:";
+
     private static readonly TimeSpan KeptFor = TimeSpan.FromDays(1);
 
     private readonly MemoryCache local = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxIndexBytes) });
@@ -171,7 +179,14 @@ internal sealed partial class FeedCache(IOptions<FeedCacheOptions> options, IDat
 
         try
         {
-            await shared.SetAsync(SharedKey(key), protector.Protect(SharedFeed.Write(text, feed)), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = KeptFor }, cancellationToken);
+            var payload = protector.Protect(SharedFeed.Write(text, feed));
+            if (sharedBudget is not null && !await sharedBudget.TryReserveAsync(payload.Length))
+            {
+                LogSharedFull(logger, payload.Length);
+                return;
+            }
+
+            await shared.SetAsync(SharedKey(key), payload, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.SharedTimeToLive }, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -206,6 +221,9 @@ internal sealed partial class FeedCache(IOptions<FeedCacheOptions> options, IDat
 
     private static string SharedKey(FeedCacheKey key) =>
         string.Create(CultureInfo.InvariantCulture, $"{key.UserId}:{key.CredentialId}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.FeedIdentity)))}");
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Shared feed cache full for now (FeedCache:MaxSharedBytes); a {Bytes}-byte feed stays in this instance's cache")]
+    private static partial void LogSharedFull(ILogger logger, int bytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shared feed cache unavailable ({Operation}: {Error}); using this instance's cache only")]
     private static partial void LogSharedUnavailable(ILogger logger, string operation, string error);

@@ -22,4 +22,15 @@ public sealed class FeedCacheOptions
     /// <summary>Largest feed text (characters) kept in the fleet's shared cache level; larger feeds are fetched by each instance.</summary>
     [Range(0, int.MaxValue)]
     public int MaxSharedCharacters { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>How long a feed stays in the fleet's shared cache level (Redis) after it was last written there.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan SharedTimeToLive { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Bytes this fleet may write to the shared level per <see cref="SharedTimeToLive"/> (so at most this much is held there at
+    /// once); past it, feeds are cached per instance until the window moves on. 0: no shared level for feeds.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MaxSharedBytes { get; set; } = 256L * 1024 * 1024;
 }

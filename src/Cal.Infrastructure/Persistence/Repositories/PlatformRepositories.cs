@@ -21,10 +21,36 @@ internal sealed class OAuthClientRepository(CalDbContext db) : IOAuthClientRepos
 internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUserTokenRepository
 {
     public Task<ManagedUserTokens?> FindByAccessTokenHashAsync(string accessTokenHash, CancellationToken cancellationToken) =>
-        db.ManagedUserTokens.AsNoTracking().SingleOrDefaultAsync(t => t.AccessTokenHash == accessTokenHash, cancellationToken);
+        FindWithFamilyAsync(db.ManagedUserTokens.Where(t => t.AccessTokenHash == accessTokenHash), cancellationToken);
 
     public Task<ManagedUserTokens?> FindByRefreshTokenHashAsync(string refreshTokenHash, CancellationToken cancellationToken) =>
-        db.ManagedUserTokens.AsNoTracking().SingleOrDefaultAsync(t => t.RefreshTokenHash == refreshTokenHash, cancellationToken);
+        FindWithFamilyAsync(db.ManagedUserTokens.Where(t => t.RefreshTokenHash == refreshTokenHash), cancellationToken);
+
+    /// <summary>
+    /// The pair, revoked if any pair of its family is: a revocation marks the rows it sees, and a rotation committing beside
+    /// it can insert one it did not see. The family is revoked once any of its rows is (rows are never un-revoked).
+    /// </summary>
+    private async Task<ManagedUserTokens?> FindWithFamilyAsync(IQueryable<ManagedUserTokens> pairs, CancellationToken cancellationToken)
+    {
+        var found = await pairs.AsNoTracking()
+            .Select(t => new
+            {
+                Pair = t,
+                FamilyRevokedAt = db.ManagedUserTokens.Where(o => o.FamilyId == t.FamilyId && o.RevokedAt != null).Select(o => o.RevokedAt).FirstOrDefault(),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        if (found.FamilyRevokedAt is { } at)
+        {
+            found.Pair.RevokedWithFamily(at);
+        }
+
+        return found.Pair;
+    }
 
     public async Task AddUserWithTokensAsync(User user, Func<User, ManagedUserTokens> firstTokens, CancellationToken cancellationToken)
     {
@@ -49,9 +75,11 @@ internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUser
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        // Conditional update: of two requests racing with one refresh token, only one changes the row.
+        // Conditional update: of two requests racing with one refresh token, only one changes the row; and none
+        // once the family is revoked (whichever of its rows the revocation marked).
         var rotated = await db.ManagedUserTokens
-            .Where(t => t.Id == pairId && t.RotatedAt == null && t.RevokedAt == null)
+            .Where(t => t.Id == pairId && t.RotatedAt == null && t.RevokedAt == null
+                && !db.ManagedUserTokens.Any(o => o.FamilyId == t.FamilyId && o.RevokedAt != null))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RotatedAt, now), cancellationToken);
         if (rotated == 0)
         {

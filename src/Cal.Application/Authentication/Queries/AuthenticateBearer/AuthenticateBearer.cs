@@ -47,12 +47,13 @@ public sealed class AuthenticateBearerQueryHandler(
             return cached.AccessTokenExpiresAt <= now ? BearerAuthentication.Expired : new BearerAuthentication(BearerStatus.Authenticated, cached.Caller);
         }
 
+        var generation = cache.Generation;
         var (result, entry) = isApiKey
             ? await AuthenticateApiKeyAsync(hash, now, cancellationToken)
             : await AuthenticateAccessTokenAsync(hash, now, cancellationToken);
         if (entry is not null && options.Value.CacheDuration > TimeSpan.Zero)
         {
-            cache.Set(hash, entry);
+            cache.Set(hash, entry, generation);
         }
 
         return result;

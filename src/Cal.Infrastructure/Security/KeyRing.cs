@@ -1,0 +1,177 @@
+using System.Xml.Linq;
+using Cal.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cal.Infrastructure.Security;
+
+/// <summary>Where the Data Protection key ring (the keys every stored credential is encrypted with) is kept.</summary>
+public enum KeyStore
+{
+    /// <summary>A folder (<c>DataProtection:KeysPath</c>, by default a per-user folder apart from the database). One instance's default.</summary>
+    FileSystem,
+
+    /// <summary>The database's <c>DataProtectionKeys</c> table, beside what it protects, so it is backed up, restored and shared with it. A fleet's default.</summary>
+    Database,
+
+    /// <summary>A Redis list; only by explicit choice, and only with Redis persistence and no eviction (otherwise a flush loses every credential).</summary>
+    Redis,
+}
+
+/// <summary>
+/// The key ring as configured: the store, its folder (<see cref="KeyStore.FileSystem"/>), and where earlier versions of Cal kept it by
+/// default, so an existing installation's keys are carried over instead of orphaned.
+/// </summary>
+public sealed record KeyRingLocation(KeyStore Store, string? KeysPath, bool IsDefaultFolder, string? LegacyKeysPath, bool LegacyRedis, bool AllowNewKeyRing)
+{
+    public const string SectionName = "DataProtection";
+
+    internal static KeyRingLocation Resolve(Microsoft.Extensions.Configuration.IConfiguration configuration, StorageLocations storage, bool redisConfigured)
+    {
+        var section = configuration.GetSection(SectionName);
+        var explicitPath = !string.IsNullOrWhiteSpace(section["KeysPath"]);
+        var allowNew = bool.TryParse(section["AllowNewKeyRing"], out var allow) && allow;
+        KeyStore store;
+        if (section["KeyStore"] is { Length: > 0 } named)
+        {
+            if (!Enum.TryParse(named, ignoreCase: true, out store) || !Enum.IsDefined(store))
+            {
+                throw new CalConfigurationException($"DataProtection:KeyStore '{named}' is not FileSystem, Database or Redis.");
+            }
+
+            if (store == KeyStore.Redis && !redisConfigured)
+            {
+                throw new CalConfigurationException("DataProtection:KeyStore is Redis but Redis:Configuration is not set.");
+            }
+        }
+        else
+        {
+            // An explicit folder is an explicit choice; otherwise a fleet keeps its keys with its data, one instance in its own folder.
+            store = explicitPath || !redisConfigured ? KeyStore.FileSystem : KeyStore.Database;
+        }
+
+        return store switch
+        {
+            KeyStore.FileSystem => new KeyRingLocation(store, storage.DataProtectionKeysPath, !explicitPath, explicitPath ? null : storage.LegacyKeysPath, false, allowNew),
+            KeyStore.Database => new KeyRingLocation(store, null, false, null, LegacyRedis: redisConfigured, allowNew),
+            _ => new KeyRingLocation(store, null, false, null, false, allowNew),
+        };
+    }
+
+    /// <summary>Creates the folder readable by this user only (on Unix), before Data Protection writes its first key there.</summary>
+    internal void PrepareFolder()
+    {
+        if (KeysPath is null)
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(KeysPath);
+            return;
+        }
+
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(KeysPath, OwnerOnly);
+        if (IsDefaultFolder && (File.GetUnixFileMode(KeysPath) & ~OwnerOnly) != 0)
+        {
+            File.SetUnixFileMode(KeysPath, OwnerOnly); // Cal's own folder; a folder the operator named keeps the modes they gave it.
+        }
+    }
+}
+
+/// <summary>
+/// Runs once the database is migrated, before the server takes requests: carries an existing key ring over from where earlier
+/// versions kept it by default (a folder beside the database; Redis in a fleet), tightens the key files' modes, and refuses to
+/// start with an empty key ring while the database holds credentials. Data Protection would otherwise create a new key,
+/// and every stored credential would stay unreadable: data loss that looks like every feed being broken.
+/// </summary>
+public sealed partial class KeyRingInitializer(
+    KeyRingLocation location,
+    IOptions<KeyManagementOptions> keyManagement,
+    CalDbContext db,
+    ILogger<KeyRingInitializer> logger,
+    Func<IXmlRepository?>? legacyRedis = null)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var ring = keyManagement.Value.XmlRepository
+            ?? throw new InvalidOperationException("Data Protection has no key repository configured.");
+        var keys = ring.GetAllElements();
+        if (keys.Count == 0)
+        {
+            var carried = CarryOver(ring);
+            if (carried > 0)
+            {
+                LogCarriedOver(logger, carried, location.Store);
+                keys = ring.GetAllElements();
+            }
+        }
+
+        TightenKeyFiles();
+        if (keys.Count > 0 || location.AllowNewKeyRing)
+        {
+            return;
+        }
+
+        var credentials = await db.Credentials.CountAsync(cancellationToken);
+        if (credentials > 0)
+        {
+            throw new CalConfigurationException(
+                $"The Data Protection key ring ({Describe()}) is empty, but the database holds {credentials} credential(s) encrypted with a key ring. " +
+                "Starting would create a new key and those credentials could never be read again. Restore the key ring (or point DataProtection:KeyStore / " +
+                "DataProtection:KeysPath at it); to start anyway and accept that they are lost, set DataProtection:AllowNewKeyRing=true.");
+        }
+    }
+
+    private int CarryOver(IXmlRepository ring)
+    {
+        IReadOnlyCollection<XElement> old = [];
+        if (location.LegacyKeysPath is { } folder && Directory.Exists(folder) && !SamePath(folder, location.KeysPath))
+        {
+            old = Directory.EnumerateFiles(folder, "key-*.xml").Select(f => XElement.Load(f)).ToList();
+        }
+        else if (location.LegacyRedis && legacyRedis?.Invoke() is { } redis)
+        {
+            old = redis.GetAllElements();
+        }
+
+        foreach (var element in old)
+        {
+            var id = (string?)element.Attribute("id") ?? Guid.NewGuid().ToString();
+            ring.StoreElement(element, "key-" + id);
+        }
+
+        return old.Count;
+    }
+
+    private void TightenKeyFiles()
+    {
+        if (location.KeysPath is not { } folder || OperatingSystem.IsWindows() || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*.xml"))
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    private string Describe() => location.Store switch
+    {
+        KeyStore.FileSystem => "folder " + location.KeysPath,
+        KeyStore.Database => "the database's DataProtectionKeys table",
+        _ => "Redis key " + DependencyInjection.DataProtectionRedisKey,
+    };
+
+    private static bool SamePath(string a, string? b) =>
+        b is not null && string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Carried {Count} Data Protection key(s) over from where earlier versions kept them into the {Store} key store; the old copy can be deleted once this instance is confirmed working")]
+    private static partial void LogCarriedOver(ILogger logger, int count, KeyStore store);
+}

@@ -1,0 +1,116 @@
+using Cal.Application.Common.Interfaces;
+using Cal.Domain.Users;
+using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Infrastructure.Security;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cal.Infrastructure.IntegrationTests.Security;
+
+/// <summary>
+/// The Data Protection key ring cannot vanish (#22.5): kept in the database when asked (a fleet's default), carried over
+/// from where earlier versions kept it, and a start with an empty key ring beside stored credentials is refused.
+/// </summary>
+[TestFixture]
+public sealed class KeyRingTests
+{
+    private const string Secret = """{"urls":["https://calendar.example.test/private-4a5b/basic.ics"]}""";
+
+    private TempDirectory temp = null!;
+    private readonly List<InfrastructureHost> hosts = [];
+
+    [SetUp]
+    public void SetUp() => temp = new TempDirectory();
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        foreach (var host in hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        temp.Dispose();
+    }
+
+    private string Database => temp.Combine("shared/cal.db");
+
+    private async Task<InfrastructureHost> StartAsync(string instance, Dictionary<string, string?> settings)
+    {
+        settings.TryAdd("ConnectionStrings:Default", $"Data Source={Database}");
+        var folder = temp.Combine(instance);
+        Directory.CreateDirectory(folder);
+        var host = InfrastructureHost.Create(folder, settings);
+        hosts.Add(host);
+        await host.InitializeDatabaseAsync();
+        return host;
+    }
+
+    private static Task<int> SaveCredentialAsync(InfrastructureHost host) => host.InScopeAsync(async sp =>
+    {
+        var user = User.Create($"{Guid.NewGuid():N}@example.test", "Europe/Berlin", null, DateTimeOffset.UnixEpoch);
+        await sp.GetRequiredService<IUserRepository>().AddAsync(user, CancellationToken.None);
+        var protectedKey = sp.GetRequiredService<ISecretProtector>().Protect(Secret);
+        return (await sp.GetRequiredService<ICredentialRepository>().SaveIcsFeedAsync(user.Id, protectedKey, CancellationToken.None)).Id;
+    });
+
+    private static Task<string> ReadCredentialAsync(InfrastructureHost host, int id) => host.InScopeAsync(async sp =>
+    {
+        var credential = (await sp.GetRequiredService<Cal.Infrastructure.Persistence.CalDbContext>().Credentials.FindAsync(id))!;
+        return sp.GetRequiredService<ISecretProtector>().Unprotect(credential.ProtectedKey);
+    });
+
+    [Test]
+    public async Task KeyStoreDatabase_AnotherInstanceWithNoKeyFolderOfItsOwn_ReadsTheCredentials()
+    {
+        var a = await StartAsync("a", new() { ["DataProtection:KeyStore"] = "Database", ["DataProtection:KeysPath"] = null });
+        var id = await SaveCredentialAsync(a);
+        var b = await StartAsync("b", new() { ["DataProtection:KeyStore"] = "Database", ["DataProtection:KeysPath"] = null });
+
+        Assert.That(await ReadCredentialAsync(b, id), Is.EqualTo(Secret));
+        var keysInDatabase = await b.InScopeAsync(sp => Task.FromResult(sp.GetRequiredService<Cal.Infrastructure.Persistence.CalDbContext>().DataProtectionKeys.Count()));
+        Assert.That(keysInDatabase, Is.EqualTo(1), "one key ring, in the database");
+        Assert.That(Directory.Exists(temp.Combine("a/user-data/Cal/keys")) || Directory.Exists(temp.Combine("b/user-data/Cal/keys")), Is.False, "no key in a folder");
+    }
+
+    [Test]
+    public async Task EmptyKeyRing_WhileTheDatabaseHoldsCredentials_RefusesToStart_UnlessAllowed()
+    {
+        var first = await StartAsync("a", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-a") });
+        await SaveCredentialAsync(first);
+
+        // The key folder is lost (a new container, a wiped volume): this start would make every credential unreadable.
+        var refused = Assert.ThrowsAsync<CalConfigurationException>(() => StartAsync("b", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-lost") }));
+        Assert.That(refused!.Message, Does.Contain("key ring").And.Contain("1 credential").And.Contain("DataProtection:AllowNewKeyRing=true").And.Contain(temp.Combine("keys-lost")));
+
+        Assert.DoesNotThrowAsync(() => StartAsync("c", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-lost"), ["DataProtection:AllowNewKeyRing"] = "true" }));
+    }
+
+    [Test]
+    public async Task EmptyKeyRing_OnAnEmptyDatabase_Starts()
+    {
+        Assert.DoesNotThrowAsync(() => StartAsync("a", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-new") }));
+        await Task.CompletedTask;
+    }
+
+    [Test]
+    public async Task AnExistingInstallsKeysBesideTheDatabase_AreCarriedOverToTheNewDefaultFolder()
+    {
+        // Earlier versions kept keys in a "keys" folder beside the database by default.
+        var old = await StartAsync("old", new() { ["DataProtection:KeysPath"] = temp.Combine("shared/keys") });
+        var id = await SaveCredentialAsync(old);
+
+        var upgraded = await StartAsync("new", new() { ["DataProtection:KeysPath"] = null });
+
+        Assert.That(await ReadCredentialAsync(upgraded, id), Is.EqualTo(Secret));
+        Assert.That(Directory.GetFiles(temp.Combine("new/user-data/Cal/keys"), "key-*.xml"), Has.Length.EqualTo(1), "carried into the user's own folder");
+    }
+
+    [Test]
+    public void KeyStore_Redis_WithoutRedis_IsAConfigurationError()
+    {
+        var ex = Assert.Throws<CalConfigurationException>(() => InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["DataProtection:KeyStore"] = "Redis" }));
+        Assert.That(ex!.Message, Does.Contain("Redis:Configuration"));
+        var unknown = Assert.Throws<CalConfigurationException>(() => InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["DataProtection:KeyStore"] = "Vault" }));
+        Assert.That(unknown!.Message, Does.Contain("FileSystem, Database or Redis"));
+    }
+}
