@@ -3,7 +3,9 @@
 #   - the 20 MB / ~66,000-event feed from feedgen saved once;
 #   - the first busy-times request after the save (fetch + one-pass index included), one week, on a fresh server
 #     and on a running one (another URL of the feed saved in place of the first);
-#   - warm: one week (50 requests, p50 of curl's time_total), one year (10 requests, p50; must not be truncated);
+#   - warm (after 200 unmeasured requests): one week (50 requests, p50 of curl's time_total, and p50 of the server's
+#     own time from its request log),
+#     one year (10 requests, p50; must not be truncated);
 #   - wrk at 16 connections on the one-week request (requests/s, p50, p99);
 #   - resident memory of the server with that feed indexed (after warm-up, and after the wrk run), and its peak;
 #   - issue #22's memory case: one user with 8 URLs of that feed asking for busy times and the calendar list at once
@@ -37,7 +39,8 @@ start_cal() { # start_cal NAME -> sets cal_pid, api, key
   local name=$1 port; port=$(free_port)
   local settings=(--ConnectionStrings:Default="Data Source=$work/$name.db" --DataProtection:KeysPath="$work/$name-keys"
             --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000
-            --FeedCache:TimeToLive=01:00:00 --Serilog:MinimumLevel:Default=Warning)
+            --FeedCache:TimeToLive=01:00:00 --Serilog:MinimumLevel:Default=Warning
+            --Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware=Information)
   dotnet "$cal" users create --email "$name@example.com" --time-zone Europe/Berlin "${settings[@]}" >/dev/null 2>&1
   key=$(dotnet "$cal" api-keys create --email "$name@example.com" "${settings[@]}" 2>/dev/null)
   ASPNETCORE_ENVIRONMENT=Production dotnet "$cal" --urls "http://127.0.0.1:$port" "${settings[@]}" >"$work/$name.log" 2>&1 & cal_pid=$!; pids+=($cal_pid)
@@ -54,8 +57,22 @@ week="/v2/calendars/busy-times?dateFrom=2026-06-01&dateTo=2026-06-07&timeZone=Eu
 year="/v2/calendars/busy-times?dateFrom=2026-01-01&dateTo=2026-12-31&timeZone=Europe/Berlin"
 echo "FIRST_WEEK_SECONDS=$(get "$week")"
 echo "WEEK_INTERVALS=$(python3 -c "import json;d=json.load(open('$work/out.json'));print(len(d['data']), 'truncated', len(d['truncated']))")"
+# Server time: the request log's Elapsed (from the request's arrival to the last byte handed to Kestrel).
+server_ms() { # server_ms FROM_LINE -> p50 of Elapsed of busy-times requests logged after that line
+  tail -n +"$1" "$work/one.log" | python3 -c "
+import json, sys, statistics
+e = [json.loads(l)['Elapsed'] for l in sys.stdin if l.startswith('{') and 'busy-times' in l and '\"Elapsed\"' in l]
+print(f'{statistics.median(e):.2f}' if e else 'n/a')"; }
+# Warm means steady state: the first requests after a start run code the JIT has not yet optimised (tiered
+# compilation promotes it after ~30 calls, in the background), so 200 week and 3 year requests go first, unmeasured.
+for _ in $(seq 1 200); do get "$week" >/dev/null; done
+for _ in 1 2 3; do get "$year" >/dev/null; done
+mark=$(($(wc -l < "$work/one.log") + 1))
 for _ in $(seq 1 50); do get "$week"; done | median | sed 's/^/WARM_WEEK_P50_SECONDS=/'
+echo "WARM_WEEK_SERVER_P50_MS=$(server_ms "$mark")"
+mark=$(($(wc -l < "$work/one.log") + 1))
 for _ in $(seq 1 10); do get "$year"; done | median | sed 's/^/WARM_YEAR_P50_SECONDS=/'
+echo "WARM_YEAR_SERVER_P50_MS=$(server_ms "$mark")"
 echo "YEAR_INTERVALS=$(python3 -c "import json;d=json.load(open('$work/out.json'));print(len(d['data']), 'truncated', len(d['truncated']))")"
 echo "RSS_AFTER_WARMUP_MB=$(rss_mb "$cal_pid")"
 wrk -t2 -c16 -d"${duration}s" --latency -H "Authorization: Bearer $key" "$api$week" > "$work/wrk.txt"

@@ -130,6 +130,7 @@ public static class DependencyInjection
         services.AddOptions<FeedCacheOptions>().Bind(configuration.GetSection(FeedCacheOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new FeedIndexingLimiter(sp.GetRequiredService<IOptions<FeedCacheOptions>>().Value.MaxConcurrentIndexing is > 0 and var n ? n : Environment.ProcessorCount));
         services.AddSingleton<FeedIndexer>();
+        services.AddHostedService<IndexWarmUp>();
         services.AddTransient<IIcsFeedSource, CachingIcsFeedSource>();
         services.AddSingleton<IValidateOptions<OutboundOptions>, AllowedHostsValidation>();
         services.AddSingleton(sp => OutboundAllowList.Parse(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));

@@ -43,6 +43,7 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
             ["DataProtection:KeysPath"] = Path.Combine(DataDirectory, "keys"),
             ["Outbound:FeedTimeout"] = "00:00:05",
             ["Outbound:SaveTimeout"] = "00:00:10",
+            ["FeedCache:WarmUp"] = "false", // hundreds of hosts start in one test run; IndexWarmUpTests covers it
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -33,4 +33,7 @@ public sealed class FeedCacheOptions
     /// </summary>
     [Range(0, long.MaxValue)]
     public long MaxSharedBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Read a small synthetic feed in the background at start-up, so the first real feed is not read by code still being compiled.</summary>
+    public bool WarmUp { get; set; } = true;
 }

@@ -31,7 +31,81 @@ public sealed record GetBusyTimesQuery(
 
 public sealed record CalendarToLoad(int? CredentialId, string? ExternalId);
 
-public sealed record BusyTimesDto(IReadOnlyList<BusyTime> Intervals, IReadOnlyList<TruncatedCalendar> Truncated);
+/// <summary>
+/// The answer: each calendar source's intervals as read (each sorted by start, then end), merged in that order on the
+/// way out (<see cref="Merge"/>) rather than copied into one list of new objects: a year of a large feed is hundreds
+/// of thousands of intervals, and a copy per interval cost more than reading them from the index.
+/// </summary>
+public sealed class BusyTimesDto(IReadOnlyList<SourcedBusyIntervals> sources, IReadOnlyList<TruncatedCalendar> truncated)
+{
+    private IReadOnlyList<BusyTime>? merged;
+
+    public IReadOnlyList<SourcedBusyIntervals> Sources { get; } = sources;
+
+    public IReadOnlyList<TruncatedCalendar> Truncated { get; } = truncated;
+
+    /// <summary>Every interval, merged in order, as objects (built on first use; the HTTP answer uses <see cref="Merge"/>).</summary>
+    public IReadOnlyList<BusyTime> Intervals => merged ??= Materialize();
+
+    /// <summary>A cursor over every source's intervals in one order (start, then end).</summary>
+    public BusyTimeMerge Merge() => new(Sources);
+
+    private List<BusyTime> Materialize()
+    {
+        var all = new List<BusyTime>(Sources.Sum(s => s.Intervals.Count));
+        var merge = Merge();
+        while (merge.MoveNext())
+        {
+            all.Add(new BusyTime(merge.Current.Start, merge.Current.End, merge.Source));
+        }
+
+        return all;
+    }
+}
+
+/// <summary>One calendar source's busy intervals, sorted by start then end, and its app id (<c>source</c>).</summary>
+public sealed record SourcedBusyIntervals(string Source, IReadOnlyList<BusyInterval> Intervals);
+
+/// <summary>A k-way merge of sorted sources (k is the number of providers asked: small).</summary>
+public sealed class BusyTimeMerge(IReadOnlyList<SourcedBusyIntervals> sources)
+{
+    private readonly int[] positions = new int[sources.Count];
+
+    public BusyInterval Current { get; private set; } = null!;
+
+    public string Source { get; private set; } = "";
+
+    public bool MoveNext()
+    {
+        var best = -1;
+        BusyInterval? bestInterval = null;
+        for (var s = 0; s < sources.Count; s++)
+        {
+            var list = sources[s].Intervals;
+            if (positions[s] >= list.Count)
+            {
+                continue;
+            }
+
+            var candidate = list[positions[s]];
+            if (bestInterval is null || candidate.Start < bestInterval.Start || (candidate.Start == bestInterval.Start && candidate.End < bestInterval.End))
+            {
+                best = s;
+                bestInterval = candidate;
+            }
+        }
+
+        if (bestInterval is null)
+        {
+            return false;
+        }
+
+        positions[best]++;
+        Current = bestInterval;
+        Source = sources[best].Source;
+        return true;
+    }
+}
 
 /// <summary>One busy interval and the app id of the calendar it came from (cal.com's <c>source</c>, e.g. <c>ics-feed</c>).</summary>
 public sealed record BusyTime(DateTimeOffset Start, DateTimeOffset End, string Source);
@@ -57,27 +131,24 @@ public sealed class GetBusyTimesQueryHandler(ICredentialRepository credentials, 
         var results = await Task.WhenAll(loads.Select(async load =>
             (load.Credential, load.Provider, Busy: await load.Provider.GetBusyTimesAsync(load.Credential, load.ExternalIds, window, budget, cancellationToken))));
 
-        // Each provider returns only intervals overlapping the window (ICalendarProvider's contract); here they are merged.
-        var intervals = new List<BusyTime>(results.Sum(r => r.Busy.Intervals.Count));
-        foreach (var (_, provider, busy) in results)
-        {
-            var source = provider.Integration.AppId;
-            foreach (var interval in busy.Intervals)
-            {
-                intervals.Add(new BusyTime(interval.Start, interval.End, source));
-            }
-        }
-
-        // Usually already in order (one calendar, read sorted); several are merged by one sort.
-        if (!IsSorted(intervals))
-        {
-            intervals.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
-        }
+        // Each provider returns only intervals overlapping the window (ICalendarProvider's contract). Each source is put
+        // in order here (usually it already is: one calendar, read sorted) and the sources are merged on the way out.
+        var sources = results
+            .Where(r => r.Busy.Intervals.Count > 0)
+            .Select(r => new SourcedBusyIntervals(r.Provider.Integration.AppId, IsSorted(r.Busy.Intervals) ? r.Busy.Intervals : Sorted(r.Busy.Intervals)))
+            .ToList();
         var truncated = results.SelectMany(r => r.Busy.TruncatedExternalIds.Select(id => new TruncatedCalendar(r.Credential.Id, id))).ToList();
-        return new BusyTimesDto(intervals, truncated);
+        return new BusyTimesDto(sources, truncated);
     }
 
-    private static bool IsSorted(List<BusyTime> intervals)
+    private static List<BusyInterval> Sorted(IReadOnlyList<BusyInterval> intervals)
+    {
+        var sorted = intervals.ToList();
+        sorted.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        return sorted;
+    }
+
+    private static bool IsSorted(IReadOnlyList<BusyInterval> intervals)
     {
         for (var i = 1; i < intervals.Count; i++)
         {
