@@ -38,7 +38,7 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType)]
     public async Task<IActionResult> SaveIcsFeed([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateIcsFeedInputDto? body, CancellationToken cancellationToken)
     {
-        var credential = await mediator.Send(new SaveIcsFeedCommand(User.GetUserId(), body?.Urls, body?.ReadOnly), cancellationToken);
+        var credential = await mediator.Send(new SaveIcsFeedCommand(User.GetUserId(), IcsFeedUrlsInput.Parse(body?.Urls), body?.ReadOnly), cancellationToken);
         return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<IcsFeedCredentialDto>(credential));
     }
 
@@ -77,7 +77,8 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     public async Task<IActionResult> GetBusyTimes(
         [FromQuery] string? dateFrom, [FromQuery] string? dateTo, [FromQuery] string? timeZone, [FromQuery] string? loggedInUsersTz, CancellationToken cancellationToken)
     {
-        var query = new GetBusyTimesQuery(User.GetUserId(), User.GetTimeZone(), dateFrom, dateTo, loggedInUsersTz, CalendarsToLoad(Request.Query), timeZone);
+        var window = BusyWindowInput.Parse(dateFrom, dateTo, timeZone, loggedInUsersTz, User.GetTimeZone());
+        var query = new GetBusyTimesQuery(User.GetUserId(), window, CalendarsToLoad(Request.Query));
         return new BusyTimesResult(await mediator.Send(query, cancellationToken));
     }
 

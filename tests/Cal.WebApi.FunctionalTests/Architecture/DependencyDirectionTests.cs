@@ -33,4 +33,24 @@ public sealed class DependencyDirectionTests
         var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOn("Cal.WebApi").GetResult();
         Assert.That(result.FailingTypeNames ?? [], Is.Empty);
     }
+
+    /// <summary>
+    /// Adapters implement ports and share types from <c>Common</c> folders (or Domain); a use case's own folder
+    /// (<c>.../Commands/X</c>, <c>.../Queries/X</c>) belongs to that use case alone.
+    /// </summary>
+    [Test]
+    public void Infrastructure_DoesNotImportAUseCaseFolder()
+    {
+        var useCaseNamespaces = Application.GetTypes()
+            .Select(t => t.Namespace)
+            .OfType<string>()
+            .Where(n => n.Contains(".Commands.", StringComparison.Ordinal) || n.Contains(".Queries.", StringComparison.Ordinal))
+            .Distinct()
+            .ToArray();
+        Assert.That(useCaseNamespaces, Is.Not.Empty, "the rule would hold vacuously");
+
+        var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOnAny(useCaseNamespaces).GetResult();
+
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty);
+    }
 }

@@ -7,9 +7,20 @@ public sealed record BusyInterval(DateTimeOffset Start, DateTimeOffset End);
 
 /// <summary>
 /// The window busy times are asked for, [From, To) in UTC, and the time zone in which all-day and floating
-/// times are read (cal.com's <c>timeZone</c> / <c>loggedInUsersTz</c>, an IANA id).
+/// times are read (cal.com's <c>timeZone</c> / <c>loggedInUsersTz</c>, an IANA zone), resolved once where the
+/// request came in (<see cref="BusyWindowInput"/>).
 /// </summary>
-public sealed record BusyWindow(DateTimeOffset From, DateTimeOffset To, string TimeZone);
+public sealed record BusyWindow(DateTimeOffset From, DateTimeOffset To, TimeZoneInfo Zone)
+{
+    /// <summary>A window in the zone with this IANA id (which must exist).</summary>
+    public BusyWindow(DateTimeOffset from, DateTimeOffset to, string zoneId)
+        : this(from, to, BusyWindowParser.TryFindZone(zoneId, out var zone) ? zone : throw new ArgumentException($"'{zoneId}' is not an IANA time zone.", nameof(zoneId)))
+    {
+    }
+
+    /// <summary>The zone's IANA id.</summary>
+    public string TimeZone => Zone.Id;
+}
 
 /// <summary>
 /// How much work one request's busy times may cost: occurrences per calendar, and time counted from

@@ -41,7 +41,10 @@ public sealed class GetBusyTimesQueryHandlerTests
 
     private GetBusyTimesQueryHandler Handler() => new(credentials.Object, new CalendarProviders([provider.Object]), Options.Create(new BusyTimesOptions()), Clock);
 
-    private static GetBusyTimesQuery Query(string from, string to, string? tz = null, params CalendarToLoad[] load) => new(7, "Europe/Berlin", from, to, tz, load);
+    private static GetBusyTimesQuery Query(string from, string to, string? tz = null, params CalendarToLoad[] load) => Query(from, to, null, tz, load);
+
+    private static GetBusyTimesQuery Query(string from, string to, string? timeZone, string? loggedInUsersTz, params CalendarToLoad[] load) =>
+        new(7, BusyWindowInput.Parse(from, to, timeZone, loggedInUsersTz, "Europe/Berlin"), load);
 
     [Test]
     public async Task DateOnly_FromIsTheDaysStart_ToIsTheDaysEnd_InTheUsersZone_ByDefault()
@@ -62,7 +65,7 @@ public sealed class GetBusyTimesQueryHandlerTests
     [Test]
     public async Task TimeZone_IsCalComsNameForTheZone_AndWinsOverLoggedInUsersTz()
     {
-        await Handler().Handle(Query("2026-01-05", "2026-01-05", "Asia/Tokyo") with { RequestedTimeZone = "America/New_York" }, CancellationToken.None);
+        await Handler().Handle(Query("2026-01-05", "2026-01-05", "America/New_York", "Asia/Tokyo"), CancellationToken.None);
 
         Assert.That(calls[0].Window.From, Is.EqualTo(new DateTimeOffset(2026, 1, 5, 5, 0, 0, TimeSpan.Zero)));
         Assert.That(calls[0].Window.TimeZone, Is.EqualTo("America/New_York"));
@@ -71,7 +74,7 @@ public sealed class GetBusyTimesQueryHandlerTests
     [Test]
     public void InvalidTimeZone_IsNamedByTheParameterItCameIn()
     {
-        var result = new GetBusyTimesQueryValidator().TestValidate(Query("2026-01-05", "2026-01-05") with { RequestedTimeZone = "Mars/Olympus" });
+        var result = new GetBusyTimesQueryValidator().TestValidate(Query("2026-01-05", "2026-01-05", timeZone: "Mars/Olympus", loggedInUsersTz: null));
         Assert.That(result.Errors.Select(e => e.PropertyName), Is.EqualTo(new[] { "timeZone" }));
     }
 

@@ -8,26 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Cal.Application.Calendars.Queries.GetBusyTimes;
 
 /// <summary>
-/// cal.com's <c>GET /v2/calendars/busy-times</c>. The zone is <c>timeZone</c> (cal.com's current name), else its
-/// deprecated alias <c>loggedInUsersTz</c>, else the user's own.
+/// cal.com's <c>GET /v2/calendars/busy-times</c>, its window parsed where the request came in (<see cref="BusyWindowInput"/>).
 /// </summary>
-public sealed record GetBusyTimesQuery(
-    int UserId,
-    string UserTimeZone,
-    string? DateFrom,
-    string? DateTo,
-    string? LoggedInUsersTz,
-    IReadOnlyList<CalendarToLoad> CalendarsToLoad,
-    string? RequestedTimeZone = null) : IQuery<BusyTimesDto>
-{
-    /// <summary>The zone parameter as given (<c>timeZone</c> wins over <c>loggedInUsersTz</c>), or null.</summary>
-    public string? ZoneParameter => !string.IsNullOrWhiteSpace(RequestedTimeZone) ? RequestedTimeZone : string.IsNullOrWhiteSpace(LoggedInUsersTz) ? null : LoggedInUsersTz;
-
-    /// <summary>The name the zone parameter was given under, for error messages.</summary>
-    public string ZoneParameterName => !string.IsNullOrWhiteSpace(RequestedTimeZone) ? "timeZone" : "loggedInUsersTz";
-
-    public string TimeZone => ZoneParameter ?? UserTimeZone;
-}
+public sealed record GetBusyTimesQuery(int UserId, BusyWindowInput Window, IReadOnlyList<CalendarToLoad> CalendarsToLoad) : IQuery<BusyTimesDto>;
 
 public sealed record CalendarToLoad(int? CredentialId, string? ExternalId);
 
@@ -121,11 +104,8 @@ public sealed class GetBusyTimesQueryHandler(ICredentialRepository credentials, 
         // The budget's clock starts with the request's work: time spent fetching counts too.
         var budget = options.Value.Budget.StartingNow();
 
-        // The validation behaviour has checked that both dates and the zone parse.
-        BusyWindowParser.TryFindZone(query.TimeZone, out var zone);
-        BusyWindowParser.TryParseInstant(query.DateFrom, zone, out var from);
-        BusyWindowParser.TryParseInstant(query.DateTo, zone, out var to, endOfDay: true);
-        var window = BusyWindowParser.Clamp(BusyWindowParser.Window(from, to, zone), time.GetUtcNow());
+        // The validation behaviour has refused a window with problems.
+        var window = BusyWindowParser.Clamp(query.Window.Window ?? throw new InvalidOperationException("An unparsed busy-times window reached its handler."), time.GetUtcNow());
 
         var loads = await SelectCalendarsAsync(query, cancellationToken);
         var results = await Task.WhenAll(loads.Select(async load =>

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
 
 /// <summary>cal.com's <c>POST /v2/calendars/ics-feed/save</c>: check every feed, then store them as one credential.</summary>
-public sealed record SaveIcsFeedCommand(int UserId, IReadOnlyList<string?>? Urls, bool? ReadOnly) : ICommand<IcsFeedCredentialDto>;
+public sealed record SaveIcsFeedCommand(int UserId, IcsFeedUrlsInput Urls, bool? ReadOnly) : ICommand<IcsFeedCredentialDto>;
 
 public sealed class SaveIcsFeedCommandHandler(
     IIcsFeedFetcher fetcher,
@@ -25,8 +25,8 @@ public sealed class SaveIcsFeedCommandHandler(
 {
     public async ValueTask<IcsFeedCredentialDto> Handle(SaveIcsFeedCommand command, CancellationToken cancellationToken)
     {
-        // The validation behaviour has already checked every URL.
-        var urls = command.Urls!.Select(u => IcsFeedUrl.Create(u!)).ToList();
+        // Parsed where the request came in; the validation behaviour has refused any problem.
+        var urls = command.Urls.Urls;
 
         var failures = await CheckAllFeedsAsync(urls, command.UserId, cancellationToken);
         if (failures.Count > 0)
@@ -48,7 +48,7 @@ public sealed class SaveIcsFeedCommandHandler(
     /// Feeds in parallel (up to <see cref="OutboundOptions.MaxConcurrentFetchesPerSave"/> at a time), so a save takes
     /// about as long as its slowest feed, bounded by the save timeout.
     /// </summary>
-    private async Task<List<IndexedFeedFailure>> CheckAllFeedsAsync(List<IcsFeedUrl> urls, int userId, CancellationToken cancellationToken)
+    private async Task<List<IndexedFeedFailure>> CheckAllFeedsAsync(IReadOnlyList<IcsFeedUrl> urls, int userId, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(outbound.Value.SaveTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);

@@ -91,9 +91,9 @@ public sealed class SaveIcsFeedCommandHandlerTests
     private SaveIcsFeedCommandHandler CreateHandler() =>
         new(_fetcher.Object, _parser.Object, _protector.Object, _credentials.Object, Mapper, Options.Create(_options), _time, _logger);
 
-    private static SaveIcsFeedCommand Command(bool? readOnly, params string[] urls) => new(UserId, urls, readOnly);
+    private static SaveIcsFeedCommand Command(bool? readOnly, params string[] urls) => new(UserId, IcsFeedUrlsInput.Parse(urls), readOnly);
 
-    private static SaveIcsFeedCommand Command(params string[] urls) => new(UserId, urls, null);
+    private static SaveIcsFeedCommand Command(params string[] urls) => new(UserId, IcsFeedUrlsInput.Parse(urls), null);
 
     private void AssertNothingStored()
     {

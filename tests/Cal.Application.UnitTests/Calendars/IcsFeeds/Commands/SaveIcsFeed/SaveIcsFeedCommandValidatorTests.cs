@@ -1,4 +1,5 @@
 using Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
+using Cal.Application.Calendars.IcsFeeds.Common;
 using FluentValidation.TestHelper;
 
 namespace Cal.Application.UnitTests.Calendars.IcsFeeds.Commands.SaveIcsFeed;
@@ -7,7 +8,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
 {
     private readonly SaveIcsFeedCommandValidator _validator = new();
 
-    private static SaveIcsFeedCommand Command(params string?[] urls) => new(7, urls, null);
+    private static SaveIcsFeedCommand Command(params string?[] urls) => new(7, IcsFeedUrlsInput.Parse(urls), null);
 
     private static string[] DistinctUrls(int count) =>
         Enumerable.Range(0, count).Select(i => $"https://feed{i}.example/cal.ics").ToArray();
@@ -21,7 +22,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
     [Test]
     public void Validate_NullUrls_IsRefusedUnderUrls()
     {
-        var result = _validator.TestValidate(new SaveIcsFeedCommand(7, null, null));
+        var result = _validator.TestValidate(new SaveIcsFeedCommand(7, IcsFeedUrlsInput.Parse(null), null));
 
         result.ShouldHaveValidationErrorFor("urls").WithErrorMessage("is required: an array of 1 to 50 feed URLs").Only();
     }
@@ -54,7 +55,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
     [Test]
     public void MaxUrls_IsCalComs50()
     {
-        Assert.That(SaveIcsFeedCommandValidator.MaxUrls, Is.EqualTo(50));
+        Assert.That(IcsFeedUrlsInput.MaxUrls, Is.EqualTo(50));
     }
 
     [TestCase(0, "ftp://cal.example/feed.ics", "must be an absolute http, https or webcal URL")]

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Cal.Application.Calendars.Common;
 
-namespace Cal.Application.Calendars.Queries.GetBusyTimes;
+namespace Cal.Application.Calendars.Common;
 
 /// <summary>
 /// cal.com's <c>dateFrom</c>/<c>dateTo</c>: an ISO date (midnight in <c>loggedInUsersTz</c>), a date-time with
@@ -76,8 +75,6 @@ public static class BusyWindowParser
 
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
-
-    public static BusyWindow Window(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone) => new(from, to, zone.Id);
 
     /// <summary>How far from now busy times are read: a window is clipped to this range on each side (nothing is busy beyond it).</summary>
     public static readonly TimeSpan Horizon = TimeSpan.FromDays(3653);

@@ -1,0 +1,72 @@
+namespace Cal.Application.Calendars.Common;
+
+/// <summary>One problem with a value as it came in, under the name the client sent it by (<c>dateFrom</c>, <c>urls[2]</c>).</summary>
+public sealed record InputProblem(string Field, string Message);
+
+/// <summary>
+/// cal.com's busy-times window as it came in (<c>dateFrom</c>, <c>dateTo</c>, <c>timeZone</c> or its alias
+/// <c>loggedInUsersTz</c>, else the user's zone), parsed once, where the request enters: either a
+/// <see cref="BusyWindow"/> (instants and a resolved zone) that handlers and providers use as it is, or the problems
+/// the validation behaviour reports. Nothing downstream parses these strings again.
+/// </summary>
+public sealed class BusyWindowInput
+{
+    private const string DateMessage = "must be an ISO date (2026-01-05) or date-time (2026-01-05T09:00:00Z)";
+
+    private BusyWindowInput(BusyWindow? window, IReadOnlyList<InputProblem> problems)
+    {
+        Window = window;
+        Problems = problems;
+    }
+
+    /// <summary>The window; null exactly when there are <see cref="Problems"/>.</summary>
+    public BusyWindow? Window { get; }
+
+    public IReadOnlyList<InputProblem> Problems { get; }
+
+    /// <summary>A window already built (another use case asking for busy times).</summary>
+    public static BusyWindowInput Of(BusyWindow window) => new(window, []);
+
+    public static BusyWindowInput Parse(string? dateFrom, string? dateTo, string? timeZone, string? loggedInUsersTz, string userTimeZone)
+    {
+        // cal.com's current name wins over its deprecated alias; without either, the user's own zone.
+        var (parameter, name) = !string.IsNullOrWhiteSpace(timeZone) ? (timeZone, "timeZone")
+            : !string.IsNullOrWhiteSpace(loggedInUsersTz) ? (loggedInUsersTz, "loggedInUsersTz")
+            : (null, null);
+        TimeZoneInfo zone;
+        if (parameter is not null)
+        {
+            if (!BusyWindowParser.TryFindZone(parameter, out zone))
+            {
+                return new(null, [new InputProblem(name!, "must be an IANA time zone such as Europe/Berlin")]);
+            }
+        }
+        else if (!BusyWindowParser.TryFindZone(userTimeZone, out zone))
+        {
+            zone = TimeZoneInfo.Utc;
+        }
+
+        var problems = new List<InputProblem>();
+        var hasFrom = BusyWindowParser.TryParseInstant(dateFrom, zone, out var from);
+        var hasTo = BusyWindowParser.TryParseInstant(dateTo, zone, out var to, endOfDay: true);
+        if (!hasFrom)
+        {
+            problems.Add(new InputProblem("dateFrom", DateMessage));
+        }
+
+        if (!hasTo)
+        {
+            problems.Add(new InputProblem("dateTo", DateMessage));
+        }
+        else if (hasFrom && to <= from)
+        {
+            problems.Add(new InputProblem("dateTo", "must be after dateFrom"));
+        }
+        else if (hasFrom && to > from.AddYears(1))
+        {
+            problems.Add(new InputProblem("dateTo", "must be at most one year after dateFrom"));
+        }
+
+        return problems.Count > 0 ? new(null, problems) : new(new BusyWindow(from, to, zone), []);
+    }
+}
