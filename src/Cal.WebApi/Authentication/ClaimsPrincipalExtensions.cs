@@ -12,6 +12,11 @@ public static class ClaimsPrincipalExtensions
     public static int? GetApiKeyId(this ClaimsPrincipal user) =>
         user.FindFirstValue(CalBearerAuthenticationHandler.ApiKeyIdClaim) is { } id ? int.Parse(id, CultureInfo.InvariantCulture) : null;
 
+    /// <summary>The OAuth client a platform request authenticated as (<see cref="OAuthClientAuthenticationHandler"/>).</summary>
+    public static Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient.OAuthClientRef GetOAuthClient(this ClaimsPrincipal user) => new(
+        int.Parse(user.FindFirstValue(OAuthClientAuthenticationHandler.OAuthClientIdClaim) ?? throw new InvalidOperationException("Not an OAuth client."), CultureInfo.InvariantCulture),
+        user.FindFirstValue(OAuthClientAuthenticationHandler.OAuthClientPublicIdClaim) ?? throw new InvalidOperationException("Not an OAuth client."));
+
     /// <summary>The user's IANA time zone, cal.com's default for <c>loggedInUsersTz</c>.</summary>
     public static string GetTimeZone(this ClaimsPrincipal user) =>
         user.FindFirstValue(CalBearerAuthenticationHandler.TimeZoneClaim) ?? throw new InvalidOperationException("Not authenticated.");

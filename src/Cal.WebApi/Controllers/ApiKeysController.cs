@@ -1,5 +1,4 @@
 using Cal.Application.ApiKeys.Commands.RefreshApiKey;
-using Cal.Application.Common.Exceptions;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
 using Mediator;
@@ -26,18 +25,14 @@ public sealed class ApiKeysController(IMediator mediator) : ControllerBase
     public sealed record ApiKeyOutput(string ApiKey);
 
     [HttpPost("refresh")]
+    [Authorize(Policy = CalAuthentication.ApiKeyOnlyPolicy)]
     [RequestSizeLimit(16 * 1024)]
     [ProducesResponseType<SuccessEnvelope<ApiKeyOutput>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status403Forbidden)]
     public async Task<IActionResult> Refresh([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshApiKeyInput? body, CancellationToken cancellationToken)
     {
-        if (User.GetApiKeyId() is not { } currentKeyId)
-        {
-            throw new ForbiddenException("Refreshing an API key needs an API key; this request was made with a managed user's access token.");
-        }
-
-        var key = await mediator.Send(new RefreshApiKeyCommand(User.GetUserId(), currentKeyId, body?.ApiKeyDaysValid, body?.ApiKeyNeverExpires), cancellationToken);
+        var key = await mediator.Send(new RefreshApiKeyCommand(User.GetUserId(), User.GetApiKeyId()!.Value, body?.ApiKeyDaysValid, body?.ApiKeyNeverExpires), cancellationToken);
         return Ok(new SuccessEnvelope<ApiKeyOutput>(new ApiKeyOutput(key)));
     }
 }

@@ -1,8 +1,8 @@
 using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 using Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
-using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Cal.Application.Platform.Tokens;
 using Cal.Application.Platform.Tokens.Commands.RefreshTokens;
+using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -13,10 +13,11 @@ namespace Cal.WebApi.Controllers;
 
 /// <summary>
 /// cal.com's platform endpoints for OAuth clients: managed users and their tokens. Authenticated by the
-/// client's secret in <c>x-cal-secret-key</c> (checked before the body is read), not by a bearer token.
+/// client's secret in <c>x-cal-secret-key</c> (the <see cref="OAuthClientAuthenticationHandler"/> scheme, before
+/// the body is read), not by a bearer token.
 /// </summary>
 [ApiController]
-[AllowAnonymous]
+[Authorize(Policy = CalAuthentication.OAuthClientPolicy)]
 [Route("v2")]
 [Produces("application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
@@ -25,7 +26,7 @@ namespace Cal.WebApi.Controllers;
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status500InternalServerError)]
 public sealed class PlatformController(IMediator mediator) : ControllerBase
 {
-    public const string SecretHeader = "x-cal-secret-key";
+    public const string SecretHeader = OAuthClientAuthenticationHandler.SecretHeader;
 
     /// <summary>cal.com's <c>CreateManagedUserInput</c> (other fields are ignored).</summary>
     public sealed record CreateManagedUserInput(string? Email, string? TimeZone, string? Name);
@@ -43,11 +44,10 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateManagedUser(
         string clientId,
-        [FromHeader(Name = SecretHeader)] string? secret,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateManagedUserInput? body,
         CancellationToken cancellationToken)
     {
-        var client = await mediator.Send(new AuthenticateOAuthClientQuery(clientId, secret), cancellationToken);
+        var client = User.GetOAuthClient();
         var created = await mediator.Send(new CreateManagedUserCommand(client, body?.Email ?? "", body?.TimeZone, body?.Name), cancellationToken);
         var t = created.Tokens;
         return StatusCode(
@@ -59,21 +59,20 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
     [ProducesResponseType<SuccessEnvelope<IReadOnlyList<ManagedUserDto>>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> GetManagedUsers(
         string clientId,
-        [FromHeader(Name = SecretHeader)] string? secret,
         [FromQuery] int? limit,
         [FromQuery] int? offset,
         CancellationToken cancellationToken)
     {
-        var client = await mediator.Send(new AuthenticateOAuthClientQuery(clientId, secret), cancellationToken);
+        var client = User.GetOAuthClient();
         return Ok(new SuccessEnvelope<IReadOnlyList<ManagedUserDto>>(await mediator.Send(new GetManagedUsersQuery(client, limit, offset), cancellationToken)));
     }
 
     [HttpGet("oauth-clients/{clientId}/users/{userId:int}")]
     [ProducesResponseType<SuccessEnvelope<ManagedUserDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
-    public async Task<IActionResult> GetManagedUser(string clientId, int userId, [FromHeader(Name = SecretHeader)] string? secret, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetManagedUser(string clientId, int userId, CancellationToken cancellationToken)
     {
-        var client = await mediator.Send(new AuthenticateOAuthClientQuery(clientId, secret), cancellationToken);
+        var client = User.GetOAuthClient();
         return Ok(new SuccessEnvelope<ManagedUserDto>(await mediator.Send(new GetManagedUserQuery(client, userId), cancellationToken)));
     }
 
@@ -83,11 +82,10 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
     [ProducesResponseType<SuccessEnvelope<TokenPairDto>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Refresh(
         string clientId,
-        [FromHeader(Name = SecretHeader)] string? secret,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshTokenInput? body,
         CancellationToken cancellationToken)
     {
-        var client = await mediator.Send(new AuthenticateOAuthClientQuery(clientId, secret), cancellationToken);
+        var client = User.GetOAuthClient();
         var tokens = await mediator.Send(new RefreshTokensCommand(client, body?.RefreshToken ?? ""), cancellationToken);
         return Ok(new SuccessEnvelope<TokenPairDto>(tokens));
     }

@@ -44,9 +44,7 @@ public static class CalWebApp
                 // and the status-code pages below give them the envelope. (Found by the API fuzzer.)
                 o.SuppressMapClientErrors = true;
             });
-        builder.Services.AddAuthentication(CalBearerAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, CalBearerAuthenticationHandler>(CalBearerAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddCalAuthentication();
         builder.Services.AddOptions<RateLimitingOptions>()
             .Bind(builder.Configuration.GetSection(RateLimitingOptions.SectionName))
             .ValidateDataAnnotations()

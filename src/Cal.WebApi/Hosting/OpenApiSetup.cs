@@ -83,6 +83,16 @@ public static class OpenApiSetup
                     && action.ControllerTypeInfo.AsType() == typeof(PlatformController))
                 {
                     operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecretKeyScheme, context.Document)] = [] }];
+
+                    // The header is read by the authentication scheme, not bound by the action: named here, after the path parameters.
+                    operation.Parameters ??= [];
+                    var afterPath = operation.Parameters.Count(p => p.In == ParameterLocation.Path);
+                    operation.Parameters.Insert(afterPath, new OpenApiParameter
+                    {
+                        Name = PlatformController.SecretHeader,
+                        In = ParameterLocation.Header,
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
                 }
 
                 return Task.CompletedTask;

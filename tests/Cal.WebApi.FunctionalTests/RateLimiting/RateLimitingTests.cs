@@ -178,4 +178,30 @@ public sealed class RateLimitingTests
 
         Assert.That(statuses[2], Is.EqualTo((HttpStatusCode)429), "a spoofed header does not buy a new budget");
     }
+
+    [Test]
+    public async Task PlatformCalls_SpendTheirOAuthClientsBudget_NotTheCallersIp()
+    {
+        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "2" });
+        async Task<HttpClient> ClientOf(string name)
+        {
+            var (_, json, _) = await api.AdminAsync("oauth-clients", "create", "--name", name);
+            var created = System.Text.Json.JsonDocument.Parse(json).RootElement;
+            var http = api.CreateClient();
+            http.DefaultRequestHeaders.Add("x-cal-secret-key", created.GetProperty("secret").GetString());
+            http.BaseAddress = new Uri(http.BaseAddress!, $"/v2/oauth-clients/{created.GetProperty("clientId").GetString()}/");
+            return http;
+        }
+
+        using var first = await ClientOf("First");
+        using var second = await ClientOf("Second");
+        var firstClient = new[] { (await first.GetAsync("users")).StatusCode, (await first.GetAsync("users")).StatusCode, (await first.GetAsync("users")).StatusCode };
+        var secondClient = (await second.GetAsync("users")).StatusCode;
+        using var anonymous = api.CreateClient();
+        var sameIpUnauthenticated = (await anonymous.GetAsync("/v2/calendars")).StatusCode;
+
+        Assert.That(firstClient, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, (HttpStatusCode)429 }), "the client's own budget of 2");
+        Assert.That(secondClient, Is.EqualTo(HttpStatusCode.OK), "another client, from the same address, has its own");
+        Assert.That(sameIpUnauthenticated, Is.EqualTo(HttpStatusCode.Unauthorized), "and the address's own budget is untouched");
+    }
 }

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace Cal.WebApi.Authentication;
+
+/// <summary>
+/// Who may call what: two schemes (<see cref="CalBearerAuthenticationHandler"/>: API keys and managed users' access
+/// tokens; <see cref="OAuthClientAuthenticationHandler"/>: an OAuth client's secret) and the policies actions name.
+/// The request's own scheme is chosen before the rate limiter runs (a platform route with the secret header: the
+/// client's; anything else: the bearer's), so every caller is limited by who they are, not by their address.
+/// </summary>
+public static class CalAuthentication
+{
+    /// <summary>Chooses the scheme per request; the default for <c>UseAuthentication</c>.</summary>
+    public const string SelectorScheme = "Cal";
+
+    /// <summary>A bearer caller: an API key or a managed user's access token (every <c>[Authorize]</c> without a policy).</summary>
+    public const string BearerPolicy = "Bearer";
+
+    /// <summary>An API key, not a managed user's access token.</summary>
+    public const string ApiKeyOnlyPolicy = "ApiKeyOnly";
+
+    /// <summary>An OAuth client, by its secret (the platform endpoints).</summary>
+    public const string OAuthClientPolicy = "OAuthClient";
+
+    public static IServiceCollection AddCalAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(SelectorScheme)
+            .AddPolicyScheme(SelectorScheme, "Bearer token or OAuth client secret", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(OAuthClientAuthenticationHandler.SecretHeader) && context.Request.RouteValues.ContainsKey(OAuthClientAuthenticationHandler.ClientRouteValue)
+                    ? OAuthClientAuthenticationHandler.SchemeName
+                    : CalBearerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, CalBearerAuthenticationHandler>(CalBearerAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, OAuthClientAuthenticationHandler>(OAuthClientAuthenticationHandler.SchemeName, null);
+
+        var bearer = new AuthorizationPolicyBuilder(CalBearerAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(bearer)
+            .AddPolicy(BearerPolicy, bearer)
+            .AddPolicy(ApiKeyOnlyPolicy, p => p.AddAuthenticationSchemes(CalBearerAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
+                .AddRequirements(new ApiKeyOnlyRequirement("Refreshing an API key needs an API key; this request was made with a managed user's access token.")))
+            .AddPolicy(OAuthClientPolicy, p => p.AddAuthenticationSchemes(OAuthClientAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        services.AddSingleton<IAuthorizationHandler, ApiKeyOnlyHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnvelopeAuthorizationResultHandler>();
+        return services;
+    }
+
+    /// <summary>The caller authenticated with an API key; <see cref="Message"/> says why else not.</summary>
+    public sealed record ApiKeyOnlyRequirement(string Message) : IAuthorizationRequirement;
+
+    private sealed class ApiKeyOnlyHandler : AuthorizationHandler<ApiKeyOnlyRequirement>
+    {
+        protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ApiKeyOnlyRequirement requirement)
+        {
+            if (context.User.GetApiKeyId() is not null)
+            {
+                context.Succeed(requirement);
+            }
+            else
+            {
+                context.Fail(new AuthorizationFailureReason(this, requirement.Message));
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A refusal by a requirement that says why answers <c>403</c> in the envelope with that reason; the rest as usual.</summary>
+    private sealed class EnvelopeAuthorizationResultHandler(Envelopes.ErrorEnvelopeWriter errors) : IAuthorizationMiddlewareResultHandler
+    {
+        private readonly AuthorizationMiddlewareResultHandler fallback = new();
+
+        public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+        {
+            if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault() is { } reason)
+            {
+                return errors.WriteAsync(context, StatusCodes.Status403Forbidden, reason.Message);
+            }
+
+            return fallback.HandleAsync(next, context, policy, authorizeResult);
+        }
+    }
+}
