@@ -8,7 +8,6 @@ using Cal.Infrastructure.Persistence;
 using Cal.Infrastructure.Persistence.Repositories;
 using Cal.Infrastructure.Security;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,9 +15,14 @@ using Microsoft.Extensions.Options;
 
 namespace Cal.Infrastructure;
 
+/// <summary>
+/// Infrastructure's adapters, in the pieces a reader looks for: the database (<see cref="AddPersistence"/>), what a fleet
+/// shares and the key ring (<see cref="AddSharedState"/>), keys and secrets (<see cref="AddSecrets"/>), reading feeds
+/// (<see cref="AddFeeds"/>) and fetching them (<see cref="AddOutbound"/>).
+/// </summary>
 public static class DependencyInjection
 {
-    /// <summary>Where a fleet's Data Protection keys live in Redis.</summary>
+    /// <summary>Where a fleet's Data Protection keys live in Redis (only with <c>DataProtection:KeyStore=Redis</c>).</summary>
     public const string DataProtectionRedisKey = "cal:data-protection:keys";
 
     public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, string contentRoot) =>
@@ -26,6 +30,17 @@ public static class DependencyInjection
 
     /// <param name="keysRoot">The parent of the default key folder (the user's local application data); tests pass their own.</param>
     internal static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, string contentRoot, string? keysRoot)
+    {
+        var storage = services.AddPersistence(configuration, contentRoot, keysRoot);
+        services.AddSharedState(configuration, storage);
+        services.AddSecrets();
+        services.AddFeeds(configuration);
+        services.AddOutbound();
+        return services;
+    }
+
+    /// <summary>The database (SQLite by default, SQL Server or PostgreSQL), its initializer and health check, and the repositories.</summary>
+    private static StorageLocations AddPersistence(this IServiceCollection services, IConfiguration configuration, string contentRoot, string? keysRoot)
     {
         DatabaseOptions database;
         try
@@ -62,12 +77,19 @@ public static class DependencyInjection
         services.AddScoped<ICredentialRepository, CredentialRepository>();
         services.AddScoped<IOAuthClientRepository, OAuthClientRepository>();
         services.AddScoped<IManagedUserTokenRepository, ManagedUserTokenRepository>();
-        services.AddSingleton<IPlatformSecrets, PlatformSecrets>();
-        services.AddSingleton<IAuthenticationCache, MemoryAuthenticationCache>();
 
-        // Shared by a fleet when Redis is configured: rate-limit counts and the feed cache's second level. The Data Protection
-        // key ring is kept with the data it protects (the database) in a fleet, in a folder of its own for one instance, in
-        // Redis only by explicit choice (DataProtection:KeyStore): a Redis flush or eviction must never lose every credential.
+        return storage;
+    }
+
+    /// <summary>
+    /// What a fleet shares through Redis when <c>Redis:Configuration</c> is set (rate-limit counts, the feed cache's
+    /// second level), and where the Data Protection key ring lives.
+    /// </summary>
+    private static void AddSharedState(this IServiceCollection services, IConfiguration configuration, StorageLocations storage)
+    {
+        // The Data Protection key ring is kept with the data it protects (the database) in a fleet, in a folder of its own for
+        // one instance, in Redis only by explicit choice (DataProtection:KeyStore): a Redis flush or eviction must never lose
+        // every credential.
         var redis = configuration["Redis:Configuration"];
         var keyRing = KeyRingLocation.Resolve(configuration, storage, redisConfigured: !string.IsNullOrWhiteSpace(redis));
         services.AddSingleton(keyRing);
@@ -123,15 +145,32 @@ public static class DependencyInjection
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KeyRingInitializer>>(),
             connection is null ? null : () => new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(() => connection.Value.GetDatabase(), DataProtectionRedisKey)));
 
+    }
+
+    /// <summary>API keys, platform secrets and tokens (as hashes), the authentication cache, and credential encryption.</summary>
+    private static void AddSecrets(this IServiceCollection services)
+    {
+        services.AddSingleton<IPlatformSecrets, PlatformSecrets>();
+        services.AddSingleton<IAuthenticationCache, MemoryAuthenticationCache>();
         services.AddSingleton<IApiKeyGenerator, ApiKeyGenerator>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
 
+    }
+
+    /// <summary>Reading feeds: the one-pass checker and indexer, its limiter and warm-up, and the cache of indexes.</summary>
+    private static void AddFeeds(this IServiceCollection services, IConfiguration configuration)
+    {
         services.AddSingleton<IIcsCalendarParser, IcsStreamingChecker>();
         services.AddOptions<FeedCacheOptions>().Bind(configuration.GetSection(FeedCacheOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new FeedIndexingLimiter(sp.GetRequiredService<IOptions<FeedCacheOptions>>().Value.MaxConcurrentIndexing is > 0 and var n ? n : Environment.ProcessorCount));
         services.AddSingleton<FeedIndexer>();
         services.AddHostedService<IndexWarmUp>();
         services.AddTransient<IIcsFeedSource, CachingIcsFeedSource>();
+    }
+
+    /// <summary>Fetching feeds: the address policy (checked at connect time), the fetch limiter, and the HTTP client.</summary>
+    private static void AddOutbound(this IServiceCollection services)
+    {
         services.AddSingleton<IValidateOptions<OutboundOptions>, AllowedHostsValidation>();
         services.AddSingleton(sp => OutboundAllowList.Parse(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
         services.AddSingleton<PolicyCheckedConnector>();
@@ -155,91 +194,5 @@ public static class DependencyInjection
             })
             .RemoveAllLoggers(); // The factory's default logging writes full request URIs, and feed URLs are secrets.
 
-        return services;
-    }
-}
-
-/// <summary>Refuses to start with an <c>Outbound:AllowedHosts</c> entry that means nothing.</summary>
-internal sealed class AllowedHostsValidation : IValidateOptions<OutboundOptions>
-{
-    public ValidateOptionsResult Validate(string? name, OutboundOptions options)
-    {
-        try
-        {
-            OutboundAllowList.Parse(options.AllowedHosts);
-            return ValidateOptionsResult.Success;
-        }
-        catch (FormatException ex)
-        {
-            return ValidateOptionsResult.Fail(ex.Message);
-        }
-    }
-}
-
-/// <summary>
-/// Where the database and (when kept in a folder) the Data Protection keys live. The keys' default folder is the user's own
-/// (<c>~/.local/share/Cal/keys</c> on Linux), apart from the database, so a copy or backup of the database's folder does not
-/// carry the keys that decrypt it; <see cref="LegacyKeysPath"/> is where earlier versions put them (beside the database).
-/// </summary>
-public sealed record StorageLocations(string ConnectionString, string DataProtectionKeysPath, string? LegacyKeysPath = null)
-{
-    /// <summary>Where the default key folder (<c>Cal/keys</c>) goes: the user's local application data, or null when the user has none.</summary>
-    internal static string? DefaultKeysRoot()
-    {
-        var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-        return string.IsNullOrWhiteSpace(data) ? null : data;
-    }
-
-    internal static StorageLocations Resolve(DatabaseOptions database, IConfiguration configuration, string contentRoot, string? keysRoot)
-    {
-        var connectionString = configuration.GetConnectionString("Default");
-        string legacyKeysPath;
-        if (database.Provider == DatabaseProvider.Sqlite)
-        {
-            var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? DatabaseOptions.DefaultSqliteConnectionString : connectionString);
-            if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
-            {
-                // Relative to the content root, so `dotnet run` from anywhere uses one database.
-                builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
-                Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
-            }
-
-            connectionString = builder.ToString();
-            legacyKeysPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, contentRoot))!, "keys");
-        }
-        else
-        {
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                throw new CalConfigurationException(database.Provider == DatabaseProvider.SqlServer
-                    ? "Database:Provider is SqlServer but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Server=...;Database=Cal;...\")."
-                    : "Database:Provider is Postgres but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Host=...;Database=cal;Username=...;Password=...\").");
-            }
-
-            try
-            {
-                // Parsed now, so a connection string for another provider stops start-up with one clear line.
-                _ = database.Provider == DatabaseProvider.SqlServer
-                    ? (System.Data.Common.DbConnectionStringBuilder)new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString)
-                    : new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-            }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
-            {
-                throw new CalConfigurationException($"ConnectionStrings:Default is not a {database.Provider} connection string ({ex.Message}).");
-            }
-
-            legacyKeysPath = Path.Combine(contentRoot, "App_Data", "keys");
-        }
-
-        var keysPath = configuration["DataProtection:KeysPath"];
-        if (!string.IsNullOrWhiteSpace(keysPath))
-        {
-            return new StorageLocations(connectionString, Path.GetFullPath(keysPath, contentRoot));
-        }
-
-        // Earlier versions' default (beside the database) stays the default only where the user has no folder of their own.
-        return keysRoot is null
-            ? new StorageLocations(connectionString, legacyKeysPath)
-            : new StorageLocations(connectionString, Path.Combine(keysRoot, "Cal", "keys"), legacyKeysPath);
     }
 }

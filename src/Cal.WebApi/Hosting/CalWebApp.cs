@@ -24,9 +24,23 @@ public static class CalWebApp
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<OutboundOptions>>((host, outbound) =>
             host.ShutdownTimeout = outbound.Value.SaveTimeout + TimeSpan.FromSeconds(5));
 
-        builder.Services.AddSingleton<ErrorEnvelopeWriter>();
-        builder.Services.AddExceptionHandler<CalExceptionHandler>();
-        builder.Services.AddControllers(o =>
+        builder.Services.AddCalControllers();
+        builder.Services.AddCalAuthentication();
+        builder.Services.AddCalRateLimiting(builder.Configuration);
+        builder.Services.AddCalOpenApi();
+        var behindProxies = builder.Services.AddCalForwardedHeaders(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseCalPipeline(behindProxies);
+        return app;
+    }
+
+    /// <summary>MVC controllers, the error envelope for everything that fails, JSON and query strings only.</summary>
+    public static IServiceCollection AddCalControllers(this IServiceCollection services)
+    {
+        services.AddSingleton<ErrorEnvelopeWriter>();
+        services.AddExceptionHandler<CalExceptionHandler>();
+        services.AddControllers(o =>
             {
                 // Cal takes JSON bodies and query strings only. The form value providers read any form body
                 // sent along (even to a GET) and throw on bracket keys they cannot parse: a 500 the API fuzzer found.
@@ -44,14 +58,19 @@ public static class CalWebApp
                 // and the status-code pages below give them the envelope. (Found by the API fuzzer.)
                 o.SuppressMapClientErrors = true;
             });
-        builder.Services.AddCalAuthentication();
-        builder.Services.AddOptions<RateLimitingOptions>()
-            .Bind(builder.Configuration.GetSection(RateLimitingOptions.SectionName))
+        return services;
+    }
+
+    /// <summary>Cal's rate limiter (<see cref="CalRateLimiter"/>) as ASP.NET Core's global limiter, its refusals in the envelope.</summary>
+    public static IServiceCollection AddCalRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitingOptions>()
+            .Bind(configuration.GetSection(RateLimitingOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<CalRateLimiter>();
-        builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<CalRateLimiter>((o, limiter) =>
+        services.AddSingleton<CalRateLimiter>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<CalRateLimiter>((o, limiter) =>
         {
             o.GlobalLimiter = limiter;
             o.OnRejected = async (context, cancellationToken) =>
@@ -62,16 +81,21 @@ public static class CalWebApp
                     .WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, $"Too many requests: retry after {retryAfter} seconds.");
             };
         });
-        builder.Services.AddCalOpenApi();
+        return services;
+    }
 
-        // Behind a load balancer every request comes from the balancer's address: trust X-Forwarded-For from
-        // the proxies named in ForwardedHeaders:KnownProxies (and only from them), so the per-IP rate limit
-        // sees the client.
-        var knownProxies = (builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+    /// <summary>
+    /// Behind a load balancer every request comes from the balancer's address: trust X-Forwarded-For from the proxies
+    /// named in ForwardedHeaders:KnownProxies (and only from them), so the per-IP rate limit sees the client.
+    /// </summary>
+    /// <returns>Whether any proxy is known (then <see cref="UseCalPipeline"/> reads the header).</returns>
+    public static bool AddCalForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
+    {
+        var knownProxies = (configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
             .Select(proxy => System.Net.IPAddress.TryParse(proxy, out var address) ? address
                 : throw new Cal.Infrastructure.CalConfigurationException($"ForwardedHeaders:KnownProxies entry '{proxy}' is not an IP address."))
             .ToList();
-        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
             o.KnownProxies.Clear();
@@ -79,8 +103,13 @@ public static class CalWebApp
             knownProxies.ForEach(o.KnownProxies.Add);
         });
 
-        var app = builder.Build();
-        if (knownProxies.Count > 0)
+        return knownProxies.Count > 0;
+    }
+
+    /// <summary>The middleware, in order: forwarded headers, request ids and rate-limit headers, request logging, errors, authentication, rate limiting, authorization, endpoints.</summary>
+    public static WebApplication UseCalPipeline(this WebApplication app, bool behindProxies)
+    {
+        if (behindProxies)
         {
             app.UseForwardedHeaders();
         }

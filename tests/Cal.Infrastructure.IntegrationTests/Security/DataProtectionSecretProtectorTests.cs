@@ -120,7 +120,7 @@ public sealed class DataProtectionSecretProtectorTests
         {
             Assert.That(Directory.GetFiles(keys, "key-*.xml"), Is.Not.Empty);
             Assert.That(Directory.Exists(temp.Combine("App_Data/keys")), Is.False, "no key beside the database");
-            Assert.That(host.Get<StorageLocations>().ConnectionString, Does.Contain(temp.Combine("App_Data/cal.db")), "a relative database path is under the content root");
+            Assert.That(host.Get<Cal.Infrastructure.Persistence.StorageLocations>().ConnectionString, Does.Contain(temp.Combine("App_Data/cal.db")), "a relative database path is under the content root");
             if (!OperatingSystem.IsWindows())
             {
                 Assert.That(File.GetUnixFileMode(keys), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "the folder is the owner's only");
