@@ -72,14 +72,26 @@ public sealed class ManagedUserTokens : Entity
 
     public bool IsRevoked => RevokedAt is not null;
 
-    /// <summary>
-    /// Records that the family this pair belongs to was revoked at <paramref name="at"/>, though this row was not marked
-    /// (it was inserted by a rotation racing the revocation): the family's state, not the row's, decides.
-    /// </summary>
-    public void RevokedWithFamily(DateTimeOffset at) => RevokedAt ??= at;
-
     public bool IsAccessTokenExpiredAt(DateTimeOffset now) => AccessTokenExpiresAt <= now;
 
     /// <summary>The refresh token can be exchanged now: not revoked, not used, not expired.</summary>
     public bool CanRefreshAt(DateTimeOffset now) => RevokedAt is null && RotatedAt is null && RefreshTokenExpiresAt > now;
+
+    /// <summary>
+    /// Exchanges the refresh token: it never works again, and the next pair (<see cref="Issue"/>d in the same family)
+    /// takes over. The repository stores the mark with a conditional update, so of two requests racing with one refresh
+    /// token only one rotates; the other has presented a used token.
+    /// </summary>
+    public void Rotate(DateTimeOffset now)
+    {
+        if (!CanRefreshAt(now))
+        {
+            throw new InvalidOperationException("A revoked, used or expired refresh token cannot be exchanged.");
+        }
+
+        RotatedAt = now;
+    }
+
+    /// <summary>Revokes this pair (with its family: a family is revoked once any of its pairs is).</summary>
+    public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
 }

@@ -119,13 +119,12 @@ public sealed class PlatformHandlerTests
     [Test]
     public async Task CreateManagedUser_StoresTheUserAndItsFirstPairTogether_WithCalComsEmail()
     {
-        var users = new Mock<IUserRepository>();
         User? stored = null;
         ManagedUserTokens? first = null;
         tokens.Setup(t => t.AddUserWithTokensAsync(It.IsAny<User>(), It.IsAny<Func<User, ManagedUserTokens>>(), It.IsAny<CancellationToken>()))
             .Callback<User, Func<User, ManagedUserTokens>, CancellationToken>((u, f, _) => first = f((stored = u).WithId(42)))
             .Returns(Task.CompletedTask);
-        var handler = new CreateManagedUserCommandHandler(users.Object, tokens.Object, secrets.Object, Issuer(), clock);
+        var handler = new CreateManagedUserCommandHandler(tokens.Object, secrets.Object, Issuer(), clock);
 
         var created = await handler.Handle(new CreateManagedUserCommand(Client, "Ann@Example.com", "Asia/Tokyo", " Ann "), CancellationToken.None);
 
@@ -135,14 +134,16 @@ public sealed class PlatformHandlerTests
     }
 
     [Test]
-    public void CreateManagedUser_ExistingEmail_IsAConflict_AndNothingIsStored()
+    public void CreateManagedUser_ExistingEmail_IsTheRepositorysConflict_AndNoTokenIsIssued()
     {
-        var users = new Mock<IUserRepository>();
-        users.Setup(u => u.FindByEmailAsync("ann+clacme@example.com", It.IsAny<CancellationToken>())).ReturnsAsync(User.Create("ann+clacme@example.com", null, null, clock.GetUtcNow()));
-        var handler = new CreateManagedUserCommandHandler(users.Object, tokens.Object, secrets.Object, Issuer(), clock);
+        tokens.Setup(t => t.AddUserWithTokensAsync(It.IsAny<User>(), It.IsAny<Func<User, ManagedUserTokens>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConflictException("A managed user with this email already exists for this OAuth client."));
+        var issued = 0;
+        secrets.Setup(s => s.NewFamilyId()).Callback(() => issued++).Returns("fam");
+        var handler = new CreateManagedUserCommandHandler(tokens.Object, secrets.Object, Issuer(), clock);
 
         Assert.ThrowsAsync<ConflictException>(async () => await handler.Handle(new CreateManagedUserCommand(Client, "ann@example.com", null, null), CancellationToken.None));
-        tokens.VerifyNoOtherCalls();
+        Assert.That(issued, Is.Zero, "the first pair is issued only once the user is stored");
     }
 
     [Test]

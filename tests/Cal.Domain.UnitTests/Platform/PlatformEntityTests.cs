@@ -63,4 +63,31 @@ public sealed class PlatformEntityTests
         Assert.That((managed.OAuthClientId, managed.IsManaged, managed.Email, managed.TimeZone), Is.EqualTo(((int?)3, true, "a+cl@example.com", User.DefaultTimeZone)));
         Assert.That((plain.OAuthClientId, plain.IsManaged), Is.EqualTo(((int?)null, false)));
     }
+
+    [Test]
+    public void Rotate_UsesTheRefreshTokenOnce_AndNeverARevokedOrExpiredOne()
+    {
+        var pair = ManagedUserTokens.Issue("fam", 7, 1, "a", "r", Now, TimeSpan.FromHours(1), TimeSpan.FromDays(1));
+
+        pair.Rotate(Now.AddMinutes(5));
+
+        Assert.That(pair.RotatedAt, Is.EqualTo(Now.AddMinutes(5)));
+        Assert.Throws<InvalidOperationException>(() => pair.Rotate(Now.AddMinutes(6)), "used");
+        var revoked = ManagedUserTokens.Issue("fam", 7, 1, "a2", "r2", Now, TimeSpan.FromHours(1), TimeSpan.FromDays(1));
+        revoked.Revoke(Now);
+        Assert.Throws<InvalidOperationException>(() => revoked.Rotate(Now), "revoked");
+        var expired = ManagedUserTokens.Issue("fam", 7, 1, "a3", "r3", Now, TimeSpan.FromHours(1), TimeSpan.FromDays(1));
+        Assert.Throws<InvalidOperationException>(() => expired.Rotate(Now.AddDays(2)), "expired");
+    }
+
+    [Test]
+    public void Revoke_KeepsTheFirstRevocation()
+    {
+        var pair = ManagedUserTokens.Issue("fam", 7, 1, "a", "r", Now, TimeSpan.FromHours(1), TimeSpan.FromDays(1));
+
+        pair.Revoke(Now);
+        pair.Revoke(Now.AddHours(1));
+
+        Assert.That((pair.IsRevoked, pair.RevokedAt), Is.EqualTo((true, (DateTimeOffset?)Now)));
+    }
 }

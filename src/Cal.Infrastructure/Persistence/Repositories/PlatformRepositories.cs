@@ -46,7 +46,7 @@ internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUser
 
         if (found.FamilyRevokedAt is { } at)
         {
-            found.Pair.RevokedWithFamily(at);
+            found.Pair.Revoke(at); // revoked with its family, though this row was not marked
         }
 
         return found.Pair;

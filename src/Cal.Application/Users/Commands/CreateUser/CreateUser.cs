@@ -14,12 +14,7 @@ public sealed class CreateUserCommandHandler(IUserRepository users, TimeProvider
     public async ValueTask<UserDto> Handle(CreateUserCommand command, CancellationToken cancellationToken)
     {
         var user = User.Create(command.Email, command.TimeZone, command.Name, time.GetUtcNow());
-        if (await users.FindByEmailAsync(user.Email, cancellationToken) is not null)
-        {
-            throw new ConflictException($"A user with email {user.Email} already exists.");
-        }
-
-        await users.AddAsync(user, cancellationToken);
+        await users.AddAsync(user, cancellationToken); // a taken email is a ConflictException, decided by the unique index
         return new UserDto(user.Id, user.Email, user.TimeZone);
     }
 }

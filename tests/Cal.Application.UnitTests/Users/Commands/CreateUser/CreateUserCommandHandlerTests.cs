@@ -20,7 +20,6 @@ public sealed class CreateUserCommandHandlerTests
     {
         _added = [];
         _users = new Mock<IUserRepository>();
-        _users.Setup(u => u.FindByEmailAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync((User?)null);
         _users.Setup(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()))
             .Callback<User, CancellationToken>((user, _) => _added.Add(user.WithId(17)))
             .Returns(Task.CompletedTask);
@@ -52,21 +51,22 @@ public sealed class CreateUserCommandHandlerTests
     }
 
     [Test]
-    public async Task Handle_ChecksForDuplicatesByNormalisedEmail()
+    public async Task Handle_StoresTheNormalisedEmail_WhoseUniquenessTheRepositoryDecides()
     {
         await CreateHandler().Handle(new CreateUserCommand("  ALICE@example.com ", null), CancellationToken.None);
 
-        _users.Verify(u => u.FindByEmailAsync("alice@example.com", It.IsAny<CancellationToken>()), Times.Once);
+        Assert.That(_added.Single().Email, Is.EqualTo("alice@example.com"));
+        _users.Verify(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()), Times.Once);
+        _users.VerifyNoOtherCalls();
     }
 
     [Test]
-    public void Handle_WithTakenEmail_ThrowsConflict_AndAddsNothing()
+    public void Handle_WithTakenEmail_IsTheRepositorysConflict()
     {
-        _users.Setup(u => u.FindByEmailAsync("alice@example.com", It.IsAny<CancellationToken>()))
-            .ReturnsAsync(User.Create("alice@example.com", null, null, Now.AddDays(-3)).WithId(3));
+        _users.Setup(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>())).ThrowsAsync(new ConflictException("A user with email alice@example.com already exists."));
 
-        Assert.ThrowsAsync<ConflictException>(async () => await CreateHandler().Handle(new CreateUserCommand("Alice@Example.com", null), CancellationToken.None));
+        var conflict = Assert.ThrowsAsync<ConflictException>(async () => await CreateHandler().Handle(new CreateUserCommand("Alice@Example.com", null), CancellationToken.None));
 
-        _users.Verify(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.That(conflict!.Message, Does.Contain("alice@example.com"));
     }
 }

@@ -28,7 +28,6 @@ public sealed record ManagedUserDto(int Id, string Email, string? Name, string T
 public sealed record ManagedUserCreated(ManagedUserDto User, TokenPairDto Tokens);
 
 public sealed class CreateManagedUserCommandHandler(
-    IUserRepository users,
     IManagedUserTokenRepository tokens,
     IPlatformSecrets secrets,
     TokenIssuer issuer,
@@ -38,11 +37,7 @@ public sealed class CreateManagedUserCommandHandler(
     {
         var client = command.Client;
         var user = User.CreateManaged(client.Id, ManagedEmail(command.Email, client.ClientId), command.TimeZone, command.Name?.Trim(), time.GetUtcNow());
-        if (await users.FindByEmailAsync(user.Email, cancellationToken) is not null)
-        {
-            throw new ConflictException("A managed user with this email already exists for this OAuth client.");
-        }
-
+        // The email's uniqueness is decided once, by the database's unique index, as the user is stored (a 409).
         TokenPairDto? plaintext = null;
         await tokens.AddUserWithTokensAsync(
             user,

@@ -47,6 +47,7 @@ public sealed partial class RefreshTokensCommandHandler(
             throw new UnauthorizedException(InvalidRefreshToken);
         }
 
+        pair.Rotate(now);
         var (next, plaintext) = issuer.Issue(pair.FamilyId, pair.UserId, pair.OAuthClientId);
         if (!await tokens.TryRotateAsync(pair.Id, next, now, cancellationToken))
         {
