@@ -60,13 +60,13 @@ public static class CalPaths
 public class ParseValidate
 {
     private byte[] bytes = [];
-    private IIcsCalendarParser checker = null!;
+    private IIcsFeedChecker checker = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         bytes = System.IO.File.ReadAllBytes(CalPaths.File("CAL_BENCH_FEED"));
-        checker = CalPaths.Services().GetRequiredService<IIcsCalendarParser>();
+        checker = CalPaths.Services().GetRequiredService<IIcsFeedChecker>();
     }
 
     [Benchmark]

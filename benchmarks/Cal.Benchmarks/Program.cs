@@ -77,7 +77,7 @@ async Task<int> Busy()
 async Task<int> Check()
 {
     var bytes = await File.ReadAllBytesAsync(Option("--feed") ?? throw new ArgumentException("--feed"));
-    var checker = CalPaths.Services().GetRequiredService<IIcsCalendarParser>();
+    var checker = CalPaths.Services().GetRequiredService<IIcsFeedChecker>();
     IcsCheckResult? result = null;
     for (var run = 1; run <= 3; run++)
     {

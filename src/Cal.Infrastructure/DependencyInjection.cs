@@ -6,6 +6,7 @@ using Cal.Infrastructure.Ical;
 using Cal.Infrastructure.Outbound;
 using Cal.Infrastructure.Persistence;
 using Cal.Infrastructure.Persistence.Repositories;
+using Cal.Infrastructure.RateLimiting;
 using Cal.Infrastructure.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -104,19 +105,19 @@ public static class DependencyInjection
                 return StackExchange.Redis.ConnectionMultiplexer.Connect(options);
             });
             services.AddSingleton(_ => connection.Value);
-            services.AddSingleton<IRateLimitStore, Distributed.RedisRateLimitStore>();
+            services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
             services.AddStackExchangeRedisCache(o =>
             {
                 o.ConnectionMultiplexerFactory = () => Task.FromResult(connection.Value);
                 o.InstanceName = FeedCache.SharedKeyPrefix;
             });
-            services.AddSingleton(sp => new Distributed.SharedFeedBudget(connection.Value, sp.GetRequiredService<IOptions<FeedCacheOptions>>(), TimeProvider.System));
+            services.AddSingleton(sp => new SharedFeedBudget(connection.Value, sp.GetRequiredService<IOptions<FeedCacheOptions>>(), TimeProvider.System));
             services.AddSingleton(sp => new FeedCache(
                 sp.GetRequiredService<IOptions<FeedCacheOptions>>(),
                 sp.GetRequiredService<IDataProtectionProvider>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FeedCache>>(),
                 sp.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(),
-                sp.GetRequiredService<Distributed.SharedFeedBudget>()));
+                sp.GetRequiredService<SharedFeedBudget>()));
         }
         else
         {
@@ -160,7 +161,7 @@ public static class DependencyInjection
     /// <summary>Reading feeds: the one-pass checker and indexer, its limiter and warm-up, and the cache of indexes.</summary>
     private static void AddFeeds(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IIcsCalendarParser, IcsStreamingChecker>();
+        services.AddSingleton<IIcsFeedChecker, IcsStreamingChecker>();
         services.AddOptions<FeedCacheOptions>().Bind(configuration.GetSection(FeedCacheOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new FeedIndexingLimiter(sp.GetRequiredService<IOptions<FeedCacheOptions>>().Value.MaxConcurrentIndexing is > 0 and var n ? n : Environment.ProcessorCount));
         services.AddSingleton<FeedIndexer>();

@@ -14,7 +14,7 @@ namespace Cal.Infrastructure.Ical;
 /// Ical.Net stays the library for reading events (recurrence expansion), where it is fast.
 /// Failures name the 1-based physical line and never quote the feed (not even its component names).
 /// </summary>
-internal sealed class IcsStreamingChecker : IIcsCalendarParser
+internal sealed class IcsStreamingChecker : IIcsFeedChecker
 {
     /// <summary>Longest unfolded content line accepted, in characters (RFC 5545 lines are 75 octets before folding).</summary>
     public const int MaxLineLength = 1024 * 1024;

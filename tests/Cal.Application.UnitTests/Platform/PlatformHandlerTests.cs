@@ -1,3 +1,4 @@
+using Cal.Testing;
 using Cal.Application.Authentication;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;

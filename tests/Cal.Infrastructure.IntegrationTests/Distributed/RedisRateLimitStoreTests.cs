@@ -1,4 +1,5 @@
-using Cal.Infrastructure.Distributed;
+using Cal.Testing;
+using Cal.Infrastructure.RateLimiting;
 using Cal.Infrastructure.IntegrationTests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -44,7 +45,7 @@ public sealed class RedisRateLimitStoreTests
     {
         using var redis = RedisServer.StartOrIgnore();
         using var connection = Connect(redis.Configuration);
-        var logger = new ListLogger();
+        var logger = new ListLogger<RedisRateLimitStore>();
         var store = new RedisRateLimitStore(connection, logger);
         Assert.That(await store.IncrementAsync("p", 1, Window, CancellationToken.None), Is.EqualTo(1));
 
@@ -52,18 +53,5 @@ public sealed class RedisRateLimitStoreTests
 
         Assert.That(await store.IncrementAsync("p", 1, Window, CancellationToken.None), Is.EqualTo(1), "fails open");
         Assert.That(logger.Messages, Has.Some.Contains("Redis is unavailable"));
-    }
-
-    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<RedisRateLimitStore>
-    {
-        public List<string> Messages { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Messages.Add(formatter(state, exception));
     }
 }

@@ -15,14 +15,14 @@ public sealed class IcsStreamingCheckerStreamTests
 
     private TempDirectory temp = null!;
     private InfrastructureHost host = null!;
-    private IIcsCalendarParser checker = null!;
+    private IIcsFeedChecker checker = null!;
 
     [OneTimeSetUp]
     public void ResolveChecker()
     {
         temp = new TempDirectory();
         host = InfrastructureHost.Create(temp.Path);
-        checker = host.Get<IIcsCalendarParser>();
+        checker = host.Get<IIcsFeedChecker>();
     }
 
     [OneTimeTearDown]

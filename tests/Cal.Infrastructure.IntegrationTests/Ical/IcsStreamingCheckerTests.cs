@@ -25,29 +25,13 @@ public sealed class IcsStreamingCheckerTests
         ["Serialization/Parse1.ics"] = (10, "a quoted-printable soft line break leaves line 10 without ':' or ';', not a content line"),
     };
 
-    private TempDirectory temp = null!;
+    // A pure function of the text: constructed, not resolved from a host.
+    private readonly Infrastructure.Ical.IcsStreamingChecker parser = new();
 
     private IcsCheckResult Check(string text) => parser.CheckAsync(new StringReader(text), CancellationToken.None).GetAwaiter().GetResult();
-    private InfrastructureHost host = null!;
-    private IIcsCalendarParser parser = null!;
 
     public static IEnumerable<TestCaseData> AllSamples() =>
         SampleFolders.SelectMany(IcsSamples.All).Select(path => new TestCaseData(path.Replace('\\', '/')).SetArgDisplayNames(path.Replace('\\', '/')));
-
-    [SetUp]
-    public void CreateParser()
-    {
-        temp = new TempDirectory();
-        host = InfrastructureHost.Create(temp.Path);
-        parser = host.Get<IIcsCalendarParser>();
-    }
-
-    [TearDown]
-    public async Task Dispose()
-    {
-        await host.DisposeAsync();
-        temp.Dispose();
-    }
 
     // ---- the sample files ----
 

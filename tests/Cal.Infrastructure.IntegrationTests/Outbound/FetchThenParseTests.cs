@@ -20,7 +20,7 @@ public sealed class FetchThenParseTests
     private TempDirectory temp = null!;
     private InfrastructureHost host = null!;
     private IIcsFeedFetcher fetcher = null!;
-    private IIcsCalendarParser parser = null!;
+    private IIcsFeedChecker parser = null!;
 
     [OneTimeSetUp]
     public async Task StartServers()
@@ -42,7 +42,7 @@ public sealed class FetchThenParseTests
         temp = new TempDirectory();
         host = InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["Outbound:FeedTimeout"] = "00:00:05" });
         fetcher = host.Get<IIcsFeedFetcher>();
-        parser = host.Get<IIcsCalendarParser>();
+        parser = host.Get<IIcsFeedChecker>();
     }
 
     [TearDown]

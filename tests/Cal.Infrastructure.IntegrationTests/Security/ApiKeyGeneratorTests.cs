@@ -1,31 +1,13 @@
 using System.Text.RegularExpressions;
 using Cal.Application.Common.Interfaces;
-using Cal.Infrastructure.IntegrationTests.Support;
 
 namespace Cal.Infrastructure.IntegrationTests.Security;
 
-/// <summary><see cref="Infrastructure.Security.ApiKeyGenerator"/> as DI provides it.</summary>
+/// <summary><see cref="Infrastructure.Security.ApiKeyGenerator"/>: pure functions, constructed rather than resolved from a host.</summary>
 [TestFixture]
 public sealed partial class ApiKeyGeneratorTests
 {
-    private TempDirectory temp = null!;
-    private InfrastructureHost host = null!;
-    private IApiKeyGenerator generator = null!;
-
-    [SetUp]
-    public void Create()
-    {
-        temp = new TempDirectory();
-        host = InfrastructureHost.Create(temp.Path);
-        generator = host.Get<IApiKeyGenerator>();
-    }
-
-    [TearDown]
-    public async Task Dispose()
-    {
-        await host.DisposeAsync();
-        temp.Dispose();
-    }
+    private readonly Infrastructure.Security.ApiKeyGenerator generator = new();
 
     [Test]
     public void Generate_IsCalPrefixAnd32LowercaseHex_AndUniqueOver1000Calls()

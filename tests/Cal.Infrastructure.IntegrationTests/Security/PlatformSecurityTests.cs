@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Cal.Infrastructure.RateLimiting;
 using Cal.Infrastructure.Security;
 
 namespace Cal.Infrastructure.IntegrationTests.Security;

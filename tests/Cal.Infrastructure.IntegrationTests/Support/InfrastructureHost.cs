@@ -1,3 +1,4 @@
+using Cal.Testing;
 using Cal.Application;
 using Cal.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;

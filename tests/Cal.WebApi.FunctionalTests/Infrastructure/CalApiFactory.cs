@@ -1,3 +1,4 @@
+using Cal.Testing;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;

@@ -1,3 +1,4 @@
+using Cal.Testing;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.UnitTests.TestSupport;
 using Mediator;

@@ -15,7 +15,7 @@ public sealed record SaveIcsFeedCommand(int UserId, IcsFeedUrlsInput Urls, bool?
 
 public sealed class SaveIcsFeedCommandHandler(
     IIcsFeedFetcher fetcher,
-    IIcsCalendarParser parser,
+    IIcsFeedChecker parser,
     ISecretProtector protector,
     ICredentialRepository credentials,
     IMapper mapper,

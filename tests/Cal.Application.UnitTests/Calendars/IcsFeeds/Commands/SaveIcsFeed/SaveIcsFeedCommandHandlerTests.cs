@@ -1,3 +1,4 @@
+using Cal.Testing;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AutoMapper;
@@ -27,7 +28,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private Mock<IIcsFeedFetcher> _fetcher = null!;
-    private Mock<IIcsCalendarParser> _parser = null!;
+    private Mock<IIcsFeedChecker> _parser = null!;
 
     /// <summary>What each feed serves: its text, or why it cannot be fetched. The fetcher mock streams the text into the reader it is given, as the real one does.</summary>
     private Func<IcsFeedUrl, CancellationToken, Task<FeedFetchResult<string>>> _serve = null!;
@@ -60,7 +61,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
 
         _verdicts = new Dictionary<string, IcsCheckResult>(StringComparer.Ordinal);
         _parsed = new ConcurrentQueue<string>();
-        _parser = new Mock<IIcsCalendarParser>();
+        _parser = new Mock<IIcsFeedChecker>();
         _parser.Setup(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()))
             .Returns(async (TextReader content, CancellationToken ct) =>
             {

@@ -2,7 +2,7 @@ using Cal.Application.Common.Interfaces;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace Cal.Infrastructure.Distributed;
+namespace Cal.Infrastructure.RateLimiting;
 
 /// <summary>
 /// Rate-limit counts in Redis, shared by every instance of a fleet: one key per partition and window,

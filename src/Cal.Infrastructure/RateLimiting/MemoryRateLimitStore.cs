@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Cal.Application.Common.Interfaces;
 
-namespace Cal.Infrastructure.Security;
+namespace Cal.Infrastructure.RateLimiting;
 
 /// <summary>
 /// Rate-limit counts in this process: one counter per partition, reset when its window moves on; counters

@@ -3,7 +3,7 @@ using Cal.Domain.Calendars;
 namespace Cal.Application.Common.Interfaces;
 
 /// <summary>Judges whether a feed's text is a usable iCalendar object, reading it once, front to back.</summary>
-public interface IIcsCalendarParser
+public interface IIcsFeedChecker
 {
     Task<IcsCheckResult> CheckAsync(TextReader content, CancellationToken cancellationToken);
 }

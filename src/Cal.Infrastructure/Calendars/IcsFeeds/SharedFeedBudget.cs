@@ -1,8 +1,7 @@
-using Cal.Infrastructure.Calendars.IcsFeeds;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Cal.Infrastructure.Distributed;
+namespace Cal.Infrastructure.Calendars.IcsFeeds;
 
 /// <summary>
 /// Caps what the fleet keeps in Redis's feed level: bytes written are counted per window of one

@@ -1,0 +1,168 @@
+using Cal.Application.Common.Interfaces;
+using Cal.Domain.Calendars;
+using Cal.Infrastructure.Outbound;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Cal.Infrastructure.Ical.BusyIndex;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cal.Infrastructure.Calendars.IcsFeeds;
+
+internal readonly record struct FeedCacheKey(int UserId, int CredentialId, string FeedIdentity);
+
+internal sealed record CachedFeed(IcsFeedSnapshot Snapshot, FeedValidators? Validators, DateTimeOffset CheckedAt);
+
+/// <summary>
+/// The feed cache: a size-limited <see cref="MemoryCache"/> of this process's own holding snapshots (busy-time
+/// indexes, sized by their estimated bytes), and, when a fleet shares a Redis (<c>Redis:Configuration</c>), a second
+/// level in an <see cref="IDistributedCache"/> holding the feed text, so a feed fetched by one instance is indexed,
+/// not fetched, by the others. Feed text is secret (it came from a secret URL): what goes to the shared level is a
+/// Data Protection payload, readable only by instances that share the keys. A shared level that cannot be reached
+/// is skipped (a miss), never an error.
+/// </summary>
+internal sealed partial class FeedCache(
+    IOptions<FeedCacheOptions> options,
+    IDataProtectionProvider protection,
+    ILogger<FeedCache> logger,
+    IDistributedCache? shared = null,
+    SharedFeedBudget? sharedBudget = null) : IDisposable
+{
+    /// <summary>Redis keys of the shared level start with this (the budget's counters have their own prefix).</summary>
+    public const string SharedKeyPrefix = "cal:feeds:";
+
+    private static readonly TimeSpan KeptFor = TimeSpan.FromDays(1);
+
+    private readonly MemoryCache local = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxIndexBytes) });
+    private readonly IDataProtector protector = protection.CreateProtector("Cal.FeedCache.v1");
+    private readonly ConcurrentDictionary<FeedCacheKey, Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>> inflight = new();
+
+    public bool HasSharedLevel => shared is not null;
+
+    public int MaxSharedCharacters => options.Value.MaxSharedCharacters;
+
+    public CachedFeed? TryGetLocal(FeedCacheKey key) => local.TryGetValue(key, out CachedFeed? feed) ? feed : null;
+
+    /// <summary>Runs <paramref name="refresh"/> once for all concurrent callers with the same key; the entry goes when it ends.</summary>
+    public Task<FeedFetchResult<IcsFeedSnapshot>> Coalesce(FeedCacheKey key, Func<Task<FeedFetchResult<IcsFeedSnapshot>>> refresh, CancellationToken cancellationToken)
+    {
+        var lazy = new Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>(refresh);
+        var current = inflight.GetOrAdd(key, lazy);
+        if (ReferenceEquals(current, lazy))
+        {
+            _ = current.Value.ContinueWith(
+                _ => inflight.TryRemove(new KeyValuePair<FeedCacheKey, Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>>(key, current)),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return current.Value.WaitAsync(cancellationToken);
+    }
+
+    // Kept a day past its time to live, for revalidation; an index larger than the whole cache is simply not kept.
+    public void SetLocal(FeedCacheKey key, CachedFeed feed) =>
+        local.Set(key, feed, new MemoryCacheEntryOptions { Size = Math.Max(1, (feed.Snapshot.Busy as BusyTimeIndex)?.EstimatedBytes ?? 1024), SlidingExpiration = KeptFor });
+
+    /// <summary>The shared level's text for <paramref name="key"/>, indexed here (then kept locally); null on a miss.</summary>
+    public async Task<CachedFeed?> GetSharedAsync(FeedCacheKey key, FeedIndexer indexer, CancellationToken cancellationToken)
+    {
+        if (shared is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var payload = await shared.GetAsync(SharedKey(key), cancellationToken);
+            if (payload is null)
+            {
+                return null;
+            }
+
+            var entry = SharedFeed.Read(protector.Unprotect(payload));
+            var feed = new CachedFeed(await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken), entry.Validators, entry.CheckedAt);
+            SetLocal(key, feed);
+            return feed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            LogSharedUnavailable(logger, "read", ex.GetType().Name);
+            return null;
+        }
+    }
+
+    public async Task SetSharedAsync(FeedCacheKey key, string text, CachedFeed feed, CancellationToken cancellationToken)
+    {
+        if (shared is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var payload = protector.Protect(SharedFeed.Write(text, feed));
+            if (sharedBudget is not null && !await sharedBudget.TryReserveAsync(payload.Length))
+            {
+                LogSharedFull(logger, payload.Length);
+                return;
+            }
+
+            await shared.SetAsync(SharedKey(key), payload, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.SharedTimeToLive }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSharedUnavailable(logger, "write", ex.GetType().Name);
+        }
+    }
+
+    /// <summary>A 304 seen here: other instances learn the feed was checked (its text stays as it is).</summary>
+    public async Task TouchSharedAsync(FeedCacheKey key, CachedFeed feed, CancellationToken cancellationToken)
+    {
+        if (shared is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var payload = await shared.GetAsync(SharedKey(key), cancellationToken);
+            if (payload is not null)
+            {
+                var entry = SharedFeed.Read(protector.Unprotect(payload));
+                await SetSharedAsync(key, entry.Text, feed, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSharedUnavailable(logger, "write", ex.GetType().Name);
+        }
+    }
+
+    public void Dispose() => local.Dispose();
+
+    private static string SharedKey(FeedCacheKey key) =>
+        string.Create(CultureInfo.InvariantCulture, $"{key.UserId}:{key.CredentialId}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.FeedIdentity)))}");
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Shared feed cache full for now (FeedCache:MaxSharedBytes); a {Bytes}-byte feed stays in this instance's cache")]
+    private static partial void LogSharedFull(ILogger logger, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shared feed cache unavailable ({Operation}: {Error}); using this instance's cache only")]
+    private static partial void LogSharedUnavailable(ILogger logger, string operation, string error);
+
+    /// <summary>The shared level's form of a cached feed (the URL is not in it: keys carry only its hash).</summary>
+    private sealed record SharedFeed(string Text, string? ETag, DateTimeOffset? LastModified, DateTimeOffset CheckedAt)
+    {
+        public FeedValidators? Validators => ETag is null && LastModified is null ? null : new FeedValidators(ETag is null ? null : EntityTagHeaderValue.Parse(ETag), LastModified);
+
+        public static byte[] Write(string text, CachedFeed feed) => JsonSerializer.SerializeToUtf8Bytes(
+            new SharedFeed(text, feed.Validators?.ETag?.ToString(), feed.Validators?.LastModified, feed.CheckedAt));
+
+        public static SharedFeed Read(byte[] json) => JsonSerializer.Deserialize<SharedFeed>(json) ?? throw new InvalidDataException("Empty shared feed entry.");
+    }
+}
