@@ -54,6 +54,7 @@ internal sealed class CappedReadStream(Stream inner, long limit, Func<int, bool>
     private int Count(int read)
     {
         total += read;
+        Cal.Application.Common.Telemetry.CalMetrics.FeedBytes.Add(read);
         if (total > limit)
         {
             throw new FeedTooLargeException(limit);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Common.Options;
+using Cal.Application.Common.Telemetry;
 using Cal.Domain.Calendars;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,13 @@ internal sealed class IcsFeedFetcher(
     /// conditional request when <paramref name="ifChangedSince"/> is given: an unchanged feed answers 304 and its body is not read.
     /// </summary>
     internal async Task<FeedFetchOutcome<T>> FetchAsync<T>(IcsFeedUrl url, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, CancellationToken cancellationToken)
+    {
+        var outcome = await FetchOnceAsync(url, ownerUserId, readBody, ifChangedSince, cancellationToken);
+        CalMetrics.FeedsFetched.Count("outcome", outcome.NotModified ? "not_modified" : outcome.Result.Failure is { } failure ? FeedFailure.WireName(failure.Reason) : "ok");
+        return outcome;
+    }
+
+    private async Task<FeedFetchOutcome<T>> FetchOnceAsync<T>(IcsFeedUrl url, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, CancellationToken cancellationToken)
     {
         var limits = options.Value;
 

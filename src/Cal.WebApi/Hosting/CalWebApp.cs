@@ -1,4 +1,5 @@
 using Cal.Application.Common.Options;
+using Cal.Application.Common.Telemetry;
 using Cal.WebApi.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -28,6 +29,7 @@ public static class CalWebApp
         builder.Services.AddCalAuthentication();
         builder.Services.AddCalRateLimiting(builder.Configuration);
         builder.Services.AddCalOpenApi();
+        builder.Services.AddCalTelemetry(builder.Configuration);
         var behindProxies = builder.Services.AddCalForwardedHeaders(builder.Configuration);
 
         var app = builder.Build();
@@ -76,6 +78,7 @@ public static class CalWebApp
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)wait.TotalSeconds : 1;
+                CalMetrics.RateLimitRejections.Count("caller", CalRateLimiter.CallerKind(context.HttpContext));
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await context.HttpContext.RequestServices.GetRequiredService<ErrorEnvelopeWriter>()
                     .WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, $"Too many requests: retry after {retryAfter} seconds.");
@@ -161,6 +164,7 @@ public static class CalWebApp
         app.UseAuthorization();
         app.MapControllers();
         app.MapCalOpenApi();
+        app.MapCalTelemetry();
 
         // Unauthenticated: live means the process answers; ready means the database is reachable and migrated.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();

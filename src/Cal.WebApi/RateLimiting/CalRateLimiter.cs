@@ -35,6 +35,15 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
         return decision;
     }
 
+    /// <summary>The kind of caller a partition belongs to, for metrics (never the partition itself: it names a user or an address).</summary>
+    public static string CallerKind(HttpContext context) => PartitionOf(context) switch
+    {
+        var p when p.StartsWith("ip:", StringComparison.Ordinal) => "ip",
+        var p when p.StartsWith("oauth-client:", StringComparison.Ordinal) => "oauth_client",
+        var p when p.StartsWith("token-family:", StringComparison.Ordinal) => "token",
+        _ => "api_key",
+    };
+
     public static string PartitionOf(HttpContext context) =>
         context.User.FindFirst(CalBearerAuthenticationHandler.RateLimitPartitionClaim)?.Value
         ?? "ip:" + ClientNetwork(context.Connection.RemoteIpAddress);

@@ -14,6 +14,8 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using Cal.Application.Common.Telemetry;
+
 namespace Cal.Infrastructure.Calendars.IcsFeeds;
 
 /// <summary>
@@ -32,6 +34,7 @@ internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cac
         var cached = cache.TryGetLocal(key);
         if (cached is not null && time.GetUtcNow() - cached.CheckedAt < options.Value.TimeToLive)
         {
+            CalMetrics.FeedCacheLookups.Count("result", "hit");
             return FeedFetchResult.Ok(cached.Snapshot);
         }
 
@@ -47,6 +50,7 @@ internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cac
         cached ??= await cache.GetSharedAsync(key, indexer, cancellationToken);
         if (cached is not null && now - cached.CheckedAt < options.Value.TimeToLive)
         {
+            CalMetrics.FeedCacheLookups.Count("result", "shared_hit");
             return FeedFetchResult.Ok(cached.Snapshot);
         }
 
@@ -57,8 +61,11 @@ internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cac
             var refreshed = cached with { CheckedAt = now, Validators = outcome.Validators ?? cached.Validators };
             cache.SetLocal(key, refreshed);
             await cache.TouchSharedAsync(key, refreshed, cancellationToken);
+            CalMetrics.FeedCacheLookups.Count("result", "revalidated");
             return FeedFetchResult.Ok(cached.Snapshot);
         }
+
+        CalMetrics.FeedCacheLookups.Count("result", "miss");
 
         if (outcome.Result.Failure is { } failure)
         {

@@ -1,6 +1,7 @@
 using Cal.Application.Calendars.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
+using Cal.Application.Common.Telemetry;
 using Cal.Domain.Calendars;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -118,6 +119,12 @@ public sealed class GetBusyTimesQueryHandler(ICredentialRepository credentials, 
             .Select(r => new SourcedBusyIntervals(r.Provider.Integration.AppId, IsSorted(r.Busy.Intervals) ? r.Busy.Intervals : Sorted(r.Busy.Intervals)))
             .ToList();
         var truncated = results.SelectMany(r => r.Busy.TruncatedExternalIds.Select(id => new TruncatedCalendar(r.Credential.Id, id))).ToList();
+        CalMetrics.BusyTimesDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(budget.StartedAt).TotalSeconds);
+        if (truncated.Count > 0)
+        {
+            CalMetrics.BusyTimesTruncations.Add(truncated.Count);
+        }
+
         return new BusyTimesDto(sources, truncated);
     }
 

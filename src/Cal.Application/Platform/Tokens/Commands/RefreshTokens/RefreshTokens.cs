@@ -1,5 +1,6 @@
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
+using Cal.Application.Common.Telemetry;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,21 @@ public sealed partial class RefreshTokensCommandHandler(
     public const string InvalidRefreshToken = "Invalid refresh token.";
 
     public async ValueTask<TokenPairDto> Handle(RefreshTokensCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var tokenPair = await RefreshAsync(command, cancellationToken);
+            CalMetrics.TokenRefreshes.Count("outcome", "ok");
+            return tokenPair;
+        }
+        catch (UnauthorizedException)
+        {
+            CalMetrics.TokenRefreshes.Count("outcome", "refused");
+            throw;
+        }
+    }
+
+    private async Task<TokenPairDto> RefreshAsync(RefreshTokensCommand command, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var pair = command.RefreshToken.StartsWith(IPlatformSecrets.RefreshTokenPrefix, StringComparison.Ordinal) && command.RefreshToken.Length <= 200
@@ -63,6 +79,7 @@ public sealed partial class RefreshTokensCommandHandler(
     {
         var revoked = await tokens.RevokeFamilyAsync(familyId, now, cancellationToken);
         authCache.Invalidate(Authentication.AuthenticatedCaller.TokenFamilyPartition(familyId));
+        CalMetrics.TokenFamilyRevocations.Add(1);
         LogReuse(logger, userId, revoked);
     }
 
