@@ -80,6 +80,22 @@ check(`revoked key refused by the other instance within Auth:CacheDuration (${CA
 const newKey = await call(B, "/v2/calendars", { token: refreshed.body?.data?.apiKey });
 check("the refreshed key works on the other instance", newKey.status === 200, `HTTP ${newKey.status}`);
 
+// 3b. A managed user deleted through one instance is refused by the other within Auth:CacheDuration.
+const doomed = await json(await call(A, `/v2/oauth-clients/${CLIENT_ID}/users`, { method: "POST", secret: CLIENT_SECRET, body: { email: "fleet-doomed@example.com" } }));
+const doomedToken = doomed.body?.data?.accessToken;
+const doomedWarmB = await call(B, "/v2/calendars", { token: doomedToken });
+const removed = await call(A, `/v2/oauth-clients/${CLIENT_ID}/users/${doomed.body?.data?.user?.id}`, { method: "DELETE", secret: CLIENT_SECRET });
+const deletedAt = Date.now();
+const doomedOnA = await call(A, "/v2/calendars", { token: doomedToken });
+let doomedOnB = 200;
+while (doomedOnB === 200 && Date.now() - deletedAt < CACHE_BOUND_MS + 3000) {
+  doomedOnB = (await call(B, "/v2/calendars", { token: doomedToken })).status;
+  if (doomedOnB === 200) await sleep(200);
+}
+const deletionNoticedAfter = Date.now() - deletedAt;
+check("a managed user deleted through A: its token refused by A at once", doomed.status === 201 && removed.status === 200 && doomedOnA.status === 401, `delete ${removed.status}, A ${doomedOnA.status}`);
+check(`... and by B within Auth:CacheDuration (${CACHE_BOUND_MS} ms)`, doomedWarmB.status === 200 && doomedOnB === 401 && deletionNoticedAfter <= CACHE_BOUND_MS + 1000, `B ${doomedOnB} after ${deletionNoticedAfter} ms`);
+
 // 4. Instance A is killed (SIGKILL) during a load of saves through the load balancer: every save answered
 //    201 is there afterwards, and B keeps answering.
 const load = users.slice(4);

@@ -41,4 +41,20 @@ public sealed class User : Entity
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
         return new User(email.Trim().ToLowerInvariant(), string.IsNullOrWhiteSpace(timeZone) ? DefaultTimeZone : timeZone.Trim(), name, now);
     }
+
+    /// <summary>A new email (normalised as at creation); its uniqueness is the database's to decide.</summary>
+    public void ChangeEmail(string email)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        Email = email.Trim().ToLowerInvariant();
+    }
+
+    public void Rename(string? name) => Name = name;
+
+    /// <summary>A new IANA zone. Existing schedules keep their own zones (as cal.com does).</summary>
+    public void MoveToTimeZone(string timeZone)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(timeZone);
+        TimeZone = timeZone.Trim();
+    }
 }

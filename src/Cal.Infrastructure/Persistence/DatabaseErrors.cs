@@ -3,16 +3,29 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cal.Infrastructure.Persistence;
 
-/// <summary>Tells a unique-index violation (a conflict the caller can act on) from every other database failure.</summary>
+/// <summary>
+/// Tells a unique-index violation (a conflict the caller can act on) and a foreign-key violation (what it refers to is
+/// gone, e.g. a user deleted while their save was in flight) from every other database failure.
+/// </summary>
 internal static class DatabaseErrors
 {
-    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintUnique = 2067;
+    private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintForeignKey = 787;
 
     public static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
     {
-        SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint,
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,
         Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
         Microsoft.Data.SqlClient.SqlException sqlServer => sqlServer.Number is 2601 or 2627,
+        _ => false,
+    };
+
+    public static bool IsForeignKeyViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode == SqliteConstraintForeignKey,
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation,
+        Microsoft.Data.SqlClient.SqlException sqlServer => sqlServer.Number == 547,
         _ => false,
     };
 }

@@ -1,6 +1,9 @@
 using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
+using Cal.Application.Platform.ManagedUsers.Commands.DeleteManagedUser;
+using Cal.Application.Platform.ManagedUsers.Commands.UpdateManagedUser;
 using Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
 using Cal.Application.Platform.Tokens;
+using Cal.Application.Platform.Tokens.Commands.ForceRefreshTokens;
 using Cal.Application.Platform.Tokens.Commands.RefreshTokens;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
@@ -33,6 +36,9 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
 
     /// <summary>cal.com's <c>CreateManagedUserOutput</c> data: the user and its first tokens (expiry times in epoch milliseconds).</summary>
     public sealed record CreateManagedUserOutput(ManagedUserDto User, string AccessToken, string RefreshToken, long AccessTokenExpiresAt, long RefreshTokenExpiresAt);
+
+    /// <summary>cal.com's <c>UpdateManagedUserInput</c>: what is given changes (other fields are ignored).</summary>
+    public sealed record UpdateManagedUserInput(string? Email, string? Name, string? TimeZone);
 
     /// <summary>cal.com's <c>RefreshTokenInput</c>.</summary>
     public sealed record RefreshTokenInput(string? RefreshToken);
@@ -75,6 +81,34 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
         var client = User.GetOAuthClient();
         return Ok(new SuccessEnvelope<ManagedUserDto>(await mediator.Send(new GetManagedUserQuery(client, userId), cancellationToken)));
     }
+
+    [HttpPatch("oauth-clients/{clientId}/users/{userId:int}")]
+    [Consumes("application/json")]
+    [RequestSizeLimit(16 * 1024)]
+    [ProducesResponseType<SuccessEnvelope<ManagedUserDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> UpdateManagedUser(
+        string clientId,
+        int userId,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] UpdateManagedUserInput? body,
+        CancellationToken cancellationToken)
+    {
+        var updated = await mediator.Send(new UpdateManagedUserCommand(User.GetOAuthClient(), userId, body?.Email, body?.Name, body?.TimeZone), cancellationToken);
+        return Ok(new SuccessEnvelope<ManagedUserDto>(updated));
+    }
+
+    [HttpDelete("oauth-clients/{clientId}/users/{userId:int}")]
+    [ProducesResponseType<SuccessEnvelope<ManagedUserDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> DeleteManagedUser(string clientId, int userId, CancellationToken cancellationToken) =>
+        Ok(new SuccessEnvelope<ManagedUserDto>(await mediator.Send(new DeleteManagedUserCommand(User.GetOAuthClient(), userId), cancellationToken)));
+
+    [HttpPost("oauth-clients/{clientId}/users/{userId:int}/force-refresh")]
+    [ProducesResponseType<SuccessEnvelope<TokenPairDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> ForceRefresh(string clientId, int userId, CancellationToken cancellationToken) =>
+        Ok(new SuccessEnvelope<TokenPairDto>(await mediator.Send(new ForceRefreshTokensCommand(User.GetOAuthClient(), userId), cancellationToken)));
 
     [HttpPost("oauth/{clientId}/refresh")]
     [Consumes("application/json")]

@@ -176,7 +176,9 @@ public sealed class CredentialRepositoryTests : DatabaseTestBase
     [Test]
     public async Task Save_ForAUserThatDoesNotExist_FailsAndStoresNothing()
     {
-        Assert.ThrowsAsync<DbUpdateException>(() => SaveAsync(424_242, "orphan"));
+        // A user deleted while their save was in flight: the foreign key refuses the row, the caller is told they are no one.
+        var refused = Assert.ThrowsAsync<Cal.Application.Common.Exceptions.UnauthorizedException>(() => SaveAsync(424_242, "orphan"));
+        Assert.That(refused!.Message, Does.Contain("no longer exists"));
 
         Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Credentials"), Is.Zero);
     }

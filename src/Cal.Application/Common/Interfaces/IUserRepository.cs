@@ -13,4 +13,16 @@ public interface IUserRepository
 
     /// <summary>Adds the user and saves; fails with <see cref="Exceptions.ConflictException"/> when the email is taken.</summary>
     Task AddAsync(User user, CancellationToken cancellationToken);
+
+    /// <summary>Saves changes to the user; fails with <see cref="Exceptions.ConflictException"/> when the new email is taken.</summary>
+    Task UpdateAsync(User user, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the user and everything that is theirs (tokens, credentials, API keys) in one transaction; false when there
+    /// was no such user. Returns, for the authentication cache, the token families and API keys that existed.
+    /// </summary>
+    Task<DeletedUser?> DeleteWithEverythingAsync(int userId, CancellationToken cancellationToken);
 }
+
+/// <summary>What a deleted user's credentials were known by, so every cache of them can be dropped.</summary>
+public sealed record DeletedUser(IReadOnlyList<string> TokenFamilies, IReadOnlyList<int> ApiKeyIds);

@@ -28,6 +28,12 @@ internal sealed class CredentialRepository(CalDbContext db) : ICredentialReposit
                     throw;
                 }
             }
+            catch (DbUpdateException ex) when (DatabaseErrors.IsForeignKeyViolation(ex))
+            {
+                // The user was deleted while this save was in flight: nothing is stored, and the caller is no one now.
+                db.Entry(credential).State = EntityState.Detached;
+                throw new Application.Common.Exceptions.UnauthorizedException("This user no longer exists.");
+            }
         }
 
         return await db.Credentials.AsNoTracking()

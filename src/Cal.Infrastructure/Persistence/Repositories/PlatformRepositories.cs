@@ -96,4 +96,32 @@ internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUser
         db.ManagedUserTokens
             .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ReplaceAllFamiliesAsync(int userId, ManagedUserTokens next, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var families = await db.ManagedUserTokens.Where(t => t.UserId == userId).Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken);
+        await db.ManagedUserTokens
+            .Where(t => t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        db.ManagedUserTokens.Add(next);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (DatabaseErrors.IsForeignKeyViolation(ex))
+        {
+            throw new NotFoundException($"Managed user {userId} not found.");
+        }
+        finally
+        {
+            db.Entry(next).State = EntityState.Detached;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return families;
+    }
+
+    public async Task<IReadOnlyList<string>> FamiliesOfUserAsync(int userId, CancellationToken cancellationToken) =>
+        await db.ManagedUserTokens.Where(t => t.UserId == userId).Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken);
 }

@@ -29,4 +29,39 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
             throw new ConflictException($"A user with email {user.Email} already exists.");
         }
     }
+
+    public async Task UpdateAsync(User user, CancellationToken cancellationToken)
+    {
+        db.Users.Update(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
+        {
+            var holder = await db.Users.AsNoTracking().Where(u => u.Email == user.Email).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken);
+            throw new ConflictException($"User with email {user.Email} already exists{(holder is { } id ? $" (id {id})" : "")}.");
+        }
+        finally
+        {
+            db.Entry(user).State = EntityState.Detached;
+        }
+    }
+
+    public async Task<DeletedUser?> DeleteWithEverythingAsync(int userId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var families = await db.ManagedUserTokens.Where(t => t.UserId == userId).Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken);
+        var keys = await db.ApiKeys.Where(k => k.UserId == userId).Select(k => k.Id).ToListAsync(cancellationToken);
+        await db.ManagedUserTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        await db.Credentials.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        await db.ApiKeys.Where(k => k.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        if (await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return null;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new DeletedUser(families, keys);
+    }
 }

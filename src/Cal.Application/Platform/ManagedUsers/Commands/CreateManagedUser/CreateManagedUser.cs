@@ -55,7 +55,12 @@ public sealed class CreateManagedUserCommandHandler(
     public static string ManagedEmail(string email, string clientId)
     {
         var at = email.LastIndexOf('@');
-        return at <= 0 ? email : $"{email[..at]}+{clientId}{email[at..]}";
+        if (at <= 0 || email[..at].EndsWith("+" + clientId, StringComparison.OrdinalIgnoreCase))
+        {
+            return email; // not an address, or already this client's form (an email sent back as Cal returned it)
+        }
+
+        return $"{email[..at]}+{clientId}{email[at..]}";
     }
 }
 

@@ -1,0 +1,58 @@
+using Cal.Application.Common.Interfaces;
+using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
+using Cal.Application.Platform.ManagedUsers.Common;
+using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
+using Cal.Application.Users.Commands.CreateUser;
+using FluentValidation;
+using Mediator;
+
+namespace Cal.Application.Platform.ManagedUsers.Commands.UpdateManagedUser;
+
+/// <summary>
+/// cal.com's <c>PATCH /v2/oauth-clients/{clientId}/users/{userId}</c>: <c>email</c> (stored with cal.com's
+/// <c>+{clientId}</c>, a clash is <c>409</c>), <c>name</c>, <c>timeZone</c>; what is absent stays. A new zone does not
+/// move existing schedules (cal.com does not either).
+/// </summary>
+public sealed record UpdateManagedUserCommand(OAuthClientRef Client, int UserId, string? Email, string? Name, string? TimeZone) : ICommand<ManagedUserDto>;
+
+public sealed class UpdateManagedUserCommandHandler(IUserRepository users, IManagedUserTokenRepository tokens, IAuthenticationCache cache)
+    : ICommandHandler<UpdateManagedUserCommand, ManagedUserDto>
+{
+    public async ValueTask<ManagedUserDto> Handle(UpdateManagedUserCommand command, CancellationToken cancellationToken)
+    {
+        var user = await OwnedManagedUser.FindAsync(users, command.Client, command.UserId, cancellationToken);
+        if (command.Email is { } email)
+        {
+            user.ChangeEmail(CreateManagedUserCommandHandler.ManagedEmail(email, command.Client.ClientId));
+        }
+
+        if (command.Name is { } name)
+        {
+            user.Rename(name.Trim());
+        }
+
+        if (command.TimeZone is { } zone)
+        {
+            user.MoveToTimeZone(zone);
+        }
+
+        await users.UpdateAsync(user, cancellationToken);
+
+        // A validated token carries the user's email and zone: this instance forgets them at once.
+        OwnedManagedUser.ForgetCachedCredentials(cache, await tokens.FamiliesOfUserAsync(user.Id, cancellationToken));
+        return ManagedUserDto.From(user);
+    }
+}
+
+public sealed class UpdateManagedUserCommandValidator : AbstractValidator<UpdateManagedUserCommand>
+{
+    public UpdateManagedUserCommandValidator()
+    {
+        RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(254).When(c => c.Email is not null).OverridePropertyName("email");
+        RuleFor(c => c.TimeZone)
+            .Must(tz => tz is null || CreateUserCommandValidator.IsIanaTimeZone(tz))
+            .WithMessage("must be an IANA time zone such as Europe/Berlin")
+            .OverridePropertyName("timeZone");
+        RuleFor(c => c.Name).MaximumLength(256).OverridePropertyName("name");
+    }
+}
