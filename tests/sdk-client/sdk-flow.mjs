@@ -31,6 +31,19 @@ const fetched = await sdk.users.getManagedUser(created.user.id);
 assert.equal(fetched.email, created.user.email);
 step("getManagedUsers and getManagedUser find it");
 
+// The fields @calcom/sdk types for a managed user (cal.com's ManagedUserOutput), as the SDK reads them.
+const profiled = await sdk.users.createManagedUser({ email: `sdk-fields-${Date.now()}@example.com`, timeZone: "Europe/Rome", name: "Fields", timeFormat: 24, weekStart: "Monday", locale: "it" });
+const withFields = await sdk.users.getManagedUser(profiled.user.id);
+for (const field of ["id", "email", "username", "name", "bio", "timeZone", "weekStart", "createdDate", "timeFormat", "defaultScheduleId"]) {
+  assert.ok(field in withFields, `ManagedUserOutput.${field}`);
+}
+assert.equal(withFields.timeFormat, 24);
+assert.equal(withFields.weekStart, "Monday");
+assert.equal(withFields.locale, "it");
+assert.equal(withFields.defaultScheduleId, null);
+assert.match(withFields.username, new RegExp(`^sdk-fields-\\d+-${clientId.toLowerCase()}-example-com$`));
+step("the SDK reads every field of cal.com's ManagedUserOutput (timeFormat, weekStart, locale, username, ...)");
+
 // 2. Refresh, through the SDK's own method; the old refresh token stops working.
 sdk.secrets().updateAccessToken(created.accessToken, created.refreshToken);
 await sdk.secrets().refreshAccessToken(clientId);

@@ -28,6 +28,25 @@ public sealed class User : Entity
 
     public bool IsManaged => OAuthClientId is not null;
 
+    public string? Bio { get; private set; }
+
+    /// <summary>The first day of the user's week (cal.com's <c>weekStart</c>: Monday ... Sunday).</summary>
+    public string WeekStart { get; private set; } = DefaultWeekStart;
+
+    /// <summary>12 or 24 (cal.com's <c>timeFormat</c>).</summary>
+    public int TimeFormat { get; private set; } = DefaultTimeFormat;
+
+    public string? Locale { get; private set; }
+
+    public string? AvatarUrl { get; private set; }
+
+    /// <summary>The platform customer's own key/value data, as a JSON object (cal.com's <c>metadata</c>).</summary>
+    public string? Metadata { get; private set; }
+
+    public const string DefaultWeekStart = "Sunday";
+
+    public const int DefaultTimeFormat = 12;
+
     /// <summary>A managed user: created by a platform customer's OAuth client, on its own behalf.</summary>
     public static User CreateManaged(int oAuthClientId, string email, string? timeZone, string? name, DateTimeOffset now)
     {
@@ -50,6 +69,22 @@ public sealed class User : Entity
     }
 
     public void Rename(string? name) => Name = name;
+
+    /// <summary>Sets what is given of cal.com's profile fields; what is null stays.</summary>
+    public void UpdateProfile(string? bio = null, string? weekStart = null, int? timeFormat = null, string? locale = null, string? avatarUrl = null, string? metadata = null)
+    {
+        if (timeFormat is { } format && format is not (12 or 24))
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeFormat), format, "12 or 24.");
+        }
+
+        Bio = bio ?? Bio;
+        WeekStart = weekStart ?? WeekStart;
+        TimeFormat = timeFormat ?? TimeFormat;
+        Locale = locale ?? Locale;
+        AvatarUrl = avatarUrl ?? AvatarUrl;
+        Metadata = metadata ?? Metadata;
+    }
 
     /// <summary>A new IANA zone. Existing schedules keep their own zones (as cal.com does).</summary>
     public void MoveToTimeZone(string timeZone)

@@ -1,6 +1,7 @@
 using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 using Cal.Application.Platform.ManagedUsers.Commands.DeleteManagedUser;
 using Cal.Application.Platform.ManagedUsers.Commands.UpdateManagedUser;
+using Cal.Application.Platform.ManagedUsers.Common;
 using Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
 using Cal.Application.Platform.Tokens;
 using Cal.Application.Platform.Tokens.Commands.ForceRefreshTokens;
@@ -31,14 +32,38 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
 {
     public const string SecretHeader = OAuthClientAuthenticationHandler.SecretHeader;
 
-    /// <summary>cal.com's <c>CreateManagedUserInput</c> (other fields are ignored).</summary>
-    public sealed record CreateManagedUserInput(string? Email, string? TimeZone, string? Name);
+    /// <summary>cal.com's <c>CreateManagedUserInput</c>.</summary>
+    public sealed record CreateManagedUserInput(
+        string? Email,
+        string? TimeZone,
+        string? Name,
+        int? TimeFormat = null,
+        string? WeekStart = null,
+        string? Locale = null,
+        string? AvatarUrl = null,
+        string? Bio = null,
+        System.Text.Json.JsonElement? Metadata = null)
+    {
+        internal ManagedUserProfile Profile => new(Bio, WeekStart, TimeFormat, Locale, AvatarUrl, Metadata);
+    }
 
     /// <summary>cal.com's <c>CreateManagedUserOutput</c> data: the user and its first tokens (expiry times in epoch milliseconds).</summary>
     public sealed record CreateManagedUserOutput(ManagedUserDto User, string AccessToken, string RefreshToken, long AccessTokenExpiresAt, long RefreshTokenExpiresAt);
 
-    /// <summary>cal.com's <c>UpdateManagedUserInput</c>: what is given changes (other fields are ignored).</summary>
-    public sealed record UpdateManagedUserInput(string? Email, string? Name, string? TimeZone);
+    /// <summary>cal.com's <c>UpdateManagedUserInput</c>: what is given changes.</summary>
+    public sealed record UpdateManagedUserInput(
+        string? Email,
+        string? Name,
+        string? TimeZone,
+        int? TimeFormat = null,
+        string? WeekStart = null,
+        string? Locale = null,
+        string? AvatarUrl = null,
+        string? Bio = null,
+        System.Text.Json.JsonElement? Metadata = null)
+    {
+        internal ManagedUserProfile Profile => new(Bio, WeekStart, TimeFormat, Locale, AvatarUrl, Metadata);
+    }
 
     /// <summary>cal.com's <c>RefreshTokenInput</c>.</summary>
     public sealed record RefreshTokenInput(string? RefreshToken);
@@ -54,7 +79,7 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
         CancellationToken cancellationToken)
     {
         var client = User.GetOAuthClient();
-        var created = await mediator.Send(new CreateManagedUserCommand(client, body?.Email ?? "", body?.TimeZone, body?.Name), cancellationToken);
+        var created = await mediator.Send(new CreateManagedUserCommand(client, body?.Email ?? "", body?.TimeZone, body?.Name, body?.Profile), cancellationToken);
         var t = created.Tokens;
         return StatusCode(
             StatusCodes.Status201Created,
@@ -67,10 +92,11 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
         string clientId,
         [FromQuery] int? limit,
         [FromQuery] int? offset,
+        [FromQuery] string[]? emails,
         CancellationToken cancellationToken)
     {
         var client = User.GetOAuthClient();
-        return Ok(new SuccessEnvelope<IReadOnlyList<ManagedUserDto>>(await mediator.Send(new GetManagedUsersQuery(client, limit, offset), cancellationToken)));
+        return Ok(new SuccessEnvelope<IReadOnlyList<ManagedUserDto>>(await mediator.Send(new GetManagedUsersQuery(client, limit, offset, emails?.SelectMany(e => e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()), cancellationToken)));
     }
 
     [HttpGet("oauth-clients/{clientId}/users/{userId:int}")]
@@ -94,7 +120,7 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] UpdateManagedUserInput? body,
         CancellationToken cancellationToken)
     {
-        var updated = await mediator.Send(new UpdateManagedUserCommand(User.GetOAuthClient(), userId, body?.Email, body?.Name, body?.TimeZone), cancellationToken);
+        var updated = await mediator.Send(new UpdateManagedUserCommand(User.GetOAuthClient(), userId, body?.Email, body?.Name, body?.TimeZone, body?.Profile), cancellationToken);
         return Ok(new SuccessEnvelope<ManagedUserDto>(updated));
     }
 

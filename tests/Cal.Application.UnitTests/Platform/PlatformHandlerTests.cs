@@ -129,7 +129,7 @@ public sealed class PlatformHandlerTests
 
         var created = await handler.Handle(new CreateManagedUserCommand(Client, "Ann@Example.com", "Asia/Tokyo", " Ann "), CancellationToken.None);
 
-        Assert.That(created.User, Is.EqualTo(new ManagedUserDto(42, "ann+clacme@example.com", "Ann", "Asia/Tokyo", clock.GetUtcNow().UtcDateTime)));
+        Assert.That(created.User, Is.EqualTo(new ManagedUserDto(42, "ann+clacme@example.com", "ann-clacme-example-com", "Ann", null, "Asia/Tokyo", "Sunday", clock.GetUtcNow().UtcDateTime, 12, null, null, null, null)));
         Assert.That((stored!.OAuthClientId, first!.UserId, first.OAuthClientId, first.FamilyId), Is.EqualTo(((int?)1, 42, 1, "fam")));
         Assert.That(created.Tokens.AccessTokenExpiresAt, Is.EqualTo(clock.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds()));
     }

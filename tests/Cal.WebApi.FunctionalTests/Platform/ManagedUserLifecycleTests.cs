@@ -85,7 +85,7 @@ public sealed class ManagedUserLifecycleTests
         Assert.That(read.GetProperty("timeZone").GetString(), Is.EqualTo("Asia/Tokyo"));
         Assert.That((await Json.ReadAsync(echoed)).GetProperty("data").GetProperty("email").GetString(), Is.EqualTo($"alice.new+{clientId}@example.com"), "an email sent back as Cal returned it is not suffixed twice");
         var conflict = await Json.AssertErrorEnvelopeAsync(clash, 409, "ConflictException");
-        Assert.That(conflict.GetProperty("message").GetString(), Does.Contain($"id {otherId}"));
+        Assert.That(conflict.GetProperty("message").GetString(), Does.Contain($"Existing user ID={otherId}"));
         await Json.AssertErrorEnvelopeAsync(badZone, 400, "BadRequestException");
         Assert.That(await CalendarsWithAsync(access), Is.EqualTo(HttpStatusCode.OK), "the token still works");
     }

@@ -63,7 +63,8 @@ internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUser
         catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
             db.Entry(user).State = EntityState.Detached;
-            throw new ConflictException("A managed user with this email already exists for this OAuth client.");
+            await transaction.RollbackAsync(cancellationToken); // (PostgreSQL refuses any statement in a failed transaction)
+            throw await UserRepository.DuplicateEmailAsync(db, user.Email, cancellationToken);
         }
 
         db.ManagedUserTokens.Add(firstTokens(user));

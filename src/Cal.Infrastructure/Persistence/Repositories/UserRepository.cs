@@ -13,8 +13,16 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
     public Task<User?> FindByIdAsync(int id, CancellationToken cancellationToken) =>
         db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
 
-    public async Task<IReadOnlyList<User>> ListManagedAsync(int oAuthClientId, int offset, int limit, CancellationToken cancellationToken) =>
-        await db.Users.AsNoTracking().Where(u => u.OAuthClientId == oAuthClientId).OrderBy(u => u.Id).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<User>> ListManagedAsync(int oAuthClientId, int offset, int limit, IReadOnlyCollection<string>? emails, CancellationToken cancellationToken)
+    {
+        var users = db.Users.AsNoTracking().Where(u => u.OAuthClientId == oAuthClientId);
+        if (emails is not null)
+        {
+            users = users.Where(u => emails.Contains(u.Email));
+        }
+
+        return await users.OrderBy(u => u.Id).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+    }
 
     public async Task AddAsync(User user, CancellationToken cancellationToken)
     {
@@ -39,8 +47,7 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
         }
         catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
-            var holder = await db.Users.AsNoTracking().Where(u => u.Email == user.Email).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken);
-            throw new ConflictException($"User with email {user.Email} already exists{(holder is { } id ? $" (id {id})" : "")}.");
+            throw await DuplicateEmailAsync(db, user.Email, cancellationToken);
         }
         finally
         {
@@ -63,5 +70,12 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
 
         await transaction.CommitAsync(cancellationToken);
         return new DeletedUser(families, keys);
+    }
+
+    /// <summary>cal.com's conflict, naming the user who has the email: "... Existing user ID=7".</summary>
+    internal static async Task<ConflictException> DuplicateEmailAsync(CalDbContext db, string email, CancellationToken cancellationToken)
+    {
+        var holder = await db.Users.AsNoTracking().Where(u => u.Email == email).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken);
+        return new ConflictException($"User with the provided e-mail already exists.{(holder is { } id ? $" Existing user ID={id}" : "")}");
     }
 }

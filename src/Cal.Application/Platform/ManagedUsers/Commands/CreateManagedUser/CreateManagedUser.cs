@@ -1,5 +1,6 @@
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
+using Cal.Application.Platform.ManagedUsers.Common;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Cal.Application.Platform.Tokens;
 using Cal.Domain.Users;
@@ -12,17 +13,62 @@ namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 /// token pair. As cal.com does, the stored email carries the client id (<c>alice+{clientId}@example.com</c>),
 /// so two clients can each have their own "alice@example.com".
 /// </summary>
-public sealed record CreateManagedUserCommand(OAuthClientRef Client, string Email, string? TimeZone, string? Name) : ICommand<ManagedUserCreated>;
+public sealed record CreateManagedUserCommand(OAuthClientRef Client, string Email, string? TimeZone, string? Name, ManagedUserProfile? Profile = null) : ICommand<ManagedUserCreated>;
 
-/// <summary>cal.com's managed-user output; <c>createdDate</c> in UTC with milliseconds (<c>...Z</c>), as JavaScript writes dates.</summary>
-public sealed record ManagedUserDto(int Id, string Email, string? Name, string TimeZone, DateTime CreatedDate)
+/// <summary>
+/// cal.com's <c>ManagedUserOutput</c>, in its order: <c>id, email, username, name, bio, timeZone, weekStart, createdDate,
+/// timeFormat, defaultScheduleId</c>, then <c>locale, avatarUrl, metadata</c>. <c>createdDate</c> in UTC with milliseconds
+/// (<c>...Z</c>), as JavaScript writes dates; <c>username</c> is the email slugified, as cal.com derives it;
+/// <c>defaultScheduleId</c> is null until schedules exist.
+/// </summary>
+public sealed record ManagedUserDto(
+    int Id,
+    string Email,
+    string Username,
+    string? Name,
+    string? Bio,
+    string TimeZone,
+    string WeekStart,
+    DateTime CreatedDate,
+    int TimeFormat,
+    int? DefaultScheduleId,
+    string? Locale,
+    string? AvatarUrl,
+    System.Text.Json.JsonElement? Metadata)
 {
     public static ManagedUserDto From(User user) => new(
         user.Id,
         user.Email,
+        Slugify(user.Email),
         user.Name,
+        user.Bio,
         user.TimeZone,
-        new DateTime(user.CreatedAt.UtcTicks - (user.CreatedAt.UtcTicks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc));
+        user.WeekStart,
+        new DateTime(user.CreatedAt.UtcTicks - (user.CreatedAt.UtcTicks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
+        user.TimeFormat,
+        null,
+        user.Locale,
+        user.AvatarUrl,
+        user.Metadata is { } json ? System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() : null);
+
+    /// <summary>cal.com's <c>slugify</c>: lower case, every run of other characters one <c>-</c>, none at either end.</summary>
+    public static string Slugify(string text)
+    {
+        var slug = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                slug.Append(c);
+            }
+            else if (slug.Length > 0 && slug[^1] != '-')
+            {
+                slug.Append('-');
+            }
+        }
+
+        return slug.ToString().TrimEnd('-');
+    }
 }
 
 public sealed record ManagedUserCreated(ManagedUserDto User, TokenPairDto Tokens);
@@ -37,6 +83,7 @@ public sealed class CreateManagedUserCommandHandler(
     {
         var client = command.Client;
         var user = User.CreateManaged(client.Id, ManagedEmail(command.Email, client.ClientId), command.TimeZone, command.Name?.Trim(), time.GetUtcNow());
+        (command.Profile ?? ManagedUserProfile.None).ApplyTo(user);
         // The email's uniqueness is decided once, by the database's unique index, as the user is stored (a 409).
         TokenPairDto? plaintext = null;
         await tokens.AddUserWithTokensAsync(

@@ -3,7 +3,7 @@ using FluentValidation;
 
 namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 
-/// <summary>cal.com's <c>CreateManagedUserInput</c>: an email, an optional IANA time zone and an optional name.</summary>
+/// <summary>cal.com's <c>CreateManagedUserInput</c>: an email, an optional IANA time zone, name and profile fields.</summary>
 public sealed class CreateManagedUserCommandValidator : AbstractValidator<CreateManagedUserCommand>
 {
     public CreateManagedUserCommandValidator()
@@ -14,5 +14,6 @@ public sealed class CreateManagedUserCommandValidator : AbstractValidator<Create
             .WithMessage("must be an IANA time zone such as Europe/Berlin")
             .OverridePropertyName("timeZone");
         RuleFor(c => c.Name).MaximumLength(256).OverridePropertyName("name");
+        RuleFor(c => c.Profile).Custom(Common.ManagedUserProfileValidator.Report);
     }
 }

@@ -13,7 +13,7 @@ namespace Cal.Application.Platform.ManagedUsers.Commands.UpdateManagedUser;
 /// <c>+{clientId}</c>, a clash is <c>409</c>), <c>name</c>, <c>timeZone</c>; what is absent stays. A new zone does not
 /// move existing schedules (cal.com does not either).
 /// </summary>
-public sealed record UpdateManagedUserCommand(OAuthClientRef Client, int UserId, string? Email, string? Name, string? TimeZone) : ICommand<ManagedUserDto>;
+public sealed record UpdateManagedUserCommand(OAuthClientRef Client, int UserId, string? Email, string? Name, string? TimeZone, ManagedUserProfile? Profile = null) : ICommand<ManagedUserDto>;
 
 public sealed class UpdateManagedUserCommandHandler(IUserRepository users, IManagedUserTokenRepository tokens, IAuthenticationCache cache)
     : ICommandHandler<UpdateManagedUserCommand, ManagedUserDto>
@@ -36,6 +36,8 @@ public sealed class UpdateManagedUserCommandHandler(IUserRepository users, IMana
             user.MoveToTimeZone(zone);
         }
 
+        (command.Profile ?? ManagedUserProfile.None).ApplyTo(user);
+
         await users.UpdateAsync(user, cancellationToken);
 
         // A validated token carries the user's email and zone: this instance forgets them at once.
@@ -54,5 +56,6 @@ public sealed class UpdateManagedUserCommandValidator : AbstractValidator<Update
             .WithMessage("must be an IANA time zone such as Europe/Berlin")
             .OverridePropertyName("timeZone");
         RuleFor(c => c.Name).MaximumLength(256).OverridePropertyName("name");
+        RuleFor(c => c.Profile).Custom(ManagedUserProfileValidator.Report);
     }
 }

@@ -7,13 +7,27 @@ using Mediator;
 
 namespace Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
 
-/// <summary>cal.com's <c>GET /v2/oauth-clients/{clientId}/users</c>: the client's managed users, paged by <c>limit</c> (default 50) and <c>offset</c>.</summary>
-public sealed record GetManagedUsersQuery(OAuthClientRef Client, int? Limit, int? Offset) : IQuery<IReadOnlyList<ManagedUserDto>>;
+/// <summary>
+/// cal.com's <c>GET /v2/oauth-clients/{clientId}/users</c>: the client's managed users, paged by <c>limit</c> (default 50)
+/// and <c>offset</c>, optionally only those with the given <c>emails</c> (as the user gave them or as Cal returned them,
+/// with the <c>+clientId</c> part).
+/// </summary>
+public sealed record GetManagedUsersQuery(OAuthClientRef Client, int? Limit, int? Offset, IReadOnlyList<string>? Emails = null) : IQuery<IReadOnlyList<ManagedUserDto>>;
 
 public sealed class GetManagedUsersQueryHandler(IUserRepository users) : IQueryHandler<GetManagedUsersQuery, IReadOnlyList<ManagedUserDto>>
 {
-    public async ValueTask<IReadOnlyList<ManagedUserDto>> Handle(GetManagedUsersQuery query, CancellationToken cancellationToken) =>
-        (await users.ListManagedAsync(query.Client.Id, query.Offset ?? 0, query.Limit ?? 50, cancellationToken)).Select(ManagedUserDto.From).ToList();
+    public async ValueTask<IReadOnlyList<ManagedUserDto>> Handle(GetManagedUsersQuery query, CancellationToken cancellationToken)
+    {
+        var emails = query.Emails?.Where(e => !string.IsNullOrWhiteSpace(e))
+            .Select(e => CreateManagedUserCommandHandler.ManagedEmail(PlusFromQuery(e.Trim()), query.Client.ClientId).ToLowerInvariant())
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var found = await users.ListManagedAsync(query.Client.Id, query.Offset ?? 0, query.Limit ?? 50, emails is { Count: > 0 } ? emails : null, cancellationToken);
+        return found.Select(ManagedUserDto.From).ToList();
+    }
+
+    /// <summary>An unencoded <c>+</c> in a query string arrives as a space; no email has one, so it was a <c>+</c>.</summary>
+    private static string PlusFromQuery(string email) => email.Replace(' ', '+');
 }
 
 public sealed class GetManagedUsersQueryValidator : AbstractValidator<GetManagedUsersQuery>
@@ -22,6 +36,7 @@ public sealed class GetManagedUsersQueryValidator : AbstractValidator<GetManaged
     {
         RuleFor(q => q.Limit).InclusiveBetween(1, 250).When(q => q.Limit is not null).OverridePropertyName("limit");
         RuleFor(q => q.Offset).GreaterThanOrEqualTo(0).When(q => q.Offset is not null).OverridePropertyName("offset");
+        RuleFor(q => q.Emails).Must(e => e is null || e.Count <= 100).WithMessage("at most 100 emails").OverridePropertyName("emails");
     }
 }
 

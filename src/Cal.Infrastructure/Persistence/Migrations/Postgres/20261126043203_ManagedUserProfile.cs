@@ -1,0 +1,85 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Cal.Infrastructure.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class ManagedUserProfile : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "AvatarUrl",
+                table: "Users",
+                type: "character varying(2048)",
+                maxLength: 2048,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Bio",
+                table: "Users",
+                type: "character varying(2000)",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Locale",
+                table: "Users",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Metadata",
+                table: "Users",
+                type: "character varying(32000)",
+                maxLength: 32000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "TimeFormat",
+                table: "Users",
+                type: "integer",
+                nullable: false,
+                defaultValue: 12);
+
+            migrationBuilder.AddColumn<string>(
+                name: "WeekStart",
+                table: "Users",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: false,
+                defaultValue: "Sunday");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "AvatarUrl",
+                table: "Users");
+
+            migrationBuilder.DropColumn(
+                name: "Bio",
+                table: "Users");
+
+            migrationBuilder.DropColumn(
+                name: "Locale",
+                table: "Users");
+
+            migrationBuilder.DropColumn(
+                name: "Metadata",
+                table: "Users");
+
+            migrationBuilder.DropColumn(
+                name: "TimeFormat",
+                table: "Users");
+
+            migrationBuilder.DropColumn(
+                name: "WeekStart",
+                table: "Users");
+        }
+    }
+}
