@@ -21,7 +21,7 @@ mkdir -p "$work/feeds"; dotnet "$gen" generate --size 2KB --seed 42 --out "$work
 feed_port=$(free_port); cal_port=$(free_port); floor_port=$(free_port)
 dotnet "$gen" serve --dir "$work/feeds" --port "$feed_port" >/dev/null & pids+=($!)
 settings=(--ConnectionStrings:Default="Data Source=$work/cal.db" --DataProtection:KeysPath="$work/keys"
-          --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000 --Serilog:MinimumLevel:Default=Warning)
+          --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000 --RateLimiting:AccessTokenPermitLimit=100000000 --RateLimiting:OAuthClientPermitLimit=100000000 --Serilog:MinimumLevel:Default=Warning)
 for u in empty one; do dotnet "$cal" users create --email "$u@example.com" "${settings[@]}" >/dev/null 2>&1; done
 empty=$(dotnet "$cal" api-keys create --email empty@example.com "${settings[@]}" 2>/dev/null)
 one=$(dotnet "$cal" api-keys create --email one@example.com "${settings[@]}" 2>/dev/null)

@@ -38,7 +38,7 @@ wait_http "$feeds/large.ics"
 start_cal() { # start_cal NAME -> sets cal_pid, api, key
   local name=$1 port; port=$(free_port)
   local settings=(--ConnectionStrings:Default="Data Source=$work/$name.db" --DataProtection:KeysPath="$work/$name-keys"
-            --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000
+            --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000 --RateLimiting:AccessTokenPermitLimit=100000000 --RateLimiting:OAuthClientPermitLimit=100000000
             --FeedCache:TimeToLive=01:00:00 --Serilog:MinimumLevel:Default=Warning
             --Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware=Information)
   dotnet "$cal" users create --email "$name@example.com" --time-zone Europe/Berlin "${settings[@]}" >/dev/null 2>&1

@@ -17,7 +17,7 @@ feed 20260302T090000Z "FREQ=DAILY;COUNT=1"
 feed_port=$(free_port); port=$(free_port)
 dotnet "$gen" serve --dir "$work/feeds" --port "$feed_port" >/dev/null & pids+=($!)
 settings=(--ConnectionStrings:Default="Data Source=$work/cal.db" --DataProtection:KeysPath="$work/keys"
-          --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000
+          --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000 --RateLimiting:AccessTokenPermitLimit=100000000 --RateLimiting:OAuthClientPermitLimit=100000000
           --FeedCache:TimeToLive=00:00:00 --Serilog:MinimumLevel:Default=Warning)
 dotnet "$cal" users create --email h@example.com --time-zone UTC "${settings[@]}" >/dev/null 2>&1
 key=$(dotnet "$cal" api-keys create --email h@example.com "${settings[@]}" 2>/dev/null)

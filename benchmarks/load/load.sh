@@ -33,7 +33,7 @@ dotnet "$gen" serve --dir "$work/feeds" --port "$feed_port" >/dev/null & pids+=(
 feeds="http://127.0.0.1:$feed_port"
 
 settings=(--ConnectionStrings:Default="Data Source=$work/cal.db" --DataProtection:KeysPath="$work/keys"
-          --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000
+          --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000 --RateLimiting:AccessTokenPermitLimit=100000000 --RateLimiting:OAuthClientPermitLimit=100000000
           --Serilog:MinimumLevel:Default=Warning)
 # Extra settings for a comparison run, e.g. CAL_EXTRA_SETTINGS="--Database:SqliteSynchronous=Normal".
 read -r -a extra <<< "${CAL_EXTRA_SETTINGS:-}"

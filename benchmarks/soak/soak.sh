@@ -18,7 +18,7 @@ dll="$root/src/Cal.WebApi/bin/Release/net10.0/Cal.WebApi.dll"
 node "$root/deploy/fleet/feed-server.mjs" "$FEED_PORT" & pids+=($!)
 
 settings=(--ConnectionStrings:Default="Data Source=$work/cal.db" --DataProtection:KeysPath="$work/keys"
-  --Outbound:AllowedHosts:0="127.0.0.1:$FEED_PORT" --RateLimiting:PermitLimit=100000000 --FeedCache:TimeToLive=00:00:20
+  --Outbound:AllowedHosts:0="127.0.0.1:$FEED_PORT" --RateLimiting:PermitLimit=100000000 --RateLimiting:AccessTokenPermitLimit=100000000 --RateLimiting:OAuthClientPermitLimit=100000000 --FeedCache:TimeToLive=00:00:20
   --Serilog:MinimumLevel:Default=Warning)
 cd "$root/src/Cal.WebApi"
 client="$(ASPNETCORE_ENVIRONMENT=Production dotnet "$dll" oauth-clients create --name Soak "${settings[@]}" 2>/dev/null)"

@@ -71,7 +71,7 @@ export Database__Provider=Postgres
 export ConnectionStrings__Default="Host=127.0.0.1;Port=$PG_PORT;Username=cal;Database=cal"
 export Redis__Configuration="127.0.0.1:$REDIS_PORT"
 export Outbound__AllowedHosts__0="127.0.0.1:$FEED_PORT"
-export Auth__CacheDuration="$CACHE_BOUND" RateLimiting__PermitLimit="$PERMIT_LIMIT" ForwardedHeaders__KnownProxies__0=127.0.0.1
+export Auth__CacheDuration="$CACHE_BOUND" RateLimiting__PermitLimit="$PERMIT_LIMIT" RateLimiting__AccessTokenPermitLimit="$PERMIT_LIMIT" RateLimiting__OAuthClientPermitLimit=100000 ForwardedHeaders__KnownProxies__0=127.0.0.1
 export Serilog__MinimumLevel__Default=Warning
 
 echo "== admin commands (migrate the shared database once, before the instances start)"

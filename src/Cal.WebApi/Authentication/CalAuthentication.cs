@@ -39,15 +39,21 @@ public static class CalAuthentication
             .SetDefaultPolicy(bearer)
             .AddPolicy(BearerPolicy, bearer)
             .AddPolicy(ApiKeyOnlyPolicy, p => p.AddAuthenticationSchemes(CalBearerAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
-                .AddRequirements(new ApiKeyOnlyRequirement("Refreshing an API key needs an API key; this request was made with a managed user's access token.")))
+                .AddRequirements(new ApiKeyOnlyRequirement("Refreshing an API key needs an API key; this request was made with a managed user's access token.", StatusCodes.Status401Unauthorized)))
             .AddPolicy(OAuthClientPolicy, p => p.AddAuthenticationSchemes(OAuthClientAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         services.AddSingleton<IAuthorizationHandler, ApiKeyOnlyHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnvelopeAuthorizationResultHandler>();
         return services;
     }
 
-    /// <summary>The caller authenticated with an API key; <see cref="Message"/> says why else not.</summary>
-    public sealed record ApiKeyOnlyRequirement(string Message) : IAuthorizationRequirement;
+    /// <summary>The caller authenticated with an API key; else <see cref="Status"/> (401, as cal.com answers) with <see cref="Message"/>.</summary>
+    public sealed record ApiKeyOnlyRequirement(string Message, int Status) : IAuthorizationRequirement;
+
+    /// <summary>A refusal that says how to answer: its status and message, in the envelope.</summary>
+    private sealed class EnvelopeFailureReason(IAuthorizationHandler handler, string message, int status) : AuthorizationFailureReason(handler, message)
+    {
+        public int Status => status;
+    }
 
     private sealed class ApiKeyOnlyHandler : AuthorizationHandler<ApiKeyOnlyRequirement>
     {
@@ -59,23 +65,28 @@ public static class CalAuthentication
             }
             else
             {
-                context.Fail(new AuthorizationFailureReason(this, requirement.Message));
+                context.Fail(new EnvelopeFailureReason(this, requirement.Message, requirement.Status));
             }
 
             return Task.CompletedTask;
         }
     }
 
-    /// <summary>A refusal by a requirement that says why answers <c>403</c> in the envelope with that reason; the rest as usual.</summary>
+    /// <summary>A refusal by a requirement that says how answers in the envelope with that status and reason; the rest as usual.</summary>
     private sealed class EnvelopeAuthorizationResultHandler(Envelopes.ErrorEnvelopeWriter errors) : IAuthorizationMiddlewareResultHandler
     {
         private readonly AuthorizationMiddlewareResultHandler fallback = new();
 
         public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
         {
-            if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault() is { } reason)
+            if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailureReasons.OfType<EnvelopeFailureReason>().FirstOrDefault() is { } reason)
             {
-                return errors.WriteAsync(context, StatusCodes.Status403Forbidden, reason.Message);
+                if (reason.Status == StatusCodes.Status401Unauthorized)
+                {
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                }
+
+                return errors.WriteAsync(context, reason.Status, reason.Message);
             }
 
             return fallback.HandleAsync(next, context, policy, authorizeResult);

@@ -32,6 +32,9 @@ public sealed class CalBearerAuthenticationHandler(
 
     public const int TokenExpiredStatus = 498;
 
+    /// <summary>cal.com's message for an expired access token (refresh with <c>POST /v2/oauth/{clientId}/refresh</c>).</summary>
+    public const string ExpiredMessage = "ACCESS_TOKEN_IS_EXPIRED";
+
     private const string FailureKey = "cal:auth-failure";
     private const string ExpiredKey = "cal:auth-expired";
 
@@ -53,7 +56,7 @@ public sealed class CalBearerAuthenticationHandler(
         {
             case BearerStatus.Expired:
                 Context.Items[ExpiredKey] = true;
-                return Fail("The access token has expired: refresh it with POST /v2/oauth/{clientId}/refresh.");
+                return Fail(ExpiredMessage); // cal.com's TokenExpiredException message; clients match on it
             case BearerStatus.Invalid or not BearerStatus.Authenticated:
                 return Fail("Invalid API key or access token.");
         }

@@ -29,7 +29,6 @@ public sealed class ApiKeysController(IMediator mediator) : ControllerBase
     [RequestSizeLimit(16 * 1024)]
     [ProducesResponseType<SuccessEnvelope<ApiKeyOutput>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status403Forbidden)]
     public async Task<IActionResult> Refresh([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshApiKeyInput? body, CancellationToken cancellationToken)
     {
         var key = await mediator.Send(new RefreshApiKeyCommand(User.GetUserId(), User.GetApiKeyId()!.Value, body?.ApiKeyDaysValid, body?.ApiKeyNeverExpires), cancellationToken);

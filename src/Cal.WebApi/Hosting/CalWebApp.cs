@@ -27,6 +27,7 @@ public static class CalWebApp
 
         builder.Services.AddCalControllers();
         builder.Services.AddCalAuthentication();
+        builder.Services.AddCalCors(builder.Configuration);
         builder.Services.AddCalRateLimiting(builder.Configuration);
         builder.Services.AddCalOpenApi();
         builder.Services.AddCalTelemetry(builder.Configuration);
@@ -61,6 +62,41 @@ public static class CalWebApp
                 o.SuppressMapClientErrors = true;
             });
         return services;
+    }
+
+    /// <summary>
+    /// CORS as cal.com serves it: any origin by default (<c>Cors:AllowedOrigins</c> narrows it), the headers its clients
+    /// send, the rate-limit headers exposed. Bearer tokens travel in a header, so no credentials (cookies) are allowed.
+    /// </summary>
+    public static IServiceCollection AddCalCors(this IServiceCollection services, IConfiguration configuration)
+    {
+        var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() is { Length: > 0 } configured ? configured : ["*"];
+        services.AddCors(o => o.AddDefaultPolicy(policy =>
+        {
+            if (origins.Contains("*"))
+            {
+                policy.AllowAnyOrigin();
+            }
+            else
+            {
+                policy.WithOrigins(origins);
+            }
+
+            policy.AllowAnyMethod()
+                .WithHeaders("Authorization", "Content-Type", PlatformHeaders.SecretKey, PlatformHeaders.ClientId, "cal-api-version", "X-Request-Id")
+                .WithExposedHeaders(
+                    "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+                    "X-RateLimit-Limit-Default", "X-RateLimit-Remaining-Default", "X-RateLimit-Reset-Default",
+                    "Retry-After", "X-Request-Id")
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
+        }));
+        return services;
+    }
+
+    private static class PlatformHeaders
+    {
+        public const string SecretKey = OAuthClientAuthenticationHandler.SecretHeader;
+        public const string ClientId = "x-cal-client-id";
     }
 
     /// <summary>Cal's rate limiter (<see cref="CalRateLimiter"/>) as ASP.NET Core's global limiter, its refusals in the envelope.</summary>
@@ -159,6 +195,8 @@ public static class CalWebApp
 
         // Authentication first, so the limiter partitions by API key or token; unauthenticated requests
         // (and bad tokens) are limited by client IP before authorization refuses them.
+        // Browsers (cal.com's platform "atoms"): preflights are answered here, before authentication and the limiter.
+        app.UseCors();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -28,15 +28,19 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
         var windowMs = (long)settings.Window.TotalMilliseconds;
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var windowIndex = nowMs / windowMs;
-        var count = await store.IncrementAsync(PartitionOf(resource), windowIndex, settings.Window, cancellationToken);
+        var partition = PartitionOf(resource);
+        var limit = settings.LimitFor(KindOf(partition));
+        var count = await store.IncrementAsync(partition, windowIndex, settings.Window, cancellationToken);
         var resetSeconds = (int)Math.Ceiling(((windowIndex + 1) * windowMs - nowMs) / 1000.0);
-        var decision = new Decision(count <= settings.PermitLimit, settings.PermitLimit, (int)Math.Max(0, settings.PermitLimit - count), resetSeconds);
+        var decision = new Decision(count <= limit, limit, (int)Math.Max(0, limit - count), resetSeconds);
         resource.Items[DecisionItem] = decision;
         return decision;
     }
 
     /// <summary>The kind of caller a partition belongs to, for metrics (never the partition itself: it names a user or an address).</summary>
-    public static string CallerKind(HttpContext context) => PartitionOf(context) switch
+    public static string CallerKind(HttpContext context) => KindOf(PartitionOf(context));
+
+    private static string KindOf(string partition) => partition switch
     {
         var p when p.StartsWith("ip:", StringComparison.Ordinal) => "ip",
         var p when p.StartsWith("oauth-client:", StringComparison.Ordinal) => "oauth_client",
@@ -102,6 +106,11 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
             headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
             headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
             headers["X-RateLimit-Reset"] = resetSeconds.ToString(CultureInfo.InvariantCulture);
+
+            // cal.com names its headers after its throttler ("default"); clients written for it read these.
+            headers["X-RateLimit-Limit-Default"] = headers["X-RateLimit-Limit"];
+            headers["X-RateLimit-Remaining-Default"] = headers["X-RateLimit-Remaining"];
+            headers["X-RateLimit-Reset-Default"] = headers["X-RateLimit-Reset"];
         }
     }
 }

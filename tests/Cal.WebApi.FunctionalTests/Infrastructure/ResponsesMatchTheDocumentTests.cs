@@ -54,7 +54,7 @@ public sealed class ResponsesMatchTheDocumentTests
         exchanges.Add(("/v2/oauth/{clientId}/refresh", "post", await anonymous.PostAsync(refresh, Json.Body(new { refreshToken = "calrt_unknown" }))));
         anonymous.DefaultRequestHeaders.Remove("x-cal-secret-key");
         exchanges.Add(("/v2/oauth-clients/{clientId}/users", "post", await anonymous.PostAsync(users, Json.Body(new { email = "y@example.com" }))));
-        await using (var expiring = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Auth:AccessTokenLifetime"] = "00:00:01", ["RateLimiting:PermitLimit"] = "2" }, useFakeClock: true))
+        await using (var expiring = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Auth:AccessTokenLifetime"] = "00:00:01", ["RateLimiting:PermitLimit"] = "2", ["RateLimiting:OAuthClientPermitLimit"] = "2" }, useFakeClock: true))
         {
             var (_, json, _) = await expiring.AdminAsync("oauth-clients", "create", "--name", "Doc");
             var c = JsonDocument.Parse(json).RootElement;

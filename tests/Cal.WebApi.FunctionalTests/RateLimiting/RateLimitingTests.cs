@@ -121,7 +121,7 @@ public sealed class RateLimitingTests
     [Test]
     public async Task ManagedUserTokens_ShareOneBudgetPerFamily_AcrossRefreshes()
     {
-        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "3" });
+        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "3", ["RateLimiting:AccessTokenPermitLimit"] = "3" });
         var (_, stdout, _) = await api.AdminAsync("oauth-clients", "create", "--name", "Acme");
         var oauth = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
         var clientId = oauth.GetProperty("clientId").GetString();
@@ -182,7 +182,7 @@ public sealed class RateLimitingTests
     [Test]
     public async Task PlatformCalls_SpendTheirOAuthClientsBudget_NotTheCallersIp()
     {
-        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "2" });
+        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "2", ["RateLimiting:OAuthClientPermitLimit"] = "2" });
         async Task<HttpClient> ClientOf(string name)
         {
             var (_, json, _) = await api.AdminAsync("oauth-clients", "create", "--name", name);

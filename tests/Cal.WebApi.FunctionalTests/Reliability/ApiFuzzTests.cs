@@ -42,6 +42,8 @@ public sealed class ApiFuzzTests
         {
             ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
             ["RateLimiting:PermitLimit"] = "100000000",
+            ["RateLimiting:AccessTokenPermitLimit"] = "100000000",
+            ["RateLimiting:OAuthClientPermitLimit"] = "100000000",
             ["Outbound:FeedTimeout"] = "00:00:02",
         });
         var (_, key) = await api.CreateUserWithKeyAsync();

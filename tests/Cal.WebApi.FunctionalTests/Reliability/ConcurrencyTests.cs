@@ -22,6 +22,8 @@ public sealed class ConcurrencyTests
             ["Outbound:SaveTimeout"] = "00:01:00",
             ["Outbound:FeedTimeout"] = "00:00:30",
             ["RateLimiting:PermitLimit"] = "100000",
+            ["RateLimiting:AccessTokenPermitLimit"] = "100000",
+            ["RateLimiting:OAuthClientPermitLimit"] = "100000",
         });
     }
 

@@ -28,6 +28,8 @@ public sealed class CrashSafetyTests
             ["DataProtection:KeysPath"] = Path.Combine(data, "keys"),
             ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
             ["RateLimiting:PermitLimit"] = "100000",
+            ["RateLimiting:AccessTokenPermitLimit"] = "100000",
+            ["RateLimiting:OAuthClientPermitLimit"] = "100000",
         };
         using var stdout = new StringWriter();
         Assert.That(await AdminCommand.RunAsync(["oauth-clients", "create", "--name", "Crash"], stdout, TextWriter.Null, settings), Is.Zero);

@@ -29,6 +29,8 @@ public sealed class ParserFuzzTests
             ["Outbound:SaveTimeout"] = "00:00:10",
             ["Outbound:MaxFeedBytes"] = "4194304",
             ["RateLimiting:PermitLimit"] = "100000",
+            ["RateLimiting:AccessTokenPermitLimit"] = "100000",
+            ["RateLimiting:OAuthClientPermitLimit"] = "100000",
         });
         var (_, key) = await api.CreateUserWithKeyAsync();
         using var client = api.CreateAuthorizedClient(key);
