@@ -142,8 +142,20 @@ public sealed class ConnectedCalendarsTests
             var calendars = entry.GetProperty("calendars").EnumerateArray().ToList();
             Assert.That(calendars.Select(c => c.GetProperty("externalId").GetString()), Is.EqualTo(new[] { workUrl, homeUrl }));
             Assert.That(calendars.Select(c => c.GetProperty("name").GetString()), Is.EqualTo(new[] { "Work", "127.0.0.1" }), "X-WR-CALNAME, else the host");
-            Assert.That(calendars.Select(c => c.GetProperty("readOnly").GetBoolean()), Is.All.False);
+            Assert.That(calendars.Select(c => c.GetProperty("readOnly").GetBoolean()), Is.All.True, "a feed cannot be written, whatever was saved (as cal.com reports it)");
             Assert.That(calendars.Select(c => c.GetProperty("credentialId").GetInt32()), Is.All.EqualTo(id));
+            Assert.That(calendars.Select(c => c.GetProperty("primary").GetBoolean()), Is.EqualTo(new[] { true, false }));
+            Assert.That(calendars.Select(c => c.GetProperty("delegationCredentialId").ValueKind), Is.All.EqualTo(JsonValueKind.Null));
+            Assert.That(calendars.Select(c => c.GetProperty("integrationName").GetString()), Is.All.EqualTo("ICS Feed"));
+            Assert.That(entry.GetProperty("primary").GetProperty("externalId").GetString(), Is.EqualTo(workUrl));
+            Assert.That(entry.GetProperty("delegationCredentialId").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            var integration = entry.GetProperty("integration");
+            foreach (var field in new[] { "name", "description", "type", "title", "variant", "category", "categories", "logo", "publisher", "slug", "url", "email", "locationOption", "dirName" })
+            {
+                Assert.That(integration.TryGetProperty(field, out _), Is.True, $"integration.{field}, as cal.com sends it");
+            }
+
+            Assert.That((integration.GetProperty("name").GetString(), integration.GetProperty("dirName").GetString(), integration.GetProperty("variant").GetString()), Is.EqualTo(("ICS Feed", "ics-feedcalendar", "calendar")));
         });
     }
 

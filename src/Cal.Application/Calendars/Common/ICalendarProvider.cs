@@ -28,8 +28,32 @@ public interface ICalendarProvider
     Task<ConnectionCheck> CheckConnectionAsync(Credential credential, CancellationToken cancellationToken);
 }
 
-/// <summary>cal.com's integration metadata for a provider (<c>connectedCalendars[].integration</c>).</summary>
-public sealed record CalendarIntegration(string Type, string AppId, string Slug, string Title, string Category = "calendar");
+/// <summary>
+/// cal.com's app metadata for a provider (<c>connectedCalendars[].integration</c>, from its app store's <c>config.json</c>):
+/// what a client written for cal.com reads about a connected calendar's app.
+/// </summary>
+public sealed record CalendarIntegration(
+    string Type,
+    string AppId,
+    string Slug,
+    string Title,
+    string Category = "calendar",
+    string? Name = null,
+    string Description = "",
+    string Logo = "icon.svg",
+    string Publisher = "Cal.com, Inc.",
+    string Email = "help@cal.com",
+    string? DirName = null)
+{
+    /// <summary>The app's display name (cal.com's <c>name</c>; its title unless told otherwise).</summary>
+    public string DisplayName => Name ?? Title;
+
+    /// <summary>cal.com's app-store folder name (its <c>dirName</c>).</summary>
+    public string Folder => DirName ?? Slug;
+
+    /// <summary>The app's page in cal.com's app store.</summary>
+    public string Url => "https://cal.com/apps/" + Slug;
+}
 
 /// <summary>One calendar behind a credential; <see cref="ExternalId"/> is the provider's id for it (for an ICS feed, its URL).</summary>
 public sealed record ProviderCalendar(string ExternalId, string Name, bool ReadOnly, bool IsSelected);

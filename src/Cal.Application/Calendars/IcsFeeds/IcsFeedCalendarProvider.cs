@@ -15,7 +15,13 @@ public sealed class IcsFeedCalendarProvider(
     ISecretProtector protector,
     IIcsFeedSource feeds) : ICalendarProvider
 {
-    public CalendarIntegration Integration { get; } = new(CalendarApps.IcsFeed.Type, CalendarApps.IcsFeed.AppId, CalendarApps.IcsFeed.AppId, "ICS Feed");
+    public CalendarIntegration Integration { get; } = new(
+        CalendarApps.IcsFeed.Type,
+        CalendarApps.IcsFeed.AppId,
+        CalendarApps.IcsFeed.AppId,
+        "ICS Feed",
+        Description: "Import events from an ICS Feed into Cal.com.",
+        DirName: "ics-feedcalendar");
 
     public async Task<IReadOnlyList<ProviderCalendar>> ListCalendarsAsync(Credential credential, CancellationToken cancellationToken)
     {
@@ -25,7 +31,7 @@ public sealed class IcsFeedCalendarProvider(
             // The calendar's own name when the feed can be read now; its host otherwise (a list never fails on one feed).
             var feedUrl = IcsFeedUrl.Create(url);
             var feed = await feeds.GetAsync(credential, feedUrl, cancellationToken);
-            return new ProviderCalendar(url, feed.Value?.CalendarName ?? feedUrl.Host, settings.ReadOnly, IsSelected: true);
+            return new ProviderCalendar(url, feed.Value?.CalendarName ?? feedUrl.Host, ReadOnly: true, IsSelected: true); // a feed cannot be written, whatever was saved (as cal.com reports it)
         }));
     }
 

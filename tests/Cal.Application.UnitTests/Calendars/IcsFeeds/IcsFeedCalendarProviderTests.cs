@@ -50,7 +50,7 @@ public sealed class IcsFeedCalendarProviderTests
     {
         var calendars = await Provider.ListCalendarsAsync(credential, CancellationToken.None);
 
-        Assert.That(calendars, Is.EqualTo(new[] { new ProviderCalendar(Work, "Work", false, true), new ProviderCalendar(Home, "home.example", false, true) }));
+        Assert.That(calendars, Is.EqualTo(new[] { new ProviderCalendar(Work, "Work", true, true), new ProviderCalendar(Home, "home.example", true, true) }));
     }
 
     [Test]

@@ -9,11 +9,42 @@ public sealed record GetConnectedCalendarsQuery(int UserId) : IQuery<ConnectedCa
 
 public sealed record ConnectedCalendarsDto(IReadOnlyList<ConnectedCalendarDto> ConnectedCalendars, object? DestinationCalendar);
 
-public sealed record ConnectedCalendarDto(IntegrationDto Integration, int CredentialId, IReadOnlyList<CalendarDto> Calendars);
+/// <summary>cal.com's connected calendar: its app, credential, primary calendar (the first), and calendars.</summary>
+public sealed record ConnectedCalendarDto(IntegrationDto Integration, int CredentialId, int? DelegationCredentialId, CalendarDto? Primary, IReadOnlyList<CalendarDto> Calendars);
 
-public sealed record IntegrationDto(string Type, string Slug, string AppId, string Title, string Category);
+/// <summary>cal.com's app fields of <c>connectedCalendars[].integration</c> (<c>appId</c> is Cal's addition).</summary>
+public sealed record IntegrationDto(
+    string Name,
+    string Description,
+    string Type,
+    string Title,
+    string Variant,
+    string Category,
+    IReadOnlyList<string> Categories,
+    string Logo,
+    string Publisher,
+    string Slug,
+    string Url,
+    string Email,
+    object? LocationOption,
+    string DirName,
+    string AppId)
+{
+    public static IntegrationDto From(CalendarIntegration app) => new(
+        app.DisplayName, app.Description, app.Type, app.Title, app.Category, app.Category, [app.Category], app.Logo, app.Publisher, app.Slug, app.Url, app.Email, null, app.Folder, app.AppId);
+}
 
-public sealed record CalendarDto(string ExternalId, string Name, bool ReadOnly, bool IsSelected, int CredentialId, string Integration);
+/// <summary>cal.com's calendar of a connected calendar.</summary>
+public sealed record CalendarDto(
+    string ExternalId,
+    string Name,
+    bool Primary,
+    bool ReadOnly,
+    bool IsSelected,
+    int CredentialId,
+    int? DelegationCredentialId,
+    string Integration,
+    string IntegrationName);
 
 public sealed class GetConnectedCalendarsQueryHandler(ICredentialRepository credentials, CalendarProviders providers)
     : IQueryHandler<GetConnectedCalendarsQuery, ConnectedCalendarsDto>
@@ -29,11 +60,10 @@ public sealed class GetConnectedCalendarsQueryHandler(ICredentialRepository cred
             }
 
             var integration = provider.Integration;
-            var calendars = await provider.ListCalendarsAsync(credential, cancellationToken);
-            connected.Add(new ConnectedCalendarDto(
-                new IntegrationDto(integration.Type, integration.Slug, integration.AppId, integration.Title, integration.Category),
-                credential.Id,
-                calendars.Select(c => new CalendarDto(c.ExternalId, c.Name, c.ReadOnly, c.IsSelected, credential.Id, integration.Type)).ToList()));
+            var calendars = (await provider.ListCalendarsAsync(credential, cancellationToken))
+                .Select((c, i) => new CalendarDto(c.ExternalId, c.Name, i == 0, c.ReadOnly, c.IsSelected, credential.Id, null, integration.Type, integration.DisplayName))
+                .ToList();
+            connected.Add(new ConnectedCalendarDto(IntegrationDto.From(integration), credential.Id, null, calendars.FirstOrDefault(), calendars));
         }
 
         return new ConnectedCalendarsDto(connected, DestinationCalendar: null);
