@@ -23,6 +23,21 @@ public static class OpenApiSetup
         [typeof(SuccessEnvelope<PlatformController.CreateManagedUserOutput>)] = "CreateManagedUserOutput",
         [typeof(PlatformController.RefreshTokenInput)] = "RefreshTokenInput",
         [typeof(SuccessEnvelope<Cal.Application.Platform.Tokens.TokenPairDto>)] = "KeysResponseDto",
+        [typeof(Cal.Application.Platform.Tokens.TokenPairDto)] = "KeysDto",
+        [typeof(PlatformController.UpdateManagedUserInput)] = "UpdateManagedUserInput",
+        [typeof(Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser.ManagedUserDto)] = "ManagedUserOutput",
+        [typeof(SuccessEnvelope<Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser.ManagedUserDto>)] = "GetManagedUserOutput",
+        [typeof(SuccessEnvelope<IReadOnlyList<Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser.ManagedUserDto>>)] = "GetManagedUsersOutput",
+        [typeof(Cal.Application.Calendars.Queries.GetConnectedCalendars.ConnectedCalendarsDto)] = "ConnectedCalendarsData",
+        [typeof(SuccessEnvelope<Cal.Application.Calendars.Queries.GetConnectedCalendars.ConnectedCalendarsDto>)] = "ConnectedCalendarsOutput",
+        [typeof(Cal.Application.Calendars.Queries.GetConnectedCalendars.ConnectedCalendarDto)] = "ConnectedCalendar",
+        [typeof(Cal.Application.Calendars.Queries.GetConnectedCalendars.CalendarDto)] = "Calendar",
+        [typeof(Cal.Application.Calendars.Queries.GetConnectedCalendars.IntegrationDto)] = "Integration",
+        [typeof(CalendarsController.BusyTimesEnvelope)] = "GetBusyTimesOutput",
+        [typeof(CalendarsController.BusyTimeDto)] = "BusyTimesOutput",
+        [typeof(ApiKeysController.RefreshApiKeyInput)] = "RefreshApiKeyInput",
+        [typeof(ApiKeysController.ApiKeyOutput)] = "ApiKeyOutput",
+        [typeof(SuccessEnvelope<ApiKeysController.ApiKeyOutput>)] = "RefreshApiKeyOutput",
     };
 
     /// <summary>Examples as cal.com's documentation gives them.</summary>
@@ -73,6 +88,40 @@ public static class OpenApiSetup
                     Description = "An OAuth client's secret (made with `oauth-clients create`), for the platform endpoints.",
                 };
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+                return Task.CompletedTask;
+            });
+
+            // cal.com declares busy-times' calendarsToLoad (calendarsToLoad[0][credentialId]=..&calendarsToLoad[0][externalId]=..),
+            // which the action reads from the query itself.
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.ActionDescriptor is Microsoft.AspNetCore.Mvc.Controllers.ControllerActionDescriptor { ActionName: nameof(CalendarsController.GetBusyTimes) })
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = "calendarsToLoad",
+                        In = ParameterLocation.Query,
+                        Style = ParameterStyle.DeepObject,
+                        Explode = true,
+                        Description = "The calendars to read (default: every calendar of the user): calendarsToLoad[0][credentialId]=1&calendarsToLoad[0][externalId]=...",
+                        Schema = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Array,
+                            Items = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Properties = new Dictionary<string, IOpenApiSchema>
+                                {
+                                    ["credentialId"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                                    ["externalId"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                                },
+                                Required = new HashSet<string> { "credentialId" },
+                            },
+                        },
+                    });
+                }
+
                 return Task.CompletedTask;
             });
 

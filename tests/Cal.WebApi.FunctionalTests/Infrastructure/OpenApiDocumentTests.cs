@@ -86,6 +86,39 @@ public sealed class OpenApiDocumentTests
         Assert.That(post.GetProperty("security")[0].TryGetProperty("x-cal-secret-key", out _), Is.True);
     }
 
+    [TestCase("/v2/calendars", "get", "200", "ConnectedCalendarsOutput")]
+    [TestCase("/v2/calendars/busy-times", "get", "200", "GetBusyTimesOutput")]
+    [TestCase("/v2/oauth-clients/{clientId}/users", "get", "200", "GetManagedUsersOutput")]
+    [TestCase("/v2/oauth-clients/{clientId}/users/{userId}", "get", "200", "GetManagedUserOutput")]
+    [TestCase("/v2/oauth-clients/{clientId}/users/{userId}", "patch", "200", "GetManagedUserOutput")]
+    [TestCase("/v2/oauth-clients/{clientId}/users/{userId}/force-refresh", "post", "200", "KeysResponseDto")]
+    [TestCase("/v2/api-keys/refresh", "post", "200", "RefreshApiKeyOutput")]
+    public void Responses_CarryCalComsSchemaNames(string path, string method, string status, string schema)
+    {
+        var response = document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty(status).ToString();
+
+        Assert.That(response, Does.Contain($"#/components/schemas/{schema}\""));
+    }
+
+    [Test]
+    public void NestedSchemas_CarryCalComsNames()
+    {
+        var schemas = document.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.That(schemas, Is.SupersetOf(new[] { "ConnectedCalendarsData", "ConnectedCalendar", "Calendar", "Integration", "BusyTimesOutput", "ManagedUserOutput", "KeysDto", "UpdateManagedUserInput" }));
+        Assert.That(schemas.Where(n => n.StartsWith("SuccessEnvelopeOf", StringComparison.Ordinal) || n.EndsWith("Dto", StringComparison.Ordinal) && !n.EndsWith("InputDto", StringComparison.Ordinal) && !n.EndsWith("ResponseDto", StringComparison.Ordinal) && !n.EndsWith("BodyDto", StringComparison.Ordinal) && n != "KeysDto"), Is.Empty, "no Cal-internal names left");
+    }
+
+    [Test]
+    public void BusyTimes_DeclaresCalendarsToLoad_AsCalComDoes()
+    {
+        var parameters = document.GetProperty("paths").GetProperty("/v2/calendars/busy-times").GetProperty("get").GetProperty("parameters").EnumerateArray().ToList();
+        var calendarsToLoad = parameters.Single(p => p.GetProperty("name").GetString() == "calendarsToLoad");
+
+        Assert.That((calendarsToLoad.GetProperty("in").GetString(), calendarsToLoad.GetProperty("style").GetString()), Is.EqualTo(("query", "deepObject")));
+        Assert.That(calendarsToLoad.GetProperty("schema").GetProperty("items").GetProperty("properties").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "credentialId", "externalId" }));
+    }
+
     [Test]
     public void Document_DeclaresBearerAuthentication()
     {
