@@ -76,6 +76,7 @@ public static class DependencyInjection
         services.AddScoped<IUserRepository, UserRepository>();
         services.AddScoped<IApiKeyRepository, ApiKeyRepository>();
         services.AddScoped<ICredentialRepository, CredentialRepository>();
+        services.AddScoped<ISelectedCalendarRepository, SelectedCalendarRepository>();
         services.AddScoped<IOAuthClientRepository, OAuthClientRepository>();
         services.AddScoped<IManagedUserTokenRepository, ManagedUserTokenRepository>();
 

@@ -23,6 +23,8 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<ManagedUserTokens> ManagedUserTokens => Set<ManagedUserTokens>();
 
+    public DbSet<CalendarDeselection> CalendarDeselections => Set<CalendarDeselection>();
+
     /// <summary>The Data Protection key ring, when <c>DataProtection:KeyStore</c> is <c>Database</c> (a fleet's default).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -42,3 +42,17 @@ internal static class JsTimestamp
         }
     }
 }
+
+/// <summary>Every <see cref="DateTime"/> in an answer written as JavaScript writes dates (<see cref="JsTimestamp"/>): always three fraction digits.</summary>
+internal sealed class JsTimestampConverter : System.Text.Json.Serialization.JsonConverter<DateTime>
+{
+    public override DateTime Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        reader.GetDateTime();
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, DateTime value, System.Text.Json.JsonSerializerOptions options)
+    {
+        Span<byte> utf8 = stackalloc byte[JsTimestamp.Length];
+        JsTimestamp.Write(utf8, new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)));
+        writer.WriteStringValue(utf8);
+    }
+}

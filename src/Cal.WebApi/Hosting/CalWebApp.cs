@@ -53,6 +53,7 @@ public static class CalWebApp
                     o.ValueProviderFactories.Remove(form);
                 }
             })
+            .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new JsTimestampConverter())) // cal.com's dates: ...ss.fffZ, always
             .ConfigureApiBehaviorOptions(o =>
             {
                 o.InvalidModelStateResponseFactory = ModelStateEnvelope.Create;

@@ -38,6 +38,9 @@ public static class OpenApiSetup
         [typeof(ApiKeysController.RefreshApiKeyInput)] = "RefreshApiKeyInput",
         [typeof(ApiKeysController.ApiKeyOutput)] = "ApiKeyOutput",
         [typeof(SuccessEnvelope<ApiKeysController.ApiKeyOutput>)] = "RefreshApiKeyOutput",
+        [typeof(SelectedCalendarsController.SelectedCalendarsInputDto)] = "SelectedCalendarsInputDto",
+        [typeof(Cal.Application.Calendars.SelectedCalendars.Commands.ChangeSelection.SelectedCalendarDto)] = "SelectedCalendarOutputDto",
+        [typeof(SuccessEnvelope<Cal.Application.Calendars.SelectedCalendars.Commands.ChangeSelection.SelectedCalendarDto>)] = "SelectedCalendarOutputResponseDto",
     };
 
     /// <summary>Examples as cal.com's documentation gives them.</summary>

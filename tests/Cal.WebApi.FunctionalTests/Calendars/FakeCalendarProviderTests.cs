@@ -23,8 +23,16 @@ public sealed class FakeCalendarProviderTests
         public Task<IReadOnlyList<ProviderCalendar>> ListCalendarsAsync(Credential credential, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<ProviderCalendar>>([new ProviderCalendar(protector.Unprotect(credential.ProtectedKey), "Fake", ReadOnly: true, IsSelected: true)]);
 
-        public Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, IReadOnlyCollection<string>? externalIds, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<string>> CalendarIdsAsync(Credential credential, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>([protector.Unprotect(credential.ProtectedKey)]);
+
+        public Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, CalendarSelection selection, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
         {
+            if (!selection.Includes(protector.Unprotect(credential.ProtectedKey)))
+            {
+                return Task.FromResult(new ProviderBusyTimes([], []));
+            }
+
             var days = Enumerable.Range(0, (int)(window.To - window.From).TotalDays + 1)
                 .Select(d => window.From.UtcDateTime.Date.AddDays(d).AddHours(8))
                 .Select(start => new BusyInterval(new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(start.AddMinutes(15), TimeSpan.Zero)))

@@ -259,6 +259,18 @@ public sealed class ManagedUserFlowTests
     }
 
     [Test]
+    public async Task CreatedDate_AlwaysHasThreeFractionDigits_AsJavaScriptWritesDates()
+    {
+        var (clientId, secret) = await CreateClientAsync();
+        var now = api.Clock.GetUtcNow();
+        api.Clock.Advance(TimeSpan.FromMilliseconds(1980 - now.Millisecond)); // a millisecond ending in zero: .980
+
+        var created = await CreateManagedUserAsync(clientId, secret, "dates@example.com");
+
+        Assert.That(created.GetProperty("user").GetProperty("createdDate").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.980Z$"), "not .98Z (a serializer that trims zeros)");
+    }
+
+    [Test]
     public async Task ManagedUsers_AreListedAndReadByTheirClientOnly()
     {
         var (clientId, secret) = await CreateClientAsync("A");

@@ -17,12 +17,14 @@ public interface ICalendarProvider
     /// <summary>The calendars behind one credential of this provider.</summary>
     Task<IReadOnlyList<ProviderCalendar>> ListCalendarsAsync(Credential credential, CancellationToken cancellationToken);
 
+    /// <summary>The external ids of the credential's calendars, without reading them (for checking a selection).</summary>
+    Task<IReadOnlyList<string>> CalendarIdsAsync(Credential credential, CancellationToken cancellationToken);
+
     /// <summary>
-    /// Busy intervals overlapping the window from the credential's calendars, or only those named in
-    /// <paramref name="externalIds"/> when it is not null; work bounded by <paramref name="budget"/> (a calendar cut
-    /// short is named in <see cref="ProviderBusyTimes.TruncatedExternalIds"/>).
+    /// Busy intervals overlapping the window from the credential's calendars that <paramref name="selection"/> includes;
+    /// work bounded by <paramref name="budget"/> (a calendar cut short is named in <see cref="ProviderBusyTimes.TruncatedExternalIds"/>).
     /// </summary>
-    Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, IReadOnlyCollection<string>? externalIds, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken);
+    Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, CalendarSelection selection, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken);
 
     /// <summary>Whether every calendar of the credential can be read now; if not, which one and why.</summary>
     Task<ConnectionCheck> CheckConnectionAsync(Credential credential, CancellationToken cancellationToken);

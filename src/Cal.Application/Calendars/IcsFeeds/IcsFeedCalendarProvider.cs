@@ -35,11 +35,14 @@ public sealed class IcsFeedCalendarProvider(
         }));
     }
 
-    public async Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, IReadOnlyCollection<string>? externalIds, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> CalendarIdsAsync(Credential credential, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(SettingsOf(credential).Urls);
+
+    public async Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, CalendarSelection selection, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
     {
         var urls = SettingsOf(credential).Urls
             .Select((url, index) => (Url: url, Index: index))
-            .Where(u => externalIds is null || externalIds.Contains(u.Url))
+            .Where(u => selection.Includes(u.Url))
             .ToList();
 
         var reads = await Task.WhenAll(urls.Select(async u =>

@@ -67,7 +67,7 @@ public sealed class IcsFeedCalendarProviderTests
     [Test]
     public async Task BusyTimes_ReadsEveryFeed_AndNamesTheTruncatedOnes()
     {
-        var busy = await Provider.GetBusyTimesAsync(credential, null, Window, Budget, CancellationToken.None);
+        var busy = await Provider.GetBusyTimesAsync(credential, CalendarSelection.All, Window, Budget, CancellationToken.None);
 
         Assert.That(busy.Intervals.Select(i => i.Start.Hour), Is.EquivalentTo(new[] { 9, 18 }));
         Assert.That(busy.TruncatedExternalIds, Is.EqualTo(new[] { Work }));
@@ -76,7 +76,7 @@ public sealed class IcsFeedCalendarProviderTests
     [Test]
     public async Task BusyTimes_WithExternalIds_ReadsOnlyThoseFeeds()
     {
-        var busy = await Provider.GetBusyTimesAsync(credential, [Home], Window, Budget, CancellationToken.None);
+        var busy = await Provider.GetBusyTimesAsync(credential, new CalendarSelection([Home], new HashSet<string>()), Window, Budget, CancellationToken.None);
 
         Assert.That(busy.Intervals.Select(i => i.Start.Hour), Is.EqualTo(new[] { 18 }));
         feeds.Verify(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "work.example"), It.IsAny<CancellationToken>()), Times.Never);
@@ -88,7 +88,7 @@ public sealed class IcsFeedCalendarProviderTests
         feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "home.example"), It.IsAny<CancellationToken>()))
             .ReturnsAsync(FeedFetchResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.HttpStatus, "410", HttpStatus: 410)));
 
-        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () => await Provider.GetBusyTimesAsync(credential, null, Window, Budget, CancellationToken.None));
+        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () => await Provider.GetBusyTimesAsync(credential, CalendarSelection.All, Window, Budget, CancellationToken.None));
 
         Assert.That((ex!.CredentialId, ex.CalendarIndex, ex.Failure.Reason, ex.DuringCheck), Is.EqualTo((3, 1, FeedFailureReason.HttpStatus, false)));
         Assert.That(ex.Message, Does.Not.Contain("home.example/cal.ics"));
@@ -100,7 +100,7 @@ public sealed class IcsFeedCalendarProviderTests
         feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "home.example"), It.IsAny<CancellationToken>()))
             .ReturnsAsync(FeedFetchResult.Ok(new IcsFeedSnapshot(null, new FeedFailure(FeedFailureReason.NotIcalendar, "html"), null)));
 
-        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () => await Provider.GetBusyTimesAsync(credential, null, Window, Budget, CancellationToken.None));
+        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () => await Provider.GetBusyTimesAsync(credential, CalendarSelection.All, Window, Budget, CancellationToken.None));
 
         Assert.That((ex!.CalendarIndex, ex.Failure.Reason), Is.EqualTo((1, FeedFailureReason.NotIcalendar)));
     }

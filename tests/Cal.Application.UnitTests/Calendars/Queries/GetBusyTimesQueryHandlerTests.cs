@@ -15,7 +15,7 @@ public sealed class GetBusyTimesQueryHandlerTests
 {
     private Mock<ICredentialRepository> credentials = null!;
     private Mock<ICalendarProvider> provider = null!;
-    private readonly List<(int CredentialId, IReadOnlyCollection<string>? ExternalIds, BusyWindow Window)> calls = [];
+    private readonly List<(int CredentialId, CalendarSelection Selection, BusyWindow Window)> calls = [];
     private readonly List<BusyTimeBudget> budgets = [];
     private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
 
@@ -30,8 +30,8 @@ public sealed class GetBusyTimesQueryHandlerTests
             .ReturnsAsync((int _, int id, CancellationToken _) => id is 1 or 2 ? Credential.ForIcsFeed(7, "x").WithId(id) : null);
         provider = new Mock<ICalendarProvider>();
         provider.Setup(p => p.Integration).Returns(new CalendarIntegration(CalendarApps.IcsFeed.Type, "ics-feed", "ics-feed", "ICS Feed"));
-        provider.Setup(p => p.GetBusyTimesAsync(It.IsAny<Credential>(), It.IsAny<IReadOnlyCollection<string>?>(), It.IsAny<BusyWindow>(), It.IsAny<BusyTimeBudget>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((Credential c, IReadOnlyCollection<string>? ids, BusyWindow w, BusyTimeBudget b, CancellationToken _) =>
+        provider.Setup(p => p.GetBusyTimesAsync(It.IsAny<Credential>(), It.IsAny<CalendarSelection>(), It.IsAny<BusyWindow>(), It.IsAny<BusyTimeBudget>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((Credential c, CalendarSelection ids, BusyWindow w, BusyTimeBudget b, CancellationToken _) =>
             {
                 calls.Add((c.Id, ids, w));
                 budgets.Add(b);
@@ -39,7 +39,12 @@ public sealed class GetBusyTimesQueryHandlerTests
             });
     }
 
-    private GetBusyTimesQueryHandler Handler() => new(credentials.Object, new CalendarProviders([provider.Object]), Options.Create(new BusyTimesOptions()), Clock);
+    private GetBusyTimesQueryHandler Handler()
+    {
+        var selections = new Mock<ISelectedCalendarRepository>();
+        selections.Setup(s => s.DeselectedAsync(It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<int, IReadOnlySet<string>>());
+        return new(credentials.Object, selections.Object, new CalendarProviders([provider.Object]), Options.Create(new BusyTimesOptions()), Clock);
+    }
 
     private static GetBusyTimesQuery Query(string from, string to, string? tz = null, params CalendarToLoad[] load) => Query(from, to, null, tz, load);
 
@@ -118,7 +123,8 @@ public sealed class GetBusyTimesQueryHandlerTests
     {
         var busy = await Handler().Handle(Query("2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z"), CancellationToken.None);
 
-        Assert.That(calls.Select(c => (c.CredentialId, c.ExternalIds)), Is.EquivalentTo(new (int, IReadOnlyCollection<string>?)[] { (1, null), (2, null) }));
+        Assert.That(calls.Select(c => c.CredentialId), Is.EquivalentTo(new[] { 1, 2 }));
+        Assert.That(calls.Select(c => c.Selection.Includes("any calendar")), Is.All.True, "every calendar of every credential");
         Assert.That(busy.Intervals.Select(i => i.Start.Hour), Is.EqualTo(new[] { 8, 9 }), "sorted by start across credentials");
         Assert.That(busy.Truncated, Is.EqualTo(new[] { new TruncatedCalendar(2, "feed-2") }));
     }
@@ -130,7 +136,7 @@ public sealed class GetBusyTimesQueryHandlerTests
 
         Assert.That(calls, Has.Count.EqualTo(1));
         Assert.That(calls[0].CredentialId, Is.EqualTo(2));
-        Assert.That(calls[0].ExternalIds, Is.EquivalentTo(new[] { "x", "y" }));
+        Assert.That(new[] { "x", "y", "z" }.Select(calls[0].Selection.Includes), Is.EqualTo(new[] { true, true, false }));
     }
 
     [Test]

@@ -97,7 +97,12 @@ public sealed record BusyTime(DateTimeOffset Start, DateTimeOffset End, string S
 /// <summary>A calendar whose busy times were cut short by the budget.</summary>
 public sealed record TruncatedCalendar(int CredentialId, string ExternalId);
 
-public sealed class GetBusyTimesQueryHandler(ICredentialRepository credentials, CalendarProviders providers, IOptions<BusyTimesOptions> options, TimeProvider time)
+public sealed class GetBusyTimesQueryHandler(
+    ICredentialRepository credentials,
+    ISelectedCalendarRepository selections,
+    CalendarProviders providers,
+    IOptions<BusyTimesOptions> options,
+    TimeProvider time)
     : IQueryHandler<GetBusyTimesQuery, BusyTimesDto>
 {
     public async ValueTask<BusyTimesDto> Handle(GetBusyTimesQuery query, CancellationToken cancellationToken)
@@ -109,8 +114,13 @@ public sealed class GetBusyTimesQueryHandler(ICredentialRepository credentials, 
         var window = BusyWindowParser.Clamp(query.Window.Window ?? throw new InvalidOperationException("An unparsed busy-times window reached its handler."), time.GetUtcNow());
 
         var loads = await SelectCalendarsAsync(query, cancellationToken);
+        var deselected = await selections.DeselectedAsync(query.UserId, cancellationToken);
         var results = await Task.WhenAll(loads.Select(async load =>
-            (load.Credential, load.Provider, Busy: await load.Provider.GetBusyTimesAsync(load.Credential, load.ExternalIds, window, budget, cancellationToken))));
+        {
+            // Calendars the user deselected give nothing, whether asked for by name or not.
+            var selection = new CalendarSelection(load.ExternalIds, deselected.GetValueOrDefault(load.Credential.Id) ?? new HashSet<string>());
+            return (load.Credential, load.Provider, Busy: await load.Provider.GetBusyTimesAsync(load.Credential, selection, window, budget, cancellationToken));
+        }));
 
         // Each provider returns only intervals overlapping the window (ICalendarProvider's contract). Each source is put
         // in order here (usually it already is: one calendar, read sorted) and the sources are merged on the way out.

@@ -46,12 +46,13 @@ public sealed record CalendarDto(
     string Integration,
     string IntegrationName);
 
-public sealed class GetConnectedCalendarsQueryHandler(ICredentialRepository credentials, CalendarProviders providers)
+public sealed class GetConnectedCalendarsQueryHandler(ICredentialRepository credentials, ISelectedCalendarRepository selections, CalendarProviders providers)
     : IQueryHandler<GetConnectedCalendarsQuery, ConnectedCalendarsDto>
 {
     public async ValueTask<ConnectedCalendarsDto> Handle(GetConnectedCalendarsQuery query, CancellationToken cancellationToken)
     {
         var connected = new List<ConnectedCalendarDto>();
+        var deselected = await selections.DeselectedAsync(query.UserId, cancellationToken);
         foreach (var credential in await credentials.ListForUserAsync(query.UserId, cancellationToken))
         {
             if (providers.For(credential.Type) is not { } provider)
@@ -61,7 +62,9 @@ public sealed class GetConnectedCalendarsQueryHandler(ICredentialRepository cred
 
             var integration = provider.Integration;
             var calendars = (await provider.ListCalendarsAsync(credential, cancellationToken))
-                .Select((c, i) => new CalendarDto(c.ExternalId, c.Name, i == 0, c.ReadOnly, c.IsSelected, credential.Id, null, integration.Type, integration.DisplayName))
+                .Select((c, i) => new CalendarDto(
+                    c.ExternalId, c.Name, i == 0, c.ReadOnly, c.IsSelected && !new CalendarSelection(null, deselected.GetValueOrDefault(credential.Id) ?? new HashSet<string>()).IsDeselected(c.ExternalId),
+                    credential.Id, null, integration.Type, integration.DisplayName))
                 .ToList();
             connected.Add(new ConnectedCalendarDto(IntegrationDto.From(integration), credential.Id, null, calendars.FirstOrDefault(), calendars));
         }

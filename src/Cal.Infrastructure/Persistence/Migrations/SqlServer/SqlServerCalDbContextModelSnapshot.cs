@@ -58,6 +58,42 @@ namespace Cal.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Cal.Domain.Calendars.CalendarDeselection", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CredentialId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ExternalIdHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<string>("Integration")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("CredentialId", "ExternalIdHash")
+                        .IsUnique();
+
+                    b.ToTable("CalendarDeselections", (string)null);
+                });
+
             modelBuilder.Entity("Cal.Domain.Calendars.Credential", b =>
                 {
                     b.Property<int>("Id")
@@ -289,6 +325,15 @@ namespace Cal.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasOne("Cal.Domain.Users.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cal.Domain.Calendars.CalendarDeselection", b =>
+                {
+                    b.HasOne("Cal.Domain.Calendars.Credential", null)
+                        .WithMany()
+                        .HasForeignKey("CredentialId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

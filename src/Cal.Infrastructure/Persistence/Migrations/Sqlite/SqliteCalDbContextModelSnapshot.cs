@@ -51,6 +51,40 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Cal.Domain.Calendars.CalendarDeselection", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CredentialId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalIdHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Integration")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("CredentialId", "ExternalIdHash")
+                        .IsUnique();
+
+                    b.ToTable("CalendarDeselections", (string)null);
+                });
+
             modelBuilder.Entity("Cal.Domain.Calendars.Credential", b =>
                 {
                     b.Property<int>("Id")
@@ -272,6 +306,15 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("Cal.Domain.Users.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cal.Domain.Calendars.CalendarDeselection", b =>
+                {
+                    b.HasOne("Cal.Domain.Calendars.Credential", null)
+                        .WithMany()
+                        .HasForeignKey("CredentialId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
