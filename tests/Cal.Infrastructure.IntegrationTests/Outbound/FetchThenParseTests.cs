@@ -11,45 +11,23 @@ namespace Cal.Infrastructure.IntegrationTests.Outbound;
 /// <summary>The two halves of a feed check together, as the save runs them: the body streamed over loopback HTTP straight into the checker.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class FetchThenParseTests
+public sealed class FetchThenParseTests : FetcherFixture
 {
     private static readonly string[] SampleFolders = ["Recurrence", "Serialization", "Alarm", "Journal", "Todo"];
 
-    private IcsFeedServer feeds = null!;
-    private LoopbackServer odd = null!;
-    private TempDirectory temp = null!;
-    private InfrastructureHost host = null!;
     private IIcsFeedFetcher fetcher = null!;
     private IIcsFeedChecker parser = null!;
 
-    [OneTimeSetUp]
-    public async Task StartServers()
-    {
-        feeds = await IcsFeedServer.StartAsync();
-        odd = await LoopbackServer.StartAsync();
-    }
+    private IcsFeedServer feeds => Feeds;
 
-    [OneTimeTearDown]
-    public async Task StopServers()
-    {
-        await feeds.DisposeAsync();
-        await odd.DisposeAsync();
-    }
+    private LoopbackServer odd => Odd;
 
     [SetUp]
     public void CreateHost()
     {
-        temp = new TempDirectory();
-        host = InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["Outbound:FeedTimeout"] = "00:00:05" });
+        var host = Host(new Dictionary<string, string?> { ["Outbound:FeedTimeout"] = "00:00:05" });
         fetcher = host.Get<IIcsFeedFetcher>();
         parser = host.Get<IIcsFeedChecker>();
-    }
-
-    [TearDown]
-    public async Task DisposeHost()
-    {
-        await host.DisposeAsync();
-        temp.Dispose();
     }
 
     [Test]

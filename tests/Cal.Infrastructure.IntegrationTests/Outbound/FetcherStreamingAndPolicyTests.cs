@@ -10,44 +10,19 @@ namespace Cal.Infrastructure.IntegrationTests.Outbound;
 /// <summary>The fetcher streams into its reader, caps concurrency server-wide, and enforces the address policy at connect time.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class FetcherStreamingAndPolicyTests
+public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
 {
-    private IcsFeedServer allowed = null!;
     private IcsFeedServer notAllowed = null!;
-    private LoopbackServer counting = null!;
-    private TempDirectory temp = null!;
-    private readonly List<InfrastructureHost> hosts = [];
+
+    private IcsFeedServer allowed => Feeds;
+
+    private LoopbackServer counting => Odd;
 
     [OneTimeSetUp]
-    public async Task StartServers()
-    {
-        allowed = await IcsFeedServer.StartAsync();
-        notAllowed = await IcsFeedServer.StartAsync();
-        counting = await LoopbackServer.StartAsync();
-    }
+    public async Task StartTheServerNotAllowed() => notAllowed = await IcsFeedServer.StartAsync();
 
     [OneTimeTearDown]
-    public async Task StopServers()
-    {
-        await allowed.DisposeAsync();
-        await notAllowed.DisposeAsync();
-        await counting.DisposeAsync();
-    }
-
-    [SetUp]
-    public void CreateTemp() => temp = new TempDirectory();
-
-    [TearDown]
-    public async Task DisposeHosts()
-    {
-        foreach (var host in hosts)
-        {
-            await host.DisposeAsync();
-        }
-
-        hosts.Clear();
-        temp.Dispose();
-    }
+    public async Task StopTheServerNotAllowed() => await notAllowed.DisposeAsync();
 
     /// <summary>Only the <c>allowed</c> and <c>counting</c> servers' ports are on the allow-list (the host default, 127.0.0.0/8, is replaced).</summary>
     private IIcsFeedFetcher Fetcher(params (string Key, string Value)[] extra)
@@ -63,9 +38,7 @@ public sealed class FetcherStreamingAndPolicyTests
             settings[key] = value;
         }
 
-        var host = InfrastructureHost.Create(temp.Path, settings);
-        hosts.Add(host);
-        return host.Get<IIcsFeedFetcher>();
+        return Fetcher(settings);
     }
 
     private static readonly Func<TextReader, CancellationToken, Task<string>> ReadAll = (reader, ct) => reader.ReadToEndAsync(ct);

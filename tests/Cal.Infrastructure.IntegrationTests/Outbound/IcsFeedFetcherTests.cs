@@ -19,43 +19,13 @@ namespace Cal.Infrastructure.IntegrationTests.Outbound;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class IcsFeedFetcherTests
+public sealed class IcsFeedFetcherTests : FetcherFixture
 {
     private const int Cap = 64 * 1024;
 
-    private IcsFeedServer feeds = null!;
-    private LoopbackServer odd = null!;
-    private TempDirectory temp = null!;
-    private readonly List<InfrastructureHost> hosts = [];
+    private IcsFeedServer feeds => Feeds;
 
-    [OneTimeSetUp]
-    public async Task StartServers()
-    {
-        feeds = await IcsFeedServer.StartAsync();
-        odd = await LoopbackServer.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServers()
-    {
-        await feeds.DisposeAsync();
-        await odd.DisposeAsync();
-    }
-
-    [SetUp]
-    public void CreateTempDirectory() => temp = new TempDirectory();
-
-    [TearDown]
-    public async Task DisposeHosts()
-    {
-        foreach (var host in hosts)
-        {
-            await host.DisposeAsync();
-        }
-
-        hosts.Clear();
-        temp.Dispose();
-    }
+    private LoopbackServer odd => Odd;
 
     // ---- success ----
 
@@ -796,7 +766,7 @@ public sealed class IcsFeedFetcherTests
     {
         const string secret = "s3cr3t-token-8d1f";
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.300"));
-        var host = hosts.Last();
+        var host = LastHost;
         var urls = new[]
         {
             feeds.Url($"status/404?token={secret}"),
@@ -840,9 +810,7 @@ public sealed class IcsFeedFetcherTests
             values[key] = value;
         }
 
-        var host = InfrastructureHost.Create(temp.Path, values, configure);
-        hosts.Add(host);
-        return host.Get<IIcsFeedFetcher>();
+        return Fetcher(values, configure);
     }
 
     private Task<FeedFetchResult<string>> FetchAsync(string url, params (string Key, string Value)[] settings) =>
