@@ -64,7 +64,8 @@ public sealed record StorageLocations(string ConnectionString, string DataProtec
             return new StorageLocations(connectionString, Path.GetFullPath(keysPath, contentRoot));
         }
 
-        // Earlier versions' default (beside the database) stays the default only where the user has no folder of their own.
+        // Earlier versions' default (beside the database) stays the default only where the user has no folder of their own
+        // (and, for a folder that cannot be created, see KeyRingLocation).
         return keysRoot is null
             ? new StorageLocations(connectionString, legacyKeysPath)
             : new StorageLocations(connectionString, Path.Combine(keysRoot, "Cal", "keys"), legacyKeysPath);

@@ -55,10 +55,34 @@ public sealed record KeyRingLocation(KeyStore Store, string? KeysPath, bool IsDe
 
         return store switch
         {
+            // The user's own folder when it can be made (a service account's home may not exist); else, as earlier versions, beside the database.
+            KeyStore.FileSystem when !explicitPath && storage.LegacyKeysPath is { } legacy && !CanCreate(storage.DataProtectionKeysPath) =>
+                new KeyRingLocation(store, legacy, true, null, false, allowNew),
             KeyStore.FileSystem => new KeyRingLocation(store, storage.DataProtectionKeysPath, !explicitPath, explicitPath ? null : storage.LegacyKeysPath, false, allowNew),
             KeyStore.Database => new KeyRingLocation(store, null, false, null, LegacyRedis: redisConfigured, allowNew),
             _ => new KeyRingLocation(store, null, false, null, false, allowNew),
         };
+    }
+
+    private static bool CanCreate(string folder)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Creates the folder readable by this user only (on Unix), before Data Protection writes its first key there.</summary>

@@ -113,4 +113,19 @@ public sealed class KeyRingTests
         var unknown = Assert.Throws<CalConfigurationException>(() => InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["DataProtection:KeyStore"] = "Vault" }));
         Assert.That(unknown!.Message, Does.Contain("FileSystem, Database or Redis"));
     }
+
+    [Test]
+    public void AUserWithNoWritableFolder_KeepsKeysBesideTheDatabase_AsEarlierVersionsDid()
+    {
+        // The user's local application data cannot be created (here: a file stands where the folder would be).
+        var folder = temp.Combine("service");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "user-data"), "not a folder");
+        var host = InfrastructureHost.Create(folder, new Dictionary<string, string?> { ["DataProtection:KeysPath"] = null });
+        hosts.Add(host);
+
+        host.Get<ISecretProtector>().Protect(Secret);
+
+        Assert.That(Directory.GetFiles(Path.Combine(folder, "keys"), "key-*.xml"), Is.Not.Empty, "the server starts and keeps its keys where it can");
+    }
 }
