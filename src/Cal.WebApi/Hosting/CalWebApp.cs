@@ -18,6 +18,16 @@ public static class CalWebApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.ClearProviders();
+
+        // Where it listens is .NET's standard business (--urls, ASPNETCORE_URLS / DOTNET_URLS, ASPNETCORE_HTTP_PORTS /
+        // HTTPS_PORTS, Kestrel:Endpoints, in their usual precedence). Only when none of them says anything does Cal pick
+        // its documented default, http://localhost:5080 (for dotnet run and the built server alike); appsettings.json
+        // names no address, so it never outranks the environment. (A launch profile would: dotnet run applies it over
+        // ASPNETCORE_URLS, and prints a line into admin commands' output.)
+        if (!ListensSomewhere(builder.Configuration))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
         builder.Services.AddCal(builder.Configuration, builder.Environment, logToStandardError: false);
         builder.Services.AddHostedService<DatabaseInitializerHostedService>();
 
@@ -37,6 +47,15 @@ public static class CalWebApp
         app.UseCalPipeline(behindProxies);
         return app;
     }
+
+    /// <summary>Where Cal listens when nothing says otherwise.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
+    private static bool ListensSomewhere(ConfigurationManager configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["urls"])
+        || !string.IsNullOrWhiteSpace(configuration["http_ports"])
+        || !string.IsNullOrWhiteSpace(configuration["https_ports"])
+        || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
 
     /// <summary>MVC controllers, the error envelope for everything that fails, JSON and query strings only.</summary>
     public static IServiceCollection AddCalControllers(this IServiceCollection services)

@@ -7,7 +7,7 @@ namespace Cal.WebApi.FunctionalTests.Infrastructure;
 /// <summary>
 /// The built server (<c>dotnet Cal.WebApi.dll</c>, as a container or process manager runs it) listens where the standard
 /// .NET settings say: <c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>, <c>Kestrel:Endpoints</c>.
-/// <c>appsettings.json</c> names no address (the <c>dotnet run</c> default, 5080, is a launch profile), so none is overridden.
+/// <c>appsettings.json</c> names no address, so none is overridden; with none of them, Cal listens on http://localhost:5080.
 /// </summary>
 [NonParallelizable]
 public sealed class HostingUrlsTests
@@ -121,13 +121,18 @@ public sealed class HostingUrlsTests
     }
 
     [Test]
-    public void TheLaunchProfile_KeepsDotnetRunOnPort5080_AndAppsettingsNamesNoAddress()
+    public async Task WithNothingSet_ItListensOnLocalhost5080()
+    {
+        Assert.That(await ReachableAsync(5080, [], []), Is.True, "Cal's documented default, for dotnet run and the built server alike");
+    }
+
+    [Test]
+    public void AppsettingsNamesNoAddress_AndThereIsNoLaunchProfile()
     {
         var project = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(WebApiProcess.Dll())!, "..", "..", ".."));
-        var profile = File.ReadAllText(Path.Combine(project, "Properties", "launchSettings.json"));
         var appsettings = File.ReadAllText(Path.Combine(project, "appsettings.json"));
 
-        Assert.That(profile, Does.Contain("\"applicationUrl\": \"http://localhost:5080\""));
         Assert.That(appsettings, Does.Not.Contain("\"Urls\"").And.Not.Contain("\"Kestrel\""), "an address in appsettings.json would outrank ASPNETCORE_URLS");
+        Assert.That(File.Exists(Path.Combine(project, "Properties", "launchSettings.json")), Is.False, "dotnet run applies a launch profile over ASPNETCORE_URLS");
     }
 }
