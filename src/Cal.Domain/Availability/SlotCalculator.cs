@@ -1,9 +1,9 @@
 namespace Cal.Domain.Availability;
 
-/// <summary>A weekly availability rule of a schedule: on these days, from <see cref="Start"/> to <see cref="End"/> in the schedule's zone (an end at or before the start: until midnight).</summary>
+/// <summary>A weekly availability rule of a schedule: on these days, from <see cref="Start"/> to <see cref="End"/> in the schedule's zone (an end before the start, such as 00:00: until midnight; an end equal to the start: nothing).</summary>
 public sealed record WeeklyAvailability(IReadOnlyCollection<DayOfWeek> Days, TimeOnly Start, TimeOnly End);
 
-/// <summary>A date override: on <see cref="Date"/> the schedule is available only in <see cref="Windows"/> (none: not at all).</summary>
+/// <summary>A date override: on <see cref="Date"/> the schedule is available only in <see cref="Windows"/> (none, or 00:00-00:00: not at all).</summary>
 public sealed record DateOverride(DateOnly Date, IReadOnlyList<(TimeOnly Start, TimeOnly End)> Windows);
 
 /// <summary>A busy period, [Start, End) in UTC.</summary>
@@ -57,6 +57,11 @@ public static class SlotCalculator
                 : weekly.Where(w => w.Days.Contains(day.DayOfWeek)).Select(w => (w.Start, w.End)).ToList();
             foreach (var (start, end) in windows)
             {
+                if (start == end)
+                {
+                    continue; // 00:00-00:00 (cal.com's day off), or any empty window
+                }
+
                 var from = AtWallTime(day.ToDateTime(start), zone);
                 var to = end == TimeOnly.MinValue || end <= start ? AtWallTime(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone) : AtWallTime(day.ToDateTime(end), zone);
                 for (var slot = from; slot + request.Length <= to; slot += request.Interval)

@@ -49,9 +49,14 @@ public sealed class SlotCalculatorTests
     public void ADateOverride_ReplacesThatDay_AndAnEmptyOneClosesIt()
     {
         var monday = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
-        DateOverride[] overrides = [new(new DateOnly(2026, 3, 2), [(new TimeOnly(13, 0), new TimeOnly(14, 0))]), new(new DateOnly(2026, 3, 3), [])];
+        DateOverride[] overrides =
+        [
+            new(new DateOnly(2026, 3, 2), [(new TimeOnly(13, 0), new TimeOnly(14, 0))]),
+            new(new DateOnly(2026, 3, 3), []),
+            new(new DateOnly(2026, 3, 4), [(TimeOnly.MinValue, TimeOnly.MinValue)]), // cal.com's day off
+        ];
 
-        var slots = SlotCalculator.Slots(Berlin, NineToFive, overrides, [], Request(monday, monday.AddDays(2)));
+        var slots = SlotCalculator.Slots(Berlin, NineToFive, overrides, [], Request(monday, monday.AddDays(3)));
 
         Assert.That(slots, Is.EqualTo(new[] { new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 12, 30, 0, TimeSpan.Zero) }));
     }
@@ -133,7 +138,12 @@ public sealed class SlotCalculatorTests
             foreach (var w in weekly.Where(w => w.Days.Contains(d.DayOfWeek)))
             {
                 var from = SlotCalculator.AtWallTime(d.ToDateTime(w.Start), zone);
-                var to = w.End <= w.Start ? SlotCalculator.AtWallTime(d.AddDays(1).ToDateTime(TimeOnly.MinValue), zone) : SlotCalculator.AtWallTime(d.ToDateTime(w.End), zone);
+                if (w.End == w.Start)
+                {
+                    continue;
+                }
+
+                var to = w.End < w.Start ? SlotCalculator.AtWallTime(d.AddDays(1).ToDateTime(TimeOnly.MinValue), zone) : SlotCalculator.AtWallTime(d.ToDateTime(w.End), zone);
                 if (start >= from && end <= to)
                 {
                     return true;
