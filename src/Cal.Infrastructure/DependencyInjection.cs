@@ -77,6 +77,7 @@ public static class DependencyInjection
         services.AddScoped<IApiKeyRepository, ApiKeyRepository>();
         services.AddScoped<ICredentialRepository, CredentialRepository>();
         services.AddScoped<ISelectedCalendarRepository, SelectedCalendarRepository>();
+        services.AddScoped<IScheduleRepository, ScheduleRepository>();
         services.AddScoped<IOAuthClientRepository, OAuthClientRepository>();
         services.AddScoped<IManagedUserTokenRepository, ManagedUserTokenRepository>();
 

@@ -30,6 +30,11 @@ public sealed class User : Entity
 
     public string? Bio { get; private set; }
 
+    /// <summary>The user's default schedule (cal.com's <c>defaultScheduleId</c>), null until they have one.</summary>
+    public int? DefaultScheduleId { get; private set; }
+
+    public void UseDefaultSchedule(int? scheduleId) => DefaultScheduleId = scheduleId;
+
     /// <summary>The first day of the user's week (cal.com's <c>weekStart</c>: Monday ... Sunday).</summary>
     public string WeekStart { get; private set; } = DefaultWeekStart;
 

@@ -25,6 +25,8 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<CalendarDeselection> CalendarDeselections => Set<CalendarDeselection>();
 
+    public DbSet<Domain.Schedules.Schedule> Schedules => Set<Domain.Schedules.Schedule>();
+
     /// <summary>The Data Protection key ring, when <c>DataProtection:KeyStore</c> is <c>Database</c> (a fleet's default).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -39,6 +39,12 @@ public static class OpenApiSetup
         [typeof(ApiKeysController.ApiKeyOutput)] = "ApiKeyOutput",
         [typeof(SuccessEnvelope<ApiKeysController.ApiKeyOutput>)] = "RefreshApiKeyOutput",
         [typeof(SelectedCalendarsController.SelectedCalendarsInputDto)] = "SelectedCalendarsInputDto",
+        [typeof(SchedulesController.ScheduleInputDto)] = "CreateScheduleInput_2024_06_11",
+        [typeof(Cal.Application.Schedules.Common.ScheduleDto)] = "ScheduleOutput_2024_06_11",
+        [typeof(Cal.Application.Schedules.Common.AvailabilityDto)] = "ScheduleAvailabilityInput_2024_06_11",
+        [typeof(Cal.Application.Schedules.Common.OverrideDto)] = "ScheduleOverrideInput_2024_06_11",
+        [typeof(SuccessEnvelope<Cal.Application.Schedules.Common.ScheduleDto>)] = "GetScheduleOutput_2024_06_11",
+        [typeof(SuccessEnvelope<IReadOnlyList<Cal.Application.Schedules.Common.ScheduleDto>>)] = "GetSchedulesOutput_2024_06_11",
         [typeof(Cal.Application.Calendars.SelectedCalendars.Commands.ChangeSelection.SelectedCalendarDto)] = "SelectedCalendarOutputDto",
         [typeof(SuccessEnvelope<Cal.Application.Calendars.SelectedCalendars.Commands.ChangeSelection.SelectedCalendarDto>)] = "SelectedCalendarOutputResponseDto",
     };

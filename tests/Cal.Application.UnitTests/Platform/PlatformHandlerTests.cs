@@ -125,11 +125,17 @@ public sealed class PlatformHandlerTests
         tokens.Setup(t => t.AddUserWithTokensAsync(It.IsAny<User>(), It.IsAny<Func<User, ManagedUserTokens>>(), It.IsAny<CancellationToken>()))
             .Callback<User, Func<User, ManagedUserTokens>, CancellationToken>((u, f, _) => first = f((stored = u).WithId(42)))
             .Returns(Task.CompletedTask);
-        var handler = new CreateManagedUserCommandHandler(tokens.Object, secrets.Object, Issuer(), clock);
+        var schedules = new Mock<IScheduleRepository>();
+        Domain.Schedules.Schedule? schedule = null;
+        schedules.Setup(r => r.AddAsync(It.IsAny<Domain.Schedules.Schedule>(), true, It.IsAny<CancellationToken>()))
+            .Callback<Domain.Schedules.Schedule, bool, CancellationToken>((s, _, _) => schedule = s.WithId(5))
+            .Returns(Task.CompletedTask);
+        var handler = new CreateManagedUserCommandHandler(tokens.Object, schedules.Object, secrets.Object, Issuer(), clock);
 
         var created = await handler.Handle(new CreateManagedUserCommand(Client, "Ann@Example.com", "Asia/Tokyo", " Ann "), CancellationToken.None);
 
-        Assert.That(created.User, Is.EqualTo(new ManagedUserDto(42, "ann+clacme@example.com", "ann-clacme-example-com", "Ann", null, "Asia/Tokyo", "Sunday", clock.GetUtcNow().UtcDateTime, 12, null, null, null, null)));
+        Assert.That(created.User, Is.EqualTo(new ManagedUserDto(42, "ann+clacme@example.com", "ann-clacme-example-com", "Ann", null, "Asia/Tokyo", "Sunday", clock.GetUtcNow().UtcDateTime, 12, 5, null, null, null)));
+        Assert.That((schedule!.UserId, schedule.TimeZone, schedule.Availability.Single().Days.Count), Is.EqualTo((42, "Asia/Tokyo", 5)), "a default schedule in the user's zone, Monday to Friday");
         Assert.That((stored!.OAuthClientId, first!.UserId, first.OAuthClientId, first.FamilyId), Is.EqualTo(((int?)1, 42, 1, "fam")));
         Assert.That(created.Tokens.AccessTokenExpiresAt, Is.EqualTo(clock.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds()));
     }
@@ -141,7 +147,7 @@ public sealed class PlatformHandlerTests
             .ThrowsAsync(new ConflictException("A managed user with this email already exists for this OAuth client."));
         var issued = 0;
         secrets.Setup(s => s.NewFamilyId()).Callback(() => issued++).Returns("fam");
-        var handler = new CreateManagedUserCommandHandler(tokens.Object, secrets.Object, Issuer(), clock);
+        var handler = new CreateManagedUserCommandHandler(tokens.Object, new Mock<IScheduleRepository>().Object, secrets.Object, Issuer(), clock);
 
         Assert.ThrowsAsync<ConflictException>(async () => await handler.Handle(new CreateManagedUserCommand(Client, "ann@example.com", null, null), CancellationToken.None));
         Assert.That(issued, Is.Zero, "the first pair is issued only once the user is stored");

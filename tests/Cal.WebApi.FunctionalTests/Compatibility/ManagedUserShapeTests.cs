@@ -63,7 +63,7 @@ public sealed class ManagedUserShapeTests
         Assert.That(read.GetProperty("username").GetString(), Is.EqualTo($"carla-{clientId.ToLowerInvariant()}-example-com"), "cal.com's slugified email");
         Assert.That((read.GetProperty("bio").GetString(), read.GetProperty("weekStart").GetString(), read.GetProperty("timeFormat").GetInt32()), Is.EqualTo(("Sales", "Monday", 24)));
         Assert.That((read.GetProperty("locale").GetString(), read.GetProperty("avatarUrl").GetString()), Is.EqualTo(("it", "https://cdn.example.com/carla.png")));
-        Assert.That(read.GetProperty("defaultScheduleId").ValueKind, Is.EqualTo(JsonValueKind.Null), "no schedules yet");
+        Assert.That(read.GetProperty("defaultScheduleId").ValueKind, Is.EqualTo(JsonValueKind.Number), "created with a time zone: a default schedule, as cal.com");
         Assert.That(read.GetProperty("metadata").GetRawText(), Is.EqualTo("""{"plan":"pro","seats":3,"trial":false}"""));
     }
 
@@ -72,6 +72,7 @@ public sealed class ManagedUserShapeTests
     {
         var user = (await Json.ReadAsync(await CreateAsync(new { email = "dan@example.com" }))).GetProperty("data").GetProperty("user");
         Assert.That((user.GetProperty("weekStart").GetString(), user.GetProperty("timeFormat").GetInt32(), user.GetProperty("timeZone").GetString()), Is.EqualTo(("Sunday", 12, "Europe/London")));
+        Assert.That(user.GetProperty("defaultScheduleId").ValueKind, Is.EqualTo(JsonValueKind.Null), "no time zone given: no schedule, as cal.com");
 
         var patched = (await Json.ReadAsync(await platform.PatchAsync($"/v2/oauth-clients/{clientId}/users/{user.GetProperty("id").GetInt32()}", Json.Body(new { weekStart = "Wednesday", metadata = new { tier = "gold" } })))).GetProperty("data");
 

@@ -62,6 +62,7 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
         var keys = await db.ApiKeys.Where(k => k.UserId == userId).Select(k => k.Id).ToListAsync(cancellationToken);
         await db.ManagedUserTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.Credentials.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        await db.Schedules.Where(s => s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.ApiKeys.Where(k => k.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         if (await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync(cancellationToken) == 0)
         {

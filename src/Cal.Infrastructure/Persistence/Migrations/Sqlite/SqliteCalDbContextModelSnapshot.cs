@@ -220,6 +220,45 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("OAuthClients", (string)null);
                 });
 
+            modelBuilder.Entity("Cal.Domain.Schedules.Schedule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Availability")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Overrides")
+                        .IsRequired()
+                        .HasMaxLength(64000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Schedules", (string)null);
+                });
+
             modelBuilder.Entity("Cal.Domain.Users.User", b =>
                 {
                     b.Property<int>("Id")
@@ -236,6 +275,9 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("DefaultScheduleId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Email")
                         .IsRequired()
@@ -336,6 +378,15 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Cal.Domain.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cal.Domain.Schedules.Schedule", b =>
+                {
                     b.HasOne("Cal.Domain.Users.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")

@@ -46,7 +46,7 @@ public sealed record ManagedUserDto(
         user.WeekStart,
         new DateTime(user.CreatedAt.UtcTicks - (user.CreatedAt.UtcTicks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
         user.TimeFormat,
-        null,
+        user.DefaultScheduleId,
         user.Locale,
         user.AvatarUrl,
         user.Metadata is { } json ? System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() : null);
@@ -75,6 +75,7 @@ public sealed record ManagedUserCreated(ManagedUserDto User, TokenPairDto Tokens
 
 public sealed class CreateManagedUserCommandHandler(
     IManagedUserTokenRepository tokens,
+    IScheduleRepository schedules,
     IPlatformSecrets secrets,
     TokenIssuer issuer,
     TimeProvider time) : ICommandHandler<CreateManagedUserCommand, ManagedUserCreated>
@@ -94,6 +95,14 @@ public sealed class CreateManagedUserCommandHandler(
                 return stored;
             },
             cancellationToken);
+
+        // As cal.com: a user created with a time zone gets a default schedule in it (Monday to Friday, 09:00-17:00).
+        if (!string.IsNullOrWhiteSpace(command.TimeZone))
+        {
+            var schedule = Domain.Schedules.Schedule.Create(user.Id, "Default Schedule", user.TimeZone);
+            await schedules.AddAsync(schedule, makeDefault: true, cancellationToken);
+            user.UseDefaultSchedule(schedule.Id);
+        }
 
         return new ManagedUserCreated(ManagedUserDto.From(user), plaintext!);
     }
