@@ -78,6 +78,7 @@ public static class DependencyInjection
         services.AddScoped<ICredentialRepository, CredentialRepository>();
         services.AddScoped<ISelectedCalendarRepository, SelectedCalendarRepository>();
         services.AddScoped<IScheduleRepository, ScheduleRepository>();
+        services.AddScoped<IEventTypeRepository, EventTypeRepository>();
         services.AddScoped<IOAuthClientRepository, OAuthClientRepository>();
         services.AddScoped<IManagedUserTokenRepository, ManagedUserTokenRepository>();
 

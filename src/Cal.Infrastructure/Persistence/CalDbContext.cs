@@ -27,6 +27,8 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Domain.Schedules.Schedule> Schedules => Set<Domain.Schedules.Schedule>();
 
+    public DbSet<Domain.EventTypes.EventType> EventTypes => Set<Domain.EventTypes.EventType>();
+
     /// <summary>The Data Protection key ring, when <c>DataProtection:KeyStore</c> is <c>Database</c> (a fleet's default).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

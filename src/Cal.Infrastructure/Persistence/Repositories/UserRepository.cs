@@ -63,6 +63,7 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
         await db.ManagedUserTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.Credentials.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.Schedules.Where(s => s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        await db.EventTypes.Where(e => e.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.ApiKeys.Where(k => k.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         if (await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync(cancellationToken) == 0)
         {

@@ -135,6 +135,57 @@ namespace Cal.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("Credentials", (string)null);
                 });
 
+            modelBuilder.Entity("Cal.Domain.EventTypes.EventType", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AfterEventBuffer")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("BeforeEventBuffer")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("LengthInMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MinimumBookingNotice")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ScheduleId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SlotInterval")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("EventTypes", (string)null);
+                });
+
             modelBuilder.Entity("Cal.Domain.Platform.ManagedUserTokens", b =>
                 {
                     b.Property<int>("Id")
@@ -383,6 +434,15 @@ namespace Cal.Infrastructure.Persistence.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Cal.Domain.Calendars.Credential", b =>
+                {
+                    b.HasOne("Cal.Domain.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cal.Domain.EventTypes.EventType", b =>
                 {
                     b.HasOne("Cal.Domain.Users.User", null)
                         .WithMany()

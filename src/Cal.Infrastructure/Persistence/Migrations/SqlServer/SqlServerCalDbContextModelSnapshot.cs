@@ -135,6 +135,57 @@ namespace Cal.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("Credentials", (string)null);
                 });
 
+            modelBuilder.Entity("Cal.Domain.EventTypes.EventType", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AfterEventBuffer")
+                        .HasColumnType("int");
+
+                    b.Property<int>("BeforeEventBuffer")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<int>("LengthInMinutes")
+                        .HasColumnType("int");
+
+                    b.Property<int>("MinimumBookingNotice")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("ScheduleId")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("SlotInterval")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("EventTypes", (string)null);
+                });
+
             modelBuilder.Entity("Cal.Domain.Platform.ManagedUserTokens", b =>
                 {
                     b.Property<int>("Id")
@@ -383,6 +434,15 @@ namespace Cal.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Cal.Domain.Calendars.Credential", b =>
+                {
+                    b.HasOne("Cal.Domain.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cal.Domain.EventTypes.EventType", b =>
                 {
                     b.HasOne("Cal.Domain.Users.User", null)
                         .WithMany()

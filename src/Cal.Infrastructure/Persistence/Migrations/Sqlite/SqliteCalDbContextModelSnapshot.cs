@@ -124,6 +124,55 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("Credentials", (string)null);
                 });
 
+            modelBuilder.Entity("Cal.Domain.EventTypes.EventType", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AfterEventBuffer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BeforeEventBuffer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LengthInMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinimumBookingNotice")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ScheduleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SlotInterval")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("EventTypes", (string)null);
+                });
+
             modelBuilder.Entity("Cal.Domain.Platform.ManagedUserTokens", b =>
                 {
                     b.Property<int>("Id")
@@ -362,6 +411,15 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Cal.Domain.Calendars.Credential", b =>
+                {
+                    b.HasOne("Cal.Domain.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cal.Domain.EventTypes.EventType", b =>
                 {
                     b.HasOne("Cal.Domain.Users.User", null)
                         .WithMany()

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Cal.Application.Calendars.Common;
+using Cal.Application.Calendars.Queries.GetBusyTimes;
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Domain.Availability;
+using FluentValidation;
+using Mediator;
+
+namespace Cal.Application.Slots.Queries.GetSlots;
+
+/// <summary>
+/// cal.com's <c>GET /v2/slots</c> (2024-09-04): an event type's bookable times between <c>start</c> and <c>end</c>: its
+/// schedule's hours (else the owner's default schedule) minus the busy times of every selected calendar of the owner,
+/// widened by the buffers, stepped by the slot interval, after the minimum notice; grouped by date in <c>timeZone</c>.
+/// A calendar that cannot be read is a <c>503</c> naming it (<see cref="CalendarUnavailableException"/>), never "free".
+/// </summary>
+public sealed record GetSlotsQuery(int? EventTypeId, string? EventTypeSlug, string? Username, string? Start, string? End, string? TimeZone, int? Duration, string? Format)
+    : IQuery<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>;
+
+/// <summary>One slot: its start (and with <c>format=range</c> its end), in the request's zone with its offset.</summary>
+public sealed record SlotDto(
+    string Start,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? End = null);
+
+public sealed class GetSlotsQueryHandler(IEventTypeRepository eventTypes, IScheduleRepository schedules, IMediator mediator, TimeProvider time)
+    : IQueryHandler<GetSlotsQuery, IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>
+{
+    public const string InvalidRange = "Invalid time range given - check the 'start' and 'end' query parameters.";
+
+    public async ValueTask<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>> Handle(GetSlotsQuery query, CancellationToken cancellationToken)
+    {
+        var outputZone = BusyWindowParser.TryFindZone(query.TimeZone ?? "UTC", out var z) ? z : TimeZoneInfo.Utc;
+        if (!TryInstant(query.Start, endOfDay: false, out var start) || !TryInstant(query.End, endOfDay: true, out var end) || end <= start || end > start.AddYears(1))
+        {
+            throw new BadRequestException(InvalidRange);
+        }
+
+        var eventType = await eventTypes.FindAsync(query.EventTypeId!.Value, cancellationToken)
+            ?? throw new NotFoundException($"Event type with id={query.EventTypeId} not found.");
+        var schedule = eventType.ScheduleId is { } scheduleId
+            ? await schedules.FindAsync(scheduleId, cancellationToken)
+            : (await schedules.ListAsync(eventType.UserId, cancellationToken)).FirstOrDefault(s => s.IsDefault);
+        var empty = new Dictionary<string, IReadOnlyList<SlotDto>>();
+        if (schedule is null || !BusyWindowParser.TryFindZone(schedule.TimeZone, out var scheduleZone))
+        {
+            return empty; // nothing to book without working hours
+        }
+
+        var length = TimeSpan.FromMinutes(query.Duration ?? eventType.LengthInMinutes);
+        var request = new SlotRequest(
+            length,
+            TimeSpan.FromMinutes(eventType.SlotInterval ?? (query.Duration ?? eventType.LengthInMinutes)),
+            TimeSpan.FromMinutes(eventType.BeforeEventBuffer),
+            TimeSpan.FromMinutes(eventType.AfterEventBuffer),
+            TimeSpan.FromMinutes(eventType.MinimumBookingNotice),
+            start,
+            end,
+            time.GetUtcNow());
+
+        // Busy times of every selected calendar of the owner, over the range widened by what a slot and its buffers reach.
+        var reach = length + request.BufferBefore + request.BufferAfter + TimeSpan.FromDays(1);
+        var busy = await mediator.Send(new GetBusyTimesQuery(eventType.UserId, BusyWindowInput.Of(new BusyWindow(start - reach, end + reach, scheduleZone)), []), cancellationToken);
+        var periods = busy.Intervals.Select(i => new BusyPeriod(i.Start, i.End)).ToList();
+
+        var weekly = schedule.Availability.Select(a => new WeeklyAvailability(a.Days.ToList(), a.Start, a.End)).ToList();
+        var overrides = schedule.Overrides.GroupBy(o => o.Date).Select(g => new DateOverride(g.Key, g.Select(o => (o.Start, o.End)).ToList())).ToList();
+        var slots = SlotCalculator.Slots(scheduleZone, weekly, overrides, periods, request);
+
+        var range = string.Equals(query.Format, "range", StringComparison.Ordinal);
+        return slots
+            .GroupBy(s => TimeZoneInfo.ConvertTime(s, outputZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+            .ToDictionary(
+                g => g.Key,
+                g => (IReadOnlyList<SlotDto>)g.Select(s => new SlotDto(Format(s, outputZone), range ? Format(s + length, outputZone) : null)).ToList());
+    }
+
+    /// <summary>An instant as cal.com writes slots: <c>2026-12-01T09:00:00.000+01:00</c>, in the zone with its offset.</summary>
+    public static string Format(DateTimeOffset instant, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+
+    /// <summary>An ISO date (midnight UTC; with <paramref name="endOfDay"/> the next midnight) or date-time (UTC unless it says otherwise).</summary>
+    public static bool TryInstant(string? value, bool endOfDay, out DateTimeOffset instant) =>
+        BusyWindowParser.TryParseInstant(value, TimeZoneInfo.Utc, out instant, endOfDay);
+}
+
+public sealed class GetSlotsQueryValidator : AbstractValidator<GetSlotsQuery>
+{
+    public GetSlotsQueryValidator()
+    {
+        RuleFor(q => q.EventTypeId).NotNull().WithMessage("is required (eventTypeSlug with username is not served yet)").GreaterThan(0).OverridePropertyName("eventTypeId");
+        RuleFor(q => q.Start).NotEmpty().OverridePropertyName("start");
+        RuleFor(q => q.End).NotEmpty().OverridePropertyName("end");
+        RuleFor(q => q.TimeZone).Must(tz => tz is null || BusyWindowParser.TryFindZone(tz, out _))
+            .WithMessage("must be an IANA time zone such as Europe/Berlin").OverridePropertyName("timeZone");
+        RuleFor(q => q.Duration).InclusiveBetween(1, 1440).OverridePropertyName("duration");
+        RuleFor(q => q.Format).Must(f => f is null or "time" or "range").WithMessage("must be time or range").OverridePropertyName("format");
+    }
+}

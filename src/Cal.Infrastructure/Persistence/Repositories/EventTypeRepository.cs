@@ -1,0 +1,49 @@
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Domain.EventTypes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cal.Infrastructure.Persistence.Repositories;
+
+internal sealed class EventTypeRepository(CalDbContext db) : IEventTypeRepository
+{
+    public async Task<IReadOnlyList<EventType>> ListAsync(int userId, CancellationToken cancellationToken) =>
+        await db.EventTypes.AsNoTracking().Where(e => e.UserId == userId).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+
+    public Task<EventType?> FindAsync(int id, CancellationToken cancellationToken) =>
+        db.EventTypes.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
+
+    public Task<EventType?> FindBySlugAsync(int userId, string slug, CancellationToken cancellationToken) =>
+        db.EventTypes.AsNoTracking().SingleOrDefaultAsync(e => e.UserId == userId && e.Slug == slug, cancellationToken);
+
+    public Task AddAsync(EventType eventType, CancellationToken cancellationToken)
+    {
+        db.EventTypes.Add(eventType);
+        return SaveAsync(eventType, cancellationToken);
+    }
+
+    public Task UpdateAsync(EventType eventType, CancellationToken cancellationToken)
+    {
+        db.EventTypes.Update(eventType);
+        return SaveAsync(eventType, cancellationToken);
+    }
+
+    public Task DeleteAsync(int id, CancellationToken cancellationToken) =>
+        db.EventTypes.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
+
+    private async Task SaveAsync(EventType eventType, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
+        {
+            throw new ConflictException($"An event type with slug '{eventType.Slug}' already exists for this user.");
+        }
+        finally
+        {
+            db.Entry(eventType).State = EntityState.Detached;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Cal.Application.Slots.Queries.GetSlots;
+using Cal.WebApi.Envelopes;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cal.WebApi.Controllers;
+
+/// <summary>cal.com's <c>GET /v2/slots</c> (<c>cal-api-version: 2024-09-04</c>): public, as in cal.com, and rate-limited per client IP.</summary>
+[ApiController]
+[AllowAnonymous]
+[Route("v2/slots")]
+[Produces("application/json")]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status429TooManyRequests)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status503ServiceUnavailable)]
+public sealed class SlotsController(IMediator mediator) : ControllerBase
+{
+    [HttpGet]
+    [ProducesResponseType<SuccessEnvelope<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Get(
+        [FromQuery] int? eventTypeId,
+        [FromQuery] string? eventTypeSlug,
+        [FromQuery] string? username,
+        [FromQuery] string? start,
+        [FromQuery] string? end,
+        [FromQuery] string? timeZone,
+        [FromQuery] int? duration,
+        [FromQuery] string? format,
+        CancellationToken cancellationToken) =>
+        Ok(new SuccessEnvelope<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>(
+            await mediator.Send(new GetSlotsQuery(eventTypeId, eventTypeSlug, username, start, end, timeZone, duration, format), cancellationToken)));
+}

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text.Json;
+using Cal.Testing;
+using Cal.WebApi.FunctionalTests.Infrastructure;
+
+namespace Cal.WebApi.FunctionalTests.Availability;
+
+/// <summary>
+/// Event types (2024-06-14, #17.2) and slots (2024-09-04, #17.3) through the host: a Berlin schedule, an ICS feed's busy
+/// hour widened by the buffers, slots stepped by the interval in the requested zone with its offset, public access,
+/// a 503 that names an unreadable calendar.
+/// </summary>
+public sealed class EventTypesAndSlotsTests
+{
+    // Monday 29 March 2027, the day after Berlin moves to summer time: busy 10:00-11:00 Berlin (08:00-09:00Z).
+    private const string Busy =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" +
+        "BEGIN:VEVENT\r\nUID:busy\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270329T080000Z\r\nDTEND:20270329T090000Z\r\nEND:VEVENT\r\n" +
+        "END:VCALENDAR\r\n";
+
+    private IcsFeedServer feeds = null!;
+    private CalApiFactory api = null!;
+    private HttpClient client = null!;
+    private HttpClient anonymous = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        feeds = await IcsFeedServer.StartAsync();
+        api = new CalApiFactory(overrides: new Dictionary<string, string?>
+        {
+            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+            ["FeedCache:TimeToLive"] = "00:00:00",
+        });
+        var (_, key) = await api.CreateUserWithKeyAsync();
+        client = api.CreateAuthorizedClient(key);
+        anonymous = api.CreateClient();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        client.Dispose();
+        anonymous.Dispose();
+        await api.DisposeAsync();
+        api.DeleteData();
+        await feeds.DisposeAsync();
+    }
+
+    private async Task<JsonElement> PostAsync(string path, object body)
+    {
+        var response = await client.PostAsync(path, Json.Body(body));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await Json.ReadAsync(response)).GetProperty("data");
+    }
+
+    private async Task<int> BerlinEventTypeAsync(object? extra = null)
+    {
+        await PostAsync("/v2/schedules", new { name = "Work", timeZone = "Europe/Berlin", isDefault = true });
+        var created = await PostAsync("/v2/event-types", extra ?? new { title = "Call", slug = "call", lengthInMinutes = 30, beforeEventBuffer = 15, afterEventBuffer = 15 });
+        return created.GetProperty("id").GetInt32();
+    }
+
+    [Test]
+    public async Task EventTypes_CrudInCalComsShape_SlugUniquePerOwner_OthersNotFound()
+    {
+        var created = await PostAsync("/v2/event-types", new { title = "Intro", slug = "intro", lengthInMinutes = 15, slotInterval = 5, minimumBookingNotice = 60 });
+        var id = created.GetProperty("id").GetInt32();
+
+        Assert.That(created.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[]
+        {
+            "id", "ownerId", "title", "slug", "lengthInMinutes", "description", "scheduleId", "beforeEventBuffer", "afterEventBuffer", "minimumBookingNotice", "slotInterval",
+        }));
+        await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/event-types", Json.Body(new { title = "Again", slug = "intro", lengthInMinutes = 15 })), 409, "ConflictException");
+        var patched = (await Json.ReadAsync(await client.PatchAsync($"/v2/event-types/{id}", Json.Body(new { lengthInMinutes = 45 })))).GetProperty("data");
+        Assert.That((patched.GetProperty("lengthInMinutes").GetInt32(), patched.GetProperty("slotInterval").GetInt32()), Is.EqualTo((45, 5)));
+        Assert.That((await Json.ReadAsync(await client.GetAsync("/v2/event-types"))).GetProperty("data").GetArrayLength(), Is.EqualTo(1));
+
+        var (_, otherKey) = await api.CreateUserWithKeyAsync();
+        using var other = api.CreateAuthorizedClient(otherKey);
+        await Json.AssertErrorEnvelopeAsync(await other.GetAsync($"/v2/event-types/{id}"), 404, "NotFoundException");
+        await Json.AssertErrorEnvelopeAsync(await other.DeleteAsync($"/v2/event-types/{id}"), 404, "NotFoundException");
+        var error = await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/event-types", Json.Body(new { title = "", slug = "Not A Slug", lengthInMinutes = 0 })), 400, "BadRequestException");
+        Assert.That(Json.ErrorFields(error), Is.EquivalentTo(new[] { "title", "slug", "lengthInMinutes" }));
+
+        Assert.That((await client.DeleteAsync($"/v2/event-types/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Json.AssertErrorEnvelopeAsync(await client.GetAsync($"/v2/event-types/{id}"), 404, "NotFoundException");
+    }
+
+    [Test]
+    public async Task Slots_AreTheSchedulesHours_LessTheBusyHourWidenedByTheBuffers_InTheRequestedZone_WithoutAuthentication()
+    {
+        await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.AddFeed("busy", Busy) } }));
+        var eventTypeId = await BerlinEventTypeAsync();
+
+        var response = await anonymous.GetAsync($"/v2/slots?eventTypeId={eventTypeId}&start=2027-03-29&end=2027-03-29&timeZone=Europe/Berlin");
+        var data = (await Json.ReadAsync(response)).GetProperty("data");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(data.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "2027-03-29" }));
+        var starts = data.GetProperty("2027-03-29").EnumerateArray().Select(s => s.GetProperty("start").GetString()).ToList();
+        Assert.That(starts[0], Is.EqualTo("2027-03-29T09:00:00.000+02:00"), "09:00 wall-clock, the day after the change, with its offset");
+        Assert.That(starts.Select(s => s![11..16]), Is.EqualTo(new[] { "09:00", "11:30", "12:00", "12:30", "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00", "16:30" }),
+            "10:00-11:00 is busy: a slot needs 15 minutes free after it (09:30 is out) and 15 before it (11:00 is out)");
+    }
+
+    [Test]
+    public async Task FormatRange_GivesEnds_DurationOverridesTheLength_AndTheZoneDefaultsToUtc()
+    {
+        var eventTypeId = await BerlinEventTypeAsync(new { title = "Long", slug = "long", lengthInMinutes = 120 });
+
+        var data = (await Json.ReadAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId={eventTypeId}&start=2027-03-30&end=2027-03-30&format=range&duration=240"))).GetProperty("data");
+
+        var slots = data.GetProperty("2027-03-30").EnumerateArray().ToList();
+        Assert.That(slots.Select(s => (s.GetProperty("start").GetString(), s.GetProperty("end").GetString())), Is.EqualTo(new[]
+        {
+            ("2027-03-30T07:00:00.000+00:00", "2027-03-30T11:00:00.000+00:00"),
+            ("2027-03-30T11:00:00.000+00:00", "2027-03-30T15:00:00.000+00:00"),
+        }), "4-hour slots stepped by the duration from 09:00 Berlin, in UTC");
+    }
+
+    [Test]
+    public async Task AnUnreadableCalendar_Is503NamingIt_NeverFree()
+    {
+        var url = feeds.AddFeed("flaky", Busy);
+        await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { url } }));
+        var eventTypeId = await BerlinEventTypeAsync();
+        feeds.RemoveFeed("flaky");
+
+        var error = await Json.AssertErrorEnvelopeAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId={eventTypeId}&start=2027-03-29&end=2027-03-29"), 503, "ServiceUnavailableException");
+
+        Assert.That(error.GetProperty("message").GetString(), Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task ABadRange_Is400WithCalComsMessage_AndNoScheduleMeansNoSlots()
+    {
+        var created = await PostAsync("/v2/event-types", new { title = "Bare", slug = "bare", lengthInMinutes = 30 });
+        var id = created.GetProperty("id").GetInt32();
+
+        var backwards = await Json.AssertErrorEnvelopeAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId={id}&start=2027-03-30&end=2027-03-29"), 400, "BadRequestException");
+        var tooLong = await Json.AssertErrorEnvelopeAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId={id}&start=2027-01-01&end=2028-06-01"), 400, "BadRequestException");
+        var none = await Json.ReadAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId={id}&start=2027-03-29&end=2027-03-30"));
+
+        Assert.That(backwards.GetProperty("message").GetString(), Is.EqualTo("Invalid time range given - check the 'start' and 'end' query parameters."));
+        Assert.That(tooLong.GetProperty("message").GetString(), Is.EqualTo("Invalid time range given - check the 'start' and 'end' query parameters."));
+        Assert.That(none.GetProperty("data").GetRawText(), Is.EqualTo("{}"), "no schedule: no slots");
+    }
+}
