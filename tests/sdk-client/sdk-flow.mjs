@@ -96,5 +96,26 @@ response = await callCalendars();
 assert.equal(response.status, 200);
 assert.equal((await response.json()).status, "success");
 step("after a 498, the SDK's refreshAccessToken and a retry succeed");
+
+// 4. Schedules through the SDK's own calls (it forwards cal.com's 2024-06-11 bodies as they are). Access tokens live
+// 2 s here: a fresh one first; the calls take milliseconds.
+await client.secrets().refreshAccessToken(clientId);
+const schedule = await client.schedules.createSchedule({
+  name: "SDK hours", timeZone: "Europe/Berlin", isDefault: true,
+  availability: [{ days: ["Monday", "Wednesday"], startTime: "10:00", endTime: "16:00" }],
+  overrides: [{ date: "2027-12-24", startTime: "00:00", endTime: "00:00" }],
+});
+assert.equal(schedule.name, "SDK hours");
+assert.deepEqual(schedule.availability, [{ days: ["Monday", "Wednesday"], startTime: "10:00", endTime: "16:00" }]);
+const byDefault = await client.schedules.getDefaultSchedule();
+assert.equal(byDefault.id, schedule.id);
+const all = await client.schedules.getSchedules();
+assert.ok(all.some((s) => s.id === schedule.id));
+const fetchedSchedule = await client.schedules.getScheduleById({ id: schedule.id });
+assert.equal(fetchedSchedule.timeZone, "Europe/Berlin");
+const renamed = await client.schedules.updateSchedule(schedule.id, { name: "SDK hours 2" });
+assert.equal(renamed.name, "SDK hours 2");
+assert.equal(await client.schedules.deleteSchedule(schedule.id), true, "the SDK reads the envelope's status: success");
+step("the SDK's schedule calls (create, default, list, by id, update, delete) work against Cal");
 console.log("sdk-client: all checks passed");
 process.exit(0);
