@@ -117,5 +117,19 @@ const renamed = await client.schedules.updateSchedule(schedule.id, { name: "SDK 
 assert.equal(renamed.name, "SDK hours 2");
 assert.equal(await client.schedules.deleteSchedule(schedule.id), true, "the SDK reads the envelope's status: success");
 step("the SDK's schedule calls (create, default, list, by id, update, delete) work against Cal");
+
+// 5. Slots through the SDK's own call (cal.com's earlier GET /v2/slots/available, public): an event type on a fresh default schedule.
+await client.secrets().refreshAccessToken(clientId);
+await client.schedules.createSchedule({ name: "Slots", timeZone: "UTC", isDefault: true });
+const eventType = await fetch(new URL("v2/event-types", baseUrl), {
+  method: "POST",
+  headers: { authorization: `Bearer ${client.secrets().getAccessToken()}`, "content-type": "application/json" },
+  body: JSON.stringify({ title: "SDK call", slug: `sdk-call-${Date.now()}`, lengthInMinutes: 60 }),
+}).then((r) => r.json());
+const available = await client.slots.getAvailableSlots({ eventTypeId: eventType.data.id, startTime: "2027-03-29T00:00:00Z", endTime: "2027-03-29T23:59:59Z" });
+assert.deepEqual(Object.keys(available.slots), ["2027-03-29"]);
+assert.equal(available.slots["2027-03-29"].length, 8, "Monday 09:00-17:00 UTC in hour-long slots");
+assert.equal(available.slots["2027-03-29"][0].time, "2027-03-29T09:00:00.000+00:00");
+step("the SDK's slots call reads Cal's slots (Monday 09:00-17:00, eight hour-long slots)");
 console.log("sdk-client: all checks passed");
 process.exit(0);

@@ -31,4 +31,24 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
         CancellationToken cancellationToken) =>
         Ok(new SuccessEnvelope<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>(
             await mediator.Send(new GetSlotsQuery(eventTypeId, eventTypeSlug, username, start, end, timeZone, duration, format), cancellationToken)));
+
+    /// <summary>cal.com's earlier slots call (2024-04-15), which <c>@calcom/sdk</c> 1.0.1 makes: <c>{"slots":{"date":[{"time"}]}}</c>.</summary>
+    public sealed record AvailableSlotsOutput(IReadOnlyDictionary<string, IReadOnlyList<AvailableSlot>> Slots);
+
+    public sealed record AvailableSlot(string Time);
+
+    [HttpGet("available")]
+    [ProducesResponseType<SuccessEnvelope<AvailableSlotsOutput>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Available(
+        [FromQuery] int? eventTypeId,
+        [FromQuery] string? startTime,
+        [FromQuery] string? endTime,
+        [FromQuery] string? timeZone,
+        [FromQuery] int? duration,
+        CancellationToken cancellationToken)
+    {
+        var slots = await mediator.Send(new GetSlotsQuery(eventTypeId, null, null, startTime, endTime, timeZone, duration, null), cancellationToken);
+        return Ok(new SuccessEnvelope<AvailableSlotsOutput>(new AvailableSlotsOutput(
+            slots.ToDictionary(d => d.Key, d => (IReadOnlyList<AvailableSlot>)d.Value.Select(s => new AvailableSlot(s.Start)).ToList()))));
+    }
 }

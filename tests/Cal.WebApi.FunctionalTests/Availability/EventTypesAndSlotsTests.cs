@@ -146,4 +146,16 @@ public sealed class EventTypesAndSlotsTests
         Assert.That(tooLong.GetProperty("message").GetString(), Is.EqualTo("Invalid time range given - check the 'start' and 'end' query parameters."));
         Assert.That(none.GetProperty("data").GetRawText(), Is.EqualTo("{}"), "no schedule: no slots");
     }
+
+    [Test]
+    public async Task TheEarlierSlotsCall_WhichTheSdkMakes_AnswersInItsShape()
+    {
+        var eventTypeId = await BerlinEventTypeAsync(new { title = "Hour", slug = "hour", lengthInMinutes = 60 });
+
+        var data = (await Json.ReadAsync(await anonymous.GetAsync($"/v2/slots/available?eventTypeId={eventTypeId}&startTime=2027-03-30T00:00:00Z&endTime=2027-03-30T23:59:59Z&timeZone=Europe/Berlin"))).GetProperty("data");
+
+        var day = data.GetProperty("slots").GetProperty("2027-03-30").EnumerateArray().Select(s => s.GetProperty("time").GetString()).ToList();
+        Assert.That(day, Has.Count.EqualTo(8));
+        Assert.That(day[0], Is.EqualTo("2027-03-30T09:00:00.000+02:00"));
+    }
 }
