@@ -28,6 +28,28 @@ public sealed class User : Entity
 
     public bool IsManaged => OAuthClientId is not null;
 
+    /// <summary>cal.com's username: the email slugified (<c>alice+cl1@example.com</c> is <c>alice-cl1-example-com</c>).</summary>
+    public string Username => Slugify(Email);
+
+    /// <summary>cal.com's <c>slugify</c>: lower case, every run of other characters one <c>-</c>, none at either end.</summary>
+    public static string Slugify(string text)
+    {
+        var slug = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                slug.Append(c);
+            }
+            else if (slug.Length > 0 && slug[^1] != '-')
+            {
+                slug.Append('-');
+            }
+        }
+
+        return slug.ToString().TrimEnd('-');
+    }
+
     public string? Bio { get; private set; }
 
     /// <summary>The user's default schedule (cal.com's <c>defaultScheduleId</c>), null until they have one.</summary>

@@ -158,4 +158,19 @@ public sealed class EventTypesAndSlotsTests
         Assert.That(day, Has.Count.EqualTo(8));
         Assert.That(day[0], Is.EqualTo("2027-03-30T09:00:00.000+02:00"));
     }
+
+    [Test]
+    public async Task Slots_ByEventTypeSlugAndUsername_AsCalComAllows()
+    {
+        var (_, key) = await api.CreateUserWithKeyAsync("Slot.Owner@example.com");
+        using var owner = api.CreateAuthorizedClient(key);
+        Assert.That((await owner.PostAsync("/v2/schedules", Json.Body(new { name = "Work", timeZone = "UTC" }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That((await owner.PostAsync("/v2/event-types", Json.Body(new { title = "Chat", slug = "chat", lengthInMinutes = 60 }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+        var data = (await Json.ReadAsync(await anonymous.GetAsync("/v2/slots?eventTypeSlug=chat&username=slot-owner-example-com&start=2027-03-29&end=2027-03-29"))).GetProperty("data");
+        var unknown = await anonymous.GetAsync("/v2/slots?eventTypeSlug=chat&username=nobody-example-com&start=2027-03-29&end=2027-03-29");
+
+        Assert.That(data.GetProperty("2027-03-29").GetArrayLength(), Is.EqualTo(8), "the owner's username is their slugified email, as in cal.com");
+        await Json.AssertErrorEnvelopeAsync(unknown, 404, "NotFoundException");
+    }
 }

@@ -8,6 +8,9 @@ public interface IUserRepository
 
     Task<User?> FindByIdAsync(int id, CancellationToken cancellationToken);
 
+    /// <summary>The user whose <see cref="User.Username"/> (the slugified email) this is, or null.</summary>
+    Task<User?> FindByUsernameAsync(string username, CancellationToken cancellationToken);
+
     /// <summary>The managed users of one OAuth client, oldest first; only those with one of <paramref name="emails"/> when given.</summary>
     Task<IReadOnlyList<User>> ListManagedAsync(int oAuthClientId, int offset, int limit, IReadOnlyCollection<string>? emails, CancellationToken cancellationToken);
 

@@ -14,6 +14,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.TimeZone).HasMaxLength(64).IsRequired();
         builder.Property(u => u.Name).HasMaxLength(256);
         builder.Ignore(u => u.IsManaged);
+        builder.Ignore(u => u.Username);
         builder.Property(u => u.Bio).HasMaxLength(2000);
         builder.Property(u => u.WeekStart).HasMaxLength(16).IsRequired().HasDefaultValue(User.DefaultWeekStart);
         builder.Property(u => u.TimeFormat).IsRequired().HasDefaultValue(User.DefaultTimeFormat);

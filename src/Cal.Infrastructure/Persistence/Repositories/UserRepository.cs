@@ -13,6 +13,19 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
     public Task<User?> FindByIdAsync(int id, CancellationToken cancellationToken) =>
         db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
 
+    public async Task<User?> FindByUsernameAsync(string username, CancellationToken cancellationToken)
+    {
+        // A username is the slugified email: every '-' stands for a run of other characters. Candidates by LIKE, then exactly.
+        if (username.Length is 0 or > 320 || !username.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        {
+            return null;
+        }
+
+        var pattern = username.Replace('-', '%');
+        var candidates = await db.Users.AsNoTracking().Where(u => EF.Functions.Like(u.Email, pattern)).Take(100).ToListAsync(cancellationToken);
+        return candidates.FirstOrDefault(u => u.Username == username);
+    }
+
     public async Task<IReadOnlyList<User>> ListManagedAsync(int oAuthClientId, int offset, int limit, IReadOnlyCollection<string>? emails, CancellationToken cancellationToken)
     {
         var users = db.Users.AsNoTracking().Where(u => u.OAuthClientId == oAuthClientId);

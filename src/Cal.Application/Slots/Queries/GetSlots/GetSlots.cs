@@ -23,7 +23,7 @@ public sealed record SlotDto(
     string Start,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? End = null);
 
-public sealed class GetSlotsQueryHandler(IEventTypeRepository eventTypes, IScheduleRepository schedules, IMediator mediator, TimeProvider time)
+public sealed class GetSlotsQueryHandler(IEventTypeRepository eventTypes, IScheduleRepository schedules, IUserRepository users, IMediator mediator, TimeProvider time)
     : IQueryHandler<GetSlotsQuery, IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>
 {
     public const string InvalidRange = "Invalid time range given - check the 'start' and 'end' query parameters.";
@@ -36,8 +36,13 @@ public sealed class GetSlotsQueryHandler(IEventTypeRepository eventTypes, ISched
             throw new BadRequestException(InvalidRange);
         }
 
-        var eventType = await eventTypes.FindAsync(query.EventTypeId!.Value, cancellationToken)
-            ?? throw new NotFoundException($"Event type with id={query.EventTypeId} not found.");
+        var eventType = query.EventTypeId is { } id
+            ? await eventTypes.FindAsync(id, cancellationToken)
+            : await users.FindByUsernameAsync(query.Username!, cancellationToken) is { } owner ? await eventTypes.FindBySlugAsync(owner.Id, query.EventTypeSlug!, cancellationToken) : null;
+        if (eventType is null)
+        {
+            throw new NotFoundException(query.EventTypeId is { } missing ? $"Event type with id={missing} not found." : $"Event type '{query.EventTypeSlug}' of '{query.Username}' not found.");
+        }
         var schedule = eventType.ScheduleId is { } scheduleId
             ? await schedules.FindAsync(scheduleId, cancellationToken)
             : (await schedules.ListAsync(eventType.UserId, cancellationToken)).FirstOrDefault(s => s.IsDefault);
@@ -88,7 +93,9 @@ public sealed class GetSlotsQueryValidator : AbstractValidator<GetSlotsQuery>
 {
     public GetSlotsQueryValidator()
     {
-        RuleFor(q => q.EventTypeId).NotNull().WithMessage("is required (eventTypeSlug with username is not served yet)").GreaterThan(0).OverridePropertyName("eventTypeId");
+        RuleFor(q => q.EventTypeId).NotNull().When(q => string.IsNullOrWhiteSpace(q.EventTypeSlug) || string.IsNullOrWhiteSpace(q.Username))
+            .WithMessage("is required, or eventTypeSlug with username").OverridePropertyName("eventTypeId");
+        RuleFor(q => q.EventTypeId).GreaterThan(0).OverridePropertyName("eventTypeId");
         RuleFor(q => q.Start).NotEmpty().OverridePropertyName("start");
         RuleFor(q => q.End).NotEmpty().OverridePropertyName("end");
         RuleFor(q => q.TimeZone).Must(tz => tz is null || BusyWindowParser.TryFindZone(tz, out _))

@@ -39,7 +39,7 @@ public sealed record ManagedUserDto(
     public static ManagedUserDto From(User user) => new(
         user.Id,
         user.Email,
-        Slugify(user.Email),
+        user.Username,
         user.Name,
         user.Bio,
         user.TimeZone,
@@ -50,25 +50,6 @@ public sealed record ManagedUserDto(
         user.Locale,
         user.AvatarUrl,
         user.Metadata is { } json ? System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() : null);
-
-    /// <summary>cal.com's <c>slugify</c>: lower case, every run of other characters one <c>-</c>, none at either end.</summary>
-    public static string Slugify(string text)
-    {
-        var slug = new System.Text.StringBuilder(text.Length);
-        foreach (var c in text.ToLowerInvariant())
-        {
-            if (char.IsAsciiLetterOrDigit(c))
-            {
-                slug.Append(c);
-            }
-            else if (slug.Length > 0 && slug[^1] != '-')
-            {
-                slug.Append('-');
-            }
-        }
-
-        return slug.ToString().TrimEnd('-');
-    }
 }
 
 public sealed record ManagedUserCreated(ManagedUserDto User, TokenPairDto Tokens);
