@@ -173,4 +173,48 @@ public sealed class EventTypesAndSlotsTests
         Assert.That(data.GetProperty("2027-03-29").GetArrayLength(), Is.EqualTo(8), "the owner's username is their slugified email, as in cal.com");
         await Json.AssertErrorEnvelopeAsync(unknown, 404, "NotFoundException");
     }
+
+    /// <summary>
+    /// The walk-through: Berlin, Mon-Fri 09:00-17:00, 24 December closed, 30 minutes with 10 after, a weekly
+    /// meeting (Mondays 10:00-11:00 Berlin) and an all-day event, a month across the end of summer time (31 October 2027).
+    /// Two days checked by hand.
+    /// </summary>
+    [Test]
+    public async Task AMonthAcrossTheEndOfSummerTime_TwoDaysCheckedByHand()
+    {
+        const string feed =
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" +
+            "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n" +
+            "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n" +
+            "BEGIN:VEVENT\r\nUID:weekly\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20271004T100000\r\nDTEND;TZID=Europe/Berlin:20271004T110000\r\nRRULE:FREQ=WEEKLY;BYDAY=MO\r\nEND:VEVENT\r\n" +
+            "BEGIN:VEVENT\r\nUID:offsite\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;VALUE=DATE:20271027\r\nDTEND;VALUE=DATE:20271028\r\nEND:VEVENT\r\n" +
+            "END:VCALENDAR\r\n";
+        await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.AddFeed("meetings", feed) } }));
+        await PostAsync("/v2/schedules", new
+        {
+            name = "Berlin office",
+            timeZone = "Europe/Berlin",
+            isDefault = true,
+            availability = new[] { new { days = new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" }, startTime = "09:00", endTime = "17:00" } },
+            overrides = new[] { new { date = "2027-12-24", startTime = "00:00", endTime = "00:00" } },
+        });
+        var eventTypeId = (await PostAsync("/v2/event-types", new { title = "30 min", slug = "30-min", lengthInMinutes = 30, afterEventBuffer = 10 })).GetProperty("id").GetInt32();
+
+        var month = (await Json.ReadAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId={eventTypeId}&start=2027-10-18&end=2027-11-17&timeZone=Europe/Berlin"))).GetProperty("data");
+        List<string> Day(string date) => month.TryGetProperty(date, out var slots) ? slots.EnumerateArray().Select(s => s.GetProperty("start").GetString()!).ToList() : [];
+
+        // Friday 29 October, summer time (+02:00): 16 half-hour slots from 09:00 to 16:30.
+        Assert.That(Day("2027-10-29"), Has.Count.EqualTo(16));
+        Assert.That(Day("2027-10-29")[0], Is.EqualTo("2027-10-29T09:00:00.000+02:00"));
+        // Monday 1 November, winter time (+01:00): the meeting 10:00-11:00 takes 09:30 (its 10 minutes after would run into
+        // the meeting), 10:00 and 10:30: 13 slots, 09:00 first, 11:00 next.
+        Assert.That(Day("2027-11-01"), Has.Count.EqualTo(13));
+        Assert.That(Day("2027-11-01").Take(2), Is.EqualTo(new[] { "2027-11-01T09:00:00.000+01:00", "2027-11-01T11:00:00.000+01:00" }));
+        Assert.That(Day("2027-10-27"), Is.Empty, "the all-day event blocks the whole day");
+        Assert.That(Day("2027-10-30").Concat(Day("2027-10-31")), Is.Empty, "the weekend");
+        Assert.That(month.EnumerateObject().Count(), Is.EqualTo(22), "23 weekdays from 18 October to 17 November, less the all-day event's");
+
+        var christmas = (await Json.ReadAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId={eventTypeId}&start=2027-12-23&end=2027-12-24&timeZone=Europe/Berlin"))).GetProperty("data");
+        Assert.That(christmas.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "2027-12-23" }), "the override closes 24 December");
+    }
 }
