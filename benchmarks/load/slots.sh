@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Slots for a one-month window (issue #17), on loopback (127.0.0.1 only), Cal in Release: a user with the 20 MB /
+# ~66,000-event feed from feedgen saved, a Europe/Berlin schedule (Mon-Fri 09:00-17:00) and a 30-minute event type with
+# 10 minutes after; warm (200 unmeasured requests first), 50 requests: p50 of the server's own time (the request log's
+# Elapsed) and of curl's; then wrk at 16 connections.
+# Usage: benchmarks/load/slots.sh [--duration 10]      (KEY=VALUE lines on stdout)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=10
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration="$2"; shift 2;;
+    *) echo "usage: $0 [--duration S]" >&2; exit 2;;
+  esac
+done
+source benchmarks/load/common.sh
+
+dotnet build src/Cal.WebApi -c Release -v q -nologo >/dev/null
+dotnet build benchmarks/feedgen -c Release -v q -nologo >/dev/null
+gen=benchmarks/feedgen/bin/Release/net10.0/Cal.Benchmarks.FeedGen.dll
+cal=src/Cal.WebApi/bin/Release/net10.0/Cal.WebApi.dll
+
+mkdir -p "$work/feeds"
+dotnet "$gen" generate --size 20MB --seed 42 --out "$work/feeds/large.ics" 2>/dev/null
+feed_port=$(free_port)
+dotnet "$gen" serve --dir "$work/feeds" --port "$feed_port" >/dev/null & pids+=($!)
+wait_http "http://127.0.0.1:$feed_port/large.ics"
+
+port=$(free_port)
+settings=(--ConnectionStrings:Default="Data Source=$work/slots.db" --DataProtection:KeysPath="$work/keys"
+          --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000
+          --RateLimiting:AccessTokenPermitLimit=100000000 --RateLimiting:OAuthClientPermitLimit=100000000
+          --FeedCache:TimeToLive=01:00:00 --Serilog:MinimumLevel:Default=Warning
+          --Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware=Information)
+dotnet "$cal" users create --email slots@example.com --time-zone Europe/Berlin "${settings[@]}" >/dev/null 2>&1
+key=$(dotnet "$cal" api-keys create --email slots@example.com "${settings[@]}" 2>/dev/null)
+ASPNETCORE_ENVIRONMENT=Production dotnet "$cal" --urls "http://127.0.0.1:$port" "${settings[@]}" >"$work/cal.log" 2>&1 & cal_pid=$!; pids+=($cal_pid)
+api="http://127.0.0.1:$port"
+wait_http "$api/health/live"
+
+post() { curl -s -X POST "$api$1" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "$2"; }
+post /v2/calendars/ics-feed/save "{\"urls\":[\"http://127.0.0.1:$feed_port/large.ics\"]}" >/dev/null
+post /v2/schedules '{"name":"Work","timeZone":"Europe/Berlin","isDefault":true}' >/dev/null
+event_type=$(post /v2/event-types '{"title":"30 min","slug":"30-min","lengthInMinutes":30,"afterEventBuffer":10}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["id"])')
+month="/v2/slots?eventTypeId=$event_type&start=2027-01-04&end=2027-01-31&timeZone=Europe/Berlin"
+get() { curl -s -o "$work/out.json" -w '%{time_total}\n' "$api$1"; }
+
+echo "FIRST_MONTH_SECONDS=$(get "$month")"
+echo "MONTH_SLOTS=$(python3 -c "import json;d=json.load(open('$work/out.json'))['data'];print(sum(len(v) for v in d.values()), 'on', len(d), 'days')")"
+for _ in $(seq 1 200); do get "$month" >/dev/null; done
+mark=$(($(wc -l < "$work/cal.log") + 1))
+for _ in $(seq 1 50); do get "$month"; done | median | sed 's/^/WARM_MONTH_P50_SECONDS=/'
+echo "WARM_MONTH_SERVER_P50_MS=$(tail -n +"$mark" "$work/cal.log" | python3 -c "
+import json, sys, statistics
+e = [json.loads(l)['Elapsed'] for l in sys.stdin if l.startswith('{') and 'v2/slots' in l and '\"Elapsed\"' in l]
+print(f'{statistics.median(e):.2f}' if e else 'n/a')")"
+wrk -t2 -c16 -d"${duration}s" --latency "$api$month" > "$work/wrk.txt"
+awk '/Requests\/sec/ {print "WRK_MONTH_C16_RPS=" $2} /^ +50%/ {print "WRK_MONTH_C16_P50=" $2} /^ +99%/ {print "WRK_MONTH_C16_P99=" $2} /Non-2xx/ {print "WRK_NON_2XX=" $NF}' "$work/wrk.txt"
+echo "RSS_MB=$(rss_mb "$cal_pid")"
