@@ -40,11 +40,13 @@ wait_http "$api/health/live"
 
 post() { curl -s -X POST "$api$1" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "$2"; }
 post /v2/calendars/ics-feed/save "{\"urls\":[\"http://127.0.0.1:$feed_port/large.ics\"]}" >/dev/null
-post /v2/schedules '{"name":"Work","timeZone":"Europe/Berlin","isDefault":true}' >/dev/null
+echo "SCHEDULE=$(post /v2/schedules '{"name":"Work","timeZone":"Europe/Berlin","isDefault":true}' | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print(d["name"], d["timeZone"], d["isDefault"])')"
 event_type=$(post /v2/event-types '{"title":"30 min","slug":"30-min","lengthInMinutes":30,"afterEventBuffer":10}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["id"])')
 month="/v2/slots?eventTypeId=$event_type&start=2027-01-04&end=2027-01-31&timeZone=Europe/Berlin"
 get() { curl -s -o "$work/out.json" -w '%{time_total}\n' "$api$1"; }
 
+busy=$(curl -s "$api/v2/calendars/busy-times?dateFrom=2027-01-04&dateTo=2027-01-31&timeZone=Europe/Berlin" -H "Authorization: Bearer $key" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]))')
+echo "BUSY_INTERVALS_IN_MONTH=$busy"
 echo "FIRST_MONTH_SECONDS=$(get "$month")"
 echo "MONTH_SLOTS=$(python3 -c "import json;d=json.load(open('$work/out.json'))['data'];print(sum(len(v) for v in d.values()), 'on', len(d), 'days')")"
 for _ in $(seq 1 200); do get "$month" >/dev/null; done
