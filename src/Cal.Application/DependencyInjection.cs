@@ -1,6 +1,5 @@
 using Cal.Application.Calendars.Common;
 using Cal.Application.Calendars.IcsFeeds;
-using Cal.Application.Common.Options;
 using FluentValidation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,8 +16,8 @@ public static class DependencyInjection
     {
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, includeInternalTypes: true);
         services.AddAutoMapper(cfg => cfg.LicenseKey = configuration["AutoMapper:LicenseKey"], typeof(DependencyInjection).Assembly);
-        services.AddOptions<OutboundOptions>()
-            .Bind(configuration.GetSection(OutboundOptions.SectionName))
+        services.AddOptions<Calendars.IcsFeeds.Common.IcsFeedSaveOptions>()
+            .Bind(configuration.GetSection(Calendars.IcsFeeds.Common.IcsFeedSaveOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<BusyTimesOptions>()

@@ -1,6 +1,5 @@
 using System.Net;
 using Cal.Application.Common.Interfaces;
-using Cal.Application.Common.Options;
 using Cal.Infrastructure.Calendars.IcsFeeds;
 using Cal.Infrastructure.Ical;
 using Cal.Infrastructure.Outbound;
@@ -36,7 +35,7 @@ public static class DependencyInjection
         services.AddSharedState(configuration, storage);
         services.AddSecrets();
         services.AddFeeds(configuration);
-        services.AddOutbound();
+        services.AddOutbound(configuration);
         return services;
     }
 
@@ -173,8 +172,9 @@ public static class DependencyInjection
     }
 
     /// <summary>Fetching feeds: the address policy (checked at connect time), the fetch limiter, and the HTTP client.</summary>
-    private static void AddOutbound(this IServiceCollection services)
+    private static void AddOutbound(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<OutboundOptions>, AllowedHostsValidation>();
         services.AddSingleton(sp => OutboundAllowList.Parse(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
         services.AddSingleton<PolicyCheckedConnector>();

@@ -1,4 +1,3 @@
-using Cal.Application.Common.Options;
 using Microsoft.Extensions.Options;
 
 namespace Cal.Infrastructure.Outbound;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Cal.Application.Common.Interfaces;
-using Cal.Application.Common.Options;
 using Cal.Application.Common.Telemetry;
 using Cal.Domain.Calendars;
 using Microsoft.Extensions.Logging;

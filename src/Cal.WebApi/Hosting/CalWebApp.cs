@@ -1,4 +1,3 @@
-using Cal.Application.Common.Options;
 using Cal.Application.Common.Telemetry;
 using Cal.WebApi.Authentication;
 using Microsoft.Extensions.Options;
@@ -32,7 +31,7 @@ public static class CalWebApp
         builder.Services.AddHostedService<DatabaseInitializerHostedService>();
 
         // On shutdown, in-flight saves finish: the grace period is the longest a save can take, plus a margin.
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<OutboundOptions>>((host, outbound) =>
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<Cal.Application.Calendars.IcsFeeds.Common.IcsFeedSaveOptions>>((host, outbound) =>
             host.ShutdownTimeout = outbound.Value.SaveTimeout + TimeSpan.FromSeconds(5));
 
         builder.Services.AddCalControllers();

@@ -56,6 +56,9 @@ public sealed class ResponsesMatchTheDocumentTests
         exchanges.Add(("/v2/oauth-clients/{clientId}/users", "post", await anonymous.PostAsync(users, Json.Body(new { email = "y@example.com" }))));
         await using (var expiring = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Auth:AccessTokenLifetime"] = "00:00:01", ["RateLimiting:PermitLimit"] = "2", ["RateLimiting:OAuthClientPermitLimit"] = "2" }, useFakeClock: true))
         {
+            // At the start of a rate-limit window, so the 2 s the clock moves below cannot cross into the next one.
+            var nowMs = expiring.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+            expiring.Clock.Advance(TimeSpan.FromMilliseconds(60_000 - (nowMs % 60_000) + 1_000));
             var (_, json, _) = await expiring.AdminAsync("oauth-clients", "create", "--name", "Doc");
             var c = JsonDocument.Parse(json).RootElement;
             using var http = expiring.CreateClient();

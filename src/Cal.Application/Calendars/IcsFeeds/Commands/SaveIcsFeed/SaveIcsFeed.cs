@@ -2,7 +2,6 @@ using AutoMapper;
 using Cal.Application.Calendars.IcsFeeds.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
-using Cal.Application.Common.Options;
 using Cal.Domain.Calendars;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -19,7 +18,7 @@ public sealed class SaveIcsFeedCommandHandler(
     ISecretProtector protector,
     ICredentialRepository credentials,
     IMapper mapper,
-    IOptions<OutboundOptions> outbound,
+    IOptions<IcsFeedSaveOptions> outbound,
     TimeProvider time,
     ILogger<SaveIcsFeedCommandHandler> logger) : ICommandHandler<SaveIcsFeedCommand, IcsFeedCredentialDto>
 {
@@ -45,7 +44,7 @@ public sealed class SaveIcsFeedCommandHandler(
     }
 
     /// <summary>
-    /// Feeds in parallel (up to <see cref="OutboundOptions.MaxConcurrentFetchesPerSave"/> at a time), so a save takes
+    /// Feeds in parallel (up to <see cref="IcsFeedSaveOptions.MaxConcurrentFetchesPerSave"/> at a time), so a save takes
     /// about as long as its slowest feed, bounded by the save timeout.
     /// </summary>
     private async Task<List<IndexedFeedFailure>> CheckAllFeedsAsync(IReadOnlyList<IcsFeedUrl> urls, int userId, CancellationToken cancellationToken)

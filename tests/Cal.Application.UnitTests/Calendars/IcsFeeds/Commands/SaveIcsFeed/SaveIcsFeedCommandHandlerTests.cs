@@ -6,7 +6,6 @@ using Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
 using Cal.Application.Calendars.IcsFeeds.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
-using Cal.Application.Common.Options;
 using Cal.Application.UnitTests.TestSupport;
 using Cal.Domain.Calendars;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -38,7 +37,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     private ConcurrentQueue<string> _parsed = null!;
     private Mock<ISecretProtector> _protector = null!;
     private Mock<ICredentialRepository> _credentials = null!;
-    private OutboundOptions _options = null!;
+    private IcsFeedSaveOptions _options = null!;
     private FakeTimeProvider _time = null!;
     private ListLogger<SaveIcsFeedCommandHandler> _logger = null!;
 
@@ -77,7 +76,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
         _credentials.Setup(c => c.SaveIcsFeedAsync(It.IsAny<int>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((int userId, string key, CancellationToken _) => Credential.ForIcsFeed(userId, key).WithId(CredentialId));
 
-        _options = new OutboundOptions();
+        _options = new IcsFeedSaveOptions();
         _time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         _logger = new ListLogger<SaveIcsFeedCommandHandler>();
     }

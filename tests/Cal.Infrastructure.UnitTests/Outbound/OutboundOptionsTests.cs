@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using Cal.Application.Common.Options;
+using Cal.Infrastructure.Outbound;
 
-namespace Cal.Application.UnitTests.Common.Options;
+namespace Cal.Infrastructure.UnitTests.Outbound;
 
 public sealed class OutboundOptionsTests
 {
@@ -21,18 +21,9 @@ public sealed class OutboundOptionsTests
         {
             Assert.That(Problems(options), Is.Empty);
             Assert.That(options.FeedTimeout, Is.EqualTo(TimeSpan.FromSeconds(10)));
-            Assert.That(options.SaveTimeout, Is.EqualTo(TimeSpan.FromSeconds(20)));
             Assert.That(options.MaxFeedBytes, Is.EqualTo(25L * 1024 * 1024));
             Assert.That(options.MaxRedirects, Is.EqualTo(5));
         });
-    }
-
-    [TestCase(0)]
-    [TestCase(49)]
-    [TestCase(30 * 60 * 1000 + 1)]
-    public void SaveTimeout_OutOfRange_IsRefused(int milliseconds)
-    {
-        Assert.That(Problems(new OutboundOptions { SaveTimeout = TimeSpan.FromMilliseconds(milliseconds) }), Is.EqualTo(new[] { nameof(OutboundOptions.SaveTimeout) }));
     }
 
     [TestCase(0)]

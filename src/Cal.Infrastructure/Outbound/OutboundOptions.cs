@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Cal.Application.Common.Options;
+namespace Cal.Infrastructure.Outbound;
 
-/// <summary>Limits on fetching feeds (section <c>Outbound</c>).</summary>
+/// <summary>
+/// Limits on fetching feeds (section <c>Outbound</c>), Infrastructure's own: the fetcher, its limiter and the address
+/// policy read them. The save's own limits in the same section are Application's (<c>IcsFeedSaveOptions</c>).
+/// </summary>
 public sealed class OutboundOptions
 {
     public const string SectionName = "Outbound";
@@ -11,20 +14,12 @@ public sealed class OutboundOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan FeedTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The whole save, all feeds together.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:30:00")]
-    public TimeSpan SaveTimeout { get; set; } = TimeSpan.FromSeconds(20);
-
     /// <summary>Body cap after decompression, in bytes (25 MB).</summary>
     [Range(1024, 1L << 31)]
     public long MaxFeedBytes { get; set; } = 25L * 1024 * 1024;
 
     [Range(0, 20)]
     public int MaxRedirects { get; set; } = 5;
-
-    /// <summary>Feeds of one save fetched at the same time.</summary>
-    [Range(1, 50)]
-    public int MaxConcurrentFetchesPerSave { get; set; } = 10;
 
     /// <summary>Feeds fetched at the same time by the whole server; further fetches wait (up to <see cref="MaxFetchQueueTime"/>).</summary>
     [Range(1, 10_000)]
