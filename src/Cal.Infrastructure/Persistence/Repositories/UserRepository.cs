@@ -54,6 +54,10 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
     public async Task UpdateAsync(User user, CancellationToken cancellationToken)
     {
         db.Users.Update(user);
+
+        // The default schedule is the schedules' to set (ScheduleRepository, in its own transaction): a profile update
+        // racing it must not write back the value it read.
+        db.Entry(user).Property(u => u.DefaultScheduleId).IsModified = false;
         try
         {
             await db.SaveChangesAsync(cancellationToken);
