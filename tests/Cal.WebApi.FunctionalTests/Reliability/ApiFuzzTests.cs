@@ -138,7 +138,7 @@ public sealed class ApiFuzzTests
 
     private static HttpRequestMessage Generate(Random random, string key, string refreshKey, string clientId, string secret, string validFeed)
     {
-        var target = random.Next(10);
+        var target = random.Next(14);
         var (method, path) = target switch
         {
             0 or 1 or 2 => ("POST", "/v2/calendars/ics-feed/save"),
@@ -148,6 +148,12 @@ public sealed class ApiFuzzTests
             6 => ("GET", "/v2/calendars/busy-times" + Query(random)),
             7 => ("POST", "/v2/api-keys/refresh"),
             8 => ("POST", random.Next(2) == 0 ? $"/v2/oauth-clients/{Pick(random, [clientId, "cl-nope", "%20", "%ff", new string('x', 300)])}/users" : $"/v2/oauth/{clientId}/refresh"),
+            10 => (Pick(random, ["POST", "PATCH", "GET", "DELETE"]), Pick(random, ["/v2/schedules", "/v2/schedules/default", "/v2/schedules/1", "/v2/schedules/2147483647", "/v2/schedules/-1", "/v2/schedules/x"])),
+            11 => (Pick(random, ["POST", "PATCH", "GET", "DELETE"]), Pick(random, ["/v2/event-types", "/v2/event-types/1", "/v2/event-types/99999999999", "/v2/event-types/%ff"])),
+            12 => ("GET", Pick(random, ["/v2/slots", "/v2/slots/available"]) + SlotsQuery(random)),
+            13 => random.Next(2) == 0
+                ? (Pick(random, ["POST", "DELETE"]), "/v2/selected-calendars" + Pick(random, ["", "?integration=ics-feed_calendar&externalId=http%3A%2F%2Fx&credentialId=1", "?credentialId=-5&externalId=", "?integration=" + new string('i', 3000)]))
+                : (Pick(random, ["PATCH", "DELETE", "POST"]), $"/v2/oauth-clients/{clientId}/users/{Pick(random, ["1", "2", "0", "-1", "2147483648"])}" + Pick(random, ["", "/force-refresh"])),
             _ => (Pick(random, Methods), Pick(random, ["/v2/", "/v2/calendars/../calendars", "/v2/calendars/ics-feed/save/extra", "/v2/%ff%fe", "/v2/calendars?x=" + new string('a', 4000), "/V2/CALENDARS", "/v2/calendars/ics-feed/save;jsessionid=1"])),
         };
         if (random.Next(12) == 0)
@@ -223,6 +229,17 @@ public sealed class ApiFuzzTests
         _ => "?" + string.Join("&", Enumerable.Range(0, random.Next(1, 300)).Select(i => $"k{i}=v")),
     };
 
+    private static string SlotsQuery(Random random) => random.Next(7) switch
+    {
+        0 => "",
+        1 => "?eventTypeId=1&start=2027-03-01&end=2027-03-31&timeZone=Europe/Berlin",
+        2 => "?eventTypeId=1&start=2027-03-01&end=2030-03-31",
+        3 => "?eventTypeId=x&start=%zz&end=&timeZone=Mars/Base&duration=-5&format=weird",
+        4 => "?eventTypeSlug=" + new string('s', 500) + "&username=%ff%fe&start=2027-01-01&end=2027-01-02",
+        5 => "?eventTypeId=2147483648&startTime=9999-12-31T23:59:59Z&endTime=0001-01-01&duration=100000",
+        _ => "?eventTypeId=1&start=2027-03-01T00:00:00%2B14:00&end=2027-03-02T00:00:00-12:00&duration=1",
+    };
+
     private static byte[] Body(Random random, int target, string validFeed)
     {
         var json = random.Next(16) switch
@@ -241,7 +258,23 @@ public sealed class ApiFuzzTests
             11 => $$"""{"urls": ["{{validFeed}}"], "urls": ["http://127.0.0.1:1/dup.ics"], "readOnly": true, "readOnly": 1}""",
             12 => """{"id": 1e400, "apiKeyDaysValid": -99999999999999999999, "refreshToken": 12, "email": ["x"], "timeZone": {}}""",
             13 => Pick(random, ["""{"urls": ["javascript:alert(1)", "file:///etc/passwd", "gopher://127.0.0.1:70/", "http://[::1", "http://user:pass@127.0.0.1:1/", "webcal://127.0.0.1:0/x"]}""", """{"urls": ["http://0x7f.1/a.ics", "http://2130706433/b.ics", "http://[::ffff:127.0.0.1]:1/c.ics"]}"""]),
-            14 => target == 5 ? Pick(random, ["""{"id": -1}""", """{"id": "1"}""", """{"id": 2147483648}""", """{}"""]) : """{"email": "fuzz@example.com", "timeZone": "Etc/GMT+99", "name": null, "refreshToken": "calrt_nope"}""",
+            14 => target switch
+            {
+                5 => Pick(random, ["""{"id": -1}""", """{"id": "1"}""", """{"id": 2147483648}""", """{}"""]),
+                10 => Pick(random, [
+                    """{"name": "S", "timeZone": "UTC", "availability": [{"days": [1, "Funday", null], "startTime": "25:99", "endTime": {}}], "overrides": "x"}""",
+                    """{"name": "S", "timeZone": "Europe/Berlin", "isDefault": "yes", "availability": [{"days": ["Monday"], "startTime": "09:00", "endTime": "17:00"}], "overrides": [{"date": "2027-02-30", "startTime": "00:00", "endTime": "00:00"}]}""",
+                    """{"name": "S", "timeZone": "UTC", "availability": [{"days": ["Monday"], "startTime": "09:00", "endTime": "09:00"}]}"""]),
+                11 => Pick(random, [
+                    """{"title": "T", "slug": "t", "lengthInMinutes": 1e99, "slotInterval": -1, "scheduleId": 2147483648}""",
+                    """{"title": "T", "slug": "fuzz", "lengthInMinutes": 1, "slotInterval": 1, "beforeEventBuffer": 1440, "afterEventBuffer": 1440, "minimumBookingNotice": 0}""",
+                    """{"title": ["x"], "slug": "UPPER case", "lengthInMinutes": "30"}"""]),
+                13 => Pick(random, [
+                    """{"integration": "ics-feed_calendar", "externalId": "http://127.0.0.1:1/x.ics", "credentialId": 1}""",
+                    """{"timeFormat": 13, "weekStart": 7, "metadata": {"a": {"b": 1}}, "avatarUrl": "javascript:x", "locale": ["en"]}""",
+                    """{"email": "@@", "timeZone": "Etc/GMT+99", "metadata": []}"""]),
+                _ => """{"email": "fuzz@example.com", "timeZone": "Etc/GMT+99", "name": null, "refreshToken": "calrt_nope"}""",
+            },
             _ => "\u0000\u0001\u0002garbage\u00ff",
         };
         var bytes = Encoding.UTF8.GetBytes(json);
