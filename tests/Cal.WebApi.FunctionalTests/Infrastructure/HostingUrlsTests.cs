@@ -123,6 +123,19 @@ public sealed class HostingUrlsTests
     [Test]
     public async Task WithNothingSet_ItListensOnLocalhost5080()
     {
+        using (var probe = new TcpClient())
+        {
+            try
+            {
+                await probe.ConnectAsync(IPAddress.Loopback, 5080);
+                Assert.Inconclusive("something already listens on 127.0.0.1:5080 (a Cal started with dotnet run?): stop it to run this test");
+            }
+            catch (SocketException)
+            {
+                // free: the test can take it
+            }
+        }
+
         Assert.That(await ReachableAsync(5080, [], []), Is.True, "Cal's documented default, for dotnet run and the built server alike");
     }
 
