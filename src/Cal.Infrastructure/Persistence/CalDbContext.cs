@@ -32,6 +32,9 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
     /// <summary>The Data Protection key ring, when <c>DataProtection:KeyStore</c> is <c>Database</c> (a fleet's default).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>The token families of one user (for dropping them from the authentication cache, or revoking them).</summary>
+    internal IQueryable<string> TokenFamiliesOf(int userId) => ManagedUserTokens.Where(t => t.UserId == userId).Select(t => t.FamilyId).Distinct();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CalDbContext).Assembly);

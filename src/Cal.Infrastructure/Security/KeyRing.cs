@@ -64,19 +64,26 @@ public sealed record KeyRingLocation(KeyStore Store, string? KeysPath, bool IsDe
         };
     }
 
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Creates the folder (and its parents) readable by this user only on Unix.</summary>
+    private static void CreateOwnerOnly(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, OwnerOnly);
+        }
+    }
+
     private static bool CanCreate(string folder)
     {
         try
         {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(folder);
-            }
-            else
-            {
-                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-
+            CreateOwnerOnly(folder);
             return true;
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
@@ -93,15 +100,8 @@ public sealed record KeyRingLocation(KeyStore Store, string? KeysPath, bool IsDe
             return;
         }
 
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(KeysPath);
-            return;
-        }
-
-        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        Directory.CreateDirectory(KeysPath, OwnerOnly);
-        if (IsDefaultFolder && (File.GetUnixFileMode(KeysPath) & ~OwnerOnly) != 0)
+        CreateOwnerOnly(KeysPath);
+        if (!OperatingSystem.IsWindows() && IsDefaultFolder && (File.GetUnixFileMode(KeysPath) & ~OwnerOnly) != 0)
         {
             File.SetUnixFileMode(KeysPath, OwnerOnly); // Cal's own folder; a folder the operator named keeps the modes they gave it.
         }

@@ -10,7 +10,8 @@ namespace Cal.Application.Calendars.Common;
 /// </summary>
 public sealed class CalendarSelection(IReadOnlyCollection<string>? only, IReadOnlySet<string> deselectedHashes)
 {
-    private static readonly IReadOnlySet<string> None = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>No deselections.</summary>
+    public static readonly IReadOnlySet<string> None = new HashSet<string>(StringComparer.Ordinal);
 
     public static CalendarSelection All { get; } = new(null, None);
 

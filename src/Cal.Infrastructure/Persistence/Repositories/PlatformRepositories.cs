@@ -101,7 +101,7 @@ internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUser
     public async Task<IReadOnlyList<string>> ReplaceAllFamiliesAsync(int userId, ManagedUserTokens next, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var families = await db.ManagedUserTokens.Where(t => t.UserId == userId).Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken);
+        var families = await db.TokenFamiliesOf(userId).ToListAsync(cancellationToken);
         await db.ManagedUserTokens
             .Where(t => t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
@@ -124,5 +124,5 @@ internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUser
     }
 
     public async Task<IReadOnlyList<string>> FamiliesOfUserAsync(int userId, CancellationToken cancellationToken) =>
-        await db.ManagedUserTokens.Where(t => t.UserId == userId).Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken);
+        await db.TokenFamiliesOf(userId).ToListAsync(cancellationToken);
 }

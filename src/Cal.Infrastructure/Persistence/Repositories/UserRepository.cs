@@ -75,7 +75,7 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
     public async Task<DeletedUser?> DeleteWithEverythingAsync(int userId, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var families = await db.ManagedUserTokens.Where(t => t.UserId == userId).Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken);
+        var families = await db.TokenFamiliesOf(userId).ToListAsync(cancellationToken);
         var keys = await db.ApiKeys.Where(k => k.UserId == userId).Select(k => k.Id).ToListAsync(cancellationToken);
         await db.ManagedUserTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.Credentials.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);

@@ -118,7 +118,9 @@ public sealed class GetBusyTimesQueryHandler(
         var results = await Task.WhenAll(loads.Select(async load =>
         {
             // Calendars the user deselected give nothing, whether asked for by name or not.
-            var selection = new CalendarSelection(load.ExternalIds, deselected.GetValueOrDefault(load.Credential.Id) ?? new HashSet<string>());
+            var selection = load.ExternalIds is null && !deselected.ContainsKey(load.Credential.Id)
+                ? CalendarSelection.All
+                : new CalendarSelection(load.ExternalIds, deselected.GetValueOrDefault(load.Credential.Id) ?? CalendarSelection.None);
             return (load.Credential, load.Provider, Busy: await load.Provider.GetBusyTimesAsync(load.Credential, selection, window, budget, cancellationToken));
         }));
 

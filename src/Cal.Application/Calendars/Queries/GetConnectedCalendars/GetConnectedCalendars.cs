@@ -61,9 +61,10 @@ public sealed class GetConnectedCalendarsQueryHandler(ICredentialRepository cred
             }
 
             var integration = provider.Integration;
+            var selection = deselected.TryGetValue(credential.Id, out var hashes) ? new CalendarSelection(null, hashes) : CalendarSelection.All;
             var calendars = (await provider.ListCalendarsAsync(credential, cancellationToken))
                 .Select((c, i) => new CalendarDto(
-                    c.ExternalId, c.Name, i == 0, c.ReadOnly, c.IsSelected && !new CalendarSelection(null, deselected.GetValueOrDefault(credential.Id) ?? new HashSet<string>()).IsDeselected(c.ExternalId),
+                    c.ExternalId, c.Name, i == 0, c.ReadOnly, c.IsSelected && !selection.IsDeselected(c.ExternalId),
                     credential.Id, null, integration.Type, integration.DisplayName))
                 .ToList();
             connected.Add(new ConnectedCalendarDto(IntegrationDto.From(integration), credential.Id, null, calendars.FirstOrDefault(), calendars));

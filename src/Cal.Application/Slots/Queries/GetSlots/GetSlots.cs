@@ -55,7 +55,7 @@ public sealed class GetSlotsQueryHandler(IEventTypeRepository eventTypes, ISched
         var length = TimeSpan.FromMinutes(query.Duration ?? eventType.LengthInMinutes);
         var request = new SlotRequest(
             length,
-            TimeSpan.FromMinutes(eventType.SlotInterval ?? (query.Duration ?? eventType.LengthInMinutes)),
+            eventType.SlotInterval is { } interval ? TimeSpan.FromMinutes(interval) : length,
             TimeSpan.FromMinutes(eventType.BeforeEventBuffer),
             TimeSpan.FromMinutes(eventType.AfterEventBuffer),
             TimeSpan.FromMinutes(eventType.MinimumBookingNotice),

@@ -1,4 +1,3 @@
-using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
@@ -46,7 +45,5 @@ public sealed record GetManagedUserQuery(OAuthClientRef Client, int UserId) : IQ
 public sealed class GetManagedUserQueryHandler(IUserRepository users) : IQueryHandler<GetManagedUserQuery, ManagedUserDto>
 {
     public async ValueTask<ManagedUserDto> Handle(GetManagedUserQuery query, CancellationToken cancellationToken) =>
-        await users.FindByIdAsync(query.UserId, cancellationToken) is { } user && user.OAuthClientId == query.Client.Id
-            ? ManagedUserDto.From(user)
-            : throw new NotFoundException($"Managed user {query.UserId} not found for this OAuth client.");
+        ManagedUserDto.From(await Common.OwnedManagedUser.FindAsync(users, query.Client, query.UserId, cancellationToken));
 }
