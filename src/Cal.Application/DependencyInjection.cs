@@ -32,11 +32,18 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(Authentication.AuthOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<Calendars.CalDav.Common.AppleCalendarOptions>()
+            .Bind(configuration.GetSection(Calendars.CalDav.Common.AppleCalendarOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.ServerUrl.IsAbsoluteUri && (o.ServerUrl.Scheme == Uri.UriSchemeHttps || o.ServerUrl.Scheme == Uri.UriSchemeHttp), "Providers:Apple:ServerUrl must be an absolute http or https URL.")
+            .ValidateOnStart();
         services.AddSingleton<Platform.Tokens.TokenIssuer>();
         services.AddSingleton(TimeProvider.System);
 
         // Calendar providers: each registered here, once.
         services.AddCalendarProvider<IcsFeedCalendarProvider>();
+        services.AddCalendarProvider<Calendars.CalDav.AppleCalendarProvider>();
+        services.AddCalendarProvider<Calendars.CalDav.CalDavCalendarProvider>();
         return services;
     }
 }

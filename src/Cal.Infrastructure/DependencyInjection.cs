@@ -1,3 +1,4 @@
+using Cal.Infrastructure.Calendars.CalDav;
 using System.Net;
 using Cal.Application.Common.Interfaces;
 using Cal.Infrastructure.Calendars.IcsFeeds;
@@ -185,18 +186,34 @@ public static class DependencyInjection
                 client.Timeout = Timeout.InfiniteTimeSpan; // The fetcher's own deadline covers the whole exchange.
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-IcsFeed/1.0");
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(PolicyCheckedHandler)
+            .RemoveAllLoggers(); // The factory's default logging writes full request URIs, and feed URLs are secrets.
+
+        // CalDAV (Apple and any server): the same policy-checked connections, limits and silence about URLs.
+        services.AddTransient<ICalDavClient>(sp => sp.GetRequiredService<CalDavClient>());
+        services.AddHttpClient<CalDavClient>(CalDavClient.HttpClientName, client =>
             {
-                AllowAutoRedirect = false, // Followed by the fetcher, so each hop is counted and checked.
-                AutomaticDecompression = DecompressionMethods.All,
-                ConnectTimeout = sp.GetRequiredService<IOptions<OutboundOptions>>().Value.FeedTimeout,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                UseCookies = false,
-                UseProxy = false, // A proxy would make the connect-time address check meaningless.
-                MaxResponseDrainSize = 0, // A body left unread (refused, too large) closes the connection rather than being drained.
-                ConnectCallback = sp.GetRequiredService<PolicyCheckedConnector>().ConnectAsync,
+                client.Timeout = Timeout.InfiniteTimeSpan; // The client's own deadline covers each call.
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-CalDav/1.0");
             })
+            .ConfigurePrimaryHttpMessageHandler(PolicyCheckedHandler)
             .RemoveAllLoggers(); // The factory's default logging writes full request URIs, and feed URLs are secrets.
 
     }
+
+    /// <summary>
+    /// The handler of every outbound client to user-chosen hosts: connections through <see cref="PolicyCheckedConnector"/>,
+    /// redirects left to the caller (each hop counted and re-checked), no proxy, no cookies, no draining of refused bodies.
+    /// </summary>
+    private static SocketsHttpHandler PolicyCheckedHandler(IServiceProvider sp) => new()
+    {
+        AllowAutoRedirect = false, // Followed by the caller, so each hop is counted and checked.
+        AutomaticDecompression = DecompressionMethods.All,
+        ConnectTimeout = sp.GetRequiredService<IOptions<OutboundOptions>>().Value.FeedTimeout,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        UseCookies = false,
+        UseProxy = false, // A proxy would make the connect-time address check meaningless.
+        MaxResponseDrainSize = 0, // A body left unread (refused, too large) closes the connection rather than being drained.
+        ConnectCallback = sp.GetRequiredService<PolicyCheckedConnector>().ConnectAsync,
+    };
 }

@@ -13,12 +13,12 @@ namespace Cal.Testing;
 /// <list type="bullet">
 /// <item><c>/samples/{path}</c>: a file from <see cref="IcsSamples"/> as text/calendar</item>
 /// <item><c>/feeds/{name}</c>: content registered with <see cref="AddFeed"/> (optionally delayed)</item>
-/// <item><c>/status/{code}</c>: that status, no body</item>
+/// <item><c>/status/{code}</c>: that status, no body, for any method</item>
 /// <item><c>/html</c>, <c>/json</c>, <c>/empty</c>: non-iCalendar bodies</item>
 /// <item><c>/redirect/{n}</c>: a chain of n redirects ending in a valid feed; <c>/redirect-loop</c></item>
 /// <item><c>/large/{bytes}</c>: a VCALENDAR padded to that many bytes, streamed</item>
 /// <item><c>/delay/{ms}</c>: a valid feed after that delay</item>
-/// <item><c>/redirect-to?url=...</c>: one redirect to any URL (e.g. another loopback server)</item>
+/// <item><c>/redirect-to?url=...</c>: one redirect to any URL (e.g. another loopback server), for any method</item>
 /// <item><c>/drip</c>: headers at once, then one byte every 100 ms, forever</item>
 /// <item><c>/endless</c>: a VCALENDAR that never ends, as fast as it can be sent</item>
 /// <item><c>/gzip-bomb/{megabytes}</c>: a small gzip body that inflates to that many MB</item>
@@ -125,7 +125,7 @@ public sealed class IcsFeedServer : IAsyncDisposable
         });
 
         app.MapGet("/raw/{name}", (string name) => rawFeeds.TryGetValue(name, out var bytes) ? Results.Bytes(bytes, "text/calendar") : Results.NotFound());
-        app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
+        app.Map("/status/{code:int}", (int code) => Results.StatusCode(code));
         app.MapGet("/html", () => Results.Text("<!doctype html><html><body>Sign in</body></html>", "text/html"));
         app.MapGet("/json", () => Results.Json(new { events = Array.Empty<object>() }));
         app.MapGet("/empty", () => Results.Text("", "text/calendar"));
@@ -138,7 +138,7 @@ public sealed class IcsFeedServer : IAsyncDisposable
             ? Results.Text(IcsSamples.Simple("Redirected"), "text/calendar")
             : Results.Redirect($"/redirect/{n - 1}"));
         app.MapGet("/redirect-loop", () => Results.Redirect("/redirect-loop"));
-        app.MapGet("/redirect-to", (string url) => Results.Redirect(url));
+        app.Map("/redirect-to", (string url) => Results.Redirect(url)); // any method: CalDAV follows a redirected PROPFIND too
         app.MapGet("/drip", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/calendar";

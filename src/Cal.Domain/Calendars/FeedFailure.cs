@@ -1,6 +1,6 @@
 namespace Cal.Domain.Calendars;
 
-/// <summary>Why a feed could not be used. The wire names are cal.com-style snake case.</summary>
+/// <summary>Why a feed (or a CalDAV account) could not be used. The wire names are cal.com-style snake case.</summary>
 public enum FeedFailureReason
 {
     Unreachable,
@@ -14,6 +14,12 @@ public enum FeedFailureReason
 
     /// <summary>The user's fetches read more than their per-minute byte budget; the fetch may be retried a minute later.</summary>
     RateLimited,
+
+    /// <summary>The calendar server refused the username and password (HTTP 401/403).</summary>
+    Unauthorized,
+
+    /// <summary>The server answers, but not as a CalDAV server with calendars (no principal, no calendar home, no calendar).</summary>
+    NotCalDav,
 }
 
 /// <summary>One failing feed: its index in the request, the reason, and what detail is safe to show.</summary>
@@ -30,6 +36,8 @@ public sealed record FeedFailure(FeedFailureReason Reason, string Message, int? 
         FeedFailureReason.BlockedAddress => "blocked_address",
         FeedFailureReason.TooManyRedirects => "too_many_redirects",
         FeedFailureReason.RateLimited => "rate_limited",
+        FeedFailureReason.Unauthorized => "unauthorized",
+        FeedFailureReason.NotCalDav => "not_caldav",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

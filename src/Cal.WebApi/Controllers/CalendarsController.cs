@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Cal.Application.Calendars.Common;
-using Cal.Application.Calendars.IcsFeeds.Commands.DisconnectIcsFeed;
+using Cal.Application.Calendars.CalDav.Commands.SaveCalDavAccount;
+using Cal.Application.Calendars.Commands.DisconnectCalendar;
 using Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
-using Cal.Application.Calendars.IcsFeeds.Queries.CheckIcsFeed;
+using Cal.Application.Calendars.Queries.CheckCalendar;
 using Cal.Application.Calendars.Queries.GetBusyTimes;
 using Cal.Application.Calendars.Queries.GetConnectedCalendars;
 using Cal.Application.Calendars.IcsFeeds.Common;
@@ -32,25 +33,47 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [HttpPost("ics-feed/save")]
     [Consumes("application/json")]
     [RequestSizeLimit(256 * 1024)]
-    [ProducesResponseType<SuccessEnvelope<IcsFeedCredentialDto>>(StatusCodes.Status201Created)]
+    [ProducesResponseType<SuccessEnvelope<CalendarCredentialDto>>(StatusCodes.Status201Created)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status413PayloadTooLarge)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType)]
     public async Task<IActionResult> SaveIcsFeed([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateIcsFeedInputDto? body, CancellationToken cancellationToken)
     {
         var credential = await mediator.Send(new SaveIcsFeedCommand(User.GetUserId(), IcsFeedUrlsInput.Parse(body?.Urls), body?.ReadOnly), cancellationToken);
-        return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<IcsFeedCredentialDto>(credential));
+        return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<CalendarCredentialDto>(credential));
     }
 
     /// <summary>cal.com's <c>DeleteCalendarCredentialsInputBodyDto</c>.</summary>
     public sealed record DisconnectRequest(int? Id);
 
-    [HttpGet("ics-feed/check")]
+    /// <summary>cal.com's <c>CreateCalendarCredentialsInputDto</c> (+ <c>url</c> for <c>caldav</c>: the server or principal URL).</summary>
+    public sealed record CreateCalendarCredentialsInputDto(string? Username, string? Password, string? Url)
+    {
+        /// <summary>Never the password.</summary>
+        public override string ToString() => $"CreateCalendarCredentialsInputDto {{ Username = {Username}, Url = {Url} }}";
+    }
+
+    /// <summary>Adds (or, same username again, updates) an Apple or CalDAV account after discovering its calendars.</summary>
+    [HttpPost("{calendar}/credentials")]
+    [Consumes("application/json")]
+    [RequestSizeLimit(16 * 1024)]
+    [ProducesResponseType<SuccessEnvelope<CalendarCredentialDto>>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType)]
+    public async Task<IActionResult> SaveCalendarCredentials(string calendar, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateCalendarCredentialsInputDto? body, CancellationToken cancellationToken)
+    {
+        var credential = await mediator.Send(new SaveCalDavAccountCommand(User.GetUserId(), calendar, body?.Url, body?.Username, body?.Password), cancellationToken);
+        return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<CalendarCredentialDto>(credential));
+    }
+
+    /// <summary>Whether the caller's credentials of <c>{calendar}</c> (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>) can be read now.</summary>
+    [HttpGet("{calendar}/check")]
     [ProducesResponseType<SuccessEnvelope>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
-    public async Task<IActionResult> CheckIcsFeed(CancellationToken cancellationToken)
+    public async Task<IActionResult> CheckCalendar(string calendar, CancellationToken cancellationToken)
     {
-        await mediator.Send(new CheckIcsFeedQuery(User.GetUserId()), cancellationToken);
+        await mediator.Send(new CheckCalendarQuery(User.GetUserId(), calendar), cancellationToken);
         return Ok(new SuccessEnvelope());
     }
 
@@ -59,15 +82,16 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     public async Task<IActionResult> GetConnectedCalendars(CancellationToken cancellationToken) =>
         Ok(new SuccessEnvelope<ConnectedCalendarsDto>(await mediator.Send(new GetConnectedCalendarsQuery(User.GetUserId()), cancellationToken)));
 
-    [HttpPost("ics-feed/disconnect")]
+    /// <summary>Deletes the caller's credential of <c>{calendar}</c> (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>) and its secret.</summary>
+    [HttpPost("{calendar}/disconnect")]
     [Consumes("application/json")]
     [RequestSizeLimit(16 * 1024)]
-    [ProducesResponseType<SuccessEnvelope<IcsFeedCredentialDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<SuccessEnvelope<CalendarCredentialDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType)]
-    public async Task<IActionResult> DisconnectIcsFeed([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DisconnectRequest? body, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<IcsFeedCredentialDto>(await mediator.Send(new DisconnectIcsFeedCommand(User.GetUserId(), body?.Id), cancellationToken)));
+    public async Task<IActionResult> DisconnectCalendar(string calendar, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DisconnectRequest? body, CancellationToken cancellationToken) =>
+        Ok(new SuccessEnvelope<CalendarCredentialDto>(await mediator.Send(new DisconnectCalendarCommand(User.GetUserId(), calendar, body?.Id), cancellationToken)));
 
     [HttpGet("busy-times")]
     [ProducesResponseType<BusyTimesEnvelope>(StatusCodes.Status200OK)]

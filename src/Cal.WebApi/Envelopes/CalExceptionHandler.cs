@@ -31,6 +31,7 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
                 {
                     credentialId = unavailable.CredentialId,
                     calendarIndex = unavailable.CalendarIndex,
+                    account = unavailable.Account,
                     reason = FeedFailure.WireName(unavailable.Failure.Reason),
                     status = unavailable.Failure.HttpStatus,
                     line = unavailable.Failure.Line,

@@ -1,4 +1,4 @@
-using Cal.Application.Calendars.IcsFeeds.Common;
+using Cal.Application.Calendars.Common;
 using Cal.WebApi.Controllers;
 using Cal.WebApi.Envelopes;
 using Microsoft.AspNetCore.OpenApi;
@@ -14,9 +14,10 @@ public static class OpenApiSetup
     private static readonly Dictionary<Type, string> CalComNames = new()
     {
         [typeof(CalendarsController.CreateIcsFeedInputDto)] = "CreateIcsFeedInputDto",
-        [typeof(IcsFeedCredentialDto)] = "CreateIcsFeedOutput",
-        [typeof(SuccessEnvelope<IcsFeedCredentialDto>)] = "CreateIcsFeedOutputResponseDto",
+        [typeof(CalendarCredentialDto)] = "CreateIcsFeedOutput",
+        [typeof(SuccessEnvelope<CalendarCredentialDto>)] = "CreateIcsFeedOutputResponseDto",
         [typeof(CalendarsController.DisconnectRequest)] = "DeleteCalendarCredentialsInputBodyDto",
+        [typeof(CalendarsController.CreateCalendarCredentialsInputDto)] = "CreateCalendarCredentialsInputDto",
         [typeof(ErrorEnvelope)] = "ErrorResponseDto",
         [typeof(PlatformController.CreateManagedUserInput)] = "CreateManagedUserInput",
         [typeof(PlatformController.CreateManagedUserOutput)] = "CreateManagedUserData",
@@ -62,9 +63,10 @@ public static class OpenApiSetup
     private static readonly Dictionary<Type, string> Examples = new()
     {
         [typeof(CalendarsController.CreateIcsFeedInputDto)] = """{"urls":["https://cal.example.com/team.ics","webcal://cal.example.com/home.ics"],"readOnly":false}""",
-        [typeof(SuccessEnvelope<IcsFeedCredentialDto>)] = """{"status":"success","data":{"id":1,"type":"ics-feed_calendar","userId":7,"teamId":null,"appId":"ics-feed","invalid":false}}""",
+        [typeof(SuccessEnvelope<CalendarCredentialDto>)] = """{"status":"success","data":{"id":1,"type":"ics-feed_calendar","userId":7,"teamId":null,"appId":"ics-feed","invalid":false}}""",
         [typeof(ErrorEnvelope)] = """{"status":"error","timestamp":"2026-11-24T10:00:00.000Z","path":"/v2/calendars/ics-feed/save","error":{"code":"BadRequestException","message":"The ICS feed urls[1] could not be used: The feed answered HTTP 404.","details":{"feeds":[{"index":1,"field":"urls[1]","reason":"http_status","message":"The feed answered HTTP 404.","status":404,"line":null}]}}}""",
         [typeof(CalendarsController.DisconnectRequest)] = """{"id":1}""",
+        [typeof(CalendarsController.CreateCalendarCredentialsInputDto)] = """{"username":"alice@example.com","password":"app-specific-password","url":"https://caldav.example.com/"}""",
     };
 
     private const string SecretKeyScheme = "x-cal-secret-key";

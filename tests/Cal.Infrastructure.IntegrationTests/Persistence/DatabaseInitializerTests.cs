@@ -35,7 +35,7 @@ public sealed class DatabaseInitializerTests : DatabaseTestBase
     }
 
     [Test]
-    public async Task Credentials_HaveAUniqueIndexOnUserIdAndType()
+    public async Task Credentials_HaveAUniqueIndexOnUserIdTypeAndAccount()
     {
         var indexes = await QueryAsync("SELECT name, \"unique\" FROM pragma_index_list('Credentials')");
         var unique = new List<string[]>();
@@ -45,7 +45,7 @@ public sealed class DatabaseInitializerTests : DatabaseTestBase
             unique.Add(columns.Select(c => (string)c["name"]!).ToArray());
         }
 
-        Assert.That(unique, Has.Some.EqualTo(new[] { "UserId", "Type" }));
+        Assert.That(unique, Has.Some.EqualTo(new[] { "UserId", "Type", "Account" }));
     }
 
     [TestCase("Users", "Email")]

@@ -19,20 +19,23 @@ public sealed class ResponsesMatchTheDocumentTests
 
         var exchanges = new List<(string Template, string Method, HttpResponseMessage Response)>
         {
-            ("/v2/calendars/ics-feed/check", "get", await client.GetAsync("/v2/calendars/ics-feed/check")), // 400: none yet
+            ("/v2/calendars/{calendar}/check", "get", await client.GetAsync("/v2/calendars/ics-feed/check")), // 400: none yet
             ("/v2/calendars/ics-feed/save", "post", await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body("{}"))), // 400 body
             ("/v2/calendars/ics-feed/save", "post", await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.Url("status/404") } }))), // 400 feeds
             ("/v2/calendars/ics-feed/save", "post", await anonymous.PostAsync("/v2/calendars/ics-feed/save", Json.Body("{}"))), // 401
             ("/v2/calendars/ics-feed/save", "post", await client.PostAsync("/v2/calendars/ics-feed/save", new StringContent("x", System.Text.Encoding.UTF8, "text/plain"))), // 415
             ("/v2/calendars/ics-feed/save", "post", await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body($$"""{"pad":"{{new string('x', 300_000)}}"}"""))), // 413
             ("/v2/calendars/ics-feed/save", "post", await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { work } }))), // 201
-            ("/v2/calendars/ics-feed/check", "get", await client.GetAsync("/v2/calendars/ics-feed/check")), // 200
+            ("/v2/calendars/{calendar}/check", "get", await client.GetAsync("/v2/calendars/ics-feed/check")), // 200
             ("/v2/calendars", "get", await client.GetAsync("/v2/calendars")), // 200
             ("/v2/calendars/busy-times", "get", await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-06")), // 200
             ("/v2/calendars/busy-times", "get", await client.GetAsync("/v2/calendars/busy-times?dateFrom=x")), // 400
             ("/v2/calendars/busy-times", "get", await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-06&calendarsToLoad[0][credentialId]=999")), // 404
-            ("/v2/calendars/ics-feed/disconnect", "post", await client.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id = 999 }))), // 404
-            ("/v2/calendars/ics-feed/disconnect", "post", await client.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id = 1 }))), // 200
+            ("/v2/calendars/{calendar}/disconnect", "post", await client.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id = 999 }))), // 404
+            ("/v2/calendars/{calendar}/disconnect", "post", await client.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id = 1 }))), // 200
+            ("/v2/calendars/{calendar}/credentials", "post", await client.PostAsync("/v2/calendars/caldav/credentials", Json.Body(new { }))), // 400 body
+            ("/v2/calendars/{calendar}/credentials", "post", await client.PostAsync("/v2/calendars/caldav/credentials", Json.Body(new { username = "a", password = "b", url = feeds.Url("status/404") }))), // 400 not_caldav
+            ("/v2/calendars/{calendar}/check", "get", await client.GetAsync("/v2/calendars/apple/check")), // 400: none
             ("/v2/api-keys/refresh", "post", await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { }))), // 200
         };
 

@@ -1,7 +1,7 @@
-namespace Cal.Application.Calendars.IcsFeeds.Common;
+namespace Cal.Application.Calendars.Common;
 
-/// <summary>cal.com's ICS-feed credential output (<c>CreateIcsFeedOutput</c>).</summary>
-public sealed record IcsFeedCredentialDto
+/// <summary>A credential as cal.com returns it on save and disconnect (its ICS feed's <c>CreateIcsFeedOutput</c>; Cal answers every provider's in this shape).</summary>
+public sealed record CalendarCredentialDto
 {
     public int Id { get; init; }
 

@@ -1,13 +1,13 @@
 using AutoMapper;
 using Cal.Domain.Calendars;
 
-namespace Cal.Application.Calendars.IcsFeeds.Common;
+namespace Cal.Application.Calendars.Common;
 
-/// <summary>The ICS-feed feature's mappings, all in one profile.</summary>
-public sealed class IcsFeedsMappingProfile : Profile
+/// <summary>The calendars feature's mappings (credentials of every provider), all in one profile.</summary>
+public sealed class CalendarsMappingProfile : Profile
 {
-    public IcsFeedsMappingProfile()
+    public CalendarsMappingProfile()
     {
-        CreateMap<Credential, IcsFeedCredentialDto>();
+        CreateMap<Credential, CalendarCredentialDto>();
     }
 }

@@ -3,7 +3,7 @@ using Cal.Domain.Calendars;
 namespace Cal.Application.Calendars.Common;
 
 /// <summary>
-/// One calendar provider (ICS feed today; Google, Outlook, Apple, CalDAV later): what Cal needs from a
+/// One calendar provider (ICS feeds, Apple and CalDAV today; Google and Outlook later): what Cal needs from a
 /// connected credential of its type. Implementations live in their own folder
 /// (<c>Calendars/&lt;Provider&gt;/</c>) and are registered in one place,
 /// <see cref="CalendarProviderServiceCollectionExtensions.AddCalendarProvider{T}"/>. See
@@ -57,13 +57,19 @@ public sealed record CalendarIntegration(
     public string Url => "https://cal.com/apps/" + Slug;
 }
 
-/// <summary>One calendar behind a credential; <see cref="ExternalId"/> is the provider's id for it (for an ICS feed, its URL).</summary>
-public sealed record ProviderCalendar(string ExternalId, string Name, bool ReadOnly, bool IsSelected);
+/// <summary>
+/// One calendar behind a credential; <see cref="ExternalId"/> is the provider's id for it (for an ICS feed, its URL; for
+/// CalDAV, the calendar collection's URL); <see cref="Email"/> the account's address where the provider has one.
+/// </summary>
+public sealed record ProviderCalendar(string ExternalId, string Name, bool ReadOnly, bool IsSelected, string? Email = null);
 
 public sealed record ProviderBusyTimes(IReadOnlyList<BusyInterval> Intervals, IReadOnlyList<string> TruncatedExternalIds);
 
-/// <summary>Whether a credential's calendars can all be read now; if not, the first failing one (by index, never by URL) and why.</summary>
-public sealed record ConnectionCheck(bool IsConnected, int? FailingCalendarIndex = null, FeedFailure? Failure = null)
+/// <summary>
+/// Whether a credential's calendars can all be read now; if not, the first failing one (by index, never by URL), why,
+/// and for a provider with accounts, the account as errors name it.
+/// </summary>
+public sealed record ConnectionCheck(bool IsConnected, int? FailingCalendarIndex = null, FeedFailure? Failure = null, string? Account = null)
 {
     public static ConnectionCheck Connected { get; } = new(true);
 }

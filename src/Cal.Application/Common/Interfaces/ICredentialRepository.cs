@@ -10,7 +10,17 @@ public interface ICredentialRepository
     /// </summary>
     Task<Credential> SaveIcsFeedAsync(int userId, string protectedKey, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores one account's credential (user, type and <paramref name="account"/> identify it): replaces the secret of an
+    /// existing one (keeping its id and clearing <c>invalid</c>) or creates it. Atomic, as <see cref="SaveIcsFeedAsync"/>.
+    /// </summary>
+    Task<Credential> SaveAsync(int userId, string type, string appId, string account, string protectedKey, CancellationToken cancellationToken);
+
+    /// <summary>The user's first (oldest) credential of this type, or null.</summary>
     Task<Credential?> FindByUserAndTypeAsync(int userId, string type, CancellationToken cancellationToken);
+
+    /// <summary>The user's credentials of this type, oldest first.</summary>
+    Task<IReadOnlyList<Credential>> ListForUserAndTypeAsync(int userId, string type, CancellationToken cancellationToken);
 
     /// <summary>The user's credential with this id, or null when there is none or it belongs to someone else.</summary>
     Task<Credential?> FindForUserAsync(int userId, int credentialId, CancellationToken cancellationToken);

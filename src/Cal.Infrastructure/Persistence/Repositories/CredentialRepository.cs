@@ -6,13 +6,16 @@ namespace Cal.Infrastructure.Persistence.Repositories;
 
 internal sealed class CredentialRepository(CalDbContext db) : ICredentialRepository
 {
-    public async Task<Credential> SaveIcsFeedAsync(int userId, string protectedKey, CancellationToken cancellationToken)
+    public Task<Credential> SaveIcsFeedAsync(int userId, string protectedKey, CancellationToken cancellationToken) =>
+        SaveAsync(userId, CalendarApps.IcsFeed.Type, CalendarApps.IcsFeed.AppId, account: "", protectedKey, cancellationToken);
+
+    public async Task<Credential> SaveAsync(int userId, string type, string appId, string account, string protectedKey, CancellationToken cancellationToken)
     {
-        // Each statement below is atomic on its own; the unique (UserId, Type) index settles a race between
+        // Each statement below is atomic on its own; the unique (UserId, Type, Account) index settles a race between
         // two first saves: the loser's insert fails and it replaces the winner's secret instead.
-        if (await ReplaceKeyAsync(userId, protectedKey, cancellationToken) == 0)
+        if (await ReplaceKeyAsync(userId, type, account, protectedKey, cancellationToken) == 0)
         {
-            var credential = Credential.ForIcsFeed(userId, protectedKey);
+            var credential = Credential.Create(userId, type, appId, protectedKey, account);
             db.Credentials.Add(credential);
             try
             {
@@ -23,7 +26,7 @@ internal sealed class CredentialRepository(CalDbContext db) : ICredentialReposit
             catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
             {
                 db.Entry(credential).State = EntityState.Detached;
-                if (await ReplaceKeyAsync(userId, protectedKey, cancellationToken) == 0)
+                if (await ReplaceKeyAsync(userId, type, account, protectedKey, cancellationToken) == 0)
                 {
                     throw;
                 }
@@ -37,11 +40,14 @@ internal sealed class CredentialRepository(CalDbContext db) : ICredentialReposit
         }
 
         return await db.Credentials.AsNoTracking()
-            .SingleAsync(c => c.UserId == userId && c.Type == CalendarApps.IcsFeed.Type, cancellationToken);
+            .SingleAsync(c => c.UserId == userId && c.Type == type && c.Account == account, cancellationToken);
     }
 
     public Task<Credential?> FindByUserAndTypeAsync(int userId, string type, CancellationToken cancellationToken) =>
-        db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.UserId == userId && c.Type == type, cancellationToken);
+        db.Credentials.AsNoTracking().Where(c => c.UserId == userId && c.Type == type).OrderBy(c => c.Id).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<Credential>> ListForUserAndTypeAsync(int userId, string type, CancellationToken cancellationToken) =>
+        await db.Credentials.AsNoTracking().Where(c => c.UserId == userId && c.Type == type).OrderBy(c => c.Id).ToListAsync(cancellationToken);
 
     public Task<Credential?> FindForUserAsync(int userId, int credentialId, CancellationToken cancellationToken) =>
         db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.Id == credentialId && c.UserId == userId, cancellationToken);
@@ -52,8 +58,8 @@ internal sealed class CredentialRepository(CalDbContext db) : ICredentialReposit
     public async Task<bool> DeleteForUserAsync(int userId, int credentialId, CancellationToken cancellationToken) =>
         await db.Credentials.Where(c => c.Id == credentialId && c.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
 
-    private Task<int> ReplaceKeyAsync(int userId, string protectedKey, CancellationToken cancellationToken) =>
+    private Task<int> ReplaceKeyAsync(int userId, string type, string account, string protectedKey, CancellationToken cancellationToken) =>
         db.Credentials
-            .Where(c => c.UserId == userId && c.Type == CalendarApps.IcsFeed.Type)
+            .Where(c => c.UserId == userId && c.Type == type && c.Account == account)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ProtectedKey, protectedKey).SetProperty(c => c.Invalid, false), cancellationToken);
 }

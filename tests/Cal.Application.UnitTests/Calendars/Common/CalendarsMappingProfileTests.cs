@@ -1,15 +1,15 @@
 using AutoMapper;
-using Cal.Application.Calendars.IcsFeeds.Common;
+using Cal.Application.Calendars.Common;
 using Cal.Application.UnitTests.TestSupport;
 using Cal.Domain.Calendars;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Cal.Application.UnitTests.Calendars.IcsFeeds.Common;
+namespace Cal.Application.UnitTests.Calendars.Common;
 
-public sealed class IcsFeedsMappingProfileTests
+public sealed class CalendarsMappingProfileTests
 {
     private static MapperConfiguration Configuration() =>
-        new(cfg => cfg.AddProfile<IcsFeedsMappingProfile>(), NullLoggerFactory.Instance);
+        new(cfg => cfg.AddProfile<CalendarsMappingProfile>(), NullLoggerFactory.Instance);
 
     [Test]
     public void Configuration_IsValid()
@@ -22,9 +22,9 @@ public sealed class IcsFeedsMappingProfileTests
     {
         var credential = Credential.ForIcsFeed(7, "secret").WithId(42).With(nameof(Credential.TeamId), 9).With(nameof(Credential.Invalid), true);
 
-        var dto = Configuration().CreateMapper().Map<IcsFeedCredentialDto>(credential);
+        var dto = Configuration().CreateMapper().Map<CalendarCredentialDto>(credential);
 
-        Assert.That(dto, Is.EqualTo(new IcsFeedCredentialDto
+        Assert.That(dto, Is.EqualTo(new CalendarCredentialDto
         {
             Id = 42,
             Type = "ics-feed_calendar",

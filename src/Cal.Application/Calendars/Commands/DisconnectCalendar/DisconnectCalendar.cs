@@ -1,28 +1,31 @@
 using AutoMapper;
-using Cal.Application.Calendars.IcsFeeds.Common;
+using Cal.Application.Calendars.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Mediator;
 
-namespace Cal.Application.Calendars.IcsFeeds.Commands.DisconnectIcsFeed;
+namespace Cal.Application.Calendars.Commands.DisconnectCalendar;
 
-/// <summary>cal.com's <c>POST /v2/calendars/ics-feed/disconnect</c>: delete the caller's credential and its secret.</summary>
-public sealed record DisconnectIcsFeedCommand(int UserId, int? CredentialId) : ICommand<IcsFeedCredentialDto>;
+/// <summary>
+/// cal.com's <c>POST /v2/calendars/{calendar}/disconnect</c> (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>): delete the
+/// caller's credential of that calendar app, and its secret.
+/// </summary>
+public sealed record DisconnectCalendarCommand(int UserId, string Calendar, int? CredentialId) : ICommand<CalendarCredentialDto>;
 
-public sealed class DisconnectIcsFeedCommandHandler(ICredentialRepository credentials, IMapper mapper)
-    : ICommandHandler<DisconnectIcsFeedCommand, IcsFeedCredentialDto>
+public sealed class DisconnectCalendarCommandHandler(ICredentialRepository credentials, IMapper mapper)
+    : ICommandHandler<DisconnectCalendarCommand, CalendarCredentialDto>
 {
-    public async ValueTask<IcsFeedCredentialDto> Handle(DisconnectIcsFeedCommand command, CancellationToken cancellationToken)
+    public async ValueTask<CalendarCredentialDto> Handle(DisconnectCalendarCommand command, CancellationToken cancellationToken)
     {
-        // Another user's id and an unknown id get the same answer, so ids of other users cannot be probed.
+        // Another user's id, an unknown id and another app's credential get the same answer, so ids cannot be probed.
         var credential = await credentials.FindForUserAsync(command.UserId, command.CredentialId!.Value, cancellationToken);
-        if (credential is null || credential.Type != CalendarApps.IcsFeed.Type
+        if (credential is null || credential.Type != CalendarApps.TypeOfRoute(command.Calendar)
             || !await credentials.DeleteForUserAsync(command.UserId, credential.Id, cancellationToken))
         {
             throw new NotFoundException($"Credential {command.CredentialId} not found.");
         }
 
-        return mapper.Map<IcsFeedCredentialDto>(credential);
+        return mapper.Map<CalendarCredentialDto>(credential);
     }
 }

@@ -2,28 +2,54 @@ using Cal.Application.Calendars.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
+using FluentValidation;
 using Mediator;
 
-namespace Cal.Application.Calendars.IcsFeeds.Queries.CheckIcsFeed;
+namespace Cal.Application.Calendars.Queries.CheckCalendar;
 
-/// <summary>cal.com's <c>GET /v2/calendars/ics-feed/check</c>: is the user's ICS-feed credential usable right now?</summary>
-public sealed record CheckIcsFeedQuery(int UserId) : IQuery<Unit>;
+/// <summary>
+/// cal.com's <c>GET /v2/calendars/{calendar}/check</c>: are the user's credentials of that calendar app usable right now?
+/// Every account of the app is checked; the first that fails is named (<c>401</c>, as cal.com answers).
+/// </summary>
+public sealed record CheckCalendarQuery(int UserId, string Calendar) : IQuery<Unit>;
 
-public sealed class CheckIcsFeedQueryHandler(ICredentialRepository credentials, CalendarProviders providers) : IQueryHandler<CheckIcsFeedQuery, Unit>
+public sealed class CheckCalendarQueryValidator : AbstractValidator<CheckCalendarQuery>
 {
-    public async ValueTask<Unit> Handle(CheckIcsFeedQuery query, CancellationToken cancellationToken)
+    public CheckCalendarQueryValidator() =>
+        RuleFor(c => c.Calendar)
+            .Must(c => CalendarApps.TypeOfRoute(c) is not null)
+            .WithMessage(c => $"'{c.Calendar}' is not a calendar Cal connects; use one of {string.Join(", ", CalendarApps.Routes)}")
+            .OverridePropertyName("calendar");
+}
+
+public sealed class CheckCalendarQueryHandler(ICredentialRepository credentials, CalendarProviders providers) : IQueryHandler<CheckCalendarQuery, Unit>
+{
+    public async ValueTask<Unit> Handle(CheckCalendarQuery query, CancellationToken cancellationToken)
     {
-        var credential = await credentials.FindByUserAndTypeAsync(query.UserId, CalendarApps.IcsFeed.Type, cancellationToken)
-            ?? throw new BadRequestException("Credentials for Ics Feed calendar not found.");
-        if (credential.Invalid)
+        var type = CalendarApps.TypeOfRoute(query.Calendar)!;
+        var (notFound, invalid) = type == CalendarApps.IcsFeed.Type
+            ? ("Credentials for Ics Feed calendar not found.", "Invalid Ics Feed credentials.") // cal.com's words for ICS feeds
+            : ($"Credentials for {query.Calendar.ToLowerInvariant()} calendar not found.", $"Invalid {query.Calendar.ToLowerInvariant()} calendar credentials.");
+
+        var found = await credentials.ListForUserAndTypeAsync(query.UserId, type, cancellationToken);
+        if (found.Count == 0)
         {
-            throw new BadRequestException("Invalid Ics Feed credentials.");
+            throw new BadRequestException(notFound);
         }
 
-        var check = await providers.For(credential.Type)!.CheckConnectionAsync(credential, cancellationToken);
-        if (!check.IsConnected)
+        if (found.Any(c => c.Invalid))
         {
-            throw new CalendarUnavailableException(credential.Id, check.FailingCalendarIndex ?? 0, check.Failure!, duringCheck: true);
+            throw new BadRequestException(invalid);
+        }
+
+        var provider = providers.For(type) ?? throw new BadRequestException(notFound);
+        foreach (var credential in found)
+        {
+            var check = await provider.CheckConnectionAsync(credential, cancellationToken);
+            if (!check.IsConnected)
+            {
+                throw new CalendarUnavailableException(credential.Id, check.FailingCalendarIndex ?? 0, check.Failure!, duringCheck: true, check.Account);
+            }
         }
 
         return Unit.Value;

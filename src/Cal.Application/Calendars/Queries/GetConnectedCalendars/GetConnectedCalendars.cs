@@ -34,7 +34,7 @@ public sealed record IntegrationDto(
         app.DisplayName, app.Description, app.Type, app.Title, app.Category, app.Category, [app.Category], app.Logo, app.Publisher, app.Slug, app.Url, app.Email, null, app.Folder, app.AppId);
 }
 
-/// <summary>cal.com's calendar of a connected calendar.</summary>
+/// <summary>cal.com's calendar of a connected calendar (<c>email</c>: the account's, for providers with accounts; absent for ICS feeds).</summary>
 public sealed record CalendarDto(
     string ExternalId,
     string Name,
@@ -44,7 +44,8 @@ public sealed record CalendarDto(
     int CredentialId,
     int? DelegationCredentialId,
     string Integration,
-    string IntegrationName);
+    string IntegrationName,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Email = null);
 
 public sealed class GetConnectedCalendarsQueryHandler(ICredentialRepository credentials, ISelectedCalendarRepository selections, CalendarProviders providers)
     : IQueryHandler<GetConnectedCalendarsQuery, ConnectedCalendarsDto>
@@ -65,7 +66,7 @@ public sealed class GetConnectedCalendarsQueryHandler(ICredentialRepository cred
             var calendars = (await provider.ListCalendarsAsync(credential, cancellationToken))
                 .Select((c, i) => new CalendarDto(
                     c.ExternalId, c.Name, i == 0, c.ReadOnly, c.IsSelected && !selection.IsDeselected(c.ExternalId),
-                    credential.Id, null, integration.Type, integration.DisplayName))
+                    credential.Id, null, integration.Type, integration.DisplayName, c.Email))
                 .ToList();
             connected.Add(new ConnectedCalendarDto(IntegrationDto.From(integration), credential.Id, null, calendars.FirstOrDefault(), calendars));
         }

@@ -102,6 +102,14 @@ namespace Cal.Infrastructure.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("");
+
                     b.Property<string>("AppId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -129,7 +137,7 @@ namespace Cal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId", "Type")
+                    b.HasIndex("UserId", "Type", "Account")
                         .IsUnique();
 
                     b.ToTable("Credentials", (string)null);

@@ -102,6 +102,14 @@ namespace Cal.Infrastructure.Persistence.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)")
+                        .HasDefaultValue("");
+
                     b.Property<string>("AppId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -129,7 +137,7 @@ namespace Cal.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId", "Type")
+                    b.HasIndex("UserId", "Type", "Account")
                         .IsUnique();
 
                     b.ToTable("Credentials", (string)null);

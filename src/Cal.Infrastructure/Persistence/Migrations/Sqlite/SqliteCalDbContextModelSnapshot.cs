@@ -91,6 +91,14 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
                     b.Property<string>("AppId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -118,7 +126,7 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId", "Type")
+                    b.HasIndex("UserId", "Type", "Account")
                         .IsUnique();
 
                     b.ToTable("Credentials", (string)null);

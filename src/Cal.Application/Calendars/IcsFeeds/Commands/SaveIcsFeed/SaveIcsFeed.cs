@@ -1,4 +1,5 @@
 using AutoMapper;
+using Cal.Application.Calendars.Common;
 using Cal.Application.Calendars.IcsFeeds.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
 
 /// <summary>cal.com's <c>POST /v2/calendars/ics-feed/save</c>: check every feed, then store them as one credential.</summary>
-public sealed record SaveIcsFeedCommand(int UserId, IcsFeedUrlsInput Urls, bool? ReadOnly) : ICommand<IcsFeedCredentialDto>;
+public sealed record SaveIcsFeedCommand(int UserId, IcsFeedUrlsInput Urls, bool? ReadOnly) : ICommand<CalendarCredentialDto>;
 
 public sealed class SaveIcsFeedCommandHandler(
     IIcsFeedFetcher fetcher,
@@ -20,9 +21,9 @@ public sealed class SaveIcsFeedCommandHandler(
     IMapper mapper,
     IOptions<IcsFeedSaveOptions> outbound,
     TimeProvider time,
-    ILogger<SaveIcsFeedCommandHandler> logger) : ICommandHandler<SaveIcsFeedCommand, IcsFeedCredentialDto>
+    ILogger<SaveIcsFeedCommandHandler> logger) : ICommandHandler<SaveIcsFeedCommand, CalendarCredentialDto>
 {
-    public async ValueTask<IcsFeedCredentialDto> Handle(SaveIcsFeedCommand command, CancellationToken cancellationToken)
+    public async ValueTask<CalendarCredentialDto> Handle(SaveIcsFeedCommand command, CancellationToken cancellationToken)
     {
         // Parsed where the request came in; the validation behaviour has refused any problem.
         var urls = command.Urls.Urls;
@@ -40,7 +41,7 @@ public sealed class SaveIcsFeedCommandHandler(
         logger.LogInformation(
             "Saved ICS feed credential {CredentialId} for user {UserId}: {FeedCount} feeds from {Hosts}",
             credential.Id, command.UserId, urls.Count, urls.Select(u => u.Host).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
-        return mapper.Map<IcsFeedCredentialDto>(credential);
+        return mapper.Map<CalendarCredentialDto>(credential);
     }
 
     /// <summary>

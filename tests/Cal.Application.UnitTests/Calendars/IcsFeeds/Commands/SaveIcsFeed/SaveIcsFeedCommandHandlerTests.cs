@@ -1,3 +1,4 @@
+using Cal.Application.Calendars.Common;
 using Cal.Testing;
 using System.Collections.Concurrent;
 using System.Text.Json;
@@ -42,7 +43,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     private ListLogger<SaveIcsFeedCommandHandler> _logger = null!;
 
     private static readonly IMapper Mapper =
-        new MapperConfiguration(cfg => cfg.AddProfile<IcsFeedsMappingProfile>(), NullLoggerFactory.Instance).CreateMapper();
+        new MapperConfiguration(cfg => cfg.AddProfile<CalendarsMappingProfile>(), NullLoggerFactory.Instance).CreateMapper();
 
     [SetUp]
     public void SetUp()
@@ -172,7 +173,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         var result = await CreateHandler().Handle(Command("https://a.example/a.ics"), CancellationToken.None);
 
-        Assert.That(result, Is.EqualTo(new IcsFeedCredentialDto
+        Assert.That(result, Is.EqualTo(new CalendarCredentialDto
         {
             Id = CredentialId,
             Type = "ics-feed_calendar",

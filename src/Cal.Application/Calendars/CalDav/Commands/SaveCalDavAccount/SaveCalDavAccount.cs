@@ -1,0 +1,69 @@
+using AutoMapper;
+using Cal.Application.Calendars.CalDav.Common;
+using Cal.Application.Calendars.Common;
+using Cal.Application.Calendars.IcsFeeds.Common;
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Interfaces;
+using Cal.Domain.Calendars;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cal.Application.Calendars.CalDav.Commands.SaveCalDavAccount;
+
+/// <summary>
+/// cal.com's <c>POST /v2/calendars/{calendar}/credentials</c> for <c>apple</c> and <c>caldav</c>: discover the account's
+/// calendars, then store the account (its password only inside the protected key). The same username on the same
+/// server again updates the password (and the calendars) and keeps the credential's id.
+/// </summary>
+public sealed record SaveCalDavAccountCommand(int UserId, string Calendar, string? Url, string? Username, string? Password) : ICommand<CalendarCredentialDto>
+{
+    /// <summary>Never the password.</summary>
+    public override string ToString() => $"SaveCalDavAccountCommand {{ UserId = {UserId}, Calendar = {Calendar} }}";
+}
+
+public sealed partial class SaveCalDavAccountCommandHandler(
+    ICalDavClient client,
+    ISecretProtector protector,
+    ICredentialRepository credentials,
+    IMapper mapper,
+    IOptions<AppleCalendarOptions> apple,
+    IOptions<IcsFeedSaveOptions> limits,
+    TimeProvider time,
+    ILogger<SaveCalDavAccountCommandHandler> logger) : ICommandHandler<SaveCalDavAccountCommand, CalendarCredentialDto>
+{
+    public async ValueTask<CalendarCredentialDto> Handle(SaveCalDavAccountCommand command, CancellationToken cancellationToken)
+    {
+        // The validation behaviour has refused a missing username, password or (for caldav) URL.
+        var isApple = CalendarApps.TypeOfRoute(command.Calendar) == CalendarApps.Apple.Type;
+        var server = isApple ? apple.Value.ServerUrl : IcsFeedUrl.Create(command.Url!).FetchUri;
+        var account = new CalDavAccount(server, command.Username!.Trim(), command.Password!);
+
+        using var deadline = new CancellationTokenSource(limits.Value.SaveTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var discovered = await client.DiscoverAsync(account, command.UserId, linked.Token);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (discovered.Failure is { } failure)
+        {
+            var reason = FeedFailure.WireName(failure.Reason);
+            LogRefused(logger, command.UserId, server.Host, reason);
+            throw new BadRequestException(
+                $"Could not add this {command.Calendar.ToLowerInvariant()} calendar account: {reason}. {failure.Message}",
+                new { reason, message = failure.Message, status = failure.HttpStatus });
+        }
+
+        var (type, appId) = isApple ? (CalendarApps.Apple.Type, CalendarApps.Apple.AppId) : (CalendarApps.CalDav.Type, CalendarApps.CalDav.AppId);
+        var settings = new CalDavSettings(server.AbsoluteUri, account.Username, account.Password, discovered.Value!);
+        var credential = await credentials.SaveAsync(
+            command.UserId, type, appId, CalDavSecret.AccountKey(server, account.Username), protector.Protect(CalDavSecret.Serialize(settings)), cancellationToken);
+
+        LogSaved(logger, credential.Id, command.UserId, type, server.Host, settings.Calendars.Count);
+        return mapper.Map<CalendarCredentialDto>(credential);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CalDAV account for user {UserId} on {Host} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, int userId, string host, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Saved {Type} credential {CredentialId} for user {UserId} on {Host}: {CalendarCount} calendars")]
+    private static partial void LogSaved(ILogger logger, int credentialId, int userId, string type, string host, int calendarCount);
+}

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Cal.Testing;
+
+/// <summary>
+/// A real CalDAV server: Debian's <c>radicale</c> (3.1.x) on a free loopback port, in a temporary folder with a plain
+/// htpasswd users file, stopped and removed on dispose. Calendars and events are made through CalDAV itself
+/// (<c>MKCALENDAR</c>, <c>PUT</c>). Radicale reads the users file on each login, so <see cref="SetPassword"/> changes
+/// a password on the running server. Its request log counts requests by method (<see cref="CountRequests"/>).
+/// <see cref="TryStart"/> returns null when <c>radicale</c> is not installed (<c>.ci/run</c> installs it).
+/// </summary>
+public sealed partial class RadicaleServer : IDisposable
+{
+    private readonly Process process;
+    private readonly string folder;
+    private readonly Dictionary<string, string> users = new(StringComparer.Ordinal);
+    private readonly HttpClient http = new();
+
+    private RadicaleServer(Process process, string folder, int port)
+    {
+        this.process = process;
+        this.folder = folder;
+        Port = port;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The server's own address as allowed in <c>Outbound:AllowedHosts</c>.</summary>
+    public string AllowedHost => $"127.0.0.1:{Port}";
+
+    private string UsersFile => Path.Combine(folder, "users");
+
+    private string LogFile => Path.Combine(folder, "radicale.log");
+
+    public static RadicaleServer? TryStart(params (string User, string Password)[] accounts)
+    {
+        var binary = new[] { "/usr/bin/radicale", "/usr/local/bin/radicale" }.FirstOrDefault(File.Exists);
+        if (binary is null)
+        {
+            return null;
+        }
+
+        var folder = Directory.CreateTempSubdirectory("cal-radicale-").FullName;
+        // A port picked by probing can be taken by another test's server before Radicale binds it: Radicale then exits,
+        // and a connection to the port would reach that other server. So: ready means Radicale itself answered; else retry.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var server = StartOn(binary, folder, accounts);
+            if (server.WaitUntilReady())
+            {
+                return server;
+            }
+
+            server.Stop();
+        }
+
+        Directory.Delete(folder, recursive: true);
+        throw new InvalidOperationException("radicale did not start");
+    }
+
+    private static RadicaleServer StartOn(string binary, string folder, (string User, string Password)[] accounts)
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        File.WriteAllText(Path.Combine(folder, "users"), string.Concat(accounts.Select(a => $"{a.User}:{a.Password}\n")));
+        File.WriteAllText(Path.Combine(folder, "config"), $"""
+            [server]
+            hosts = 127.0.0.1:{port}
+            [auth]
+            type = htpasswd
+            htpasswd_filename = {Path.Combine(folder, "users")}
+            htpasswd_encryption = plain
+            delay = 0
+            [storage]
+            filesystem_folder = {Path.Combine(folder, "collections")}
+            [rights]
+            type = owner_only
+            [web]
+            type = none
+            [logging]
+            level = info
+            mask_passwords = True
+            """);
+        var start = new ProcessStartInfo(binary, ["--config", Path.Combine(folder, "config")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start)!;
+        var server = new RadicaleServer(process, folder, port);
+        foreach (var (user, password) in accounts)
+        {
+            server.users[user] = password;
+        }
+
+        // Radicale logs to stderr; kept in a file so requests can be counted.
+        var log = new StreamWriter(server.LogFile, append: true) { AutoFlush = true };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        process.Exited += (_, _) => { lock (log) { log.Dispose(); } };
+        process.EnableRaisingEvents = true;
+        return server;
+    }
+
+    /// <summary>True once Radicale answers its well-known redirect (its own answer, not another server's on a reused port).</summary>
+    private bool WaitUntilReady()
+    {
+        using var probe = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 200 && !process.HasExited; i++)
+        {
+            try
+            {
+                using var response = probe.Send(new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, ".well-known/caldav")));
+                if (response.StatusCode == HttpStatusCode.MovedPermanently && response.Headers.Server.ToString().Contains("WSGIServer", StringComparison.Ordinal))
+                {
+                    return !process.HasExited;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return false;
+    }
+
+    private void Stop()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    /// <summary>Changes (or adds) a user's password on the running server (the users file is read at each login).</summary>
+    public void SetPassword(string user, string password)
+    {
+        users[user] = password;
+        File.WriteAllText(UsersFile, string.Concat(users.Select(u => $"{u.Key}:{u.Value}\n")));
+    }
+
+    /// <summary>Makes a calendar collection <c>/{user}/{name}/</c> through CalDAV's MKCALENDAR; its URL.</summary>
+    public async Task<Uri> CreateCalendarAsync(string user, string name, string displayName, string components = "VEVENT")
+    {
+        var url = new Uri(BaseAddress, $"{user}/{name}/");
+        var comps = string.Concat(components.Split(',').Select(c => $"<c:comp name=\"{c}\"/>"));
+        using var request = Request(new HttpMethod("MKCALENDAR"), url, user, $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <c:mkcalendar xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
+              <d:set><d:prop><d:displayname>{SecurityElement(displayName)}</d:displayname><c:supported-calendar-component-set>{comps}</c:supported-calendar-component-set></d:prop></d:set>
+            </c:mkcalendar>
+            """, "application/xml");
+        using var response = await http.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"MKCALENDAR {url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return url;
+    }
+
+    /// <summary>Stores one iCalendar object (<c>PUT {calendar}{uid}.ics</c>), as a CalDAV client would.</summary>
+    public async Task PutAsync(string user, Uri calendar, string uid, string ics)
+    {
+        using var request = Request(HttpMethod.Put, new Uri(calendar, Uri.EscapeDataString(uid) + ".ics"), user, ics, "text/calendar");
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"PUT {uid} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>Replaces a whole calendar with one VCALENDAR holding many events (Radicale's PUT of a collection): fast seeding.</summary>
+    public async Task PutCollectionAsync(string user, Uri calendar, string ics)
+    {
+        using var request = Request(HttpMethod.Put, calendar, user, ics, "text/calendar");
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"PUT of the collection answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>Requests of this method (<c>REPORT</c>, <c>PROPFIND</c>, ...) the server has logged so far.</summary>
+    public int CountRequests(string method)
+    {
+        string text;
+        using (var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var reader = new StreamReader(stream))
+        {
+            text = reader.ReadToEnd();
+        }
+
+        return RequestLine().Matches(text).Count(m => m.Groups[1].Value == method);
+    }
+
+    /// <summary>Everything the server logged (to check what it was sent, e.g. that no password is in it).</summary>
+    public string Log()
+    {
+        using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, Uri url, string user, string body, string contentType)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = new StringContent(body, Encoding.UTF8, contentType) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{users[user]}")));
+        request.Headers.ConnectionClose = true; // Radicale answers HTTP/1.0 and closes; a pooled connection could be stale
+        return request;
+    }
+
+    private static string SecurityElement(string text) => System.Security.SecurityElement.Escape(text);
+
+    [GeneratedRegex(@"\[INFO\] ([A-Z]+) request for ")]
+    private static partial Regex RequestLine();
+
+    public void Dispose()
+    {
+        http.Dispose();
+        try
+        {
+            Stop();
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open; the temp folder is cleaned by the system.
+            }
+        }
+    }
+}
