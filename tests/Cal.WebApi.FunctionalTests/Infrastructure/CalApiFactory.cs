@@ -45,6 +45,9 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
             ["Outbound:FeedTimeout"] = "00:00:05",
             ["Outbound:SaveTimeout"] = "00:00:10",
             ["FeedCache:WarmUp"] = "false", // hundreds of hosts start in one test run; IndexWarmUpTests covers it
+
+            // Tests send traffic to loopback only: Apple's server is iCloud unless told otherwise (port 9 refuses).
+            ["Providers:Apple:ServerUrl"] = "http://127.0.0.1:9/",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -23,6 +23,8 @@ public sealed class ApiFuzzTests
 
     private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "FOO"];
 
+    private static readonly string[] Calendars = ["caldav", "apple", "ics-feed", "google", "%ff", "CALDAV", new string('c', 500)];
+
     private static readonly string[] ContentTypes =
     [
         "application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded",
@@ -150,6 +152,11 @@ public sealed class ApiFuzzTests
             8 => ("POST", random.Next(2) == 0 ? $"/v2/oauth-clients/{Pick(random, [clientId, "cl-nope", "%20", "%ff", new string('x', 300)])}/users" : $"/v2/oauth/{clientId}/refresh"),
             10 => (Pick(random, ["POST", "PATCH", "GET", "DELETE"]), Pick(random, ["/v2/schedules", "/v2/schedules/default", "/v2/schedules/1", "/v2/schedules/2147483647", "/v2/schedules/-1", "/v2/schedules/x"])),
             11 => (Pick(random, ["POST", "PATCH", "GET", "DELETE"]), Pick(random, ["/v2/event-types", "/v2/event-types/1", "/v2/event-types/99999999999", "/v2/event-types/%ff"])),
+            9 => Pick(random, ["POST", "GET", "POST"]) switch
+            {
+                "GET" => ("GET", $"/v2/calendars/{Pick(random, Calendars)}/check"),
+                var post => (post, $"/v2/calendars/{Pick(random, Calendars)}/{Pick(random, ["credentials", "disconnect"])}"),
+            },
             12 => ("GET", Pick(random, ["/v2/slots", "/v2/slots/available"]) + SlotsQuery(random)),
             13 => random.Next(2) == 0
                 ? (Pick(random, ["POST", "DELETE"]), "/v2/selected-calendars" + Pick(random, ["", "?integration=ics-feed_calendar&externalId=http%3A%2F%2Fx&credentialId=1", "?credentialId=-5&externalId=", "?integration=" + new string('i', 3000)]))
@@ -269,6 +276,13 @@ public sealed class ApiFuzzTests
                     """{"title": "T", "slug": "t", "lengthInMinutes": 1e99, "slotInterval": -1, "scheduleId": 2147483648}""",
                     """{"title": "T", "slug": "fuzz", "lengthInMinutes": 1, "slotInterval": 1, "beforeEventBuffer": 1440, "afterEventBuffer": 1440, "minimumBookingNotice": 0}""",
                     """{"title": ["x"], "slug": "UPPER case", "lengthInMinutes": "30"}"""]),
+                9 => Pick(random, [
+                    """{"username": "alice", "password": "pw", "url": "http://127.0.0.1:1/"}""",
+                    """{"username": "", "password": null, "url": "javascript:alert(1)"}""",
+                    """{"username": "a\u0000b", "password": "p", "url": "http://user:pass@127.0.0.1:1/"}""",
+                    $$"""{"username": "{{new string('u', 5000)}}", "password": "{{new string('p', 5000)}}", "url": "webcal://127.0.0.1:0/"}""",
+                    """{"username": ["x"], "password": {}, "url": 7, "id": "1"}""",
+                    """{"id": 1}"""]),
                 13 => Pick(random, [
                     """{"integration": "ics-feed_calendar", "externalId": "http://127.0.0.1:1/x.ics", "credentialId": 1}""",
                     """{"timeFormat": 13, "weekStart": 7, "metadata": {"a": {"b": 1}}, "avatarUrl": "javascript:x", "locale": ["en"]}""",

@@ -97,10 +97,15 @@ internal sealed partial class CalDavClient(
     {
         var start = session.Account.ServerUrl;
         var first = await session.SendAsync(PropFind, start, depth: "0", DiscoveryBody);
-        if (first.Failure is { Reason: not FeedFailureReason.Unauthorized and not FeedFailureReason.BlockedAddress and not FeedFailureReason.Timeout })
+        if (first.Failure is { } notHere && notHere.HttpStatus != 401 && notHere.Reason is not FeedFailureReason.BlockedAddress and not FeedFailureReason.Timeout)
         {
-            // Not a DAV resource itself (a bare server address): the server's well-known entry point, RFC 6764.
+            // Not a DAV resource itself (a bare server address, a page, a path this account may not read): the server's
+            // well-known entry point, RFC 6764. Refused there too, the first refusal (a 403) is the answer.
             first = await session.SendAsync(PropFind, new Uri(start, "/.well-known/caldav"), depth: "0", DiscoveryBody);
+            if (first.Failure is not null && notHere.Reason == FeedFailureReason.Unauthorized)
+            {
+                first = first with { Failure = notHere };
+            }
         }
 
         if (first.Failure is { } failure)
