@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -49,34 +48,10 @@ public sealed partial class RadicaleServer : IDisposable
         }
 
         var folder = Directory.CreateTempSubdirectory("cal-radicale-").FullName;
-        // A port picked by probing can be taken by another test's server before Radicale binds it: Radicale then exits,
-        // and a connection to the port would reach that other server. So: ready means Radicale itself answered; else retry.
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var server = StartOn(binary, folder, accounts);
-            if (server.WaitUntilReady())
-            {
-                return server;
-            }
-
-            server.Stop();
-        }
-
-        Directory.Delete(folder, recursive: true);
-        throw new InvalidOperationException("radicale did not start");
-    }
-
-    private static RadicaleServer StartOn(string binary, string folder, (string User, string Password)[] accounts)
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-
         File.WriteAllText(Path.Combine(folder, "users"), string.Concat(accounts.Select(a => $"{a.User}:{a.Password}\n")));
         File.WriteAllText(Path.Combine(folder, "config"), $"""
             [server]
-            hosts = 127.0.0.1:{port}
+            hosts = 127.0.0.1:0
             [auth]
             type = htpasswd
             htpasswd_filename = {Path.Combine(folder, "users")}
@@ -92,27 +67,68 @@ public sealed partial class RadicaleServer : IDisposable
             level = info
             mask_passwords = True
             """);
-        var start = new ProcessStartInfo(binary, ["--config", Path.Combine(folder, "config")])
+
+        // Port 0: the system picks a free port as Radicale binds it (no race with other tests' servers over a port
+        // probed beforehand), and Radicale logs which one ("Listening on '[127.0.0.1]:PORT'").
+        var process = Process.Start(new ProcessStartInfo(binary, ["--config", Path.Combine(folder, "config")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+        })!;
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new StreamWriter(Path.Combine(folder, "radicale.log"), append: true) { AutoFlush = true };
+        var closed = false;
+        void Line(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (log)
+            {
+                if (!closed)
+                {
+                    log.WriteLine(line);
+                }
+            }
+
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                listening.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        process.ErrorDataReceived += (_, e) => Line(e.Data);
+        process.OutputDataReceived += (_, e) => Line(e.Data);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) =>
+        {
+            listening.TrySetResult(0);
+            process.WaitForExit(); // the remaining output lines first
+            lock (log)
+            {
+                closed = true;
+                log.Dispose();
+            }
         };
-        var process = Process.Start(start)!;
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+
+        var port = listening.Task.Wait(TimeSpan.FromSeconds(30)) ? listening.Task.Result : 0;
         var server = new RadicaleServer(process, folder, port);
         foreach (var (user, password) in accounts)
         {
             server.users[user] = password;
         }
 
-        // Radicale logs to stderr; kept in a file so requests can be counted.
-        var log = new StreamWriter(server.LogFile, append: true) { AutoFlush = true };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        process.Exited += (_, _) => { lock (log) { log.Dispose(); } };
-        process.EnableRaisingEvents = true;
-        return server;
+        if (port > 0 && server.WaitUntilReady())
+        {
+            return server;
+        }
+
+        server.Dispose();
+        throw new InvalidOperationException("radicale did not start");
     }
 
     /// <summary>True once Radicale answers its well-known redirect (its own answer, not another server's on a reused port).</summary>
@@ -170,13 +186,12 @@ public sealed partial class RadicaleServer : IDisposable
     {
         var url = new Uri(BaseAddress, $"{user}/{name}/");
         var comps = string.Concat(components.Split(',').Select(c => $"<c:comp name=\"{c}\"/>"));
-        using var request = Request(new HttpMethod("MKCALENDAR"), url, user, $"""
+        using var response = await SendAsync(() => Request(new HttpMethod("MKCALENDAR"), url, user, $"""
             <?xml version="1.0" encoding="utf-8"?>
             <c:mkcalendar xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
               <d:set><d:prop><d:displayname>{SecurityElement(displayName)}</d:displayname><c:supported-calendar-component-set>{comps}</c:supported-calendar-component-set></d:prop></d:set>
             </c:mkcalendar>
-            """, "application/xml");
-        using var response = await http.SendAsync(request);
+            """, "application/xml"));
         if (response.StatusCode != HttpStatusCode.Created)
         {
             throw new InvalidOperationException($"MKCALENDAR {url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -188,8 +203,7 @@ public sealed partial class RadicaleServer : IDisposable
     /// <summary>Stores one iCalendar object (<c>PUT {calendar}{uid}.ics</c>), as a CalDAV client would.</summary>
     public async Task PutAsync(string user, Uri calendar, string uid, string ics)
     {
-        using var request = Request(HttpMethod.Put, new Uri(calendar, Uri.EscapeDataString(uid) + ".ics"), user, ics, "text/calendar");
-        using var response = await http.SendAsync(request);
+        using var response = await SendAsync(() => Request(HttpMethod.Put, new Uri(calendar, Uri.EscapeDataString(uid) + ".ics"), user, ics, "text/calendar"));
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"PUT {uid} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -199,8 +213,7 @@ public sealed partial class RadicaleServer : IDisposable
     /// <summary>Replaces a whole calendar with one VCALENDAR holding many events (Radicale's PUT of a collection): fast seeding.</summary>
     public async Task PutCollectionAsync(string user, Uri calendar, string ics)
     {
-        using var request = Request(HttpMethod.Put, calendar, user, ics, "text/calendar");
-        using var response = await http.SendAsync(request);
+        using var response = await SendAsync(() => Request(HttpMethod.Put, calendar, user, ics, "text/calendar"));
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"PUT of the collection answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -228,6 +241,23 @@ public sealed partial class RadicaleServer : IDisposable
         return reader.ReadToEnd();
     }
 
+    /// <summary>A helper request, sent again (up to 3 times) if the connection broke before an answer came.</summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var message = request();
+            try
+            {
+                return await http.SendAsync(message);
+            }
+            catch (HttpRequestException) when (attempt < 3)
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
+    }
+
     private HttpRequestMessage Request(HttpMethod method, Uri url, string user, string body, string contentType)
     {
         var request = new HttpRequestMessage(method, url) { Content = new StringContent(body, Encoding.UTF8, contentType) };
@@ -240,6 +270,9 @@ public sealed partial class RadicaleServer : IDisposable
 
     [GeneratedRegex(@"\[INFO\] ([A-Z]+) request for ")]
     private static partial Regex RequestLine();
+
+    [GeneratedRegex(@"Listening on '\[127\.0\.0\.1\]:(\d+)'")]
+    private static partial Regex ListeningLine();
 
     public void Dispose()
     {

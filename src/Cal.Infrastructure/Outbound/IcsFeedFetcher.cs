@@ -58,19 +58,10 @@ internal sealed class IcsFeedFetcher(
         var limits = options.Value;
 
         // Time spent waiting for a permit is bounded on its own; the feed's timeout starts once it may be fetched.
-        IDisposable lease;
-        using (var queue = new CancellationTokenSource(limits.MaxFetchQueueTime, time))
-        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, queue.Token))
+        if (await limiter.TryAcquireAsync(ownerUserId, limits.MaxFetchQueueTime, time, cancellationToken) is not { } lease)
         {
-            try
-            {
-                lease = await limiter.AcquireAsync(ownerUserId, waiting.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                logger.LogInformation("ICS feed on {Host} waited too long for a fetch permit", url.Host);
-                return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture, $"The server was too busy to fetch the feed within {limits.MaxFetchQueueTime.TotalSeconds:0.###} s; try again.")));
-            }
+            logger.LogInformation("ICS feed on {Host} waited too long for a fetch permit", url.Host);
+            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture, $"The server was too busy to fetch the feed within {limits.MaxFetchQueueTime.TotalSeconds:0.###} s; try again.")));
         }
 
         using var permit = lease;

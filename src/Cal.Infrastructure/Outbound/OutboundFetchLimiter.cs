@@ -57,6 +57,24 @@ internal sealed class OutboundFetchLimiter : IDisposable
         }
     }
 
+    /// <summary>
+    /// As <see cref="AcquireAsync"/>, but waiting at most <paramref name="maxWait"/> (on <paramref name="time"/>'s clock):
+    /// null when no permit came in time (or the caller gave up), so a busy server answers "try again" instead of queueing forever.
+    /// </summary>
+    public async ValueTask<IDisposable?> TryAcquireAsync(int userId, TimeSpan maxWait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var queue = new CancellationTokenSource(maxWait, time);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, queue.Token);
+        try
+        {
+            return await AcquireAsync(userId, waiting.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose()
     {
         global.Dispose();

@@ -44,6 +44,14 @@ public sealed class CalDavClientTests : FetcherFixture
 
     private CalDavAccount Alice(string url) => new(new Uri(url), "alice", Password);
 
+    /// <summary>A loopback URL answering every request with 207 and this (per-request) XML.</summary>
+    private string Multistatus(Func<HttpContext, string> xml) => Odd.Map(context =>
+    {
+        context.Response.StatusCode = 207;
+        context.Response.ContentType = "application/xml";
+        return context.Response.WriteAsync(xml(context));
+    });
+
     [TestCase("")]
     [TestCase("alice/")]
     [TestCase("not-a-collection/")]
@@ -103,12 +111,7 @@ public sealed class CalDavClientTests : FetcherFixture
     [Test]
     public async Task AnAnswerOverTheByteCap_IsTooLarge()
     {
-        var url = Odd.Map(async context =>
-        {
-            context.Response.StatusCode = 207;
-            context.Response.ContentType = "application/xml";
-            await context.Response.WriteAsync("<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\"><d:response><d:href>/</d:href><d:propstat><d:prop><d:displayname>" + new string('x', 300_000) + "</d:displayname></d:prop></d:propstat></d:response></d:multistatus>");
-        });
+        var url = Multistatus(_ => "<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\"><d:response><d:href>/</d:href><d:propstat><d:prop><d:displayname>" + new string('x', 300_000) + "</d:displayname></d:prop></d:propstat></d:response></d:multistatus>");
 
         var found = await Client(("Outbound:MaxFeedBytes", "100000")).DiscoverAsync(Alice(url), 1, CancellationToken.None);
 
@@ -118,12 +121,7 @@ public sealed class CalDavClientTests : FetcherFixture
     [Test]
     public async Task ADocumentTypeDeclaration_IsRefused_NotExpanded()
     {
-        var url = Odd.Map(async context =>
-        {
-            context.Response.StatusCode = 207;
-            context.Response.ContentType = "application/xml";
-            await context.Response.WriteAsync("<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><d:multistatus xmlns:d=\"DAV:\"><d:response><d:href>&b;</d:href></d:response></d:multistatus>");
-        });
+        var url = Multistatus(_ => "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><d:multistatus xmlns:d=\"DAV:\"><d:response><d:href>&b;</d:href></d:response></d:multistatus>");
 
         var found = await Client().DiscoverAsync(Alice(url), 1, CancellationToken.None);
 
@@ -133,18 +131,13 @@ public sealed class CalDavClientTests : FetcherFixture
     [Test]
     public async Task ACalendarWithoutTheWritePrivilege_IsReadOnly()
     {
-        var url = Odd.Map(async context =>
-        {
-            context.Response.StatusCode = 207;
-            context.Response.ContentType = "application/xml";
-            await context.Response.WriteAsync($"""
-                <?xml version="1.0"?>
-                <d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:response><d:href>{context.Request.Path}</d:href><d:propstat><d:prop>
-                  <d:resourcetype><d:collection/><c:calendar/></d:resourcetype><d:displayname>Holidays</d:displayname>
-                  <d:current-user-privilege-set><d:privilege><d:read/></d:privilege><d:privilege><c:read-free-busy/></d:privilege></d:current-user-privilege-set>
-                </d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>
-                """);
-        });
+        var url = Multistatus(context => $"""
+            <?xml version="1.0"?>
+            <d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:response><d:href>{context.Request.Path}</d:href><d:propstat><d:prop>
+              <d:resourcetype><d:collection/><c:calendar/></d:resourcetype><d:displayname>Holidays</d:displayname>
+              <d:current-user-privilege-set><d:privilege><d:read/></d:privilege><d:privilege><c:read-free-busy/></d:privilege></d:current-user-privilege-set>
+            </d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>
+            """);
 
         var found = await Client().DiscoverAsync(Alice(url), 1, CancellationToken.None);
 
@@ -154,12 +147,7 @@ public sealed class CalDavClientTests : FetcherFixture
     [Test]
     public async Task AReportWhoseObjectIsNotICalendar_IsAFailure_NotAnEmptyCalendar()
     {
-        var url = Odd.Map(async context =>
-        {
-            context.Response.StatusCode = 207;
-            context.Response.ContentType = "application/xml";
-            await context.Response.WriteAsync("<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:response><d:href>/x.ics</d:href><d:propstat><d:prop><c:calendar-data>BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VCALENDAR\n</c:calendar-data></d:prop></d:propstat></d:response></d:multistatus>");
-        });
+        var url = Multistatus(_ => "<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:response><d:href>/x.ics</d:href><d:propstat><d:prop><c:calendar-data>BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VCALENDAR\n</c:calendar-data></d:prop></d:propstat></d:response></d:multistatus>");
 
         var queried = await Client().QueryAsync(Alice(url), url, March, 1, CancellationToken.None);
 
@@ -169,12 +157,7 @@ public sealed class CalDavClientTests : FetcherFixture
     [Test]
     public async Task AnEmptyReport_IsAnEmptyCalendar()
     {
-        var url = Odd.Map(async context =>
-        {
-            context.Response.StatusCode = 207;
-            context.Response.ContentType = "application/xml";
-            await context.Response.WriteAsync("<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\"/>");
-        });
+        var url = Multistatus(_ => "<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\"/>");
 
         var queried = await Client().QueryAsync(Alice(url), url, March, 1, CancellationToken.None);
 

@@ -105,7 +105,7 @@ public sealed class ApiKeyAuthenticationTests
 
         await api.DisposeAsync(); // flush SQLite's WAL into the file before reading its bytes
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var bytes = string.Concat(Directory.EnumerateFiles(api.DataDirectory, "cal.db*").Select(f => Encoding.Latin1.GetString(File.ReadAllBytes(f))));
+        var bytes = api.DatabaseFilesText();
         Assert.That(bytes, Does.Not.Contain(key[4..]));
     }
 }

@@ -197,7 +197,7 @@ public sealed class CalDavCalendarsTests
 
         // The password: in no answer above, no log line, and not in the database file (clear or base64).
         Assert.That(api.Logs.Where(l => l.Contains(CarolPassword, StringComparison.Ordinal)), Is.Empty, "logs");
-        var database = string.Concat(Directory.EnumerateFiles(api.DataDirectory, "cal.db*").Select(f => Encoding.Latin1.GetString(ReadShared(f))));
+        var database = api.DatabaseFilesText();
         Assert.That(database, Does.Not.Contain(CarolPassword), "database file");
         Assert.That(database, Does.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("carol:" + CarolPassword))), "database file, base64");
         Assert.That(database, Does.Not.Contain("carol"), "not even the username: the account is stored as a hash");
@@ -261,13 +261,5 @@ public sealed class CalDavCalendarsTests
         Assert.That(Json.ErrorFields(missing), Is.EquivalentTo(new[] { "username", "password", "url" }));
         Assert.That(Json.ErrorFields(google), Is.EquivalentTo(new[] { "calendar" }));
         Assert.That(Json.ErrorFields(check), Is.EquivalentTo(new[] { "calendar" }));
-    }
-
-    private static byte[] ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 }

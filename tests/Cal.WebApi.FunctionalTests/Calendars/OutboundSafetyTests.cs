@@ -114,16 +114,8 @@ public sealed class OutboundSafetyTests
         await client.PostAsync(SavePath, Json.Body(new { urls = new[] { allowed.Url($"redirect-to?url={Uri.EscapeDataString($"http://127.0.0.1:{internalService.BaseAddress.Port}/{token}")}") } }));
 
         Assert.That(api.Logs.Where(l => l.Contains(token, StringComparison.Ordinal)), Is.Empty, "logs");
-        var database = string.Concat(Directory.EnumerateFiles(api.DataDirectory, "cal.db*").Select(f => Encoding.Latin1.GetString(ReadShared(f))));
+        var database = api.DatabaseFilesText();
         Assert.That(database, Does.Not.Contain(token), "database file");
         Assert.That(database, Does.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes(token))), "database file, base64");
-    }
-
-    private static byte[] ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 }

@@ -61,6 +61,19 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(DataDirectory, "cal.db");
 
+    /// <summary>
+    /// The database's files (with its -wal and -shm) as Latin-1 text, read while the server may hold them open: for
+    /// checking that a secret is nowhere in them, in any encoding a test looks for.
+    /// </summary>
+    public string DatabaseFilesText() =>
+        string.Concat(Directory.EnumerateFiles(DataDirectory, "cal.db*").Select(file =>
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return System.Text.Encoding.Latin1.GetString(copy.ToArray());
+        }));
+
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public ConcurrentQueue<string> Logs { get; } = new();

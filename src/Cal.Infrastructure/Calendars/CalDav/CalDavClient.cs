@@ -198,18 +198,9 @@ internal sealed partial class CalDavClient(
     {
         var limits = options.Value;
         var host = account.ServerUrl.Host;
-        IDisposable lease;
-        using (var queue = new CancellationTokenSource(limits.MaxFetchQueueTime, time))
-        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, queue.Token))
+        if (await limiter.TryAcquireAsync(ownerUserId, limits.MaxFetchQueueTime, time, cancellationToken) is not { } lease)
         {
-            try
-            {
-                lease = await limiter.AcquireAsync(ownerUserId, waiting.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.Timeout, "The server was too busy to reach the calendar server; try again."));
-            }
+            return FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.Timeout, "The server was too busy to reach the calendar server; try again."));
         }
 
         using var permit = lease;
