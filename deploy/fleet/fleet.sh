@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Cal as a fleet, on loopback only: PostgreSQL (temporary data directory), Redis, two Cal instances and
 # nginx round-robin in front, plus a loopback feed server; then fleet-check.mjs proves, through nginx and
-# each instance: a save on one is read on the other, the feed cache and Data Protection keys are shared,
-# the rate limit is global, a revoked key is refused everywhere within Auth:CacheDuration, and killing an
+# each instance: a save on one is listed by the other at once (read models invalidated through Redis pub/sub),
+# the feed cache and Data Protection keys are shared, ten concurrent first reads of a feed on both instances cost
+# one upstream fetch, the rate limit is global, a revoked key or deleted user is refused by the other instance
+# within 100 ms (pub/sub; Auth:CacheDuration only bounds a lost message), and killing an
 # instance mid-load loses no acknowledged save; then that a Redis flush loses no credential (the key ring
 # is in the database): a new instance started after FLUSHALL reads a credential saved before it.
 # Stops everything it started. Exit code 0 only if all pass.

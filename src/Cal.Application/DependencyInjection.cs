@@ -40,6 +40,8 @@ public static class DependencyInjection
         services.AddSingleton<Platform.Tokens.TokenIssuer>();
         services.AddSingleton(TimeProvider.System);
 
+        services.AddScoped<UserCalendarsReader>();
+
         // Calendar providers: each registered here, once.
         services.AddCalendarProvider<IcsFeedCalendarProvider>();
         services.AddCalendarProvider<Calendars.CalDav.AppleCalendarProvider>();

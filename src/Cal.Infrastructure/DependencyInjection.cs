@@ -1,3 +1,4 @@
+using Cal.Infrastructure.Caching;
 using Cal.Infrastructure.Calendars.CalDav;
 using System.Net;
 using Cal.Application.Common.Interfaces;
@@ -35,6 +36,8 @@ public static class DependencyInjection
         var storage = services.AddPersistence(configuration, contentRoot, keysRoot);
         services.AddSharedState(configuration, storage);
         services.AddSecrets();
+        services.AddOptions<ReadModelOptions>().Bind(configuration.GetSection(ReadModelOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IUserCalendarsCache, MemoryUserCalendarsCache>();
         services.AddFeeds(configuration);
         services.AddOutbound(configuration);
         return services;
@@ -108,6 +111,7 @@ public static class DependencyInjection
                 return StackExchange.Redis.ConnectionMultiplexer.Connect(options);
             });
             services.AddSingleton(_ => connection.Value);
+            services.AddSingleton(sp => new FleetInvalidation(connection, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()));
             services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
             services.AddStackExchangeRedisCache(o =>
             {
@@ -120,10 +124,12 @@ public static class DependencyInjection
                 sp.GetRequiredService<IDataProtectionProvider>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FeedCache>>(),
                 sp.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(),
-                sp.GetRequiredService<SharedFeedBudget>()));
+                sp.GetRequiredService<SharedFeedBudget>(),
+                new FeedFetchLeases(connection.Value)));
         }
         else
         {
+            services.AddSingleton(sp => new FleetInvalidation(null, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()));
             services.AddSingleton<IRateLimitStore, MemoryRateLimitStore>();
             services.AddSingleton<FeedCache>();
         }
@@ -156,6 +162,7 @@ public static class DependencyInjection
     {
         services.AddSingleton<IPlatformSecrets, PlatformSecrets>();
         services.AddSingleton<IAuthenticationCache, MemoryAuthenticationCache>();
+        services.AddHostedService<FleetInvalidationSubscriber>();
         services.AddSingleton<IApiKeyGenerator, ApiKeyGenerator>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
 

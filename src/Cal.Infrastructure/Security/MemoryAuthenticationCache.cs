@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Cal.Application.Authentication;
 using Cal.Application.Common.Interfaces;
+using Cal.Infrastructure.Caching;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Primitives;
 
@@ -9,12 +10,22 @@ namespace Cal.Infrastructure.Security;
 /// <summary>
 /// Validated bearer tokens in this process's memory, by hash, size-limited. Each entry's own
 /// <see cref="CachedBearer.ValidUntil"/> (read from <see cref="TimeProvider"/>) decides whether it is
-/// still trusted; the cache's own expiry only frees memory. Per instance: in a fleet each instance notices a
-/// revocation made elsewhere within <see cref="AuthOptions.CacheDuration"/>, and one made here at once
-/// (<see cref="Invalidate"/>).
+/// still trusted; the cache's own expiry only frees memory. A revocation made here is applied here at once and sent
+/// to the other instances through <see cref="FleetInvalidation"/> (Redis pub/sub; milliseconds); a message lost with
+/// a Redis outage leaves at most <see cref="AuthOptions.CacheDuration"/> of staleness.
 /// </summary>
 internal sealed class MemoryAuthenticationCache : IAuthenticationCache, IDisposable
 {
+    public const string Topic = "auth";
+
+    private readonly FleetInvalidation fleet;
+
+    public MemoryAuthenticationCache(FleetInvalidation fleet)
+    {
+        this.fleet = fleet;
+        fleet.Register(Topic, InvalidateHere, InvalidateAllHere);
+    }
+
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
     private readonly ConcurrentDictionary<string, CancellationTokenSource> partitions = new(StringComparer.Ordinal);
 
@@ -44,13 +55,23 @@ internal sealed class MemoryAuthenticationCache : IAuthenticationCache, IDisposa
         }
     }
 
-    public void Invalidate(string callerPartition)
+    public void Invalidate(string callerPartition) => fleet.Publish(Topic, callerPartition);
+
+    private void InvalidateHere(string callerPartition)
     {
         Interlocked.Increment(ref generation);
         if (partitions.TryRemove(callerPartition, out var partition))
         {
             partition.Cancel();
             partition.Dispose();
+        }
+    }
+
+    private void InvalidateAllHere()
+    {
+        foreach (var callerPartition in partitions.Keys)
+        {
+            InvalidateHere(callerPartition);
         }
     }
 

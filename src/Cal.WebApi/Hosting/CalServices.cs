@@ -19,7 +19,7 @@ public static class CalServices
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
-            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>)];
+            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(CalendarsChangedBehaviour<,>)];
         });
 
         // Levels come from the "Serilog" section; the sink is chosen here: readable text in Development,

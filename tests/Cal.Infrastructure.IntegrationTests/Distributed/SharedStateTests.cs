@@ -157,6 +157,30 @@ public sealed class SharedStateTests
     }
 
     [Test]
+    public async Task ConcurrentFirstReadsOnTwoInstances_CostOneUpstreamFetch()
+    {
+        using var redis = RedisServer.StartOrIgnore();
+        await using var feeds = await IcsFeedServer.StartAsync();
+        var url = IcsFeedUrl.Create(feeds.AddFeed("slow", IcsSamples.Simple("Slow"), delayMs: 300));
+        using var folderA = new TempDirectory();
+        using var folderB = new TempDirectory();
+        using var shared = new TempDirectory();
+        var database = Path.Combine(shared.Path, "cal.db");
+        await using var a = Instance(folderA, redis, database);
+        await using var b = Instance(folderB, redis, database);
+        await a.InitializeDatabaseAsync();
+
+        // Ten first reads at once, five on each instance: one instance fetches, the other waits for its result in Redis.
+        var reads = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            (i % 2 == 0 ? a : b).Get<IIcsFeedSource>().GetAsync(CredentialOf(1, 5), url, CancellationToken.None)));
+
+        Assert.That(reads.Select(r => r.Value?.CalendarName), Is.All.EqualTo("Slow"));
+        Assert.That(feeds.RequestCount("/feeds/slow"), Is.EqualTo(1), "one upstream fetch for the fleet");
+        using var connection = ConnectionMultiplexer.Connect(redis.Configuration);
+        Assert.That(connection.GetServer(redis.Configuration).Keys(pattern: FeedFetchLeases.KeyPrefix + "*").ToList(), Is.Empty, "the fetch mark is released");
+    }
+
+    [Test]
     public async Task RedisDown_TheFeedCacheFallsBackToTheInstance()
     {
         var redis = RedisServer.StartOrIgnore();

@@ -368,4 +368,31 @@ public sealed class ConnectedCalendarsTests
 
     private static List<(string, string)> Intervals(JsonElement json) =>
         json.GetProperty("data").EnumerateArray().Select(i => (i.GetProperty("start").GetString()!, i.GetProperty("end").GetString()!)).ToList();
+
+    [Test]
+    public async Task TheListServedFromMemory_FollowsEveryWrite_AtOnce()
+    {
+        async Task<string[]> ListedAsync() =>
+            (await Json.ReadAsync(await client.GetAsync("/v2/calendars"))).GetProperty("data").GetProperty("connectedCalendars").EnumerateArray()
+                .SelectMany(c => c.GetProperty("calendars").EnumerateArray().Select(k => $"{k.GetProperty("externalId").GetString()}={k.GetProperty("isSelected").GetBoolean()}"))
+                .ToArray();
+
+        Assert.That(await ListedAsync(), Is.Empty, "read (and cached) before any write");
+        var saved = await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { workUrl } }));
+        var id = (await Json.ReadAsync(saved)).GetProperty("data").GetProperty("id").GetInt32();
+        Assert.That(await ListedAsync(), Is.EqualTo(new[] { $"{workUrl}=True" }), "after a save");
+        Assert.That(await ListedAsync(), Is.EqualTo(new[] { $"{workUrl}=True" }), "again, from memory");
+
+        await client.DeleteAsync($"/v2/selected-calendars?integration=ics-feed_calendar&externalId={Uri.EscapeDataString(workUrl)}&credentialId={id}");
+        Assert.That(await ListedAsync(), Is.EqualTo(new[] { $"{workUrl}=False" }), "after a deselection");
+
+        await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { workUrl, homeUrl } }));
+        Assert.That(await ListedAsync(), Has.Length.EqualTo(2), "after a second save");
+
+        await client.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id }));
+        Assert.That(await ListedAsync(), Is.Empty, "after a disconnect");
+
+        await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.Url("status/404") } })), 400, "BadRequestException");
+        Assert.That(await ListedAsync(), Is.Empty, "a refused save changed nothing");
+    }
 }

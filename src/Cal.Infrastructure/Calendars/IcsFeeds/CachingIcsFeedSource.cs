@@ -26,7 +26,7 @@ namespace Cal.Infrastructure.Calendars.IcsFeeds;
 /// same feed share that one fetch. Entries are keyed by owner, credential and feed, so a cached feed is only ever
 /// read through the credential that saved it.
 /// </summary>
-internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cache, FeedIndexer indexer, IOptions<FeedCacheOptions> options, TimeProvider time) : IIcsFeedSource
+internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cache, FeedIndexer indexer, IOptions<FeedCacheOptions> options, IOptions<OutboundOptions> outbound, TimeProvider time) : IIcsFeedSource
 {
     public async Task<FeedFetchResult<IcsFeedSnapshot>> GetAsync(Credential credential, IcsFeedUrl url, CancellationToken cancellationToken)
     {
@@ -54,6 +54,38 @@ internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cac
             return FeedFetchResult.Ok(cached.Snapshot);
         }
 
+        // In a fleet, one instance fetches a feed at a time; the others wait for its result in the shared level.
+        var fetchTime = outbound.Value.FeedTimeout + outbound.Value.MaxFetchQueueTime;
+        var leading = await cache.TryLeadFetchAsync(key, fetchTime + TimeSpan.FromSeconds(5));
+        if (!leading && await cache.WaitForSharedAsync(key, indexer, cached, fetchTime, time, cancellationToken) is { } landed)
+        {
+            CalMetrics.FeedCacheLookups.Count("result", "shared_wait");
+            return FeedFetchResult.Ok(landed.Snapshot);
+        }
+
+        try
+        {
+            // Another instance may have written the feed between the first look and taking the mark: look once more.
+            if (leading && cache.HasSharedLevel && await cache.TakeSharedIfNewerAsync(key, indexer, cached, cancellationToken) is { } meanwhile
+                && now - meanwhile.CheckedAt < options.Value.TimeToLive)
+            {
+                CalMetrics.FeedCacheLookups.Count("result", "shared_hit");
+                return FeedFetchResult.Ok(meanwhile.Snapshot);
+            }
+
+            return await FetchAsync(key, url, cached, now, cancellationToken);
+        }
+        finally
+        {
+            if (leading)
+            {
+                await cache.EndLeadAsync(key);
+            }
+        }
+    }
+
+    private async Task<FeedFetchResult<IcsFeedSnapshot>> FetchAsync(FeedCacheKey key, IcsFeedUrl url, CachedFeed? cached, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var keepText = cache.HasSharedLevel;
         var outcome = await fetcher.FetchAsync(url, key.UserId, (reader, ct) => ReadAsync(reader, keepText, ct), cached?.Validators, cancellationToken);
         if (outcome.NotModified && cached is not null)

@@ -33,7 +33,8 @@ internal sealed partial class FeedCache(
     IDataProtectionProvider protection,
     ILogger<FeedCache> logger,
     IDistributedCache? shared = null,
-    SharedFeedBudget? sharedBudget = null) : IDisposable
+    SharedFeedBudget? sharedBudget = null,
+    FeedFetchLeases? leases = null) : IDisposable
 {
     /// <summary>Redis keys of the shared level start with this (the budget's counters have their own prefix).</summary>
     public const string SharedKeyPrefix = "cal:feeds:";
@@ -89,6 +90,82 @@ internal sealed partial class FeedCache(
             var feed = new CachedFeed(await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken), entry.Validators, entry.CheckedAt);
             SetLocal(key, feed);
             return feed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            LogSharedUnavailable(logger, "read", ex.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// True when this instance should fetch the feed now: there is no shared level, or it took the fleet-wide mark for
+    /// this feed (release it with <see cref="EndLeadAsync"/>). False: another instance is fetching it; wait for it with
+    /// <see cref="WaitForSharedAsync"/>.
+    /// </summary>
+    public Task<bool> TryLeadFetchAsync(FeedCacheKey key, TimeSpan hold) =>
+        shared is null || leases is null ? Task.FromResult(true) : leases.TryTakeAsync(SharedKey(key), hold);
+
+    public Task EndLeadAsync(FeedCacheKey key) => leases?.ReleaseAsync(SharedKey(key)) ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Waits for another instance's fetch of <paramref name="key"/> to land in the shared level: an entry checked after
+    /// <paramref name="checkedAfter"/> (reusing <paramref name="stale"/>'s index when the feed did not change), or null
+    /// when the other instance let go of the feed without writing it (a failed fetch, a feed too large to share) or
+    /// <paramref name="maxWait"/> passed: then fetch here.
+    /// </summary>
+    public async Task<CachedFeed?> WaitForSharedAsync(FeedCacheKey key, FeedIndexer indexer, CachedFeed? stale, TimeSpan maxWait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (shared is null || leases is null)
+        {
+            return null;
+        }
+
+        var until = time.GetUtcNow() + maxWait;
+        while (time.GetUtcNow() < until)
+        {
+            if (await TakeSharedIfNewerAsync(key, indexer, stale, cancellationToken) is { } feed)
+            {
+                return feed;
+            }
+
+            if (!await leases.IsHeldAsync(SharedKey(key)))
+            {
+                return null;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(25), time, cancellationToken);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The shared level's entry for <paramref name="key"/> if it was checked after <paramref name="stale"/> (or there is no
+    /// stale one): <paramref name="stale"/>'s own index when the feed did not change (a 304 elsewhere), else indexed here.
+    /// </summary>
+    public async Task<CachedFeed?> TakeSharedIfNewerAsync(FeedCacheKey key, FeedIndexer indexer, CachedFeed? stale, CancellationToken cancellationToken)
+    {
+        if (shared is null || await ReadSharedEntryAsync(key, cancellationToken) is not { } entry || entry.CheckedAt <= (stale?.CheckedAt ?? DateTimeOffset.MinValue))
+        {
+            return null;
+        }
+
+        var unchanged = stale?.Validators is not null && entry.Validators is not null
+            && Equals(entry.Validators.ETag?.Tag, stale.Validators.ETag?.Tag) && entry.Validators.LastModified == stale.Validators.LastModified;
+        var feed = unchanged
+            ? stale! with { CheckedAt = entry.CheckedAt }
+            : new CachedFeed(await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken), entry.Validators, entry.CheckedAt);
+        SetLocal(key, feed);
+        return feed;
+    }
+
+    private async Task<SharedFeed?> ReadSharedEntryAsync(FeedCacheKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var payload = await shared!.GetAsync(SharedKey(key), cancellationToken);
+            return payload is null ? null : SharedFeed.Read(protector.Unprotect(payload));
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {

@@ -43,7 +43,7 @@ public sealed class GetBusyTimesQueryHandlerTests
     {
         var selections = new Mock<ISelectedCalendarRepository>();
         selections.Setup(s => s.DeselectedAsync(It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<int, IReadOnlySet<string>>());
-        return new(credentials.Object, selections.Object, new CalendarProviders([provider.Object]), Options.Create(new BusyTimesOptions()), Clock);
+        return new(new UserCalendarsReader(credentials.Object, selections.Object, new UncachedUserCalendars()), new CalendarProviders([provider.Object]), Options.Create(new BusyTimesOptions()), Clock);
     }
 
     private static GetBusyTimesQuery Query(string from, string to, string? tz = null, params CalendarToLoad[] load) => Query(from, to, null, tz, load);

@@ -98,8 +98,7 @@ public sealed record BusyTime(DateTimeOffset Start, DateTimeOffset End, string S
 public sealed record TruncatedCalendar(int CredentialId, string ExternalId);
 
 public sealed class GetBusyTimesQueryHandler(
-    ICredentialRepository credentials,
-    ISelectedCalendarRepository selections,
+    UserCalendarsReader calendars,
     CalendarProviders providers,
     IOptions<BusyTimesOptions> options,
     TimeProvider time)
@@ -113,14 +112,13 @@ public sealed class GetBusyTimesQueryHandler(
         // The validation behaviour has refused a window with problems.
         var window = BusyWindowParser.Clamp(query.Window.Window ?? throw new InvalidOperationException("An unparsed busy-times window reached its handler."), time.GetUtcNow());
 
-        var loads = await SelectCalendarsAsync(query, cancellationToken);
-        var deselected = await selections.DeselectedAsync(query.UserId, cancellationToken);
+        // The user's credentials and deselections from the read model (no database round trip when warm).
+        var user = await calendars.ReadAsync(query.UserId, cancellationToken);
+        var loads = SelectCalendars(query, user);
         var results = await Task.WhenAll(loads.Select(async load =>
         {
             // Calendars the user deselected give nothing, whether asked for by name or not.
-            var selection = load.ExternalIds is null && !deselected.ContainsKey(load.Credential.Id)
-                ? CalendarSelection.All
-                : new CalendarSelection(load.ExternalIds, deselected.GetValueOrDefault(load.Credential.Id) ?? CalendarSelection.None);
+            var selection = user.SelectionFor(load.Credential, load.ExternalIds);
             return (load.Credential, load.Provider, Busy: await load.Provider.GetBusyTimesAsync(load.Credential, selection, window, budget, cancellationToken));
         }));
 
@@ -161,13 +159,12 @@ public sealed class GetBusyTimesQueryHandler(
     }
 
     /// <summary>Every calendar of the user by default; otherwise the credentials (and calendars within them) asked for.</summary>
-    private async Task<List<(Credential Credential, ICalendarProvider Provider, IReadOnlyCollection<string>? ExternalIds)>> SelectCalendarsAsync(
-        GetBusyTimesQuery query, CancellationToken cancellationToken)
+    private List<(Credential Credential, ICalendarProvider Provider, IReadOnlyCollection<string>? ExternalIds)> SelectCalendars(GetBusyTimesQuery query, UserCalendars user)
     {
         var selected = new List<(Credential, ICalendarProvider, IReadOnlyCollection<string>?)>();
         if (query.CalendarsToLoad.Count == 0)
         {
-            foreach (var credential in await credentials.ListForUserAsync(query.UserId, cancellationToken))
+            foreach (var credential in user.Credentials)
             {
                 if (providers.For(credential.Type) is { } provider)
                 {
@@ -181,8 +178,7 @@ public sealed class GetBusyTimesQueryHandler(
         foreach (var group in query.CalendarsToLoad.GroupBy(c => c.CredentialId!.Value))
         {
             // Another user's credential and an unknown one look the same.
-            var credential = await credentials.FindForUserAsync(query.UserId, group.Key, cancellationToken)
-                ?? throw new NotFoundException($"Credential {group.Key} not found.");
+            var credential = user.Find(group.Key) ?? throw new NotFoundException($"Credential {group.Key} not found.");
             var provider = providers.For(credential.Type) ?? throw new NotFoundException($"Credential {group.Key} not found.");
             var externalIds = group.Any(c => string.IsNullOrEmpty(c.ExternalId)) ? null : group.Select(c => c.ExternalId!).ToHashSet(StringComparer.Ordinal);
             selected.Add((credential, provider, externalIds));

@@ -47,14 +47,17 @@ public sealed record CalendarDto(
     string IntegrationName,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Email = null);
 
-public sealed class GetConnectedCalendarsQueryHandler(ICredentialRepository credentials, ISelectedCalendarRepository selections, CalendarProviders providers)
+public sealed class GetConnectedCalendarsQueryHandler(UserCalendarsReader calendars, CalendarProviders providers)
     : IQueryHandler<GetConnectedCalendarsQuery, ConnectedCalendarsDto>
 {
-    public async ValueTask<ConnectedCalendarsDto> Handle(GetConnectedCalendarsQuery query, CancellationToken cancellationToken)
+    /// <summary>From the user's read model: built once, then served from memory until a write changes the user's calendars.</summary>
+    public ValueTask<ConnectedCalendarsDto> Handle(GetConnectedCalendarsQuery query, CancellationToken cancellationToken) =>
+        calendars.ViewAsync(query.UserId, BuildAsync, cancellationToken);
+
+    private async Task<ConnectedCalendarsDto> BuildAsync(UserCalendars user, CancellationToken cancellationToken)
     {
         var connected = new List<ConnectedCalendarDto>();
-        var deselected = await selections.DeselectedAsync(query.UserId, cancellationToken);
-        foreach (var credential in await credentials.ListForUserAsync(query.UserId, cancellationToken))
+        foreach (var credential in user.Credentials)
         {
             if (providers.For(credential.Type) is not { } provider)
             {
@@ -62,7 +65,7 @@ public sealed class GetConnectedCalendarsQueryHandler(ICredentialRepository cred
             }
 
             var integration = provider.Integration;
-            var selection = deselected.TryGetValue(credential.Id, out var hashes) ? new CalendarSelection(null, hashes) : CalendarSelection.All;
+            var selection = user.SelectionFor(credential);
             var calendars = (await provider.ListCalendarsAsync(credential, cancellationToken))
                 .Select((c, i) => new CalendarDto(
                     c.ExternalId, c.Name, i == 0, c.ReadOnly, c.IsSelected && !selection.IsDeselected(c.ExternalId),

@@ -80,15 +80,17 @@ public sealed class RefreshAndRevokeHandlerTests
         users.Setup(u => u.FindByEmailAsync("erin@example.com", It.IsAny<CancellationToken>())).ReturnsAsync(User.Create("erin@example.com", null, null, Now).WithId(9));
         apiKeys.Setup(k => k.RevokeAllForUserAsync(9, Now, It.IsAny<CancellationToken>())).ReturnsAsync([4, 5]);
 
-        var revoked = await new RevokeApiKeysCommandHandler(users.Object, apiKeys.Object, new FakeTimeProvider(Now)).Handle(new RevokeApiKeysCommand(" Erin@Example.com "), CancellationToken.None);
+        var revoked = await new RevokeApiKeysCommandHandler(users.Object, apiKeys.Object, authCache.Object, new FakeTimeProvider(Now)).Handle(new RevokeApiKeysCommand(" Erin@Example.com "), CancellationToken.None);
 
         Assert.That(revoked, Is.EqualTo(new[] { 4, 5 }));
+        authCache.Verify(c => c.Invalidate("api-key:4"), Times.Once, "every revoked key's cached validations dropped (in a fleet, everywhere)");
+        authCache.Verify(c => c.Invalidate("api-key:5"), Times.Once);
     }
 
     [Test]
     public void Revoke_UnknownUser_IsNotFound()
     {
         Assert.ThrowsAsync<NotFoundException>(async () =>
-            await new RevokeApiKeysCommandHandler(new Mock<IUserRepository>().Object, apiKeys.Object, new FakeTimeProvider(Now)).Handle(new RevokeApiKeysCommand("x@example.com"), CancellationToken.None));
+            await new RevokeApiKeysCommandHandler(new Mock<IUserRepository>().Object, apiKeys.Object, authCache.Object, new FakeTimeProvider(Now)).Handle(new RevokeApiKeysCommand("x@example.com"), CancellationToken.None));
     }
 }

@@ -16,7 +16,7 @@ namespace Cal.Application.Calendars.CalDav.Commands.SaveCalDavAccount;
 /// calendars, then store the account (its password only inside the protected key). The same username on the same
 /// server again updates the password (and the calendars) and keeps the credential's id.
 /// </summary>
-public sealed record SaveCalDavAccountCommand(int UserId, string Calendar, string? Url, string? Username, string? Password) : ICommand<CalendarCredentialDto>
+public sealed record SaveCalDavAccountCommand(int UserId, string Calendar, string? Url, string? Username, string? Password) : ICommand<CalendarCredentialDto>, IChangesUserCalendars
 {
     /// <summary>Never the password.</summary>
     public override string ToString() => $"SaveCalDavAccountCommand {{ UserId = {UserId}, Calendar = {Calendar} }}";

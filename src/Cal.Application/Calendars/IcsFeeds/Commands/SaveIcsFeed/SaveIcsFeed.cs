@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
 
 /// <summary>cal.com's <c>POST /v2/calendars/ics-feed/save</c>: check every feed, then store them as one credential.</summary>
-public sealed record SaveIcsFeedCommand(int UserId, IcsFeedUrlsInput Urls, bool? ReadOnly) : ICommand<CalendarCredentialDto>;
+public sealed record SaveIcsFeedCommand(int UserId, IcsFeedUrlsInput Urls, bool? ReadOnly) : ICommand<CalendarCredentialDto>, IChangesUserCalendars;
 
 public sealed class SaveIcsFeedCommandHandler(
     IIcsFeedFetcher fetcher,

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Cal.Application.Common.Interfaces;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace Cal.Infrastructure.Caching;
+
+/// <summary><c>ReadModel:</c> how long a user's calendar read model may be served without a write having dropped it.</summary>
+public sealed class ReadModelOptions
+{
+    public const string SectionName = "ReadModel";
+
+    /// <summary>Bounds staleness when an invalidation message is lost (Redis down); also refreshes feed calendar names.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Users whose read models are held at once (each view of a user counts one).</summary>
+    [Range(1, 10_000_000)]
+    public int MaxEntries { get; set; } = 200_000;
+}
+
+/// <summary>
+/// <see cref="IUserCalendarsCache"/> in this process's memory, size-limited, each user's views dropped together (a
+/// change token per user). A build that raced an invalidation of the same user is answered but not kept (a per-user
+/// generation read before the build and checked after). Invalidations go through <see cref="FleetInvalidation"/>:
+/// here at once, on the other instances through Redis pub/sub.
+/// </summary>
+internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposable
+{
+    public const string Topic = "calendars";
+
+    private readonly MemoryCache cache;
+    private readonly ConcurrentDictionary<int, UserEntry> users = new();
+    private readonly FleetInvalidation fleet;
+    private readonly ReadModelOptions options;
+
+    public MemoryUserCalendarsCache(FleetInvalidation fleet, IOptions<ReadModelOptions> options)
+    {
+        this.fleet = fleet;
+        this.options = options.Value;
+        cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = this.options.MaxEntries });
+        fleet.Register(Topic, id => { if (int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)) { InvalidateHere(userId); } }, InvalidateAllHere);
+    }
+
+    public async ValueTask<T> GetOrBuildAsync<T>(int userId, Func<CancellationToken, Task<T>> build, CancellationToken cancellationToken)
+        where T : class
+    {
+        var key = (userId, typeof(T));
+        if (options.TimeToLive > TimeSpan.Zero && cache.TryGetValue(key, out T? hit) && hit is not null)
+        {
+            return hit;
+        }
+
+        var user = users.GetOrAdd(userId, _ => new UserEntry());
+        var generation = user.Generation;
+        var built = await build(cancellationToken);
+        if (options.TimeToLive > TimeSpan.Zero && user.Generation == generation)
+        {
+            var entry = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.TimeToLive };
+            entry.AddExpirationToken(new CancellationChangeToken(user.Changed.Token));
+            cache.Set(key, built, entry);
+
+            // An invalidation between the check above and the Set cancelled the token the entry holds, or moved the generation.
+            if (user.Generation != generation)
+            {
+                cache.Remove(key);
+            }
+        }
+
+        return built;
+    }
+
+    public void Invalidate(int userId) => fleet.Publish(Topic, userId.ToString(CultureInfo.InvariantCulture));
+
+    private void InvalidateHere(int userId)
+    {
+        if (users.TryGetValue(userId, out var user))
+        {
+            user.Invalidate();
+        }
+    }
+
+    private void InvalidateAllHere()
+    {
+        foreach (var user in users.Values)
+        {
+            user.Invalidate();
+        }
+    }
+
+    public void Dispose()
+    {
+        cache.Dispose();
+        foreach (var user in users.Values)
+        {
+            user.Dispose();
+        }
+    }
+
+    /// <summary>One user's generation and the change token their cached views hold.</summary>
+    private sealed class UserEntry : IDisposable
+    {
+        private long generation;
+        private CancellationTokenSource changed = new();
+
+        public long Generation => Interlocked.Read(ref generation);
+
+        public CancellationTokenSource Changed => Volatile.Read(ref changed);
+
+        public void Invalidate()
+        {
+            Interlocked.Increment(ref generation);
+            var old = Interlocked.Exchange(ref changed, new CancellationTokenSource());
+            old.Cancel();
+            old.Dispose();
+        }
+
+        public void Dispose() => Changed.Dispose();
+    }
+}

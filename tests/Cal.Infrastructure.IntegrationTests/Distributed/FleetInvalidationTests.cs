@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Cal.Application.Authentication;
+using Cal.Application.Common.Interfaces;
+using Cal.Infrastructure.Caching;
+using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Testing;
+
+namespace Cal.Infrastructure.IntegrationTests.Distributed;
+
+/// <summary>
+/// Issue #19: two instances (two hosts, each with its own memory) on one loopback redis-server. A revocation or a
+/// calendar write on one drops the other's cached token or read model through Redis pub/sub, in milliseconds, not
+/// after Auth:CacheDuration; messages carry ids only.
+/// </summary>
+[NonParallelizable]
+public sealed class FleetInvalidationTests
+{
+    private static async Task<InfrastructureHost> InstanceAsync(TempDirectory folder, RedisServer redis)
+    {
+        var host = InfrastructureHost.Create(folder.Path, new Dictionary<string, string?>
+        {
+            ["Redis:Configuration"] = redis.Configuration,
+            ["DataProtection:KeysPath"] = null,
+        });
+        await host.Get<FleetInvalidation>().SubscribeAsync(); // what the hosted FleetInvalidationSubscriber does at start
+        return host;
+    }
+
+    private static CachedBearer Bearer(int apiKeyId) =>
+        new(new AuthenticatedCaller(7, "a@example.com", "UTC", apiKeyId, null), DateTimeOffset.UtcNow.AddMinutes(1), null);
+
+    private static async Task<long> MillisecondsUntilAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(5))
+            {
+                return -1;
+            }
+
+            await Task.Delay(1);
+        }
+
+        return clock.ElapsedMilliseconds;
+    }
+
+    [Test]
+    public async Task AKeyRevokedOnOneInstance_IsForgottenByTheOther_InMilliseconds()
+    {
+        using var redis = RedisServer.StartOrIgnore();
+        using var folderA = new TempDirectory();
+        using var folderB = new TempDirectory();
+        await using var a = await InstanceAsync(folderA, redis);
+        await using var b = await InstanceAsync(folderB, redis);
+        var cacheA = a.Get<IAuthenticationCache>();
+        var cacheB = b.Get<IAuthenticationCache>();
+        cacheA.Set("hash-1", Bearer(12), cacheA.Generation);
+        cacheB.Set("hash-1", Bearer(12), cacheB.Generation);
+        cacheB.Set("hash-2", Bearer(13), cacheB.Generation);
+
+        cacheA.Invalidate(AuthenticatedCaller.ApiKeyPartition(12));
+
+        Assert.That(cacheA.Get("hash-1"), Is.Null, "at once where it was revoked");
+        var elapsed = await MillisecondsUntilAsync(() => cacheB.Get("hash-1") is null);
+        Assert.That(elapsed, Is.InRange(0, 100), "the other instance, within 100 ms");
+        Assert.That(cacheB.Get("hash-2"), Is.Not.Null, "another key is untouched");
+    }
+
+    [Test]
+    public async Task ACalendarWriteOnOneInstance_DropsTheOthersReadModel()
+    {
+        using var redis = RedisServer.StartOrIgnore();
+        using var folderA = new TempDirectory();
+        using var folderB = new TempDirectory();
+        await using var a = await InstanceAsync(folderA, redis);
+        await using var b = await InstanceAsync(folderB, redis);
+        var modelB = b.Get<IUserCalendarsCache>();
+        var builds = 0;
+        Task<string> Build(CancellationToken _) => Task.FromResult($"view {++builds}");
+        Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 1"));
+        Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 1"), "served from memory");
+        Assert.That(await modelB.GetOrBuildAsync(6, Build, CancellationToken.None), Is.EqualTo("view 2"));
+
+        a.Get<IUserCalendarsCache>().Invalidate(5);
+
+        var elapsed = await MillisecondsUntilAsync(() => modelB.GetOrBuildAsync(5, Build, CancellationToken.None).AsTask().Result != "view 1");
+        Assert.That(elapsed, Is.InRange(0, 100));
+        Assert.That(await modelB.GetOrBuildAsync(6, Build, CancellationToken.None), Is.EqualTo("view 2"), "another user's is kept");
+    }
+
+    [Test]
+    public async Task WhatGoesOverRedis_IsATopicAndAnId_NeverASecret()
+    {
+        using var redis = RedisServer.StartOrIgnore();
+        using var folder = new TempDirectory();
+        await using var a = await InstanceAsync(folder, redis);
+        using var listener = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await listener.GetSubscriber().SubscribeAsync(StackExchange.Redis.RedisChannel.Literal(FleetInvalidation.Channel), (_, m) => seen.Enqueue(m!));
+
+        a.Get<IAuthenticationCache>().Invalidate(AuthenticatedCaller.ApiKeyPartition(12));
+        a.Get<IUserCalendarsCache>().Invalidate(5);
+
+        Assert.That(await MillisecondsUntilAsync(() => seen.Count == 2), Is.GreaterThanOrEqualTo(0));
+        Assert.That(seen.Select(m => m[(m.IndexOf('|', StringComparison.Ordinal) + 1)..]), Is.EqualTo(new[] { "auth|api-key:12", "calendars|5" }));
+    }
+
+    [Test]
+    public async Task ABuildThatRacedAWrite_IsAnsweredButNotKept()
+    {
+        using var folder = new TempDirectory();
+        await using var host = InfrastructureHost.Create(folder.Path);
+        var model = host.Get<IUserCalendarsCache>();
+        var release = new TaskCompletionSource();
+
+        var racing = model.GetOrBuildAsync(5, async _ => { await release.Task; return "read before the write"; }, CancellationToken.None).AsTask();
+        model.Invalidate(5); // the write lands while the read is in flight
+        release.SetResult();
+
+        Assert.That(await racing, Is.EqualTo("read before the write"));
+        Assert.That(await model.GetOrBuildAsync(5, _ => Task.FromResult("after"), CancellationToken.None), Is.EqualTo("after"), "the stale build was not cached");
+    }
+}
