@@ -14,7 +14,7 @@ public static class DependencyInjection
     /// </summary>
     public static IServiceCollection AddApplicationServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, includeInternalTypes: true);
+        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true); // stateless: built once, not per request
         services.AddAutoMapper(cfg => cfg.LicenseKey = configuration["AutoMapper:LicenseKey"], typeof(DependencyInjection).Assembly);
         services.AddOptions<Calendars.IcsFeeds.Common.IcsFeedSaveOptions>()
             .Bind(configuration.GetSection(Calendars.IcsFeeds.Common.IcsFeedSaveOptions.SectionName))

@@ -176,7 +176,7 @@ public static class DependencyInjection
         services.AddSingleton(sp => new FeedIndexingLimiter(sp.GetRequiredService<IOptions<FeedCacheOptions>>().Value.MaxConcurrentIndexing is > 0 and var n ? n : Environment.ProcessorCount));
         services.AddSingleton<FeedIndexer>();
         services.AddHostedService<IndexWarmUp>();
-        services.AddTransient<IIcsFeedSource, CachingIcsFeedSource>();
+        services.AddSingleton<IIcsFeedSource, CachingIcsFeedSource>();
     }
 
     /// <summary>Fetching feeds: the address policy (checked at connect time), the fetch limiter, and the HTTP client.</summary>
@@ -187,8 +187,10 @@ public static class DependencyInjection
         services.AddSingleton(sp => OutboundAllowList.Parse(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
         services.AddSingleton<PolicyCheckedConnector>();
         services.AddSingleton(sp => { var o = sp.GetRequiredService<IOptions<OutboundOptions>>().Value; return new OutboundFetchLimiter(o.MaxConcurrentFetches, o.MaxConcurrentFetchesPerUser, o.MaxBytesPerUserPerMinute); });
-        services.AddTransient<IIcsFeedFetcher>(sp => sp.GetRequiredService<IcsFeedFetcher>());
-        services.AddHttpClient<IcsFeedFetcher>(IcsFeedFetcher.HttpClientName, (sp, client) =>
+        // Singletons over named clients: a client per call from the factory (which pools the handler), none per request.
+        services.AddSingleton<IcsFeedFetcher>();
+        services.AddSingleton<IIcsFeedFetcher>(sp => sp.GetRequiredService<IcsFeedFetcher>());
+        services.AddHttpClient(IcsFeedFetcher.HttpClientName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // The fetcher's own deadline covers the whole exchange.
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-IcsFeed/1.0");
@@ -197,15 +199,15 @@ public static class DependencyInjection
             .RemoveAllLoggers(); // The factory's default logging writes full request URIs, and feed URLs are secrets.
 
         // CalDAV (Apple and any server): the same policy-checked connections, limits and silence about URLs.
-        services.AddTransient<ICalDavClient>(sp => sp.GetRequiredService<CalDavClient>());
-        services.AddHttpClient<CalDavClient>(CalDavClient.HttpClientName, client =>
+        services.AddSingleton<CalDavClient>();
+        services.AddSingleton<ICalDavClient>(sp => sp.GetRequiredService<CalDavClient>());
+        services.AddHttpClient(CalDavClient.HttpClientName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // The client's own deadline covers each call.
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-CalDav/1.0");
             })
             .ConfigurePrimaryHttpMessageHandler(PolicyCheckedHandler)
-            .RemoveAllLoggers(); // The factory's default logging writes full request URIs, and feed URLs are secrets.
-
+            .RemoveAllLoggers();
     }
 
     /// <summary>

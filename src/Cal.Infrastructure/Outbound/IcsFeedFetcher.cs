@@ -10,12 +10,12 @@ using Microsoft.Extensions.Options;
 namespace Cal.Infrastructure.Outbound;
 
 /// <summary>
-/// Fetches one feed through the factory-made client: its own redirect handling (each hop counted),
+/// Fetches one feed through the factory-made client (a singleton; a client per fetch from <see cref="IHttpClientFactory"/>): its own redirect handling (each hop counted),
 /// one deadline covering connect, headers and the whole body, and a byte cap counted while streaming
 /// after decompression. Only the host is ever logged: the rest of a feed URL is a secret.
 /// </summary>
 internal sealed class IcsFeedFetcher(
-    HttpClient http,
+    IHttpClientFactory clients,
     IOptions<OutboundOptions> options,
     OutboundFetchLimiter limiter,
     TimeProvider time,
@@ -120,6 +120,7 @@ internal sealed class IcsFeedFetcher(
     private async Task<FeedFetchOutcome<T>> FetchFollowingRedirectsAsync<T>(
         Uri uri, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, OutboundOptions limits, CancellationToken cancellationToken)
     {
+        var http = clients.CreateClient(HttpClientName); // cheap: the factory pools the policy-checked handler
         for (var hops = 0; ; hops++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);

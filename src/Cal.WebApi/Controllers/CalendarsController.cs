@@ -80,7 +80,7 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [HttpGet("")]
     [ProducesResponseType<SuccessEnvelope<ConnectedCalendarsDto>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> GetConnectedCalendars(CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<ConnectedCalendarsDto>(await mediator.Send(new GetConnectedCalendarsQuery(User.GetUserId()), cancellationToken)));
+        SerializedOnce.Ok(HttpContext, await mediator.Send(new GetConnectedCalendarsQuery(User.GetUserId()), cancellationToken)); // the read model's object: its JSON made once
 
     /// <summary>Deletes the caller's credential of <c>{calendar}</c> (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>) and its secret.</summary>
     [HttpPost("{calendar}/disconnect")]

@@ -3,12 +3,23 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cal.Application.Calendars.Common;
 
-/// <summary>Finds the provider for a credential type among the registered ones.</summary>
-public sealed class CalendarProviders(IEnumerable<ICalendarProvider> providers)
+/// <summary>
+/// Finds the provider for a credential type among the registered ones. The providers (and what they hold: HTTP clients,
+/// caches) are resolved on the first lookup, not when a use case that might need one is created: a request answered
+/// from the read model never builds them.
+/// </summary>
+public sealed class CalendarProviders
 {
-    private readonly Dictionary<string, ICalendarProvider> byType = providers.ToDictionary(p => p.Integration.Type, StringComparer.Ordinal);
+    private readonly Lazy<Dictionary<string, ICalendarProvider>> byType;
 
-    public ICalendarProvider? For(string credentialType) => byType.GetValueOrDefault(credentialType);
+    public CalendarProviders(IServiceProvider services) =>
+        byType = new(() => services.GetServices<ICalendarProvider>().ToDictionary(p => p.Integration.Type, StringComparer.Ordinal));
+
+    /// <summary>Over a fixed set of providers (tests, tools).</summary>
+    public CalendarProviders(IEnumerable<ICalendarProvider> providers) =>
+        byType = new(() => providers.ToDictionary(p => p.Integration.Type, StringComparer.Ordinal));
+
+    public ICalendarProvider? For(string credentialType) => byType.Value.GetValueOrDefault(credentialType);
 }
 
 public static class CalendarProviderServiceCollectionExtensions
@@ -17,7 +28,7 @@ public static class CalendarProviderServiceCollectionExtensions
     public static IServiceCollection AddCalendarProvider<TProvider>(this IServiceCollection services)
         where TProvider : class, ICalendarProvider
     {
-        services.TryAddScoped<CalendarProviders>();
+        services.TryAddScoped(sp => new CalendarProviders(sp));
         services.AddScoped<ICalendarProvider, TProvider>();
         return services;
     }

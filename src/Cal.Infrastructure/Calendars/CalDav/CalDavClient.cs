@@ -24,7 +24,7 @@ namespace Cal.Infrastructure.Calendars.CalDav;
 /// <see cref="OutboundOptions.MaxFeedBytes"/> and charged to the user's byte budget. Only hosts are logged.
 /// </summary>
 internal sealed partial class CalDavClient(
-    HttpClient http,
+    IHttpClientFactory clients,
     IOptions<OutboundOptions> options,
     OutboundFetchLimiter limiter,
     TimeProvider time,
@@ -209,7 +209,7 @@ internal sealed partial class CalDavClient(
         FeedFetchResult<T> result;
         try
         {
-            result = await call(new Session(http, limiter, account, ownerUserId, limits, linked.Token));
+            result = await call(new Session(clients.CreateClient(HttpClientName), limiter, account, ownerUserId, limits, linked.Token));
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,31 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Cal.WebApi.Envelopes;
+
+/// <summary>
+/// A success envelope written from bytes serialized once per answer object: for answers served from a read model, the
+/// same object is returned until a write replaces it, so its JSON is made once (with MVC's own options, the same bytes
+/// the formatter would write) and kept as long as the object lives.
+/// </summary>
+public static class SerializedOnce
+{
+    public static IActionResult Ok<T>(HttpContext context, T data)
+        where T : class
+    {
+        var bytes = Cache<T>.Table.GetValue(data, d =>
+        {
+            var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions;
+            return JsonSerializer.SerializeToUtf8Bytes(new SuccessEnvelope<T>(d), options);
+        });
+        return new FileContentResult(bytes, "application/json; charset=utf-8");
+    }
+
+    private static class Cache<T>
+        where T : class
+    {
+        public static readonly ConditionalWeakTable<T, byte[]> Table = new();
+    }
+}
