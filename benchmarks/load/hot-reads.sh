@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue #19's hot reads on loopback (127.0.0.1 only), Cal in Release (Production, Serilog at Warning, rate limit lifted):
-# a user with two small feeds; GET /v2/calendars and a warm one-week busy-times, each under `wrk -t2 -c64 --latency`,
+# a user with two small feeds (20 KB, ~60 events each, a third recurring); GET /v2/calendars and a warm one-week busy-times, each under `wrk -t2 -c64 --latency`,
 # against a bare Kestrel floor (benchmarks/Floor) answering the same bytes, in the same run (floor, Cal, floor, Cal).
 # Usage: [CAL_TRACE=FILE] benchmarks/load/hot-reads.sh [--duration 10]      (KEY=VALUE lines on stdout)
 set -euo pipefail
@@ -21,8 +21,8 @@ cal=src/Cal.WebApi/bin/Release/net10.0/Cal.WebApi.dll
 floor=benchmarks/Floor/bin/Release/net10.0/Cal.Benchmarks.Floor.dll
 
 mkdir -p "$work/feeds"
-dotnet "$gen" generate --size 2KB --seed 42 --out "$work/feeds/one.ics" 2>/dev/null
-dotnet "$gen" generate --size 2KB --seed 7 --out "$work/feeds/two.ics" 2>/dev/null
+dotnet "$gen" generate --size 20KB --seed 42 --out "$work/feeds/one.ics" 2>/dev/null
+dotnet "$gen" generate --size 20KB --seed 7 --out "$work/feeds/two.ics" 2>/dev/null
 feed_port=$(free_port)
 dotnet "$gen" serve --dir "$work/feeds" --port "$feed_port" >/dev/null & pids+=($!)
 wait_http "http://127.0.0.1:$feed_port/one.ics"
@@ -37,7 +37,7 @@ api="http://127.0.0.1:$port"
 wait_http "$api/health/live"
 curl -sf -o /dev/null -X POST "$api/v2/calendars/ics-feed/save" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
   -d "{\"urls\":[\"http://127.0.0.1:$feed_port/one.ics\",\"http://127.0.0.1:$feed_port/two.ics\"]}"
-week="/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-11&timeZone=UTC"
+week="/v2/calendars/busy-times?dateFrom=2026-06-01&dateTo=2026-06-07&timeZone=UTC"
 curl -sf "$api/v2/calendars" -H "Authorization: Bearer $key" -o "$work/list.json"
 curl -sf "$api$week" -H "Authorization: Bearer $key" -o "$work/busy.json"
 echo "LIST_BYTES=$(wc -c < "$work/list.json")"
