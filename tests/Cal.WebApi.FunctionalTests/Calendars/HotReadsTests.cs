@@ -1,7 +1,6 @@
 using System.Net;
 using Cal.Testing;
 using Cal.WebApi.FunctionalTests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Cal.WebApi.FunctionalTests.Calendars;
 
@@ -30,29 +29,15 @@ public sealed class HotReadsTests
             var list = await (await client.GetAsync("/v2/calendars")).Content.ReadAsStringAsync();
             var times = await (await client.GetAsync(busy)).Content.ReadAsStringAsync();
 
-            // The database goes away: its files moved aside, a directory in their place.
-            SqliteConnection.ClearAllPools();
-            var aside = Path.Combine(api.DataDirectory, "aside");
-            Directory.CreateDirectory(aside);
-            foreach (var file in Directory.GetFiles(api.DataDirectory, "cal.db*"))
+            using (api.TakeDatabaseAway())
             {
-                File.Move(file, Path.Combine(aside, Path.GetFileName(file)));
-            }
-
-            Directory.CreateDirectory(api.DatabasePath);
-
-            var warmList = await client.GetAsync("/v2/calendars");
-            var warmBusy = await client.GetAsync(busy);
-            Assert.That(warmList.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(await warmList.Content.ReadAsStringAsync(), Is.EqualTo(list), "the same list, from the read model");
-            Assert.That(warmBusy.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(await warmBusy.Content.ReadAsStringAsync(), Is.EqualTo(times), "the same busy times");
-            await Json.AssertErrorEnvelopeAsync(await cold.GetAsync("/v2/calendars"), 503, "ServiceUnavailableException"); // a key never seen: the database was needed
-
-            Directory.Delete(api.DatabasePath);
-            foreach (var file in Directory.GetFiles(aside))
-            {
-                File.Move(file, Path.Combine(api.DataDirectory, Path.GetFileName(file)));
+                var warmList = await client.GetAsync("/v2/calendars");
+                var warmBusy = await client.GetAsync(busy);
+                Assert.That(warmList.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+                Assert.That(await warmList.Content.ReadAsStringAsync(), Is.EqualTo(list), "the same list, from the read model");
+                Assert.That(warmBusy.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+                Assert.That(await warmBusy.Content.ReadAsStringAsync(), Is.EqualTo(times), "the same busy times");
+                await Json.AssertErrorEnvelopeAsync(await cold.GetAsync("/v2/calendars"), 503, "ServiceUnavailableException"); // a key never seen: the database was needed
             }
         }
         finally

@@ -62,6 +62,36 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
     public string DatabasePath => Path.Combine(DataDirectory, "cal.db");
 
     /// <summary>
+    /// Takes the SQLite database away under the running server: its files moved aside and a directory put in their
+    /// place, so no new connection can open it. Disposing the result puts it back.
+    /// </summary>
+    public IDisposable TakeDatabaseAway()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var aside = Path.Combine(DataDirectory, "aside");
+        Directory.CreateDirectory(aside);
+        foreach (var file in Directory.GetFiles(DataDirectory, "cal.db*"))
+        {
+            File.Move(file, Path.Combine(aside, Path.GetFileName(file)));
+        }
+
+        Directory.CreateDirectory(DatabasePath);
+        return new DatabaseAway(this, aside);
+    }
+
+    private sealed class DatabaseAway(CalApiFactory api, string aside) : IDisposable
+    {
+        public void Dispose()
+        {
+            Directory.Delete(api.DatabasePath);
+            foreach (var file in Directory.GetFiles(aside))
+            {
+                File.Move(file, Path.Combine(api.DataDirectory, Path.GetFileName(file)));
+            }
+        }
+    }
+
+    /// <summary>
     /// The database's files (with its -wal and -shm) as Latin-1 text, read while the server may hold them open: for
     /// checking that a secret is nowhere in them, in any encoding a test looks for.
     /// </summary>

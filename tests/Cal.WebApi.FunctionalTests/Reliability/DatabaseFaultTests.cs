@@ -49,26 +49,13 @@ public sealed class DatabaseFaultTests
         Assert.That((await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { first } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
         // The file goes away and a directory stands in its place: every new connection fails to open it.
-        SqliteConnection.ClearAllPools();
-        var aside = Path.Combine(api.DataDirectory, "aside");
-        Directory.CreateDirectory(aside);
-        foreach (var file in Directory.GetFiles(api.DataDirectory, "cal.db*"))
-        {
-            File.Move(file, Path.Combine(aside, Path.GetFileName(file)));
-        }
-
-        Directory.CreateDirectory(api.DatabasePath);
-
-        await AssertUnavailableAsync(await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { second } })));
-        await AssertUnavailableAsync(await client.GetAsync("/v2/calendars"));
         using var probe = api.CreateClient(); // as a load balancer probes: no token
-        Assert.That((await probe.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
-        Assert.That((await probe.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-
-        Directory.Delete(api.DatabasePath);
-        foreach (var file in Directory.GetFiles(aside))
+        using (api.TakeDatabaseAway())
         {
-            File.Move(file, Path.Combine(api.DataDirectory, Path.GetFileName(file)));
+            await AssertUnavailableAsync(await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { second } })));
+            await AssertUnavailableAsync(await client.GetAsync("/v2/calendars"));
+            Assert.That((await probe.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That((await probe.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
         var ready = await probe.GetAsync("/health/ready");
