@@ -454,6 +454,14 @@ public sealed class SaveIcsFeedCommandHandlerTests
         _time.Advance(TimeSpan.FromSeconds(2));
         releaseA.SetResult();
         await aDone.Task.WaitAsync(Patience);
+
+        // Feed a is read too before the clock moves on (else the deadline could land mid-read: a race of this test's, not the handler's).
+        for (var waited = TimeSpan.Zero; _parsed.IsEmpty && waited < Patience; waited += TimeSpan.FromMilliseconds(5))
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.That(_parsed, Has.Count.EqualTo(1), "feed a was read");
         Assert.That(tokens["b.example"].IsCancellationRequested, Is.False, "cancelled before the save timeout");
         _time.Advance(TimeSpan.FromSeconds(1));
 
