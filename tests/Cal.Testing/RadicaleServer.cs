@@ -233,6 +233,26 @@ public sealed partial class RadicaleServer : IDisposable
         return RequestLine().Matches(text).Count(m => m.Groups[1].Value == method);
     }
 
+    /// <summary>
+    /// <see cref="CountRequests"/> once the log has caught up: Radicale's lines reach the log file through an
+    /// asynchronous pipe, so a request just answered may not be counted yet. Waits until the count holds still for
+    /// 200 ms (at most 5 s).
+    /// </summary>
+    public async Task<int> CountRequestsSettledAsync(string method)
+    {
+        var count = CountRequests(method);
+        var stillFor = TimeSpan.Zero;
+        for (var waited = TimeSpan.Zero; stillFor < TimeSpan.FromMilliseconds(200) && waited < TimeSpan.FromSeconds(5); waited += TimeSpan.FromMilliseconds(20))
+        {
+            await Task.Delay(20);
+            var now = CountRequests(method);
+            stillFor = now == count ? stillFor + TimeSpan.FromMilliseconds(20) : TimeSpan.Zero;
+            count = now;
+        }
+
+        return count;
+    }
+
     /// <summary>Everything the server logged (to check what it was sent, e.g. that no password is in it).</summary>
     public string Log()
     {

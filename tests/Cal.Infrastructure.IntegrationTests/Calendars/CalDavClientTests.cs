@@ -83,12 +83,12 @@ public sealed class CalDavClientTests : FetcherFixture
     [Test]
     public async Task Report_IsOneRequest_ReadByCalsEngine_OverTheWholeWindow()
     {
-        var before = radicale.CountRequests("REPORT");
+        var before = await radicale.CountRequestsSettledAsync("REPORT");
 
         var queried = await Client().QueryAsync(Alice(radicale.BaseAddress.AbsoluteUri), work.AbsoluteUri, March, 1, CancellationToken.None);
         var read = queried.Value!.Read(March, BusyTimeBudget.Default.StartingNow(), CancellationToken.None);
 
-        Assert.That(radicale.CountRequests("REPORT") - before, Is.EqualTo(1));
+        Assert.That(await radicale.CountRequestsSettledAsync("REPORT") - before, Is.EqualTo(1));
         Assert.That(read.Intervals.Select(i => i.Start.UtcDateTime.ToString("MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
             Is.EqualTo(new[] { "03-02 08:00", "03-09 08:00", "03-16 08:00", "03-23 08:00", "03-30 07:00" }), "every occurrence, across the DST change; April's event is outside");
     }

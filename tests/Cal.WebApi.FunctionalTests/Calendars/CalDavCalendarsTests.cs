@@ -125,7 +125,7 @@ public sealed class CalDavCalendarsTests
         var feed = feeds.AddFeed("team", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\nUID:f\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260306T080000Z\r\nDTEND:20260306T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
         Assert.That((await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feed } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
-        var reportsBefore = radicale.CountRequests("REPORT");
+        var reportsBefore = await radicale.CountRequestsSettledAsync("REPORT");
         var busy = await BusyAsync();
 
         Assert.That(busy, Is.EqualTo(new[]
@@ -141,7 +141,7 @@ public sealed class CalDavCalendarsTests
             ("2026-03-30T07:00:00.000Z", "2026-03-30T08:00:00.000Z", "caldav-calendar"), // 09:00 CEST, after 29 March
             ("2026-04-06T07:00:00.000Z", "2026-04-06T08:00:00.000Z", "caldav-calendar"),
         }), "the dentist (deselected calendar), the cancelled and the transparent events give nothing");
-        Assert.That(radicale.CountRequests("REPORT") - reportsBefore, Is.EqualTo(1), "one REPORT for the one selected calendar, not one per event");
+        Assert.That(await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore, Is.EqualTo(1), "one REPORT for the one selected calendar, not one per event");
 
         var selectedAgain = await client.PostAsync("/v2/selected-calendars", Json.Body(new { integration = "caldav_calendar", externalId = personalCalendar.AbsoluteUri, credentialId }));
         Assert.That(selectedAgain.StatusCode, Is.EqualTo(HttpStatusCode.Created));
@@ -215,7 +215,7 @@ public sealed class CalDavCalendarsTests
 
         Assert.That(direct.GetProperty("details").GetProperty("reason").GetString(), Is.EqualTo("blocked_address"));
         Assert.That(redirected.GetProperty("details").GetProperty("reason").GetString(), Is.EqualTo("blocked_address"));
-        Assert.That(notAllowed.CountRequests("PROPFIND"), Is.Zero, "no request reached it");
+        Assert.That(await notAllowed.CountRequestsSettledAsync("PROPFIND"), Is.Zero, "no request reached it");
         Assert.That(await api.CredentialCountAsync(), Is.Zero);
     }
 
