@@ -221,17 +221,7 @@ public sealed partial class RadicaleServer : IDisposable
     }
 
     /// <summary>Requests of this method (<c>REPORT</c>, <c>PROPFIND</c>, ...) the server has logged so far.</summary>
-    public int CountRequests(string method)
-    {
-        string text;
-        using (var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-        using (var reader = new StreamReader(stream))
-        {
-            text = reader.ReadToEnd();
-        }
-
-        return RequestLine().Matches(text).Count(m => m.Groups[1].Value == method);
-    }
+    public int CountRequests(string method) => RequestLine().Matches(Log()).Count(m => m.Groups[1].Value == method);
 
     /// <summary>
     /// <see cref="CountRequests"/> once the log has caught up: Radicale's lines reach the log file through an

@@ -189,6 +189,7 @@ internal sealed class IcsFeedFetcher(
     private static FeedFetchResult<T> TooLarge<T>(OutboundOptions limits) =>
         FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.TooLarge, $"The feed is larger than {limits.MaxFeedBytes} bytes."));
 
-    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+    /// <summary>The redirects outbound clients follow themselves (each hop counted and its connection checked); CalDAV's too.</summary>
+    internal static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
         or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 }

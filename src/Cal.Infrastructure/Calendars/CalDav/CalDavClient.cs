@@ -279,7 +279,7 @@ internal sealed partial class CalDavClient(
             for (var hops = 0; ; hops++)
             {
                 using var response = await SendOnceAsync(method, url, depth, body);
-                if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+                if (IcsFeedFetcher.IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
                 {
                     if (hops >= limits.MaxRedirects)
                     {
@@ -349,8 +349,5 @@ internal sealed partial class CalDavClient(
         }
 
         private static string Origin(Uri url) => url.GetLeftPart(UriPartial.Authority);
-
-        private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
-            or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
     }
 }

@@ -71,32 +71,8 @@ internal sealed partial class FeedCache(
         local.Set(key, feed, new MemoryCacheEntryOptions { Size = Math.Max(1, (feed.Snapshot.Busy as BusyTimeIndex)?.EstimatedBytes ?? 1024), SlidingExpiration = KeptFor });
 
     /// <summary>The shared level's text for <paramref name="key"/>, indexed here (then kept locally); null on a miss.</summary>
-    public async Task<CachedFeed?> GetSharedAsync(FeedCacheKey key, FeedIndexer indexer, CancellationToken cancellationToken)
-    {
-        if (shared is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var payload = await shared.GetAsync(SharedKey(key), cancellationToken);
-            if (payload is null)
-            {
-                return null;
-            }
-
-            var entry = SharedFeed.Read(protector.Unprotect(payload));
-            var feed = new CachedFeed(await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken), entry.Validators, entry.CheckedAt);
-            SetLocal(key, feed);
-            return feed;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-        {
-            LogSharedUnavailable(logger, "read", ex.GetType().Name);
-            return null;
-        }
-    }
+    public Task<CachedFeed?> GetSharedAsync(FeedCacheKey key, FeedIndexer indexer, CancellationToken cancellationToken) =>
+        TakeSharedIfNewerAsync(key, indexer, stale: null, cancellationToken);
 
     /// <summary>
     /// True when this instance should fetch the feed now: there is no shared level, or it took the fleet-wide mark for
@@ -110,7 +86,7 @@ internal sealed partial class FeedCache(
 
     /// <summary>
     /// Waits for another instance's fetch of <paramref name="key"/> to land in the shared level: an entry checked after
-    /// <paramref name="checkedAfter"/> (reusing <paramref name="stale"/>'s index when the feed did not change), or null
+    /// <paramref name="stale"/> was (reusing its index when the feed did not change), or null
     /// when the other instance let go of the feed without writing it (a failed fetch, a feed too large to share) or
     /// <paramref name="maxWait"/> passed: then fetch here.
     /// </summary>
@@ -153,9 +129,19 @@ internal sealed partial class FeedCache(
 
         var unchanged = stale?.Validators is not null && entry.Validators is not null
             && Equals(entry.Validators.ETag?.Tag, stale.Validators.ETag?.Tag) && entry.Validators.LastModified == stale.Validators.LastModified;
-        var feed = unchanged
-            ? stale! with { CheckedAt = entry.CheckedAt }
-            : new CachedFeed(await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken), entry.Validators, entry.CheckedAt);
+        CachedFeed feed;
+        try
+        {
+            feed = unchanged
+                ? stale! with { CheckedAt = entry.CheckedAt }
+                : new CachedFeed(await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken), entry.Validators, entry.CheckedAt);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            LogSharedUnavailable(logger, "read", ex.GetType().Name);
+            return null;
+        }
+
         SetLocal(key, feed);
         return feed;
     }

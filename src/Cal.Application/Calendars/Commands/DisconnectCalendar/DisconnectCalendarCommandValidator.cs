@@ -1,4 +1,4 @@
-using Cal.Domain.Calendars;
+using Cal.Application.Calendars.Common;
 using FluentValidation;
 
 namespace Cal.Application.Calendars.Commands.DisconnectCalendar;
@@ -7,10 +7,7 @@ public sealed class DisconnectCalendarCommandValidator : AbstractValidator<Disco
 {
     public DisconnectCalendarCommandValidator()
     {
-        RuleFor(c => c.Calendar)
-            .Must(c => CalendarApps.TypeOfRoute(c) is not null)
-            .WithMessage(c => $"'{c.Calendar}' is not a calendar Cal connects; use one of {string.Join(", ", CalendarApps.Routes)}")
-            .OverridePropertyName("calendar");
+        RuleFor(c => c.Calendar).MustNameACalendar();
         RuleFor(c => c.CredentialId)
             .Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("is required: the credential's id")

@@ -15,11 +15,7 @@ public sealed record CheckCalendarQuery(int UserId, string Calendar) : IQuery<Un
 
 public sealed class CheckCalendarQueryValidator : AbstractValidator<CheckCalendarQuery>
 {
-    public CheckCalendarQueryValidator() =>
-        RuleFor(c => c.Calendar)
-            .Must(c => CalendarApps.TypeOfRoute(c) is not null)
-            .WithMessage(c => $"'{c.Calendar}' is not a calendar Cal connects; use one of {string.Join(", ", CalendarApps.Routes)}")
-            .OverridePropertyName("calendar");
+    public CheckCalendarQueryValidator() => RuleFor(c => c.Calendar).MustNameACalendar();
 }
 
 public sealed class CheckCalendarQueryHandler(ICredentialRepository credentials, CalendarProviders providers) : IQueryHandler<CheckCalendarQuery, Unit>
