@@ -2,7 +2,7 @@
 # Issue #19's hot reads on loopback (127.0.0.1 only), Cal in Release (Production, Serilog at Warning, rate limit lifted):
 # a user with two small feeds (20 KB, ~60 events each, a third recurring); GET /v2/calendars and a warm one-week busy-times, each under `wrk -t2 -c64 --latency`,
 # against a bare Kestrel floor (benchmarks/Floor) answering the same bytes, in the same run (floor, Cal, floor, Cal).
-# Usage: [CAL_TRACE=FILE] benchmarks/load/hot-reads.sh [--duration 10]      (KEY=VALUE lines on stdout)
+# Usage: [CAL_TRACE=FILE [CAL_TRACE_RUN=list|busy] [CAL_TRACE_PROVIDERS=...]] benchmarks/load/hot-reads.sh [--duration 10]      (KEY=VALUE lines on stdout)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=10
@@ -49,19 +49,23 @@ floor="http://127.0.0.1:$floor_port"
 wait_http "$floor/v2/calendars"
 cmp -s "$work/list.json" <(curl -s "$floor/v2/calendars") && cmp -s "$work/busy.json" <(curl -s "$floor$week") || { echo "floor answers differently" >&2; exit 1; }
 
+# CAL_TRACE=FILE: a CPU sample trace of Cal during its measured list run (CAL_TRACE_RUN=busy: the busy-times run), by
+# dotnet-trace (the repo's local tool), as speedscope; with CAL_TRACE_PROVIDERS=... (dotnet-trace's --providers) those
+# events instead, as nettrace.
+trace_run="cal_${CAL_TRACE_RUN:-list}"
 run_wrk() { # name url [wrk args...]: 3 s warm-up, then the measured run
   local name=$1 url=$2; shift 2
   wrk -t2 -c64 -d3s "$@" "$url" >/dev/null 2>&1 || true
+  if [ -n "${CAL_TRACE:-}" ] && [ "$name" = "$trace_run" ]; then
+    if [ -n "${CAL_TRACE_PROVIDERS:-}" ]; then trace_args=(--providers "$CAL_TRACE_PROVIDERS"); else trace_args=(--profile dotnet-sampled-thread-time --format Speedscope); fi
+    (sleep 2; dotnet dotnet-trace collect -p "$cal_pid" "${trace_args[@]}" --duration 00:00:00:06 -o "$CAL_TRACE" >/dev/null 2>&1) &
+  fi
   wrk -t2 -c64 -d"${duration}s" --latency "$@" "$url" > "$work/$name.txt"
   awk -v n="$name" '/^Requests\/sec/ {print toupper(n) "_RPS=" $2} $1 == "50%" {print toupper(n) "_P50=" $2} $1 == "99%" {print toupper(n) "_P99=" $2} /Non-2xx/ {print toupper(n) "_NON2XX=" $NF}' "$work/$name.txt"
 }
 for _ in $(seq 1 300); do curl -s -o /dev/null -H "Authorization: Bearer $key" "$api/v2/calendars"; curl -s -o /dev/null -H "Authorization: Bearer $key" "$api$week"; done
 sleep 2
 run_wrk floor_list "$floor/v2/calendars"
-# CAL_TRACE=FILE: a CPU sample trace of Cal during the measured list run (dotnet-trace, the repo's local tool).
-if [ -n "${CAL_TRACE:-}" ]; then
-  (sleep 4; dotnet dotnet-trace collect -p "$cal_pid" --profile dotnet-sampled-thread-time --duration 00:00:00:06 --format Speedscope -o "$CAL_TRACE" >/dev/null 2>&1) &
-fi
 run_wrk cal_list "$api/v2/calendars" -H "Authorization: Bearer $key"
 run_wrk floor_busy "$floor$week"
 run_wrk cal_busy "$api$week" -H "Authorization: Bearer $key"

@@ -38,9 +38,10 @@ public static class DependencyInjection
             .Validate(o => o.ServerUrl.IsAbsoluteUri && (o.ServerUrl.Scheme == Uri.UriSchemeHttps || o.ServerUrl.Scheme == Uri.UriSchemeHttp), "Providers:Apple:ServerUrl must be an absolute http or https URL.")
             .ValidateOnStart();
         services.AddSingleton<Platform.Tokens.TokenIssuer>();
+        services.AddSingleton<Authentication.WarmBearers>();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddScoped<UserCalendarsReader>();
+        services.AddScoped(sp => new UserCalendarsReader(sp, sp.GetRequiredService<Common.Interfaces.IUserCalendarsCache>()));
 
         // Calendar providers: each registered here, once.
         services.AddCalendarProvider<IcsFeedCalendarProvider>();

@@ -22,6 +22,7 @@ public sealed class CalBearerAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IMediator mediator,
+    WarmBearers warm,
     ErrorEnvelopeWriter errors) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CalBearer";
@@ -51,7 +52,9 @@ public sealed class CalBearerAuthenticationHandler(
             return Fail("The Authorization header must be 'Bearer <API key or access token>'.");
         }
 
-        var result = await mediator.Send(new AuthenticateBearerQuery(header[7..].Trim()), Context.RequestAborted);
+        // A recently validated token answers from memory (every request authenticates); only a cold one is a use case.
+        var token = header[7..].Trim();
+        var result = warm.Find(token) ?? await mediator.Send(new AuthenticateBearerQuery(token), Context.RequestAborted);
         switch (result.Status)
         {
             case BearerStatus.Expired:

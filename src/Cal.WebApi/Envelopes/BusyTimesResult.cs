@@ -15,7 +15,8 @@ namespace Cal.WebApi.Envelopes;
 /// of a large feed is thousands of intervals and a year hundreds of thousands; every item has the same fixed shape
 /// (two 24-character timestamps and an app id encoded once), so it is laid out byte by byte from a template rather
 /// than through a general JSON writer's per-value checks. The sources are merged in order on the way
-/// (<see cref="BusyTimesDto.Merge"/>), and the pipe is flushed every 64 KB, so a year streams rather than sitting whole.
+/// (<see cref="BusyTimesDto.Merge"/>). A small answer (a week) is laid out whole and sent with its Content-Length; a large
+/// one is streamed, the pipe flushed every 64 KB, so a year never sits whole in memory.
 /// </summary>
 internal sealed class BusyTimesResult(BusyTimesDto busy) : IActionResult
 {
@@ -29,53 +30,102 @@ internal sealed class BusyTimesResult(BusyTimesDto busy) : IActionResult
     /// <summary>Bytes written before the response is flushed.</summary>
     private const int FlushEvery = 64 * 1024;
 
+    /// <summary>Answers of up to this many intervals (a typical week) are laid out whole first and sent with their length.</summary>
+    private const int SentWholeUpTo = 512;
+
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         var encoder = context.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions.Encoder ?? JavaScriptEncoder.Default;
-        var pipe = response.BodyWriter;
         var aborted = context.HttpContext.RequestAborted;
+        var writer = new Writer(busy, encoder);
 
-        pipe.Write(Head);
-        var unflushed = Head.Length;
-        var merge = busy.Merge();
-        string? source = null;
-        byte[] sourceJson = [];
-        var first = true;
-        while (merge.MoveNext())
+        var count = 0;
+        foreach (var source in busy.Sources)
         {
-            if (!ReferenceEquals(merge.Source, source))
-            {
-                source = merge.Source;
-                sourceJson = Quoted(source, encoder);
-            }
-
-            unflushed += WriteItem(pipe, merge.Current.Start, merge.Current.End, sourceJson, first);
-            first = false;
-            if (unflushed >= FlushEvery)
-            {
-                await pipe.FlushAsync(aborted);
-                unflushed = 0;
-            }
+            count += source.Intervals.Count;
         }
 
-        pipe.Write(Middle);
-        for (var i = 0; i < busy.Truncated.Count; i++)
+        if (count <= SentWholeUpTo)
         {
-            var calendar = busy.Truncated[i];
-            var item = string.Create(CultureInfo.InvariantCulture, $"{(i > 0 ? "," : "")}{{\"credentialId\":{calendar.CredentialId},\"externalId\":");
-            pipe.Write(Encoding.UTF8.GetBytes(item));
-            pipe.Write(Quoted(calendar.ExternalId, encoder));
-            pipe.Write("}"u8);
+            // Small: one buffer, a Content-Length, one write (no chunked framing).
+            var whole = new ArrayBufferWriter<byte>(256 + (count * 96));
+            writer.Write(whole, int.MaxValue);
+            response.ContentLength = whole.WrittenCount;
+            await response.BodyWriter.WriteAsync(whole.WrittenMemory, aborted);
+            return;
         }
 
-        pipe.Write(Tail);
+        // Large: streamed, flushed every 64 KB, so a year never sits whole in memory.
+        var pipe = response.BodyWriter;
+        while (!writer.Write(pipe, FlushEvery))
+        {
+            await pipe.FlushAsync(aborted);
+        }
+
         await pipe.FlushAsync(aborted);
     }
 
-    private static int WriteItem(System.IO.Pipelines.PipeWriter pipe, DateTimeOffset start, DateTimeOffset end, byte[] sourceJson, bool first)
+    /// <summary>The answer laid out piece by piece: each <see cref="Write"/> call continues where the last stopped.</summary>
+    private sealed class Writer(BusyTimesDto busy, JavaScriptEncoder encoder)
+    {
+        private readonly BusyTimeMerge merge = busy.Merge();
+        private bool started;
+        private bool first = true;
+        private string? source;
+        private byte[] sourceJson = [];
+
+        /// <summary>Writes about <paramref name="budget"/> bytes or more; true when the answer is complete.</summary>
+        public bool Write(IBufferWriter<byte> output, int budget)
+        {
+            var written = 0;
+            if (!started)
+            {
+                output.Write(Head);
+                written += Head.Length;
+                started = true;
+            }
+
+            while (written < budget)
+            {
+                if (!merge.MoveNext())
+                {
+                    WriteTail(output);
+                    return true;
+                }
+
+                if (!ReferenceEquals(merge.Source, source))
+                {
+                    source = merge.Source;
+                    sourceJson = Quoted(source, encoder);
+                }
+
+                written += WriteItem(output, merge.Current.Start, merge.Current.End, sourceJson, first);
+                first = false;
+            }
+
+            return false;
+        }
+
+        private void WriteTail(IBufferWriter<byte> output)
+        {
+            output.Write(Middle);
+            for (var i = 0; i < busy.Truncated.Count; i++)
+            {
+                var calendar = busy.Truncated[i];
+                var item = string.Create(CultureInfo.InvariantCulture, $"{(i > 0 ? "," : "")}{{\"credentialId\":{calendar.CredentialId},\"externalId\":");
+                output.Write(Encoding.UTF8.GetBytes(item));
+                output.Write(Quoted(calendar.ExternalId, encoder));
+                output.Write("}"u8);
+            }
+
+            output.Write(Tail);
+        }
+    }
+
+    private static int WriteItem(IBufferWriter<byte> pipe, DateTimeOffset start, DateTimeOffset end, byte[] sourceJson, bool first)
     {
         var length = (first ? 0 : 1) + ItemStart.Length + JsTimestamp.Length + ItemEnd.Length + JsTimestamp.Length + ItemSource.Length + sourceJson.Length + 1;
         var span = pipe.GetSpan(length);

@@ -20,7 +20,20 @@ public static class SerializedOnce
             var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions;
             return JsonSerializer.SerializeToUtf8Bytes(new SuccessEnvelope<T>(d), options);
         });
-        return new FileContentResult(bytes, "application/json; charset=utf-8");
+        return new BytesResult(bytes);
+    }
+
+    /// <summary>A 200 with those bytes as JSON and their length, written straight into the response's pipe.</summary>
+    private sealed class BytesResult(byte[] bytes) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = bytes.Length;
+            return response.BodyWriter.WriteAsync(bytes, context.HttpContext.RequestAborted).AsTask();
+        }
     }
 
     private static class Cache<T>

@@ -33,16 +33,18 @@ public sealed class AuthenticateBearerQueryHandlerTests
         cache = new DictionaryCache();
     }
 
-    private AuthenticateBearerQueryHandler Handler(TimeSpan? cacheDuration = null)
+    private WarmBearers Warm()
     {
         var hasher = new Mock<IApiKeyGenerator>();
         hasher.Setup(h => h.Hash(It.IsAny<string>())).Returns<string>(s => "k:" + s);
         var secrets = new Mock<IPlatformSecrets>();
         secrets.Setup(h => h.Hash(It.IsAny<string>())).Returns<string>(s => "t:" + s);
-        return new AuthenticateBearerQueryHandler(
-            apiKeys.Object, tokens.Object, users.Object, hasher.Object, secrets.Object, cache, clock,
-            Options.Create(new AuthOptions { CacheDuration = cacheDuration ?? TimeSpan.FromSeconds(30) }));
+        return new WarmBearers(hasher.Object, secrets.Object, cache, clock);
     }
+
+    private AuthenticateBearerQueryHandler Handler(TimeSpan? cacheDuration = null) =>
+        new(apiKeys.Object, tokens.Object, users.Object, Warm(), cache, clock,
+            Options.Create(new AuthOptions { CacheDuration = cacheDuration ?? TimeSpan.FromSeconds(30) }));
 
     private Task<BearerAuthentication> Authenticate(string token, TimeSpan? cacheDuration = null) =>
         Handler(cacheDuration).Handle(new AuthenticateBearerQuery(token), CancellationToken.None).AsTask();
@@ -71,6 +73,43 @@ public sealed class AuthenticateBearerQueryHandlerTests
         Assert.That(second.Caller, Is.EqualTo(new AuthenticatedCaller(7, "ann@example.com", "Europe/Paris", 3, null)));
         apiKeys.Verify(k => k.FindByHashAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
         users.Verify(u => u.FindByIdAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task WarmBearers_AnswerWhatTheCacheAndTheShapeSay_AndNothingElse()
+    {
+        // What the host asks before it sends the query: no repository is ever touched here.
+        GivenKey();
+        GivenAccessToken();
+        var warm = Warm();
+
+        Assert.That(warm.Find(Key), Is.Null, "cold: only the query can tell");
+        Assert.That(warm.Find("cal_short")?.Status, Is.EqualTo(BearerStatus.Invalid), "malformed: invalid without a lookup");
+
+        await Authenticate(Key);
+        await Authenticate(AccessToken);
+        apiKeys.Invocations.Clear();
+        tokens.Invocations.Clear();
+        users.Invocations.Clear();
+
+        Assert.That(warm.Find(Key)?.Caller, Is.EqualTo(new AuthenticatedCaller(7, "ann@example.com", "Europe/Paris", 3, null)));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.That(warm.Find(Key), Is.Null, "past the cache duration: back to the query");
+        Assert.That(warm.Find(AccessToken), Is.Null);
+        apiKeys.VerifyNoOtherCalls();
+        tokens.VerifyNoOtherCalls();
+        users.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task WarmBearers_SayExpired_ForACachedAccessTokenPastItsExpiry()
+    {
+        GivenAccessToken();
+        await Authenticate(AccessToken, TimeSpan.FromHours(2));
+
+        clock.Advance(TimeSpan.FromMinutes(60));
+
+        Assert.That(Warm().Find(AccessToken)?.Status, Is.EqualTo(BearerStatus.Expired));
     }
 
     [Test]

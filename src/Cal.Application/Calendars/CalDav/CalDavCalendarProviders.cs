@@ -13,6 +13,8 @@ namespace Cal.Application.Calendars.CalDav;
 /// </summary>
 public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICalDavClient client) : ICalendarProvider
 {
+    private readonly ParsedSecrets<CalDavSettings> secrets = new(protector, CalDavSecret.Deserialize);
+
     public abstract CalendarIntegration Integration { get; }
 
     public Task<IReadOnlyList<ProviderCalendar>> ListCalendarsAsync(Credential credential, CancellationToken cancellationToken)
@@ -64,7 +66,7 @@ public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICa
     /// <summary>How errors name the account: the app and the username (e.g. "CalDav Server account alice").</summary>
     public string AccountName(CalDavSettings settings) => $"{Integration.Title} account {settings.Username}";
 
-    private CalDavSettings SettingsOf(Credential credential) => CalDavSecret.Deserialize(protector.Unprotect(credential.ProtectedKey));
+    private CalDavSettings SettingsOf(Credential credential) => secrets.Of(credential);
 }
 
 /// <summary>cal.com's Apple Calendar app: CalDAV on iCloud (<see cref="AppleCalendarOptions.ServerUrl"/>).</summary>

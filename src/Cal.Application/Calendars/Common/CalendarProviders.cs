@@ -24,12 +24,16 @@ public sealed class CalendarProviders
 
 public static class CalendarProviderServiceCollectionExtensions
 {
-    /// <summary>The one place a calendar provider is registered.</summary>
+    /// <summary>
+    /// The one place a calendar provider is registered: a singleton, as providers are stateless over singletons (secret
+    /// protector, HTTP clients, caches), and busy times and lists (every request's work) then build nothing per request.
+    /// A provider that needs something per request (a repository) takes <c>IServiceScopeFactory</c>.
+    /// </summary>
     public static IServiceCollection AddCalendarProvider<TProvider>(this IServiceCollection services)
         where TProvider : class, ICalendarProvider
     {
-        services.TryAddScoped(sp => new CalendarProviders(sp));
-        services.AddScoped<ICalendarProvider, TProvider>();
+        services.TryAddSingleton(sp => new CalendarProviders(sp));
+        services.AddSingleton<ICalendarProvider, TProvider>();
         return services;
     }
 }

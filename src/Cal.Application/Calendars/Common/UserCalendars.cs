@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 
@@ -16,13 +17,39 @@ public sealed record UserCalendars(IReadOnlyList<Credential> Credentials, IReadO
         Deselected.TryGetValue(credential.Id, out var hashes) ? new CalendarSelection(only, hashes) : only is null ? CalendarSelection.All : new CalendarSelection(only, CalendarSelection.None);
 }
 
-/// <summary>Reads a user's <see cref="UserCalendars"/> through the read-model cache (the database only on a miss).</summary>
-public sealed class UserCalendarsReader(ICredentialRepository credentials, ISelectedCalendarRepository selections, IUserCalendarsCache cache)
+/// <summary>
+/// Reads a user's <see cref="UserCalendars"/> through the read-model cache (the database only on a miss). The repositories,
+/// and the database context under them, are resolved on a miss only: a warm read rents nothing from the request's scope.
+/// </summary>
+public sealed class UserCalendarsReader
 {
+    private readonly Func<ICredentialRepository> credentials;
+    private readonly Func<ISelectedCalendarRepository> selections;
+    private readonly IUserCalendarsCache cache;
+
+    /// <summary>Resolving the repositories from <paramref name="services"/> (the request's scope) when a read misses.</summary>
+    public UserCalendarsReader(IServiceProvider services, IUserCalendarsCache cache)
+        : this(services.GetRequiredService<ICredentialRepository>, services.GetRequiredService<ISelectedCalendarRepository>, cache)
+    {
+    }
+
+    /// <summary>Over given repositories (tests, tools).</summary>
+    public UserCalendarsReader(ICredentialRepository credentials, ISelectedCalendarRepository selections, IUserCalendarsCache cache)
+        : this(() => credentials, () => selections, cache)
+    {
+    }
+
+    private UserCalendarsReader(Func<ICredentialRepository> credentials, Func<ISelectedCalendarRepository> selections, IUserCalendarsCache cache)
+    {
+        this.credentials = credentials;
+        this.selections = selections;
+        this.cache = cache;
+    }
+
     public ValueTask<UserCalendars> ReadAsync(int userId, CancellationToken cancellationToken) =>
         cache.GetOrBuildAsync(userId, async token => new UserCalendars(
-            await credentials.ListForUserAsync(userId, token),
-            await selections.DeselectedAsync(userId, token)), cancellationToken);
+            await credentials().ListForUserAsync(userId, token),
+            await selections().DeselectedAsync(userId, token)), cancellationToken);
 
     /// <summary>A view of the user's calendars built from <see cref="ReadAsync"/>'s and cached with it (e.g. the calendar list).</summary>
     public ValueTask<T> ViewAsync<T>(int userId, Func<UserCalendars, CancellationToken, Task<T>> build, CancellationToken cancellationToken)

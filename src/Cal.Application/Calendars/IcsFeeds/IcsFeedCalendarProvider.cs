@@ -15,6 +15,8 @@ public sealed class IcsFeedCalendarProvider(
     ISecretProtector protector,
     IIcsFeedSource feeds) : ICalendarProvider
 {
+    private readonly ParsedSecrets<Feeds> secrets = new(protector, json => new Feeds(IcsFeedSecret.Deserialize(json).Urls));
+
     public CalendarIntegration Integration { get; } = new(
         CalendarApps.IcsFeed.Type,
         CalendarApps.IcsFeed.AppId,
@@ -25,29 +27,30 @@ public sealed class IcsFeedCalendarProvider(
 
     public async Task<IReadOnlyList<ProviderCalendar>> ListCalendarsAsync(Credential credential, CancellationToken cancellationToken)
     {
-        var settings = SettingsOf(credential);
-        return await Task.WhenAll(settings.Urls.Select(async url =>
+        var settings = secrets.Of(credential);
+        return await Task.WhenAll(settings.Urls.Select(async (url, index) =>
         {
             // The calendar's own name when the feed can be read now; its host otherwise (a list never fails on one feed).
-            var feedUrl = IcsFeedUrl.Create(url);
+            var feedUrl = settings.Parsed[index];
             var feed = await feeds.GetAsync(credential, feedUrl, cancellationToken);
             return new ProviderCalendar(url, feed.Value?.CalendarName ?? feedUrl.Host, ReadOnly: true, IsSelected: true); // a feed cannot be written, whatever was saved (as cal.com reports it)
         }));
     }
 
     public Task<IReadOnlyList<string>> CalendarIdsAsync(Credential credential, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(SettingsOf(credential).Urls);
+        Task.FromResult(secrets.Of(credential).Urls);
 
     public async Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, CalendarSelection selection, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
     {
-        var urls = SettingsOf(credential).Urls
+        var settings = secrets.Of(credential);
+        var urls = settings.Urls
             .Select((url, index) => (Url: url, Index: index))
             .Where(u => selection.Includes(u.Url))
             .ToList();
 
         var reads = await Task.WhenAll(urls.Select(async u =>
         {
-            var feed = await feeds.GetAsync(credential, IcsFeedUrl.Create(u.Url), cancellationToken);
+            var feed = await feeds.GetAsync(credential, settings.Parsed[u.Index], cancellationToken);
             // Better no answer than a wrong "free": scheduling on an unreadable calendar double-books.
             var failure = feed.Failure ?? feed.Value!.ContentFailure;
             if (failure is not null || feed.Value!.Busy is not { } index)
@@ -65,10 +68,10 @@ public sealed class IcsFeedCalendarProvider(
 
     public async Task<ConnectionCheck> CheckConnectionAsync(Credential credential, CancellationToken cancellationToken)
     {
-        var urls = SettingsOf(credential).Urls;
-        for (var i = 0; i < urls.Count; i++)
+        var settings = secrets.Of(credential);
+        for (var i = 0; i < settings.Urls.Count; i++)
         {
-            var feed = await feeds.GetAsync(credential, IcsFeedUrl.Create(urls[i]), cancellationToken);
+            var feed = await feeds.GetAsync(credential, settings.Parsed[i], cancellationToken);
             if ((feed.Failure ?? feed.Value!.ContentFailure) is { } failure)
             {
                 return new ConnectionCheck(false, i, failure);
@@ -78,5 +81,9 @@ public sealed class IcsFeedCalendarProvider(
         return ConnectionCheck.Connected;
     }
 
-    private IcsFeedSettings SettingsOf(Credential credential) => IcsFeedSecret.Deserialize(protector.Unprotect(credential.ProtectedKey));
+    /// <summary>A credential's feed URLs as saved, and parsed.</summary>
+    private sealed record Feeds(IReadOnlyList<string> Urls)
+    {
+        public List<IcsFeedUrl> Parsed { get; } = Urls.Select(IcsFeedUrl.Create).ToList();
+    }
 }

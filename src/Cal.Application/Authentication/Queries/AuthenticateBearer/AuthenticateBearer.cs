@@ -18,33 +18,22 @@ public sealed class AuthenticateBearerQueryHandler(
     IApiKeyRepository apiKeys,
     IManagedUserTokenRepository tokens,
     IUserRepository users,
-    IApiKeyGenerator apiKeyHasher,
-    IPlatformSecrets platformSecrets,
+    WarmBearers warm,
     IAuthenticationCache cache,
     TimeProvider time,
     IOptions<AuthOptions> options) : IQueryHandler<AuthenticateBearerQuery, BearerAuthentication>
 {
-    public const string ApiKeyPrefix = "cal_";
-
     public async ValueTask<BearerAuthentication> Handle(AuthenticateBearerQuery query, CancellationToken cancellationToken)
     {
-        var token = query.Token;
-        if (token.Length is < 20 or > 200)
+        if (warm.Identify(query.Token) is not var (isApiKey, hash))
         {
             return BearerAuthentication.Invalid;
         }
 
-        var isApiKey = token.StartsWith(ApiKeyPrefix, StringComparison.Ordinal);
-        if (!isApiKey && !token.StartsWith(IPlatformSecrets.AccessTokenPrefix, StringComparison.Ordinal))
-        {
-            return BearerAuthentication.Invalid;
-        }
-
-        var hash = isApiKey ? apiKeyHasher.Hash(token) : platformSecrets.Hash(token);
         var now = time.GetUtcNow();
-        if (cache.Get(hash) is { } cached && cached.ValidUntil > now)
+        if (warm.FromCache(hash, now) is { } cached)
         {
-            return cached.AccessTokenExpiresAt <= now ? BearerAuthentication.Expired : new BearerAuthentication(BearerStatus.Authenticated, cached.Caller);
+            return cached;
         }
 
         var generation = cache.Generation;
