@@ -5,7 +5,8 @@ namespace Cal.Infrastructure.RateLimiting;
 
 /// <summary>
 /// Rate-limit counts in this process: one counter per partition, reset when its window moves on; counters
-/// of partitions idle for a whole window are dropped once per window, so memory follows active callers.
+/// of partitions idle for a whole window are dropped once per window, so memory follows active callers. Lock-free: every
+/// request of one API key counts on the same counter, so a lock there is where a busy key's requests would queue.
 /// </summary>
 internal sealed class MemoryRateLimitStore : IRateLimitStore
 {
@@ -15,16 +16,17 @@ internal sealed class MemoryRateLimitStore : IRateLimitStore
     public ValueTask<long> IncrementAsync(string partition, long windowIndex, TimeSpan window, CancellationToken cancellationToken)
     {
         Sweep(windowIndex);
-        var counter = counters.GetOrAdd(partition, static (_, w) => new Counter(w), windowIndex);
-        lock (counter)
+        while (true)
         {
-            if (counter.Window != windowIndex)
+            var counter = counters.GetOrAdd(partition, static (_, w) => new Counter(w), windowIndex);
+            if (counter.Window >= windowIndex)
             {
-                counter.Window = windowIndex;
-                counter.Count = 0;
+                // This window's counter (or, for a request whose clock read came just before a newer one's, the newer window's).
+                return ValueTask.FromResult(counter.Increment());
             }
 
-            return ValueTask.FromResult(++counter.Count);
+            // A counter of an earlier window: one request replaces it with a fresh one, and every one counts on whichever is there now.
+            counters.TryUpdate(partition, new Counter(windowIndex), counter);
         }
     }
 
@@ -49,8 +51,10 @@ internal sealed class MemoryRateLimitStore : IRateLimitStore
 
     private sealed class Counter(long window)
     {
-        public long Window { get; set; } = window;
+        private long count;
 
-        public long Count { get; set; }
+        public long Window { get; } = window;
+
+        public long Increment() => Interlocked.Increment(ref count);
     }
 }

@@ -71,6 +71,15 @@ public static class OpenApiSetup
 
     private const string SecretKeyScheme = "x-cal-secret-key";
 
+    /// <summary>Busy times' plain query parameters, in cal.com's order.</summary>
+    private static readonly (string Name, string Description)[] BusyTimesParameters =
+    [
+        ("dateFrom", "Start of the window: an ISO date (2026-01-05, the start of that day in the time zone) or date-time."),
+        ("dateTo", "End of the window: an ISO date (the end of that day in the time zone) or date-time."),
+        ("timeZone", "IANA time zone the dates are read in (default: the user's)."),
+        ("loggedInUsersTz", "Deprecated alias of timeZone."),
+    ];
+
     public static IServiceCollection AddCalOpenApi(this IServiceCollection services) =>
         services.AddOpenApi("v1", options =>
         {
@@ -111,13 +120,18 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
 
-            // cal.com declares busy-times' calendarsToLoad (calendarsToLoad[0][credentialId]=..&calendarsToLoad[0][externalId]=..),
-            // which the action reads from the query itself.
+            // Busy times (a hot read) reads its query itself rather than through model binding: its parameters are declared
+            // here, with calendarsToLoad as cal.com declares it (calendarsToLoad[0][credentialId]=..&calendarsToLoad[0][externalId]=..).
             options.AddOperationTransformer((operation, context, _) =>
             {
                 if (context.Description.ActionDescriptor is Microsoft.AspNetCore.Mvc.Controllers.ControllerActionDescriptor { ActionName: nameof(CalendarsController.GetBusyTimes) })
                 {
                     operation.Parameters ??= [];
+                    foreach (var (name, description) in BusyTimesParameters)
+                    {
+                        operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Query, Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+                    }
+
                     operation.Parameters.Add(new OpenApiParameter
                     {
                         Name = "calendarsToLoad",

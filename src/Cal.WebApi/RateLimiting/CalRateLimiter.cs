@@ -19,10 +19,37 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
 
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
 
-    /// <summary>Never decides synchronously: the middleware then asks <see cref="AcquireAsyncCore"/>, which counts once.</summary>
-    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount) => Decision.Deferred;
+    /// <summary>
+    /// Counts the request here when the store answers at once (the in-memory store always does): the middleware then takes
+    /// the decision without its asynchronous path. A store that must wait (Redis) is left counting, and the middleware's
+    /// <see cref="AcquireAsyncCore"/> awaits that same count: each request is counted once either way.
+    /// </summary>
+    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
+    {
+        var counting = DecideAsync(resource, CancellationToken.None);
+        if (counting.IsCompletedSuccessfully)
+        {
+            return counting.Result;
+        }
+
+        resource.Items[PendingItem] = counting.AsTask();
+        return Decision.Deferred;
+    }
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
+    {
+        if (resource.Items.Remove(PendingItem, out var pending) && pending is Task<Decision> counting)
+        {
+            return await counting.WaitAsync(cancellationToken);
+        }
+
+        // Decided (and refused) by AttemptAcquireCore: the same decision, not a second count.
+        return resource.Items[DecisionItem] as Decision ?? await DecideAsync(resource, cancellationToken);
+    }
+
+    private const string PendingItem = "cal:rate-limit-pending";
+
+    private async ValueTask<Decision> DecideAsync(HttpContext resource, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var windowMs = (long)settings.Window.TotalMilliseconds;

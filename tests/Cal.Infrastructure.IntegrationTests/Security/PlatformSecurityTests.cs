@@ -41,4 +41,20 @@ public sealed class PlatformSecurityTests
         await store.IncrementAsync("c", 13, window, CancellationToken.None);
         Assert.That(store.PartitionCount, Is.EqualTo(1), "a (last seen in window 11) and b (10) were idle for a whole window: dropped");
     }
+
+    [Test]
+    public void MemoryRateLimitStore_LosesNoCount_OnThreadsRacingOneKey_NorWhenTheWindowMovesUnderThem()
+    {
+        // One API key's requests all count on one counter, lock-free: threads racing on it must each get their own count.
+        var store = new MemoryRateLimitStore();
+        var window = TimeSpan.FromMinutes(1);
+        var counts = new System.Collections.Concurrent.ConcurrentBag<long>();
+        Parallel.For(0, 40_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ => counts.Add(store.IncrementAsync("key", 10, window, CancellationToken.None).AsTask().Result));
+        Assert.That(counts.Order(), Is.EqualTo(Enumerable.Range(1, 40_000).Select(i => (long)i)));
+
+        // The window moves while threads count: every request of the new window counts in it, from one, none lost.
+        var next = new System.Collections.Concurrent.ConcurrentBag<long>();
+        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ => next.Add(store.IncrementAsync("key", 11, window, CancellationToken.None).AsTask().Result));
+        Assert.That(next.Order(), Is.EqualTo(Enumerable.Range(1, 20_000).Select(i => (long)i)));
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Cal.WebApi.FunctionalTests.Infrastructure;
 
@@ -16,21 +17,36 @@ public sealed class RateLimitingTests
     }
 
     /// <summary>A fake clock at the start of a one-minute window, so no window boundary falls inside the test.</summary>
-    private CalApiFactory Start(IDictionary<string, string?>? overrides = null)
+    private CalApiFactory Start(IDictionary<string, string?>? overrides = null, bool storeAnswersLater = false)
     {
-        api = new CalApiFactory(overrides: overrides, useFakeClock: true);
+        api = new CalApiFactory(overrides: overrides, useFakeClock: true, configureServices: storeAnswersLater
+            ? services => services.AddSingleton<Cal.Application.Common.Interfaces.IRateLimitStore>(new AnswersLater(new Cal.Infrastructure.RateLimiting.MemoryRateLimitStore()))
+            : (Action<IServiceCollection>?)null);
         var now = api.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         api.Clock.Advance(TimeSpan.FromMilliseconds(60_000 - (now % 60_000) + 1_000));
         return api;
     }
 
+    /// <summary>A store that answers after a yield, as a shared one (Redis) does: the limiter's asynchronous path.</summary>
+    private sealed class AnswersLater(Cal.Application.Common.Interfaces.IRateLimitStore inner) : Cal.Application.Common.Interfaces.IRateLimitStore
+    {
+        public async ValueTask<long> IncrementAsync(string partition, long windowIndex, TimeSpan window, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            return await inner.IncrementAsync(partition, windowIndex, window, cancellationToken);
+        }
+    }
+
     private static int Header(HttpResponseMessage response, string name) =>
         int.Parse(response.Headers.GetValues(name).Single(), System.Globalization.CultureInfo.InvariantCulture);
 
-    [Test]
-    public async Task Default_120PerMinutePerKey_The121stIs429WithHeaders_OtherKeysUnaffected_NextWindowOpens()
+    /// <summary>A store that answers at once is counted on the middleware's synchronous path; one that answers later on its
+    /// asynchronous one: either way each request counts once.</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Default_120PerMinutePerKey_The121stIs429WithHeaders_OtherKeysUnaffected_NextWindowOpens(bool storeAnswersLater)
     {
-        Start();
+        Start(storeAnswersLater: storeAnswersLater);
         var (_, key) = await api.CreateUserWithKeyAsync();
         var (_, otherKey) = await api.CreateUserWithKeyAsync();
         using var client = api.CreateAuthorizedClient(key);
