@@ -12,9 +12,6 @@ namespace Cal.WebApi.Authentication;
 /// </summary>
 public static class CalAuthentication
 {
-    /// <summary>Chooses the scheme per request; the default for <c>UseAuthentication</c>.</summary>
-    public const string SelectorScheme = "Cal";
-
     /// <summary>A bearer caller: an API key or a managed user's access token (every <c>[Authorize]</c> without a policy).</summary>
     public const string BearerPolicy = "Bearer";
 
@@ -26,12 +23,13 @@ public static class CalAuthentication
 
     public static IServiceCollection AddCalAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication(SelectorScheme)
-            .AddPolicyScheme(SelectorScheme, "Bearer token or OAuth client secret", o => o.ForwardDefaultSelector = context =>
+        // The bearer scheme is the default and hands a platform route with the secret header to the client's scheme itself
+        // (its own forward selector; null keeps it): one handler per request rather than a policy scheme in front of two.
+        services.AddAuthentication(CalBearerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, CalBearerAuthenticationHandler>(CalBearerAuthenticationHandler.SchemeName, o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.ContainsKey(OAuthClientAuthenticationHandler.SecretHeader) && context.Request.RouteValues.ContainsKey(OAuthClientAuthenticationHandler.ClientRouteValue)
                     ? OAuthClientAuthenticationHandler.SchemeName
-                    : CalBearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, CalBearerAuthenticationHandler>(CalBearerAuthenticationHandler.SchemeName, null)
+                    : null)
             .AddScheme<AuthenticationSchemeOptions, OAuthClientAuthenticationHandler>(OAuthClientAuthenticationHandler.SchemeName, null);
 
         var bearer = new AuthorizationPolicyBuilder(CalBearerAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();

@@ -65,25 +65,27 @@ public sealed class CalBearerAuthenticationHandler(
         }
 
         var caller = result.Caller!;
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.NameIdentifier, caller.UserId.ToString(CultureInfo.InvariantCulture)),
-            new(ClaimTypes.Email, caller.Email),
-            new(TimeZoneClaim, caller.TimeZone),
-            new(RateLimitPartitionClaim, caller.RateLimitPartition),
-        };
+        var identity = new ClaimsIdentity(SchemeName);
+        Add(identity, ClaimTypes.NameIdentifier, caller.UserId.ToString(CultureInfo.InvariantCulture));
+        Add(identity, ClaimTypes.Email, caller.Email);
+        Add(identity, TimeZoneClaim, caller.TimeZone);
+        Add(identity, RateLimitPartitionClaim, caller.RateLimitPartition);
         if (caller.ApiKeyId is { } apiKeyId)
         {
-            claims.Add(new Claim(ApiKeyIdClaim, apiKeyId.ToString(CultureInfo.InvariantCulture)));
+            Add(identity, ApiKeyIdClaim, apiKeyId.ToString(CultureInfo.InvariantCulture));
         }
 
         if (caller.TokenFamilyId is { } family)
         {
-            claims.Add(new Claim(TokenFamilyClaim, family));
+            Add(identity, TokenFamilyClaim, family);
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    /// <summary>A claim made for its identity (one object per claim: the identity keeps it rather than a copy).</summary>
+    private static void Add(ClaimsIdentity identity, string type, string value) =>
+        identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -47,6 +47,13 @@ public static class CalWebApp
         return app;
     }
 
+    private static readonly Func<object, Task> WriteRequestHeaders = state =>
+    {
+        var context = (HttpContext)state;
+        context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+        return Task.CompletedTask;
+    };
+
     /// <summary>Where Cal listens when nothing says otherwise.</summary>
     public const string DefaultUrl = "http://localhost:5080";
 
@@ -180,13 +187,8 @@ public static class CalWebApp
                 context.TraceIdentifier = incoming;
             }
 
-            // Set as the response starts: the exception handler clears headers set earlier.
-            context.Response.OnStarting(() =>
-            {
-                context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
-                (context.Items[CalRateLimiter.DecisionItem] as CalRateLimiter.Decision)?.WriteHeaders(context.Response.Headers);
-                return Task.CompletedTask;
-            });
+            // Set as the response starts: the exception handler clears headers set earlier. (No closure: every request.)
+            context.Response.OnStarting(WriteRequestHeaders, context);
             return next(context);
         });
         app.UseSerilogRequestLogging(o =>

@@ -15,7 +15,8 @@ namespace Cal.WebApi.RateLimiting;
 /// </summary>
 public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLimitingOptions> options, TimeProvider time) : PartitionedRateLimiter<HttpContext>
 {
-    public const string DecisionItem = "cal:rate-limit";
+    /// <summary>Where a decision waits for <see cref="AcquireAsyncCore"/> when the synchronous path refused (rare).</summary>
+    private const string DecisionItem = "cal:rate-limit";
 
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
 
@@ -29,7 +30,13 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
         var counting = DecideAsync(resource, CancellationToken.None);
         if (counting.IsCompletedSuccessfully)
         {
-            return counting.Result;
+            var decision = counting.Result;
+            if (!decision.IsAcquired)
+            {
+                resource.Items[DecisionItem] = decision; // the middleware asks AcquireAsyncCore next: it answers this one
+            }
+
+            return decision;
         }
 
         resource.Items[PendingItem] = counting.AsTask();
@@ -60,9 +67,18 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
         var count = await store.IncrementAsync(partition, windowIndex, settings.Window, cancellationToken);
         var resetSeconds = (int)Math.Ceiling(((windowIndex + 1) * windowMs - nowMs) / 1000.0);
         var decision = new Decision(count <= limit, limit, (int)Math.Max(0, limit - count), resetSeconds);
-        resource.Items[DecisionItem] = decision;
+
+        // The headers go on whatever answer this request gets, as it starts (the exception handler clears earlier ones).
+        resource.Response.OnStarting(WriteHeadersOnStart, (decision, resource.Response));
         return decision;
     }
+
+    private static readonly Func<object, Task> WriteHeadersOnStart = state =>
+    {
+        var (decision, response) = ((Decision, HttpResponse))state;
+        decision.WriteHeaders(response.Headers);
+        return Task.CompletedTask;
+    };
 
     /// <summary>The kind of caller a partition belongs to, for metrics (never the partition itself: it names a user or an address).</summary>
     public static string CallerKind(HttpContext context) => KindOf(PartitionOf(context));
@@ -130,14 +146,22 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
 
         public void WriteHeaders(IHeaderDictionary headers)
         {
-            headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
-            headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
-            headers["X-RateLimit-Reset"] = resetSeconds.ToString(CultureInfo.InvariantCulture);
+            var limitText = Text(limit);
+            var remainingText = Text(remaining);
+            var resetText = Text(resetSeconds);
+            headers["X-RateLimit-Limit"] = limitText;
+            headers["X-RateLimit-Remaining"] = remainingText;
+            headers["X-RateLimit-Reset"] = resetText;
 
             // cal.com names its headers after its throttler ("default"); clients written for it read these.
-            headers["X-RateLimit-Limit-Default"] = headers["X-RateLimit-Limit"];
-            headers["X-RateLimit-Remaining-Default"] = headers["X-RateLimit-Remaining"];
-            headers["X-RateLimit-Reset-Default"] = headers["X-RateLimit-Reset"];
+            headers["X-RateLimit-Limit-Default"] = limitText;
+            headers["X-RateLimit-Remaining-Default"] = remainingText;
+            headers["X-RateLimit-Reset-Default"] = resetText;
         }
+
+        /// <summary>Numbers below 4,096 (limits, resets in seconds, most remaining counts) as strings made once.</summary>
+        private static readonly string[] SmallNumbers = Enumerable.Range(0, 4096).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+        private static string Text(int value) => (uint)value < (uint)SmallNumbers.Length ? SmallNumbers[value] : value.ToString(CultureInfo.InvariantCulture);
     }
 }
