@@ -29,12 +29,12 @@ public sealed class FleetInvalidationTests
     private static CachedBearer Bearer(int apiKeyId) =>
         new(new AuthenticatedCaller(7, "a@example.com", "UTC", apiKeyId, null), DateTimeOffset.UtcNow.AddMinutes(1), null);
 
-    private static async Task<long> MillisecondsUntilAsync(Func<bool> condition)
+    private static async Task<long> MillisecondsUntilAsync(Func<bool> condition, TimeSpan? limit = null)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            if (clock.Elapsed > TimeSpan.FromSeconds(5))
+            if (clock.Elapsed > (limit ?? TimeSpan.FromSeconds(5)))
             {
                 return -1;
             }
@@ -88,6 +88,41 @@ public sealed class FleetInvalidationTests
         var elapsed = await MillisecondsUntilAsync(() => modelB.GetOrBuildAsync(5, Build, CancellationToken.None).AsTask().Result != "view 1");
         Assert.That(elapsed, Is.InRange(0, 1000), "in milliseconds, not ReadModel:TimeToLive");
         Assert.That(await modelB.GetOrBuildAsync(6, Build, CancellationToken.None), Is.EqualTo("view 2"), "another user's is kept");
+    }
+
+    [Test]
+    public async Task ARedisRestart_IsWarnedAbout_ThenEveryCacheIsDropped_AndTheChannelWorksAgain()
+    {
+        // Pub/sub loses what is sent while the connection is down: the instance says so, and when Redis is back it
+        // drops every cached token and read model (whatever it missed cannot be known), then hears the others again.
+        using var redis = RedisServer.StartOrIgnore();
+        using var folderA = new TempDirectory();
+        using var folderB = new TempDirectory();
+        await using var a = await InstanceAsync(folderA, redis);
+        await using var b = await InstanceAsync(folderB, redis);
+        var tokensA = a.Get<IAuthenticationCache>();
+        var modelA = a.Get<IUserCalendarsCache>();
+        tokensA.Set("hash-1", Bearer(12), tokensA.Generation);
+        var builds = 0;
+        Task<string> Build(CancellationToken _) => Task.FromResult($"view {++builds}");
+        await modelA.GetOrBuildAsync(5, Build, CancellationToken.None);
+
+        redis.Restart();
+
+        var warned = await MillisecondsUntilAsync(() => a.Logs.Entries.Any(e => e.StartsWith("Warning ", StringComparison.Ordinal) && e.Contains("Redis connection lost", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        Assert.That(warned, Is.GreaterThanOrEqualTo(0), "a warning that invalidations may be missed");
+        var dropped = await MillisecondsUntilAsync(() => tokensA.Get("hash-1") is null, TimeSpan.FromSeconds(30));
+        Assert.That(dropped, Is.GreaterThanOrEqualTo(0), "the cached token dropped once the connection is back");
+        Assert.That(await modelA.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 2"), "the read model rebuilt");
+
+        // Listening again: a revocation on B reaches A (the multiplexer renews the subscription after reconnecting).
+        tokensA.Set("hash-3", Bearer(14), tokensA.Generation);
+        var heard = await MillisecondsUntilAsync(() =>
+        {
+            b.Get<IAuthenticationCache>().Invalidate(AuthenticatedCaller.ApiKeyPartition(14));
+            return tokensA.Get("hash-3") is null;
+        }, TimeSpan.FromSeconds(30));
+        Assert.That(heard, Is.GreaterThanOrEqualTo(0), "the fleet channel works again after the restart");
     }
 
     [Test]

@@ -10,12 +10,14 @@ namespace Cal.Infrastructure.IntegrationTests.Support;
 /// </summary>
 internal sealed class RedisServer : IDisposable
 {
-    private readonly Process process;
+    private readonly string binary;
+    private Process process;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(string binary, int port)
     {
-        this.process = process;
+        this.binary = binary;
         Port = port;
+        process = Launch();
     }
 
     public int Port { get; }
@@ -35,19 +37,45 @@ internal sealed class RedisServer : IDisposable
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
 
-        var process = Process.Start(new ProcessStartInfo(binary!, $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no --protected-mode yes")
+        var server = new RedisServer(binary!, port);
+        try
+        {
+            server.WaitUntilListening();
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>Stops the server (every connection drops, everything it held is gone) and starts a fresh one on the same port.</summary>
+    public void Restart()
+    {
+        Stop();
+        process.Dispose();
+        process = Launch();
+        WaitUntilListening();
+    }
+
+    private Process Launch() =>
+        Process.Start(new ProcessStartInfo(binary, $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no --protected-mode yes")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-        var server = new RedisServer(process, port);
+
+    private void WaitUntilListening()
+    {
         for (var i = 0; i < 100; i++)
         {
             try
             {
                 using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return server;
+                client.Connect(IPAddress.Loopback, Port);
+                return;
             }
             catch (SocketException)
             {
@@ -55,8 +83,16 @@ internal sealed class RedisServer : IDisposable
             }
         }
 
-        server.Dispose();
         throw new InvalidOperationException("redis-server did not start");
+    }
+
+    private void Stop()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
     }
 
     private bool disposed;
@@ -69,12 +105,7 @@ internal sealed class RedisServer : IDisposable
         }
 
         disposed = true;
-        if (!process.HasExited)
-        {
-            process.Kill();
-            process.WaitForExit();
-        }
-
+        Stop();
         process.Dispose();
     }
 }
