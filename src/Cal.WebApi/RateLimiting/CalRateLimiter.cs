@@ -47,7 +47,9 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
     {
         if (resource.Items.Remove(PendingItem, out var pending) && pending is Task<Decision> counting)
         {
-            return await counting.WaitAsync(cancellationToken);
+            // Awaited to its end (the store's own timeouts bound it), never abandoned: the count registers this request's
+            // headers, which must not land on a later request that reuses the context.
+            return await counting;
         }
 
         // Decided (and refused) by AttemptAcquireCore: the same decision, not a second count.
