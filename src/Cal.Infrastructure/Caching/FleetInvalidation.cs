@@ -14,6 +14,12 @@ namespace Cal.Infrastructure.Caching;
 /// Pub/sub delivers at most once: while the connection is down messages are lost, so each cache keeps its own bounded
 /// staleness (<c>Auth:CacheDuration</c>), a warning says so, and when the connection comes back every cache here is
 /// cleared (what was missed cannot be known).
+/// <para>
+/// Pub/sub is also asynchronous: a message published before the writer answers may reach another instance just after
+/// the writer's client has already asked that instance again. Where a reader must see its own writes everywhere at once
+/// (a user's calendars), each published change also moves a version in Redis (<see cref="VersionAsync"/>) before the
+/// message goes out, and the reader compares the version its cached view was built at: one <c>GET</c> per read in a fleet.
+/// </para>
 /// </summary>
 internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? redis, ILogger<FleetInvalidation> logger)
 {
@@ -24,6 +30,7 @@ internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? re
     private readonly string instance = Guid.NewGuid().ToString("N");
     private readonly ConcurrentDictionary<string, (Action<string> One, Action All)> topics = new(StringComparer.Ordinal);
     private int subscribed;
+    private int versionsUnreadable;
 
     /// <summary>Whether messages reach other instances (Redis configured).</summary>
     public bool IsFleetWide => redis is not null;
@@ -31,8 +38,43 @@ internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? re
     /// <summary>What this process does when told to drop one id of <paramref name="topic"/>, or everything of it.</summary>
     public void Register(string topic, Action<string> one, Action all) => topics[topic] = (one, all);
 
+    /// <summary>How long a version outlives its last change (far beyond any read model's time to live).</summary>
+    private static readonly TimeSpan VersionLifetime = TimeSpan.FromHours(1);
+
+    private static RedisKey VersionKey(string topic, string id) => $"cal:version:{topic}:{id}";
+
+    /// <summary>
+    /// The fleet-wide version of <paramref name="id"/> of <paramref name="topic"/>: moved by every <see cref="Publish"/>
+    /// (with <c>versioned</c>) before its message goes out. Null without Redis, or when Redis cannot answer now (the
+    /// caller then relies on the messages and its own time to live, as without a fleet).
+    /// </summary>
+    public async ValueTask<long?> VersionAsync(string topic, string id)
+    {
+        if (redis is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var value = await redis.Value.GetDatabase().StringGetAsync(VersionKey(topic, id));
+            Volatile.Write(ref versionsUnreadable, 0);
+            return value.IsNull ? 0 : (long)value;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            if (Interlocked.Exchange(ref versionsUnreadable, 1) == 0)
+            {
+                LogVersionUnreadable(logger, topic, ex.GetType().Name); // once per outage, not per read
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>Drops <paramref name="id"/> of <paramref name="topic"/> here at once, then tells the other instances.</summary>
-    public void Publish(string topic, string id)
+    /// <param name="versioned">Also move the fleet-wide version first (<see cref="VersionAsync"/>), for readers that must see the change at once.</param>
+    public void Publish(string topic, string id, bool versioned = false)
     {
         if (topics.TryGetValue(topic, out var handlers))
         {
@@ -46,6 +88,14 @@ internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? re
 
         try
         {
+            if (versioned)
+            {
+                // Before the message and before the writer answers: a reader asking after that sees the new version.
+                var database = redis.Value.GetDatabase();
+                database.StringIncrement(VersionKey(topic, id));
+                database.KeyExpire(VersionKey(topic, id), VersionLifetime, flags: CommandFlags.FireAndForget);
+            }
+
             // Waits for Redis's reply (sub-millisecond on a LAN): an admin command that revokes a key and exits has sent it.
             redis.Value.GetSubscriber().Publish(RedisChannelName, $"{instance}|{topic}|{id}");
         }
@@ -98,6 +148,9 @@ internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? re
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish a {Topic} invalidation to the fleet ({Error}); other instances drop that entry within its own bound (Auth:CacheDuration)")]
     private static partial void LogPublishFailed(ILogger logger, string topic, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the fleet's {Topic} version ({Error}); this instance serves what it cached, within its own time to live")]
+    private static partial void LogVersionUnreadable(ILogger logger, string topic, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection lost ({Failure}): invalidations from other instances may be missed until it is back; cached tokens and calendar lists are trusted only within Auth:CacheDuration meanwhile")]
     private static partial void LogConnectionLost(ILogger logger, string failure);

@@ -26,7 +26,9 @@ public sealed class ReadModelOptions
 /// <see cref="IUserCalendarsCache"/> in this process's memory, size-limited, each user's views dropped together (a
 /// change token per user). A build that raced an invalidation of the same user is answered but not kept (a per-user
 /// generation read before the build and checked after). Invalidations go through <see cref="FleetInvalidation"/>:
-/// here at once, on the other instances through Redis pub/sub.
+/// here at once, on the other instances through Redis pub/sub. In a fleet each view also carries the user's fleet-wide
+/// version it was built at and is served only while that is still the version (one Redis <c>GET</c> per read): a write
+/// answered by one instance is seen by the next read on any other, even before the pub/sub message arrives there.
 /// </summary>
 internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposable
 {
@@ -49,9 +51,13 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
         where T : class
     {
         var key = (userId, typeof(T));
-        if (options.TimeToLive > TimeSpan.Zero && cache.TryGetValue(key, out T? hit) && hit is not null)
+
+        // Without Redis: none (the messages here are synchronous). Unreadable Redis: none either, and views built meanwhile
+        // carry -1, so they are rebuilt once the fleet's version can be read again.
+        var version = fleet.IsFleetWide ? await fleet.VersionAsync(Topic, userId.ToString(CultureInfo.InvariantCulture)) : null;
+        if (options.TimeToLive > TimeSpan.Zero && cache.TryGetValue(key, out Stamped? hit) && hit is not null && (version is null || hit.Version == version))
         {
-            return hit;
+            return (T)hit.View;
         }
 
         var user = users.GetOrAdd(userId, _ => new UserEntry());
@@ -61,7 +67,7 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
         {
             var entry = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.TimeToLive };
             entry.AddExpirationToken(new CancellationChangeToken(user.Changed.Token));
-            cache.Set(key, built, entry);
+            cache.Set(key, new Stamped(built, version ?? -1), entry);
 
             // An invalidation between the check above and the Set cancelled the token the entry holds, or moved the generation.
             if (user.Generation != generation)
@@ -73,7 +79,7 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
         return built;
     }
 
-    public void Invalidate(int userId) => fleet.Publish(Topic, userId.ToString(CultureInfo.InvariantCulture));
+    public void Invalidate(int userId) => fleet.Publish(Topic, userId.ToString(CultureInfo.InvariantCulture), versioned: true);
 
     private void InvalidateHere(int userId)
     {
@@ -99,6 +105,9 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
             user.Dispose();
         }
     }
+
+    /// <summary>A cached view and the fleet-wide version it was built at (-1: unknown; 0 without a fleet).</summary>
+    private sealed record Stamped(object View, long Version);
 
     /// <summary>One user's generation and the change token their cached views hold.</summary>
     private sealed class UserEntry : IDisposable

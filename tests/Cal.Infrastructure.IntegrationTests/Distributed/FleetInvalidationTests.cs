@@ -15,14 +15,18 @@ namespace Cal.Infrastructure.IntegrationTests.Distributed;
 [NonParallelizable]
 public sealed class FleetInvalidationTests
 {
-    private static async Task<InfrastructureHost> InstanceAsync(TempDirectory folder, RedisServer redis)
+    private static async Task<InfrastructureHost> InstanceAsync(TempDirectory folder, RedisServer redis, bool listens = true)
     {
         var host = InfrastructureHost.Create(folder.Path, new Dictionary<string, string?>
         {
             ["Redis:Configuration"] = redis.Configuration,
             ["DataProtection:KeysPath"] = null,
         });
-        await host.Get<FleetInvalidation>().SubscribeAsync(); // what the hosted FleetInvalidationSubscriber does at start
+        if (listens)
+        {
+            await host.Get<FleetInvalidation>().SubscribeAsync(); // what the hosted FleetInvalidationSubscriber does at start
+        }
+
         return host;
     }
 
@@ -88,6 +92,30 @@ public sealed class FleetInvalidationTests
         var elapsed = await MillisecondsUntilAsync(() => modelB.GetOrBuildAsync(5, Build, CancellationToken.None).AsTask().Result != "view 1");
         Assert.That(elapsed, Is.InRange(0, 1000), "in milliseconds, not ReadModel:TimeToLive");
         Assert.That(await modelB.GetOrBuildAsync(6, Build, CancellationToken.None), Is.EqualTo("view 2"), "another user's is kept");
+    }
+
+    [Test]
+    public async Task AWriteAnsweredByOneInstance_IsSeenByTheNextReadOnAnother_BeforeAnyMessageArrives()
+    {
+        // Pub/sub is asynchronous: the writer's client can ask another instance again before the message is there. B here
+        // hears no message at all: its very next read must still not be the stale view (the fleet's version moved first).
+        using var redis = RedisServer.StartOrIgnore();
+        using var folderA = new TempDirectory();
+        using var folderB = new TempDirectory();
+        await using var a = await InstanceAsync(folderA, redis);
+        await using var b = await InstanceAsync(folderB, redis, listens: false);
+        var modelB = b.Get<IUserCalendarsCache>();
+        var builds = 0;
+        Task<string> Build(CancellationToken _) => Task.FromResult($"view {++builds}");
+        Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 1"));
+        Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 1"), "served from memory while nothing changed");
+
+        a.Get<IUserCalendarsCache>().Invalidate(5);
+
+        Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 2"), "the next read, at once");
+        Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 2"), "then from memory again");
+        Assert.That(await modelB.GetOrBuildAsync(6, Build, CancellationToken.None), Is.EqualTo("view 3"));
+        Assert.That(await modelB.GetOrBuildAsync(6, Build, CancellationToken.None), Is.EqualTo("view 3"), "another user's view is not touched by the write");
     }
 
     [Test]
