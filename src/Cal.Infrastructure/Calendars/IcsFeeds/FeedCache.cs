@@ -107,7 +107,8 @@ internal sealed partial class FeedCache(
 
             if (!await leases.IsHeldAsync(SharedKey(key)))
             {
-                return null;
+                // The leader may have written its result and let go between the two looks: one more look, then give up.
+                return await TakeSharedIfNewerAsync(key, indexer, stale, cancellationToken);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(25), time, cancellationToken);
