@@ -185,4 +185,42 @@ public sealed class FleetInvalidationTests
         Assert.That(await racing, Is.EqualTo("read before the write"));
         Assert.That(await model.GetOrBuildAsync(5, _ => Task.FromResult("after"), CancellationToken.None), Is.EqualTo("after"), "the stale build was not cached");
     }
+
+    [Test]
+    public async Task ConcurrentMisses_ShareOneBuild_ButNotAcrossAWrite_NorTheLeadersCancellation()
+    {
+        using var folder = new TempDirectory();
+        await using var host = InfrastructureHost.Create(folder.Path);
+        var model = host.Get<IUserCalendarsCache>();
+        var builds = 0;
+        var release = new TaskCompletionSource();
+        Func<CancellationToken, Task<string>> Build(string answer) => async token =>
+        {
+            Interlocked.Increment(ref builds);
+            await release.Task.WaitAsync(token);
+            return answer;
+        };
+
+        // Twenty requests miss at once: one build, one answer for all.
+        var reads = Enumerable.Range(0, 20).Select(_ => model.GetOrBuildAsync(5, Build("first"), CancellationToken.None).AsTask()).ToList();
+        // A write lands while that build is in flight: a request after it builds for itself.
+        model.Invalidate(5);
+        var afterWrite = model.GetOrBuildAsync(5, Build("after the write"), CancellationToken.None).AsTask();
+        release.SetResult();
+
+        Assert.That(await Task.WhenAll(reads), Is.All.EqualTo("first"));
+        Assert.That(await afterWrite, Is.EqualTo("after the write"));
+        Assert.That(builds, Is.EqualTo(2), "one build before the write, one after: not 21");
+
+        // The request leading a build goes away: the one that joined it builds for itself and answers.
+        model.Invalidate(6);
+        release = new TaskCompletionSource();
+        using var leaderGone = new CancellationTokenSource();
+        var leader = model.GetOrBuildAsync(6, Build("never"), leaderGone.Token).AsTask();
+        var follower = model.GetOrBuildAsync(6, Build("the follower's own"), CancellationToken.None).AsTask();
+        await leaderGone.CancelAsync();
+        Assert.That(async () => await leader, Throws.InstanceOf<OperationCanceledException>());
+        release.SetResult();
+        Assert.That(await follower, Is.EqualTo("the follower's own"));
+    }
 }
