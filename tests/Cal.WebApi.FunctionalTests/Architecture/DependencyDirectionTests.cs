@@ -53,4 +53,24 @@ public sealed class DependencyDirectionTests
 
         Assert.That(result.FailingTypeNames ?? [], Is.Empty);
     }
+
+    /// <summary>
+    /// The validation behaviour runs only for messages marked <see cref="Cal.Application.Common.Behaviours.IValidated"/>:
+    /// a message with a validator but without the mark would never be validated. Every validated message is marked.
+    /// </summary>
+    [Test]
+    public void EveryMessageWithAValidator_IsMarkedValidated_SoItsValidatorRuns()
+    {
+        var validated = Application.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false })
+            .SelectMany(t => t.GetInterfaces())
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(FluentValidation.IValidator<>))
+            .Select(i => i.GetGenericArguments()[0])
+            .Where(m => typeof(Mediator.IMessage).IsAssignableFrom(m))
+            .Distinct()
+            .ToList();
+
+        Assert.That(validated, Has.Count.GreaterThanOrEqualTo(20), "the validators were found");
+        Assert.That(validated.Where(m => !typeof(Cal.Application.Common.Behaviours.IValidated).IsAssignableFrom(m)).Select(m => m.Name), Is.Empty);
+    }
 }

@@ -4,10 +4,10 @@ using Mediator;
 
 namespace Cal.Application.Common.Behaviours;
 
-/// <summary>Runs every validator of the message and throws one exception carrying all failures.</summary>
+/// <summary>Runs every validator of the message and throws one exception carrying all failures (messages marked <see cref="IValidated"/>).</summary>
 public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
     : IPipelineBehavior<TMessage, TResponse>
-    where TMessage : notnull, IMessage
+    where TMessage : notnull, IMessage, IValidated
 {
     /// <summary>A message with no validator (most queries) goes straight on.</summary>
     public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>

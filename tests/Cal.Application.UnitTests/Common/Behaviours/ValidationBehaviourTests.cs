@@ -7,7 +7,7 @@ namespace Cal.Application.UnitTests.Common.Behaviours;
 
 public sealed class ValidationBehaviourTests
 {
-    public sealed record Ping(string Name, int Count) : ICommand<string>;
+    public sealed record Ping(string Name, int Count) : ICommand<string>, IValidated;
 
     private int _nextCalls;
 

@@ -2,11 +2,12 @@ using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.ApiKeys;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.ApiKeys.Commands.CreateApiKey;
 
 /// <summary>Issues an API key for a user. The plaintext is returned once and only its hash is stored.</summary>
-public sealed record CreateApiKeyCommand(string Email, int? ExpiresInDays) : ICommand<string>;
+public sealed record CreateApiKeyCommand(string Email, int? ExpiresInDays) : ICommand<string>, IValidated;
 
 public sealed class CreateApiKeyCommandHandler(IUserRepository users, IApiKeyRepository apiKeys, IApiKeyGenerator generator, TimeProvider time)
     : ICommandHandler<CreateApiKeyCommand, string>

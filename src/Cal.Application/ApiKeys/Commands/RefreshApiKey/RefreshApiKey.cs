@@ -3,6 +3,7 @@ using Cal.Application.Common.Interfaces;
 using Cal.Domain.ApiKeys;
 using Mediator;
 using Microsoft.Extensions.Options;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.ApiKeys.Commands.RefreshApiKey;
 
@@ -11,7 +12,7 @@ namespace Cal.Application.ApiKeys.Commands.RefreshApiKey;
 /// revoked (after <see cref="ApiKeyOptions.RefreshGracePeriod"/>, so a fleet can roll over). Optional
 /// validity as cal.com takes it: <c>apiKeyDaysValid</c> (default 30) or <c>apiKeyNeverExpires</c>.
 /// </summary>
-public sealed record RefreshApiKeyCommand(int UserId, int CurrentApiKeyId, int? DaysValid, bool? NeverExpires) : ICommand<string>;
+public sealed record RefreshApiKeyCommand(int UserId, int CurrentApiKeyId, int? DaysValid, bool? NeverExpires) : ICommand<string>, IValidated;
 
 public sealed class RefreshApiKeyCommandHandler(IApiKeyRepository apiKeys, IApiKeyGenerator generator, IAuthenticationCache authCache, TimeProvider time, IOptions<ApiKeyOptions> options)
     : ICommandHandler<RefreshApiKeyCommand, string>

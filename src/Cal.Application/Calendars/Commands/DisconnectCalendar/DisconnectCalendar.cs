@@ -4,6 +4,7 @@ using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Calendars.Commands.DisconnectCalendar;
 
@@ -11,7 +12,7 @@ namespace Cal.Application.Calendars.Commands.DisconnectCalendar;
 /// cal.com's <c>POST /v2/calendars/{calendar}/disconnect</c> (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>): delete the
 /// caller's credential of that calendar app, and its secret.
 /// </summary>
-public sealed record DisconnectCalendarCommand(int UserId, string Calendar, int? CredentialId) : ICommand<CalendarCredentialDto>, IChangesUserCalendars;
+public sealed record DisconnectCalendarCommand(int UserId, string Calendar, int? CredentialId) : ICommand<CalendarCredentialDto>, IValidated, IChangesUserCalendars;
 
 public sealed class DisconnectCalendarCommandHandler(ICredentialRepository credentials, IMapper mapper)
     : ICommandHandler<DisconnectCalendarCommand, CalendarCredentialDto>

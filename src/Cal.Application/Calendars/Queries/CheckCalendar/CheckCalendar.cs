@@ -4,6 +4,7 @@ using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using FluentValidation;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Calendars.Queries.CheckCalendar;
 
@@ -11,7 +12,7 @@ namespace Cal.Application.Calendars.Queries.CheckCalendar;
 /// cal.com's <c>GET /v2/calendars/{calendar}/check</c>: are the user's credentials of that calendar app usable right now?
 /// Every account of the app is checked; the first that fails is named (<c>401</c>, as cal.com answers).
 /// </summary>
-public sealed record CheckCalendarQuery(int UserId, string Calendar) : IQuery<Unit>;
+public sealed record CheckCalendarQuery(int UserId, string Calendar) : IQuery<Unit>, IValidated;
 
 public sealed class CheckCalendarQueryValidator : AbstractValidator<CheckCalendarQuery>
 {

@@ -5,13 +5,14 @@ using Cal.Application.Common.Telemetry;
 using Cal.Domain.Calendars;
 using Mediator;
 using Microsoft.Extensions.Options;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Calendars.Queries.GetBusyTimes;
 
 /// <summary>
 /// cal.com's <c>GET /v2/calendars/busy-times</c>, its window parsed where the request came in (<see cref="BusyWindowInput"/>).
 /// </summary>
-public sealed record GetBusyTimesQuery(int UserId, BusyWindowInput Window, IReadOnlyList<CalendarToLoad> CalendarsToLoad) : IQuery<BusyTimesDto>;
+public sealed record GetBusyTimesQuery(int UserId, BusyWindowInput Window, IReadOnlyList<CalendarToLoad> CalendarsToLoad) : IQuery<BusyTimesDto>, IValidated;
 
 public sealed record CalendarToLoad(int? CredentialId, string? ExternalId);
 

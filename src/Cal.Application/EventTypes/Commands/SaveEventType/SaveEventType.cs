@@ -4,6 +4,7 @@ using Cal.Application.EventTypes.Common;
 using Cal.Domain.EventTypes;
 using FluentValidation;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.EventTypes.Commands.SaveEventType;
 
@@ -13,10 +14,10 @@ public sealed record EventTypeFields(
     int? BeforeEventBuffer, int? AfterEventBuffer, int? MinimumBookingNotice, int? SlotInterval);
 
 /// <summary>cal.com's <c>POST /v2/event-types</c> (2024-06-14): a slug taken by the same owner is <c>409</c>.</summary>
-public sealed record CreateEventTypeCommand(int UserId, EventTypeFields Fields) : ICommand<EventTypeDto>;
+public sealed record CreateEventTypeCommand(int UserId, EventTypeFields Fields) : ICommand<EventTypeDto>, IValidated;
 
 /// <summary>cal.com's <c>PATCH /v2/event-types/{id}</c>: what is given changes.</summary>
-public sealed record UpdateEventTypeCommand(int UserId, int EventTypeId, EventTypeFields Fields) : ICommand<EventTypeDto>;
+public sealed record UpdateEventTypeCommand(int UserId, int EventTypeId, EventTypeFields Fields) : ICommand<EventTypeDto>, IValidated;
 
 /// <summary>cal.com's <c>DELETE /v2/event-types/{id}</c>.</summary>
 public sealed record DeleteEventTypeCommand(int UserId, int EventTypeId) : ICommand<EventTypeDto>;

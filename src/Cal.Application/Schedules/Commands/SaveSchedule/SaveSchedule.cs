@@ -4,16 +4,17 @@ using Cal.Application.Users.Commands.CreateUser;
 using Cal.Domain.Schedules;
 using FluentValidation;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Schedules.Commands.SaveSchedule;
 
 /// <summary>cal.com's <c>POST /v2/schedules</c> (2024-06-11): without <c>availability</c>, Monday to Friday 09:00-17:00.</summary>
 public sealed record CreateScheduleCommand(int UserId, string? Name, string? TimeZone, bool? IsDefault, IReadOnlyList<AvailabilityDto>? Availability, IReadOnlyList<OverrideDto>? Overrides)
-    : ICommand<ScheduleDto>, IScheduleFields;
+    : ICommand<ScheduleDto>, IValidated, IScheduleFields;
 
 /// <summary>cal.com's <c>PATCH /v2/schedules/{id}</c>: any field; what is absent stays.</summary>
 public sealed record UpdateScheduleCommand(int UserId, int ScheduleId, string? Name, string? TimeZone, bool? IsDefault, IReadOnlyList<AvailabilityDto>? Availability, IReadOnlyList<OverrideDto>? Overrides)
-    : ICommand<ScheduleDto>, IScheduleFields;
+    : ICommand<ScheduleDto>, IValidated, IScheduleFields;
 
 /// <summary>cal.com's <c>DELETE /v2/schedules/{id}</c>.</summary>
 public sealed record DeleteScheduleCommand(int UserId, int ScheduleId) : ICommand<ScheduleDto>;

@@ -6,6 +6,7 @@ using Cal.Application.Common.Interfaces;
 using Cal.Domain.Availability;
 using FluentValidation;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Slots.Queries.GetSlots;
 
@@ -16,7 +17,7 @@ namespace Cal.Application.Slots.Queries.GetSlots;
 /// A calendar that cannot be read is a <c>503</c> naming it (<see cref="CalendarUnavailableException"/>), never "free".
 /// </summary>
 public sealed record GetSlotsQuery(int? EventTypeId, string? EventTypeSlug, string? Username, string? Start, string? End, string? TimeZone, int? Duration, string? Format)
-    : IQuery<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>;
+    : IQuery<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>, IValidated;
 
 /// <summary>One slot: its start (and with <c>format=range</c> its end), in the request's zone with its offset.</summary>
 public sealed record SlotDto(

@@ -2,10 +2,11 @@ using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Users;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Users.Commands.CreateUser;
 
-public sealed record CreateUserCommand(string Email, string? TimeZone, string? Name = null) : ICommand<UserDto>;
+public sealed record CreateUserCommand(string Email, string? TimeZone, string? Name = null) : ICommand<UserDto>, IValidated;
 
 public sealed record UserDto(int Id, string Email, string TimeZone);
 

@@ -8,6 +8,7 @@ using Cal.Domain.Calendars;
 using Mediator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Calendars.CalDav.Commands.SaveCalDavAccount;
 
@@ -16,7 +17,7 @@ namespace Cal.Application.Calendars.CalDav.Commands.SaveCalDavAccount;
 /// calendars, then store the account (its password only inside the protected key). The same username on the same
 /// server again updates the password (and the calendars) and keeps the credential's id.
 /// </summary>
-public sealed record SaveCalDavAccountCommand(int UserId, string Calendar, string? Url, string? Username, string? Password) : ICommand<CalendarCredentialDto>, IChangesUserCalendars
+public sealed record SaveCalDavAccountCommand(int UserId, string Calendar, string? Url, string? Username, string? Password) : ICommand<CalendarCredentialDto>, IValidated, IChangesUserCalendars
 {
     /// <summary>Never the password.</summary>
     public override string ToString() => $"SaveCalDavAccountCommand {{ UserId = {UserId}, Calendar = {Calendar} }}";

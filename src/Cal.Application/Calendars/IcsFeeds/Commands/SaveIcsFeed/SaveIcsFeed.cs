@@ -7,11 +7,12 @@ using Cal.Domain.Calendars;
 using Mediator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
 
 /// <summary>cal.com's <c>POST /v2/calendars/ics-feed/save</c>: check every feed, then store them as one credential.</summary>
-public sealed record SaveIcsFeedCommand(int UserId, IcsFeedUrlsInput Urls, bool? ReadOnly) : ICommand<CalendarCredentialDto>, IChangesUserCalendars;
+public sealed record SaveIcsFeedCommand(int UserId, IcsFeedUrlsInput Urls, bool? ReadOnly) : ICommand<CalendarCredentialDto>, IValidated, IChangesUserCalendars;
 
 public sealed class SaveIcsFeedCommandHandler(
     IIcsFeedFetcher fetcher,

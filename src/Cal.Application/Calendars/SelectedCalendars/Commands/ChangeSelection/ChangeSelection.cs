@@ -4,6 +4,7 @@ using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using FluentValidation;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Calendars.SelectedCalendars.Commands.ChangeSelection;
 
@@ -14,10 +15,10 @@ public sealed record SelectedCalendarDto(int UserId, string Integration, string 
 /// cal.com's <c>POST /v2/selected-calendars</c>: the calendar counts for busy times again (every calendar starts
 /// selected; repeating it is idempotent). The credential must be the caller's and hold that calendar, else <c>404</c>.
 /// </summary>
-public sealed record SelectCalendarCommand(int UserId, string? Integration, string? ExternalId, int? CredentialId) : ICommand<SelectedCalendarDto>, IChangesUserCalendars;
+public sealed record SelectCalendarCommand(int UserId, string? Integration, string? ExternalId, int? CredentialId) : ICommand<SelectedCalendarDto>, IValidated, IChangesUserCalendars;
 
 /// <summary>cal.com's <c>DELETE /v2/selected-calendars</c>: the calendar stops counting; <c>404</c> when it was not selected.</summary>
-public sealed record DeselectCalendarCommand(int UserId, string? Integration, string? ExternalId, int? CredentialId) : ICommand<SelectedCalendarDto>, IChangesUserCalendars;
+public sealed record DeselectCalendarCommand(int UserId, string? Integration, string? ExternalId, int? CredentialId) : ICommand<SelectedCalendarDto>, IValidated, IChangesUserCalendars;
 
 public sealed class ChangeSelectionHandlers(ICredentialRepository credentials, ISelectedCalendarRepository selections, CalendarProviders providers)
     : ICommandHandler<SelectCalendarCommand, SelectedCalendarDto>, ICommandHandler<DeselectCalendarCommand, SelectedCalendarDto>

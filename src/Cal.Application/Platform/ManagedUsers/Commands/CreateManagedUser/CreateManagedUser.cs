@@ -5,6 +5,7 @@ using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Cal.Application.Platform.Tokens;
 using Cal.Domain.Users;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 
@@ -13,7 +14,7 @@ namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 /// token pair. As cal.com does, the stored email carries the client id (<c>alice+{clientId}@example.com</c>),
 /// so two clients can each have their own "alice@example.com".
 /// </summary>
-public sealed record CreateManagedUserCommand(OAuthClientRef Client, string Email, string? TimeZone, string? Name, ManagedUserProfile? Profile = null) : ICommand<ManagedUserCreated>;
+public sealed record CreateManagedUserCommand(OAuthClientRef Client, string Email, string? TimeZone, string? Name, ManagedUserProfile? Profile = null) : ICommand<ManagedUserCreated>, IValidated;
 
 /// <summary>
 /// cal.com's <c>ManagedUserOutput</c>, in its order: <c>id, email, username, name, bio, timeZone, weekStart, createdDate,

@@ -5,6 +5,7 @@ using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Cal.Application.Users.Commands.CreateUser;
 using FluentValidation;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Platform.ManagedUsers.Commands.UpdateManagedUser;
 
@@ -13,7 +14,7 @@ namespace Cal.Application.Platform.ManagedUsers.Commands.UpdateManagedUser;
 /// <c>+{clientId}</c>, a clash is <c>409</c>), <c>name</c>, <c>timeZone</c>; what is absent stays. A new zone does not
 /// move existing schedules (cal.com does not either).
 /// </summary>
-public sealed record UpdateManagedUserCommand(OAuthClientRef Client, int UserId, string? Email, string? Name, string? TimeZone, ManagedUserProfile? Profile = null) : ICommand<ManagedUserDto>;
+public sealed record UpdateManagedUserCommand(OAuthClientRef Client, int UserId, string? Email, string? Name, string? TimeZone, ManagedUserProfile? Profile = null) : ICommand<ManagedUserDto>, IValidated;
 
 public sealed class UpdateManagedUserCommandHandler(IUserRepository users, IManagedUserTokenRepository tokens, IAuthenticationCache cache)
     : ICommandHandler<UpdateManagedUserCommand, ManagedUserDto>

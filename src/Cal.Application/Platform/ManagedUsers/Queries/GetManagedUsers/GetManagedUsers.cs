@@ -3,6 +3,7 @@ using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using FluentValidation;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
 
@@ -11,7 +12,7 @@ namespace Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
 /// and <c>offset</c>, optionally only those with the given <c>emails</c> (as the user gave them or as Cal returned them,
 /// with the <c>+clientId</c> part).
 /// </summary>
-public sealed record GetManagedUsersQuery(OAuthClientRef Client, int? Limit, int? Offset, IReadOnlyList<string>? Emails = null) : IQuery<IReadOnlyList<ManagedUserDto>>;
+public sealed record GetManagedUsersQuery(OAuthClientRef Client, int? Limit, int? Offset, IReadOnlyList<string>? Emails = null) : IQuery<IReadOnlyList<ManagedUserDto>>, IValidated;
 
 public sealed class GetManagedUsersQueryHandler(IUserRepository users) : IQueryHandler<GetManagedUsersQuery, IReadOnlyList<ManagedUserDto>>
 {

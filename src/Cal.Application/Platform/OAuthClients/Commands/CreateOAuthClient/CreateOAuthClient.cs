@@ -1,11 +1,12 @@
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Platform;
 using Mediator;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Platform.OAuthClients.Commands.CreateOAuthClient;
 
 /// <summary>Admin: registers a platform customer's OAuth client; the secret is returned this once and stored as a hash.</summary>
-public sealed record CreateOAuthClientCommand(string Name) : ICommand<CreatedOAuthClient>;
+public sealed record CreateOAuthClientCommand(string Name) : ICommand<CreatedOAuthClient>, IValidated;
 
 public sealed record CreatedOAuthClient(string ClientId, string Secret);
 

@@ -4,6 +4,7 @@ using Cal.Application.Common.Telemetry;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Mediator;
 using Microsoft.Extensions.Logging;
+using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Platform.Tokens.Commands.RefreshTokens;
 
@@ -14,7 +15,7 @@ namespace Cal.Application.Platform.Tokens.Commands.RefreshTokens;
 /// and the client must create a fresh session. Access tokens already issued keep working until they
 /// expire, unless their family is revoked.
 /// </summary>
-public sealed record RefreshTokensCommand(OAuthClientRef Client, string RefreshToken) : ICommand<TokenPairDto>;
+public sealed record RefreshTokensCommand(OAuthClientRef Client, string RefreshToken) : ICommand<TokenPairDto>, IValidated;
 
 public sealed partial class RefreshTokensCommandHandler(
     IManagedUserTokenRepository tokens,
