@@ -1,4 +1,5 @@
 using Cal.Application.Authentication.Queries.AuthenticateBearer;
+using Cal.Application.Common;
 using Cal.Application.Common.Interfaces;
 
 namespace Cal.Application.Authentication;
@@ -7,11 +8,16 @@ namespace Cal.Application.Authentication;
 /// The warm half of <see cref="AuthenticateBearerQuery"/>: what a token's shape and a recent validation
 /// (<see cref="IAuthenticationCache"/>) already say, with no repository, database or use-case pipeline. Authentication
 /// runs on every request, so the host asks this first and sends the query only when it answers nothing (a cold or
-/// expired cache entry). The query handler asks it too: one place decides what a cached entry means.
+/// expired cache entry). The query handler asks it too: one place decides what a cached entry means. It also holds the
+/// cold lookups in flight (<see cref="ColdLookups"/>), so concurrent requests with one token whose entry expired cost
+/// one database lookup, not one each.
 /// </summary>
 public sealed class WarmBearers(IApiKeyGenerator apiKeyHasher, IPlatformSecrets platformSecrets, IAuthenticationCache cache, TimeProvider time)
 {
     public const string ApiKeyPrefix = "cal_";
+
+    /// <summary>Database lookups in flight, by token hash and the cache's generation when they started (never joined across a revocation).</summary>
+    public SingleFlight<(string Hash, long Generation), (BearerAuthentication Result, CachedBearer? Entry)> ColdLookups { get; } = new();
 
     /// <summary>The token's kind and lookup hash; null when it cannot be a Cal token (length, prefix): invalid without a lookup.</summary>
     public (bool IsApiKey, string Hash)? Identify(string token)

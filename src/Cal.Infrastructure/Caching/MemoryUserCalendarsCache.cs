@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Cal.Application.Common;
 using Cal.Application.Common.Interfaces;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,7 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
 
     private readonly MemoryCache cache;
     private readonly ConcurrentDictionary<int, UserEntry> users = new();
-    private readonly ConcurrentDictionary<(int UserId, Type View, long Generation, long? Version), Lazy<Task<object>>> flights = new();
+    private readonly SingleFlight<(int UserId, Type View, long Generation, long? Version), object> flights = new();
     private readonly FleetInvalidation fleet;
     private readonly ReadModelOptions options;
 
@@ -63,33 +64,11 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
 
         // Concurrent misses for the same view share one build (an expired entry under load is one database read, not one
         // per request). A flight belongs to the generation and version it started at: a request that arrives after a
-        // write starts its own, never joining one that may have read the calendars before the write.
+        // write starts its own, never joining one that may have read the calendars before the write. A request whose
+        // leader went away builds for itself.
         var user = users.GetOrAdd(userId, _ => new UserEntry());
         var generation = user.Generation;
-        var flightKey = (userId, typeof(T), generation, version);
-        var ours = new Lazy<Task<object>>(() => BuildAndKeepAsync(key, user, generation, version, build, cancellationToken));
-        var flight = flights.GetOrAdd(flightKey, ours);
-        if (ReferenceEquals(flight, ours))
-        {
-            try
-            {
-                return (T)await flight.Value;
-            }
-            finally
-            {
-                flights.TryRemove(new KeyValuePair<(int, Type, long, long?), Lazy<Task<object>>>(flightKey, flight));
-            }
-        }
-
-        try
-        {
-            return (T)await flight.Value.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The request that led the build went away (its cancellation, not ours): build for ourselves.
-            return (T)await BuildAndKeepAsync(key, user, generation, version, build, cancellationToken);
-        }
+        return (T)await flights.RunAsync((userId, typeof(T), generation, version), () => BuildAndKeepAsync(key, user, generation, version, build, cancellationToken), cancellationToken);
     }
 
     private async Task<object> BuildAndKeepAsync<T>(

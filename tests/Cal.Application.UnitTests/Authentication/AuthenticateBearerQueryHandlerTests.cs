@@ -42,8 +42,8 @@ public sealed class AuthenticateBearerQueryHandlerTests
         return new WarmBearers(hasher.Object, secrets.Object, cache, clock);
     }
 
-    private AuthenticateBearerQueryHandler Handler(TimeSpan? cacheDuration = null) =>
-        new(apiKeys.Object, tokens.Object, users.Object, Warm(), cache, clock,
+    private AuthenticateBearerQueryHandler Handler(TimeSpan? cacheDuration = null, WarmBearers? warm = null) =>
+        new(apiKeys.Object, tokens.Object, users.Object, warm ?? Warm(), cache, clock,
             Options.Create(new AuthOptions { CacheDuration = cacheDuration ?? TimeSpan.FromSeconds(30) }));
 
     private Task<BearerAuthentication> Authenticate(string token, TimeSpan? cacheDuration = null) =>
@@ -110,6 +110,27 @@ public sealed class AuthenticateBearerQueryHandlerTests
         clock.Advance(TimeSpan.FromMinutes(60));
 
         Assert.That(Warm().Find(AccessToken)?.Status, Is.EqualTo(BearerStatus.Expired));
+    }
+
+    [Test]
+    public async Task ConcurrentColdRequestsWithOneToken_ShareOneLookup_ButNotAcrossARevocation()
+    {
+        // One WarmBearers per process (a singleton), one handler per request.
+        var warm = Warm();
+        var release = new TaskCompletionSource();
+        apiKeys.Setup(k => k.FindByHashAsync("k:" + Key, It.IsAny<CancellationToken>()))
+            .Returns(async () => { await release.Task; return ApiKey.Issue(7, "k:" + Key, clock.GetUtcNow(), null).WithId(3); });
+
+        var concurrent = Enumerable.Range(0, 10)
+            .Select(_ => Handler(warm: warm).Handle(new AuthenticateBearerQuery(Key), CancellationToken.None).AsTask())
+            .ToList();
+        cache.Invalidate(AuthenticatedCaller.ApiKeyPartition(99)); // any revocation moves the generation
+        var afterRevocation = Handler(warm: warm).Handle(new AuthenticateBearerQuery(Key), CancellationToken.None).AsTask();
+        release.SetResult();
+
+        Assert.That((await Task.WhenAll(concurrent)).Select(r => r.Status), Is.All.EqualTo(BearerStatus.Authenticated));
+        Assert.That((await afterRevocation).Status, Is.EqualTo(BearerStatus.Authenticated));
+        apiKeys.Verify(k => k.FindByHashAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Exactly(2), "one lookup for the ten, one after the revocation: not eleven");
     }
 
     [Test]

@@ -36,10 +36,12 @@ public sealed class AuthenticateBearerQueryHandler(
             return cached;
         }
 
+        // Concurrent requests with this token share one lookup (an expired entry under load is one database read).
         var generation = cache.Generation;
-        var (result, entry) = isApiKey
-            ? await AuthenticateApiKeyAsync(hash, now, cancellationToken)
-            : await AuthenticateAccessTokenAsync(hash, now, cancellationToken);
+        var (result, entry) = await warm.ColdLookups.RunAsync(
+            (hash, generation),
+            () => isApiKey ? AuthenticateApiKeyAsync(hash, now, cancellationToken) : AuthenticateAccessTokenAsync(hash, now, cancellationToken),
+            cancellationToken);
         if (entry is not null && options.Value.CacheDuration > TimeSpan.Zero)
         {
             cache.Set(hash, entry, generation);
