@@ -15,8 +15,10 @@ public sealed class GetBusyTimesQueryValidator : AbstractValidator<GetBusyTimesQ
             }
         });
 
-        RuleForEach(q => q.CalendarsToLoad)
-            .Must(c => c.CredentialId is > 0).WithMessage("credentialId is required and must be a positive integer")
-            .OverridePropertyName("calendarsToLoad");
+        // Most requests name no calendars: the collection rule (which allocates as it starts) only when some are named.
+        When(q => q.CalendarsToLoad.Count > 0, () =>
+            RuleForEach(q => q.CalendarsToLoad)
+                .Must(c => c.CredentialId is > 0).WithMessage("credentialId is required and must be a positive integer")
+                .OverridePropertyName("calendarsToLoad"));
     }
 }
