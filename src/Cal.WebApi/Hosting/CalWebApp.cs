@@ -47,7 +47,7 @@ public static class CalWebApp
         return app;
     }
 
-    private static readonly Func<object, Task> WriteRequestHeaders = state =>
+    private static readonly Func<object, Task> WriteRequestId = state =>
     {
         var context = (HttpContext)state;
         context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
@@ -171,7 +171,7 @@ public static class CalWebApp
         return knownProxies.Count > 0;
     }
 
-    /// <summary>The middleware, in order: forwarded headers, request ids and rate-limit headers, request logging, errors, authentication, rate limiting, authorization, endpoints.</summary>
+    /// <summary>The middleware, in order: forwarded headers, request ids, request logging, errors, authentication, rate limiting (which adds its headers), authorization, endpoints.</summary>
     public static WebApplication UseCalPipeline(this WebApplication app, bool behindProxies)
     {
         if (behindProxies)
@@ -188,7 +188,7 @@ public static class CalWebApp
             }
 
             // Set as the response starts: the exception handler clears headers set earlier. (No closure: every request.)
-            context.Response.OnStarting(WriteRequestHeaders, context);
+            context.Response.OnStarting(WriteRequestId, context);
             return next(context);
         });
         app.UseSerilogRequestLogging(o =>
