@@ -1,3 +1,4 @@
+using Cal.Application.Common;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Cal.Infrastructure.Outbound;
@@ -43,7 +44,7 @@ internal sealed partial class FeedCache(
 
     private readonly MemoryCache local = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxIndexBytes) });
     private readonly IDataProtector protector = protection.CreateProtector("Cal.FeedCache.v1");
-    private readonly ConcurrentDictionary<FeedCacheKey, Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>> inflight = new();
+    private readonly SingleFlight<FeedCacheKey, FeedFetchResult<IcsFeedSnapshot>> inflight = new();
 
     public bool HasSharedLevel => shared is not null;
 
@@ -52,19 +53,8 @@ internal sealed partial class FeedCache(
     public CachedFeed? TryGetLocal(FeedCacheKey key) => local.TryGetValue(key, out CachedFeed? feed) ? feed : null;
 
     /// <summary>Runs <paramref name="refresh"/> once for all concurrent callers with the same key; the entry goes when it ends.</summary>
-    public Task<FeedFetchResult<IcsFeedSnapshot>> Coalesce(FeedCacheKey key, Func<Task<FeedFetchResult<IcsFeedSnapshot>>> refresh, CancellationToken cancellationToken)
-    {
-        var lazy = new Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>(refresh);
-        var current = inflight.GetOrAdd(key, lazy);
-        if (ReferenceEquals(current, lazy))
-        {
-            _ = current.Value.ContinueWith(
-                _ => inflight.TryRemove(new KeyValuePair<FeedCacheKey, Lazy<Task<FeedFetchResult<IcsFeedSnapshot>>>>(key, current)),
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-
-        return current.Value.WaitAsync(cancellationToken);
-    }
+    public Task<FeedFetchResult<IcsFeedSnapshot>> Coalesce(FeedCacheKey key, Func<Task<FeedFetchResult<IcsFeedSnapshot>>> refresh, CancellationToken cancellationToken) =>
+        inflight.ShareAsync(key, refresh, cancellationToken);
 
     // Kept a day past its time to live, for revalidation; an index larger than the whole cache is simply not kept.
     public void SetLocal(FeedCacheKey key, CachedFeed feed) =>
