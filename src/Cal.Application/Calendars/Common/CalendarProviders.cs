@@ -3,23 +3,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cal.Application.Calendars.Common;
 
-/// <summary>
-/// Finds the provider for a credential type among the registered ones. The providers (and what they hold: HTTP clients,
-/// caches) are resolved on the first lookup, not when a use case that might need one is created: a request answered
-/// from the read model never builds them.
-/// </summary>
-public sealed class CalendarProviders
+/// <summary>Finds the provider for a credential type among the registered ones (singletons, like itself).</summary>
+public sealed class CalendarProviders(IEnumerable<ICalendarProvider> providers)
 {
-    private readonly Lazy<Dictionary<string, ICalendarProvider>> byType;
+    private readonly Dictionary<string, ICalendarProvider> byType = providers.ToDictionary(p => p.Integration.Type, StringComparer.Ordinal);
 
-    public CalendarProviders(IServiceProvider services) =>
-        byType = new(() => services.GetServices<ICalendarProvider>().ToDictionary(p => p.Integration.Type, StringComparer.Ordinal));
-
-    /// <summary>Over a fixed set of providers (tests, tools).</summary>
-    public CalendarProviders(IEnumerable<ICalendarProvider> providers) =>
-        byType = new(() => providers.ToDictionary(p => p.Integration.Type, StringComparer.Ordinal));
-
-    public ICalendarProvider? For(string credentialType) => byType.Value.GetValueOrDefault(credentialType);
+    public ICalendarProvider? For(string credentialType) => byType.GetValueOrDefault(credentialType);
 }
 
 public static class CalendarProviderServiceCollectionExtensions
@@ -32,7 +21,7 @@ public static class CalendarProviderServiceCollectionExtensions
     public static IServiceCollection AddCalendarProvider<TProvider>(this IServiceCollection services)
         where TProvider : class, ICalendarProvider
     {
-        services.TryAddSingleton(sp => new CalendarProviders(sp));
+        services.TryAddSingleton<CalendarProviders>();
         services.AddSingleton<ICalendarProvider, TProvider>();
         return services;
     }
