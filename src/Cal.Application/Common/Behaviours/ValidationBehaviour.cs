@@ -9,11 +9,7 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage, IValidated
 {
-    /// <summary>A message with no validator (most queries) goes straight on.</summary>
-    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
-        validators is IValidator<TMessage>[] { Length: 0 } ? next(message, cancellationToken) : Validated(message, next, cancellationToken);
-
-    private async ValueTask<TResponse> Validated(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         List<FieldError>? errors = null;
         foreach (var validator in validators)
