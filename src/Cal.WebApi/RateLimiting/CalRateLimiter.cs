@@ -15,48 +15,41 @@ namespace Cal.WebApi.RateLimiting;
 /// </summary>
 public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLimitingOptions> options, TimeProvider time) : PartitionedRateLimiter<HttpContext>
 {
-    /// <summary>Where a decision waits for <see cref="AcquireAsyncCore"/> when the synchronous path refused (rare).</summary>
-    private const string DecisionItem = "cal:rate-limit";
+    /// <summary>Where a count the synchronous path could not hand over waits for <see cref="AcquireAsyncCore"/>.</summary>
+    private const string CountingItem = "cal:rate-limit";
 
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
 
     /// <summary>
-    /// Counts the request here when the store answers at once (the in-memory store always does): the middleware then takes
-    /// the decision without its asynchronous path. A store that must wait (Redis) is left counting, and the middleware's
-    /// <see cref="AcquireAsyncCore"/> awaits that same count: each request is counted once either way.
+    /// Counts the request here, and when the store answers at once (the in-memory store always does) with a request let
+    /// through, hands the decision to the middleware without its asynchronous path. A refusal, or a store that must wait
+    /// (Redis), goes to <see cref="AcquireAsyncCore"/>, which the middleware asks next: it answers with this same count,
+    /// so each request is counted once either way.
     /// </summary>
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
     {
         var counting = DecideAsync(resource, CancellationToken.None);
-        if (counting.IsCompletedSuccessfully)
+        if (!counting.IsCompletedSuccessfully)
         {
-            var decision = counting.Result;
-            if (!decision.IsAcquired)
-            {
-                resource.Items[DecisionItem] = decision; // the middleware asks AcquireAsyncCore next: it answers this one
-            }
-
-            return decision;
+            resource.Items[CountingItem] = counting.AsTask();
+            return Decision.Deferred;
         }
 
-        resource.Items[PendingItem] = counting.AsTask();
-        return Decision.Deferred;
-    }
-
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
-    {
-        if (resource.Items.Remove(PendingItem, out var pending) && pending is Task<Decision> counting)
+        var decision = counting.Result;
+        if (!decision.IsAcquired)
         {
-            // Awaited to its end (the store's own timeouts bound it), never abandoned: the count registers this request's
-            // headers, which must not land on a later request that reuses the context.
-            return await counting;
+            resource.Items[CountingItem] = Task.FromResult(decision);
         }
 
-        // Decided (and refused) by AttemptAcquireCore: the same decision, not a second count.
-        return resource.Items[DecisionItem] as Decision ?? await DecideAsync(resource, cancellationToken);
+        return decision;
     }
 
-    private const string PendingItem = "cal:rate-limit-pending";
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+        // Awaited to its end (the store's own timeouts bound it), never abandoned: the count registers this request's
+        // headers, which must not land on a later request that reuses the context.
+        resource.Items.Remove(CountingItem, out var counted) && counted is Task<Decision> counting
+            ? await counting
+            : await DecideAsync(resource, cancellationToken);
 
     private async ValueTask<Decision> DecideAsync(HttpContext resource, CancellationToken cancellationToken)
     {
