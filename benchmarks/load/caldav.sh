@@ -13,18 +13,11 @@
 # Usage: benchmarks/load/caldav.sh [--duration 15]      (KEY=VALUE lines on stdout)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-duration=15
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --duration) duration="$2"; shift 2;;
-    *) echo "usage: $0 [--duration S]" >&2; exit 2;;
-  esac
-done
 source benchmarks/load/common.sh
+duration_option 15 "$@"
 command -v radicale >/dev/null || { apt-get update -qq && apt-get install -y -qq radicale >/dev/null; }
 
-dotnet build src/Cal.WebApi -c Release -v q -nologo >/dev/null
-cal=src/Cal.WebApi/bin/Release/net10.0/Cal.WebApi.dll
+build_release src/Cal.WebApi
 
 # Radicale on loopback, htpasswd users, its request log at info level (to count REPORTs).
 rad_port=$(free_port)

@@ -1,5 +1,5 @@
 # Shared by the load scripts (sourced, not run): wrk and curl from Debian when missing, a scratch folder and the
-# processes started in it (ended and removed on exit), and two loopback helpers.
+# processes started in it (ended and removed on exit), the --duration option, Release builds, and loopback helpers.
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
 
@@ -12,3 +12,19 @@ wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; s
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }   # a process's resident memory now, MB
 hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }   # and its peak, MB
+
+# The scripts' one option: `duration_option DEFAULT "$@"` sets $duration from --duration S, or refuses anything else.
+duration_option() {
+  duration=$1; shift
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --duration) duration="$2"; shift 2;;
+      *) echo "usage: $0 [--duration S]" >&2; exit 2;;
+    esac
+  done
+}
+# Release builds of the projects named (quiet); what they produce, as the scripts run it:
+build_release() { for project in "$@"; do dotnet build "$project" -c Release -v q -nologo >/dev/null; done; }
+cal=src/Cal.WebApi/bin/Release/net10.0/Cal.WebApi.dll
+gen=benchmarks/feedgen/bin/Release/net10.0/Cal.Benchmarks.FeedGen.dll
+floor=benchmarks/Floor/bin/Release/net10.0/Cal.Benchmarks.Floor.dll

@@ -7,10 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source benchmarks/load/common.sh
 
-dotnet build src/Cal.WebApi -c Release -v q -nologo >/dev/null
-dotnet build benchmarks/feedgen -c Release -v q -nologo >/dev/null
-gen=benchmarks/feedgen/bin/Release/net10.0/Cal.Benchmarks.FeedGen.dll
-cal=src/Cal.WebApi/bin/Release/net10.0/Cal.WebApi.dll
+build_release src/Cal.WebApi benchmarks/feedgen
 mkdir -p "$work/feeds"
 feed() { printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Bench//EN\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:%s\r\nDURATION:PT1S\r\nRRULE:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' "$1" "$2" > "$work/feeds/changing.ics"; }
 feed 20260302T090000Z "FREQ=DAILY;COUNT=1"

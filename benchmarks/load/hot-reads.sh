@@ -5,20 +5,9 @@
 # Usage: [CAL_TRACE=FILE [CAL_TRACE_RUN=list|busy] [CAL_TRACE_PROVIDERS=...]] benchmarks/load/hot-reads.sh [--duration 10]      (KEY=VALUE lines on stdout)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-duration=10
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --duration) duration="$2"; shift 2;;
-    *) echo "usage: $0 [--duration S]" >&2; exit 2;;
-  esac
-done
 source benchmarks/load/common.sh
-dotnet build src/Cal.WebApi -c Release -v q -nologo >/dev/null
-dotnet build benchmarks/feedgen -c Release -v q -nologo >/dev/null
-dotnet build benchmarks/Floor -c Release -v q -nologo >/dev/null
-gen=benchmarks/feedgen/bin/Release/net10.0/Cal.Benchmarks.FeedGen.dll
-cal=src/Cal.WebApi/bin/Release/net10.0/Cal.WebApi.dll
-floor=benchmarks/Floor/bin/Release/net10.0/Cal.Benchmarks.Floor.dll
+duration_option 10 "$@"
+build_release src/Cal.WebApi benchmarks/feedgen benchmarks/Floor
 
 mkdir -p "$work/feeds"
 dotnet "$gen" generate --size 20KB --seed 42 --out "$work/feeds/one.ics" 2>/dev/null

@@ -18,12 +18,7 @@ while [ $# -gt 0 ]; do
 done
 source benchmarks/load/common.sh
 
-dotnet build src/Cal.WebApi -c Release -v q -nologo >/dev/null
-dotnet build benchmarks/feedgen -c Release -v q -nologo >/dev/null
-dotnet build benchmarks/Floor -c Release -v q -nologo >/dev/null
-gen=benchmarks/feedgen/bin/Release/net10.0/Cal.Benchmarks.FeedGen.dll
-cal=src/Cal.WebApi/bin/Release/net10.0/Cal.WebApi.dll
-floor=benchmarks/Floor/bin/Release/net10.0/Cal.Benchmarks.Floor.dll
+build_release src/Cal.WebApi benchmarks/feedgen benchmarks/Floor
 
 mkdir -p "$work/feeds"
 dotnet "$gen" generate --size 100KB --seed 42 --out "$work/feeds/feed100k.ics" 2>/dev/null
