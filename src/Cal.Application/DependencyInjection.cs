@@ -42,6 +42,12 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
 
         services.AddScoped(sp => new UserCalendarsReader(sp, sp.GetRequiredService<Common.Interfaces.IUserCalendarsCache>()));
+        services.AddScoped<BusyTimeService>();
+        services.AddOptions<Slots.Common.AnonymousAvailabilityOptions>()
+            .Bind(configuration.GetSection(Slots.Common.AnonymousAvailabilityOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Slots.Common.AnonymousAvailabilityLimit>();
 
         // Calendar providers: each registered here, once.
         services.AddCalendarProvider<IcsFeedCalendarProvider>();

@@ -8,6 +8,10 @@ public static class ClaimsPrincipalExtensions
     public static int GetUserId(this ClaimsPrincipal user) =>
         int.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not authenticated."), CultureInfo.InvariantCulture);
 
+    /// <summary>The authenticated caller's user id; null for an anonymous request (public endpoints).</summary>
+    public static int? FindUserId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) is { } id ? int.Parse(id, CultureInfo.InvariantCulture) : null;
+
     /// <summary>The id of the API key the request was made with; null for a managed user's access token.</summary>
     public static int? GetApiKeyId(this ClaimsPrincipal user) =>
         user.FindFirstValue(CalBearerAuthenticationHandler.ApiKeyIdClaim) is { } id ? int.Parse(id, CultureInfo.InvariantCulture) : null;

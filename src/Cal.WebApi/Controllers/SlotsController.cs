@@ -1,4 +1,5 @@
 using Cal.Application.Slots.Queries.GetSlots;
+using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -30,7 +31,7 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
         [FromQuery] string? format,
         CancellationToken cancellationToken) =>
         Ok(new SuccessEnvelope<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>(
-            await mediator.Send(new GetSlotsQuery(eventTypeId, eventTypeSlug, username, start, end, timeZone, duration, format), cancellationToken)));
+            await mediator.Send(new GetSlotsQuery(eventTypeId, eventTypeSlug, username, start, end, timeZone, duration, format, User.FindUserId()), cancellationToken)));
 
     /// <summary>cal.com's earlier slots call (2024-04-15), which <c>@calcom/sdk</c> 1.0.1 makes: <c>{"slots":{"date":[{"time"}]}}</c>.</summary>
     public sealed record AvailableSlotsOutput(IReadOnlyDictionary<string, IReadOnlyList<AvailableSlot>> Slots);
@@ -47,7 +48,7 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
         [FromQuery] int? duration,
         CancellationToken cancellationToken)
     {
-        var slots = await mediator.Send(new GetSlotsQuery(eventTypeId, null, null, startTime, endTime, timeZone, duration, null), cancellationToken);
+        var slots = await mediator.Send(new GetSlotsQuery(eventTypeId, null, null, startTime, endTime, timeZone, duration, null, User.FindUserId()), cancellationToken);
         return Ok(new SuccessEnvelope<AvailableSlotsOutput>(new AvailableSlotsOutput(
             slots.ToDictionary(d => d.Key, d => (IReadOnlyList<AvailableSlot>)d.Value.Select(s => new AvailableSlot(s.Start)).ToList()))));
     }

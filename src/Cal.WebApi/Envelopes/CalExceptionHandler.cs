@@ -37,6 +37,13 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
                     line = unavailable.Failure.Line,
                 });
                 break;
+            case AvailabilityUnavailableException availability:
+                await writer.WriteAsync(httpContext, 503, availability.Message, new { eventTypeId = availability.EventTypeId });
+                break;
+            case TooManyRequestsException tooMany:
+                httpContext.Response.Headers.RetryAfter = tooMany.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await writer.WriteAsync(httpContext, 429, tooMany.Message);
+                break;
             case NotFoundException notFound:
                 await writer.WriteAsync(httpContext, 404, notFound.Message);
                 break;

@@ -16,6 +16,7 @@ public sealed class ErrorEnvelopeWriter(TimeProvider time, IOptions<JsonOptions>
         409 => "ConflictException",
         413 => "PayloadTooLargeException",
         415 => "UnsupportedMediaTypeException",
+        422 => "UnprocessableEntityException",
         429 => "ThrottlerException",
         498 => "TokenExpiredException",
         503 => "ServiceUnavailableException",

@@ -113,7 +113,57 @@ public sealed class SlotCalculatorTests
             }
 
             Assert.That(slots, Is.Ordered.And.Unique);
+            Assert.That(slots, Is.EqualTo(Reference(zone, weekly, busy, request)), $"the cursor finds what a rescan per slot finds: seed {seed} round {round}");
         }
+    }
+
+    /// <summary>The obvious computation (every busy period checked for every candidate slot), to hold the cursor's answer against.</summary>
+    private static List<DateTimeOffset> Reference(TimeZoneInfo zone, WeeklyAvailability[] weekly, BusyPeriod[] busy, SlotRequest request)
+    {
+        var found = new SortedSet<DateTimeOffset>();
+        var firstDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(request.RangeStart, zone).DateTime).AddDays(-1);
+        var lastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(request.RangeEnd, zone).DateTime);
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        {
+            foreach (var w in weekly.Where(w => w.Days.Contains(day.DayOfWeek) && w.Start != w.End))
+            {
+                var from = SlotCalculator.AtWallTime(day.ToDateTime(w.Start), zone);
+                var to = w.End <= w.Start ? SlotCalculator.AtWallTime(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone) : SlotCalculator.AtWallTime(day.ToDateTime(w.End), zone);
+                for (var slot = from; slot + request.Length <= to; slot += request.Interval)
+                {
+                    var free = !busy.Any(b => b.Start - request.BufferAfter < slot + request.Length && b.End + request.BufferBefore > slot);
+                    if (free && slot >= request.RangeStart && slot < request.RangeEnd && slot >= request.Now + request.MinimumNotice)
+                    {
+                        found.Add(slot);
+                    }
+                }
+            }
+        }
+
+        return [.. found];
+    }
+
+    [Test]
+    public void MoreSlotsThanAllowed_AreRefusedWhole_NotCutShort()
+    {
+        var monday = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+
+        var result = SlotCalculator.Compute(TimeZoneInfo.Utc, NineToFive, [], [], Request(monday, monday.AddDays(7), 30, 30), maxSlots: 79, CancellationToken.None);
+        var enough = SlotCalculator.Compute(TimeZoneInfo.Utc, NineToFive, [], [], Request(monday, monday.AddDays(7), 30, 30), maxSlots: 80, CancellationToken.None);
+
+        Assert.That((result.Exceeded, result.Slots.Count), Is.EqualTo((true, 0)));
+        Assert.That((enough.Exceeded, enough.Slots.Count), Is.EqualTo((false, 80)));
+    }
+
+    [Test]
+    public void ACancelledCaller_StopsTheComputation()
+    {
+        var monday = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+        using var gone = new CancellationTokenSource();
+        gone.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() =>
+            SlotCalculator.Compute(TimeZoneInfo.Utc, NineToFive, [], [], Request(monday, monday.AddYears(1), 1, 1), int.MaxValue, gone.Token));
     }
 
     [TestCase(15, 15)]

@@ -105,9 +105,9 @@ public sealed class EventTypesAndSlotsTests
     }
 
     [Test]
-    public async Task FormatRange_GivesEnds_DurationOverridesTheLength_AndTheZoneDefaultsToUtc()
+    public async Task FormatRange_GivesEnds_DurationIsTheEventTypesLength_AndTheZoneDefaultsToUtc()
     {
-        var eventTypeId = await BerlinEventTypeAsync(new { title = "Long", slug = "long", lengthInMinutes = 120 });
+        var eventTypeId = await BerlinEventTypeAsync(new { title = "Long", slug = "long", lengthInMinutes = 240 });
 
         var data = (await Json.ReadAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId={eventTypeId}&start=2027-03-30&end=2027-03-30&format=range&duration=240"))).GetProperty("data");
 
@@ -116,20 +116,24 @@ public sealed class EventTypesAndSlotsTests
         {
             ("2027-03-30T07:00:00.000+00:00", "2027-03-30T11:00:00.000+00:00"),
             ("2027-03-30T11:00:00.000+00:00", "2027-03-30T15:00:00.000+00:00"),
-        }), "4-hour slots stepped by the duration from 09:00 Berlin, in UTC");
+        }), "4-hour slots stepped by the length from 09:00 Berlin, in UTC");
     }
 
     [Test]
-    public async Task AnUnreadableCalendar_Is503NamingIt_NeverFree()
+    public async Task AnUnreadableCalendar_Is503NamingTheEventType_NeverFree_NorTheHostsCredential()
     {
         var url = feeds.AddFeed("flaky", Busy);
         await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { url } }));
         var eventTypeId = await BerlinEventTypeAsync();
         feeds.RemoveFeed("flaky");
 
-        var error = await Json.AssertErrorEnvelopeAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId={eventTypeId}&start=2027-03-29&end=2027-03-29"), 503, "ServiceUnavailableException");
+        var response = await anonymous.GetAsync($"/v2/slots?eventTypeId={eventTypeId}&start=2027-03-29&end=2027-03-29");
+        var text = await response.Content.ReadAsStringAsync();
+        var error = await Json.AssertErrorEnvelopeAsync(response, 503, "ServiceUnavailableException");
 
-        Assert.That(error.GetProperty("message").GetString(), Is.Not.Empty);
+        Assert.That(error.GetProperty("message").GetString(), Does.Contain($"event type {eventTypeId}"));
+        Assert.That(error.GetProperty("details").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "eventTypeId" }), "no credential id, account, reason or upstream status");
+        Assert.That(text, Does.Not.Contain("credential").IgnoreCase.And.Not.Contain("404").And.Not.Contain("http_status"));
     }
 
     [Test]

@@ -51,12 +51,21 @@ public sealed class BusyWindowInput
         var hasTo = BusyWindowParser.TryParseInstant(dateTo, zone, out var to, endOfDay: true);
         if (!hasFrom)
         {
-            problems.Add(new InputProblem("dateFrom", DateMessage));
+            problems.Add(new InputProblem("dateFrom", BusyWindowParser.OutsideAnsweredYears(dateFrom) ? BusyWindowParser.OutsideYearsMessage : DateMessage));
+        }
+        else if (!BusyWindowParser.InAnsweredYears(from))
+        {
+            problems.Add(new InputProblem("dateFrom", BusyWindowParser.OutsideYearsMessage));
+            hasFrom = false;
         }
 
         if (!hasTo)
         {
-            problems.Add(new InputProblem("dateTo", DateMessage));
+            problems.Add(new InputProblem("dateTo", BusyWindowParser.OutsideAnsweredYears(dateTo) ? BusyWindowParser.OutsideYearsMessage : DateMessage));
+        }
+        else if (!BusyWindowParser.InAnsweredYears(to))
+        {
+            problems.Add(new InputProblem("dateTo", BusyWindowParser.OutsideYearsMessage));
         }
         else if (hasFrom && to <= from)
         {

@@ -76,16 +76,19 @@ public static class BusyWindowParser
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    /// <summary>How far from now busy times are read: a window is clipped to this range on each side (nothing is busy beyond it).</summary>
-    public static readonly TimeSpan Horizon = TimeSpan.FromDays(3653);
+    /// <summary>The first instant busy times (and slots) are answered for: years 1900 to 2100 are answered as they are.</summary>
+    public static readonly DateTimeOffset Earliest = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The window clipped to [now - <see cref="Horizon"/>, now + <see cref="Horizon"/>]; empty (From = To) when wholly outside.</summary>
-    public static BusyWindow Clamp(BusyWindow window, DateTimeOffset now)
-    {
-        var earliest = now - Horizon;
-        var latest = now + Horizon;
-        var from = window.From < earliest ? earliest : window.From > latest ? latest : window.From;
-        var to = window.To > latest ? latest : window.To < from ? from : window.To;
-        return window with { From = from, To = to };
-    }
+    /// <summary>The end of the years answered (exclusive): the start of 2101.</summary>
+    public static readonly DateTimeOffset Latest = new(2101, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The message for an instant outside <see cref="Earliest"/> .. <see cref="Latest"/>.</summary>
+    public const string OutsideYearsMessage = "must be within the years 1900 to 2100";
+
+    /// <summary>Whether a value that did not parse as an instant is a date or date-time of a year outside 1900-2100 (0001-01-01 east of UTC has no instant at all).</summary>
+    public static bool OutsideAnsweredYears(string? value) =>
+        value is { Length: >= 10 } text && text[4] == '-' && int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is < 1900 or > 2100;
+
+    /// <summary>Whether an instant lies in the years answered (1900-2100, <see cref="Latest"/> itself included as an end).</summary>
+    public static bool InAnsweredYears(DateTimeOffset instant) => instant >= Earliest && instant <= Latest;
 }

@@ -6,7 +6,6 @@ using Cal.Application.UnitTests.TestSupport;
 using Cal.Domain.Calendars;
 using FluentValidation.TestHelper;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Moq;
 
 namespace Cal.Application.UnitTests.Calendars.Queries;
@@ -17,7 +16,6 @@ public sealed class GetBusyTimesQueryHandlerTests
     private Mock<ICalendarProvider> provider = null!;
     private readonly List<(int CredentialId, CalendarSelection Selection, BusyWindow Window)> calls = [];
     private readonly List<BusyTimeBudget> budgets = [];
-    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
 
     [SetUp]
     public void SetUp()
@@ -43,7 +41,7 @@ public sealed class GetBusyTimesQueryHandlerTests
     {
         var selections = new Mock<ISelectedCalendarRepository>();
         selections.Setup(s => s.DeselectedAsync(It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<int, IReadOnlySet<string>>());
-        return new(new UserCalendarsReader(credentials.Object, selections.Object, new UncachedUserCalendars()), new CalendarProviders([provider.Object]), Options.Create(new BusyTimesOptions()), Clock);
+        return new(new BusyTimeService(new UserCalendarsReader(credentials.Object, selections.Object, new UncachedUserCalendars()), new CalendarProviders([provider.Object]), Options.Create(new BusyTimesOptions())));
     }
 
     private static GetBusyTimesQuery Query(string from, string to, string? tz = null, params CalendarToLoad[] load) => Query(from, to, null, tz, load);
@@ -101,12 +99,23 @@ public sealed class GetBusyTimesQueryHandlerTests
     }
 
     [Test]
-    public async Task AWindowFarFromNow_IsClippedToTheDocumentedHorizon()
+    public async Task AWindowYearsFromNow_IsReadAsItIs_NeverClipped()
     {
-        await Handler().Handle(Query("9000-01-01", "9000-01-02"), CancellationToken.None);
+        await Handler().Handle(Query("2012-03-05", "2012-03-06"), CancellationToken.None);
 
-        var latest = Clock.GetUtcNow() + BusyWindowParser.Horizon;
-        Assert.That((calls[0].Window.From, calls[0].Window.To), Is.EqualTo((latest, latest)), "nothing is read beyond the horizon");
+        Assert.That(calls[0].Window.From, Is.EqualTo(new DateTimeOffset(2012, 3, 4, 23, 0, 0, TimeSpan.Zero)), "2012 is read in 2012");
+    }
+
+    [TestCase("2200-01-01", "2200-01-02", "dateFrom")]
+    [TestCase("1899-12-30", "1899-12-31", "dateFrom")]
+    [TestCase("2100-12-31T12:00:00Z", "2101-01-02", "dateTo")]
+    [TestCase("0001-01-01", "0001-01-02", "dateFrom")]
+    [TestCase("9999-12-30", "9999-12-31", "dateFrom")]
+    public void AWindowOutsideTheYears1900To2100_IsRefused_NamingThem(string from, string to, string field)
+    {
+        var result = new GetBusyTimesQueryValidator().TestValidate(Query(from, to));
+
+        Assert.That(result.Errors.Select(e => (e.PropertyName, e.ErrorMessage)), Does.Contain((field, BusyWindowParser.OutsideYearsMessage)));
     }
 
     [Test]

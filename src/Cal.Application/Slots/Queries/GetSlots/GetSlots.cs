@@ -1,6 +1,7 @@
 using System.Globalization;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Calendars.Queries.GetBusyTimes;
+using Cal.Application.Slots.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Availability;
@@ -16,7 +17,8 @@ namespace Cal.Application.Slots.Queries.GetSlots;
 /// widened by the buffers, stepped by the slot interval, after the minimum notice; grouped by date in <c>timeZone</c>.
 /// A calendar that cannot be read is a <c>503</c> naming it (<see cref="CalendarUnavailableException"/>), never "free".
 /// </summary>
-public sealed record GetSlotsQuery(int? EventTypeId, string? EventTypeSlug, string? Username, string? Start, string? End, string? TimeZone, int? Duration, string? Format)
+/// <param name="CallerUserId">The authenticated caller, if any: the host asking for their own slots is not counted against the anonymous per-host limit.</param>
+public sealed record GetSlotsQuery(int? EventTypeId, string? EventTypeSlug, string? Username, string? Start, string? End, string? TimeZone, int? Duration, string? Format, int? CallerUserId = null)
     : IQuery<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>, IValidated;
 
 /// <summary>One slot: its start (and with <c>format=range</c> its end), in the request's zone with its offset.</summary>
@@ -24,15 +26,34 @@ public sealed record SlotDto(
     string Start,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? End = null);
 
-public sealed class GetSlotsQueryHandler(IEventTypeRepository eventTypes, IScheduleRepository schedules, IUserRepository users, IMediator mediator, TimeProvider time)
+public sealed class GetSlotsQueryHandler(
+    IEventTypeRepository eventTypes,
+    IScheduleRepository schedules,
+    IUserRepository users,
+    BusyTimeService busyTimes,
+    AnonymousAvailabilityLimit ownerLimit,
+    TimeProvider time)
     : IQueryHandler<GetSlotsQuery, IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>
 {
     public const string InvalidRange = "Invalid time range given - check the 'start' and 'end' query parameters.";
 
+    /// <summary>Slots one answer may hold: a range that would hold more is refused, so one request's work and answer stay bounded.</summary>
+    public const int MaxSlots = 10_000;
+
     public async ValueTask<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>> Handle(GetSlotsQuery query, CancellationToken cancellationToken)
     {
         var outputZone = BusyWindowParser.TryFindZone(query.TimeZone ?? "UTC", out var z) ? z : TimeZoneInfo.Utc;
-        if (!TryInstant(query.Start, endOfDay: false, out var start) || !TryInstant(query.End, endOfDay: true, out var end) || end <= start || end > start.AddYears(1))
+        if (!TryInstant(query.Start, endOfDay: false, out var start) || !TryInstant(query.End, endOfDay: true, out var end))
+        {
+            throw new BadRequestException(InvalidRange);
+        }
+
+        if (!BusyWindowParser.InAnsweredYears(start) || !BusyWindowParser.InAnsweredYears(end))
+        {
+            throw new BadRequestException($"{InvalidRange} Slots are answered for the years 1900 to 2100.");
+        }
+
+        if (end <= start || end > start.AddYears(1))
         {
             throw new BadRequestException(InvalidRange);
         }
@@ -53,7 +74,15 @@ public sealed class GetSlotsQueryHandler(IEventTypeRepository eventTypes, ISched
             return empty; // nothing to book without working hours
         }
 
-        var length = TimeSpan.FromMinutes(query.Duration ?? eventType.LengthInMinutes);
+        if (query.Duration is { } duration && duration != eventType.LengthInMinutes)
+        {
+            // cal.com offers only the lengths an event type has; this one has one.
+            throw new BadRequestException(
+                $"duration {duration} is not a length event type {eventType.Id} offers: it is {eventType.LengthInMinutes} minutes long.",
+                new { duration, lengthInMinutes = eventType.LengthInMinutes });
+        }
+
+        var length = TimeSpan.FromMinutes(eventType.LengthInMinutes);
         var request = new SlotRequest(
             length,
             eventType.SlotInterval is { } interval ? TimeSpan.FromMinutes(interval) : length,
@@ -64,14 +93,35 @@ public sealed class GetSlotsQueryHandler(IEventTypeRepository eventTypes, ISched
             end,
             time.GetUtcNow());
 
+        // Anonymous callers reach the owner's calendars: bounded per owner, whoever sends them.
+        if (query.CallerUserId != eventType.UserId)
+        {
+            await ownerLimit.EnterAsync(eventType.UserId, cancellationToken);
+        }
+
         // Busy times of every selected calendar of the owner, over the range widened by what a slot and its buffers reach.
         var reach = length + request.BufferBefore + request.BufferAfter + TimeSpan.FromDays(1);
-        var busy = await mediator.Send(new GetBusyTimesQuery(eventType.UserId, BusyWindowInput.Of(new BusyWindow(start - reach, end + reach, scheduleZone)), []), cancellationToken);
-        var periods = busy.Intervals.Select(i => new BusyPeriod(i.Start, i.End)).ToList();
+        BusyTimesDto busy;
+        try
+        {
+            busy = await busyTimes.ReadAsync(eventType.UserId, new BusyWindow(start - reach, end + reach, scheduleZone), [], cancellationToken);
+        }
+        catch (CalendarUnavailableException)
+        {
+            // The caller is anonymous: the event type, never the host's account, credential or the upstream's answer.
+            throw new AvailabilityUnavailableException(eventType.Id);
+        }
 
+        var periods = busy.Intervals.Select(i => new BusyPeriod(i.Start, i.End)).ToList();
         var weekly = schedule.Availability.Select(a => new WeeklyAvailability(a.Days.ToList(), a.Start, a.End)).ToList();
         var overrides = schedule.Overrides.GroupBy(o => o.Date).Select(g => new DateOverride(g.Key, g.Select(o => (o.Start, o.End)).ToList())).ToList();
-        var slots = SlotCalculator.Slots(scheduleZone, weekly, overrides, periods, request);
+        var computed = SlotCalculator.Compute(scheduleZone, weekly, overrides, periods, request, MaxSlots, cancellationToken);
+        if (computed.Exceeded)
+        {
+            throw new BadRequestException($"The range holds more than {MaxSlots} slots; ask for a shorter range (check the 'start' and 'end' query parameters).");
+        }
+
+        var slots = computed.Slots;
 
         var range = string.Equals(query.Format, "range", StringComparison.Ordinal);
         return slots
@@ -101,7 +151,7 @@ public sealed class GetSlotsQueryValidator : AbstractValidator<GetSlotsQuery>
         RuleFor(q => q.End).NotEmpty().OverridePropertyName("end");
         RuleFor(q => q.TimeZone).Must(tz => tz is null || BusyWindowParser.TryFindZone(tz, out _))
             .WithMessage("must be an IANA time zone such as Europe/Berlin").OverridePropertyName("timeZone");
-        RuleFor(q => q.Duration).InclusiveBetween(1, 1440).OverridePropertyName("duration");
+        RuleFor(q => q.Duration).InclusiveBetween(1, 1440).OverridePropertyName("duration"); // and the event type's length (the handler knows it)
         RuleFor(q => q.Format).Must(f => f is null or "time" or "range").WithMessage("must be time or range").OverridePropertyName("format");
     }
 }
