@@ -37,6 +37,11 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .Validate(o => o.ServerUrl.IsAbsoluteUri && (o.ServerUrl.Scheme == Uri.UriSchemeHttps || o.ServerUrl.Scheme == Uri.UriSchemeHttp), "Providers:Apple:ServerUrl must be an absolute http or https URL.")
             .ValidateOnStart();
+        services.AddOptions<Calendars.CalDav.Common.CalDavOptions>()
+            .Bind(configuration.GetSection(Calendars.CalDav.Common.CalDavOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Calendars.CalDav.CalDavAccountCalendars>();
         services.AddSingleton<Platform.Tokens.TokenIssuer>();
         services.AddSingleton<Authentication.WarmBearers>();
         services.AddSingleton(TimeProvider.System);

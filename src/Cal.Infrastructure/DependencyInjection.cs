@@ -100,6 +100,8 @@ public static class DependencyInjection
         var redis = configuration["Redis:Configuration"];
         var keyRing = KeyRingLocation.Resolve(configuration, storage, redisConfigured: !string.IsNullOrWhiteSpace(redis));
         services.AddSingleton(keyRing);
+        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MemoryRateLimitStore>();
         var dataProtection = services.AddDataProtection().SetApplicationName("Cal");
         Lazy<StackExchange.Redis.IConnectionMultiplexer>? connection = null;
         if (!string.IsNullOrWhiteSpace(redis))
@@ -111,26 +113,28 @@ public static class DependencyInjection
                 return StackExchange.Redis.ConnectionMultiplexer.Connect(options);
             });
             services.AddSingleton(_ => connection.Value);
-            services.AddSingleton(sp => new FleetInvalidation(connection, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()));
+            services.AddSingleton(sp => new RedisGuard(connection, sp.GetRequiredService<IOptions<RedisOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisGuard>>()));
+            services.AddSingleton(sp => new FleetInvalidation(sp.GetRequiredService<RedisGuard>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()));
             services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
             services.AddStackExchangeRedisCache(o =>
             {
                 o.ConnectionMultiplexerFactory = () => Task.FromResult(connection.Value);
                 o.InstanceName = FeedCache.SharedKeyPrefix;
             });
-            services.AddSingleton(sp => new SharedFeedBudget(connection.Value, sp.GetRequiredService<IOptions<FeedCacheOptions>>(), TimeProvider.System));
+            services.AddSingleton(sp => new SharedFeedBudget(sp.GetRequiredService<RedisGuard>(), sp.GetRequiredService<IOptions<FeedCacheOptions>>(), TimeProvider.System));
             services.AddSingleton(sp => new FeedCache(
                 sp.GetRequiredService<IOptions<FeedCacheOptions>>(),
                 sp.GetRequiredService<IDataProtectionProvider>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FeedCache>>(),
                 sp.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(),
                 sp.GetRequiredService<SharedFeedBudget>(),
-                new FeedFetchLeases(connection.Value)));
+                new FeedFetchLeases(sp.GetRequiredService<RedisGuard>()),
+                sp.GetRequiredService<RedisGuard>()));
         }
         else
         {
             services.AddSingleton(sp => new FleetInvalidation(null, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()));
-            services.AddSingleton<IRateLimitStore, MemoryRateLimitStore>();
+            services.AddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
             services.AddSingleton<FeedCache>();
         }
 
@@ -148,13 +152,41 @@ public static class DependencyInjection
                 break;
         }
 
+        // Keys at rest protected with a certificate (a fleet's shared key store): DataProtection:CertificatePath (a PKCS#12 file).
+        if (configuration[KeyRingLocation.SectionName + ":CertificatePath"] is { Length: > 0 } certificatePath)
+        {
+            System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
+            try
+            {
+                certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                    certificatePath, configuration[KeyRingLocation.SectionName + ":CertificatePassword"], System.Security.Cryptography.X509Certificates.X509KeyStorageFlags.EphemeralKeySet);
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                throw new CalConfigurationException($"DataProtection:CertificatePath '{certificatePath}' could not be read as a PKCS#12 certificate with its private key ({ex.GetType().Name}); check the file and DataProtection:CertificatePassword.");
+            }
+
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
+
+        // No key is created until the start-up check of the key ring has passed (KeyRingInitializer opens the gate).
+        services.AddSingleton<KeyRingGate>();
+        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>().PostConfigure<KeyRingGate>((o, gate) =>
+        {
+            if (o.XmlRepository is { } repository and not GatedXmlRepository)
+            {
+                o.XmlRepository = new GatedXmlRepository(repository, gate);
+            }
+        });
+
         services.AddScoped(sp => new KeyRingInitializer(
             keyRing,
             sp.GetRequiredService<IOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(),
+            sp.GetRequiredService<KeyRingGate>(),
+            sp.GetRequiredService<IDataProtectionProvider>(),
             sp.GetRequiredService<CalDbContext>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KeyRingInitializer>>(),
             connection is null ? null : () => new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(() => connection.Value.GetDatabase(), DataProtectionRedisKey)));
-
     }
 
     /// <summary>API keys, platform secrets and tokens (as hashes), the authentication cache, and credential encryption.</summary>
@@ -165,6 +197,7 @@ public static class DependencyInjection
         services.AddHostedService<FleetInvalidationSubscriber>();
         services.AddSingleton<IApiKeyGenerator, ApiKeyGenerator>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddSingleton<IAccountKeys, HmacAccountKeys>();
 
     }
 
@@ -201,6 +234,8 @@ public static class DependencyInjection
         // CalDAV (Apple and any server): the same policy-checked connections, limits and silence about URLs.
         services.AddSingleton<CalDavClient>();
         services.AddSingleton<ICalDavClient>(sp => sp.GetRequiredService<CalDavClient>());
+        services.AddSingleton<CalDavCalendarCache>();
+        services.AddSingleton<ICalDavCalendars>(sp => sp.GetRequiredService<CalDavCalendarCache>());
         services.AddHttpClient(CalDavClient.HttpClientName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // The client's own deadline covers each call.

@@ -21,4 +21,11 @@ public sealed class AuthOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a well-formed token that matched nothing is remembered as invalid (by its hash), so repeating it costs
+    /// no lookup; issuing a token with that hash forgets it at once. Zero turns this off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan InvalidTokenCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
 }

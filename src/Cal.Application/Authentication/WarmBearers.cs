@@ -36,11 +36,14 @@ public sealed class WarmBearers(IApiKeyGenerator apiKeyHasher, IPlatformSecrets 
         return (isApiKey, isApiKey ? apiKeyHasher.Hash(token) : platformSecrets.Hash(token));
     }
 
-    /// <summary>The answer a still-valid cache entry gives for <paramref name="hash"/> at <paramref name="now"/>; null without one.</summary>
+    /// <summary>
+    /// The answer a still-valid cache entry gives for <paramref name="hash"/> at <paramref name="now"/> (a token recently
+    /// found to match nothing is invalid); null without one.
+    /// </summary>
     public BearerAuthentication? FromCache(string hash, DateTimeOffset now) =>
         cache.Get(hash) is { } cached && cached.ValidUntil > now
             ? cached.AccessTokenExpiresAt <= now ? BearerAuthentication.Expired : new BearerAuthentication(BearerStatus.Authenticated, cached.Caller)
-            : null;
+            : cache.IsKnownInvalid(hash) ? BearerAuthentication.Invalid : null;
 
     /// <summary>Invalid for a malformed token, the cached answer for a warm one, null when only the query can tell.</summary>
     public BearerAuthentication? Find(string token) =>

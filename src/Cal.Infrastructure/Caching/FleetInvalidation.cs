@@ -21,7 +21,7 @@ namespace Cal.Infrastructure.Caching;
 /// message goes out, and the reader compares the version its cached view was built at: one <c>GET</c> per read in a fleet.
 /// </para>
 /// </summary>
-internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? redis, ILogger<FleetInvalidation> logger)
+internal sealed partial class FleetInvalidation(RedisGuard? redis, ILogger<FleetInvalidation> logger)
 {
     public const string Channel = "cal:invalidate";
 
@@ -30,7 +30,6 @@ internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? re
     private readonly string instance = Guid.NewGuid().ToString("N");
     private readonly ConcurrentDictionary<string, (Action<string> One, Action All)> topics = new(StringComparer.Ordinal);
     private int subscribed;
-    private int versionsUnreadable;
 
     /// <summary>Whether messages reach other instances (Redis configured).</summary>
     public bool IsFleetWide => redis is not null;
@@ -44,9 +43,9 @@ internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? re
     private static RedisKey VersionKey(string topic, string id) => $"cal:version:{topic}:{id}";
 
     /// <summary>
-    /// The fleet-wide version of <paramref name="id"/> of <paramref name="topic"/>: moved by every <see cref="Publish"/>
+    /// The fleet-wide version of <paramref name="id"/> of <paramref name="topic"/>: moved by every <see cref="PublishAsync"/>
     /// (with <c>versioned</c>) before its message goes out. Null without Redis, or when Redis cannot answer now (the
-    /// caller then relies on the messages and its own time to live, as without a fleet).
+    /// caller then relies on the messages and its own time to live, as without a fleet; <see cref="RedisGuard"/> warns once).
     /// </summary>
     public async ValueTask<long?> VersionAsync(string topic, string id)
     {
@@ -55,28 +54,16 @@ internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? re
             return null;
         }
 
-        try
-        {
-            var value = await redis.Value.GetDatabase().StringGetAsync(VersionKey(topic, id));
-            Volatile.Write(ref versionsUnreadable, 0);
-            return value.IsNull ? 0 : (long)value;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            if (Interlocked.Exchange(ref versionsUnreadable, 1) == 0)
-            {
-                LogVersionUnreadable(logger, topic, ex.GetType().Name); // once per outage, not per read
-            }
-
-            return null;
-        }
+        var (ok, value) = await redis.TryAsync(db => db.StringGetAsync(VersionKey(topic, id)), "read-model version");
+        return !ok ? null : value.IsNull ? 0 : (long)value;
     }
 
-    /// <summary>Drops <paramref name="id"/> of <paramref name="topic"/> here at once, then tells the other instances.</summary>
+    /// <summary>Drops <paramref name="id"/> of <paramref name="topic"/> here at once (unless <paramref name="andHere"/> is false), then tells the other instances.</summary>
     /// <param name="versioned">Also move the fleet-wide version first (<see cref="VersionAsync"/>), for readers that must see the change at once.</param>
-    public void Publish(string topic, string id, bool versioned = false)
+    /// <param name="andHere">False when this instance already holds the change (it made it) and only the others must drop theirs.</param>
+    public async ValueTask PublishAsync(string topic, string id, bool versioned = false, bool andHere = true)
     {
-        if (topics.TryGetValue(topic, out var handlers))
+        if (andHere && topics.TryGetValue(topic, out var handlers))
         {
             handlers.One(id);
         }
@@ -86,22 +73,20 @@ internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? re
             return;
         }
 
-        try
+        if (versioned)
         {
-            if (versioned)
+            // Before the message and before the writer answers: a reader asking after that sees the new version.
+            await redis.TryAsync(async db =>
             {
-                // Before the message and before the writer answers: a reader asking after that sees the new version.
-                var database = redis.Value.GetDatabase();
-                database.StringIncrement(VersionKey(topic, id));
-                database.KeyExpire(VersionKey(topic, id), VersionLifetime, flags: CommandFlags.FireAndForget);
-            }
-
-            // Waits for Redis's reply (sub-millisecond on a LAN): an admin command that revokes a key and exits has sent it.
-            redis.Value.GetSubscriber().Publish(RedisChannelName, $"{instance}|{topic}|{id}");
+                await db.StringIncrementAsync(VersionKey(topic, id));
+                return await db.KeyExpireAsync(VersionKey(topic, id), VersionLifetime);
+            }, "read-model version");
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+
+        // Waits for Redis's reply (sub-millisecond on a LAN): an admin command that revokes a key and exits has sent it.
+        if (!(await redis.TryAsync(() => redis.Connection.GetSubscriber().PublishAsync(RedisChannelName, $"{instance}|{topic}|{id}"), "invalidation")).Ok)
         {
-            LogPublishFailed(logger, topic, ex.GetType().Name);
+            LogPublishFailed(logger, topic);
         }
     }
 
@@ -113,7 +98,7 @@ internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? re
             return;
         }
 
-        var connection = redis.Value;
+        var connection = redis.Connection;
         connection.ConnectionFailed += (_, e) => LogConnectionLost(logger, e.FailureType.ToString());
         connection.ConnectionRestored += (_, _) =>
         {
@@ -146,11 +131,8 @@ internal sealed partial class FleetInvalidation(Lazy<IConnectionMultiplexer>? re
         handlers.One(parts[2]);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish a {Topic} invalidation to the fleet ({Error}); other instances drop that entry within its own bound (Auth:CacheDuration)")]
-    private static partial void LogPublishFailed(ILogger logger, string topic, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the fleet's {Topic} version ({Error}); this instance serves what it cached, within its own time to live")]
-    private static partial void LogVersionUnreadable(ILogger logger, string topic, string error);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A {Topic} invalidation did not reach the fleet (Redis away); other instances drop that entry within its own bound (Auth:CacheDuration, ReadModel:TimeToLive)")]
+    private static partial void LogPublishFailed(ILogger logger, string topic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection lost ({Failure}): invalidations from other instances may be missed until it is back; cached tokens and calendar lists are trusted only within Auth:CacheDuration meanwhile")]
     private static partial void LogConnectionLost(ILogger logger, string failure);

@@ -92,7 +92,7 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
         return built;
     }
 
-    public void Invalidate(int userId) => fleet.Publish(Topic, userId.ToString(CultureInfo.InvariantCulture), versioned: true);
+    public ValueTask InvalidateAsync(int userId) => fleet.PublishAsync(Topic, userId.ToString(CultureInfo.InvariantCulture), versioned: true);
 
     private void InvalidateHere(int userId)
     {
@@ -135,9 +135,10 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
         public void Invalidate()
         {
             Interlocked.Increment(ref generation);
+            // Cancelled, not disposed: a build finishing now may still be reading its token (a disposed source throws
+            // there, a rare 500). A source without a timer holds nothing to release.
             var old = Interlocked.Exchange(ref changed, new CancellationTokenSource());
             old.Cancel();
-            old.Dispose();
         }
 
         public void Dispose() => Changed.Dispose();

@@ -3,9 +3,11 @@ namespace Cal.Infrastructure.Outbound;
 /// <summary>
 /// A read-only view of a response body that fails once more than <c>limit</c> bytes have been read. It
 /// wraps the decompressed stream, so a gzip bomb is stopped at the cap however small it was on the wire. Each read is
-/// also offered to <paramref name="charge"/> (the user's byte budget), which may refuse it.
+/// also offered to <paramref name="charge"/> (the user's byte budget), which may refuse it. Every read also observes
+/// <paramref name="deadline"/> (the call's), whatever token its reader passes: an XML reader passes none, and a server
+/// that sends one byte a second must still be cut off when the call's time is up.
 /// </summary>
-internal sealed class CappedReadStream(Stream inner, long limit, Func<int, bool>? charge = null) : Stream
+internal sealed class CappedReadStream(Stream inner, long limit, Func<int, bool>? charge = null, CancellationToken deadline = default) : Stream
 {
     private long total;
 
@@ -25,8 +27,21 @@ internal sealed class CappedReadStream(Stream inner, long limit, Func<int, bool>
 
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken));
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!deadline.CanBeCanceled || deadline == cancellationToken)
+        {
+            return Count(await inner.ReadAsync(buffer, cancellationToken));
+        }
+
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return Count(await inner.ReadAsync(buffer, deadline));
+        }
+
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline);
+        return Count(await inner.ReadAsync(buffer, both.Token));
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

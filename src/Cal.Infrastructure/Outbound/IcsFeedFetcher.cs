@@ -162,7 +162,7 @@ internal sealed class IcsFeedFetcher(
 
             // Streamed straight into the reader: counted after decompression, decoded by BOM or charset
             // (UTF-8 by default, as iCalendar says), never held whole.
-            await using var body = new CappedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken), limits.MaxFeedBytes, read => limiter.TryChargeBytes(ownerUserId, read));
+            await using var body = new CappedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken), limits.MaxFeedBytes, read => limiter.TryChargeBytes(ownerUserId, read), cancellationToken);
             using var text = new StreamReader(body, CharsetOf(response.Content) ?? Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024);
             return new FeedFetchOutcome<T>(FeedFetchResult.Ok(await readBody(text, cancellationToken)), Validators: FeedValidators.From(response));
         }

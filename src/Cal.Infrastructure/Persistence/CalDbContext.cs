@@ -29,6 +29,9 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Domain.EventTypes.EventType> EventTypes => Set<Domain.EventTypes.EventType>();
 
+    /// <summary>Secrets of this server's own, as Data Protection payloads.</summary>
+    internal DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
+
     /// <summary>The Data Protection key ring, when <c>DataProtection:KeyStore</c> is <c>Database</c> (a fleet's default).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

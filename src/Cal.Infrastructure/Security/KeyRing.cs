@@ -109,22 +109,59 @@ public sealed record KeyRingLocation(KeyStore Store, string? KeysPath, bool IsDe
 }
 
 /// <summary>
-/// Runs once the database is migrated, before the server takes requests: carries an existing key ring over from where earlier
-/// versions kept it by default (a folder beside the database; Redis in a fleet), tightens the key files' modes, and refuses to
-/// start with an empty key ring while the database holds credentials. Data Protection would otherwise create a new key,
-/// and every stored credential would stay unreadable: data loss that looks like every feed being broken.
+/// Holds back the creation of Data Protection keys until the start-up check of the key ring has passed
+/// (<see cref="KeyRingInitializer"/>): until then nothing, not Data Protection's own start-up work either, can put a new
+/// key into a ring that should have held the old ones.
+/// </summary>
+public sealed class KeyRingGate
+{
+    private volatile bool open;
+
+    public bool IsOpen => open;
+
+    public void Open() => open = true;
+}
+
+/// <summary>The configured key repository, refusing to store a key while <see cref="KeyRingGate"/> is closed.</summary>
+internal sealed class GatedXmlRepository(IXmlRepository inner, KeyRingGate gate) : IXmlRepository
+{
+    public IXmlRepository Inner => inner;
+
+    public IReadOnlyCollection<XElement> GetAllElements() => inner.GetAllElements();
+
+    public void StoreElement(XElement element, string friendlyName)
+    {
+        if (!gate.IsOpen)
+        {
+            throw new InvalidOperationException("Cal holds back new Data Protection keys until its start-up check of the key ring has passed.");
+        }
+
+        inner.StoreElement(element, friendlyName);
+    }
+}
+
+/// <summary>
+/// Runs once the database is migrated, before the server takes requests (and before Data Protection's own start-up work,
+/// which would otherwise create a key): carries an existing key ring over from where earlier versions kept it by default
+/// (a folder beside the database; Redis in a fleet), tightens the key files' modes, refuses to start with an empty key
+/// ring while the database holds credentials, and proves that the ring it found reads a stored credential. Only then may
+/// keys be created (<see cref="KeyRingGate"/>). Without this, Data Protection would create a new key, and every stored
+/// credential would stay unreadable: data loss that looks like every feed being broken.
 /// </summary>
 public sealed partial class KeyRingInitializer(
     KeyRingLocation location,
     IOptions<KeyManagementOptions> keyManagement,
+    KeyRingGate gate,
+    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection,
     CalDbContext db,
     ILogger<KeyRingInitializer> logger,
     Func<IXmlRepository?>? legacyRedis = null)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var ring = keyManagement.Value.XmlRepository
+        var configured = keyManagement.Value.XmlRepository
             ?? throw new InvalidOperationException("Data Protection has no key repository configured.");
+        var ring = configured is GatedXmlRepository gated ? gated.Inner : configured;
         var keys = ring.GetAllElements();
         if (keys.Count == 0)
         {
@@ -137,18 +174,58 @@ public sealed partial class KeyRingInitializer(
         }
 
         TightenKeyFiles();
-        if (keys.Count > 0 || location.AllowNewKeyRing)
+        if (location.AllowNewKeyRing)
         {
+            gate.Open();
             return;
         }
 
-        var credentials = await db.Credentials.CountAsync(cancellationToken);
-        if (credentials > 0)
+        int credentials;
+        try
+        {
+            credentials = await db.Credentials.CountAsync(cancellationToken);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            // The database cannot be read yet (not migrated, not reachable): nothing can be proven. Existing keys are used;
+            // none is made into an empty ring, which might be the wrong one, until a start that can read the database.
+            LogUncheckable(logger, ex.GetType().Name, keys.Count);
+            if (keys.Count > 0)
+            {
+                gate.Open();
+            }
+
+            return;
+        }
+
+        if (keys.Count == 0 && credentials > 0)
         {
             throw new CalConfigurationException(
                 $"The Data Protection key ring ({Describe()}) is empty, but the database holds {credentials} credential(s) encrypted with a key ring. " +
                 "Starting would create a new key and those credentials could never be read again. Restore the key ring (or point DataProtection:KeyStore / " +
                 "DataProtection:KeysPath at it); to start anyway and accept that they are lost, set DataProtection:AllowNewKeyRing=true.");
+        }
+
+        // Keys there are, or nothing needs them: they may be created (and rotated) from now on.
+        gate.Open();
+        if (credentials == 0)
+        {
+            return;
+        }
+
+        // Keys are not enough: they must be the ones the credentials were encrypted with.
+        var newest = await db.Credentials.AsNoTracking().OrderByDescending(c => c.Id).Select(c => new { c.Id, c.ProtectedKey }).FirstAsync(cancellationToken);
+        try
+        {
+            _ = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Unprotect(protection.CreateProtector(DataProtectionSecretProtector.Purpose), newest.ProtectedKey);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            throw new CalConfigurationException(
+                $"The Data Protection key ring ({Describe()}) holds {keys.Count} key(s), but not the one credential {newest.Id} in the database was encrypted with: " +
+                "every stored credential would be unreadable. Point DataProtection:KeyStore / DataProtection:KeysPath (and DataProtection:CertificatePath, if the keys " +
+                "are protected with a certificate) at the key ring the database was written with; to start anyway and accept that the credentials are lost, set " +
+                "DataProtection:AllowNewKeyRing=true.");
         }
     }
 
@@ -195,6 +272,9 @@ public sealed partial class KeyRingInitializer(
 
     private static bool SamePath(string a, string? b) =>
         b is not null && string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring could not be checked against the database ({Error}); {Keys} key(s) found, and no new key is made until a start that can read the database")]
+    private static partial void LogUncheckable(ILogger logger, string error, int keys);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Carried {Count} Data Protection key(s) over from where earlier versions kept them into the {Store} key store; the old copy can be deleted once this instance is confirmed working")]
     private static partial void LogCarriedOver(ILogger logger, int count, KeyStore store);

@@ -18,18 +18,26 @@ internal sealed class MemoryAuthenticationCache : IAuthenticationCache, IDisposa
 {
     public const string Topic = "auth";
 
-    private readonly FleetInvalidation fleet;
+    /// <summary>A token hash just issued: any "matched nothing" remembered for it is dropped (here and in the fleet).</summary>
+    public const string IssuedTopic = "auth-issued";
 
-    public MemoryAuthenticationCache(FleetInvalidation fleet)
+    private readonly FleetInvalidation fleet;
+    private readonly TimeSpan invalidFor;
+
+    public MemoryAuthenticationCache(FleetInvalidation fleet, Microsoft.Extensions.Options.IOptions<AuthOptions> options)
     {
         this.fleet = fleet;
+        invalidFor = options.Value.InvalidTokenCacheDuration;
         fleet.Register(Topic, InvalidateHere, InvalidateAllHere);
+        fleet.Register(IssuedTopic, ForgetInvalidHere, ForgetAllInvalidHere);
     }
 
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly MemoryCache invalid = new(new MemoryCacheOptions { SizeLimit = 100_000 });
     private readonly ConcurrentDictionary<string, CancellationTokenSource> partitions = new(StringComparer.Ordinal);
 
     private long generation;
+    private long issuedGeneration;
 
     public long Generation => Interlocked.Read(ref generation);
 
@@ -55,15 +63,49 @@ internal sealed class MemoryAuthenticationCache : IAuthenticationCache, IDisposa
         }
     }
 
-    public void Invalidate(string callerPartition) => fleet.Publish(Topic, callerPartition);
+    public ValueTask InvalidateAsync(string callerPartition) => fleet.PublishAsync(Topic, callerPartition);
+
+    public bool IsKnownInvalid(string tokenHash) => invalidFor > TimeSpan.Zero && invalid.TryGetValue(tokenHash, out _);
+
+    public void SetInvalid(string tokenHash, long generationBeforeLookup)
+    {
+        if (invalidFor <= TimeSpan.Zero || Interlocked.Read(ref issuedGeneration) != generationBeforeLookup)
+        {
+            return;
+        }
+
+        invalid.Set(tokenHash, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = invalidFor });
+        if (Interlocked.Read(ref issuedGeneration) != generationBeforeLookup)
+        {
+            invalid.Remove(tokenHash); // issued while this was being set
+        }
+    }
+
+    /// <summary>The generation <see cref="SetInvalid"/> compares with (moved by every issue of a token).</summary>
+    public long IssuedGeneration => Interlocked.Read(ref issuedGeneration);
+
+    public ValueTask ForgetInvalidAsync(string tokenHash) => fleet.PublishAsync(IssuedTopic, tokenHash);
+
+    private void ForgetInvalidHere(string tokenHash)
+    {
+        Interlocked.Increment(ref issuedGeneration);
+        invalid.Remove(tokenHash);
+    }
+
+    private void ForgetAllInvalidHere()
+    {
+        Interlocked.Increment(ref issuedGeneration);
+        invalid.Compact(1.0);
+    }
 
     private void InvalidateHere(string callerPartition)
     {
         Interlocked.Increment(ref generation);
         if (partitions.TryRemove(callerPartition, out var partition))
         {
+            // Cancelled, not disposed: a concurrent Set may still be reading its token (a disposed source throws there).
+            // A source without a timer holds nothing to release.
             partition.Cancel();
-            partition.Dispose();
         }
     }
 
@@ -78,6 +120,7 @@ internal sealed class MemoryAuthenticationCache : IAuthenticationCache, IDisposa
     public void Dispose()
     {
         cache.Dispose();
+        invalid.Dispose();
         foreach (var partition in partitions.Values)
         {
             partition.Dispose();

@@ -28,7 +28,9 @@ public static class CalWebApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
         builder.Services.AddCal(builder.Configuration, builder.Environment, logToStandardError: false);
-        builder.Services.AddHostedService<DatabaseInitializerHostedService>();
+        // First of the hosted services: the database and the key ring are checked before anything else starts (Data
+        // Protection's own start-up work would create a key in a ring the check may yet refuse).
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializerHostedService>());
 
         // On shutdown, in-flight saves finish: the grace period is the longest a save can take, plus a margin.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<Cal.Application.Calendars.IcsFeeds.Common.IcsFeedSaveOptions>>((host, outbound) =>

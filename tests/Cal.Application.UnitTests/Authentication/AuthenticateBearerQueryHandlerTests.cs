@@ -124,7 +124,7 @@ public sealed class AuthenticateBearerQueryHandlerTests
         var concurrent = Enumerable.Range(0, 10)
             .Select(_ => Handler(warm: warm).Handle(new AuthenticateBearerQuery(Key), CancellationToken.None).AsTask())
             .ToList();
-        cache.Invalidate(AuthenticatedCaller.ApiKeyPartition(99)); // any revocation moves the generation
+        await cache.InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(99)); // any revocation moves the generation
         var afterRevocation = Handler(warm: warm).Handle(new AuthenticateBearerQuery(Key), CancellationToken.None).AsTask();
         release.SetResult();
 
@@ -209,7 +209,7 @@ public sealed class AuthenticateBearerQueryHandlerTests
         // The lookup reads the key as it was before a revocation that lands (and invalidates) before the lookup ends.
         apiKeys.Setup(k => k.FindByHashAsync("k:" + Key, It.IsAny<CancellationToken>()))
             .ReturnsAsync(ApiKey.Issue(7, "k:" + Key, clock.GetUtcNow(), null).WithId(3))
-            .Callback(() => cache.Invalidate(AuthenticatedCaller.ApiKeyPartition(3)));
+            .Callback(() => cache.InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(3)).AsTask().Wait());
 
         var raced = await Authenticate(Key);
 
@@ -218,10 +218,11 @@ public sealed class AuthenticateBearerQueryHandlerTests
     }
 
     [Test]
-    public async Task UnknownToken_IsInvalid_AndNotCached()
+    public async Task UnknownToken_IsInvalid_NotCachedAsValid_ButRememberedAsInvalid()
     {
         Assert.That((await Authenticate(AccessToken)).Status, Is.EqualTo(BearerStatus.Invalid));
         Assert.That(cache.Count, Is.Zero);
+        Assert.That(cache.Invalid, Has.Count.EqualTo(1), "the next request with it costs no lookup");
     }
 
     private sealed class DictionaryCache : IAuthenticationCache
@@ -242,13 +243,36 @@ public sealed class AuthenticateBearerQueryHandlerTests
             }
         }
 
-        public void Invalidate(string callerPartition)
+        public HashSet<string> Invalid { get; } = [];
+
+        public long IssuedGeneration { get; private set; }
+
+        public ValueTask InvalidateAsync(string callerPartition)
         {
             Generation++;
             foreach (var key in entries.Where(e => e.Value.Caller.CachePartition == callerPartition).Select(e => e.Key).ToList())
             {
                 entries.Remove(key);
             }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public bool IsKnownInvalid(string tokenHash) => Invalid.Contains(tokenHash);
+
+        public void SetInvalid(string tokenHash, long generationBeforeLookup)
+        {
+            if (generationBeforeLookup == IssuedGeneration)
+            {
+                Invalid.Add(tokenHash);
+            }
+        }
+
+        public ValueTask ForgetInvalidAsync(string tokenHash)
+        {
+            IssuedGeneration++;
+            Invalid.Remove(tokenHash);
+            return ValueTask.CompletedTask;
         }
     }
 }

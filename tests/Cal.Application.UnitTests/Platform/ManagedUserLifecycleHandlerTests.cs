@@ -55,8 +55,8 @@ public sealed class ManagedUserLifecycleHandlerTests
 
         Assert.That((saved!.Email, saved.Name, saved.TimeZone), Is.EqualTo(("alice.new+clacme@example.com", "Alice", "Asia/Tokyo")));
         Assert.That(dto.Email, Is.EqualTo("alice.new+clacme@example.com"));
-        cache.Verify(c => c.Invalidate(AuthenticatedCaller.TokenFamilyPartition("fam-1")));
-        cache.Verify(c => c.Invalidate(AuthenticatedCaller.TokenFamilyPartition("fam-2")));
+        cache.Verify(c => c.InvalidateAsync(AuthenticatedCaller.TokenFamilyPartition("fam-1")));
+        cache.Verify(c => c.InvalidateAsync(AuthenticatedCaller.TokenFamilyPartition("fam-2")));
     }
 
     [Test]
@@ -81,8 +81,8 @@ public sealed class ManagedUserLifecycleHandlerTests
             .Handle(new DeleteManagedUserCommand(Client, 7), CancellationToken.None);
 
         Assert.That((dto.Id, dto.Email), Is.EqualTo((7, "alice+clacme@example.com")));
-        cache.Verify(c => c.Invalidate(AuthenticatedCaller.TokenFamilyPartition("fam-1")));
-        cache.Verify(c => c.Invalidate(AuthenticatedCaller.ApiKeyPartition(42)));
+        cache.Verify(c => c.InvalidateAsync(AuthenticatedCaller.TokenFamilyPartition("fam-1")));
+        cache.Verify(c => c.InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(42)));
     }
 
     [Test]
@@ -97,13 +97,13 @@ public sealed class ManagedUserLifecycleHandlerTests
 
         Assert.That((pair.AccessToken, pair.RefreshToken), Is.EqualTo(("calat_new", "calrt_new")));
         Assert.That((stored!.FamilyId, stored.UserId, stored.OAuthClientId, stored.AccessTokenHash), Is.EqualTo(("fam-3", 7, 1, "h:calat_new")));
-        cache.Verify(c => c.Invalidate(AuthenticatedCaller.TokenFamilyPartition("fam-1")));
-        cache.Verify(c => c.Invalidate(AuthenticatedCaller.TokenFamilyPartition("fam-2")));
+        cache.Verify(c => c.InvalidateAsync(AuthenticatedCaller.TokenFamilyPartition("fam-1")));
+        cache.Verify(c => c.InvalidateAsync(AuthenticatedCaller.TokenFamilyPartition("fam-2")));
     }
 
     private ForceRefreshTokensCommandHandler ForceRefresh()
     {
         var clock = new FakeTimeProvider(Now);
-        return new(users.Object, tokens.Object, secrets.Object, new TokenIssuer(secrets.Object, clock, Options.Create(new AuthOptions())), cache.Object, clock);
+        return new(users.Object, tokens.Object, secrets.Object, new TokenIssuer(secrets.Object, cache.Object, clock, Options.Create(new AuthOptions())), cache.Object, clock);
     }
 }

@@ -42,7 +42,7 @@ public sealed class PlatformHandlerTests
         log = new ListLogger<RefreshTokensCommandHandler>();
     }
 
-    private TokenIssuer Issuer() => new(secrets.Object, clock, Options.Create(new AuthOptions()));
+    private TokenIssuer Issuer() => new(secrets.Object, authCache.Object, clock, Options.Create(new AuthOptions()));
 
     private RefreshTokensCommandHandler Refresh() => new(tokens.Object, secrets.Object, Issuer(), authCache.Object, clock, log);
 
@@ -73,7 +73,7 @@ public sealed class PlatformHandlerTests
         Assert.ThrowsAsync<UnauthorizedException>(async () => await Refresh().Handle(new RefreshTokensCommand(Client, "calrt_old"), CancellationToken.None));
 
         tokens.Verify(t => t.RevokeFamilyAsync("fam", clock.GetUtcNow(), It.IsAny<CancellationToken>()), Times.Once);
-        authCache.Verify(c => c.Invalidate("token-family:fam"), Times.Once);
+        authCache.Verify(c => c.InvalidateAsync("token-family:fam"), Times.Once);
         tokens.Verify(t => t.TryRotateAsync(It.IsAny<int>(), It.IsAny<ManagedUserTokens>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
         Assert.That(log.AllText, Does.Contain("revoked").And.Not.Contain("calrt_old"));
     }

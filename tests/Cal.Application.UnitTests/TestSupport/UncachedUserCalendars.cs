@@ -10,5 +10,9 @@ public sealed class UncachedUserCalendars : IUserCalendarsCache
     public async ValueTask<T> GetOrBuildAsync<T>(int userId, Func<CancellationToken, Task<T>> build, CancellationToken cancellationToken)
         where T : class => await build(cancellationToken);
 
-    public void Invalidate(int userId) => Invalidations++;
+    public ValueTask InvalidateAsync(int userId)
+    {
+        Invalidations++;
+        return ValueTask.CompletedTask;
+    }
 }

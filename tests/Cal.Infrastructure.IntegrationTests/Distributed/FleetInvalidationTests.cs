@@ -63,7 +63,7 @@ public sealed class FleetInvalidationTests
         cacheB.Set("hash-1", Bearer(12), cacheB.Generation);
         cacheB.Set("hash-2", Bearer(13), cacheB.Generation);
 
-        cacheA.Invalidate(AuthenticatedCaller.ApiKeyPartition(12));
+        await cacheA.InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(12));
 
         Assert.That(cacheA.Get("hash-1"), Is.Null, "at once where it was revoked");
         var elapsed = await MillisecondsUntilAsync(() => cacheB.Get("hash-1") is null);
@@ -87,7 +87,7 @@ public sealed class FleetInvalidationTests
         Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 1"), "served from memory");
         Assert.That(await modelB.GetOrBuildAsync(6, Build, CancellationToken.None), Is.EqualTo("view 2"));
 
-        a.Get<IUserCalendarsCache>().Invalidate(5);
+        await a.Get<IUserCalendarsCache>().InvalidateAsync(5);
 
         var elapsed = await MillisecondsUntilAsync(() => modelB.GetOrBuildAsync(5, Build, CancellationToken.None).AsTask().Result != "view 1");
         Assert.That(elapsed, Is.InRange(0, 1000), "in milliseconds, not ReadModel:TimeToLive");
@@ -110,7 +110,7 @@ public sealed class FleetInvalidationTests
         Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 1"));
         Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 1"), "served from memory while nothing changed");
 
-        a.Get<IUserCalendarsCache>().Invalidate(5);
+        await a.Get<IUserCalendarsCache>().InvalidateAsync(5);
 
         Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 2"), "the next read, at once");
         Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 2"), "then from memory again");
@@ -147,7 +147,7 @@ public sealed class FleetInvalidationTests
         tokensA.Set("hash-3", Bearer(14), tokensA.Generation);
         var heard = await MillisecondsUntilAsync(() =>
         {
-            b.Get<IAuthenticationCache>().Invalidate(AuthenticatedCaller.ApiKeyPartition(14));
+            b.Get<IAuthenticationCache>().InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(14)).AsTask().GetAwaiter().GetResult();
             return tokensA.Get("hash-3") is null;
         }, TimeSpan.FromSeconds(30));
         Assert.That(heard, Is.GreaterThanOrEqualTo(0), "the fleet channel works again after the restart");
@@ -163,8 +163,8 @@ public sealed class FleetInvalidationTests
         var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
         await listener.GetSubscriber().SubscribeAsync(StackExchange.Redis.RedisChannel.Literal(FleetInvalidation.Channel), (_, m) => seen.Enqueue(m!));
 
-        a.Get<IAuthenticationCache>().Invalidate(AuthenticatedCaller.ApiKeyPartition(12));
-        a.Get<IUserCalendarsCache>().Invalidate(5);
+        await a.Get<IAuthenticationCache>().InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(12));
+        await a.Get<IUserCalendarsCache>().InvalidateAsync(5);
 
         Assert.That(await MillisecondsUntilAsync(() => seen.Count == 2), Is.GreaterThanOrEqualTo(0));
         Assert.That(seen.Select(m => m[(m.IndexOf('|', StringComparison.Ordinal) + 1)..]), Is.EquivalentTo(new[] { "auth|api-key:12", "calendars|5" }), "in either order: pub/sub handlers may run concurrently");
@@ -179,7 +179,7 @@ public sealed class FleetInvalidationTests
         var release = new TaskCompletionSource();
 
         var racing = model.GetOrBuildAsync(5, async _ => { await release.Task; return "read before the write"; }, CancellationToken.None).AsTask();
-        model.Invalidate(5); // the write lands while the read is in flight
+        await model.InvalidateAsync(5); // the write lands while the read is in flight
         release.SetResult();
 
         Assert.That(await racing, Is.EqualTo("read before the write"));
@@ -204,7 +204,7 @@ public sealed class FleetInvalidationTests
         // Twenty requests miss at once: one build, one answer for all.
         var reads = Enumerable.Range(0, 20).Select(_ => model.GetOrBuildAsync(5, Build("first"), CancellationToken.None).AsTask()).ToList();
         // A write lands while that build is in flight: a request after it builds for itself.
-        model.Invalidate(5);
+        await model.InvalidateAsync(5);
         var afterWrite = model.GetOrBuildAsync(5, Build("after the write"), CancellationToken.None).AsTask();
         release.SetResult();
 
@@ -213,7 +213,7 @@ public sealed class FleetInvalidationTests
         Assert.That(builds, Is.EqualTo(2), "one build before the write, one after: not 21");
 
         // The request leading a build goes away: the one that joined it builds for itself and answers.
-        model.Invalidate(6);
+        await model.InvalidateAsync(6);
         release = new TaskCompletionSource();
         using var leaderGone = new CancellationTokenSource();
         var leader = model.GetOrBuildAsync(6, Build("never"), leaderGone.Token).AsTask();

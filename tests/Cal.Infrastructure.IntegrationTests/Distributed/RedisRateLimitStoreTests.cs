@@ -11,6 +11,10 @@ public sealed class RedisRateLimitStoreTests
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
+    private static RedisRateLimitStore Store(ConnectionMultiplexer connection, Microsoft.Extensions.Logging.ILogger<Caching.RedisGuard>? logger = null) =>
+        new(new Caching.RedisGuard(new Lazy<IConnectionMultiplexer>(connection), Microsoft.Extensions.Options.Options.Create(new Caching.RedisOptions()), TimeProvider.System,
+            logger ?? NullLogger<Caching.RedisGuard>.Instance), new MemoryRateLimitStore());
+
     private static ConnectionMultiplexer Connect(string configuration)
     {
         var options = ConfigurationOptions.Parse(configuration);
@@ -27,8 +31,8 @@ public sealed class RedisRateLimitStoreTests
         using var redis = RedisServer.StartOrIgnore();
         using var a = Connect(redis.Configuration);
         using var b = Connect(redis.Configuration);
-        var instanceA = new RedisRateLimitStore(a, NullLogger<RedisRateLimitStore>.Instance);
-        var instanceB = new RedisRateLimitStore(b, NullLogger<RedisRateLimitStore>.Instance);
+        var instanceA = Store(a);
+        var instanceB = Store(b);
 
         var counts = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
             (i % 2 == 0 ? instanceA : instanceB).IncrementAsync("api-key:1", 42, Window, CancellationToken.None).AsTask()));
@@ -41,17 +45,23 @@ public sealed class RedisRateLimitStoreTests
     }
 
     [Test]
-    public async Task RedisDown_LetsRequestsThrough_AndWarns()
+    public async Task RedisDown_CountsInThisInstance_AndWarnsOnce()
     {
         using var redis = RedisServer.StartOrIgnore();
         using var connection = Connect(redis.Configuration);
-        var logger = new ListLogger<RedisRateLimitStore>();
-        var store = new RedisRateLimitStore(connection, logger);
+        var logger = new ListLogger<Caching.RedisGuard>();
+        var store = Store(connection, logger);
         Assert.That(await store.IncrementAsync("p", 1, Window, CancellationToken.None), Is.EqualTo(1));
 
         redis.Dispose();
 
-        Assert.That(await store.IncrementAsync("p", 1, Window, CancellationToken.None), Is.EqualTo(1), "fails open");
-        Assert.That(logger.Messages, Has.Some.Contains("Redis is unavailable"));
+        var counts = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            counts.Add(await store.IncrementAsync("p", 1, Window, CancellationToken.None));
+        }
+
+        Assert.That(counts, Is.EqualTo(new long[] { 1, 2, 3 }), "counted in this process while Redis is away: the limit holds per instance");
+        Assert.That(logger.Messages.Count(m => m.Contains("Redis unavailable", StringComparison.Ordinal)), Is.EqualTo(1), "one warning for the outage");
     }
 }

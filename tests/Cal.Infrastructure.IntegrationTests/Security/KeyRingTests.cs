@@ -39,7 +39,7 @@ public sealed class KeyRingTests
         settings.TryAdd("ConnectionStrings:Default", $"Data Source={Database}");
         var folder = temp.Combine(instance);
         Directory.CreateDirectory(folder);
-        var host = InfrastructureHost.Create(folder, settings);
+        var host = InfrastructureHost.Create(folder, settings, keyRingChecked: false); // the real start: keys only after the check
         hosts.Add(host);
         await host.InitializeDatabaseAsync();
         return host;
@@ -83,6 +83,30 @@ public sealed class KeyRingTests
         Assert.That(refused!.Message, Does.Contain("key ring").And.Contain("1 credential").And.Contain("DataProtection:AllowNewKeyRing=true").And.Contain(temp.Combine("keys-lost")));
 
         Assert.DoesNotThrowAsync(() => StartAsync("c", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-lost"), ["DataProtection:AllowNewKeyRing"] = "true" }));
+    }
+
+    [Test]
+    public async Task AKeyRingWithOtherKeys_ThatCannotReadTheStoredCredentials_RefusesToStart_NamingIt()
+    {
+        var first = await StartAsync("a", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-a") });
+        await SaveCredentialAsync(first);
+        var other = await StartAsync("other", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-other"), ["ConnectionStrings:Default"] = $"Data Source={temp.Combine("other.db")}" });
+        other.Get<ISecretProtector>().Protect("makes a key in keys-other");
+
+        // The wrong folder: it holds keys, but not the ones the database's credentials were written with.
+        var refused = Assert.ThrowsAsync<CalConfigurationException>(() => StartAsync("b", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-other") }));
+
+        Assert.That(refused!.Message, Does.Contain("holds 1 key(s), but not the one credential").And.Contain(temp.Combine("keys-other")));
+    }
+
+    [Test]
+    public void BeforeTheCheck_NoKeyCanBeMade_NotEvenByDataProtectionItself()
+    {
+        var host = InfrastructureHost.Create(temp.Combine("unchecked"), new Dictionary<string, string?> { ["DataProtection:KeysPath"] = temp.Combine("keys-unchecked") }, keyRingChecked: false);
+        hosts.Add(host);
+
+        Assert.Throws<System.Security.Cryptography.CryptographicException>(() => host.Get<ISecretProtector>().Protect(Secret));
+        Assert.That(Directory.Exists(temp.Combine("keys-unchecked")) ? Directory.GetFiles(temp.Combine("keys-unchecked"), "key-*.xml") : [], Is.Empty, "no key was written");
     }
 
     [Test]

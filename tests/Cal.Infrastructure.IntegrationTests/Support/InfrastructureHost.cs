@@ -34,7 +34,8 @@ internal sealed class InfrastructureHost : IAsyncDisposable
         string directory,
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? configureServices = null,
-        string? keysPath = null)
+        string? keysPath = null,
+        bool keyRingChecked = true)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -57,6 +58,12 @@ internal sealed class InfrastructureHost : IAsyncDisposable
             .AddInfrastructureServices(configuration, directory, keysRoot: Path.Combine(directory, "user-data"));
         configureServices?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        if (keyRingChecked)
+        {
+            // As if the start-up check had passed (InitializeDatabaseAsync makes it for real): keys may be created.
+            provider.GetRequiredService<Cal.Infrastructure.Security.KeyRingGate>().Open();
+        }
+
         return new InfrastructureHost(provider, directory, logs);
     }
 

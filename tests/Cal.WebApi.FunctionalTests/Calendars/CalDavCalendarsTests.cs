@@ -25,6 +25,7 @@ public sealed class CalDavCalendarsTests
     private Uri personalCalendar = null!;
     private IcsFeedServer feeds = null!;
     private CalApiFactory api = null!;
+    private bool started;
     private HttpClient client = null!;
 
     [OneTimeSetUp]
@@ -59,14 +60,34 @@ public sealed class CalDavCalendarsTests
     {
         radicale.SetPassword("carol", CarolPassword);
         feeds = await IcsFeedServer.StartAsync();
-        api = new CalApiFactory(overrides: new Dictionary<string, string?>
+        await StartApiAsync();
+    }
+
+    /// <summary>The host for this test (replacing the one SetUp started), with extra settings.</summary>
+    private async Task StartApiAsync(params (string Key, string Value)[] extra)
+    {
+        if (started)
+        {
+            client.Dispose();
+            await api.DisposeAsync();
+            api.DeleteData();
+        }
+
+        var settings = new Dictionary<string, string?>
         {
             ["Outbound:AllowedHosts:0"] = radicale.AllowedHost,
             ["Outbound:AllowedHosts:1"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
             ["Providers:Apple:ServerUrl"] = radicale.BaseAddress.ToString(),
-        });
-        var (_, key) = await api.CreateUserWithKeyAsync();
-        client = api.CreateAuthorizedClient(key);
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        api = new CalApiFactory(overrides: settings);
+        started = true;
+        var (_, apiKey) = await api.CreateUserWithKeyAsync();
+        client = api.CreateAuthorizedClient(apiKey);
     }
 
     [TearDown]
@@ -75,6 +96,7 @@ public sealed class CalDavCalendarsTests
         client.Dispose();
         await api.DisposeAsync();
         api.DeleteData();
+        started = false;
         await feeds.DisposeAsync();
     }
 
@@ -126,6 +148,7 @@ public sealed class CalDavCalendarsTests
         Assert.That((await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feed } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
         var reportsBefore = await radicale.CountRequestsSettledAsync("REPORT");
+        var propfindsBefore = await radicale.CountRequestsSettledAsync("PROPFIND");
         var busy = await BusyAsync();
 
         Assert.That(busy, Is.EqualTo(new[]
@@ -141,7 +164,13 @@ public sealed class CalDavCalendarsTests
             ("2026-03-30T07:00:00.000Z", "2026-03-30T08:00:00.000Z", "caldav-calendar"), // 09:00 CEST, after 29 March
             ("2026-04-06T07:00:00.000Z", "2026-04-06T08:00:00.000Z", "caldav-calendar"),
         }), "the dentist (deselected calendar), the cancelled and the transparent events give nothing");
-        Assert.That(await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore, Is.EqualTo(1), "one REPORT for the one selected calendar, not one per event");
+        Assert.That(await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore, Is.EqualTo(2), "the selected calendar loaded once: one listing, one multiget; none for the deselected one");
+        Assert.That(await radicale.CountRequestsSettledAsync("PROPFIND") - propfindsBefore, Is.EqualTo(1), "its change markers");
+        reportsBefore = await radicale.CountRequestsSettledAsync("REPORT");
+        propfindsBefore = await radicale.CountRequestsSettledAsync("PROPFIND");
+        Assert.That(await BusyAsync(), Is.EqualTo(busy), "again, from the kept index");
+        Assert.That((await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore, await radicale.CountRequestsSettledAsync("PROPFIND") - propfindsBefore), Is.EqualTo((0, 0)),
+            "within CalDav:TimeToLive nothing goes to the server");
 
         var selectedAgain = await client.PostAsync("/v2/selected-calendars", Json.Body(new { integration = "caldav_calendar", externalId = personalCalendar.AbsoluteUri, credentialId }));
         Assert.That(selectedAgain.StatusCode, Is.EqualTo(HttpStatusCode.Created));
@@ -181,6 +210,7 @@ public sealed class CalDavCalendarsTests
     [Test]
     public async Task APasswordChangedOnTheServer_MakesBusyTimes503NamingTheAccount_AndTheCheck401()
     {
+        await StartApiAsync(("CalDav:TimeToLive", "00:00:00")); // every read asks the server whether anything changed
         Assert.That((await AddAccountAsync("caldav", "carol", CarolPassword)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
         Assert.That(await BusyAsync(), Has.Count.EqualTo(1));
         var checkedFirst = await client.GetAsync("/v2/calendars/caldav/check");

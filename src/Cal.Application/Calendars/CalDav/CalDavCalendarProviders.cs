@@ -7,46 +7,52 @@ using Cal.Domain.Calendars;
 namespace Cal.Application.Calendars.CalDav;
 
 /// <summary>
-/// CalDAV accounts (Apple's and any other server's): each credential is one account, its calendars found when it was
-/// added. Listing reads the stored calendars; busy times cost one <c>REPORT</c> per selected calendar, its objects
-/// expanded by Cal's own engine (the same as ICS feeds'), so a recurring event blocks every occurrence.
+/// CalDAV accounts (Apple's and any other server's): each credential is one account. Listing and selecting read the
+/// account's calendars as its server has them (<see cref="CalDavAccountCalendars"/>: the home listed again at most once
+/// per <c>CalDav:TimeToLive</c>); busy times read each selected calendar's kept index (<see cref="ICalDavCalendars"/>:
+/// loaded once, revalidated after the time to live, only what changed fetched), expanded by Cal's own engine per window,
+/// so a recurring event blocks every occurrence and a year costs what a feed's year costs.
 /// </summary>
-public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICalDavClient client) : ICalendarProvider
+public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICalDavClient client, ICalDavCalendars calendars, CalDavAccountCalendars accounts) : ICalendarProvider
 {
     private readonly ParsedSecrets<CalDavSettings> secrets = new(protector, CalDavSecret.Deserialize);
 
     public abstract CalendarIntegration Integration { get; }
 
-    public Task<IReadOnlyList<ProviderCalendar>> ListCalendarsAsync(Credential credential, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ProviderCalendar>> ListCalendarsAsync(Credential credential, CancellationToken cancellationToken)
     {
         var settings = SettingsOf(credential);
-        return Task.FromResult<IReadOnlyList<ProviderCalendar>>(settings.Calendars
+        return (await accounts.CurrentAsync(credential, settings, cancellationToken))
             .Select(c => new ProviderCalendar(c.Url, c.Name, c.ReadOnly, IsSelected: true, Email: settings.Username))
-            .ToList());
+            .ToList();
     }
 
-    public Task<IReadOnlyList<string>> CalendarIdsAsync(Credential credential, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(SettingsOf(credential).Calendars.Select(c => c.Url).ToList());
+    public async Task<IReadOnlyList<string>> CalendarIdsAsync(Credential credential, CancellationToken cancellationToken) =>
+        (await accounts.CurrentAsync(credential, SettingsOf(credential), cancellationToken)).Select(c => c.Url).ToList();
 
     public async Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, CalendarSelection selection, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
     {
         var settings = SettingsOf(credential);
-        var account = settings.Account;
-        var calendars = settings.Calendars
+        var selected = settings.Calendars
             .Select((calendar, index) => (calendar.Url, Index: index))
             .Where(c => selection.Includes(c.Url))
             .ToList();
 
-        var reads = await Task.WhenAll(calendars.Select(async c =>
+        var reads = await Task.WhenAll(selected.Select(async c =>
         {
-            var queried = await client.QueryAsync(account, c.Url, window, credential.UserId, cancellationToken);
-            if (queried.Failure is { } failure)
+            var index = await calendars.GetIndexAsync(new CalDavCalendarRef(credential.Id, credential.UserId, settings.Account, c.Url), cancellationToken);
+            if (index.Failure is { } failure)
             {
+                if (failure.Reason == FeedFailureReason.NotCalDav && !(await accounts.RevalidateNowAsync(credential, settings, cancellationToken)).Any(k => k.Url == c.Url))
+                {
+                    return (c.Url, Read: new BusyTimeRead([], false)); // removed from the server since: no longer one of the account's calendars
+                }
+
                 // A refused account is never "free": scheduling on it would double-book.
                 throw new CalendarUnavailableException(credential.Id, c.Index, failure, duringCheck: false, AccountName(settings));
             }
 
-            return (c.Url, Read: queried.Value!.Read(window, budget, cancellationToken));
+            return (c.Url, Read: index.Value!.Read(window, budget, cancellationToken));
         }));
 
         return new ProviderBusyTimes(
@@ -54,6 +60,7 @@ public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICa
             reads.Where(r => r.Read.Truncated).Select(r => r.Url).ToList());
     }
 
+    /// <summary>Whether the server accepts the account now (a discovery, never an answer from what is kept).</summary>
     public async Task<ConnectionCheck> CheckConnectionAsync(Credential credential, CancellationToken cancellationToken)
     {
         var settings = SettingsOf(credential);
@@ -66,11 +73,12 @@ public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICa
     /// <summary>How errors name the account: the app and the username (e.g. "CalDav Server account alice").</summary>
     public string AccountName(CalDavSettings settings) => $"{Integration.Title} account {settings.Username}";
 
-    private CalDavSettings SettingsOf(Credential credential) => secrets.Of(credential);
+    /// <summary>The credential's account and calendars (decrypted once per credential object).</summary>
+    public CalDavSettings SettingsOf(Credential credential) => secrets.Of(credential);
 }
 
 /// <summary>cal.com's Apple Calendar app: CalDAV on iCloud (<see cref="AppleCalendarOptions.ServerUrl"/>).</summary>
-public sealed class AppleCalendarProvider(ISecretProtector protector, ICalDavClient client) : CalDavCalendarProviderBase(protector, client)
+public sealed class AppleCalendarProvider(ISecretProtector protector, ICalDavClient client, ICalDavCalendars calendars, CalDavAccountCalendars accounts) : CalDavCalendarProviderBase(protector, client, calendars, accounts)
 {
     public override CalendarIntegration Integration { get; } = new(
         CalendarApps.Apple.Type,
@@ -82,7 +90,7 @@ public sealed class AppleCalendarProvider(ISecretProtector protector, ICalDavCli
 }
 
 /// <summary>cal.com's CalDav Server app: any CalDAV server (Nextcloud, Fastmail, Radicale, mailbox.org, ...).</summary>
-public sealed class CalDavCalendarProvider(ISecretProtector protector, ICalDavClient client) : CalDavCalendarProviderBase(protector, client)
+public sealed class CalDavCalendarProvider(ISecretProtector protector, ICalDavClient client, ICalDavCalendars calendars, CalDavAccountCalendars accounts) : CalDavCalendarProviderBase(protector, client, calendars, accounts)
 {
     public override CalendarIntegration Integration { get; } = new(
         CalendarApps.CalDav.Type,

@@ -20,9 +20,5 @@ public interface IChangesUserCalendars
 /// <summary>Drops the user's calendar read model, on this instance and (through the cache) on every other.</summary>
 public sealed class InvalidateUserCalendars(IUserCalendarsCache cache) : INotificationHandler<CalendarsChanged>
 {
-    public ValueTask Handle(CalendarsChanged notification, CancellationToken cancellationToken)
-    {
-        cache.Invalidate(notification.UserId);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask Handle(CalendarsChanged notification, CancellationToken cancellationToken) => cache.InvalidateAsync(notification.UserId);
 }

@@ -9,10 +9,13 @@ namespace Cal.Application.Common.Interfaces;
 /// </summary>
 public interface IAuthenticationCache
 {
-    /// <summary>Moves on with every <see cref="Invalidate"/>: read it before looking a token up, pass it to <see cref="Set"/>.</summary>
+    /// <summary>Moves on with every <see cref="InvalidateAsync"/>: read it before looking a token up, pass it to <see cref="Set"/>.</summary>
     long Generation { get; }
 
     CachedBearer? Get(string tokenHash);
+
+    /// <summary>Moves on with every token issued: read it before looking a token up, pass it to <see cref="SetInvalid"/>.</summary>
+    long IssuedGeneration { get; }
 
     /// <summary>
     /// Caches <paramref name="entry"/>, unless an invalidation happened since <paramref name="generationBeforeLookup"/> was read:
@@ -21,8 +24,17 @@ public interface IAuthenticationCache
     void Set(string tokenHash, CachedBearer entry, long generationBeforeLookup);
 
     /// <summary>
-    /// Drops, in this process, every entry of one API key or token family (<see cref="AuthenticatedCaller.CachePartition"/>),
-    /// so a revocation made here takes effect here at once.
+    /// Drops every entry of one API key or token family (<see cref="AuthenticatedCaller.CachePartition"/>), here at once
+    /// (a revocation made here takes effect here at once) and on the other instances of a fleet.
     /// </summary>
-    void Invalidate(string callerPartition);
+    ValueTask InvalidateAsync(string callerPartition);
+
+    /// <summary>Whether <paramref name="tokenHash"/> was looked up recently and matched nothing: answered without a lookup.</summary>
+    bool IsKnownInvalid(string tokenHash);
+
+    /// <summary>Remembers, for a short while, that <paramref name="tokenHash"/> matched nothing (unless an invalidation happened since <paramref name="generationBeforeLookup"/>).</summary>
+    void SetInvalid(string tokenHash, long generationBeforeLookup);
+
+    /// <summary>Forgets that <paramref name="tokenHash"/> matched nothing: it has just been issued (an API key created or refreshed, a token pair issued).</summary>
+    ValueTask ForgetInvalidAsync(string tokenHash);
 }

@@ -3,10 +3,11 @@ using Cal.Application.Calendars.Common;
 namespace Cal.Application.Common.Interfaces;
 
 /// <summary>
-/// A CalDAV server, reached through the same outbound policy as feeds (address checked at connect time, redirects
-/// re-checked, timeouts, byte caps, the per-user fetch limits). Never throws for a server problem: the result names
-/// the failure (<c>unauthorized</c>, <c>not_caldav</c>, <c>unreachable</c>, <c>blocked_address</c>, ...). The password is
-/// sent only as HTTP Basic authentication and never logged.
+/// A CalDAV server's accounts, reached through the same outbound policy as feeds (address checked at connect time,
+/// redirects re-checked, one deadline per call including every body, byte caps, the per-user fetch limits). Never throws
+/// for a server problem: the result names the failure (<c>unauthorized</c>, <c>not_caldav</c>, <c>unreachable</c>,
+/// <c>blocked_address</c>, ...). The password is sent only as HTTP Basic authentication, only to origins the account's
+/// own answers named, never over http for an https account, and never logged.
 /// </summary>
 public interface ICalDavClient
 {
@@ -15,13 +16,30 @@ public interface ICalDavClient
     /// otherwise <c>/.well-known/caldav</c>, then <c>current-user-principal</c>, <c>calendar-home-set</c> and a
     /// <c>PROPFIND</c> of depth 1 (calendars without <c>VEVENT</c> are skipped).
     /// </summary>
-    Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> DiscoverAsync(CalDavAccount account, int ownerUserId, CancellationToken cancellationToken);
+    Task<FeedFetchResult<CalDavDiscovery>> DiscoverAsync(CalDavAccount account, int ownerUserId, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// One <c>REPORT calendar-query</c> with a <c>time-range</c> covering the window (widened by a day each side, for
-    /// floating and all-day times), the returned objects read into a busy-time index by Cal's own engine.
-    /// </summary>
-    Task<FeedFetchResult<IBusyTimeIndex>> QueryAsync(CalDavAccount account, string calendarUrl, BusyWindow window, int ownerUserId, CancellationToken cancellationToken);
+    /// <summary>The event calendars in a calendar home found by <see cref="DiscoverAsync"/> (one <c>PROPFIND</c> of depth 1).</summary>
+    Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListCalendarsAsync(CalDavAccount account, string homeUrl, int ownerUserId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The kept, incrementally synced index of each CalDAV calendar (<see cref="CalDavCalendarRef"/>): loaded once, then served
+/// from memory within <c>CalDav:TimeToLive</c> and revalidated after it (<c>getctag</c> / <c>sync-token</c>, then only what
+/// changed). Cal's own writes go through here and are in the index at once.
+/// </summary>
+public interface ICalDavCalendars
+{
+    /// <summary>The calendar's busy-time index, as fresh as <c>CalDav:TimeToLive</c> allows; concurrent callers share one load.</summary>
+    Task<FeedFetchResult<IBusyTimeIndex>> GetIndexAsync(CalDavCalendarRef calendar, CancellationToken cancellationToken);
+
+    /// <summary>Writes one new iCalendar object (<c>PUT {calendar}{uid}.ics</c>, <c>If-None-Match: *</c>); its href and ETag.</summary>
+    Task<FeedFetchResult<CalDavWritten>> PutAsync(CalDavCalendarRef calendar, string uid, string icalendar, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an object Cal wrote (<c>If-Match</c> its ETag when known); one already gone or changed counts as deleted.</summary>
+    Task<FeedFetchResult<CalDavWritten>> DeleteAsync(CalDavCalendarRef calendar, string href, string? etag, CancellationToken cancellationToken);
+
+    /// <summary>Marks every kept calendar of the credential stale, here and on the other instances (a write through any of them).</summary>
+    Task InvalidateAsync(int credentialId);
 }
 
 /// <summary>Where and as whom to reach a CalDAV server. <see cref="Password"/> is a secret.</summary>
@@ -33,3 +51,16 @@ public sealed record CalDavAccount(Uri ServerUrl, string Username, string Passwo
 
 /// <summary>One calendar collection of an account: its absolute URL, display name, and whether the account may not write to it.</summary>
 public sealed record CalDavCalendar(string Url, string Name, bool ReadOnly);
+
+/// <summary>What discovery found: the account's event calendars and its calendar home (null when the URL given was a calendar).</summary>
+public sealed record CalDavDiscovery(IReadOnlyList<CalDavCalendar> Calendars, string? HomeUrl);
+
+/// <summary>One calendar of one credential, and the account to read it as.</summary>
+public sealed record CalDavCalendarRef(int CredentialId, int OwnerUserId, CalDavAccount Account, string CalendarUrl)
+{
+    /// <summary>Never the password.</summary>
+    public override string ToString() => $"calendar of credential {CredentialId}";
+}
+
+/// <summary>An object Cal wrote: its absolute URL and the ETag the server answered (null when it gave none).</summary>
+public sealed record CalDavWritten(string Href, string? ETag);

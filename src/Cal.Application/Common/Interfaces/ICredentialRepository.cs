@@ -27,6 +27,9 @@ public interface ICredentialRepository
 
     Task<IReadOnlyList<Credential>> ListForUserAsync(int userId, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the secret of the user's credential (its calendars were revalidated); false when it is gone.</summary>
+    Task<bool> UpdateKeyAsync(int userId, int credentialId, string protectedKey, CancellationToken cancellationToken);
+
     /// <summary>Deletes the user's credential (and with it its secret); false when there was none to delete.</summary>
     Task<bool> DeleteForUserAsync(int userId, int credentialId, CancellationToken cancellationToken);
 }

@@ -16,5 +16,5 @@ public interface IUserCalendarsCache
         where T : class;
 
     /// <summary>Drops every cached view of the user's calendars, here and on the other instances.</summary>
-    void Invalidate(int userId);
+    ValueTask InvalidateAsync(int userId);
 }

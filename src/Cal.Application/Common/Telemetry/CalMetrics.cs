@@ -21,6 +21,12 @@ public static class CalMetrics
     /// <summary>Feed cache lookups by result: <c>hit</c> (fresh), <c>shared_hit</c> (from the fleet's level), <c>revalidated</c> (304), <c>miss</c> (fetched).</summary>
     public static readonly Counter<long> FeedCacheLookups = Meter.CreateCounter<long>("cal.feed_cache.lookups", "{lookup}", "Feed cache lookups, by result");
 
+    /// <summary>
+    /// Kept CalDAV calendar lookups by result: <c>hit</c> (fresh), <c>unchanged</c> (one PROPFIND said so), <c>synced</c>
+    /// (sync-collection), <c>listed</c> (a getetag listing compared), <c>loaded</c> (read whole), <c>failed</c>.
+    /// </summary>
+    public static readonly Counter<long> CalDavIndexLookups = Meter.CreateCounter<long>("cal.caldav_index.lookups", "{lookup}", "Kept CalDAV calendar lookups, by result");
+
     /// <summary>Busy-time work per request (reading every calendar of the answer), seconds.</summary>
     public static readonly Histogram<double> BusyTimesDuration = Meter.CreateHistogram<double>(
         "cal.busy_times.duration",

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace Cal.Application.Platform.Tokens;
 
-/// <summary>Makes a managed user's token pair: plaintext for the caller, hashes for the database.</summary>
-public sealed class TokenIssuer(IPlatformSecrets secrets, TimeProvider time, IOptions<AuthOptions> options)
+/// <summary>
+/// Makes a managed user's token pair: plaintext for the caller, hashes for the database. A hash just issued is
+/// forgotten by the authentication cache's memory of tokens that matched nothing.
+/// </summary>
+public sealed class TokenIssuer(IPlatformSecrets secrets, IAuthenticationCache cache, TimeProvider time, IOptions<AuthOptions> options)
 {
     public (ManagedUserTokens Stored, TokenPairDto Plaintext) Issue(string familyId, int userId, int oAuthClientId)
     {
@@ -23,4 +26,7 @@ public sealed class TokenIssuer(IPlatformSecrets secrets, TimeProvider time, IOp
             options.Value.RefreshTokenLifetime);
         return (stored, new TokenPairDto(access, refresh, stored.AccessTokenExpiresAt.ToUnixTimeMilliseconds(), stored.RefreshTokenExpiresAt.ToUnixTimeMilliseconds()));
     }
+
+    /// <summary>Once the pair is stored: no memory of its access token having matched nothing may stand (here or in the fleet).</summary>
+    public ValueTask IssuedAsync(ManagedUserTokens stored) => cache.ForgetInvalidAsync(stored.AccessTokenHash);
 }

@@ -1,47 +1,61 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
+using System.Security;
 using System.Text;
 using System.Xml;
-using System.Xml.Linq;
-using Cal.Application.Calendars.Common;
+using Cal.Application.Calendars.CalDav.Common;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Common.Telemetry;
 using Cal.Domain.Calendars;
+using Cal.Infrastructure.Calendars.IcsFeeds;
 using Cal.Infrastructure.Ical;
 using Cal.Infrastructure.Ical.BusyIndex;
-using Cal.Infrastructure.Ical.Recurrence;
 using Cal.Infrastructure.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Cal.Infrastructure.Calendars.CalDav;
 
+/// <summary>A calendar's change markers: CalendarServer's <c>getctag</c> and RFC 6578's <c>sync-token</c> (either may be missing).</summary>
+internal sealed record CalDavState(string? CTag, string? SyncToken);
+
+/// <summary>One object of a calendar as read: its href, ETag and parsed events.</summary>
+internal sealed record CalDavObject(string Href, string? ETag, IcsParts Parts);
+
+/// <summary>A member of a calendar as a listing names it: its href and ETag.</summary>
+internal readonly record struct CalDavMember(string Href, string? ETag);
+
+/// <summary>What a <c>sync-collection</c> said: members changed (or added) with their ETags, members removed, the new token.</summary>
+internal sealed record CalDavChanges(List<CalDavMember> Changed, List<string> Removed, string? SyncToken);
+
+/// <summary>A sync-collection that could not be used: the token was refused (reload), or the server has no sync-collection (list instead).</summary>
+internal enum CalDavSyncRefusal
+{
+    TokenRefused,
+    Unsupported,
+}
+
 /// <summary>
-/// WebDAV/CalDAV over the feeds' outbound client: every connection is address-checked at connect time (the same
-/// <see cref="PolicyCheckedConnector"/>), redirects are followed here (each hop counted, and the password is sent to a
-/// redirect target only on an origin the account already trusts), one deadline covers each call, bodies are capped at
-/// <see cref="OutboundOptions.MaxFeedBytes"/> and charged to the user's byte budget. Only hosts are logged.
+/// WebDAV/CalDAV over the feeds' outbound client (every connection address-checked at connect time by the same
+/// <see cref="PolicyCheckedConnector"/>): discovery of an account's calendars, and the requests a kept calendar index is
+/// loaded, revalidated and written with. Each call is one <see cref="CalDavSession"/>: a fetch permit, one deadline
+/// (<see cref="OutboundOptions.FeedTimeout"/>) covering every request and body, bodies capped and charged to the user's
+/// byte budget. Answers are read as they stream (<see cref="MultistatusReader"/>), each object's data straight into the
+/// same one-pass reader as feeds, inside the feeds' indexing limit. Only hosts are logged.
 /// </summary>
 internal sealed partial class CalDavClient(
     IHttpClientFactory clients,
     IOptions<OutboundOptions> options,
+    IOptions<CalDavOptions> calDav,
     OutboundFetchLimiter limiter,
+    FeedIndexingLimiter indexing,
     TimeProvider time,
     ILogger<CalDavClient> logger) : ICalDavClient
 {
     public const string HttpClientName = "caldav";
 
-    private static readonly XNamespace Dav = "DAV:";
-    private static readonly XNamespace Caldav = "urn:ietf:params:xml:ns:caldav";
     private static readonly HttpMethod PropFind = new("PROPFIND");
     private static readonly HttpMethod Report = new("REPORT");
-
-    /// <summary>How long reading the returned objects into an index may take after they arrived.</summary>
-    private static readonly TimeSpan BuildTime = TimeSpan.FromSeconds(5);
-
-    /// <summary>Floating and all-day times are compared by the server in UTC: a day each side covers every zone.</summary>
-    private static readonly TimeSpan FloatingMargin = TimeSpan.FromDays(1);
 
     private const string DiscoveryBody = """
         <?xml version="1.0" encoding="utf-8"?>
@@ -50,151 +64,436 @@ internal sealed partial class CalDavClient(
         </d:propfind>
         """;
 
-    public Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> DiscoverAsync(CalDavAccount account, int ownerUserId, CancellationToken cancellationToken) =>
-        GuardAsync(account, ownerUserId, "discovery", session => DiscoverAsync(session), cancellationToken);
+    private const string StateBody = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/"><d:prop><cs:getctag/><d:sync-token/></d:prop></d:propfind>
+        """;
 
-    public Task<FeedFetchResult<IBusyTimeIndex>> QueryAsync(CalDavAccount account, string calendarUrl, BusyWindow window, int ownerUserId, CancellationToken cancellationToken) =>
-        GuardAsync(account, ownerUserId, "report", async session =>
+    private const string ListingBody = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
+          <d:prop><d:getetag/></d:prop>
+          <c:filter><c:comp-filter name="VCALENDAR"/></c:filter>
+        </c:calendar-query>
+        """;
+
+    private const string QueryAllBody = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
+          <d:prop><d:getetag/><c:calendar-data/></d:prop>
+          <c:filter><c:comp-filter name="VCALENDAR"/></c:filter>
+        </c:calendar-query>
+        """;
+
+    private int MaxCalendars => calDav.Value.MaxCalendarsPerAccount;
+
+    private int MaxObjects => calDav.Value.MaxObjectsPerCalendar;
+
+    public Task<FeedFetchResult<CalDavDiscovery>> DiscoverAsync(CalDavAccount account, int ownerUserId, CancellationToken cancellationToken) =>
+        GuardAsync(account, ownerUserId, "discovery", DiscoverAsync, cancellationToken);
+
+    public Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListCalendarsAsync(CalDavAccount account, string homeUrl, int ownerUserId, CancellationToken cancellationToken) =>
+        GuardAsync(account, ownerUserId, "calendar list", session => ListHomeAsync(session, session.Calendar(homeUrl)), cancellationToken);
+
+    /// <summary><c>PROPFIND</c> Depth 0 of the calendar's <c>getctag</c> and <c>sync-token</c>.</summary>
+    public Task<FeedFetchResult<CalDavState>> StateAsync(CalDavAccount account, string calendarUrl, int ownerUserId, CancellationToken cancellationToken) =>
+        GuardAsync(account, ownerUserId, "state", async session =>
         {
-            var calendar = new Uri(calendarUrl);
-            session.Trust(calendar); // named by the account's own server when it was discovered
-            var from = (window.From - FloatingMargin).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-            var to = (window.To + FloatingMargin).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-            var body = $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
-                  <d:prop><c:calendar-data/></d:prop>
-                  <c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"><c:time-range start="{from}" end="{to}"/></c:comp-filter></c:comp-filter></c:filter>
-                </c:calendar-query>
-                """;
-            var answer = await session.SendAsync(Report, calendar, depth: "1", body);
-            if (answer.Failure is { } failure)
+            DavProperties? found = null;
+            var failure = await MultistatusAsync(session, PropFind, session.Calendar(calendarUrl), "0", StateBody, r =>
             {
-                return FeedFetchResult.Failed<IBusyTimeIndex>(failure);
-            }
-
-            // Every object, as the server stored it, read by the same one-pass reader as feeds (overrides, zones, RANGE).
-            var text = new StringBuilder();
-            foreach (var data in answer.Document!.Descendants(Caldav + "calendar-data"))
-            {
-                text.Append(data.Value.Trim()).Append("\r\n");
-            }
-
-            var builder = new IcsIndexBuilder();
-            if (text.Length > 0)
-            {
-                var check = await IcsStreamingChecker.CheckAsync(new StringReader(text.ToString()), builder, session.Cancellation);
-                if (check.Failure is { } unreadable)
-                {
-                    return FeedFetchResult.Failed<IBusyTimeIndex>(unreadable);
-                }
-            }
-
-            return FeedFetchResult.Ok<IBusyTimeIndex>(builder.Build(time.GetUtcNow().Year, ExpansionBudget.For(long.MaxValue, BuildTime, session.Cancellation)));
+                found ??= r.Props;
+                return ValueTask.CompletedTask;
+            });
+            return failure is not null ? FeedFetchResult.Failed<CalDavState>(failure) : FeedFetchResult.Ok(new CalDavState(found?.CTag, found?.SyncToken));
         }, cancellationToken);
 
-    private static async Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> DiscoverAsync(Session session)
+    /// <summary>Every member of the calendar with its ETag (<c>calendar-query</c> asking for <c>getetag</c> only).</summary>
+    public Task<FeedFetchResult<List<CalDavMember>>> ListAsync(CalDavAccount account, string calendarUrl, int ownerUserId, CancellationToken cancellationToken) =>
+        GuardAsync(account, ownerUserId, "listing", async session =>
+        {
+            var calendar = session.Calendar(calendarUrl);
+            var members = new List<CalDavMember>();
+            var failure = await MultistatusAsync(session, Report, calendar, "1", ListingBody, r =>
+            {
+                if (MemberHref(calendar, r.Href) is { } href && r.Status is null or (>= 200 and < 300))
+                {
+                    members.Add(new CalDavMember(href, r.Props.ETag));
+                    TooMany(members.Count);
+                }
+
+                return ValueTask.CompletedTask;
+            });
+            return failure is not null ? FeedFetchResult.Failed<List<CalDavMember>>(failure) : FeedFetchResult.Ok(members);
+        }, cancellationToken);
+
+    /// <summary>
+    /// The objects named (<c>calendar-multiget</c>), or every object of the calendar when <paramref name="hrefs"/> is null
+    /// (<c>calendar-query</c> asking for the data), each read by the one-pass reader as it arrives.
+    /// </summary>
+    public Task<FeedFetchResult<List<CalDavObject>>> FetchAsync(CalDavAccount account, string calendarUrl, IReadOnlyList<string>? hrefs, int ownerUserId, CancellationToken cancellationToken) =>
+        GuardAsync(account, ownerUserId, hrefs is null ? "query" : "multiget", async session =>
+        {
+            var calendar = session.Calendar(calendarUrl);
+            var objects = new List<CalDavObject>();
+            FeedFailure? unreadable = null;
+            using var lease = await indexing.AcquireAsync(session.Cancellation); // read into the index as it arrives: the feeds' indexing limit
+            var failure = await MultistatusAsync(session, Report, calendar, "1", hrefs is null ? QueryAllBody : MultigetBody(hrefs), r =>
+            {
+                if (r.CalendarData is ParsedObject parsed && MemberHref(calendar, r.Href) is { } href)
+                {
+                    if (parsed.Failure is not null)
+                    {
+                        unreadable ??= parsed.Failure;
+                    }
+                    else
+                    {
+                        objects.Add(new CalDavObject(href, r.Props.ETag, parsed.Parts!));
+                        TooMany(objects.Count);
+                    }
+                }
+
+                return ValueTask.CompletedTask;
+            }, ParseObjectAsync(session.Cancellation));
+            return (failure ?? unreadable) is { } failed ? FeedFetchResult.Failed<List<CalDavObject>>(failed) : FeedFetchResult.Ok(objects);
+        }, cancellationToken);
+
+    /// <summary>
+    /// RFC 6578 <c>sync-collection</c> from <paramref name="syncToken"/> (asked again with each new token while the server
+    /// answers 507, a truncated answer). A refused token or a server without it is a <see cref="CalDavSyncRefusal"/>.
+    /// </summary>
+    public Task<FeedFetchResult<(CalDavChanges? Changes, CalDavSyncRefusal? Refusal)>> SyncAsync(
+        CalDavAccount account, string calendarUrl, string syncToken, int ownerUserId, CancellationToken cancellationToken) =>
+        GuardAsync(account, ownerUserId, "sync", async session =>
+        {
+            var calendar = session.Calendar(calendarUrl);
+            var changes = new CalDavChanges([], [], syncToken);
+            for (var round = 0; ; round++)
+            {
+                var truncated = false;
+                var body = $"""
+                    <?xml version="1.0" encoding="utf-8"?>
+                    <d:sync-collection xmlns:d="DAV:"><d:sync-token>{SecurityElement.Escape(changes.SyncToken)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>
+                    """;
+                var (response, _, redirectFailure) = await session.SendAsync(Report, calendar, "0", Xml(body));
+                using (response)
+                {
+                    if (redirectFailure is not null)
+                    {
+                        return FeedFetchResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(redirectFailure);
+                    }
+
+                    if (await SyncRefusalAsync(session, response!) is { } refusal)
+                    {
+                        return FeedFetchResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((null, refusal));
+                    }
+
+                    if (CalDavSession.MultistatusFailure(response!, Report) is { } failure)
+                    {
+                        return FeedFetchResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(failure);
+                    }
+
+                    await using var stream = await session.BodyAsync(response!);
+                    var token = await MultistatusReader.ReadAsync(stream, r =>
+                    {
+                        if (r.Status == 507)
+                        {
+                            truncated = true; // the collection itself: more changes follow from the new token
+                        }
+                        else if (MemberHref(calendar, r.Href) is { } href)
+                        {
+                            if (r.Status == 404)
+                            {
+                                changes.Removed.Add(href);
+                            }
+                            else
+                            {
+                                changes.Changed.Add(new CalDavMember(href, r.Props.ETag));
+                            }
+
+                            TooMany(changes.Changed.Count + changes.Removed.Count);
+                        }
+
+                        return ValueTask.CompletedTask;
+                    });
+                    changes = changes with { SyncToken = token ?? changes.SyncToken };
+                }
+
+                if (!truncated || round >= 100)
+                {
+                    return FeedFetchResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((changes, null));
+                }
+            }
+        }, cancellationToken);
+
+    /// <summary>Creates one object (<c>If-None-Match: *</c>); one already there with that name is Cal's own earlier write.</summary>
+    public Task<FeedFetchResult<CalDavWritten>> PutAsync(CalDavAccount account, string calendarUrl, string uid, string icalendar, int ownerUserId, CancellationToken cancellationToken) =>
+        GuardAsync(account, ownerUserId, "put", async session =>
+        {
+            var calendar = session.Calendar(calendarUrl);
+            var target = new Uri(calendar, Uri.EscapeDataString(uid) + ".ics");
+            var content = new StringContent(icalendar, Encoding.UTF8, "text/calendar");
+            var (response, _, redirectFailure) = await session.SendAsync(HttpMethod.Put, target, null, content, h => h.IfNoneMatch.ParseAdd("*"), idempotent: true);
+            using (response)
+            {
+                if (redirectFailure is not null)
+                {
+                    return FeedFetchResult.Failed<CalDavWritten>(redirectFailure);
+                }
+
+                var status = (int)response!.StatusCode;
+                return response.StatusCode switch
+                {
+                    HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.OK => FeedFetchResult.Ok(new CalDavWritten(target.AbsoluteUri, response.Headers.ETag?.ToString())),
+                    HttpStatusCode.PreconditionFailed => FeedFetchResult.Ok(new CalDavWritten(target.AbsoluteUri, null)), // written before (a retried write)
+                    HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => FeedFetchResult.Failed<CalDavWritten>(new FeedFailure(FeedFailureReason.Unauthorized, $"The calendar server refused to store the event (HTTP {status}).", HttpStatus: status)),
+                    _ => FeedFetchResult.Failed<CalDavWritten>(new FeedFailure(FeedFailureReason.HttpStatus, $"The calendar server answered HTTP {status} to the event's PUT.", HttpStatus: status)),
+                };
+            }
+        }, cancellationToken);
+
+    /// <summary>Deletes one object (<c>If-Match</c> its ETag when known): 404 and 412 (gone, or changed by its owner since) count as done.</summary>
+    public Task<FeedFetchResult<CalDavWritten>> DeleteAsync(CalDavAccount account, string calendarUrl, string href, string? etag, int ownerUserId, CancellationToken cancellationToken) =>
+        GuardAsync(account, ownerUserId, "delete", async session =>
+        {
+            session.Calendar(calendarUrl);
+            var target = new Uri(href);
+            if (!session.IsTrusted(target))
+            {
+                return FeedFetchResult.Failed<CalDavWritten>(new FeedFailure(FeedFailureReason.BlockedAddress, "The event is not on the calendar's server."));
+            }
+
+            var (response, _, redirectFailure) = await session.SendAsync(HttpMethod.Delete, target, null, null, h =>
+            {
+                if (etag is not null)
+                {
+                    h.TryAddWithoutValidation("If-Match", etag);
+                }
+            });
+            using (response)
+            {
+                if (redirectFailure is not null)
+                {
+                    return FeedFetchResult.Failed<CalDavWritten>(redirectFailure);
+                }
+
+                var status = (int)response!.StatusCode;
+                return response.StatusCode switch
+                {
+                    HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.Accepted or HttpStatusCode.NotFound or HttpStatusCode.Gone or HttpStatusCode.PreconditionFailed
+                        => FeedFetchResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
+                    HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => FeedFetchResult.Failed<CalDavWritten>(new FeedFailure(FeedFailureReason.Unauthorized, $"The calendar server refused to delete the event (HTTP {status}).", HttpStatus: status)),
+                    _ => FeedFetchResult.Failed<CalDavWritten>(new FeedFailure(FeedFailureReason.HttpStatus, $"The calendar server answered HTTP {status} to the event's DELETE.", HttpStatus: status)),
+                };
+            }
+        }, cancellationToken);
+
+    private async Task<FeedFetchResult<CalDavDiscovery>> DiscoverAsync(CalDavSession session)
     {
         var start = session.Account.ServerUrl;
-        var first = await session.SendAsync(PropFind, start, depth: "0", DiscoveryBody);
-        if (first.Failure is { } notHere && notHere.HttpStatus != 401 && notHere.Reason is not FeedFailureReason.BlockedAddress and not FeedFailureReason.Timeout)
+        var (first, failure) = await PropFindOneAsync(session, start);
+        if (failure is { } notHere && notHere.HttpStatus != 401 && notHere.Reason is not FeedFailureReason.BlockedAddress and not FeedFailureReason.Timeout)
         {
             // Not a DAV resource itself (a bare server address, a page, a path this account may not read): the server's
             // well-known entry point, RFC 6764. Refused there too, the first refusal (a 403) is the answer.
-            first = await session.SendAsync(PropFind, new Uri(start, "/.well-known/caldav"), depth: "0", DiscoveryBody);
-            if (first.Failure is not null && notHere.Reason == FeedFailureReason.Unauthorized)
+            (first, failure) = await PropFindOneAsync(session, new Uri(start, "/.well-known/caldav"));
+            if (failure is not null && notHere.Reason == FeedFailureReason.Unauthorized)
             {
-                first = first with { Failure = notHere };
+                failure = notHere;
             }
         }
 
-        if (first.Failure is { } failure)
+        if (failure is not null)
         {
-            return FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(failure.Reason is FeedFailureReason.HttpStatus ? NotCalDav("The server does not answer CalDAV's PROPFIND.") : failure);
+            return FeedFetchResult.Failed<CalDavDiscovery>(failure.Reason is FeedFailureReason.HttpStatus ? NotCalDav("The server does not answer CalDAV's PROPFIND.") : failure);
         }
 
-        var resource = first.Document!.Descendants(Dav + "response").FirstOrDefault();
-        var here = first.Url!;
-        if (resource is not null && IsCalendar(resource))
+        var (resource, here) = first!.Value;
+        if (resource is not null && IsEventCalendar(resource.Props))
         {
-            return FeedFetchResult.Ok<IReadOnlyList<CalDavCalendar>>([CalendarOf(resource, here)]);
+            return session.IsTrusted(here)
+                ? FeedFetchResult.Ok(new CalDavDiscovery([CalendarOf(resource, here)], null))
+                : FeedFetchResult.Failed<CalDavDiscovery>(NotTrusted());
         }
 
-        var home = HrefOf(resource, Caldav + "calendar-home-set", here);
+        var home = session.Resolve(here, resource?.Props.HomeHref, trust: true);
         if (home is null)
         {
-            var principal = HrefOf(resource, Dav + "current-user-principal", here);
+            var principal = session.Resolve(here, resource?.Props.PrincipalHref, trust: true);
             if (principal is null)
             {
-                return FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(NotCalDav("The server named no principal for this account."));
+                return FeedFetchResult.Failed<CalDavDiscovery>(NotCalDav("The server named no principal for this account."));
             }
 
-            session.Trust(principal);
-            var principalAnswer = await session.SendAsync(PropFind, principal, depth: "0", DiscoveryBody);
-            if (principalAnswer.Failure is { } principalFailure)
+            var (principalAnswer, principalFailure) = await PropFindOneAsync(session, principal);
+            if (principalFailure is not null)
             {
-                return FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(principalFailure);
+                return FeedFetchResult.Failed<CalDavDiscovery>(principalFailure);
             }
 
-            home = HrefOf(principalAnswer.Document!.Descendants(Dav + "response").FirstOrDefault(), Caldav + "calendar-home-set", principalAnswer.Url!);
+            home = session.Resolve(principalAnswer!.Value.Url, principalAnswer.Value.Response?.Props.HomeHref, trust: true);
             if (home is null)
             {
-                return FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(NotCalDav("The account's principal names no calendar home."));
+                return FeedFetchResult.Failed<CalDavDiscovery>(NotCalDav("The account's principal names no calendar home."));
             }
         }
 
-        session.Trust(home);
-        var listing = await session.SendAsync(PropFind, home, depth: "1", DiscoveryBody);
-        if (listing.Failure is { } listingFailure)
+        if (!session.IsTrusted(home))
         {
-            return FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(listingFailure);
+            return FeedFetchResult.Failed<CalDavDiscovery>(NotTrusted());
         }
 
-        var calendars = listing.Document!.Descendants(Dav + "response")
-            .Where(IsCalendar)
-            .Select(r => CalendarOf(r, listing.Url!))
-            .DistinctBy(c => c.Url, StringComparer.Ordinal)
-            .ToList();
-        return FeedFetchResult.Ok<IReadOnlyList<CalDavCalendar>>(calendars);
+        var listed = await ListHomeAsync(session, home);
+        return listed.Failure is { } listingFailure
+            ? FeedFetchResult.Failed<CalDavDiscovery>(listingFailure)
+            : FeedFetchResult.Ok(new CalDavDiscovery(listed.Value!, home.AbsoluteUri));
     }
+
+    /// <summary>The home's event calendars (<c>PROPFIND</c> Depth 1): only those the password may go to, at most <see cref="CalDavOptions.MaxCalendarsPerAccount"/>.</summary>
+    private async Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListHomeAsync(CalDavSession session, Uri home)
+    {
+        var calendars = new List<CalDavCalendar>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var tooMany = false;
+        Uri? answeredFrom = null;
+        var failure = await MultistatusAsync(session, PropFind, home, "1", DiscoveryBody, r =>
+        {
+            if (IsEventCalendar(r.Props) && answeredFrom is not null && session.Resolve(answeredFrom, r.Href, trust: false) is { } url && session.IsTrusted(url) && seen.Add(url.AbsoluteUri))
+            {
+                tooMany |= calendars.Count >= MaxCalendars;
+                if (!tooMany)
+                {
+                    calendars.Add(CalendarOf(r, url));
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }, answered: url => answeredFrom = url);
+        if (failure is not null)
+        {
+            return FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(failure);
+        }
+
+        return tooMany
+            ? FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(new FeedFailure(FeedFailureReason.TooLarge,
+                string.Create(CultureInfo.InvariantCulture, $"The account has more than {MaxCalendars} calendars (CalDav:MaxCalendarsPerAccount).")))
+            : FeedFetchResult.Ok<IReadOnlyList<CalDavCalendar>>(calendars);
+    }
+
+    /// <summary>A <c>PROPFIND</c> Depth 0 of the discovery properties: the resource's first response and the URL that answered.</summary>
+    private static async Task<((DavResponse? Response, Uri Url)? Answer, FeedFailure? Failure)> PropFindOneAsync(CalDavSession session, Uri url)
+    {
+        DavResponse? first = null;
+        Uri answeredFrom = url;
+        var failure = await MultistatusAsync(session, PropFind, url, "0", DiscoveryBody, r =>
+        {
+            first ??= r;
+            return ValueTask.CompletedTask;
+        }, answered: u => answeredFrom = u);
+        return failure is not null ? (null, failure) : ((first, answeredFrom), null);
+    }
+
+    /// <summary>Sends one multistatus request and streams its answer through <paramref name="onResponse"/>; the failure, or null.</summary>
+    private static async Task<FeedFailure?> MultistatusAsync(
+        CalDavSession session, HttpMethod method, Uri url, string depth, string body, Func<DavResponse, ValueTask> onResponse,
+        Func<string?, TextReader, Task<object?>>? calendarData = null, Action<Uri>? answered = null)
+    {
+        var (response, answeredFrom, redirectFailure) = await session.SendAsync(method, url, depth, Xml(body));
+        using (response)
+        {
+            if (redirectFailure is not null)
+            {
+                return redirectFailure;
+            }
+
+            if (CalDavSession.MultistatusFailure(response!, method) is { } failure)
+            {
+                return failure;
+            }
+
+            answered?.Invoke(answeredFrom);
+            await using var stream = await session.BodyAsync(response!);
+            await MultistatusReader.ReadAsync(stream, onResponse, calendarData);
+            return null;
+        }
+    }
+
+    /// <summary>A refused token (403/409 with <c>valid-sync-token</c>) or a server without sync-collection; null otherwise.</summary>
+    private static async Task<CalDavSyncRefusal?> SyncRefusalAsync(CalDavSession session, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        if (status is 403 or 409 or 400)
+        {
+            await using var stream = await session.BodyAsync(response);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var buffer = new char[16 * 1024];
+            var read = await reader.ReadBlockAsync(buffer, session.Cancellation);
+            if (buffer.AsSpan(0, read).Contains("valid-sync-token", StringComparison.Ordinal))
+            {
+                return CalDavSyncRefusal.TokenRefused;
+            }
+
+            return status == 403 ? null : CalDavSyncRefusal.Unsupported; // a plain 403 is the account's refusal
+        }
+
+        return status is 405 or 501 or 404 ? CalDavSyncRefusal.Unsupported : null;
+    }
+
+    /// <summary>Reads each <c>calendar-data</c> as it streams in, by the feeds' one-pass checker and index builder.</summary>
+    private static Func<string?, TextReader, Task<object?>> ParseObjectAsync(CancellationToken cancellationToken) => async (_, text) =>
+    {
+        var builder = new IcsIndexBuilder();
+        var check = await IcsStreamingChecker.CheckAsync(text, builder, cancellationToken);
+        return check.Failure is { } failure ? new ParsedObject(null, failure) : new ParsedObject(builder.Parts(), null);
+    };
+
+    private sealed record ParsedObject(IcsParts? Parts, FeedFailure? Failure);
+
+    /// <summary>A member's href as an absolute URL on the calendar's origin (members elsewhere are not the calendar's).</summary>
+    private static string? MemberHref(Uri calendar, string? href) =>
+        href is not null && Uri.TryCreate(calendar, href, out var url) && CalDavSession.Origin(url) == CalDavSession.Origin(calendar)
+            && !string.Equals(url.AbsolutePath.TrimEnd('/'), calendar.AbsolutePath.TrimEnd('/'), StringComparison.Ordinal)
+            ? url.AbsoluteUri
+            : null;
+
+    private void TooMany(int count)
+    {
+        if (count > MaxObjects)
+        {
+            throw new FeedTooLargeException(MaxObjects);
+        }
+    }
+
+    private static string MultigetBody(IReadOnlyList<string> hrefs)
+    {
+        var body = new StringBuilder("""<?xml version="1.0" encoding="utf-8"?><c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/><c:calendar-data/></d:prop>""");
+        foreach (var href in hrefs)
+        {
+            body.Append("<d:href>").Append(SecurityElement.Escape(new Uri(href).AbsolutePath)).Append("</d:href>");
+        }
+
+        return body.Append("</c:calendar-multiget>").ToString();
+    }
+
+    private static StringContent Xml(string body) => new(body, Encoding.UTF8, "application/xml");
 
     /// <summary>A calendar collection that holds events (a server that does not say which components it takes holds them all).</summary>
-    private static bool IsCalendar(XElement response)
-    {
-        var props = OkProps(response).ToList();
-        var isCalendar = props.Elements(Dav + "resourcetype").Elements(Caldav + "calendar").Any();
-        var components = props.Elements(Caldav + "supported-calendar-component-set").Elements(Caldav + "comp").Select(c => (string?)c.Attribute("name")).ToList();
-        return isCalendar && (components.Count == 0 || components.Any(c => string.Equals(c, "VEVENT", StringComparison.OrdinalIgnoreCase)));
-    }
+    private static bool IsEventCalendar(DavProperties props) =>
+        props.IsCalendar && (props.Components is null || props.Components.Count == 0 || props.Components.Any(c => string.Equals(c, "VEVENT", StringComparison.OrdinalIgnoreCase)));
 
-    private static CalDavCalendar CalendarOf(XElement response, Uri baseUrl)
+    private static CalDavCalendar CalendarOf(DavResponse response, Uri url)
     {
-        var url = new Uri(baseUrl, response.Element(Dav + "href")?.Value.Trim() ?? "");
-        var props = OkProps(response).ToList();
-        var name = props.Elements(Dav + "displayname").Select(d => d.Value.Trim()).FirstOrDefault(n => n.Length > 0)
-            ?? Uri.UnescapeDataString(url.AbsolutePath.TrimEnd('/').Split('/')[^1]);
-        var privileges = props.Elements(Dav + "current-user-privilege-set").ToList();
-        var canWrite = privileges.Count == 0 || privileges.Descendants(Dav + "privilege").Elements()
-            .Any(p => p.Name == Dav + "write" || p.Name == Dav + "write-content" || p.Name == Dav + "all");
-        return new CalDavCalendar(url.AbsoluteUri, name, ReadOnly: !canWrite);
-    }
-
-    /// <summary>The properties a response reports with status 200 (a 404 propstat lists what the resource lacks).</summary>
-    private static IEnumerable<XElement> OkProps(XElement response) =>
-        response.Elements(Dav + "propstat")
-            .Where(p => p.Element(Dav + "status")?.Value.Contains(" 200", StringComparison.Ordinal) ?? true)
-            .Elements(Dav + "prop");
-
-    private static Uri? HrefOf(XElement? response, XName property, Uri baseUrl)
-    {
-        var href = response is null ? null : OkProps(response).Elements(property).Elements(Dav + "href").Select(h => h.Value.Trim()).FirstOrDefault(h => h.Length > 0);
-        return href is not null && Uri.TryCreate(baseUrl, href, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) ? url : null;
+        var name = response.Props.DisplayName ?? Uri.UnescapeDataString(url.AbsolutePath.TrimEnd('/').Split('/')[^1]);
+        return new CalDavCalendar(url.AbsoluteUri, name, ReadOnly: response.Props.CanWrite == false);
     }
 
     private static FeedFailure NotCalDav(string message) => new(FeedFailureReason.NotCalDav, message);
 
-    /// <summary>One call's permit, deadline and failure mapping, as the feed fetcher's.</summary>
-    private async Task<FeedFetchResult<T>> GuardAsync<T>(CalDavAccount account, int ownerUserId, string operation, Func<Session, Task<FeedFetchResult<T>>> call, CancellationToken cancellationToken)
+    private static FeedFailure NotTrusted() =>
+        NotCalDav("The server named its calendars at an address the account's password may not go to (another origin reached by a redirect, or http for an https account).");
+
+    /// <summary>One call's permit, deadline (every request and body) and failure mapping, as the feed fetcher's.</summary>
+    private async Task<FeedFetchResult<T>> GuardAsync<T>(CalDavAccount account, int ownerUserId, string operation, Func<CalDavSession, Task<FeedFetchResult<T>>> call, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         var host = account.ServerUrl.Host;
@@ -209,7 +508,7 @@ internal sealed partial class CalDavClient(
         FeedFetchResult<T> result;
         try
         {
-            result = await call(new Session(clients.CreateClient(HttpClientName), limiter, account, ownerUserId, limits, linked.Token));
+            result = await call(new CalDavSession(clients.CreateClient(HttpClientName), limiter, account, ownerUserId, limits, linked.Token));
         }
         catch (OperationCanceledException)
         {
@@ -225,7 +524,8 @@ internal sealed partial class CalDavClient(
         }
         catch (FeedTooLargeException)
         {
-            result = FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.TooLarge, $"The calendar server's answer is larger than {limits.MaxFeedBytes} bytes."));
+            result = FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.TooLarge, string.Create(CultureInfo.InvariantCulture,
+                $"The calendar server's answer is larger than {limits.MaxFeedBytes} bytes, or names more than {MaxObjects} objects.")));
         }
         catch (FetchBudgetExceededException)
         {
@@ -256,98 +556,4 @@ internal sealed partial class CalDavClient(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CalDAV {Operation} on {Host} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string operation, string host, string reason);
-
-    /// <summary>An answer: the multistatus document and the URL it came from (after redirects), or why there is none.</summary>
-    private sealed record Answer(XDocument? Document, Uri? Url, FeedFailure? Failure);
-
-    /// <summary>
-    /// One discovery or query: the account, its trusted origins (the server's, and those its own answers named),
-    /// and the call's deadline.
-    /// </summary>
-    private sealed class Session(HttpClient http, OutboundFetchLimiter limiter, CalDavAccount account, int ownerUserId, OutboundOptions limits, CancellationToken cancellation)
-    {
-        private readonly HashSet<string> trusted = new(StringComparer.OrdinalIgnoreCase) { Origin(account.ServerUrl) };
-
-        public CalDavAccount Account => account;
-
-        public CancellationToken Cancellation => cancellation;
-
-        public void Trust(Uri url) => trusted.Add(Origin(url));
-
-        public async Task<Answer> SendAsync(HttpMethod method, Uri url, string depth, string body)
-        {
-            for (var hops = 0; ; hops++)
-            {
-                using var response = await SendOnceAsync(method, url, depth, body);
-                if (IcsFeedFetcher.IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
-                {
-                    if (hops >= limits.MaxRedirects)
-                    {
-                        return new Answer(null, null, new FeedFailure(FeedFailureReason.TooManyRedirects, $"The calendar server redirected more than {limits.MaxRedirects} times."));
-                    }
-
-                    url = location.IsAbsoluteUri ? location : new Uri(url, location);
-                    if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
-                    {
-                        return new Answer(null, null, new FeedFailure(FeedFailureReason.Unreachable, "The calendar server redirected to a URL that is not http or https."));
-                    }
-
-                    continue; // the password goes along only to an origin already trusted
-                }
-
-                var status = (int)response.StatusCode;
-                if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                {
-                    return new Answer(null, null, new FeedFailure(FeedFailureReason.Unauthorized, $"The calendar server refused the username and password (HTTP {status}).", HttpStatus: status));
-                }
-
-                if (response.StatusCode != HttpStatusCode.MultiStatus)
-                {
-                    return new Answer(null, null, status is >= 200 and < 300 or 404 or 405 or 501
-                        ? NotCalDav($"The address does not answer as a CalDAV server (HTTP {status} to {method.Method}).")
-                        : new FeedFailure(FeedFailureReason.HttpStatus, $"The calendar server answered HTTP {status}.", HttpStatus: status));
-                }
-
-                if (response.Content.Headers.ContentLength > limits.MaxFeedBytes)
-                {
-                    throw new FeedTooLargeException(limits.MaxFeedBytes);
-                }
-
-                await using var stream = new CappedReadStream(await response.Content.ReadAsStreamAsync(cancellation), limits.MaxFeedBytes, read => limiter.TryChargeBytes(ownerUserId, read));
-                using var xml = XmlReader.Create(stream, new XmlReaderSettings { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true });
-                var document = await XDocument.LoadAsync(xml, LoadOptions.None, cancellation);
-                return new Answer(document, url, null);
-            }
-        }
-
-        /// <summary>
-        /// One request. PROPFIND and REPORT only read, so a request that met a connection the server had already closed
-        /// (HTTP/1.0 servers such as Radicale's close after each answer, and a pooled connection can be picked before its
-        /// close is seen) is sent once more on a new connection; nothing reached the server the first time.
-        /// </summary>
-        private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri url, string depth, string body)
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                using var request = new HttpRequestMessage(method, url) { Content = new StringContent(body, Encoding.UTF8, "application/xml") };
-                request.Headers.Add("Depth", depth);
-                request.Headers.Accept.ParseAdd("application/xml, text/xml;q=0.9");
-                if (trusted.Contains(Origin(url)))
-                {
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(account.Username + ":" + account.Password)));
-                }
-
-                try
-                {
-                    return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
-                }
-                catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ResponseEnded && attempt == 0)
-                {
-                    // the stale connection is gone from the pool; the next attempt opens (and address-checks) a new one
-                }
-            }
-        }
-
-        private static string Origin(Uri url) => url.GetLeftPart(UriPartial.Authority);
-    }
 }

@@ -35,7 +35,8 @@ internal sealed partial class FeedCache(
     ILogger<FeedCache> logger,
     IDistributedCache? shared = null,
     SharedFeedBudget? sharedBudget = null,
-    FeedFetchLeases? leases = null) : IDisposable
+    FeedFetchLeases? leases = null,
+    Caching.RedisGuard? redis = null) : IDisposable
 {
     /// <summary>Redis keys of the shared level start with this (the budget's counters have their own prefix).</summary>
     public const string SharedKeyPrefix = "cal:feeds:";
@@ -141,7 +142,7 @@ internal sealed partial class FeedCache(
     {
         try
         {
-            var payload = await shared!.GetAsync(SharedKey(key), cancellationToken);
+            var payload = await SharedGetAsync(SharedKey(key), cancellationToken);
             return payload is null ? null : SharedFeed.Read(protector.Unprotect(payload));
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
@@ -167,7 +168,15 @@ internal sealed partial class FeedCache(
                 return;
             }
 
-            await shared.SetAsync(SharedKey(key), payload, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.SharedTimeToLive }, cancellationToken);
+            var entry = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.SharedTimeToLive };
+            if (redis is null)
+            {
+                await shared.SetAsync(SharedKey(key), payload, entry, cancellationToken);
+            }
+            else
+            {
+                await redis.TryAsync(() => shared.SetAsync(SharedKey(key), payload, entry, cancellationToken), "shared feed cache");
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -185,7 +194,7 @@ internal sealed partial class FeedCache(
 
         try
         {
-            var payload = await shared.GetAsync(SharedKey(key), cancellationToken);
+            var payload = await SharedGetAsync(SharedKey(key), cancellationToken);
             if (payload is not null)
             {
                 var entry = SharedFeed.Read(protector.Unprotect(payload));
@@ -199,6 +208,18 @@ internal sealed partial class FeedCache(
     }
 
     public void Dispose() => local.Dispose();
+
+    /// <summary>The shared level's entry; through the Redis guard (a short timeout, a break after a failure) when there is one.</summary>
+    private async Task<byte[]?> SharedGetAsync(string key, CancellationToken cancellationToken)
+    {
+        if (redis is null)
+        {
+            return await shared!.GetAsync(key, cancellationToken);
+        }
+
+        var (ok, payload) = await redis.TryAsync(() => shared!.GetAsync(key, cancellationToken), "shared feed cache");
+        return ok ? payload : null;
+    }
 
     private static string SharedKey(FeedCacheKey key) =>
         string.Create(CultureInfo.InvariantCulture, $"{key.UserId}:{key.CredentialId}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.FeedIdentity)))}");

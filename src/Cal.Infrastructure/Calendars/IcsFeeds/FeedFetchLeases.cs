@@ -1,3 +1,4 @@
+using Cal.Infrastructure.Caching;
 using StackExchange.Redis;
 
 namespace Cal.Infrastructure.Calendars.IcsFeeds;
@@ -8,7 +9,7 @@ namespace Cal.Infrastructure.Calendars.IcsFeeds;
 /// others wait for it there. A mark expires on its own (a holder that died frees it after
 /// <see cref="Outbound.OutboundOptions.FeedTimeout"/> and a margin). Keys hold no URL: the shared level's key.
 /// </summary>
-internal sealed class FeedFetchLeases(IConnectionMultiplexer redis)
+internal sealed class FeedFetchLeases(RedisGuard redis)
 {
     public const string KeyPrefix = "cal:feed-lease:";
 
@@ -17,41 +18,26 @@ internal sealed class FeedFetchLeases(IConnectionMultiplexer redis)
     /// <summary>True when this instance now holds the mark for <paramref name="sharedKey"/> (or Redis cannot say: then fetch).</summary>
     public async Task<bool> TryTakeAsync(string sharedKey, TimeSpan hold)
     {
-        try
-        {
-            return await redis.GetDatabase().StringSetAsync(KeyPrefix + sharedKey, holder, hold, When.NotExists);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            return true; // no coordination without Redis: each instance fetches, as one instance alone would
-        }
+        // No coordination without Redis: each instance fetches, as one instance alone would.
+        var (ok, taken) = await redis.TryAsync(db => db.StringSetAsync(KeyPrefix + sharedKey, holder, hold, When.NotExists), "feed fetch mark");
+        return !ok || taken;
     }
 
     /// <summary>Whether another instance still holds the mark.</summary>
     public async Task<bool> IsHeldAsync(string sharedKey)
     {
-        try
-        {
-            return await redis.GetDatabase().KeyExistsAsync(KeyPrefix + sharedKey);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            return false;
-        }
+        var (ok, held) = await redis.TryAsync(db => db.KeyExistsAsync(KeyPrefix + sharedKey), "feed fetch mark");
+        return ok && held;
     }
 
     /// <summary>Frees the mark if this instance still holds it.</summary>
     public async Task ReleaseAsync(string sharedKey)
     {
-        try
-        {
-            await redis.GetDatabase().ScriptEvaluateAsync(
+        // Not released (Redis away): it expires on its own.
+        await redis.TryAsync(
+            db => db.ScriptEvaluateAsync(
                 "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-                [(RedisKey)(KeyPrefix + sharedKey)], [(RedisValue)holder]);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // it expires on its own
-        }
+                [(RedisKey)(KeyPrefix + sharedKey)], [(RedisValue)holder]),
+            "feed fetch mark");
     }
 }

@@ -1,3 +1,4 @@
+using Cal.Infrastructure.Caching;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -10,7 +11,7 @@ namespace Cal.Infrastructure.Calendars.IcsFeeds;
 /// so whatever is in Redis at any moment was written in those two windows: the cap bounds what is held, not just the rate.
 /// The counters live under their own prefix (<c>cal:feed-budget:</c>), apart from the entries. Redis unreachable: refused.
 /// </summary>
-internal sealed class SharedFeedBudget(IConnectionMultiplexer redis, IOptions<FeedCacheOptions> options, TimeProvider time)
+internal sealed class SharedFeedBudget(RedisGuard redis, IOptions<FeedCacheOptions> options, TimeProvider time)
 {
     public const string KeyPrefix = "cal:feed-budget:";
 
@@ -31,21 +32,14 @@ internal sealed class SharedFeedBudget(IConnectionMultiplexer redis, IOptions<Fe
         }
 
         var window = time.GetUtcNow().ToUnixTimeMilliseconds() / (long)o.SharedTimeToLive.TotalMilliseconds;
-        try
+        var (ok, result) = await redis.TryAsync(db => db.ScriptEvaluateAsync(Reserve, new
         {
-            var result = await redis.GetDatabase().ScriptEvaluateAsync(Reserve, new
-            {
-                current = (RedisKey)(KeyPrefix + window),
-                previous = (RedisKey)(KeyPrefix + (window - 1)),
-                bytes,
-                cap = o.MaxSharedBytes,
-                ttl = (long)(o.SharedTimeToLive.TotalMilliseconds * 2),
-            });
-            return (long)result == 1;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            return false;
-        }
+            current = (RedisKey)(KeyPrefix + window),
+            previous = (RedisKey)(KeyPrefix + (window - 1)),
+            bytes,
+            cap = o.MaxSharedBytes,
+            ttl = (long)(o.SharedTimeToLive.TotalMilliseconds * 2),
+        }), "shared feed budget");
+        return ok && (long)result! == 1;
     }
 }

@@ -39,6 +39,41 @@ internal sealed class RawEvent
 }
 
 /// <summary>
+/// What busy times need of one iCalendar object as read (events, VTIMEZONE definitions by TZID, <c>X-WR-TIMEZONE</c>),
+/// before zones are resolved: a CalDAV calendar keeps one per resource and builds its index from all of them, so one
+/// changed resource is read again alone.
+/// </summary>
+internal sealed record IcsParts(IReadOnlyList<RawEvent> Events, IReadOnlyDictionary<string, VTimeZoneDefinition> Zones, string? CalendarZone, int Skipped)
+{
+    /// <summary>Approximate memory held (for a cache's size limit).</summary>
+    public long EstimatedBytes => 128 + (Events.Count * 320L) + (Zones.Count * 1024L);
+
+    /// <summary>
+    /// One index over many objects' events, their zones merged as one feed's would be (the first definition of a TZID
+    /// wins; the last <c>X-WR-TIMEZONE</c> given), so a calendar read resource by resource answers as the same objects
+    /// read in one text.
+    /// </summary>
+    public static BusyTimeIndex Build(IEnumerable<IcsParts> parts, int year, ExpansionBudget budget)
+    {
+        var events = new List<RawEvent>();
+        var zones = new Dictionary<string, VTimeZoneDefinition>(StringComparer.Ordinal);
+        string? calendarZone = null;
+        foreach (var part in parts)
+        {
+            events.AddRange(part.Events);
+            foreach (var (id, zone) in part.Zones)
+            {
+                zones.TryAdd(id, zone);
+            }
+
+            calendarZone = part.CalendarZone ?? calendarZone;
+        }
+
+        return BusyTimeIndex.Create(events, new FeedZoneResolver(zones, calendarZone, year), budget);
+    }
+}
+
+/// <summary>
 /// Builds a <see cref="BusyTimeIndex"/> from the content lines of one feed as <see cref="IcsStreamingChecker"/> reads
 /// them: one pass, keeping per event only what busy times need. Properties it cannot understand are skipped (an
 /// unreadable RRULE leaves a single event; an unreadable DTSTART leaves out the event) and counted, never quoted.
@@ -286,6 +321,9 @@ internal sealed class IcsIndexBuilder : IContentLineSink
     /// <summary>The index of everything read; <paramref name="year"/> (now's) picks the years a VTIMEZONE is compared with IANA zones over.</summary>
     public BusyTimeIndex Build(int year, ExpansionBudget budget) =>
         BusyTimeIndex.Create(events, new FeedZoneResolver(zones, calendarZone, year), budget);
+
+    /// <summary>What was read, kept apart for an index built later from many objects (a CalDAV calendar's, one per resource).</summary>
+    public IcsParts Parts() => new(events, zones, calendarZone, Skipped);
 
     private static bool Is(ReadOnlySpan<char> name, string expected) => name.Equals(expected, StringComparison.OrdinalIgnoreCase);
 

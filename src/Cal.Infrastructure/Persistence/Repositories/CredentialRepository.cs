@@ -55,6 +55,10 @@ internal sealed class CredentialRepository(CalDbContext db) : ICredentialReposit
     public async Task<IReadOnlyList<Credential>> ListForUserAsync(int userId, CancellationToken cancellationToken) =>
         await db.Credentials.AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.Id).ToListAsync(cancellationToken);
 
+    public async Task<bool> UpdateKeyAsync(int userId, int credentialId, string protectedKey, CancellationToken cancellationToken) =>
+        await db.Credentials.Where(c => c.Id == credentialId && c.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ProtectedKey, protectedKey), cancellationToken) > 0;
+
     public async Task<bool> DeleteForUserAsync(int userId, int credentialId, CancellationToken cancellationToken) =>
         await db.Credentials.Where(c => c.Id == credentialId && c.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
 

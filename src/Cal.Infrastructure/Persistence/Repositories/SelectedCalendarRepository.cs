@@ -33,4 +33,7 @@ internal sealed class SelectedCalendarRepository(CalDbContext db) : ISelectedCal
 
     public Task SelectAsync(int credentialId, string externalIdHash, CancellationToken cancellationToken) =>
         db.CalendarDeselections.Where(d => d.CredentialId == credentialId && d.ExternalIdHash == externalIdHash).ExecuteDeleteAsync(cancellationToken);
+
+    public Task ForgetAllButAsync(int credentialId, IReadOnlyCollection<string> keptHashes, CancellationToken cancellationToken) =>
+        db.CalendarDeselections.Where(d => d.CredentialId == credentialId && !keptHashes.Contains(d.ExternalIdHash)).ExecuteDeleteAsync(cancellationToken);
 }

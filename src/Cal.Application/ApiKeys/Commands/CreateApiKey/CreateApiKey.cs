@@ -9,7 +9,7 @@ namespace Cal.Application.ApiKeys.Commands.CreateApiKey;
 /// <summary>Issues an API key for a user. The plaintext is returned once and only its hash is stored.</summary>
 public sealed record CreateApiKeyCommand(string Email, int? ExpiresInDays) : ICommand<string>, IValidated;
 
-public sealed class CreateApiKeyCommandHandler(IUserRepository users, IApiKeyRepository apiKeys, IApiKeyGenerator generator, TimeProvider time)
+public sealed class CreateApiKeyCommandHandler(IUserRepository users, IApiKeyRepository apiKeys, IApiKeyGenerator generator, IAuthenticationCache authCache, TimeProvider time)
     : ICommandHandler<CreateApiKeyCommand, string>
 {
     public async ValueTask<string> Handle(CreateApiKeyCommand command, CancellationToken cancellationToken)
@@ -20,7 +20,9 @@ public sealed class CreateApiKeyCommandHandler(IUserRepository users, IApiKeyRep
         var now = time.GetUtcNow();
         var plaintext = generator.Generate();
         var expiresAt = command.ExpiresInDays is { } days ? now.AddDays(days) : (DateTimeOffset?)null;
-        await apiKeys.AddAsync(ApiKey.Issue(user.Id, generator.Hash(plaintext), now, expiresAt), cancellationToken);
+        var hash = generator.Hash(plaintext);
+        await apiKeys.AddAsync(ApiKey.Issue(user.Id, hash, now, expiresAt), cancellationToken);
+        await authCache.ForgetInvalidAsync(hash); // issued: no memory of it having matched nothing may stand
         return plaintext;
     }
 }

@@ -31,7 +31,8 @@ public sealed class RefreshApiKeyCommandHandler(IApiKeyRepository apiKeys, IApiK
         }
 
         // The key's cached validation would not know of its revocation: drop it, so it ends here at once.
-        authCache.Invalidate(Authentication.AuthenticatedCaller.ApiKeyPartition(command.CurrentApiKeyId));
+        await authCache.InvalidateAsync(Authentication.AuthenticatedCaller.ApiKeyPartition(command.CurrentApiKeyId));
+        await authCache.ForgetInvalidAsync(replacement.HashedKey);
         return plaintext;
     }
 }

@@ -20,7 +20,7 @@ public sealed class RevokeApiKeysCommandHandler(IUserRepository users, IApiKeyRe
         var revoked = await apiKeys.RevokeAllForUserAsync(user.Id, time.GetUtcNow(), cancellationToken);
         foreach (var id in revoked)
         {
-            authCache.Invalidate(Authentication.AuthenticatedCaller.ApiKeyPartition(id));
+            await authCache.InvalidateAsync(Authentication.AuthenticatedCaller.ApiKeyPartition(id));
         }
 
         return revoked;

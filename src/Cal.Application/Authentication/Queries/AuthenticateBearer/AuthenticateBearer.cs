@@ -38,6 +38,7 @@ public sealed class AuthenticateBearerQueryHandler(
 
         // Concurrent requests with this token share one lookup (an expired entry under load is one database read).
         var generation = cache.Generation;
+        var issued = cache.IssuedGeneration;
         var (result, entry) = await warm.ColdLookups.RunAsync(
             (hash, generation),
             () => isApiKey ? AuthenticateApiKeyAsync(hash, now, cancellationToken) : AuthenticateAccessTokenAsync(hash, now, cancellationToken),
@@ -45,6 +46,11 @@ public sealed class AuthenticateBearerQueryHandler(
         if (entry is not null && options.Value.CacheDuration > TimeSpan.Zero)
         {
             cache.Set(hash, entry, generation);
+        }
+        else if (result.Status == BearerStatus.Invalid)
+        {
+            // Remembered for a short while, so repeating a bad token costs no lookup (unless that token is issued meanwhile).
+            cache.SetInvalid(hash, issued);
         }
 
         return result;

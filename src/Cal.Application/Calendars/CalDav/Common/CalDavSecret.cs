@@ -6,10 +6,11 @@ using Cal.Application.Common.Interfaces;
 namespace Cal.Application.Calendars.CalDav.Common;
 
 /// <summary>
-/// What a CalDAV credential's protected key holds: the server, the username and password, and the calendars found when
-/// the account was added (listed without asking the server; saving the account again refreshes them).
+/// What a CalDAV credential's protected key holds: the server, the username and password, the calendars found when
+/// the account was added or its calendar home was last revalidated, and that home (null for an account added by a
+/// calendar's own URL, or by a version of Cal that did not keep it: discovered again when revalidated).
 /// </summary>
-public sealed record CalDavSettings(string ServerUrl, string Username, string Password, IReadOnlyList<CalDavCalendar> Calendars)
+public sealed record CalDavSettings(string ServerUrl, string Username, string Password, IReadOnlyList<CalDavCalendar> Calendars, string? HomeUrl = null)
 {
     public CalDavAccount Account => new(new Uri(ServerUrl), Username, Password);
 
@@ -28,10 +29,14 @@ public static class CalDavSecret
         JsonSerializer.Deserialize<CalDavSettings>(json, Json) ?? throw new InvalidOperationException("Empty CalDAV secret.");
 
     /// <summary>
-    /// The credential's <c>Account</c>: SHA-256 of the server's origin and the username (lower-case), so one username on one
-    /// server is one credential (adding it again updates its password), and the database holds neither in clear.
+    /// What identifies an account (the server's origin and the username, lower-case): keyed by the server's secret into the
+    /// credential's <c>Account</c> (<see cref="IAccountKeys"/>), so one username on one server is one credential (adding it
+    /// again updates its password), and the database holds neither in clear nor in a form a list of e-mails can be tried against.
     /// </summary>
-    public static string AccountKey(Uri serverUrl, string username) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            serverUrl.GetLeftPart(UriPartial.Authority).ToLowerInvariant() + "\n" + username.Trim().ToLowerInvariant())));
+    public static string AccountIdentity(Uri serverUrl, string username) =>
+        serverUrl.GetLeftPart(UriPartial.Authority).ToLowerInvariant() + "\n" + username.Trim().ToLowerInvariant();
+
+    /// <summary>The form earlier versions stored: an unsalted SHA-256 of <see cref="AccountIdentity"/> (64 hex characters), migrated at start.</summary>
+    public static string LegacyAccountKey(Uri serverUrl, string username) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AccountIdentity(serverUrl, username))));
 }

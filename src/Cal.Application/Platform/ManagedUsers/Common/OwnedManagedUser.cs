@@ -13,17 +13,17 @@ public static class OwnedManagedUser
             ? user
             : throw new NotFoundException($"Managed user {userId} not found for this OAuth client.");
 
-    /// <summary>Drops, in this process, every cached validation of the user's tokens and keys.</summary>
-    public static void ForgetCachedCredentials(IAuthenticationCache cache, IEnumerable<string> tokenFamilies, IEnumerable<int>? apiKeyIds = null)
+    /// <summary>Drops, here and in the fleet, every cached validation of the user's tokens and keys.</summary>
+    public static async Task ForgetCachedCredentialsAsync(IAuthenticationCache cache, IEnumerable<string> tokenFamilies, IEnumerable<int>? apiKeyIds = null)
     {
         foreach (var family in tokenFamilies)
         {
-            cache.Invalidate(Authentication.AuthenticatedCaller.TokenFamilyPartition(family));
+            await cache.InvalidateAsync(Authentication.AuthenticatedCaller.TokenFamilyPartition(family));
         }
 
         foreach (var key in apiKeyIds ?? [])
         {
-            cache.Invalidate(Authentication.AuthenticatedCaller.ApiKeyPartition(key));
+            await cache.InvalidateAsync(Authentication.AuthenticatedCaller.ApiKeyPartition(key));
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class CreateApiKeyCommandHandlerTests
     }
 
     private CreateApiKeyCommandHandler CreateHandler() =>
-        new(_users.Object, _apiKeys.Object, _generator.Object, new FakeTimeProvider(Now));
+        new(_users.Object, _apiKeys.Object, _generator.Object, new Mock<IAuthenticationCache>().Object, new FakeTimeProvider(Now));
 
     [Test]
     public void Handle_ForUnknownUser_ThrowsNotFound_AndStoresNoKey()

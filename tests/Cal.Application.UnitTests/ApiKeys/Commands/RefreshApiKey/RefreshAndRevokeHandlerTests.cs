@@ -53,7 +53,7 @@ public sealed class RefreshAndRevokeHandlerTests
         await Refresh(TimeSpan.FromSeconds(graceSeconds)).Handle(new RefreshApiKeyCommand(7, 3, 5, null), CancellationToken.None);
 
         apiKeys.Verify(k => k.ReplaceAsync(7, 3, It.IsAny<ApiKey>(), Now, Now.AddSeconds(graceSeconds), It.IsAny<CancellationToken>()), Times.Once);
-        authCache.Verify(c => c.Invalidate("api-key:3"), Times.Once, "this instance forgets the key's cached validation at once");
+        authCache.Verify(c => c.InvalidateAsync("api-key:3"), Times.Once, "this instance forgets the key's cached validation at once");
         Assert.That(added!.ExpiresAt, Is.EqualTo(Now.AddDays(5)));
     }
 
@@ -83,8 +83,8 @@ public sealed class RefreshAndRevokeHandlerTests
         var revoked = await new RevokeApiKeysCommandHandler(users.Object, apiKeys.Object, authCache.Object, new FakeTimeProvider(Now)).Handle(new RevokeApiKeysCommand(" Erin@Example.com "), CancellationToken.None);
 
         Assert.That(revoked, Is.EqualTo(new[] { 4, 5 }));
-        authCache.Verify(c => c.Invalidate("api-key:4"), Times.Once, "every revoked key's cached validations dropped (in a fleet, everywhere)");
-        authCache.Verify(c => c.Invalidate("api-key:5"), Times.Once);
+        authCache.Verify(c => c.InvalidateAsync("api-key:4"), Times.Once, "every revoked key's cached validations dropped (in a fleet, everywhere)");
+        authCache.Verify(c => c.InvalidateAsync("api-key:5"), Times.Once);
     }
 
     [Test]

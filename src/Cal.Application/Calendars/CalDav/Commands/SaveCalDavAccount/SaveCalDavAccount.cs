@@ -28,7 +28,9 @@ public sealed partial class SaveCalDavAccountCommandHandler(
     ISecretProtector protector,
     ICredentialRepository credentials,
     IMapper mapper,
+    IAccountKeys accountKeys,
     IOptions<AppleCalendarOptions> apple,
+    IOptions<CalDavOptions> calDav,
     IOptions<IcsFeedSaveOptions> limits,
     TimeProvider time,
     ILogger<SaveCalDavAccountCommandHandler> logger) : ICommandHandler<SaveCalDavAccountCommand, CalendarCredentialDto>
@@ -39,6 +41,9 @@ public sealed partial class SaveCalDavAccountCommandHandler(
         var isApple = CalendarApps.TypeOfRoute(command.Calendar) == CalendarApps.Apple.Type;
         var server = isApple ? apple.Value.ServerUrl : IcsFeedUrl.Create(command.Url!).FetchUri;
         var account = new CalDavAccount(server, command.Username!.Trim(), command.Password!);
+        var (type, appId) = isApple ? (CalendarApps.Apple.Type, CalendarApps.Apple.AppId) : (CalendarApps.CalDav.Type, CalendarApps.CalDav.AppId);
+        var accountKey = await accountKeys.KeyOfAsync(CalDavSecret.AccountIdentity(server, account.Username), cancellationToken);
+        await CheckAccountLimitAsync(command.UserId, accountKey, cancellationToken);
 
         using var deadline = new CancellationTokenSource(limits.Value.SaveTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -53,13 +58,26 @@ public sealed partial class SaveCalDavAccountCommandHandler(
                 new { reason, message = failure.Message, status = failure.HttpStatus });
         }
 
-        var (type, appId) = isApple ? (CalendarApps.Apple.Type, CalendarApps.Apple.AppId) : (CalendarApps.CalDav.Type, CalendarApps.CalDav.AppId);
-        var settings = new CalDavSettings(server.AbsoluteUri, account.Username, account.Password, discovered.Value!);
-        var credential = await credentials.SaveAsync(
-            command.UserId, type, appId, CalDavSecret.AccountKey(server, account.Username), protector.Protect(CalDavSecret.Serialize(settings)), cancellationToken);
+        var settings = new CalDavSettings(server.AbsoluteUri, account.Username, account.Password, discovered.Value!.Calendars, discovered.Value.HomeUrl);
+        var credential = await credentials.SaveAsync(command.UserId, type, appId, accountKey, protector.Protect(CalDavSecret.Serialize(settings)), cancellationToken);
 
         LogSaved(logger, credential.Id, command.UserId, type, server.Host, settings.Calendars.Count);
         return mapper.Map<CalendarCredentialDto>(credential);
+    }
+
+    /// <summary>A new account past <see cref="CalDavOptions.MaxAccountsPerUser"/> is refused; the same account again is an update.</summary>
+    private async Task CheckAccountLimitAsync(int userId, string accountKey, CancellationToken cancellationToken)
+    {
+        var accounts = (await credentials.ListForUserAsync(userId, cancellationToken))
+            .Where(c => c.Type is CalendarApps.Apple.Type or CalendarApps.CalDav.Type)
+            .ToList();
+        var max = calDav.Value.MaxAccountsPerUser;
+        if (accounts.Count >= max && !accounts.Any(c => c.Account == accountKey))
+        {
+            throw new BadRequestException(
+                $"Could not add this calendar account: a user may connect at most {max} CalDAV and Apple accounts (CalDav:MaxAccountsPerUser). Disconnect one first.",
+                new { reason = "too_many_accounts", max });
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CalDAV account for user {UserId} on {Host} refused: {Reason}")]

@@ -3,6 +3,7 @@ using Cal.Application.Common.Interfaces;
 using Cal.Application.Platform.ManagedUsers.Common;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Cal.Application.Platform.Tokens;
+using Cal.Domain.Platform;
 using Cal.Domain.Users;
 using Mediator;
 using Cal.Application.Common.Behaviours;
@@ -69,14 +70,16 @@ public sealed class CreateManagedUserCommandHandler(
         (command.Profile ?? ManagedUserProfile.None).ApplyTo(user);
         // The email's uniqueness is decided once, by the database's unique index, as the user is stored (a 409).
         TokenPairDto? plaintext = null;
+        ManagedUserTokens? issued = null;
         await tokens.AddUserWithTokensAsync(
             user,
             saved =>
             {
-                (var stored, plaintext) = issuer.Issue(secrets.NewFamilyId(), saved.Id, client.Id);
-                return stored;
+                (issued, plaintext) = issuer.Issue(secrets.NewFamilyId(), saved.Id, client.Id);
+                return issued;
             },
             cancellationToken);
+        await issuer.IssuedAsync(issued!);
 
         // As cal.com: a user created with a time zone gets a default schedule in it (Monday to Friday, 09:00-17:00).
         if (!string.IsNullOrWhiteSpace(command.TimeZone))

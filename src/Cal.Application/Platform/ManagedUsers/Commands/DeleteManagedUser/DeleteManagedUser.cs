@@ -23,7 +23,7 @@ public sealed partial class DeleteManagedUserCommandHandler(IUserRepository user
         var user = await OwnedManagedUser.FindAsync(users, command.Client, command.UserId, cancellationToken);
         var deleted = await users.DeleteWithEverythingAsync(user.Id, cancellationToken)
             ?? throw new NotFoundException($"Managed user {command.UserId} not found for this OAuth client.");
-        OwnedManagedUser.ForgetCachedCredentials(cache, deleted.TokenFamilies, deleted.ApiKeyIds);
+        await OwnedManagedUser.ForgetCachedCredentialsAsync(cache, deleted.TokenFamilies, deleted.ApiKeyIds);
         LogDeleted(logger, user.Id, deleted.TokenFamilies.Count);
         return ManagedUserDto.From(user);
     }

@@ -42,7 +42,7 @@ public sealed class UpdateManagedUserCommandHandler(IUserRepository users, IMana
         await users.UpdateAsync(user, cancellationToken);
 
         // A validated token carries the user's email and zone: this instance forgets them at once.
-        OwnedManagedUser.ForgetCachedCredentials(cache, await tokens.FamiliesOfUserAsync(user.Id, cancellationToken));
+        await OwnedManagedUser.ForgetCachedCredentialsAsync(cache, await tokens.FamiliesOfUserAsync(user.Id, cancellationToken));
         return ManagedUserDto.From(user);
     }
 }

@@ -26,8 +26,9 @@ public sealed class ForceRefreshTokensCommandHandler(
         var user = await OwnedManagedUser.FindAsync(users, command.Client, command.UserId, cancellationToken);
         var (next, plaintext) = issuer.Issue(secrets.NewFamilyId(), user.Id, command.Client.Id);
         var revoked = await tokens.ReplaceAllFamiliesAsync(user.Id, next, time.GetUtcNow(), cancellationToken);
-        OwnedManagedUser.ForgetCachedCredentials(cache, revoked);
+        await OwnedManagedUser.ForgetCachedCredentialsAsync(cache, revoked);
         CalMetrics.TokenFamilyRevocations.Add(revoked.Count);
+        await issuer.IssuedAsync(next);
         return plaintext;
     }
 }

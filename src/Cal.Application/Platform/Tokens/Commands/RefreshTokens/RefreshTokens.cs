@@ -73,13 +73,14 @@ public sealed partial class RefreshTokensCommandHandler(
             throw new UnauthorizedException(InvalidRefreshToken);
         }
 
+        await issuer.IssuedAsync(next);
         return plaintext;
     }
 
     private async Task RevokeFamilyAsync(string familyId, int userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var revoked = await tokens.RevokeFamilyAsync(familyId, now, cancellationToken);
-        authCache.Invalidate(Authentication.AuthenticatedCaller.TokenFamilyPartition(familyId));
+        await authCache.InvalidateAsync(Authentication.AuthenticatedCaller.TokenFamilyPartition(familyId));
         CalMetrics.TokenFamilyRevocations.Add(1);
         LogReuse(logger, userId, revoked);
     }
