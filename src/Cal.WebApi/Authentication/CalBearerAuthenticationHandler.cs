@@ -23,6 +23,9 @@ public sealed class CalBearerAuthenticationHandler(
     UrlEncoder encoder,
     IMediator mediator,
     WarmBearers warm,
+    Application.Common.Interfaces.IRateLimitStore counts,
+    IOptionsMonitor<RateLimiting.RateLimitingOptions> limits,
+    TimeProvider time,
     ErrorEnvelopeWriter errors) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CalBearer";
@@ -38,6 +41,7 @@ public sealed class CalBearerAuthenticationHandler(
 
     private const string FailureKey = "cal:auth-failure";
     private const string ExpiredKey = "cal:auth-expired";
+    private const string ThrottledKey = "cal:auth-throttled";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -52,9 +56,20 @@ public sealed class CalBearerAuthenticationHandler(
             return Fail("The Authorization header must be 'Bearer <API key or access token>'.");
         }
 
-        // A recently validated token answers from memory (every request authenticates); only a cold one is a use case.
+        // A recently validated token answers from memory (every request authenticates); only a cold one is a use case, and
+        // only while the caller's address has lookups left: made-up tokens cannot turn into unbounded database work.
         var token = header[7..].Trim();
-        var result = warm.Find(token) ?? await mediator.Send(new AuthenticateBearerQuery(token), Context.RequestAborted);
+        var result = warm.Find(token);
+        if (result is null)
+        {
+            if (await UnknownTokensSpentAsync() is { } retryAfter)
+            {
+                Context.Items[ThrottledKey] = retryAfter;
+                return Fail("Too many unknown tokens from this address; retry later.");
+            }
+
+            result = await mediator.Send(new AuthenticateBearerQuery(token), Context.RequestAborted);
+        }
         switch (result.Status)
         {
             case BearerStatus.Expired:
@@ -87,9 +102,27 @@ public sealed class CalBearerAuthenticationHandler(
     private static void Add(ClaimsIdentity identity, string type, string value) =>
         identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
 
+    /// <summary>Counts one lookup for the caller's address; the seconds until its window ends when none is left.</summary>
+    private async ValueTask<int?> UnknownTokensSpentAsync()
+    {
+        var settings = limits.CurrentValue;
+        var windowMs = (long)settings.Window.TotalMilliseconds;
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var window = nowMs / windowMs;
+        var count = await counts.IncrementAsync("unknown-token:" + RateLimiting.CalRateLimiter.ClientNetwork(Context.Connection.RemoteIpAddress), window, settings.Window, Context.RequestAborted);
+        return count <= settings.UnknownTokenPermitLimit ? null : (int)Math.Max(1, Math.Ceiling(((window + 1) * windowMs - nowMs) / 1000.0));
+    }
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var message = Context.Items[FailureKey] as string ?? "Unauthorized.";
+        if (Context.Items[ThrottledKey] is int retryAfter)
+        {
+            Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            await errors.WriteAsync(Context, StatusCodes.Status429TooManyRequests, message);
+            return;
+        }
+
         if (Context.Items.ContainsKey(ExpiredKey))
         {
             Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer error=\"invalid_token\", error_description=\"The access token expired\"";

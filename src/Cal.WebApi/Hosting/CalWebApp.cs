@@ -153,7 +153,8 @@ public static class CalWebApp
 
     /// <summary>
     /// Behind a load balancer every request comes from the balancer's address: trust X-Forwarded-For from the proxies
-    /// named in ForwardedHeaders:KnownProxies (and only from them), so the per-IP rate limit sees the client.
+    /// named in <c>ForwardedHeaders:KnownProxies</c> (single addresses) and <c>ForwardedHeaders:KnownNetworks</c> (CIDR
+    /// ranges, for a pool of balancers), and only from them, so the per-IP rate limit sees the client.
     /// </summary>
     /// <returns>Whether any proxy is known (then <see cref="UseCalPipeline"/> reads the header).</returns>
     public static bool AddCalForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
@@ -162,15 +163,20 @@ public static class CalWebApp
             .Select(proxy => System.Net.IPAddress.TryParse(proxy, out var address) ? address
                 : throw new Cal.Infrastructure.CalConfigurationException($"ForwardedHeaders:KnownProxies entry '{proxy}' is not an IP address."))
             .ToList();
+        var knownNetworks = (configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+            .Select(network => System.Net.IPNetwork.TryParse(network, out var parsed) ? parsed
+                : throw new Cal.Infrastructure.CalConfigurationException($"ForwardedHeaders:KnownNetworks entry '{network}' is not a CIDR range such as 10.0.0.0/24."))
+            .ToList();
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             knownProxies.ForEach(o.KnownProxies.Add);
+            knownNetworks.ForEach(o.KnownIPNetworks.Add);
         });
 
-        return knownProxies.Count > 0;
+        return knownProxies.Count > 0 || knownNetworks.Count > 0;
     }
 
     /// <summary>The middleware, in order: forwarded headers, request ids, request logging, errors, authentication, rate limiting (which adds its headers), authorization, endpoints.</summary>

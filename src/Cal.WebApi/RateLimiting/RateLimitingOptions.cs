@@ -29,6 +29,14 @@ public sealed class RateLimitingOptions
         _ => PermitLimit,
     };
 
+    /// <summary>
+    /// Tokens per window and client address (IPv4, IPv6 /64) that need a database lookup to be authenticated (not
+    /// recently seen, valid or not). Counted before the lookup, so a flood of made-up keys from one address costs at most
+    /// this many lookups; past it such requests answer 429 without one (recently validated tokens still answer).
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int UnknownTokenPermitLimit { get; set; } = 120;
+
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }

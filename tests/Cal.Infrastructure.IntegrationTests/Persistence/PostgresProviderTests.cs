@@ -1,3 +1,4 @@
+using Cal.Testing;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.ApiKeys;
 using Cal.Domain.Platform;

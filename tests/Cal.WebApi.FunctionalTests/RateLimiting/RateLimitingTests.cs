@@ -178,6 +178,23 @@ public sealed class RateLimitingTests
     }
 
     [Test]
+    public async Task BehindAKnownNetworkOfProxies_TheForwardedClientIpIsThePartition()
+    {
+        Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "1", ["ForwardedHeaders:KnownNetworks:0"] = "127.0.0.0/8" });
+        using var client = api.CreateClient();
+
+        async Task<HttpStatusCode> From(string ip)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/calendars");
+            request.Headers.Add("X-Forwarded-For", ip);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        Assert.That(new[] { await From("203.0.113.7"), await From("203.0.113.7") }, Is.EqualTo(new[] { HttpStatusCode.Unauthorized, (HttpStatusCode)429 }));
+        Assert.That(await From("198.51.100.9"), Is.EqualTo(HttpStatusCode.Unauthorized), "a pool of balancers (a CIDR range) is trusted like one proxy: each client its own budget");
+    }
+
+    [Test]
     public async Task WithoutKnownProxies_XForwardedForIsNotTrusted()
     {
         Start(new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "2" });

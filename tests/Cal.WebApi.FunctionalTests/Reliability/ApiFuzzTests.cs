@@ -223,8 +223,21 @@ public sealed class ApiFuzzTests
         }
     }
 
-    private static string Query(Random random) => random.Next(9) switch
+    /// <summary>Values at and past every edge (#28): the calendar's first and last days, years just outside 1900-2100, huge and negative numbers.</summary>
+    private static readonly string[] EdgeValues =
+    [
+        "0001-01-01", "0001-01-02", "9999-12-31", "9999-06-01", "9999-12-31T23:59:59.9999999Z", "0001-01-01T00:00:00%2B14:00", "9999-12-31T23:59:59-12:00",
+        "1899-12-31", "1900-01-01", "2100-12-31", "2101-01-01", "2200-01-01", "-1", "0", "1", "2147483647", "2147483648", "-2147483649",
+        "99999999999999999999", "1e308", "-1e308", "NaN", "Infinity", "", "%00", "2027-02-30", "2027-13-01", "Europe/Berlin", "Mars/Base",
+    ];
+
+    /// <summary>Every named parameter given an edge value (or left out).</summary>
+    private static string EdgeQuery(Random random, params string[] names) =>
+        "?" + string.Join("&", names.Where(_ => random.Next(5) != 0).Select(n => $"{n}={Pick(random, EdgeValues)}"));
+
+    private static string Query(Random random) => random.Next(11) switch
     {
+        9 or 10 => EdgeQuery(random, "dateFrom", "dateTo", "timeZone", "loggedInUsersTz", "calendarsToLoad[0][credentialId]", "calendarsToLoad[0][externalId]"),
         0 => "",
         1 => "?dateFrom=2026-01-05&dateTo=2026-01-06",
         2 => "?dateFrom=2026-01-05&dateTo=2030-01-06",
@@ -236,8 +249,9 @@ public sealed class ApiFuzzTests
         _ => "?" + string.Join("&", Enumerable.Range(0, random.Next(1, 300)).Select(i => $"k{i}=v")),
     };
 
-    private static string SlotsQuery(Random random) => random.Next(7) switch
+    private static string SlotsQuery(Random random) => random.Next(9) switch
     {
+        7 or 8 => EdgeQuery(random, "eventTypeId", "start", "end", "timeZone", "duration", "format", "eventTypeSlug", "username", "startTime", "endTime"),
         0 => "",
         1 => "?eventTypeId=1&start=2027-03-01&end=2027-03-31&timeZone=Europe/Berlin",
         2 => "?eventTypeId=1&start=2027-03-01&end=2030-03-31",
@@ -282,7 +296,13 @@ public sealed class ApiFuzzTests
                     """{"username": "a\u0000b", "password": "p", "url": "http://user:pass@127.0.0.1:1/"}""",
                     $$"""{"username": "{{new string('u', 5000)}}", "password": "{{new string('p', 5000)}}", "url": "webcal://127.0.0.1:0/"}""",
                     """{"username": ["x"], "password": {}, "url": 7, "id": "1"}""",
-                    """{"id": 1}"""]),
+                    """{"id": 1}""",
+                    """{"id": -2147483649}""",
+                    """{"id": 99999999999999999999}""",
+                    """{"username": "alice", "password": "pw", "url": "file:///etc/passwd"}""",
+                    """{"username": "alice", "password": "pw", "url": "http://127.0.0.1:1/?x=" + "\u0000"}""",
+                    $$"""{"username": "alice", "password": "pw", "url": "http://127.0.0.1:1/{{new string('p', 3000)}}"}""",
+                    """{"username": "alice", "password": "pw", "url": "https://[::1]:0/", "extra": {"nested": [1e308, -1e308]}}"""]),
                 13 => Pick(random, [
                     """{"integration": "ics-feed_calendar", "externalId": "http://127.0.0.1:1/x.ics", "credentialId": 1}""",
                     """{"timeFormat": 13, "weekStart": 7, "metadata": {"a": {"b": 1}}, "avatarUrl": "javascript:x", "locale": ["en"]}""",

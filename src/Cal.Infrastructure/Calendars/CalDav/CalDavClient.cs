@@ -316,6 +316,11 @@ internal sealed partial class CalDavClient(
                 : FeedFetchResult.Failed<CalDavDiscovery>(NotTrusted());
         }
 
+        if (session.IsRefusedScheme(here, resource?.Props.HomeHref) || session.IsRefusedScheme(here, resource?.Props.PrincipalHref))
+        {
+            return FeedFetchResult.Failed<CalDavDiscovery>(NotTrusted());
+        }
+
         var home = session.Resolve(here, resource?.Props.HomeHref, trust: true);
         if (home is null)
         {
@@ -331,7 +336,12 @@ internal sealed partial class CalDavClient(
                 return FeedFetchResult.Failed<CalDavDiscovery>(principalFailure);
             }
 
-            home = session.Resolve(principalAnswer!.Value.Url, principalAnswer.Value.Response?.Props.HomeHref, trust: true);
+            if (session.IsRefusedScheme(principalAnswer!.Value.Url, principalAnswer.Value.Response?.Props.HomeHref))
+            {
+                return FeedFetchResult.Failed<CalDavDiscovery>(NotTrusted());
+            }
+
+            home = session.Resolve(principalAnswer.Value.Url, principalAnswer.Value.Response?.Props.HomeHref, trust: true);
             if (home is null)
             {
                 return FeedFetchResult.Failed<CalDavDiscovery>(NotCalDav("The account's principal names no calendar home."));

@@ -50,6 +50,10 @@ internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limite
         return url;
     }
 
+    /// <summary>Whether <paramref name="href"/> names a URL that <see cref="Resolve"/> refuses for its scheme (another scheme, or http for an https account).</summary>
+    public bool IsRefusedScheme(Uri answeredFrom, string? href) =>
+        !string.IsNullOrWhiteSpace(href) && Uri.TryCreate(answeredFrom, href, out var url) && !IsAllowedScheme(url);
+
     /// <summary>http or https, and never http for an https account.</summary>
     public bool IsAllowedScheme(Uri url) =>
         (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Cal.Infrastructure.IntegrationTests.Support;
+namespace Cal.Testing;
 
 /// <summary>
 /// A real <c>redis-server</c> on a free loopback port, no persistence, stopped on dispose. Tests that need
 /// one are ignored when <c>redis-server</c> is not installed (CI installs it: <c>.ci/run</c>).
 /// </summary>
-internal sealed class RedisServer : IDisposable
+public sealed class RedisServer : IDisposable
 {
     private readonly string binary;
     private Process process;
@@ -29,7 +29,7 @@ internal sealed class RedisServer : IDisposable
         var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
         if (binary is null)
         {
-            Assert.Ignore("redis-server is not installed (apt-get install redis-server); .ci/run installs it.");
+            NUnit.Framework.Assert.Ignore("redis-server is not installed (apt-get install redis-server); .ci/run installs it.");
         }
 
         using var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -60,6 +60,18 @@ internal sealed class RedisServer : IDisposable
         WaitUntilListening();
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open, nothing is answered, as a hung Redis behaves.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {process.Id}") { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
     private Process Launch() =>
         Process.Start(new ProcessStartInfo(binary, $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no --protected-mode yes")
         {
@@ -88,6 +100,11 @@ internal sealed class RedisServer : IDisposable
 
     private void Stop()
     {
+        if (!process.HasExited)
+        {
+            Signal("CONT"); // a paused server must be running to die
+        }
+
         if (!process.HasExited)
         {
             process.Kill();

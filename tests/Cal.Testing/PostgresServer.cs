@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Cal.Infrastructure.IntegrationTests.Support;
+namespace Cal.Testing;
 
 /// <summary>
 /// A real PostgreSQL server in a temporary data directory on a free loopback port (trust authentication,
 /// no fsync), stopped and deleted on dispose. Tests that need one are ignored when PostgreSQL is not
 /// installed (CI installs it: <c>.ci/run</c>). As root, the server runs as the <c>postgres</c> user.
 /// </summary>
-internal sealed class PostgresServer : IDisposable
+public sealed class PostgresServer : IDisposable
 {
     private readonly string bin;
     private readonly string directory;
@@ -33,7 +33,7 @@ internal sealed class PostgresServer : IDisposable
             : null;
         if (bin is null)
         {
-            Assert.Ignore("PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it.");
+            NUnit.Framework.Assert.Ignore("PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it.");
         }
 
         using var probe = new TcpListener(IPAddress.Loopback, 0);
