@@ -39,7 +39,13 @@ public sealed partial class RadicaleServer : IDisposable
 
     private string LogFile => Path.Combine(folder, "radicale.log");
 
-    public static RadicaleServer? TryStart(params (string User, string Password)[] accounts)
+    public static RadicaleServer? TryStart(params (string User, string Password)[] accounts) => TryStart(logContent: false, accounts);
+
+    /// <summary>
+    /// As <see cref="TryStart(ValueTuple{string, string}[])"/>; with <paramref name="logContent"/> Radicale logs at debug,
+    /// each request's body included, so <see cref="Requests"/> can say what each REPORT asked (a sync-collection, a multiget).
+    /// </summary>
+    public static RadicaleServer? TryStart(bool logContent, params (string User, string Password)[] accounts)
     {
         var binary = new[] { "/usr/bin/radicale", "/usr/local/bin/radicale" }.FirstOrDefault(File.Exists);
         if (binary is null)
@@ -64,7 +70,7 @@ public sealed partial class RadicaleServer : IDisposable
             [web]
             type = none
             [logging]
-            level = info
+            level = {(logContent ? "debug" : "info")}
             mask_passwords = True
             """);
 
@@ -220,6 +226,102 @@ public sealed partial class RadicaleServer : IDisposable
         }
     }
 
+    /// <summary>Deletes a whole calendar collection, as another CalDAV client would.</summary>
+    public async Task DeleteCalendarAsync(string user, Uri calendar)
+    {
+        using var response = await SendAsync(() => Request(HttpMethod.Delete, calendar, user, "", "text/plain"));
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"DELETE {calendar} answered {(int)response.StatusCode}");
+        }
+    }
+
+    /// <summary>Deletes one object (<c>DELETE {calendar}{uid}.ics</c>), as another CalDAV client would.</summary>
+    public async Task DeleteAsync(string user, Uri calendar, string uid)
+    {
+        using var response = await SendAsync(() => Request(HttpMethod.Delete, new Uri(calendar, Uri.EscapeDataString(uid) + ".ics"), user, "", "text/plain"));
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"DELETE {uid} answered {(int)response.StatusCode}");
+        }
+    }
+
+    /// <summary>Forgets the calendar's sync-token history (Radicale keeps it in its cache folder): every token handed out before is refused now.</summary>
+    public void ForgetSyncTokens(string user, string calendar)
+    {
+        var tokens = Path.Combine(folder, "collections", "collection-root", user, calendar, ".Radicale.cache", "sync-token");
+        if (Directory.Exists(tokens))
+        {
+            Directory.Delete(tokens, recursive: true);
+        }
+    }
+
+    /// <summary>One request as logged with its body (<see cref="TryStart(bool, ValueTuple{string, string}[])"/> with logContent).</summary>
+    public sealed record LoggedRequest(string Method, string Path, string? Depth, string Content);
+
+    /// <summary>Every request logged so far, with its body when Radicale logged it (debug), in order.</summary>
+    public IReadOnlyList<LoggedRequest> Requests()
+    {
+        var requests = new List<LoggedRequest>();
+        var open = new Dictionary<string, int>(StringComparer.Ordinal); // thread -> index of its request awaiting content
+        string? contentThread = null;
+        var content = new StringBuilder();
+        void Close()
+        {
+            if (contentThread is not null && open.Remove(contentThread, out var at))
+            {
+                requests[at] = requests[at] with { Content = content.ToString() };
+            }
+
+            contentThread = null;
+            content.Clear();
+        }
+
+        foreach (var line in Log().Split('\n'))
+        {
+            if (LogLinePrefix().Match(line) is not { Success: true } prefix)
+            {
+                if (contentThread is not null)
+                {
+                    content.AppendLine(line);
+                }
+
+                continue;
+            }
+
+            Close();
+            var thread = prefix.Groups[1].Value;
+            if (RequestWithDepth().Match(line) is { Success: true } request)
+            {
+                open[thread] = requests.Count;
+                requests.Add(new LoggedRequest(request.Groups[1].Value, request.Groups[2].Value, request.Groups[4].Success ? request.Groups[4].Value : null, ""));
+            }
+            else if (line.Contains("Request content:", StringComparison.Ordinal) && open.ContainsKey(thread))
+            {
+                contentThread = thread;
+            }
+        }
+
+        Close();
+        return requests;
+    }
+
+    /// <summary><see cref="Requests"/> once the log has caught up (as <see cref="CountRequestsSettledAsync"/>).</summary>
+    public async Task<IReadOnlyList<LoggedRequest>> RequestsSettledAsync()
+    {
+        var requests = Requests();
+        var stillFor = TimeSpan.Zero;
+        for (var waited = TimeSpan.Zero; stillFor < TimeSpan.FromMilliseconds(200) && waited < TimeSpan.FromSeconds(5); waited += TimeSpan.FromMilliseconds(20))
+        {
+            await Task.Delay(20);
+            var now = Requests();
+            stillFor = now.Count == requests.Count && now.Sum(r => r.Content.Length) == requests.Sum(r => r.Content.Length) ? stillFor + TimeSpan.FromMilliseconds(20) : TimeSpan.Zero;
+            requests = now;
+        }
+
+        return requests;
+    }
+
     /// <summary>Requests of this method (<c>REPORT</c>, <c>PROPFIND</c>, ...) the server has logged so far.</summary>
     public int CountRequests(string method) => RequestLine().Matches(Log()).Count(m => m.Groups[1].Value == method);
 
@@ -280,6 +382,12 @@ public sealed partial class RadicaleServer : IDisposable
 
     [GeneratedRegex(@"\[INFO\] ([A-Z]+) request for ")]
     private static partial Regex RequestLine();
+
+    [GeneratedRegex(@"^\[[^\]]+\] \[([^\]]+)\] \[[A-Z]+\]")]
+    private static partial Regex LogLinePrefix();
+
+    [GeneratedRegex(@"\[INFO\] ([A-Z]+) request for '([^']*)'( with depth '([^']*)')? received")]
+    private static partial Regex RequestWithDepth();
 
     [GeneratedRegex(@"Listening on '\[127\.0\.0\.1\]:(\d+)'")]
     private static partial Regex ListeningLine();

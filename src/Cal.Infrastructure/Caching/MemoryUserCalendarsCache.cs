@@ -76,9 +76,10 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
         where T : class
     {
         var built = await build(cancellationToken);
-        if (options.TimeToLive > TimeSpan.Zero && user.Generation == generation)
+        var keepFor = built is IShortLivedView { KeepFor: { } shorter } && shorter < options.TimeToLive ? shorter : options.TimeToLive;
+        if (keepFor > TimeSpan.Zero && user.Generation == generation)
         {
-            var entry = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.TimeToLive };
+            var entry = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = keepFor };
             entry.AddExpirationToken(new CancellationChangeToken(user.Changed.Token));
             cache.Set(key, new Stamped(built, version ?? -1), entry);
 

@@ -31,7 +31,7 @@ public sealed class CalDavCalendarsTests
     [OneTimeSetUp]
     public async Task StartServers()
     {
-        radicale = RadicaleServer.TryStart(("alice", AlicePassword), ("bob", "bob-pw"), ("carol", CarolPassword))
+        radicale = RadicaleServer.TryStart(("alice", AlicePassword), ("bob", "bob-pw"), ("carol", CarolPassword), ("dave", "dave-pw"))
             ?? throw new InconclusiveException("radicale is not installed (apt-get install radicale); .ci/run installs it.");
         workCalendar = await radicale.CreateCalendarAsync("alice", "work", "Work");
         personalCalendar = await radicale.CreateCalendarAsync("alice", "personal", "Personal");
@@ -175,6 +175,31 @@ public sealed class CalDavCalendarsTests
         var selectedAgain = await client.PostAsync("/v2/selected-calendars", Json.Body(new { integration = "caldav_calendar", externalId = personalCalendar.AbsoluteUri, credentialId }));
         Assert.That(selectedAgain.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         Assert.That(await BusyAsync("dateFrom=2026-03-05&dateTo=2026-03-05&timeZone=UTC"), Is.EqualTo(new[] { ("2026-03-05T18:00:00.000Z", "2026-03-05T19:00:00.000Z", "caldav-calendar") }));
+    }
+
+    [Test]
+    public async Task ACalendarMadeOnTheServerLater_IsListedAfterTheTtl_AndOneRemovedThere_IsGoneWithItsDeselection()
+    {
+        await StartApiAsync(("CalDav:TimeToLive", "00:00:01"));
+        await radicale.CreateCalendarAsync("dave", "first", "First");
+        var added = (await Json.ReadAsync(await AddAccountAsync("caldav", "dave", "dave-pw"))).GetProperty("data").GetProperty("id").GetInt32();
+        async Task<List<string?>> ListedAsync() =>
+            (await Json.ReadAsync(await client.GetAsync("/v2/calendars"))).GetProperty("data").GetProperty("connectedCalendars")[0]
+                .GetProperty("calendars").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToList();
+        Assert.That(await ListedAsync(), Is.EqualTo(new[] { "First" }));
+
+        var later = await radicale.CreateCalendarAsync("dave", "later", "Later");
+        Assert.That(await ListedAsync(), Is.EqualTo(new[] { "First" }), "within CalDav:TimeToLive the list is what was found");
+        await Task.Delay(1100);
+        Assert.That(await ListedAsync(), Is.EqualTo(new[] { "First", "Later" }), "after it, the calendar made on the server is listed");
+        var selected = await client.DeleteAsync($"/v2/selected-calendars?integration=caldav_calendar&externalId={Uri.EscapeDataString(later.AbsoluteUri)}&credentialId={added}");
+        Assert.That(selected.StatusCode, Is.EqualTo(HttpStatusCode.OK), "and selectable (deselected here), without adding the account again");
+
+        await radicale.DeleteCalendarAsync("dave", later);
+        await Task.Delay(1100);
+        Assert.That(await ListedAsync(), Is.EqualTo(new[] { "First" }), "removed on the server: gone");
+        var deselections = await api.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.CalendarDeselections));
+        Assert.That(deselections, Is.Zero, "its deselection went with it");
     }
 
     [Test]

@@ -28,6 +28,9 @@ public sealed partial class CalDavAccountCalendars(
     private readonly ConcurrentDictionary<int, Listed> listed = new();
     private readonly SingleFlight<(int CredentialId, string Key), IReadOnlyList<CalDavCalendar>> flights = new();
 
+    /// <summary>How long a listing of an account's calendars is trusted.</summary>
+    public TimeSpan TimeToLive => options.Value.TimeToLive;
+
     /// <summary>The account's calendars, listing its home again when the last listing is older than the time to live.</summary>
     public Task<IReadOnlyList<CalDavCalendar>> CurrentAsync(Credential credential, CalDavSettings settings, CancellationToken cancellationToken)
     {

@@ -70,6 +70,9 @@ public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICa
             : ConnectionCheck.Connected;
     }
 
+    /// <summary>The account's calendars are revalidated every <c>CalDav:TimeToLive</c>: a list of them is kept no longer.</summary>
+    public TimeSpan? ListedCalendarsFreshFor => accounts.TimeToLive;
+
     /// <summary>How errors name the account: the app and the username (e.g. "CalDav Server account alice").</summary>
     public string AccountName(CalDavSettings settings) => $"{Integration.Title} account {settings.Username}";
 

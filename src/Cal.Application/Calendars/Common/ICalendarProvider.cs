@@ -28,6 +28,9 @@ public interface ICalendarProvider
 
     /// <summary>Whether every calendar of the credential can be read now; if not, which one and why.</summary>
     Task<ConnectionCheck> CheckConnectionAsync(Credential credential, CancellationToken cancellationToken);
+
+    /// <summary>How long a list of this provider's calendars may be kept before it is asked again (null: as long as the read model keeps it).</summary>
+    TimeSpan? ListedCalendarsFreshFor => null;
 }
 
 /// <summary>

@@ -8,6 +8,8 @@ namespace Cal.Application.Common.Interfaces;
 /// </summary>
 public interface IUserCalendarsCache
 {
+    // A view that must be rebuilt sooner than ReadModel:TimeToLive says so by implementing IShortLivedView.
+
     /// <summary>
     /// The user's cached <typeparamref name="T"/>, or <paramref name="build"/>'s, cached unless a write invalidated the
     /// user's calendars while it was being built (then it is answered but not kept).
@@ -17,4 +19,13 @@ public interface IUserCalendarsCache
 
     /// <summary>Drops every cached view of the user's calendars, here and on the other instances.</summary>
     ValueTask InvalidateAsync(int userId);
+}
+
+/// <summary>
+/// A read-model view that is kept for at most <see cref="KeepFor"/> (when shorter than <c>ReadModel:TimeToLive</c>): a
+/// list holding CalDAV calendars, whose server's calendars are revalidated every <c>CalDav:TimeToLive</c>.
+/// </summary>
+public interface IShortLivedView
+{
+    TimeSpan? KeepFor { get; }
 }

@@ -7,7 +7,12 @@ namespace Cal.Application.Calendars.Queries.GetConnectedCalendars;
 /// <summary>cal.com's <c>GET /v2/calendars</c>: the user's connected calendars, grouped by credential.</summary>
 public sealed record GetConnectedCalendarsQuery(int UserId) : IQuery<ConnectedCalendarsDto>;
 
-public sealed record ConnectedCalendarsDto(IReadOnlyList<ConnectedCalendarDto> ConnectedCalendars, object? DestinationCalendar);
+public sealed record ConnectedCalendarsDto(IReadOnlyList<ConnectedCalendarDto> ConnectedCalendars, object? DestinationCalendar) : IShortLivedView
+{
+    /// <summary>How long the read model may keep this list (its providers' shortest; CalDAV accounts' calendars are revalidated).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeSpan? KeepFor { get; init; }
+}
 
 /// <summary>cal.com's connected calendar: its app, credential, primary calendar (the first), and calendars.</summary>
 public sealed record ConnectedCalendarDto(IntegrationDto Integration, int CredentialId, int? DelegationCredentialId, CalendarDto? Primary, IReadOnlyList<CalendarDto> Calendars);
@@ -57,11 +62,17 @@ public sealed class GetConnectedCalendarsQueryHandler(UserCalendarsReader calend
     private async Task<ConnectedCalendarsDto> BuildAsync(UserCalendars user, CancellationToken cancellationToken)
     {
         var connected = new List<ConnectedCalendarDto>();
+        TimeSpan? keepFor = null;
         foreach (var credential in user.Credentials)
         {
             if (providers.For(credential.Type) is not { } provider)
             {
                 continue; // A credential of a provider this server does not run.
+            }
+
+            if (provider.ListedCalendarsFreshFor is { } freshFor && (keepFor is null || freshFor < keepFor))
+            {
+                keepFor = freshFor;
             }
 
             var integration = provider.Integration;
@@ -74,6 +85,6 @@ public sealed class GetConnectedCalendarsQueryHandler(UserCalendarsReader calend
             connected.Add(new ConnectedCalendarDto(IntegrationDto.From(integration), credential.Id, null, calendars.FirstOrDefault(), calendars));
         }
 
-        return new ConnectedCalendarsDto(connected, DestinationCalendar: null);
+        return new ConnectedCalendarsDto(connected, DestinationCalendar: null) { KeepFor = keepFor };
     }
 }
