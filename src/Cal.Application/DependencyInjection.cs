@@ -48,6 +48,17 @@ public static class DependencyInjection
 
         services.AddScoped(sp => new UserCalendarsReader(sp, sp.GetRequiredService<Common.Interfaces.IUserCalendarsCache>()));
         services.AddScoped<BusyTimeService>();
+        services.AddScoped<Slots.Common.EventTypeAvailability>();
+        services.AddScoped<Bookings.Common.BookingAccess>();
+        services.AddScoped<Bookings.Common.BookingSideEffects>();
+        services.AddScoped<Calendars.CalDav.ICalendarsRemovedHandler, DestinationCalendars.Commands.SetDestinationCalendar.ClearRemovedDestination>();
+        services.AddOptions<Outbox.OutboxOptions>()
+            .Bind(configuration.GetSection(Outbox.OutboxOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.RetryDelays.All(d => d > TimeSpan.Zero), "Outbox:RetryDelays must all be positive.")
+            .ValidateOnStart();
+        services.AddScoped<Outbox.IOutboxItemHandler, Bookings.SideEffects.CalendarPutHandler>();
+        services.AddScoped<Outbox.IOutboxItemHandler, Bookings.SideEffects.CalendarDeleteHandler>();
         services.AddOptions<Slots.Common.AnonymousAvailabilityOptions>()
             .Bind(configuration.GetSection(Slots.Common.AnonymousAvailabilityOptions.SectionName))
             .ValidateDataAnnotations()

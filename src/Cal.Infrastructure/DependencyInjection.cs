@@ -40,6 +40,7 @@ public static class DependencyInjection
         services.AddSingleton<IUserCalendarsCache, MemoryUserCalendarsCache>();
         services.AddFeeds(configuration);
         services.AddOutbound(configuration);
+        services.AddOutbox();
         return services;
     }
 
@@ -84,6 +85,11 @@ public static class DependencyInjection
         services.AddScoped<IEventTypeRepository, EventTypeRepository>();
         services.AddScoped<IOAuthClientRepository, OAuthClientRepository>();
         services.AddScoped<IManagedUserTokenRepository, ManagedUserTokenRepository>();
+        services.AddScoped<BookingStore>();
+        services.AddScoped<Application.Bookings.Common.IBookingStore>(sp => sp.GetRequiredService<BookingStore>());
+        services.AddScoped<Application.Bookings.Common.ISlotReservationStore>(sp => sp.GetRequiredService<BookingStore>());
+        services.AddScoped<Application.DestinationCalendars.Common.IDestinationCalendarStore, DestinationCalendarStore>();
+        services.AddScoped<Outbox.OutboxStore>();
 
         return storage;
     }
@@ -199,6 +205,16 @@ public static class DependencyInjection
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddSingleton<IAccountKeys, HmacAccountKeys>();
 
+    }
+
+    /// <summary>Side effects of bookings: the outbox worker (woken by every commit), its housekeeping, and the event writer.</summary>
+    private static void AddOutbox(this IServiceCollection services)
+    {
+        services.AddSingleton<Outbox.OutboxSignal>();
+        services.AddSingleton<Application.Outbox.IOutboxSignal>(sp => sp.GetRequiredService<Outbox.OutboxSignal>());
+        services.AddHostedService<Outbox.OutboxWorker>();
+        services.AddHostedService<Outbox.BookingsHousekeeping>();
+        services.AddSingleton<Application.Bookings.SideEffects.IBookingEventWriter, Calendars.Bookings.IcalNetBookingEventWriter>();
     }
 
     /// <summary>Reading feeds: the one-pass checker and indexer, its limiter and warm-up, and the cache of indexes.</summary>

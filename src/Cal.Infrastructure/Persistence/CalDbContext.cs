@@ -29,6 +29,16 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Domain.EventTypes.EventType> EventTypes => Set<Domain.EventTypes.EventType>();
 
+    public DbSet<Domain.Bookings.Booking> Bookings => Set<Domain.Bookings.Booking>();
+
+    public DbSet<Domain.Bookings.SlotReservation> SlotReservations => Set<Domain.Bookings.SlotReservation>();
+
+    public DbSet<Domain.Bookings.DestinationCalendar> DestinationCalendars => Set<Domain.Bookings.DestinationCalendar>();
+
+    public DbSet<Domain.Outbox.OutboxItem> Outbox => Set<Domain.Outbox.OutboxItem>();
+
+    internal DbSet<Configurations.IdempotencyRecord> IdempotencyKeys => Set<Configurations.IdempotencyRecord>();
+
     /// <summary>Secrets of this server's own, as Data Protection payloads.</summary>
     internal DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
 

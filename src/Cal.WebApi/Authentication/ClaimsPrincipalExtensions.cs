@@ -12,6 +12,9 @@ public static class ClaimsPrincipalExtensions
     public static int? FindUserId(this ClaimsPrincipal user) =>
         user.FindFirstValue(ClaimTypes.NameIdentifier) is { } id ? int.Parse(id, CultureInfo.InvariantCulture) : null;
 
+    /// <summary>The authenticated caller's e-mail; null for an anonymous request.</summary>
+    public static string? FindEmail(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Email);
+
     /// <summary>The id of the API key the request was made with; null for a managed user's access token.</summary>
     public static int? GetApiKeyId(this ClaimsPrincipal user) =>
         user.FindFirstValue(CalBearerAuthenticationHandler.ApiKeyIdClaim) is { } id ? int.Parse(id, CultureInfo.InvariantCulture) : null;

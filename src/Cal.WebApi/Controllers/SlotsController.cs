@@ -1,9 +1,11 @@
+using Cal.Application.Slots.Commands.ReserveSlot;
 using Cal.Application.Slots.Queries.GetSlots;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Cal.WebApi.Controllers;
 
@@ -32,6 +34,43 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
         CancellationToken cancellationToken) =>
         Ok(new SuccessEnvelope<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>(
             await mediator.Send(new GetSlotsQuery(eventTypeId, eventTypeSlug, username, start, end, timeZone, duration, format, User.FindUserId()), cancellationToken)));
+
+    /// <summary>cal.com's <c>ReserveSlotInput_2024_09_04</c>.</summary>
+    [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
+    public sealed record ReserveSlotInputDto(int? EventTypeId, string? SlotStart, int? SlotDuration, int? ReservationDuration);
+
+    [HttpPost("reservations")]
+    [Consumes("application/json")]
+    [RequestSizeLimit(16 * 1024)]
+    [ProducesResponseType<SuccessEnvelope<SlotReservationDto>>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status403Forbidden)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status422UnprocessableEntity)]
+    public async Task<IActionResult> Reserve([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReserveSlotInputDto? body, CancellationToken cancellationToken) =>
+        StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<SlotReservationDto>(await mediator.Send(
+            new ReserveSlotCommand(null, body?.EventTypeId, body?.SlotStart, body?.SlotDuration, body?.ReservationDuration, User.FindUserId()), cancellationToken)));
+
+    [HttpGet("reservations/{uid}")]
+    [ProducesResponseType<SuccessEnvelope<SlotReservationDto>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> GetReservation(string uid, CancellationToken cancellationToken) =>
+        Ok(new SuccessEnvelope<SlotReservationDto>(await mediator.Send(new GetSlotReservationQuery(uid), cancellationToken)));
+
+    [HttpPatch("reservations/{uid}")]
+    [Consumes("application/json")]
+    [RequestSizeLimit(16 * 1024)]
+    [ProducesResponseType<SuccessEnvelope<SlotReservationDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status422UnprocessableEntity)]
+    public async Task<IActionResult> MoveReservation(string uid, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReserveSlotInputDto? body, CancellationToken cancellationToken) =>
+        Ok(new SuccessEnvelope<SlotReservationDto>(await mediator.Send(
+            new ReserveSlotCommand(uid, body?.EventTypeId, body?.SlotStart, body?.SlotDuration, body?.ReservationDuration, User.FindUserId()), cancellationToken)));
+
+    [HttpDelete("reservations/{uid}")]
+    [ProducesResponseType<SuccessEnvelope>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> DeleteReservation(string uid, CancellationToken cancellationToken)
+    {
+        await mediator.Send(new DeleteSlotReservationCommand(uid), cancellationToken);
+        return Ok(new SuccessEnvelope());
+    }
 
     /// <summary>cal.com's earlier slots call (2024-04-15), which <c>@calcom/sdk</c> 1.0.1 makes: <c>{"slots":{"date":[{"time"}]}}</c>.</summary>
     public sealed record AvailableSlotsOutput(IReadOnlyDictionary<string, IReadOnlyList<AvailableSlot>> Slots);

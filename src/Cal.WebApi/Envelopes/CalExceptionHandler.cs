@@ -56,6 +56,9 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
             case ConflictException conflict:
                 await writer.WriteAsync(httpContext, 409, conflict.Message);
                 break;
+            case UnprocessableException unprocessable:
+                await writer.WriteAsync(httpContext, 422, unprocessable.Message);
+                break;
             case BadHttpRequestException badRequest:
                 // Kestrel's own refusals: body too large (413), malformed request, client too slow.
                 await writer.WriteAsync(httpContext, badRequest.StatusCode, badRequest.StatusCode == 413 ? "Request body too large." : "Bad request.");

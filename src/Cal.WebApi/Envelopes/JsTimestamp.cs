@@ -56,3 +56,17 @@ internal sealed class JsTimestampConverter : System.Text.Json.Serialization.Json
         writer.WriteStringValue(utf8);
     }
 }
+
+/// <summary>Every <see cref="DateTimeOffset"/> in an answer (bookings, reservations) written as JavaScript writes dates: UTC, three fraction digits.</summary>
+internal sealed class JsInstantConverter : System.Text.Json.Serialization.JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        reader.GetDateTimeOffset();
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, DateTimeOffset value, System.Text.Json.JsonSerializerOptions options)
+    {
+        Span<byte> utf8 = stackalloc byte[JsTimestamp.Length];
+        JsTimestamp.Write(utf8, value);
+        writer.WriteStringValue(utf8);
+    }
+}

@@ -32,6 +32,12 @@ public static class ModelStateEnvelope
             return "is not valid JSON";
         }
 
+        // A field the request does not have (bodies that refuse unknown fields, as cal.com's create pipe does).
+        if (text.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return "is not a field of this request";
+        }
+
         // System.Text.Json names .NET types; say what the client should send instead.
         if (text.Contains("could not be converted to", StringComparison.Ordinal))
         {

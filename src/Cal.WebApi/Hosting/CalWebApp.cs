@@ -80,7 +80,12 @@ public static class CalWebApp
                     o.ValueProviderFactories.Remove(form);
                 }
             })
-            .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new JsTimestampConverter())) // cal.com's dates: ...ss.fffZ, always
+            .AddJsonOptions(o =>
+            {
+                // cal.com's dates: ...ss.fffZ, always.
+                o.JsonSerializerOptions.Converters.Add(new JsTimestampConverter());
+                o.JsonSerializerOptions.Converters.Add(new JsInstantConverter());
+            })
             .ConfigureApiBehaviorOptions(o =>
             {
                 o.InvalidModelStateResponseFactory = ModelStateEnvelope.Create;

@@ -13,7 +13,7 @@ namespace Cal.Application.Calendars.CalDav;
 /// loaded once, revalidated after the time to live, only what changed fetched), expanded by Cal's own engine per window,
 /// so a recurring event blocks every occurrence and a year costs what a feed's year costs.
 /// </summary>
-public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICalDavClient client, ICalDavCalendars calendars, CalDavAccountCalendars accounts) : ICalendarProvider
+public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICalDavClient client, ICalDavCalendars calendars, CalDavAccountCalendars accounts) : IWritableCalendarProvider
 {
     private readonly ParsedSecrets<CalDavSettings> secrets = new(protector, CalDavSecret.Deserialize);
 
@@ -69,6 +69,12 @@ public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICa
             ? new ConnectionCheck(false, 0, failure, AccountName(settings))
             : ConnectionCheck.Connected;
     }
+
+    public Task<FeedFetchResult<CalDavWritten>> WriteEventAsync(Credential credential, string calendarId, string uid, string icalendar, CancellationToken cancellationToken) =>
+        calendars.PutAsync(new CalDavCalendarRef(credential.Id, credential.UserId, SettingsOf(credential).Account, calendarId), uid, icalendar, cancellationToken);
+
+    public Task<FeedFetchResult<CalDavWritten>> DeleteEventAsync(Credential credential, string calendarId, string href, string? etag, CancellationToken cancellationToken) =>
+        calendars.DeleteAsync(new CalDavCalendarRef(credential.Id, credential.UserId, SettingsOf(credential).Account, calendarId), href, etag, cancellationToken);
 
     /// <summary>The account's calendars are revalidated every <c>CalDav:TimeToLive</c>: a list of them is kept no longer.</summary>
     public TimeSpan? ListedCalendarsFreshFor => accounts.TimeToLive;

@@ -27,6 +27,15 @@ public static class CalMetrics
     /// </summary>
     public static readonly Counter<long> CalDavIndexLookups = Meter.CreateCounter<long>("cal.caldav_index.lookups", "{lookup}", "Kept CalDAV calendar lookups, by result");
 
+    /// <summary>Bookings' calendar writes and deletes that failed for good (refused, calendar gone), by kind.</summary>
+    public static readonly Counter<long> CalendarWriteFailures = Meter.CreateCounter<long>("cal.calendar_writes.failures", "{write}", "Calendar writes of bookings that failed for good, by kind");
+
+    /// <summary>Outbox items performed, by kind and outcome (<c>done</c>, <c>retry</c>, <c>failed</c>).</summary>
+    public static readonly Counter<long> OutboxAttempts = Meter.CreateCounter<long>("cal.outbox.attempts", "{attempt}", "Outbox attempts, by kind and outcome");
+
+    /// <summary>Bookings made, by outcome (<c>accepted</c>, <c>overlap</c>, <c>reserved</c>).</summary>
+    public static readonly Counter<long> Bookings = Meter.CreateCounter<long>("cal.bookings", "{booking}", "Booking attempts decided by the database, by outcome");
+
     /// <summary>Busy-time work per request (reading every calendar of the answer), seconds.</summary>
     public static readonly Histogram<double> BusyTimesDuration = Meter.CreateHistogram<double>(
         "cal.busy_times.duration",

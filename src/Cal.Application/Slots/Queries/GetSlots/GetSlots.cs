@@ -1,6 +1,5 @@
 using System.Globalization;
 using Cal.Application.Calendars.Common;
-using Cal.Application.Calendars.Queries.GetBusyTimes;
 using Cal.Application.Slots.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
@@ -28,11 +27,9 @@ public sealed record SlotDto(
 
 public sealed class GetSlotsQueryHandler(
     IEventTypeRepository eventTypes,
-    IScheduleRepository schedules,
     IUserRepository users,
-    BusyTimeService busyTimes,
-    AnonymousAvailabilityLimit ownerLimit,
-    TimeProvider time)
+    EventTypeAvailability availability,
+    AnonymousAvailabilityLimit ownerLimit)
     : IQueryHandler<GetSlotsQuery, IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>
 {
     public const string InvalidRange = "Invalid time range given - check the 'start' and 'end' query parameters.";
@@ -65,14 +62,6 @@ public sealed class GetSlotsQueryHandler(
         {
             throw new NotFoundException(query.EventTypeId is { } missing ? $"Event type with id={missing} not found." : $"Event type '{query.EventTypeSlug}' of '{query.Username}' not found.");
         }
-        var schedule = eventType.ScheduleId is { } scheduleId
-            ? await schedules.FindAsync(scheduleId, cancellationToken)
-            : (await schedules.ListAsync(eventType.UserId, cancellationToken)).FirstOrDefault(s => s.IsDefault);
-        var empty = new Dictionary<string, IReadOnlyList<SlotDto>>();
-        if (schedule is null || !BusyWindowParser.TryFindZone(schedule.TimeZone, out var scheduleZone))
-        {
-            return empty; // nothing to book without working hours
-        }
 
         if (query.Duration is { } duration && duration != eventType.LengthInMinutes)
         {
@@ -82,49 +71,21 @@ public sealed class GetSlotsQueryHandler(
                 new { duration, lengthInMinutes = eventType.LengthInMinutes });
         }
 
-        var length = TimeSpan.FromMinutes(eventType.LengthInMinutes);
-        var request = new SlotRequest(
-            length,
-            eventType.SlotInterval is { } interval ? TimeSpan.FromMinutes(interval) : length,
-            TimeSpan.FromMinutes(eventType.BeforeEventBuffer),
-            TimeSpan.FromMinutes(eventType.AfterEventBuffer),
-            TimeSpan.FromMinutes(eventType.MinimumBookingNotice),
-            start,
-            end,
-            time.GetUtcNow());
-
-        // Anonymous callers reach the owner's calendars: bounded per owner, whoever sends them.
+        // Anonymous callers reach the host's calendars: bounded per host, whoever sends them.
         if (query.CallerUserId != eventType.UserId)
         {
             await ownerLimit.EnterAsync(eventType.UserId, cancellationToken);
         }
 
-        // Busy times of every selected calendar of the owner, over the range widened by what a slot and its buffers reach.
-        var reach = length + request.BufferBefore + request.BufferAfter + TimeSpan.FromDays(1);
-        BusyTimesDto busy;
-        try
-        {
-            busy = await busyTimes.ReadAsync(eventType.UserId, new BusyWindow(start - reach, end + reach, scheduleZone), [], cancellationToken);
-        }
-        catch (CalendarUnavailableException)
-        {
-            // The caller is anonymous: the event type, never the host's account, credential or the upstream's answer.
-            throw new AvailabilityUnavailableException(eventType.Id);
-        }
-
-        var periods = busy.Intervals.Select(i => new BusyPeriod(i.Start, i.End)).ToList();
-        var weekly = schedule.Availability.Select(a => new WeeklyAvailability(a.Days.ToList(), a.Start, a.End)).ToList();
-        var overrides = schedule.Overrides.GroupBy(o => o.Date).Select(g => new DateOverride(g.Key, g.Select(o => (o.Start, o.End)).ToList())).ToList();
-        var computed = SlotCalculator.Compute(scheduleZone, weekly, overrides, periods, request, MaxSlots, cancellationToken);
+        var computed = await availability.SlotsAsync(eventType, start, end, MaxSlots, ignoring: null, cancellationToken);
         if (computed.Exceeded)
         {
             throw new BadRequestException($"The range holds more than {MaxSlots} slots; ask for a shorter range (check the 'start' and 'end' query parameters).");
         }
 
-        var slots = computed.Slots;
-
+        var length = TimeSpan.FromMinutes(eventType.LengthInMinutes);
         var range = string.Equals(query.Format, "range", StringComparison.Ordinal);
-        return slots
+        return computed.Slots
             .GroupBy(s => TimeZoneInfo.ConvertTime(s, outputZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
             .ToDictionary(
                 g => g.Key,
