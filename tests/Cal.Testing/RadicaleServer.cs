@@ -15,15 +15,17 @@ namespace Cal.Testing;
 /// </summary>
 public sealed partial class RadicaleServer : IDisposable
 {
-    private readonly Process process;
     private readonly string folder;
+    private readonly string binary;
+    private Process process;
     private readonly Dictionary<string, string> users = new(StringComparer.Ordinal);
     private readonly HttpClient http = new();
 
-    private RadicaleServer(Process process, string folder, int port)
+    private RadicaleServer(Process process, string folder, int port, string binary)
     {
         this.process = process;
         this.folder = folder;
+        this.binary = binary;
         Port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
     }
@@ -76,6 +78,25 @@ public sealed partial class RadicaleServer : IDisposable
 
         // Port 0: the system picks a free port as Radicale binds it (no race with other tests' servers over a port
         // probed beforehand), and Radicale logs which one ("Listening on '[127.0.0.1]:PORT'").
+        var (process, port) = Launch(binary, folder);
+        var server = new RadicaleServer(process, folder, port, binary);
+        foreach (var (user, password) in accounts)
+        {
+            server.users[user] = password;
+        }
+
+        if (port > 0 && server.WaitUntilReady())
+        {
+            return server;
+        }
+
+        server.Dispose();
+        throw new InvalidOperationException("radicale did not start");
+    }
+
+    /// <summary>Starts radicale with the folder's config; its process and the port it listens on (0 if it did not start).</summary>
+    private static (Process Process, int Port) Launch(string binary, string folder)
+    {
         var process = Process.Start(new ProcessStartInfo(binary, ["--config", Path.Combine(folder, "config")])
         {
             RedirectStandardOutput = true,
@@ -120,21 +141,33 @@ public sealed partial class RadicaleServer : IDisposable
         };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
+        return (process, listening.Task.Wait(TimeSpan.FromSeconds(30)) ? listening.Task.Result : 0);
+    }
 
-        var port = listening.Task.Wait(TimeSpan.FromSeconds(30)) ? listening.Task.Result : 0;
-        var server = new RadicaleServer(process, folder, port);
-        foreach (var (user, password) in accounts)
+    /// <summary>Stops the server (as a server that is down: connections refused), keeping its data and port for <see cref="StartAgain"/>.</summary>
+    public void StopServing() => Stop();
+
+    /// <summary>Starts the server again on its port, with the data it had.</summary>
+    public void StartAgain()
+    {
+        var config = Path.Combine(folder, "config");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("hosts = 127.0.0.1:0", $"hosts = 127.0.0.1:{Port}", StringComparison.Ordinal));
+        for (var attempt = 0; ; attempt++)
         {
-            server.users[user] = password;
-        }
+            (process, var port) = Launch(binary, folder);
+            if (port == Port && WaitUntilReady())
+            {
+                return;
+            }
 
-        if (port > 0 && server.WaitUntilReady())
-        {
-            return server;
-        }
+            Stop();
+            if (attempt == 20)
+            {
+                throw new InvalidOperationException("radicale did not start again on its port");
+            }
 
-        server.Dispose();
-        throw new InvalidOperationException("radicale did not start");
+            Thread.Sleep(250); // the port may linger a moment after the old process
+        }
     }
 
     /// <summary>True once Radicale answers its well-known redirect (its own answer, not another server's on a reused port).</summary>
@@ -174,10 +207,35 @@ public sealed partial class RadicaleServer : IDisposable
                 process.WaitForExit();
             }
         }
+        catch (InvalidOperationException)
+        {
+            // already disposed: stopped before
+        }
         finally
         {
             process.Dispose();
         }
+    }
+
+    /// <summary>One stored object's iCalendar text (<c>GET {calendar}{name}</c>), or null when there is none.</summary>
+    public async Task<string?> GetObjectAsync(string user, Uri objectUrl)
+    {
+        using var response = await SendAsync(() => Request(HttpMethod.Get, objectUrl, user, "", "text/plain"));
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The names of the objects a calendar holds (a PROPFIND of depth 1), e.g. <c>abc.ics</c>.</summary>
+    public async Task<IReadOnlyList<string>> ListObjectsAsync(string user, Uri calendar)
+    {
+        using var response = await SendAsync(() =>
+        {
+            var request = Request(new HttpMethod("PROPFIND"), calendar, user, "<?xml version=\"1.0\"?><d:propfind xmlns:d=\"DAV:\"><d:prop><d:getetag/></d:prop></d:propfind>", "application/xml");
+            request.Headers.Add("Depth", "1");
+            return request;
+        });
+        var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
+        return xml.Descendants(System.Xml.Linq.XName.Get("href", "DAV:")).Select(h => h.Value.TrimEnd('/').Split('/')[^1])
+            .Where(n => n.EndsWith(".ics", StringComparison.Ordinal)).Select(Uri.UnescapeDataString).ToList();
     }
 
     /// <summary>Changes (or adds) a user's password on the running server (the users file is read at each login).</summary>

@@ -254,4 +254,28 @@ public sealed class BookingsTests
         Assert.That((await anonymous.DeleteAsync($"/v2/slots/reservations/{reserved.GetProperty("reservationUid").GetString()}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await SlotsAsync(), Does.Contain("14:00"), "deleted: offered again");
     }
+
+    [Test]
+    public async Task AManagedUser_IsAHost_AsCalComsPlatformHasIt()
+    {
+        var (_, clientJson, _) = await api.AdminAsync("oauth-clients", "create", "--name", "Platform");
+        var oauth = JsonDocument.Parse(clientJson).RootElement;
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v2/oauth-clients/{oauth.GetProperty("clientId").GetString()}/users")
+        {
+            Content = Json.Body(new { email = "dana@example.com", timeZone = "Europe/Berlin", name = "Dana" }),
+        };
+        request.Headers.Add("x-cal-secret-key", oauth.GetProperty("secret").GetString());
+        var managed = (await Json.ReadAsync(await anonymous.SendAsync(request))).GetProperty("data");
+        using var dana = api.CreateAuthorizedClient(managed.GetProperty("accessToken").GetString()!);
+
+        // Her token makes the event type (her default schedule came with her); anyone books it, as on cal.com's platform.
+        var created = await dana.PostAsync("/v2/event-types", Json.Body(new { title = "Intro", slug = "intro", lengthInMinutes = 15 }));
+        var danaEventType = (await Json.ReadAsync(created)).GetProperty("data").GetProperty("id").GetInt32();
+        var booked = await anonymous.PostAsync("/v2/bookings", Json.Body(Body($"{Monday}T07:00:00Z", danaEventType)));
+        var listed = await Json.ReadAsync(await dana.GetAsync("/v2/bookings"));
+
+        Assert.That(booked.StatusCode, Is.EqualTo(HttpStatusCode.Created), await booked.Content.ReadAsStringAsync());
+        Assert.That(listed.GetProperty("data").GetArrayLength(), Is.EqualTo(1), "listed by her own token");
+        Assert.That(listed.GetProperty("data")[0].GetProperty("hosts")[0].GetProperty("name").GetString(), Is.EqualTo("Dana"));
+    }
 }
