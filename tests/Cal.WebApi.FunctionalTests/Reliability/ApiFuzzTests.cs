@@ -140,7 +140,7 @@ public sealed class ApiFuzzTests
 
     private static HttpRequestMessage Generate(Random random, string key, string refreshKey, string clientId, string secret, string validFeed)
     {
-        var target = random.Next(14);
+        var target = random.Next(17);
         var (method, path) = target switch
         {
             0 or 1 or 2 => ("POST", "/v2/calendars/ics-feed/save"),
@@ -158,6 +158,13 @@ public sealed class ApiFuzzTests
                 var post => (post, $"/v2/calendars/{Pick(random, Calendars)}/{Pick(random, ["credentials", "disconnect"])}"),
             },
             12 => ("GET", Pick(random, ["/v2/slots", "/v2/slots/available"]) + SlotsQuery(random)),
+            14 => Pick(random, ["POST", "POST", "GET", "GET"]) switch
+            {
+                "GET" => ("GET", Pick(random, ["/v2/bookings", "/v2/bookings/x", "/v2/bookings/" + new string('u', 400), "/v2/bookings/%ff"]) + BookingsQuery(random)),
+                var post => (post, Pick(random, ["/v2/bookings", "/v2/bookings", "/v2/bookings/x/cancel", "/v2/bookings/x/reschedule", "/v2/bookings/%ff%fe/cancel"])),
+            },
+            15 => (Pick(random, ["POST", "GET", "PATCH", "DELETE"]), Pick(random, ["/v2/slots/reservations", "/v2/slots/reservations/x", "/v2/slots/reservations/" + new string('r', 300)])),
+            16 => (Pick(random, ["PUT", "PUT", "GET"]), "/v2/destination-calendars"),
             13 => random.Next(2) == 0
                 ? (Pick(random, ["POST", "DELETE"]), "/v2/selected-calendars" + Pick(random, ["", "?integration=ics-feed_calendar&externalId=http%3A%2F%2Fx&credentialId=1", "?credentialId=-5&externalId=", "?integration=" + new string('i', 3000)]))
                 : (Pick(random, ["PATCH", "DELETE", "POST"]), $"/v2/oauth-clients/{clientId}/users/{Pick(random, ["1", "2", "0", "-1", "2147483648"])}" + Pick(random, ["", "/force-refresh"])),
@@ -249,6 +256,10 @@ public sealed class ApiFuzzTests
         _ => "?" + string.Join("&", Enumerable.Range(0, random.Next(1, 300)).Select(i => $"k{i}=v")),
     };
 
+    private static string BookingsQuery(Random random) => random.Next(3) == 0
+        ? ""
+        : EdgeQuery(random, "status", "attendeeEmail", "eventTypeId", "afterStart", "beforeEnd", "sortStart", "take", "skip");
+
     private static string SlotsQuery(Random random) => random.Next(9) switch
     {
         7 or 8 => EdgeQuery(random, "eventTypeId", "start", "end", "timeZone", "duration", "format", "eventTypeSlug", "username", "startTime", "endTime"),
@@ -303,6 +314,25 @@ public sealed class ApiFuzzTests
                     """{"username": "alice", "password": "pw", "url": "http://127.0.0.1:1/?x=" + "\u0000"}""",
                     $$"""{"username": "alice", "password": "pw", "url": "http://127.0.0.1:1/{{new string('p', 3000)}}"}""",
                     """{"username": "alice", "password": "pw", "url": "https://[::1]:0/", "extra": {"nested": [1e308, -1e308]}}"""]),
+                14 => Pick(random, [
+                    """{"start": "2027-03-29T07:00:00Z", "eventTypeId": 1, "attendee": {"name": "Bob", "email": "bob@example.org", "timeZone": "UTC"}}""",
+                    """{"start": "9999-12-31T23:59:59Z", "eventTypeId": 2147483647, "attendee": {"name": "", "email": "@", "timeZone": "Mars/Base"}, "guests": [1, null, {}]}""",
+                    """{"start": "0001-01-01T00:00:00+14:00", "eventTypeId": -1, "attendee": null, "metadata": {"a": {"b": [1]}}, "lengthInMinutes": 1e308}""",
+                    """{"start": "2027-03-29T07:00:00Z", "eventTypeSlug": "x", "username": "%ff", "attendee": {"name": "B", "email": "b@x.org", "timeZone": "UTC", "language": "klingon-xx-yy"}, "reservedSlotUid": 5}""",
+                    """{"start": "2027-03-29T07:00:00Z", "eventTypeId": 1, "attendee": {"name": "B", "email": "b@x.org", "timeZone": "UTC"}, "metadata": [1, 2], "extra": true}""",
+                    """{"cancellationReason": 1e400, "start": [], "reschedulingReason": {}}""",
+                    """{"cancellationReason": "x"}""",
+                    """{"start": "2027-03-29T08:00:00Z", "reschedulingReason": null}"""]),
+                15 => Pick(random, [
+                    """{"eventTypeId": 1, "slotStart": "2027-03-29T07:00:00Z"}""",
+                    """{"eventTypeId": 1, "slotStart": "2027-03-29T07:00:00Z", "reservationDuration": 99999999999, "slotDuration": -1}""",
+                    """{"eventTypeId": "x", "slotStart": 7, "unknown": 1}""",
+                    """{"eventTypeId": 2147483648, "slotStart": "9999-12-31T23:59:59Z"}"""]),
+                16 => Pick(random, [
+                    """{"integration": "caldav_calendar", "externalId": "http://127.0.0.1:1/cal/"}""",
+                    """{"integration": "ics-feed_calendar", "externalId": "http://127.0.0.1:1/x.ics"}""",
+                    """{"integration": 1, "externalId": ["x"]}""",
+                    $$"""{"integration": "apple_calendar", "externalId": "{{new string('e', 5000)}}"}"""]),
                 13 => Pick(random, [
                     """{"integration": "ics-feed_calendar", "externalId": "http://127.0.0.1:1/x.ics", "credentialId": 1}""",
                     """{"timeFormat": 13, "weekStart": 7, "metadata": {"a": {"b": 1}}, "avatarUrl": "javascript:x", "locale": ["en"]}""",
