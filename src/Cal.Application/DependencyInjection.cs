@@ -59,6 +59,14 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddScoped<Outbox.IOutboxItemHandler, Bookings.SideEffects.CalendarPutHandler>();
         services.AddScoped<Outbox.IOutboxItemHandler, Bookings.SideEffects.CalendarDeleteHandler>();
+        services.AddOptions<Webhooks.Common.WebhookOptions>()
+            .Bind(configuration.GetSection(Webhooks.Common.WebhookOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.RetryDelays.All(d => d > TimeSpan.Zero), "Webhooks:RetryDelays must all be positive.")
+            .ValidateOnStart();
+        services.AddScoped<Webhooks.Common.WebhookAccess>();
+        services.AddScoped<Bookings.Common.IBookingSideEffectSource, Webhooks.Delivery.WebhookSideEffects>();
+        services.AddScoped<Outbox.IOutboxItemHandler, Webhooks.Delivery.WebhookDeliveryHandler>();
         services.AddOptions<Slots.Common.AnonymousAvailabilityOptions>()
             .Bind(configuration.GetSection(Slots.Common.AnonymousAvailabilityOptions.SectionName))
             .ValidateDataAnnotations()

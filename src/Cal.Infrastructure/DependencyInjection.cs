@@ -41,6 +41,7 @@ public static class DependencyInjection
         services.AddFeeds(configuration);
         services.AddOutbound(configuration);
         services.AddOutbox();
+        services.AddWebhookSending();
         return services;
     }
 
@@ -89,6 +90,7 @@ public static class DependencyInjection
         services.AddScoped<Application.Bookings.Common.IBookingStore>(sp => sp.GetRequiredService<BookingStore>());
         services.AddScoped<Application.Bookings.Common.ISlotReservationStore>(sp => sp.GetRequiredService<BookingStore>());
         services.AddScoped<Application.DestinationCalendars.Common.IDestinationCalendarStore, DestinationCalendarStore>();
+        services.AddScoped<Application.Webhooks.Common.IWebhookStore, WebhookStore>();
         services.AddScoped<Outbox.OutboxStore>();
 
         return storage;
@@ -259,6 +261,26 @@ public static class DependencyInjection
             })
             .ConfigurePrimaryHttpMessageHandler(PolicyCheckedHandler)
             .RemoveAllLoggers();
+    }
+
+    /// <summary>Webhook deliveries: the same policy-checked connections (never redirected), checked again as URLs are saved.</summary>
+    private static void AddWebhookSending(this IServiceCollection services)
+    {
+        services.AddSingleton<Application.Webhooks.Common.ISubscriberUrlPolicy, SubscriberUrlPolicy>();
+        services.AddSingleton<Application.Webhooks.Common.IWebhookSender, WebhookSender>();
+        services.AddHttpClient(WebhookSender.HttpClientName, client =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan; // The sender's own deadline covers each attempt.
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-Webhooks/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var handler = PolicyCheckedHandler(sp);
+                handler.AutomaticDecompression = DecompressionMethods.None; // the answer is not read for its content
+                handler.MaxConnectionsPerServer = 64;
+                return handler;
+            })
+            .RemoveAllLoggers(); // subscriber URLs may carry tokens
     }
 
     /// <summary>

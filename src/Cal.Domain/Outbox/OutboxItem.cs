@@ -39,6 +39,9 @@ public sealed class OutboxItem : Entity
     /// <summary>The webhook a delivery is for (null for calendar writes), so a webhook's deliveries can be listed.</summary>
     public string? WebhookId { get; private set; }
 
+    /// <summary>A delivery's own id (sent as <c>X-Cal-Webhook-Id</c>, the same on every attempt and redelivery); null for calendar writes.</summary>
+    public string? DeliveryId { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset NextAttemptAt { get; private set; }
@@ -62,10 +65,21 @@ public sealed class OutboxItem : Entity
 
     public bool IsPending => CompletedAt is null && FailedAt is null;
 
-    public static OutboxItem Create(OutboxKind kind, string orderKey, string payload, DateTimeOffset now, string? webhookId = null)
+    public static OutboxItem Create(OutboxKind kind, string orderKey, string payload, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderKey);
-        return new OutboxItem { Kind = kind, OrderKey = orderKey, Payload = payload, WebhookId = webhookId, CreatedAt = now, NextAttemptAt = now };
+        return new OutboxItem { Kind = kind, OrderKey = orderKey, Payload = payload, CreatedAt = now, NextAttemptAt = now };
+    }
+
+    /// <summary>One delivery of a webhook payload, identified by <paramref name="deliveryId"/>.</summary>
+    public static OutboxItem Delivery(string webhookId, string deliveryId, string orderKey, string payload, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(webhookId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(deliveryId);
+        var item = Create(OutboxKind.WebhookDelivery, orderKey, payload, now);
+        item.WebhookId = webhookId;
+        item.DeliveryId = deliveryId;
+        return item;
     }
 
     /// <summary>Made pending again (a redelivery asked for by the webhook's owner).</summary>
@@ -73,6 +87,7 @@ public sealed class OutboxItem : Entity
     {
         FailedAt = null;
         CompletedAt = null;
+        Attempts = 0;
         NextAttemptAt = now;
     }
 }

@@ -47,6 +47,8 @@ internal sealed partial class OutboxWorker(
 {
     private readonly string owner = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 
+    private DateTimeOffset lagMeasuredAt;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // the host's start does not wait for the first pass
@@ -104,6 +106,7 @@ internal sealed partial class OutboxWorker(
         }
 
         await Task.WhenAll(claimed.Select(item => PerformAsync(item, stoppingToken)));
+        await MeasureLagAsync(stoppingToken);
         return claimed.Count;
     }
 
@@ -136,6 +139,11 @@ internal sealed partial class OutboxWorker(
         };
         var outcome = done ? "done" : retryAt is null ? "failed" : "retry";
         CalMetrics.OutboxAttempts.Add(1, new KeyValuePair<string, object?>("kind", item.Kind.ToString()), new KeyValuePair<string, object?>("outcome", outcome));
+        if (item.Kind == OutboxKind.WebhookDelivery && (done || retryAt is null))
+        {
+            CalMetrics.WebhookDeliveries.Count("outcome", done ? "delivered" : "failed");
+        }
+
         if (!done && retryAt is null)
         {
             LogGaveUp(logger, item.Kind, item.Id, item.Attempts + 1, attempt.Result);
@@ -144,10 +152,25 @@ internal sealed partial class OutboxWorker(
         await scope.ServiceProvider.GetRequiredService<OutboxStore>().RecordAsync(item.Id, owner, done, retryAt, attempt.Result, attempt.Status, now, CancellationToken.None);
     }
 
+    /// <summary>The outbox's lag (the oldest pending item's age) for <see cref="CalMetrics.OutboxLag"/>, at most once a second.</summary>
+    private async Task MeasureLagAsync(CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - lagMeasuredAt < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+
+        lagMeasuredAt = now;
+        await using var scope = scopes.CreateAsyncScope();
+        CalMetrics.SetOutboxLag(await scope.ServiceProvider.GetRequiredService<OutboxStore>().LagAsync(now, stoppingToken));
+    }
+
     /// <summary>Until the next item falls due, at most one poll interval.</summary>
     private async Task<TimeSpan> SleepAsync(CancellationToken stoppingToken)
     {
         var poll = options.Value.PollInterval;
+        await MeasureLagAsync(stoppingToken);
         await using var scope = scopes.CreateAsyncScope();
         var next = await scope.ServiceProvider.GetRequiredService<OutboxStore>().NextDueAsync(stoppingToken);
         if (next is not { } due)

@@ -37,6 +37,8 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Domain.Outbox.OutboxItem> Outbox => Set<Domain.Outbox.OutboxItem>();
 
+    public DbSet<Domain.Webhooks.Webhook> Webhooks => Set<Domain.Webhooks.Webhook>();
+
     internal DbSet<Configurations.IdempotencyRecord> IdempotencyKeys => Set<Configurations.IdempotencyRecord>();
 
     /// <summary>Secrets of this server's own, as Data Protection payloads.</summary>

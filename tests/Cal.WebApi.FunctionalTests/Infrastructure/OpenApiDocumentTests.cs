@@ -106,7 +106,7 @@ public sealed class OpenApiDocumentTests
         var schemas = document.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(p => p.Name).ToList();
 
         Assert.That(schemas, Is.SupersetOf(new[] { "ConnectedCalendarsData", "ConnectedCalendar", "Calendar", "Integration", "BusyTimesOutput", "ManagedUserOutput", "KeysDto", "UpdateManagedUserInput" }));
-        Assert.That(schemas.Where(n => n.StartsWith("SuccessEnvelopeOf", StringComparison.Ordinal) || n.EndsWith("Dto", StringComparison.Ordinal) && !n.EndsWith("InputDto", StringComparison.Ordinal) && !n.EndsWith("ResponseDto", StringComparison.Ordinal) && !n.EndsWith("BodyDto", StringComparison.Ordinal) && !n.EndsWith("OutputDto", StringComparison.Ordinal) && n != "KeysDto"), Is.Empty, "no Cal-internal names left");
+        Assert.That(schemas.Where(n => n.StartsWith("SuccessEnvelopeOf", StringComparison.Ordinal) || n.EndsWith("Dto", StringComparison.Ordinal) && !n.EndsWith("InputDto", StringComparison.Ordinal) && !n.EndsWith("ResponseDto", StringComparison.Ordinal) && !n.EndsWith("BodyDto", StringComparison.Ordinal) && !n.EndsWith("OutputDto", StringComparison.Ordinal) && n is not ("KeysDto" or "PaginationMetaDto")), Is.Empty, "no Cal-internal names left");
     }
 
     [Test]

@@ -140,7 +140,7 @@ public sealed class ApiFuzzTests
 
     private static HttpRequestMessage Generate(Random random, string key, string refreshKey, string clientId, string secret, string validFeed)
     {
-        var target = random.Next(17);
+        var target = random.Next(18);
         var (method, path) = target switch
         {
             0 or 1 or 2 => ("POST", "/v2/calendars/ics-feed/save"),
@@ -165,6 +165,10 @@ public sealed class ApiFuzzTests
             },
             15 => (Pick(random, ["POST", "GET", "PATCH", "DELETE"]), Pick(random, ["/v2/slots/reservations", "/v2/slots/reservations/x", "/v2/slots/reservations/" + new string('r', 300)])),
             16 => (Pick(random, ["PUT", "PUT", "GET"]), "/v2/destination-calendars"),
+            17 => (Pick(random, ["POST", "POST", "GET", "PATCH", "DELETE"]), Pick(random, [
+                "/v2/webhooks", "/v2/webhooks", "/v2/webhooks/x", "/v2/webhooks/" + new string('w', 300), "/v2/webhooks/%ff", "/v2/webhooks/x/deliveries",
+                "/v2/webhooks/x/deliveries/del_x/redeliver", "/v2/event-types/1/webhooks", "/v2/event-types/1/webhooks/x", "/v2/event-types/99999999999/webhooks",
+                "/v2/event-types/-1/webhooks"]) + Pick(random, ["", "", "?skip=-1&take=0", "?take=2147483648", "?skip=%ff&take=1e9"])),
             13 => random.Next(2) == 0
                 ? (Pick(random, ["POST", "DELETE"]), "/v2/selected-calendars" + Pick(random, ["", "?integration=ics-feed_calendar&externalId=http%3A%2F%2Fx&credentialId=1", "?credentialId=-5&externalId=", "?integration=" + new string('i', 3000)]))
                 : (Pick(random, ["PATCH", "DELETE", "POST"]), $"/v2/oauth-clients/{clientId}/users/{Pick(random, ["1", "2", "0", "-1", "2147483648"])}" + Pick(random, ["", "/force-refresh"])),
@@ -323,6 +327,15 @@ public sealed class ApiFuzzTests
                     """{"cancellationReason": 1e400, "start": [], "reschedulingReason": {}}""",
                     """{"cancellationReason": "x"}""",
                     """{"start": "2027-03-29T08:00:00Z", "reschedulingReason": null}"""]),
+                17 => Pick(random, [
+                    """{"subscriberUrl": "http://127.0.0.1:1/hook", "triggers": ["BOOKING_CREATED"], "active": true}""",
+                    """{"subscriberUrl": "http://127.0.0.1:1/hook", "triggers": ["BOOKING_CREATED", "MEETING_ENDED", null, 5], "active": "yes", "secret": 12}""",
+                    """{"subscriberUrl": "file:///etc/passwd", "triggers": "BOOKING_CREATED", "active": true, "payloadTemplate": "{{#each attendees}}{{name}}{{/each}}"}""",
+                    """{"subscriberUrl": "http://[::1", "triggers": [], "active": null, "payloadTemplate": "{{title"}""",
+                    $$"""{"subscriberUrl": "http://127.0.0.1:1/{{new string('p', 3000)}}", "triggers": ["BOOKING_CANCELLED"], "active": false, "payloadTemplate": "{{string.Concat(Enumerable.Repeat("{{title}}", 300))}}"}""",
+                    $$"""{"subscriberUrl": "http://127.0.0.1:1/x", "triggers": ["BOOKING_CREATED"], "active": true, "secret": "{{new string('s', 5000)}}", "payloadTemplate": "{{new string('t', 20_000)}}"}""",
+                    """{"active": false}""",
+                    """{"triggers": ["BOOKING_RESCHEDULED"], "eventTriggers": ["X"]}"""]),
                 15 => Pick(random, [
                     """{"eventTypeId": 1, "slotStart": "2027-03-29T07:00:00Z"}""",
                     """{"eventTypeId": 1, "slotStart": "2027-03-29T07:00:00Z", "reservationDuration": 99999999999, "slotDuration": -1}""",

@@ -30,6 +30,19 @@ public static class CalMetrics
     /// <summary>Bookings' calendar writes and deletes that failed for good (refused, calendar gone), by kind.</summary>
     public static readonly Counter<long> CalendarWriteFailures = Meter.CreateCounter<long>("cal.calendar_writes.failures", "{write}", "Calendar writes of bookings that failed for good, by kind");
 
+    private static double outboxLagSeconds;
+
+    /// <summary>The age of the oldest outbox item not yet performed (the outbox's lag), as the worker last measured it.</summary>
+    public static readonly ObservableGauge<double> OutboxLag = Meter.CreateObservableGauge("cal.outbox.lag", () => Volatile.Read(ref outboxLagSeconds), "s", "Age of the oldest outbox item not yet performed");
+
+    public static void SetOutboxLag(TimeSpan lag) => Volatile.Write(ref outboxLagSeconds, lag.TotalSeconds);
+
+    /// <summary>Webhook delivery attempts, by result (<c>delivered</c>, <c>4xx</c>, <c>5xx</c>, <c>3xx</c> (not followed), <c>timeout</c>, <c>connection_failed</c>, <c>blocked</c>).</summary>
+    public static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>("cal.webhooks.attempts", "{attempt}", "Webhook delivery attempts, by result");
+
+    /// <summary>Webhook deliveries finished, by outcome (<c>delivered</c>, <c>failed</c>).</summary>
+    public static readonly Counter<long> WebhookDeliveries = Meter.CreateCounter<long>("cal.webhooks.deliveries", "{delivery}", "Webhook deliveries finished, by outcome");
+
     /// <summary>Outbox items performed, by kind and outcome (<c>done</c>, <c>retry</c>, <c>failed</c>).</summary>
     public static readonly Counter<long> OutboxAttempts = Meter.CreateCounter<long>("cal.outbox.attempts", "{attempt}", "Outbox attempts, by kind and outcome");
 

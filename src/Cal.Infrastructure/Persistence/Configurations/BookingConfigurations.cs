@@ -113,6 +113,7 @@ internal sealed class OutboxItemConfiguration : IEntityTypeConfiguration<OutboxI
         builder.Property(o => o.OrderKey).HasMaxLength(160).IsUnicode(false).IsRequired();
         builder.Property(o => o.Payload).IsRequired();
         builder.Property(o => o.WebhookId).HasMaxLength(64).IsUnicode(false);
+        builder.Property(o => o.DeliveryId).HasMaxLength(64).IsUnicode(false);
         builder.Property(o => o.CreatedAt).AsUtcTicks();
         builder.Property(o => o.NextAttemptAt).AsUtcTicks();
         builder.Property(o => o.LastAttemptAt).AsUtcTicks();

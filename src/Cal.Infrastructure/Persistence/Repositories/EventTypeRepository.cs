@@ -28,8 +28,19 @@ internal sealed class EventTypeRepository(CalDbContext db) : IEventTypeRepositor
         return SaveAsync(eventType, cancellationToken);
     }
 
-    public Task DeleteAsync(int id, CancellationToken cancellationToken) =>
-        db.EventTypes.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
+    /// <summary>Deletes it with its webhooks; one with bookings stays (its bookings name it): <c>409</c>.</summary>
+    public async Task DeleteAsync(int id, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.Bookings.AnyAsync(b => b.EventTypeId == id, cancellationToken))
+        {
+            throw new ConflictException($"Event type with id {id} has bookings and cannot be deleted.");
+        }
+
+        await db.Webhooks.Where(w => w.EventTypeId == id).ExecuteDeleteAsync(cancellationToken);
+        await db.EventTypes.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
 
     private async Task SaveAsync(EventType eventType, CancellationToken cancellationToken)
     {

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cal.Application.Bookings.Common;
+using Cal.Domain.Bookings;
+using Cal.Domain.EventTypes;
+using Cal.Domain.Users;
+using Cal.Domain.Webhooks;
+
+namespace Cal.Application.Webhooks.Common;
+
+/// <summary>
+/// cal.com's webhook payload of a booking change (its <c>EventPayloadType</c>: the calendar event, the booking's ids and
+/// status, the event type's facts), as the JSON object templates are rendered over and that is sent inside
+/// <c>{"triggerEvent","createdAt","payload"}</c>. Built once, when the change is made: every attempt sends the same bytes.
+/// </summary>
+public static class WebhookPayload
+{
+    public static string TriggerOf(BookingChange change) => change switch
+    {
+        BookingChange.Created => WebhookTriggers.BookingCreated,
+        BookingChange.Rescheduled => WebhookTriggers.BookingRescheduled,
+        _ => WebhookTriggers.BookingCancelled,
+    };
+
+    /// <summary>cal.com's times (<c>dayjs().utc().format()</c>): seconds, <c>Z</c>.</summary>
+    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>cal.com's <c>createdAt</c> (<c>new Date().toISOString()</c>): milliseconds, <c>Z</c>.</summary>
+    public static string Instant(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <param name="booking">The booking the change is about: the new one of a reschedule.</param>
+    /// <param name="previous">The booking a reschedule moved from.</param>
+    public static JsonObject For(BookingChange change, Booking booking, Booking? previous, User host, EventType eventType)
+    {
+        var guests = JsonSerializer.Deserialize<List<string>>(booking.Guests) ?? [];
+        var attendeeLocale = new JsonObject { ["locale"] = booking.AttendeeLanguage };
+        var attendees = new JsonArray
+        {
+            new JsonObject
+            {
+                ["name"] = booking.AttendeeName,
+                ["email"] = booking.AttendeeEmail,
+                ["timeZone"] = booking.AttendeeTimeZone,
+                ["language"] = attendeeLocale,
+                ["utcOffset"] = UtcOffset(booking.AttendeeTimeZone, booking.Start),
+            },
+        };
+        foreach (var guest in guests)
+        {
+            attendees.Add(new JsonObject
+            {
+                ["name"] = "",
+                ["email"] = guest,
+                ["timeZone"] = booking.AttendeeTimeZone,
+                ["language"] = new JsonObject { ["locale"] = booking.AttendeeLanguage },
+                ["utcOffset"] = UtcOffset(booking.AttendeeTimeZone, booking.Start),
+            });
+        }
+
+        var responses = new JsonObject
+        {
+            ["name"] = new JsonObject { ["label"] = "your_name", ["value"] = booking.AttendeeName },
+            ["email"] = new JsonObject { ["label"] = "email_address", ["value"] = booking.AttendeeEmail },
+        };
+        if (guests.Count > 0)
+        {
+            responses["guests"] = new JsonObject { ["label"] = "additional_guests", ["value"] = new JsonArray([.. guests.Select(g => (JsonNode?)JsonValue.Create(g))]) };
+        }
+
+        var payload = new JsonObject
+        {
+            ["type"] = eventType.Slug,
+            ["title"] = booking.Title,
+            ["description"] = booking.Description,
+            ["additionalNotes"] = booking.Description,
+            ["customInputs"] = new JsonObject(),
+            ["startTime"] = Time(booking.Start),
+            ["endTime"] = Time(booking.End),
+            ["organizer"] = new JsonObject
+            {
+                ["id"] = host.Id,
+                ["name"] = host.Name ?? host.Email,
+                ["email"] = host.Email,
+                ["username"] = host.Username,
+                ["timeZone"] = host.TimeZone,
+                ["language"] = new JsonObject { ["locale"] = host.Locale ?? "en" },
+                ["timeFormat"] = host.TimeFormat == 24 ? "HH:mm" : "h:mma",
+                ["utcOffset"] = UtcOffset(host.TimeZone, booking.Start),
+            },
+            ["responses"] = responses,
+            ["userFieldsResponses"] = new JsonObject(),
+            ["attendees"] = attendees,
+            ["location"] = null,
+            ["destinationCalendar"] = null,
+            ["hideCalendarNotes"] = false,
+            ["requiresConfirmation"] = false,
+            ["eventTypeId"] = eventType.Id,
+            ["seatsShowAttendees"] = true,
+            ["seatsPerTimeSlot"] = null,
+            ["uid"] = booking.Uid,
+            ["bookingId"] = booking.Id == 0 ? null : booking.Id,
+            ["iCalUID"] = booking.IcsUid,
+            ["iCalSequence"] = change == BookingChange.Cancelled ? 1 : 0,
+            ["eventTitle"] = eventType.Title,
+            ["eventDescription"] = eventType.Description,
+            ["price"] = 0,
+            ["currency"] = "usd",
+            ["length"] = (int)booking.Duration.TotalMinutes,
+            ["metadata"] = JsonNode.Parse(booking.Metadata) ?? new JsonObject(),
+            ["status"] = booking.IsAccepted ? "ACCEPTED" : "CANCELLED",
+        };
+
+        if (change == BookingChange.Rescheduled && previous is not null)
+        {
+            payload["rescheduleId"] = previous.Id;
+            payload["rescheduleUid"] = previous.Uid;
+            payload["rescheduleStartTime"] = Time(previous.Start);
+            payload["rescheduleEndTime"] = Time(previous.End);
+            payload["rescheduledBy"] = previous.CancelledByEmail;
+            payload["reschedulingReason"] = booking.ReschedulingReason;
+        }
+        else if (change == BookingChange.Cancelled)
+        {
+            payload["cancellationReason"] = booking.CancellationReason ?? "";
+            payload["cancelledBy"] = booking.CancelledByEmail;
+        }
+
+        return payload;
+    }
+
+    /// <summary>The offset of <paramref name="zone"/> at <paramref name="at"/>, in minutes (cal.com's <c>utcOffset</c>).</summary>
+    private static int UtcOffset(string zone, DateTimeOffset at)
+    {
+        try
+        {
+            return (int)TimeZoneInfo.FindSystemTimeZoneById(zone).GetUtcOffset(at).TotalMinutes;
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return 0;
+        }
+    }
+}
