@@ -1,9 +1,12 @@
 // A loopback iCalendar feed server for the fleet check: GET /<name>.ics serves a small weekly feed named
-// after <name>; GET /__count/<name> says how many times that feed was fetched. Usage: node feed-server.mjs PORT
+// after <name>; GET /__count/<name> says how many times that feed was fetched. It is also a webhook receiver:
+// POST /__hook is answered 200 at once and kept; GET /__hooks lists what came ({id, trigger}).
+// Usage: node feed-server.mjs PORT
 import http from "node:http";
 
 const port = Number(process.argv[2]);
 const counts = new Map();
+const hooks = [];
 const feed = (name) => [
   "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Cal fleet check//EN", `X-WR-CALNAME:${name}`,
   "BEGIN:VEVENT", `UID:${name}@fleet`, "DTSTAMP:20260101T000000Z",
@@ -12,6 +15,22 @@ const feed = (name) => [
 ].join("\r\n");
 
 http.createServer((req, res) => {
+  if (req.method === "POST" && req.url === "/__hook") {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      let trigger = null;
+      try { trigger = JSON.parse(Buffer.concat(chunks).toString("utf8")).triggerEvent; } catch { /* kept as null */ }
+      hooks.push({ id: req.headers["x-cal-webhook-id"] ?? null, trigger });
+      res.end("ok");
+    });
+    return;
+  }
+  if (req.url === "/__hooks") {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify(hooks));
+    return;
+  }
   const count = req.url.match(/^\/__count\/([\w-]+)$/);
   if (count) {
     res.end(String(counts.get(count[1]) ?? 0));

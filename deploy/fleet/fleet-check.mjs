@@ -27,12 +27,12 @@ const fetchCount = async (name) => Number(await (await fetch(`${FEEDS}/__count/$
 
 // Managed users (the platform flow) through the load balancer: one per check, 40 for the load test.
 const users = [];
-for (let i = 0; i < 44; i++) {
+for (let i = 0; i < 45; i++) {
   const r = await json(await call(LB, `/v2/oauth-clients/${CLIENT_ID}/users`, { method: "POST", secret: CLIENT_SECRET, body: { email: `fleet-${i}@example.com` } }));
   if (r.status !== 201) throw new Error(`creating managed user ${i}: ${r.status} ${JSON.stringify(r.body)}`);
   users.push({ name: `u${i}`, token: r.body.data.accessToken });
 }
-check("managed users created through the load balancer", users.length === 44);
+check("managed users created through the load balancer", users.length === 45);
 
 // 1. A save through one instance is read through the other, both ways, at once (the reader's read model, warmed
 //    with an empty list just before, is dropped by the write through Redis pub/sub); the feed cache is shared.
@@ -110,9 +110,37 @@ const deletionNoticedAfter = Date.now() - deletedAt;
 check("a managed user deleted through A: its token refused by A at once", doomed.status === 201 && removed.status === 200 && doomedOnA.status === 401, `delete ${removed.status}, A ${doomedOnA.status}`);
 check("... and by B within 100 ms", doomedWarmB.status === 200 && doomedOnB === 401 && deletionNoticedAfter <= 100, `B ${doomedOnB} after ${deletionNoticedAfter} ms`);
 
+// 3c. Bookings across the fleet: 20 concurrent bookings of one slot, spread over A and B, make exactly one 201
+//     (the host's lock is in the shared database); every booking's webhook delivery is made once, by one instance
+//     (the outbox claims are in the database too), even though both instances' workers poll it.
+{
+  const host = users[44];
+  const schedule = await call(A, "/v2/schedules", { method: "POST", token: host.token, body: { name: "Work", timeZone: "Europe/Berlin", isDefault: true } });
+  const eventType = await json(await call(B, "/v2/event-types", { method: "POST", token: host.token, body: { title: "Fleet call", slug: "fleet-call", lengthInMinutes: 30 } }));
+  const eventTypeId = eventType.body?.data?.id;
+  const hook = await call(A, "/v2/webhooks", { method: "POST", token: host.token, body: { subscriberUrl: `${FEEDS}/__hook`, triggers: ["BOOKING_CREATED"], active: true, secret: "fleet" } });
+  check("a schedule, an event type and a webhook, made through A and B", schedule.status === 201 && eventType.status === 201 && hook.status === 201, `${schedule.status} ${eventType.status} ${hook.status}`);
+  const book = (base, start, i) => call(base, "/v2/bookings", { method: "POST", body: { start, eventTypeId, attendee: { name: `Guest ${i}`, email: `guest${i}@example.org`, timeZone: "UTC" } } });
+  const race = await Promise.all(Array.from({ length: 20 }, (_, i) => book(i % 2 ? B : A, "2027-03-29T07:00:00Z", i)));
+  const won = race.filter((r) => r.status === 201).length;
+  check("20 concurrent bookings of one slot across A and B: exactly one 201", won === 1, `statuses ${race.map((r) => r.status).sort().join(",")}`);
+  const more = await Promise.all(Array.from({ length: 10 }, (_, i) => book(i % 2 ? A : B, new Date(Date.UTC(2027, 2, 29, 7, 30 + 30 * i)).toISOString(), 100 + i)));
+  check("10 bookings of other slots across A and B", more.every((r) => r.status === 201), `statuses ${more.map((r) => r.status).join(",")}`);
+  let received = [];
+  for (let i = 0; i < 100 && received.length < 11; i++) {
+    await sleep(100);
+    received = await (await fetch(`${FEEDS}/__hooks`)).json();
+  }
+  await sleep(3000); // both workers poll every 2 s: a second delivery of anything would have come by now
+  received = await (await fetch(`${FEEDS}/__hooks`)).json();
+  const ids = new Set(received.map((h) => h.id));
+  check("each booking's webhook delivered once, by one instance of the two", received.length === 11 && ids.size === 11 && received.every((h) => h.trigger === "BOOKING_CREATED"),
+    `${received.length} deliveries, ${ids.size} distinct ids`);
+}
+
 // 4. Instance A is killed (SIGKILL) during a load of saves through the load balancer: every save answered
 //    201 is there afterwards, and B keeps answering.
-const load = users.slice(4);
+const load = users.slice(4, 44);
 const acknowledged = [];
 let completed = 0, killed = false, afterKill = 0, errors = 0;
 const queue = [...load];

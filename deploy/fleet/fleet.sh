@@ -7,7 +7,8 @@
 # within 100 ms (pub/sub; Auth:CacheDuration only bounds a lost message), and killing an
 # instance mid-load loses no acknowledged save; then that a Redis flush loses no credential (the key ring
 # is in the database): a new instance started after FLUSHALL reads a credential saved before it.
-# Stops everything it started. Exit code 0 only if all pass.
+# Bookings: 20 concurrent bookings of one slot across A and B make exactly one 201, and each booking's webhook is
+# delivered once, by one of the two instances. Stops everything it started. Exit code 0 only if all pass.
 # Usage: deploy/fleet/fleet.sh   (installs postgresql, redis-server and nginx from Debian if missing)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
