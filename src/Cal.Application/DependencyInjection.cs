@@ -57,8 +57,8 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .Validate(o => o.RetryDelays.All(d => d > TimeSpan.Zero), "Outbox:RetryDelays must all be positive.")
             .ValidateOnStart();
-        services.AddScoped<Outbox.IOutboxItemHandler, Bookings.SideEffects.CalendarPutHandler>();
-        services.AddScoped<Outbox.IOutboxItemHandler, Bookings.SideEffects.CalendarDeleteHandler>();
+        services.AddOutboxHandler<Bookings.SideEffects.CalendarPutHandler>();
+        services.AddOutboxHandler<Bookings.SideEffects.CalendarDeleteHandler>();
         services.AddOptions<Webhooks.Common.WebhookOptions>()
             .Bind(configuration.GetSection(Webhooks.Common.WebhookOptions.SectionName))
             .ValidateDataAnnotations()
@@ -66,7 +66,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddScoped<Webhooks.Common.WebhookAccess>();
         services.AddScoped<Bookings.Common.IBookingSideEffectSource, Webhooks.Delivery.WebhookSideEffects>();
-        services.AddScoped<Outbox.IOutboxItemHandler, Webhooks.Delivery.WebhookDeliveryHandler>();
+        services.AddOutboxHandler<Webhooks.Delivery.WebhookDeliveryHandler>();
         services.AddOptions<Slots.Common.AnonymousAvailabilityOptions>()
             .Bind(configuration.GetSection(Slots.Common.AnonymousAvailabilityOptions.SectionName))
             .ValidateDataAnnotations()
@@ -78,5 +78,13 @@ public static class DependencyInjection
         services.AddCalendarProvider<Calendars.CalDav.AppleCalendarProvider>();
         services.AddCalendarProvider<Calendars.CalDav.CalDavCalendarProvider>();
         return services;
+    }
+
+    /// <summary>An outbox handler, resolvable by its own type (the worker asks for the one an item's kind needs, not for them all).</summary>
+    private static void AddOutboxHandler<THandler>(this IServiceCollection services)
+        where THandler : class, Outbox.IOutboxItemHandler
+    {
+        services.AddScoped<THandler>();
+        services.AddScoped<Outbox.IOutboxItemHandler>(sp => sp.GetRequiredService<THandler>());
     }
 }

@@ -76,6 +76,7 @@ public static class DependencyInjection
                 break;
         }
 
+        services.AddSingleton<SqliteWriteGate>();
         services.AddScoped<DatabaseInitializer>();
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>(DatabaseReadyHealthCheck.Name, tags: ["ready"]);
         services.AddScoped<IUserRepository, UserRepository>();

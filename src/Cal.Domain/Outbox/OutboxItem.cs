@@ -82,6 +82,23 @@ public sealed class OutboxItem : Entity
         return item;
     }
 
+    /// <summary>
+    /// Records an attempt by the worker holding the lease: done, due again at <paramref name="retryAt"/>, or failed for
+    /// good (<paramref name="retryAt"/> null and not done); the lease is let go of.
+    /// </summary>
+    public void Record(bool done, DateTimeOffset? retryAt, string result, int? status, DateTimeOffset now)
+    {
+        Attempts++;
+        LastAttemptAt = now;
+        LastResult = result.Length > 256 ? result[..256] : result;
+        LastStatus = status;
+        LeaseOwner = null;
+        LeaseUntil = null;
+        CompletedAt = done ? now : null;
+        FailedAt = !done && retryAt is null ? now : null;
+        NextAttemptAt = retryAt ?? NextAttemptAt;
+    }
+
     /// <summary>Made pending again (a redelivery asked for by the webhook's owner).</summary>
     public void Retry(DateTimeOffset now)
     {

@@ -9,7 +9,7 @@ namespace Cal.Infrastructure.Outbox;
 /// is still running), so however many workers ask at once, each item is claimed by one of them; an item is claimable only
 /// once every earlier item of its order key is done (or failed), so one booking's side effects happen in order.
 /// </summary>
-internal sealed class OutboxStore(CalDbContext db)
+internal sealed class OutboxStore(CalDbContext db, SqliteWriteGate gate)
 {
     /// <summary>Claims up to <paramref name="max"/> due items for <paramref name="owner"/> until <c>now + lease</c>.</summary>
     public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
@@ -21,41 +21,80 @@ internal sealed class OutboxStore(CalDbContext db)
             .Select(o => o.Id)
             .Take(max)
             .ToListAsync(cancellationToken);
-        var until = now + lease;
-        var claimed = new List<int>();
-        foreach (var id in candidates)
+        if (candidates.Count == 0)
         {
-            var taken = await db.Outbox
-                .Where(o => o.Id == id && o.CompletedAt == null && o.FailedAt == null && (o.LeaseUntil == null || o.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, owner).SetProperty(o => o.LeaseUntil, until), cancellationToken);
-            if (taken == 1)
-            {
-                claimed.Add(id);
-            }
+            return [];
         }
 
-        return claimed.Count == 0 ? [] : await db.Outbox.AsNoTracking().Where(o => claimed.Contains(o.Id)).OrderBy(o => o.Id).ToListAsync(cancellationToken);
+        // One conditional update for them all: a row another worker leased meanwhile no longer matches (PostgreSQL and
+        // SQL Server re-check the condition on the row they lock), so what this worker holds is what carries its lease.
+        // Whole milliseconds: PostgreSQL keeps microseconds and SQL Server 100 ns, so the value read back for the match
+        // below must be one every provider stores exactly.
+        var until = now + lease;
+        until = until.AddTicks(-(until.Ticks % TimeSpan.TicksPerMillisecond));
+        var taken = await gate.WriteAsync(
+            db,
+            () => db.Outbox
+                .Where(o => candidates.Contains(o.Id) && o.CompletedAt == null && o.FailedAt == null && (o.LeaseUntil == null || o.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, owner).SetProperty(o => o.LeaseUntil, until), cancellationToken),
+            cancellationToken);
+        return taken == 0
+            ? []
+            : await db.Outbox.AsNoTracking().Where(o => candidates.Contains(o.Id) && o.LeaseOwner == owner && o.LeaseUntil == until).OrderBy(o => o.Id).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Records an attempt: done, due again at <paramref name="retryAt"/>, or failed for good (<paramref name="retryAt"/> null and not done).</summary>
-    public Task RecordAsync(int id, string owner, bool done, DateTimeOffset? retryAt, string result, int? status, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.Outbox.Where(o => o.Id == id && o.LeaseOwner == owner)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(o => o.Attempts, o => o.Attempts + 1)
-                    .SetProperty(o => o.LastAttemptAt, now)
-                    .SetProperty(o => o.LastResult, result.Length > 256 ? result[..256] : result)
-                    .SetProperty(o => o.LastStatus, status)
-                    .SetProperty(o => o.LeaseOwner, (string?)null)
-                    .SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null)
-                    .SetProperty(o => o.CompletedAt, done ? now : null)
-                    .SetProperty(o => o.FailedAt, !done && retryAt is null ? now : null)
-                    .SetProperty(o => o.NextAttemptAt, o => retryAt ?? o.NextAttemptAt),
-                cancellationToken);
+    /// <summary>What one attempt came to, as <see cref="RecordAllAsync"/> writes it.</summary>
+    public sealed record Attempt(int Id, bool Done, DateTimeOffset? RetryAt, string Result, int? Status, DateTimeOffset At);
+
+    /// <summary>
+    /// Records several attempts in one transaction (one batch of updates, one commit), each only if this worker still
+    /// holds its item's lease (the lease owner is the update's concurrency token).
+    /// </summary>
+    public async Task RecordAllAsync(string owner, IReadOnlyList<Attempt> attempts, CancellationToken cancellationToken)
+    {
+        var ids = attempts.Select(a => a.Id).ToList();
+        await using var transaction = await gate.BeginTransactionAsync(db, cancellationToken);
+        var items = await db.Outbox.Where(o => ids.Contains(o.Id) && o.LeaseOwner == owner).ToListAsync(cancellationToken);
+        var byId = attempts.ToDictionary(a => a.Id);
+        foreach (var item in items)
+        {
+            var a = byId[item.Id];
+            item.Record(a.Done, a.RetryAt, a.Result, a.Status, a.At);
+        }
+
+        try
+        {
+            for (var round = 0; ; round++)
+            {
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    break;
+                }
+                catch (DbUpdateConcurrencyException ex) when (round < 3)
+                {
+                    foreach (var entry in ex.Entries)
+                    {
+                        entry.State = EntityState.Detached; // taken by another worker meanwhile: its record stands
+                    }
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
 
     /// <summary>Lets go of this worker's leases (it is stopping): its items may be claimed again at once.</summary>
-    public Task ReleaseAsync(string owner, CancellationToken cancellationToken) =>
-        db.Outbox.Where(o => o.LeaseOwner == owner && o.CompletedAt == null && o.FailedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+    public Task<int> ReleaseAsync(string owner, CancellationToken cancellationToken) =>
+        gate.WriteAsync(
+            db,
+            () => db.Outbox.Where(o => o.LeaseOwner == owner && o.CompletedAt == null && o.FailedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null), cancellationToken),
+            cancellationToken);
 
     /// <summary>When the next pending item falls due (null: none).</summary>
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Cal.Application.Common.Telemetry;
 using Cal.Application.Outbox;
 using Cal.Domain.Outbox;
@@ -31,10 +33,13 @@ internal sealed class OutboxSignal : IOutboxSignal, IDisposable
 }
 
 /// <summary>
-/// Performs the outbox: claims due items with a lease (<see cref="OutboxOptions.LeaseDuration"/>), performs each with
-/// the handler of its kind in a scope of its own, and records the attempt: done; due again after the next of the
-/// handler's delays; or, past the last delay or refused for good, failed (logged, counted). Woken at once by every commit
-/// with side effects, otherwise it looks every <see cref="OutboxOptions.PollInterval"/> (retries come due, other instances
+/// Performs the outbox: claims due items with a lease (<see cref="OutboxOptions.LeaseDuration"/>), as many as it has free
+/// places for (<see cref="OutboxOptions.Concurrency"/>, one conditional update for them all), performs each with the
+/// handler of its kind in a scope of its own, and records the attempt: done; due again after the next of the handler's
+/// delays; or, past the last delay or refused for good, failed (logged, counted). A place freed by a finished item is
+/// filled at once (a slow receiver holds one place, not the whole batch); attempts finished together are recorded in one
+/// transaction. Woken at once by every commit with side effects and every recorded attempt (the next item of its order
+/// may be due), otherwise it looks every <see cref="OutboxOptions.PollInterval"/> (retries come due, other instances
 /// commit). A worker that stops lets go of its leases; one that dies loses them when they run out, and its items are
 /// performed again: at least once.
 /// </summary>
@@ -47,37 +52,78 @@ internal sealed partial class OutboxWorker(
 {
     private readonly string owner = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 
+    private readonly Channel<OutboxStore.Attempt> attempts = Channel.CreateUnbounded<OutboxStore.Attempt>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly ConcurrentDictionary<int, Task> inFlight = new();
+
     private DateTimeOffset lagMeasuredAt;
+
+    private Dictionary<OutboxKind, Type>? handlerTypes;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // the host's start does not wait for the first pass
-        while (!stoppingToken.IsCancellationRequested)
+        var recorder = RecordLoopAsync();
+        var places = new SemaphoreSlim(options.Value.Concurrency, options.Value.Concurrency);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                if (await PassAsync(stoppingToken) == 0)
-                {
-                    await signal.WaitAsync(await SleepAsync(stoppingToken), stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The database is away, or a pass failed: the items stay, and are tried again after a pause.
-                LogPassFailed(logger, ex.GetType().Name);
                 try
                 {
-                    await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+                    await places.WaitAsync(stoppingToken);
+                    var free = 1;
+                    while (places.Wait(0, CancellationToken.None))
+                    {
+                        free++;
+                    }
+
+                    var claimed = await ClaimAsync(free, stoppingToken);
+                    if (free > claimed.Count)
+                    {
+                        places.Release(free - claimed.Count);
+                    }
+
+                    foreach (var item in claimed)
+                    {
+                        var performing = PerformAsync(item, places, stoppingToken);
+                        inFlight[item.Id] = performing;
+                        if (performing.IsCompleted)
+                        {
+                            inFlight.TryRemove(item.Id, out _);
+                        }
+                    }
+
+                    await MeasureLagAsync(stoppingToken);
+                    if (claimed.Count == 0)
+                    {
+                        await signal.WaitAsync(await SleepAsync(stoppingToken), stoppingToken);
+                    }
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     break;
                 }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The database is away, or a claim failed: the items stay, and are tried again after a pause.
+                    LogPassFailed(logger, ex.GetType().Name);
+                    try
+                    {
+                        await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
             }
+        }
+        finally
+        {
+            await Task.WhenAll(inFlight.Values); // cancelled attempts end at once; finished ones are recorded
+            attempts.Writer.TryComplete();
+            await recorder;
         }
     }
 
@@ -95,33 +141,70 @@ internal sealed partial class OutboxWorker(
         }
     }
 
-    /// <summary>One claim and the items it got, performed concurrently; how many.</summary>
-    private async Task<int> PassAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        IReadOnlyList<OutboxItem> claimed;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            claimed = await scope.ServiceProvider.GetRequiredService<OutboxStore>().ClaimAsync(owner, time.GetUtcNow(), settings.LeaseDuration, settings.Concurrency, stoppingToken);
-        }
-
-        await Task.WhenAll(claimed.Select(item => PerformAsync(item, stoppingToken)));
-        await MeasureLagAsync(stoppingToken);
-        return claimed.Count;
-    }
-
-    private async Task PerformAsync(OutboxItem item, CancellationToken stoppingToken)
+    private async Task<IReadOnlyList<OutboxItem>> ClaimAsync(int max, CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var handler = scope.ServiceProvider.GetServices<IOutboxItemHandler>().First(h => h.Kind == item.Kind);
-        OutboxAttempt attempt;
+        return await scope.ServiceProvider.GetRequiredService<OutboxStore>().ClaimAsync(owner, time.GetUtcNow(), options.Value.LeaseDuration, max, stoppingToken);
+    }
+
+    private async Task PerformAsync(OutboxItem item, SemaphoreSlim places, CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // the claim loop goes on while this runs
         try
         {
+            var attempt = await AttemptAsync(item, stoppingToken);
+            if (attempt is not null)
+            {
+                attempts.Writer.TryWrite(attempt);
+            }
+        }
+        finally
+        {
+            inFlight.TryRemove(item.Id, out _);
+            places.Release();
+        }
+    }
+
+    /// <summary>
+    /// The handler of a kind: the last one registered for it (a host may replace one), resolved by its own type when it is
+    /// registered as itself (then only it is built), else picked from them all.
+    /// </summary>
+    private IOutboxItemHandler HandlerFor(IServiceProvider services, OutboxKind kind)
+    {
+        if (handlerTypes is null)
+        {
+            var types = new Dictionary<OutboxKind, Type>();
+            foreach (var h in services.GetServices<IOutboxItemHandler>())
+            {
+                types[h.Kind] = h.GetType();
+            }
+
+            handlerTypes = types;
+        }
+
+        if (handlerTypes.TryGetValue(kind, out var type) && services.GetService(type) is IOutboxItemHandler own)
+        {
+            return own;
+        }
+
+        return services.GetServices<IOutboxItemHandler>().LastOrDefault(h => h.Kind == kind)
+            ?? throw new InvalidOperationException($"No outbox handler for {kind}.");
+    }
+
+    /// <summary>One attempt, and what to record of it (null: stopping, the lease is let go of and the item performed again later).</summary>
+    private async Task<OutboxStore.Attempt?> AttemptAsync(OutboxItem item, CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        OutboxAttempt attempt;
+        IOutboxItemHandler? handler = null;
+        try
+        {
+            handler = HandlerFor(scope.ServiceProvider, item.Kind);
             attempt = await handler.PerformAsync(item, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            return; // stopping: the lease is let go of, the item performed again later
+            return null;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -130,7 +213,7 @@ internal sealed partial class OutboxWorker(
         }
 
         var now = time.GetUtcNow();
-        var delays = handler.RetryDelays;
+        var delays = handler?.RetryDelays ?? OutboxOptions.DefaultRetryDelays;
         var (done, retryAt) = attempt.Outcome switch
         {
             OutboxOutcome.Done => (true, (DateTimeOffset?)null),
@@ -149,7 +232,44 @@ internal sealed partial class OutboxWorker(
             LogGaveUp(logger, item.Kind, item.Id, item.Attempts + 1, attempt.Result);
         }
 
-        await scope.ServiceProvider.GetRequiredService<OutboxStore>().RecordAsync(item.Id, owner, done, retryAt, attempt.Result, attempt.Status, now, CancellationToken.None);
+        return new OutboxStore.Attempt(item.Id, done, retryAt, attempt.Result, attempt.Status, now);
+    }
+
+    /// <summary>Writes finished attempts as they come, those that came together in one transaction; then wakes the claim loop.</summary>
+    private async Task RecordLoopAsync()
+    {
+        var batch = new List<OutboxStore.Attempt>();
+        while (await attempts.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < 256 && attempts.Reader.TryRead(out var attempt))
+            {
+                batch.Add(attempt);
+            }
+
+            for (var tries = 0; ; tries++)
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<OutboxStore>().RecordAllAsync(owner, batch, CancellationToken.None);
+                    break;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException && tries < 5)
+                {
+                    LogRecordFailed(logger, batch.Count, ex.GetType().Name);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 << tries), time);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The database stayed away: the leases run out and the items are performed again (at least once).
+                    LogRecordFailed(logger, batch.Count, ex.GetType().Name);
+                    break;
+                }
+            }
+
+            batch.Clear();
+            signal.Notify();
+        }
     }
 
     /// <summary>The outbox's lag (the oldest pending item's age) for <see cref="CalMetrics.OutboxLag"/>, at most once a second.</summary>
@@ -170,7 +290,6 @@ internal sealed partial class OutboxWorker(
     private async Task<TimeSpan> SleepAsync(CancellationToken stoppingToken)
     {
         var poll = options.Value.PollInterval;
-        await MeasureLagAsync(stoppingToken);
         await using var scope = scopes.CreateAsyncScope();
         var next = await scope.ServiceProvider.GetRequiredService<OutboxStore>().NextDueAsync(stoppingToken);
         if (next is not { } due)
@@ -190,6 +309,9 @@ internal sealed partial class OutboxWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox {Kind} item {Id} failed after {Attempts} attempt(s): {Result}")]
     private static partial void LogGaveUp(ILogger logger, OutboxKind kind, int id, int attempts, string result);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {Count} outbox attempt(s) failed ({Error})")]
+    private static partial void LogRecordFailed(ILogger logger, int count, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox leases not let go of at stop ({Error}); they run out by themselves")]
     private static partial void LogReleaseFailed(ILogger logger, string error);

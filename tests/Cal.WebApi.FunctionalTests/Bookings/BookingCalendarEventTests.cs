@@ -56,11 +56,16 @@ public sealed class BookingCalendarEventTests
     [TearDown]
     public async Task TearDown()
     {
-        host.Dispose();
-        anonymous.Dispose();
-        await api.DisposeAsync();
-        api.DeleteData();
-        radicale.Dispose();
+        // Null when the set-up stopped early (Radicale not installed).
+        host?.Dispose();
+        anonymous?.Dispose();
+        if (api is not null)
+        {
+            await api.DisposeAsync();
+            api.DeleteData();
+        }
+
+        radicale?.Dispose();
     }
 
     private async Task<(string Uid, string IcsUid)> BookAsync(string start)

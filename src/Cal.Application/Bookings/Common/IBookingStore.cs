@@ -58,6 +58,9 @@ public interface IBookingStore
 
     Task<Booking?> FindAsync(string uid, CancellationToken cancellationToken);
 
+    /// <summary>A booking's database id by its uid (null: none).</summary>
+    Task<int?> IdOfAsync(string uid, CancellationToken cancellationToken);
+
     /// <summary>The host's bookings matching the filter, and how many match in all.</summary>
     Task<(IReadOnlyList<Booking> Page, int Total)> ListAsync(BookingFilter filter, CancellationToken cancellationToken);
 

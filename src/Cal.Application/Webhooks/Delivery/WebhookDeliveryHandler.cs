@@ -44,7 +44,7 @@ public sealed partial class WebhookDeliveryHandler(
         }
 
         var delivery = WebhookDelivery.Read(item);
-        var bookingId = delivery.Payload["bookingId"] is null ? (await bookings.FindAsync(delivery.BookingUid, cancellationToken))?.Id : null;
+        var bookingId = delivery.Payload["bookingId"] is null ? await bookings.IdOfAsync(delivery.BookingUid, cancellationToken) : null;
         if (delivery.Body(bookingId) is not var (body, contentType))
         {
             return new OutboxAttempt(OutboxOutcome.Failed, $"payload template output is over {Common.PayloadTemplate.MaxOutputChars} characters");
@@ -74,8 +74,10 @@ public sealed partial class WebhookDeliveryHandler(
             cancellationToken);
         CalMetrics.WebhookAttempts.Count("result", sent.Delivered ? "delivered" : sent.Blocked ? "blocked" : sent.Status is { } s ? $"{s / 100}xx" : sent.Result);
 
+        // Written only when it changes something: a failure, or the first success after failures.
         var now = time.GetUtcNow();
-        if (await webhooks.RecordOutcomeAsync(uid, sent.Delivered, now, now - options.Value.SwitchOffAfter, CancellationToken.None))
+        if ((!sent.Delivered || webhook.FailingSince is not null)
+            && await webhooks.RecordOutcomeAsync(uid, sent.Delivered, now, now - options.Value.SwitchOffAfter, CancellationToken.None))
         {
             LogSwitchedOff(logger, uid, options.Value.SwitchOffAfter);
         }

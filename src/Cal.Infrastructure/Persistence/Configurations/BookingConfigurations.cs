@@ -121,7 +121,9 @@ internal sealed class OutboxItemConfiguration : IEntityTypeConfiguration<OutboxI
         builder.Property(o => o.CompletedAt).AsUtcTicks();
         builder.Property(o => o.FailedAt).AsUtcTicks();
         builder.Property(o => o.LastResult).HasMaxLength(256);
-        builder.Property(o => o.LeaseOwner).HasMaxLength(64).IsUnicode(false);
+        // A recorded attempt is written only while its worker still holds the lease (a worker whose lease ran out, and
+        // whose item another worker took, writes nothing): the lease's owner is the update's concurrency token.
+        builder.Property(o => o.LeaseOwner).HasMaxLength(64).IsUnicode(false).IsConcurrencyToken();
         builder.Ignore(o => o.IsPending);
 
         // The worker's claim: pending items by due time; order within a key by id.

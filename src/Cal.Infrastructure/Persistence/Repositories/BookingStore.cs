@@ -14,7 +14,7 @@ namespace Cal.Infrastructure.Persistence.Repositories;
 /// (<c>pg_advisory_xact_lock</c>), SQL Server an application lock owned by the transaction (<c>sp_getapplock</c>). Only
 /// then are overlaps and reservations read, and the insert made, so two writers can never both see a free slot.
 /// </summary>
-internal sealed class BookingStore(CalDbContext db) : IBookingStore, ISlotReservationStore
+internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBookingStore, ISlotReservationStore
 {
     /// <summary>The first key of the advisory locks bookings take in PostgreSQL (the second is the host's id).</summary>
     private const int HostLockSpace = 0x0CA1_B00C;
@@ -92,7 +92,7 @@ internal sealed class BookingStore(CalDbContext db) : IBookingStore, ISlotReserv
 
     public async Task<bool> CancelAsync(Booking booking, IReadOnlyList<OutboxItem> sideEffects, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await gate.BeginTransactionAsync(db, cancellationToken);
         var cancelled = await db.Bookings
             .Where(b => b.Uid == booking.Uid && b.Status == BookingStatus.Accepted)
             .ExecuteUpdateAsync(
@@ -119,6 +119,9 @@ internal sealed class BookingStore(CalDbContext db) : IBookingStore, ISlotReserv
 
         return true;
     }
+
+    public async Task<int?> IdOfAsync(string uid, CancellationToken cancellationToken) =>
+        await db.Bookings.Where(b => b.Uid == uid).Select(b => (int?)b.Id).SingleOrDefaultAsync(cancellationToken);
 
     public Task<Booking?> FindAsync(string uid, CancellationToken cancellationToken) =>
         db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Uid == uid, cancellationToken);
@@ -300,7 +303,7 @@ internal sealed class BookingStore(CalDbContext db) : IBookingStore, ISlotReserv
     /// <summary>A transaction holding the host's lock (see the class summary), so the checks that follow cannot race another writer for the host.</summary>
     private async Task<IDbContextTransaction> BeginForHostAsync(int hostUserId, CancellationToken cancellationToken)
     {
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var transaction = await gate.BeginTransactionAsync(db, cancellationToken);
         try
         {
             if (db.Database.IsNpgsql())
@@ -313,7 +316,8 @@ internal sealed class BookingStore(CalDbContext db) : IBookingStore, ISlotReserv
                 await db.Database.ExecuteSqlInterpolatedAsync($"EXEC sp_getapplock @Resource = {resource}, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000", cancellationToken);
             }
 
-            // SQLite: the transaction began IMMEDIATE, holding the database's one write lock until it ends.
+            // SQLite: the transaction began IMMEDIATE, holding the database's one write lock until it ends (entered
+            // through the process's write gate, so concurrent bookings queue without sleeping).
             return transaction;
         }
         catch

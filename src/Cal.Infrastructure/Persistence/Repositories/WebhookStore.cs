@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Cal.Infrastructure.Persistence.Repositories;
 
 /// <summary>Webhooks (one per URL per scope: a unique key), and their deliveries in the outbox.</summary>
-internal sealed class WebhookStore(CalDbContext db) : IWebhookStore
+internal sealed class WebhookStore(CalDbContext db, SqliteWriteGate gate) : IWebhookStore
 {
     public async Task<bool> AddAsync(Webhook webhook, CancellationToken cancellationToken)
     {
@@ -43,7 +43,10 @@ internal sealed class WebhookStore(CalDbContext db) : IWebhookStore
             .OrderBy(w => w.Id)
             .ToListAsync(cancellationToken);
 
-    public async Task<bool> RecordOutcomeAsync(string uid, bool delivered, DateTimeOffset now, DateTimeOffset switchOffIfFailingSince, CancellationToken cancellationToken)
+    public Task<bool> RecordOutcomeAsync(string uid, bool delivered, DateTimeOffset now, DateTimeOffset switchOffIfFailingSince, CancellationToken cancellationToken) =>
+        gate.WriteAsync(db, () => RecordOutcomeCoreAsync(uid, delivered, now, switchOffIfFailingSince, cancellationToken), cancellationToken);
+
+    private async Task<bool> RecordOutcomeCoreAsync(string uid, bool delivered, DateTimeOffset now, DateTimeOffset switchOffIfFailingSince, CancellationToken cancellationToken)
     {
         if (delivered)
         {

@@ -29,7 +29,11 @@ public sealed class CancelBookingCommandHandler(BookingAccess access, IBookingSt
             throw new BadRequestException($"Can't cancel booking with uid={booking.Uid} because it has been cancelled already.");
         }
 
-        outbox.Notify();
+        if (effects.Count > 0)
+        {
+            outbox.Notify();
+        }
+
         return BookingDto.From(booking, host, eventType);
     }
 }

@@ -126,7 +126,11 @@ public sealed class CreateBookingCommandHandler(
             }
 
             key = null; // it stands for the booking now
-            outbox.Notify();
+            if (effects.Count > 0)
+            {
+                outbox.Notify();
+            }
+
             return new BookingCreated(BookingDto.From(booking, host, eventType), IsNew: true);
         }
         finally

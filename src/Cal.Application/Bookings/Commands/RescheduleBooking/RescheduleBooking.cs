@@ -66,7 +66,11 @@ public sealed class RescheduleBookingCommandHandler(
                 break;
         }
 
-        outbox.Notify();
+        if (effects.Count > 0)
+        {
+            outbox.Notify();
+        }
+
         return BookingDto.From(booking, host, eventType);
     }
 }

@@ -474,6 +474,7 @@ namespace Cal.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .IsUnicode(false)
                         .HasColumnType("character varying(64)");

@@ -474,6 +474,7 @@ namespace Cal.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .IsUnicode(false)
                         .HasColumnType("varchar(64)");

@@ -453,6 +453,7 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .IsUnicode(false)
                         .HasColumnType("TEXT");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCalDbContext))]
-    [Migration("20261201231249_Webhooks")]
+    [Migration("20261202003252_Webhooks")]
     partial class Webhooks
     {
         /// <inheritdoc />
@@ -456,6 +456,7 @@ namespace Cal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
