@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issues #31 and #32 through the real server on loopback (Cal in Release, Production, Serilog at Warning, rate limits
-# lifted; SQLite, the default; with --postgres, a throwaway PostgreSQL on 127.0.0.1): booking throughput and latency
+# lifted; SQLite, the default; CAL_EXTRA adds settings): booking throughput and latency
 # (16 hosts, 16 concurrent clients), outbox throughput (5,000 webhook deliveries to a receiver that answers at once),
 # and delivery lag at an offered 100 bookings/s. The driver is bookings-driver.mjs (node, no packages).
 # Usage: benchmarks/load/bookings.sh [--duration 20]      (KEY=VALUE lines on stdout)

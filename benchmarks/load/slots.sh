@@ -3,7 +3,10 @@
 # ~66,000-event feed from feedgen saved, a Europe/Berlin schedule (Mon-Fri 09:00-17:00) and a 30-minute event type with
 # 10 minutes after; warm (200 unmeasured requests first), 50 requests: p50 of the server's own time (the request log's
 # Elapsed) and of curl's; then wrk at 16 connections.
-# Usage: benchmarks/load/slots.sh [--duration 10]      (KEY=VALUE lines on stdout)
+# With BOOKINGS=500 (issue #31): the schedule is every day 00:00-23:59 and the event type 30 minutes without buffers, N
+# slots of the month are booked (anonymously, as cal.com's public booking) before the feed is saved, so the month's
+# answer is the schedule minus the feed's busy times minus N bookings read from the database in the same pass.
+# Usage: [BOOKINGS=500] benchmarks/load/slots.sh [--duration 10]      (KEY=VALUE lines on stdout)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source benchmarks/load/common.sh
@@ -21,6 +24,7 @@ port=$(free_port)
 settings=(--ConnectionStrings:Default="Data Source=$work/slots.db" --DataProtection:KeysPath="$work/keys"
           --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000
           --RateLimiting:AccessTokenPermitLimit=100000000 --RateLimiting:OAuthClientPermitLimit=100000000
+          --AnonymousAvailability:PermitLimitPerHost=1000000000
           --FeedCache:TimeToLive=01:00:00 --Serilog:MinimumLevel:Default=Warning
           --Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware=Information)
 dotnet "$cal" users create --email slots@example.com --time-zone Europe/Berlin "${settings[@]}" >/dev/null 2>&1
@@ -30,10 +34,32 @@ api="http://127.0.0.1:$port"
 wait_http "$api/health/live"
 
 post() { curl -s -X POST "$api$1" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "$2"; }
-post /v2/calendars/ics-feed/save "{\"urls\":[\"http://127.0.0.1:$feed_port/large.ics\"]}" >/dev/null
-echo "SCHEDULE=$(post /v2/schedules '{"name":"Work","timeZone":"Europe/Berlin","isDefault":true}' | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print(d["name"], d["timeZone"], d["isDefault"])')"
-event_type=$(post /v2/event-types '{"title":"30 min","slug":"30-min","lengthInMinutes":30,"afterEventBuffer":10}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["id"])')
+bookings=${BOOKINGS:-0}
+if [ "$bookings" -gt 0 ]; then
+  schedule='{"name":"Always","timeZone":"Europe/Berlin","isDefault":true,"availability":[{"days":["Monday","Tuesday","Wednesday","Thursday","Friday","Saturday","Sunday"],"startTime":"00:00","endTime":"23:59"}]}'
+  event_body='{"title":"30 min","slug":"30-min","lengthInMinutes":30}'
+else
+  schedule='{"name":"Work","timeZone":"Europe/Berlin","isDefault":true}'
+  event_body='{"title":"30 min","slug":"30-min","lengthInMinutes":30,"afterEventBuffer":10}'
+fi
+echo "SCHEDULE=$(post /v2/schedules "$schedule" | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print(d["name"], d["timeZone"], d["isDefault"])')"
+event_type=$(post /v2/event-types "$event_body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["id"])')
 month="/v2/slots?eventTypeId=$event_type&start=2027-01-04&end=2027-01-31&timeZone=Europe/Berlin"
+if [ "$bookings" -gt 0 ]; then
+  # Every other free slot of the month, from its start, until N are booked (each answer must be 201).
+  curl -s "$api$month" | python3 -c "
+import json, sys
+starts = [s['start'] for day in json.load(sys.stdin)['data'].values() for s in day]
+print('\n'.join(starts[::2][:$bookings]))" > "$work/starts.txt"
+  made=0
+  while read -r start; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$api/v2/bookings" -H 'cal-api-version: 2024-08-13' -H 'Content-Type: application/json' \
+      -d "{\"start\":\"$start\",\"eventTypeId\":$event_type,\"attendee\":{\"name\":\"Bench\",\"email\":\"bench@example.org\",\"timeZone\":\"Europe/Berlin\"}}")
+    [ "$code" = 201 ] && made=$((made + 1))
+  done < "$work/starts.txt"
+  echo "BOOKINGS_MADE=$made"
+fi
+post /v2/calendars/ics-feed/save "{\"urls\":[\"http://127.0.0.1:$feed_port/large.ics\"]}" >/dev/null
 get() { curl -s -o "$work/out.json" -w '%{time_total}\n' "$api$1"; }
 
 busy=$(curl -s "$api/v2/calendars/busy-times?dateFrom=2027-01-04&dateTo=2027-01-31&timeZone=Europe/Berlin" -H "Authorization: Bearer $key" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]))')
