@@ -139,4 +139,31 @@ public sealed class OutboxWorkerTests
         Assert.That(item, Is.Not.Null, "failed after the last delay");
         Assert.That((item!.Attempts, item.LastResult), Is.EqualTo((3, "not yet")), "the first attempt and one after each of the two delays");
     }
+
+    [Test]
+    public async Task ADeadWorkersClaim_IsTakenUpWhenItsLeaseEnds_ThenItsKeyGoesOnInOrder()
+    {
+        // A worker that claimed an item and died (its process killed) never records or releases it: the item waits for
+        // the lease to end, then another worker performs it, and the later items of its key after it.
+        using var postgres = PostgresServer.StartOrIgnore();
+        using var temp = new TempDirectory();
+        var performed = new ConcurrentQueue<(int Item, string Instance, string Key)>();
+        await using var host = Host(temp, "a", postgres.ConnectionString("lease_" + Guid.NewGuid().ToString("N")[..8]), performed);
+        await host.InitializeDatabaseAsync();
+        await AddItemsAsync(host, keys: 1, perKey: 3);
+        var lease = TimeSpan.FromSeconds(2);
+        var claimedAt = DateTimeOffset.UtcNow;
+        var claimed = await host.InScopeAsync(sp => sp.GetRequiredService<OutboxStore>().ClaimAsync("dead-worker", claimedAt, lease, 10, CancellationToken.None));
+        Assert.That(claimed, Has.Count.EqualTo(1), "only the first item of a key is claimable while it is pending");
+
+        await Worker(host).StartAsync(CancellationToken.None);
+        await UntilAsync(() => performed.Count >= 3, TimeSpan.FromSeconds(20));
+        await Task.Delay(300);
+        await Worker(host).StopAsync(CancellationToken.None);
+
+        var all = performed.ToList();
+        Assert.That(all.Select(p => p.Item), Is.EqualTo(new[] { claimed[0].Id, claimed[0].Id + 1, claimed[0].Id + 2 }), "the dead worker's item first, each once, in order");
+        var first = await host.InScopeAsync(sp => sp.GetRequiredService<CalDbContext>().Outbox.AsNoTracking().SingleAsync(o => o.Id == claimed[0].Id));
+        Assert.That(first.CompletedAt, Is.GreaterThanOrEqualTo(claimedAt + lease), "not before the dead worker's lease ended");
+    }
 }
