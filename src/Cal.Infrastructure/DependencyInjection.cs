@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Cal.Infrastructure.Caching;
 using Cal.Infrastructure.Calendars.CalDav;
 using System.Net;
@@ -66,13 +68,13 @@ public static class DependencyInjection
         {
             case DatabaseProvider.Sqlite:
                 var synchronous = new SqliteSynchronousInterceptor(database.SqliteSynchronous);
-                services.AddDbContextPool<CalDbContext, SqliteCalDbContext>(o => o.UseSqlite(storage.ConnectionString).AddInterceptors(synchronous));
+                services.AddDbContextPool<CalDbContext, SqliteCalDbContext>(o => QuietFailures(o.UseSqlite(storage.ConnectionString).AddInterceptors(synchronous)));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContextPool<CalDbContext, SqlServerCalDbContext>(o => o.UseSqlServer(storage.ConnectionString));
+                services.AddDbContextPool<CalDbContext, SqlServerCalDbContext>(o => QuietFailures(o.UseSqlServer(storage.ConnectionString)));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContextPool<CalDbContext, PostgresCalDbContext>(o => o.UseNpgsql(storage.ConnectionString));
+                services.AddDbContextPool<CalDbContext, PostgresCalDbContext>(o => QuietFailures(o.UseNpgsql(storage.ConnectionString)));
                 break;
         }
 
@@ -299,4 +301,16 @@ public static class DependencyInjection
         MaxResponseDrainSize = 0, // A body left unread (refused, too large) closes the connection rather than being drained.
         ConnectCallback = sp.GetRequiredService<PolicyCheckedConnector>().ConnectAsync,
     };
+
+    /// <summary>
+    /// EF Core logs every failed command and save at Error with its stack trace, also the ones Cal expects and answers
+    /// (a unique-index violation that becomes a 409, a database that is down and becomes a 503). Cal logs what matters
+    /// itself (an unhandled exception at Error, a database fault at Warning, a background pass that failed), so EF's own
+    /// copies go to Debug: an operator's Error is a real one.
+    /// </summary>
+    private static DbContextOptionsBuilder QuietFailures(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Log(
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+            (RelationalEventId.ConnectionError, LogLevel.Debug)));
 }

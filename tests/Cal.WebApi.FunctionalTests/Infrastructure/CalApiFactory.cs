@@ -144,7 +144,10 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await AdminCommand.RunAsync(args, stdout, stderr, settings);
+        // The admin command's own log lines (Information: "created user 1") go to the process's stderr, which here is the
+        // test run's console: kept to warnings, so the runner's results are what a person reads.
+        var quiet = new Dictionary<string, string?>(settings) { ["Serilog:MinimumLevel:Default"] = "Warning" };
+        var code = await AdminCommand.RunAsync(args, stdout, stderr, quiet);
         return (code, stdout.ToString(), stderr.ToString());
     }
 
