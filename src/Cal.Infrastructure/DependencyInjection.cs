@@ -257,6 +257,9 @@ public static class DependencyInjection
         services.AddSingleton<ICalDavClient>(sp => sp.GetRequiredService<CalDavClient>());
         services.AddSingleton<CalDavCalendarCache>();
         services.AddSingleton<ICalDavCalendars>(sp => sp.GetRequiredService<CalDavCalendarCache>());
+        services.AddSingleton<CalDavWarmUp>();
+        services.AddSingleton<ICalDavWarmUp>(sp => sp.GetRequiredService<CalDavWarmUp>());
+        services.AddHostedService(sp => sp.GetRequiredService<CalDavWarmUp>());
         services.AddHttpClient(CalDavClient.HttpClientName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // The client's own deadline covers each call.

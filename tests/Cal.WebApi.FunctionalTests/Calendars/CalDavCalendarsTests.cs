@@ -77,6 +77,8 @@ public sealed class CalDavCalendarsTests
         {
             ["Outbound:AllowedHosts:0"] = radicale.AllowedHost,
             ["Outbound:AllowedHosts:1"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+            // These tests count the requests each read sends; the background load after a save has its own test.
+            ["CalDav:WarmUpOnSave"] = "false",
             ["Providers:Apple:ServerUrl"] = radicale.BaseAddress.ToString(),
         };
         foreach (var (key, value) in extra)
@@ -114,6 +116,32 @@ public sealed class CalDavCalendarsTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json.ToString());
         return json.GetProperty("data").EnumerateArray()
             .Select(i => (i.GetProperty("start").GetString()!, i.GetProperty("end").GetString()!, i.GetProperty("source").GetString()!)).ToList();
+    }
+
+    [Test]
+    public async Task AnAccountJustAdded_IsLoadedInTheBackground_SoItsFirstReadSendsNoReport()
+    {
+        await StartApiAsync(("CalDav:WarmUpOnSave", "true"));
+        var reportsBefore = await radicale.CountRequestsSettledAsync("REPORT");
+        var added = await AddAccountAsync("caldav", "alice", AlicePassword);
+        Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.Created), await added.Content.ReadAsStringAsync());
+
+        // Both event calendars loaded without any read being asked for: a listing and a multiget each.
+        var loaded = -1;
+        for (var i = 0; i < 100 && (loaded = await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore) < 4; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(loaded, Is.EqualTo(4), "two calendars, each one listing and one multiget, in the background");
+        reportsBefore = await radicale.CountRequestsSettledAsync("REPORT");
+        var propfindsBefore = await radicale.CountRequestsSettledAsync("PROPFIND");
+        var busy = await BusyAsync();
+
+        Assert.That(busy, Has.Count.EqualTo(9), "the work calendar's 8 and the personal calendar's 1 busy times in the window");
+        Assert.That(busy, Does.Contain(("2026-03-05T18:00:00.000Z", "2026-03-05T19:00:00.000Z", "caldav-calendar")), "the personal calendar's dentist");
+        Assert.That((await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore, await radicale.CountRequestsSettledAsync("PROPFIND") - propfindsBefore), Is.EqualTo((0, 0)),
+            "the first read finds both calendars kept");
     }
 
     [Test]

@@ -63,4 +63,16 @@ public sealed class FuzzFoundRegressionTests
     {
         await Json.AssertErrorEnvelopeAsync(await client.GetAsync("/v2/calendars/busy-times?dateFrom=0001-01-01&dateTo=0001-01-02"), 400, "BadRequestException");
     }
+
+    [Test]
+    public async Task ADateTimeWhoseOffsetTakesItBeforeYear1_Is400()
+    {
+        // Found by the fuzzer (2026-12-02): an explicit offset east of UTC at the first instant of year 1 has no UTC time.
+        foreach (var edge in new[] { "0001-01-01T00:00:00%2B14:00", "9999-12-31T23:59:59-14:00" })
+        {
+            await Json.AssertErrorEnvelopeAsync(await client.GetAsync($"/v2/calendars/busy-times?dateFrom={edge}&dateTo=2026-01-02"), 400, "BadRequestException");
+            using var anonymous = api.CreateClient();
+            await Json.AssertErrorEnvelopeAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId=1&start={edge}&end=2026-01-02"), 400, "BadRequestException");
+        }
+    }
 }

@@ -48,13 +48,21 @@ public static class BusyWindowParser
             return false;
         }
 
-        instant = parsed.Kind switch
+        if (parsed.Kind == DateTimeKind.Local)
         {
-            // "Z" or an explicit offset: that instant.
-            DateTimeKind.Utc => new DateTimeOffset(parsed, TimeSpan.Zero),
-            DateTimeKind.Local => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture).ToUniversalTime(),
-            _ => AtWallTime(parsed, zone),
-        };
+            // An explicit offset: that instant; one whose UTC time falls outside years 1-9999 (0001-01-01T00:00+14:00,
+            // found by the API fuzzer) is no instant at all, so not a date-time (was a 500).
+            if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var withOffset))
+            {
+                return false;
+            }
+
+            instant = withOffset.ToUniversalTime();
+            return true;
+        }
+
+        // "Z": that instant; no zone or offset: a wall time in the request's zone.
+        instant = parsed.Kind == DateTimeKind.Utc ? new DateTimeOffset(parsed, TimeSpan.Zero) : AtWallTime(parsed, zone);
         return true;
     }
 

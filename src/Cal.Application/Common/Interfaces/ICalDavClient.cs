@@ -42,6 +42,16 @@ public interface ICalDavCalendars
     Task InvalidateAsync(int credentialId);
 }
 
+/// <summary>
+/// Loads calendars' indexes in the background (an account just added or updated), so that the account's first busy-times
+/// or slots request finds them kept instead of paying for the whole first load inside its own budget. Best effort: a
+/// full queue or a failed load only means that the first read loads it, as it would have anyway.
+/// </summary>
+public interface ICalDavWarmUp
+{
+    void Enqueue(IReadOnlyList<CalDavCalendarRef> calendars);
+}
+
 /// <summary>Where and as whom to reach a CalDAV server. <see cref="Password"/> is a secret.</summary>
 public sealed record CalDavAccount(Uri ServerUrl, string Username, string Password)
 {

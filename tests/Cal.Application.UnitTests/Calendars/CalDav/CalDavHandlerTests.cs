@@ -27,6 +27,7 @@ public sealed class CalDavHandlerTests
 
     private Mock<ICalDavClient> client = null!;
     private Mock<ICalDavCalendars> kept = null!;
+    private Mock<ICalDavWarmUp> warmUp = null!;
     private Mock<ISecretProtector> protector = null!;
     private Mock<ICredentialRepository> credentials = null!;
     private Mock<ISelectedCalendarRepository> selections = null!;
@@ -42,6 +43,7 @@ public sealed class CalDavHandlerTests
         client.Setup(c => c.ListCalendarsAsync(It.IsAny<CalDavAccount>(), Home, It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(FeedFetchResult.Ok<IReadOnlyList<CalDavCalendar>>([Work, Holidays]));
         kept = new Mock<ICalDavCalendars>();
+        warmUp = new Mock<ICalDavWarmUp>();
         selections = new Mock<ISelectedCalendarRepository>();
         clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
         protector = new Mock<ISecretProtector>();
@@ -60,9 +62,12 @@ public sealed class CalDavHandlerTests
     }
 
     private SaveCalDavAccountCommandHandler Save(string appleServer = "https://caldav.icloud.com", int maxAccounts = 10) => new(
-        client.Object, protector.Object, credentials.Object, Mapper, new PlainAccountKeys(),
+        client.Object, protector.Object, credentials.Object, Mapper, new PlainAccountKeys(), warmUp.Object,
         Options.Create(new AppleCalendarOptions { ServerUrl = new Uri(appleServer) }), Options.Create(new CalDavOptions { MaxAccountsPerUser = maxAccounts }),
         Options.Create(new IcsFeedSaveOptions()), TimeProvider.System, NullLogger<SaveCalDavAccountCommandHandler>.Instance);
+
+    private static bool AreTheAccountsCalendars(IReadOnlyList<CalDavCalendarRef> calendars) =>
+        calendars.Select(r => (r.CredentialId, r.OwnerUserId, r.CalendarUrl, r.Account.Username)).SequenceEqual([(11, 7, Work.Url, "alice"), (11, 7, Holidays.Url, "alice")]);
 
     [Test]
     public async Task Save_CalDav_DiscoversOnTheGivenUrl_AndStoresTheAccountByTheKeyOfServerAndUsername()
@@ -76,6 +81,7 @@ public sealed class CalDavHandlerTests
         var stored = CalDavSecret.Deserialize(protectedPlain!);
         Assert.That(stored, Is.EqualTo(new CalDavSettings("https://dav.example/", "alice", Password, [Work, Holidays])).Using<CalDavSettings>(SameSettings));
         Assert.That(stored.HomeUrl, Is.EqualTo(Home), "the calendar home is kept, to find calendars made on the server later");
+        warmUp.Verify(w => w.Enqueue(It.Is<IReadOnlyList<CalDavCalendarRef>>(c => AreTheAccountsCalendars(c))), Times.Once, "every calendar of the saved account is loaded in the background");
     }
 
     [Test]

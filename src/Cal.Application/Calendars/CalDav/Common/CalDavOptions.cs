@@ -25,6 +25,12 @@ public sealed class CalDavOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Load an account's calendars in the background as soon as it is added or updated, so its first busy-times or slots
+    /// request finds them kept (a large calendar's first load can take longer than one request's budget).
+    /// </summary>
+    public bool WarmUpOnSave { get; set; } = true;
+
     /// <summary>Calendars one account may have; an account with more is refused when it is added (400).</summary>
     [Range(1, 10_000)]
     public int MaxCalendarsPerAccount { get; set; } = 50;

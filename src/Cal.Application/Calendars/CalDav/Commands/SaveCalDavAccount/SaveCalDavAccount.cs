@@ -29,6 +29,7 @@ public sealed partial class SaveCalDavAccountCommandHandler(
     ICredentialRepository credentials,
     IMapper mapper,
     IAccountKeys accountKeys,
+    ICalDavWarmUp warmUp,
     IOptions<AppleCalendarOptions> apple,
     IOptions<CalDavOptions> calDav,
     IOptions<IcsFeedSaveOptions> limits,
@@ -62,6 +63,10 @@ public sealed partial class SaveCalDavAccountCommandHandler(
         var credential = await credentials.SaveAsync(command.UserId, type, appId, accountKey, protector.Protect(CalDavSecret.Serialize(settings)), cancellationToken);
 
         LogSaved(logger, credential.Id, command.UserId, type, server.Host, settings.Calendars.Count);
+        if (calDav.Value.WarmUpOnSave)
+        {
+            warmUp.Enqueue([.. settings.Calendars.Select(c => new CalDavCalendarRef(credential.Id, command.UserId, account, c.Url))]);
+        }
         return mapper.Map<CalendarCredentialDto>(credential);
     }
 
