@@ -62,5 +62,12 @@ public sealed class OutboxOptions
     [Range(1, 1000)]
     public int Concurrency { get; set; } = 16;
 
+    /// <summary>
+    /// How long a done or failed item is kept (it is what <c>GET /v2/webhooks/{id}/deliveries</c> lists and what a
+    /// redelivery resends); older ones are deleted by the housekeeping, a batch at a time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
     public IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays.Count > 0 ? RetryDelays : DefaultRetryDelays;
 }

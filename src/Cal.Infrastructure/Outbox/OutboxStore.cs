@@ -96,6 +96,17 @@ internal sealed class OutboxStore(CalDbContext db, SqliteWriteGate gate)
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null), cancellationToken),
             cancellationToken);
 
+    /// <summary>Done or failed items finished before <paramref name="before"/>, deleted: at most <paramref name="max"/>, oldest first.</summary>
+    public Task<int> DeleteFinishedAsync(DateTimeOffset before, int max, CancellationToken cancellationToken) =>
+        gate.WriteAsync(
+            db,
+            () => db.Outbox
+                .Where(o => (o.CompletedAt != null && o.CompletedAt < before) || (o.FailedAt != null && o.FailedAt < before))
+                .OrderBy(o => o.Id)
+                .Take(max)
+                .ExecuteDeleteAsync(cancellationToken),
+            cancellationToken);
+
     /// <summary>When the next pending item falls due (null: none).</summary>
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>
         await db.Outbox.AsNoTracking().Where(o => o.CompletedAt == null && o.FailedAt == null).OrderBy(o => o.NextAttemptAt).Select(o => (DateTimeOffset?)o.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);

@@ -291,13 +291,13 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
         .Select(r => (r.SlotStart, r.SlotEnd)).ToList();
 
     public Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        db.SlotReservations.Where(r => r.ReservedUntil < before).ExecuteDeleteAsync(cancellationToken);
+        gate.WriteAsync(db, () => db.SlotReservations.Where(r => r.ReservedUntil < before).ExecuteDeleteAsync(cancellationToken), cancellationToken);
 
     /// <summary>Idempotency keys past their 24 hours, deleted.</summary>
     public Task<int> DeleteExpiredKeysAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var before = now - IdempotencyLifetime;
-        return db.IdempotencyKeys.Where(k => k.CreatedAt < before).ExecuteDeleteAsync(cancellationToken);
+        return gate.WriteAsync(db, () => db.IdempotencyKeys.Where(k => k.CreatedAt < before).ExecuteDeleteAsync(cancellationToken), cancellationToken);
     }
 
     /// <summary>A transaction holding the host's lock (see the class summary), so the checks that follow cannot race another writer for the host.</summary>
