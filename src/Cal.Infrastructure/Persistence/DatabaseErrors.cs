@@ -21,6 +21,27 @@ internal static class DatabaseErrors
         _ => false,
     };
 
+    /// <summary>
+    /// Saves the context's changes; false when a unique index refused them. <paramref name="entity"/> is detached
+    /// afterwards either way, so the scope's context does not carry it into a later save.
+    /// </summary>
+    public static async Task<bool> TrySaveUniqueAsync(DbContext db, object entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+        {
+            return false;
+        }
+        finally
+        {
+            db.Entry(entity).State = EntityState.Detached;
+        }
+    }
+
     public static bool IsForeignKeyViolation(DbUpdateException exception) => exception.InnerException switch
     {
         SqliteException sqlite => sqlite.SqliteExtendedErrorCode == SqliteConstraintForeignKey,

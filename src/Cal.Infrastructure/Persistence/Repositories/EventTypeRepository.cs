@@ -44,17 +44,9 @@ internal sealed class EventTypeRepository(CalDbContext db) : IEventTypeRepositor
 
     private async Task SaveAsync(EventType eventType, CancellationToken cancellationToken)
     {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
+        if (!await DatabaseErrors.TrySaveUniqueAsync(db, eventType, cancellationToken))
         {
             throw new ConflictException($"An event type with slug '{eventType.Slug}' already exists for this user.");
-        }
-        finally
-        {
-            db.Entry(eventType).State = EntityState.Detached;
         }
     }
 }

@@ -16,19 +16,7 @@ internal sealed class SelectedCalendarRepository(CalDbContext db) : ISelectedCal
     {
         var row = CalendarDeselection.Of(userId, credentialId, integration, externalIdHash);
         db.CalendarDeselections.Add(row);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
-        {
-            return false;
-        }
-        finally
-        {
-            db.Entry(row).State = EntityState.Detached;
-        }
+        return await DatabaseErrors.TrySaveUniqueAsync(db, row, cancellationToken);
     }
 
     public Task SelectAsync(int credentialId, string externalIdHash, CancellationToken cancellationToken) =>

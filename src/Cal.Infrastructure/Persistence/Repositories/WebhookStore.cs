@@ -87,20 +87,5 @@ internal sealed class WebhookStore(CalDbContext db, SqliteWriteGate gate) : IWeb
         return await db.Outbox.AsNoTracking().SingleOrDefaultAsync(o => o.WebhookId == uid && o.DeliveryId == deliveryId, cancellationToken);
     }
 
-    private async Task<bool> SaveAsync(Webhook webhook, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
-        {
-            return false;
-        }
-        finally
-        {
-            db.Entry(webhook).State = EntityState.Detached;
-        }
-    }
+    private Task<bool> SaveAsync(Webhook webhook, CancellationToken cancellationToken) => DatabaseErrors.TrySaveUniqueAsync(db, webhook, cancellationToken);
 }
