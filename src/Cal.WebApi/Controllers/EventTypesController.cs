@@ -1,4 +1,8 @@
-using Cal.Application.EventTypes.Commands.SaveEventType;
+using Cal.Application.EventTypes.Commands.CreateEventType;
+using Cal.Application.EventTypes.Commands.DeleteEventType;
+using Cal.Application.EventTypes.Commands.UpdateEventType;
+using Cal.Application.EventTypes.Queries.GetEventType;
+using Cal.Application.EventTypes.Queries.GetEventTypes;
 using Cal.Application.EventTypes.Common;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;

@@ -1,4 +1,6 @@
-using Cal.Application.Schedules.Commands.SaveSchedule;
+using Cal.Application.Schedules.Commands.CreateSchedule;
+using Cal.Application.Schedules.Commands.DeleteSchedule;
+using Cal.Application.Schedules.Commands.UpdateSchedule;
 using Cal.Application.Schedules.Common;
 using Cal.Application.Schedules.Queries.GetSchedules;
 using Cal.WebApi.Authentication;

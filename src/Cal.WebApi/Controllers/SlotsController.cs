@@ -1,3 +1,4 @@
+using Cal.Application.Slots.Common;
 using Cal.Application.Slots.Commands.ReserveSlot;
 using Cal.Application.Slots.Queries.GetSlots;
 using Cal.WebApi.Authentication;

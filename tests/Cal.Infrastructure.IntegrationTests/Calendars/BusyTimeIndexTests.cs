@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using System.Diagnostics;
 using Cal.Application.Calendars.Common;
 using Cal.Infrastructure.IntegrationTests.Support;
@@ -19,7 +20,7 @@ public sealed class BusyTimeIndexTests
     private static BusyTimeRead ReadAll(string events, string from, string to, string zone = "UTC", BusyTimeBudget? budget = null)
     {
         var feed = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" + events.ReplaceLineEndings("\r\n") + "END:VCALENDAR\r\n";
-        var window = new BusyWindow(DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture), zone);
+        var window = new BusyWindow(DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture), IanaTimeZone.Parse(zone));
         return IndexedFeed.Read(feed, window, budget ?? Generous);
     }
 
@@ -256,7 +257,7 @@ public sealed class BusyTimeIndexTests
     public void RepositorySamples_AreReadWithoutError(string sample)
     {
         var feed = IcsSamples.Read(sample);
-        var window = new BusyWindow(new DateTimeOffset(1990, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(1991, 1, 1, 0, 0, 0, TimeSpan.Zero), "UTC");
+        var window = new BusyWindow(new DateTimeOffset(1990, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(1991, 1, 1, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Utc);
         Assert.That(() => IndexedFeed.Read(feed, window, Generous), Throws.Nothing);
     }
 }

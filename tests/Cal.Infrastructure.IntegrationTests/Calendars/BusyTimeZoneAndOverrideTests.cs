@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Cal.Application.Calendars.Common;
@@ -20,7 +21,7 @@ public sealed class BusyTimeZoneAndOverrideTests
         $"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n{string.Join("\r\n", lines)}\r\nEND:VEVENT\r\n";
 
     private static BusyWindow Window(string from, string to, string zone = "UTC") =>
-        new(DateTimeOffset.Parse(from, CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, CultureInfo.InvariantCulture), zone);
+        new(DateTimeOffset.Parse(from, CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, CultureInfo.InvariantCulture), IanaTimeZone.Parse(zone));
 
     private static List<string> Busy(string body, string from, string to, string zone = "UTC", BusyTimeBudget? budget = null) =>
         IndexedFeed.Read(Feed(body), Window(from, to, zone), budget ?? Generous).Intervals

@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using System.Text;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Common.Interfaces;
@@ -17,7 +18,7 @@ namespace Cal.Infrastructure.IntegrationTests.Calendars;
 public sealed class CalDavClientTests : FetcherFixture
 {
     private const string Password = "pw-radicale-51c";
-    private static readonly BusyWindow March = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), "Europe/Berlin");
+    private static readonly BusyWindow March = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Parse("Europe/Berlin"));
 
     private RadicaleServer radicale = null!;
     private Uri work = null!;

@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using System.Globalization;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Common.Interfaces;
@@ -18,7 +19,7 @@ namespace Cal.Infrastructure.IntegrationTests.Calendars;
 public sealed class CalDavKeptIndexTests
 {
     private const string Password = "pw-kept-4d2";
-    private static readonly BusyWindow March = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), "UTC");
+    private static readonly BusyWindow March = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Utc);
 
     private RadicaleServer radicale = null!;
     private TempDirectory temp = null!;

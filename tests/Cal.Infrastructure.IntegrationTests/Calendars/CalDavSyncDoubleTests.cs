@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Cal.Application.Calendars.Common;
@@ -16,7 +17,7 @@ namespace Cal.Infrastructure.IntegrationTests.Calendars;
 /// </summary>
 public sealed partial class CalDavSyncDoubleTests : FetcherFixture
 {
-    private static readonly BusyWindow March = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), "UTC");
+    private static readonly BusyWindow March = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Utc);
 
     /// <summary>A calendar of objects by name (ETag, start hour on 2 March), served at one path, and every request it saw.</summary>
     private sealed partial class FakeCalendar

@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using Cal.Application.Calendars.Common;
 using Cal.Infrastructure.IntegrationTests.Support;
 
@@ -29,7 +30,7 @@ public sealed class FeedTimeZoneTests
         var events = string.Concat(localStarts.Split(',').Select((start, i) =>
             $"BEGIN:VEVENT\r\nUID:e{i}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID={tzid}:{start}\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"));
         var feed = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + zones + events + "END:VCALENDAR\r\n";
-        var window = new BusyWindow(DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture), "UTC");
+        var window = new BusyWindow(DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture), IanaTimeZone.Utc);
         var read = IndexedFeed.Read(feed, window, BusyTimeBudget.Default);
         return read.Intervals.Select(i => i.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture)).ToList();
     }

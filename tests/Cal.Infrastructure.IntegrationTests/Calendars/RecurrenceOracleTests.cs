@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using System.Globalization;
 using Cal.Application.Calendars.Common;
 using Cal.Infrastructure.IntegrationTests.Support;
@@ -43,7 +44,7 @@ public sealed class RecurrenceOracleTests
         var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-        var cal = IndexedFeed.Read(feed, new BusyWindow(from, to, "UTC"), new BusyTimeBudget(1_000_000, TimeSpan.FromSeconds(30)))
+        var cal = IndexedFeed.Read(feed, new BusyWindow(from, to, IanaTimeZone.Utc), new BusyTimeBudget(1_000_000, TimeSpan.FromSeconds(30)))
             .Intervals.Select(i => i.Start.UtcDateTime).ToList();
 
         var calendarEvent = global::Ical.Net.Calendar.Load(feed)!.Events.Single();

@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using Cal.Application.Calendars.Common;
 using Cal.Infrastructure.IntegrationTests.Support;
 using Cal.Testing;
@@ -16,7 +17,7 @@ public sealed class RecurrenceSampleTests
         var window = new BusyWindow(
             DateTimeOffset.Parse(from + "T00:00Z", System.Globalization.CultureInfo.InvariantCulture),
             DateTimeOffset.Parse(to + "T00:00Z", System.Globalization.CultureInfo.InvariantCulture),
-            "UTC");
+            IanaTimeZone.Utc);
         var read = await Task.FromResult(IndexedFeed.Read(IcsSamples.Read(sample), window, new BusyTimeBudget(100_000, TimeSpan.FromSeconds(10))));
         return read.Intervals.Select(i => i.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture) + "/" + (i.End - i.Start).TotalMinutes).ToList();
     }

@@ -39,8 +39,6 @@ public static class BookingInput
 
     public static bool IsName(string? value) => !string.IsNullOrWhiteSpace(value) && value.Length <= MaxNameLength && !value.Any(char.IsControl);
 
-    public static bool IsTimeZone(string? value) => BusyWindowParser.TryFindZone(value, out _);
-
     /// <summary>What is wrong with metadata (at most 50 keys of up to 40 characters, string values of up to 500), or null.</summary>
     public static string? MetadataProblem(JsonElement? metadata)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cal.Domain.Common;
 
 namespace Cal.Application.Calendars.Common;
 
@@ -10,17 +11,7 @@ public sealed record BusyInterval(DateTimeOffset Start, DateTimeOffset End);
 /// times are read (cal.com's <c>timeZone</c> / <c>loggedInUsersTz</c>, an IANA zone), resolved once where the
 /// request came in (<see cref="BusyWindowInput"/>).
 /// </summary>
-public sealed record BusyWindow(DateTimeOffset From, DateTimeOffset To, TimeZoneInfo Zone)
-{
-    /// <summary>A window in the zone with this IANA id (which must exist).</summary>
-    public BusyWindow(DateTimeOffset from, DateTimeOffset to, string zoneId)
-        : this(from, to, BusyWindowParser.TryFindZone(zoneId, out var zone) ? zone : throw new ArgumentException($"'{zoneId}' is not an IANA time zone.", nameof(zoneId)))
-    {
-    }
-
-    /// <summary>The zone's IANA id.</summary>
-    public string TimeZone => Zone.Id;
-}
+public sealed record BusyWindow(DateTimeOffset From, DateTimeOffset To, IanaTimeZone Zone);
 
 /// <summary>
 /// How much work one request's busy times may cost: occurrences per calendar, and time counted from

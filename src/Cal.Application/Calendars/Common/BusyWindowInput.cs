@@ -1,3 +1,5 @@
+using Cal.Domain.Common;
+
 namespace Cal.Application.Calendars.Common;
 
 /// <summary>One problem with a value as it came in, under the name the client sent it by (<c>dateFrom</c>, <c>urls[2]</c>).</summary>
@@ -33,22 +35,22 @@ public sealed class BusyWindowInput
         var (parameter, name) = !string.IsNullOrWhiteSpace(timeZone) ? (timeZone, "timeZone")
             : !string.IsNullOrWhiteSpace(loggedInUsersTz) ? (loggedInUsersTz, "loggedInUsersTz")
             : (null, null);
-        TimeZoneInfo zone;
+        IanaTimeZone? zone;
         if (parameter is not null)
         {
-            if (!BusyWindowParser.TryFindZone(parameter, out zone))
+            if (!IanaTimeZone.TryParse(parameter, out zone))
             {
-                return new(null, [new InputProblem(name!, "must be an IANA time zone such as Europe/Berlin")]);
+                return new(null, [new InputProblem(name!, IanaTimeZone.InvalidMessage)]);
             }
         }
-        else if (!BusyWindowParser.TryFindZone(userTimeZone, out zone))
+        else if (!IanaTimeZone.TryParse(userTimeZone, out zone))
         {
-            zone = TimeZoneInfo.Utc;
+            zone = IanaTimeZone.Utc;
         }
 
         var problems = new List<InputProblem>();
-        var hasFrom = BusyWindowParser.TryParseInstant(dateFrom, zone, out var from);
-        var hasTo = BusyWindowParser.TryParseInstant(dateTo, zone, out var to, endOfDay: true);
+        var hasFrom = BusyWindowParser.TryParseInstant(dateFrom, zone.System, out var from);
+        var hasTo = BusyWindowParser.TryParseInstant(dateTo, zone.System, out var to, endOfDay: true);
         if (!hasFrom)
         {
             problems.Add(new InputProblem("dateFrom", BusyWindowParser.OutsideAnsweredYears(dateFrom) ? BusyWindowParser.OutsideYearsMessage : DateMessage));

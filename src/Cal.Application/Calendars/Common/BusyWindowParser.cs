@@ -66,12 +66,6 @@ public static class BusyWindowParser
         return true;
     }
 
-    public static bool TryFindZone(string? id, out TimeZoneInfo zone)
-    {
-        zone = TimeZoneInfo.Utc;
-        return !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!) && zone.HasIanaId;
-    }
-
     /// <summary>A wall time in a zone as an instant; a time skipped by a DST change moves forward by the gap.</summary>
     public static DateTimeOffset AtWallTime(DateTime wallTime, TimeZoneInfo zone)
     {

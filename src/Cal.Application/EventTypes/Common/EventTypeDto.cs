@@ -1,5 +1,3 @@
-using Cal.Application.Common.Exceptions;
-using Cal.Application.Common.Interfaces;
 using Cal.Domain.EventTypes;
 
 namespace Cal.Application.EventTypes.Common;
@@ -21,7 +19,4 @@ public sealed record EventTypeDto(
     public static EventTypeDto From(EventType e) => new(
         e.Id, e.UserId, e.Title, e.Slug, e.LengthInMinutes, e.Description, e.ScheduleId, e.BeforeEventBuffer, e.AfterEventBuffer, e.MinimumBookingNotice, e.SlotInterval);
 
-    /// <summary>The caller's event type; another user's and an unknown one are the same <c>404</c>.</summary>
-    public static async Task<EventType> OwnedAsync(IEventTypeRepository eventTypes, int userId, int id, CancellationToken cancellationToken) =>
-        await eventTypes.FindAsync(id, cancellationToken) is { } e && e.UserId == userId ? e : throw new NotFoundException($"Event type with id={id} not found.");
 }

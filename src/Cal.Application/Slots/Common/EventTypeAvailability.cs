@@ -4,6 +4,7 @@ using Cal.Application.Calendars.Queries.GetBusyTimes;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Availability;
+using Cal.Domain.Common;
 using Cal.Domain.EventTypes;
 
 namespace Cal.Application.Slots.Common;
@@ -32,7 +33,7 @@ public sealed class EventTypeAvailability(
         var schedule = eventType.ScheduleId is { } scheduleId
             ? await schedules.FindAsync(scheduleId, cancellationToken)
             : (await schedules.ListAsync(eventType.UserId, cancellationToken)).FirstOrDefault(s => s.IsDefault);
-        if (schedule is null || !BusyWindowParser.TryFindZone(schedule.TimeZone, out var zone))
+        if (schedule is null || !IanaTimeZone.TryParse(schedule.TimeZone, out var zone))
         {
             return new SlotResult([], Exceeded: false); // nothing to book without working hours
         }
@@ -53,7 +54,7 @@ public sealed class EventTypeAvailability(
         var periods = await BusyAsync(eventType, start - reach, end + reach, zone, ignoring, cancellationToken);
         var weekly = schedule.Availability.Select(a => new WeeklyAvailability(a.Days.ToList(), a.Start, a.End)).ToList();
         var overrides = schedule.Overrides.GroupBy(o => o.Date).Select(g => new DateOverride(g.Key, g.Select(o => (o.Start, o.End)).ToList())).ToList();
-        return SlotCalculator.Compute(zone, weekly, overrides, periods, request, maxSlots, cancellationToken);
+        return SlotCalculator.Compute(zone.System, weekly, overrides, periods, request, maxSlots, cancellationToken);
     }
 
     /// <summary>Whether <paramref name="slotStart"/> is one of the slots offered now.</summary>
@@ -63,7 +64,7 @@ public sealed class EventTypeAvailability(
         return slots.Slots.Contains(slotStart);
     }
 
-    private async Task<List<BusyPeriod>> BusyAsync(EventType eventType, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone, Ignoring? ignoring, CancellationToken cancellationToken)
+    private async Task<List<BusyPeriod>> BusyAsync(EventType eventType, DateTimeOffset from, DateTimeOffset to, IanaTimeZone zone, Ignoring? ignoring, CancellationToken cancellationToken)
     {
         BusyTimesDto calendars;
         try

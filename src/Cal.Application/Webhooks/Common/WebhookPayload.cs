@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -130,15 +131,6 @@ public static class WebhookPayload
     }
 
     /// <summary>The offset of <paramref name="zone"/> at <paramref name="at"/>, in minutes (cal.com's <c>utcOffset</c>).</summary>
-    private static int UtcOffset(string zone, DateTimeOffset at)
-    {
-        try
-        {
-            return (int)TimeZoneInfo.FindSystemTimeZoneById(zone).GetUtcOffset(at).TotalMinutes;
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return 0;
-        }
-    }
+    private static int UtcOffset(string zone, DateTimeOffset at) =>
+        IanaTimeZone.TryParse(zone, out var iana) ? (int)iana.System.GetUtcOffset(at).TotalMinutes : 0;
 }

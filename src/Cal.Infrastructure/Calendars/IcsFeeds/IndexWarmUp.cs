@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using System.Globalization;
 using System.Text;
 using Cal.Application.Calendars.Common;
@@ -40,8 +41,8 @@ internal sealed partial class IndexWarmUp(IOptions<FeedCacheOptions> options, Ti
                 await IcsStreamingChecker.CheckAsync(new StringReader(feed), builder, stoppingToken);
                 var index = builder.Build(year, ExpansionBudget.For(long.MaxValue, TimeSpan.FromSeconds(5), stoppingToken));
                 var from = new DateTimeOffset(year, 6, 1, 0, 0, 0, TimeSpan.Zero);
-                index.Read(new BusyWindow(from, from.AddDays(7), "Europe/Berlin"), BusyTimeBudget.Default.StartingNow(), stoppingToken);
-                index.Read(new BusyWindow(from.AddMonths(-5), from.AddMonths(7), "UTC"), BusyTimeBudget.Default.StartingNow(), stoppingToken);
+                index.Read(new BusyWindow(from, from.AddDays(7), IanaTimeZone.Parse("Europe/Berlin")), BusyTimeBudget.Default.StartingNow(), stoppingToken);
+                index.Read(new BusyWindow(from.AddMonths(-5), from.AddMonths(7), IanaTimeZone.Utc), BusyTimeBudget.Default.StartingNow(), stoppingToken);
             }
 
             LogWarmedUp(logger, time.GetElapsedTime(started).TotalMilliseconds);

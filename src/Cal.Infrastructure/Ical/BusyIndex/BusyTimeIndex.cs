@@ -76,7 +76,7 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
         var spend = new ExpansionBudget(budget.MaxOccurrences, budget.Deadline, cancellationToken);
         var from = window.From.UtcTicks;
         var to = window.To.UtcTicks;
-        var requestZone = RequestZone(window.TimeZone);
+        var requestZone = window.Zone.Tzdb;
         var intervals = new List<BusyInterval>();
 
         fixedSingles.Read(from, to, null, spend, intervals);
@@ -110,9 +110,6 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
         intervals.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
         return new BusyTimeRead(intervals, spend.Exhausted);
     }
-
-    private static DateTimeZone RequestZone(string id) =>
-        FeedZoneResolver.ByName(id) ?? (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var system) ? BclDateTimeZone.FromTimeZoneInfo(system) : DateTimeZone.Utc);
 
     /// <summary>
     /// A wall time in a zone as UTC ticks (RFC 5545: a skipped time moves forward by the gap, a repeated one is the

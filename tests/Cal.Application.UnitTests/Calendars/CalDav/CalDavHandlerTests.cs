@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using AutoMapper;
 using Cal.Application.Calendars.CalDav;
 using Cal.Application.Calendars.CalDav.Commands.SaveCalDavAccount;
@@ -20,7 +21,7 @@ public sealed class CalDavHandlerTests
 {
     private const string Password = "pw-3f9a";
     private static readonly IMapper Mapper = new MapperConfiguration(cfg => cfg.AddProfile<CalendarsMappingProfile>(), NullLoggerFactory.Instance).CreateMapper();
-    private static readonly BusyWindow Window = new(new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 3, 0, 0, 0, TimeSpan.Zero), "UTC");
+    private static readonly BusyWindow Window = new(new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 3, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Utc);
     private static readonly CalDavCalendar Work = new("https://dav.example/alice/work/", "Work", false);
     private static readonly CalDavCalendar Holidays = new("https://dav.example/alice/holidays/", "Holidays", true);
     private const string Home = "https://dav.example/alice/";

@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Calendars.IcsFeeds;
 using Cal.Application.Calendars.IcsFeeds.Common;
@@ -13,7 +14,7 @@ public sealed class IcsFeedCalendarProviderTests
 {
     private const string Work = "https://work.example/cal.ics";
     private const string Home = "https://home.example/cal.ics";
-    private static readonly BusyWindow Window = new(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 6, 0, 0, 0, TimeSpan.Zero), "UTC");
+    private static readonly BusyWindow Window = new(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 6, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Utc);
 
     private Mock<IIcsFeedSource> feeds = null!;
     private Credential credential = null!;

@@ -1,3 +1,4 @@
+using Cal.Domain.Common;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Calendars.Queries.GetBusyTimes;
 using Cal.Application.Common.Exceptions;
@@ -54,7 +55,7 @@ public sealed class GetBusyTimesQueryHandlerTests
     {
         await Handler().Handle(Query("2026-01-05", "2026-01-06"), CancellationToken.None);
 
-        Assert.That(calls[0].Window, Is.EqualTo(new BusyWindow(new DateTimeOffset(2026, 1, 4, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 6, 23, 0, 0, TimeSpan.Zero), "Europe/Berlin")));
+        Assert.That(calls[0].Window, Is.EqualTo(new BusyWindow(new DateTimeOffset(2026, 1, 4, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 6, 23, 0, 0, TimeSpan.Zero), IanaTimeZone.Parse("Europe/Berlin"))));
     }
 
     [Test]
@@ -71,7 +72,7 @@ public sealed class GetBusyTimesQueryHandlerTests
         await Handler().Handle(Query("2026-01-05", "2026-01-05", "America/New_York", "Asia/Tokyo"), CancellationToken.None);
 
         Assert.That(calls[0].Window.From, Is.EqualTo(new DateTimeOffset(2026, 1, 5, 5, 0, 0, TimeSpan.Zero)));
-        Assert.That(calls[0].Window.TimeZone, Is.EqualTo("America/New_York"));
+        Assert.That(calls[0].Window.Zone.Id, Is.EqualTo("America/New_York"));
     }
 
     [Test]
@@ -124,7 +125,7 @@ public sealed class GetBusyTimesQueryHandlerTests
         await Handler().Handle(Query("2026-01-05", "2026-01-06", "America/New_York"), CancellationToken.None);
 
         Assert.That(calls[0].Window.From, Is.EqualTo(new DateTimeOffset(2026, 1, 5, 5, 0, 0, TimeSpan.Zero)));
-        Assert.That(calls[0].Window.TimeZone, Is.EqualTo("America/New_York"));
+        Assert.That(calls[0].Window.Zone.Id, Is.EqualTo("America/New_York"));
     }
 
     [Test]

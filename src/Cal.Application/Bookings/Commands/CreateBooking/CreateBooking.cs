@@ -1,3 +1,4 @@
+using Cal.Application.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -13,7 +14,7 @@ using Mediator;
 namespace Cal.Application.Bookings.Commands.CreateBooking;
 
 /// <summary>cal.com's booking attendee as sent.</summary>
-public sealed record AttendeeInput(string? Name, string? Email, string? TimeZone, string? Language);
+public sealed record AttendeeInput(string? Name, string? Email, TimeZoneInput? TimeZone, string? Language);
 
 /// <summary>
 /// cal.com's <c>POST /v2/bookings</c> (2024-08-13): book <paramref name="Start"/> of an event type for an attendee. Public, as
@@ -101,7 +102,7 @@ public sealed class CreateBookingCommandHandler(
             var booking = Booking.Accept(
                 NewUid(), NewUid() + "@cal", eventType.Id, host.Id, $"{eventType.Title} between {host.Name ?? host.Email} and {command.Attendee!.Name!.Trim()}", "",
                 start, start.AddMinutes(eventType.LengthInMinutes), TimeSpan.FromMinutes(eventType.BeforeEventBuffer), TimeSpan.FromMinutes(eventType.AfterEventBuffer),
-                new Attendee(command.Attendee.Name!.Trim(), command.Attendee.Email!.Trim().ToLowerInvariant(), command.Attendee.TimeZone!.Trim(), command.Attendee.Language?.Trim() ?? "en"),
+                new Attendee(command.Attendee.Name!.Trim(), command.Attendee.Email!.Trim().ToLowerInvariant(), command.Attendee.TimeZone!.Valid.Id, command.Attendee.Language?.Trim() ?? "en"),
                 JsonSerializer.Serialize((command.Guests ?? []).Select(g => g!.Trim().ToLowerInvariant()).ToList()),
                 command.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata.GetRawText() : "{}",
                 now);

@@ -1,3 +1,5 @@
+using Cal.Application.Common;
+using Cal.Domain.Common;
 using Cal.Application.Bookings.Common;
 using FluentValidation;
 
@@ -19,7 +21,7 @@ public sealed class CreateBookingCommandValidator : AbstractValidator<CreateBook
         {
             RuleFor(c => c.Attendee!.Name).Must(BookingInput.IsName).WithMessage($"is required, at most {BookingInput.MaxNameLength} characters").OverridePropertyName("attendee.name");
             RuleFor(c => c.Attendee!.Email).Must(BookingInput.IsEmail).WithMessage("must be an e-mail address").OverridePropertyName("attendee.email");
-            RuleFor(c => c.Attendee!.TimeZone).Must(BookingInput.IsTimeZone).WithMessage("must be an IANA time zone such as Europe/Berlin").OverridePropertyName("attendee.timeZone");
+            RuleFor(c => c.Attendee!.TimeZone).NotNull().WithMessage(IanaTimeZone.InvalidMessage).IsIanaTimeZone().OverridePropertyName("attendee.timeZone");
             RuleFor(c => c.Attendee!.Language).Matches("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$").When(c => c.Attendee!.Language is not null)
                 .WithMessage("must be a language code such as en or pt-BR").OverridePropertyName("attendee.language");
         });

@@ -23,5 +23,5 @@ public sealed class GetSchedulesHandlers(IScheduleRepository schedules)
         (await schedules.ListAsync(query.UserId, cancellationToken)).Where(s => s.IsDefault).Select(ScheduleDto.From).FirstOrDefault();
 
     public async ValueTask<ScheduleDto> Handle(GetScheduleQuery query, CancellationToken cancellationToken) =>
-        ScheduleDto.From(await ScheduleInput.OwnedAsync(schedules, query.UserId, query.ScheduleId, cancellationToken));
+        ScheduleDto.From(await schedules.FindOwnedAsync(query.UserId, query.ScheduleId, cancellationToken));
 }

@@ -1,10 +1,11 @@
 using System.Globalization;
 using Cal.Application.Calendars.Common;
+using Cal.Application.Common;
 using Cal.Application.Slots.Common;
+using Cal.Domain.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Availability;
-using FluentValidation;
 using Mediator;
 using Cal.Application.Common.Behaviours;
 
@@ -17,13 +18,8 @@ namespace Cal.Application.Slots.Queries.GetSlots;
 /// A calendar that cannot be read is a <c>503</c> naming it (<see cref="CalendarUnavailableException"/>), never "free".
 /// </summary>
 /// <param name="CallerUserId">The authenticated caller, if any: the host asking for their own slots is not counted against the anonymous per-host limit.</param>
-public sealed record GetSlotsQuery(int? EventTypeId, string? EventTypeSlug, string? Username, string? Start, string? End, string? TimeZone, int? Duration, string? Format, int? CallerUserId = null)
+public sealed record GetSlotsQuery(int? EventTypeId, string? EventTypeSlug, string? Username, string? Start, string? End, TimeZoneInput? TimeZone, int? Duration, string? Format, int? CallerUserId = null)
     : IQuery<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>, IValidated;
-
-/// <summary>One slot: its start (and with <c>format=range</c> its end), in the request's zone with its offset.</summary>
-public sealed record SlotDto(
-    string Start,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? End = null);
 
 public sealed class GetSlotsQueryHandler(
     IEventTypeRepository eventTypes,
@@ -39,7 +35,7 @@ public sealed class GetSlotsQueryHandler(
 
     public async ValueTask<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>> Handle(GetSlotsQuery query, CancellationToken cancellationToken)
     {
-        var outputZone = BusyWindowParser.TryFindZone(query.TimeZone ?? "UTC", out var z) ? z : TimeZoneInfo.Utc;
+        var outputZone = (query.TimeZone?.Valid ?? IanaTimeZone.Utc).System;
         if (!TryInstant(query.Start, endOfDay: false, out var start) || !TryInstant(query.End, endOfDay: true, out var end))
         {
             throw new BadRequestException(InvalidRange);
@@ -99,20 +95,4 @@ public sealed class GetSlotsQueryHandler(
     /// <summary>An ISO date (midnight UTC; with <paramref name="endOfDay"/> the next midnight) or date-time (UTC unless it says otherwise).</summary>
     public static bool TryInstant(string? value, bool endOfDay, out DateTimeOffset instant) =>
         BusyWindowParser.TryParseInstant(value, TimeZoneInfo.Utc, out instant, endOfDay);
-}
-
-public sealed class GetSlotsQueryValidator : AbstractValidator<GetSlotsQuery>
-{
-    public GetSlotsQueryValidator()
-    {
-        RuleFor(q => q.EventTypeId).NotNull().When(q => string.IsNullOrWhiteSpace(q.EventTypeSlug) || string.IsNullOrWhiteSpace(q.Username))
-            .WithMessage("is required, or eventTypeSlug with username").OverridePropertyName("eventTypeId");
-        RuleFor(q => q.EventTypeId).GreaterThan(0).OverridePropertyName("eventTypeId");
-        RuleFor(q => q.Start).NotEmpty().OverridePropertyName("start");
-        RuleFor(q => q.End).NotEmpty().OverridePropertyName("end");
-        RuleFor(q => q.TimeZone).Must(tz => tz is null || BusyWindowParser.TryFindZone(tz, out _))
-            .WithMessage("must be an IANA time zone such as Europe/Berlin").OverridePropertyName("timeZone");
-        RuleFor(q => q.Duration).InclusiveBetween(1, 1440).OverridePropertyName("duration"); // and the event type's length (the handler knows it)
-        RuleFor(q => q.Format).Must(f => f is null or "time" or "range").WithMessage("must be time or range").OverridePropertyName("format");
-    }
 }

@@ -1,3 +1,4 @@
+using Cal.Application.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Users;
@@ -6,7 +7,7 @@ using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Users.Commands.CreateUser;
 
-public sealed record CreateUserCommand(string Email, string? TimeZone, string? Name = null) : ICommand<UserDto>, IValidated;
+public sealed record CreateUserCommand(string Email, TimeZoneInput? TimeZone, string? Name = null) : ICommand<UserDto>, IValidated;
 
 public sealed record UserDto(int Id, string Email, string TimeZone);
 
@@ -14,7 +15,7 @@ public sealed class CreateUserCommandHandler(IUserRepository users, TimeProvider
 {
     public async ValueTask<UserDto> Handle(CreateUserCommand command, CancellationToken cancellationToken)
     {
-        var user = User.Create(command.Email, command.TimeZone, command.Name, time.GetUtcNow());
+        var user = User.Create(command.Email, command.TimeZone?.Valid.Id, command.Name, time.GetUtcNow());
         await users.AddAsync(user, cancellationToken); // a taken email is a ConflictException, decided by the unique index
         return new UserDto(user.Id, user.Email, user.TimeZone);
     }

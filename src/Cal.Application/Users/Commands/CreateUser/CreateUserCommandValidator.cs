@@ -1,3 +1,4 @@
+using Cal.Application.Common;
 using FluentValidation;
 
 namespace Cal.Application.Users.Commands.CreateUser;
@@ -7,18 +8,6 @@ public sealed class CreateUserCommandValidator : AbstractValidator<CreateUserCom
     public CreateUserCommandValidator()
     {
         RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(320).OverridePropertyName("email");
-        RuleFor(c => c.TimeZone)
-            .Must(tz => tz is null || IsIanaTimeZone(tz))
-            .WithMessage("must be an IANA time zone such as Europe/Berlin")
-            .OverridePropertyName("timeZone");
+        RuleFor(c => c.TimeZone).IsIanaTimeZone().OverridePropertyName("timeZone");
     }
-
-    /// <summary>
-    /// An IANA id spelled exactly as the database spells it. .NET also finds Windows ids ("W. Europe
-    /// Standard Time") and, on some systems, other casings; both would be stored as given, so both are refused.
-    /// </summary>
-    internal static bool IsIanaTimeZone(string id) =>
-        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
-        && zone.HasIanaId
-        && string.Equals(zone.Id, id, StringComparison.Ordinal);
 }

@@ -1,3 +1,4 @@
+using Cal.Application.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Platform.ManagedUsers.Common;
@@ -15,7 +16,7 @@ namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 /// token pair. As cal.com does, the stored email carries the client id (<c>alice+{clientId}@example.com</c>),
 /// so two clients can each have their own "alice@example.com".
 /// </summary>
-public sealed record CreateManagedUserCommand(OAuthClientRef Client, string Email, string? TimeZone, string? Name, ManagedUserProfile? Profile = null) : ICommand<ManagedUserCreated>, IValidated;
+public sealed record CreateManagedUserCommand(OAuthClientRef Client, string Email, TimeZoneInput? TimeZone, string? Name, ManagedUserProfile? Profile = null) : ICommand<ManagedUserCreated>, IValidated;
 
 /// <summary>
 /// cal.com's <c>ManagedUserOutput</c>, in its order: <c>id, email, username, name, bio, timeZone, weekStart, createdDate,
@@ -66,7 +67,7 @@ public sealed class CreateManagedUserCommandHandler(
     public async ValueTask<ManagedUserCreated> Handle(CreateManagedUserCommand command, CancellationToken cancellationToken)
     {
         var client = command.Client;
-        var user = User.CreateManaged(client.Id, ManagedEmail(command.Email, client.ClientId), command.TimeZone, command.Name?.Trim(), time.GetUtcNow());
+        var user = User.CreateManaged(client.Id, ManagedEmail(command.Email, client.ClientId), command.TimeZone?.Valid.Id, command.Name?.Trim(), time.GetUtcNow());
         (command.Profile ?? ManagedUserProfile.None).ApplyTo(user);
         // The email's uniqueness is decided once, by the database's unique index, as the user is stored (a 409).
         TokenPairDto? plaintext = null;
@@ -82,7 +83,7 @@ public sealed class CreateManagedUserCommandHandler(
         await issuer.IssuedAsync(issued!);
 
         // As cal.com: a user created with a time zone gets a default schedule in it (Monday to Friday, 09:00-17:00).
-        if (!string.IsNullOrWhiteSpace(command.TimeZone))
+        if (command.TimeZone is not null)
         {
             var schedule = Domain.Schedules.Schedule.Create(user.Id, "Default Schedule", user.TimeZone);
             await schedules.AddAsync(schedule, makeDefault: true, cancellationToken);

@@ -1,3 +1,4 @@
+using Cal.Application.Common;
 using Cal.Application.Users.Commands.CreateUser;
 using FluentValidation;
 
@@ -9,9 +10,7 @@ public sealed class CreateManagedUserCommandValidator : AbstractValidator<Create
     public CreateManagedUserCommandValidator()
     {
         RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(254).OverridePropertyName("email");
-        RuleFor(c => c.TimeZone)
-            .Must(tz => tz is null || CreateUserCommandValidator.IsIanaTimeZone(tz))
-            .WithMessage("must be an IANA time zone such as Europe/Berlin")
+        RuleFor(c => c.TimeZone).IsIanaTimeZone()
             .OverridePropertyName("timeZone");
         RuleFor(c => c.Name).MaximumLength(256).OverridePropertyName("name");
         RuleFor(c => c.Profile).Custom(Common.ManagedUserProfileValidator.Report);

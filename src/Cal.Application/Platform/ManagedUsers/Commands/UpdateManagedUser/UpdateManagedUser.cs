@@ -1,3 +1,4 @@
+using Cal.Application.Common;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 using Cal.Application.Platform.ManagedUsers.Common;
@@ -14,7 +15,7 @@ namespace Cal.Application.Platform.ManagedUsers.Commands.UpdateManagedUser;
 /// <c>+{clientId}</c>, a clash is <c>409</c>), <c>name</c>, <c>timeZone</c>; what is absent stays. A new zone does not
 /// move existing schedules (cal.com does not either).
 /// </summary>
-public sealed record UpdateManagedUserCommand(OAuthClientRef Client, int UserId, string? Email, string? Name, string? TimeZone, ManagedUserProfile? Profile = null) : ICommand<ManagedUserDto>, IValidated;
+public sealed record UpdateManagedUserCommand(OAuthClientRef Client, int UserId, string? Email, string? Name, TimeZoneInput? TimeZone, ManagedUserProfile? Profile = null) : ICommand<ManagedUserDto>, IValidated;
 
 public sealed class UpdateManagedUserCommandHandler(IUserRepository users, IManagedUserTokenRepository tokens, IAuthenticationCache cache)
     : ICommandHandler<UpdateManagedUserCommand, ManagedUserDto>
@@ -34,7 +35,7 @@ public sealed class UpdateManagedUserCommandHandler(IUserRepository users, IMana
 
         if (command.TimeZone is { } zone)
         {
-            user.MoveToTimeZone(zone);
+            user.MoveToTimeZone(zone.Valid.Id);
         }
 
         (command.Profile ?? ManagedUserProfile.None).ApplyTo(user);
@@ -52,9 +53,7 @@ public sealed class UpdateManagedUserCommandValidator : AbstractValidator<Update
     public UpdateManagedUserCommandValidator()
     {
         RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(254).When(c => c.Email is not null).OverridePropertyName("email");
-        RuleFor(c => c.TimeZone)
-            .Must(tz => tz is null || CreateUserCommandValidator.IsIanaTimeZone(tz))
-            .WithMessage("must be an IANA time zone such as Europe/Berlin")
+        RuleFor(c => c.TimeZone).IsIanaTimeZone()
             .OverridePropertyName("timeZone");
         RuleFor(c => c.Name).MaximumLength(256).OverridePropertyName("name");
         RuleFor(c => c.Profile).Custom(ManagedUserProfileValidator.Report);

@@ -1,0 +1,28 @@
+using Cal.Application.Common;
+using Cal.Application.Common.Behaviours;
+using Cal.Application.Common.Interfaces;
+using Cal.Application.Schedules.Common;
+using Mediator;
+
+namespace Cal.Application.Schedules.Commands.UpdateSchedule;
+
+/// <summary>cal.com's <c>PATCH /v2/schedules/{id}</c>: any field; what is absent stays.</summary>
+public sealed record UpdateScheduleCommand(
+    int UserId,
+    int ScheduleId,
+    string? Name,
+    TimeZoneInput? TimeZone,
+    bool? IsDefault,
+    IReadOnlyList<AvailabilityDto>? Availability,
+    IReadOnlyList<OverrideDto>? Overrides) : ICommand<ScheduleDto>, IValidated, IScheduleFields;
+
+public sealed class UpdateScheduleCommandHandler(IScheduleRepository schedules) : ICommandHandler<UpdateScheduleCommand, ScheduleDto>
+{
+    public async ValueTask<ScheduleDto> Handle(UpdateScheduleCommand command, CancellationToken cancellationToken)
+    {
+        var schedule = await schedules.FindOwnedAsync(command.UserId, command.ScheduleId, cancellationToken);
+        schedule.Change(command.Name, command.TimeZone?.Valid.Id, ScheduleInput.Availability(command.Availability), ScheduleInput.Overrides(command.Overrides));
+        await schedules.UpdateAsync(schedule, command.IsDefault == true, cancellationToken);
+        return ScheduleDto.From((await schedules.FindAsync(schedule.Id, cancellationToken))!);
+    }
+}
