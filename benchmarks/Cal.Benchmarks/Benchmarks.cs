@@ -12,7 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Cal.Benchmarks;
 
-/// <summary>The services exactly as the API registers them (AddInfrastructureServices), and the window and budget the benchmarks use.</summary>
+/// <summary>The services exactly as the API registers them (AddInfrastructureServices), and the window and budget the benchmarks
+/// use.</summary>
 public static class CalPaths
 {
     /// <summary>
@@ -21,19 +22,25 @@ public static class CalPaths
     /// </summary>
     public static BusyTimeBudget Budget { get; } = new(10_000_000, TimeSpan.FromMinutes(5));
 
-    public static BusyWindow Window(string? from, string? to, string? zone) => new(
-        DateTimeOffset.Parse(from ?? "2026-01-01T00:00:00Z", CultureInfo.InvariantCulture),
-        DateTimeOffset.Parse(to ?? "2027-01-01T00:00:00Z", CultureInfo.InvariantCulture),
-        zone ?? "Europe/Berlin");
+    public static BusyWindow Window(string? from, string? to, string? zone) =>
+        new(
+            DateTimeOffset.Parse(from ?? "2026-01-01T00:00:00Z", CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(to ?? "2027-01-01T00:00:00Z", CultureInfo.InvariantCulture),
+            zone ?? "Europe/Berlin"
+        );
 
     public static IServiceProvider Services()
     {
         var scratch = Path.Combine(Path.GetTempPath(), "cal-benchmarks");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Default"] = "Data Source=:memory:",
-            ["DataProtection:KeysPath"] = Path.Combine(scratch, "keys"),
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    ["ConnectionStrings:Default"] = "Data Source=:memory:",
+                    ["DataProtection:KeysPath"] = Path.Combine(scratch, "keys"),
+                }
+            )
+            .Build();
         return new ServiceCollection().AddInfrastructureServices(configuration, scratch).BuildServiceProvider();
     }
 
@@ -43,20 +50,31 @@ public static class CalPaths
     /// </summary>
     public static IConfig Config()
     {
-        var iterations = int.TryParse(Environment.GetEnvironmentVariable("CAL_BENCH_ITERATIONS"), CultureInfo.InvariantCulture, out var n) ? n : 7;
-        return ManualConfig.Create(DefaultConfig.Instance)
-            .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
-                .WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(iterations)
-                .WithInvocationCount(1).WithUnrollFactor(1))
+        var iterations = int.TryParse(Environment.GetEnvironmentVariable("CAL_BENCH_ITERATIONS"), CultureInfo.InvariantCulture, out var n)
+            ? n
+            : 7;
+        return ManualConfig
+            .Create(DefaultConfig.Instance)
+            .AddJob(
+                Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+                    .WithLaunchCount(1)
+                    .WithWarmupCount(2)
+                    .WithIterationCount(iterations)
+                    .WithInvocationCount(1)
+                    .WithUnrollFactor(1)
+            )
             .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default)
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
     }
 
     public static string File(string variable) =>
-        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } path ? path : throw new InvalidOperationException($"{variable} must name a feed file (see benchmarks/run-all.sh)");
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } path
+            ? path
+            : throw new InvalidOperationException($"{variable} must name a feed file (see benchmarks/run-all.sh)");
 }
 
-/// <summary>P2: parse+validate of the 25 MB feed from its UTF-8 bytes (as off the socket), with the checker the save endpoint uses.</summary>
+/// <summary>P2: parse+validate of the 25 MB feed from its UTF-8 bytes (as off the socket), with the checker the save endpoint
+/// uses.</summary>
 public class ParseValidate
 {
     private byte[] bytes = [];
@@ -98,7 +116,9 @@ public class BusyTimes
         recurringText = System.IO.File.ReadAllText(CalPaths.File("CAL_BENCH_RECURRING"));
         recurring = CalIndex.Build(recurringText);
         mixed = CalIndex.Build(System.IO.File.ReadAllText(CalPaths.File("CAL_BENCH_MIXED")));
-        large = Environment.GetEnvironmentVariable("CAL_BENCH_LARGE") is { Length: > 0 } path ? CalIndex.Build(System.IO.File.ReadAllText(path)) : null;
+        large = Environment.GetEnvironmentVariable("CAL_BENCH_LARGE") is { Length: > 0 } path
+            ? CalIndex.Build(System.IO.File.ReadAllText(path))
+            : null;
     }
 
     /// <summary>P3, per request: the whole year of 1,000 recurring events from the warm index.</summary>
@@ -119,7 +139,8 @@ public class BusyTimes
     [Benchmark]
     public int Large20MBOneYear() => large is null ? 0 : Count(large.Read(year, CalPaths.Budget.StartingNow(), CancellationToken.None));
 
-    private static int Count(BusyTimeRead read) => read.Truncated ? throw new InvalidOperationException("budget exhausted") : read.Intervals.Count;
+    private static int Count(BusyTimeRead read) =>
+        read.Truncated ? throw new InvalidOperationException("budget exhausted") : read.Intervals.Count;
 }
 
 /// <summary>A feed read as the server reads a fetched version: checked and indexed in one streaming pass.</summary>
@@ -128,7 +149,10 @@ public static class CalIndex
     public static IBusyTimeIndex Build(string text)
     {
         var builder = new Cal.Infrastructure.Ical.BusyIndex.IcsIndexBuilder();
-        var check = Cal.Infrastructure.Ical.IcsStreamingChecker.CheckAsync(new StringReader(text), builder, CancellationToken.None).GetAwaiter().GetResult();
+        var check = Cal
+            .Infrastructure.Ical.IcsStreamingChecker.CheckAsync(new StringReader(text), builder, CancellationToken.None)
+            .GetAwaiter()
+            .GetResult();
         return check.Failure is { } failure
             ? throw new InvalidDataException(failure.Message)
             : builder.Build(2026, Cal.Infrastructure.Ical.Recurrence.ExpansionBudget.Unlimited());

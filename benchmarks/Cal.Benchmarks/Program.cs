@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Cal.Benchmarks;
 using BenchmarkDotNet.Running;
 using Cal.Application.Common.Interfaces;
+using Cal.Benchmarks;
 using Microsoft.Extensions.DependencyInjection;
 
 // Cal.Benchmarks bdn [BenchmarkDotNet args]               BenchmarkDotNet (files from CAL_BENCH_FEED, CAL_BENCH_RECURRING)
@@ -25,7 +25,9 @@ string? Option(string name)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Cal.Benchmarks bdn [args] | busy --feed F --out F.json [--from ISO --to ISO --tz ZONE] | check --feed F");
+    Console.Error.WriteLine(
+        "usage: Cal.Benchmarks bdn [args] | busy --feed F --out F.json [--from ISO --to ISO --tz ZONE] | check --feed F"
+    );
     return 2;
 }
 
@@ -65,12 +67,17 @@ async Task<int> Busy()
     for (var i = 0; i < read.Intervals.Count; i++)
     {
         var interval = read.Intervals[i];
-        json.Append(CultureInfo.InvariantCulture, $"[\"{interval.Start.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\",\"{interval.End.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\"]")
+        json.Append(
+                CultureInfo.InvariantCulture,
+                $"[\"{interval.Start.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\",\"{interval.End.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\"]"
+            )
             .Append(i + 1 < read.Intervals.Count ? ",\n" : "\n");
     }
 
     await File.WriteAllTextAsync(Option("--out") ?? "cal-busy.json", json.Append("]\n").ToString());
-    Console.Error.WriteLine($"cal: {read.Intervals.Count} intervals, truncated={read.Truncated}, index {indexed.TotalMilliseconds:0} ms + read {clock.Elapsed.TotalMilliseconds:0} ms (cold, one run)");
+    Console.Error.WriteLine(
+        $"cal: {read.Intervals.Count} intervals, truncated={read.Truncated}, index {indexed.TotalMilliseconds:0} ms + read {clock.Elapsed.TotalMilliseconds:0} ms (cold, one run)"
+    );
     return read.Truncated ? 1 : 0;
 }
 
@@ -86,9 +93,10 @@ async Task<int> Check()
         using var text = new StreamReader(new MemoryStream(bytes), Encoding.UTF8);
         result = await checker.CheckAsync(text, CancellationToken.None);
         clock.Stop();
-        Console.Error.WriteLine($"cal check run {run}: valid={result.IsValid}, {clock.Elapsed.TotalMilliseconds:0} ms, allocated {GC.GetTotalAllocatedBytes(precise: true) - before} bytes for a {bytes.Length}-byte feed");
+        Console.Error.WriteLine(
+            $"cal check run {run}: valid={result.IsValid}, {clock.Elapsed.TotalMilliseconds:0} ms, allocated {GC.GetTotalAllocatedBytes(precise: true) - before} bytes for a {bytes.Length}-byte feed"
+        );
     }
 
     return result!.IsValid ? 0 : 1;
 }
-

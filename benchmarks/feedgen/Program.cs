@@ -6,8 +6,16 @@ using System.Text;
 // feedgen serve --dir DIR --port N          (127.0.0.1 only)
 return args.FirstOrDefault() switch
 {
-    "generate" when Option("--recurring") is { } count => GenerateRecurring(int.Parse(count, CultureInfo.InvariantCulture), int.Parse(Option("--seed") ?? "42", CultureInfo.InvariantCulture), Option("--out") ?? "recurring.ics"),
-    "generate" => Generate(Option("--size") ?? "5MB", int.Parse(Option("--seed") ?? "42", CultureInfo.InvariantCulture), Option("--out") ?? "feed.ics"),
+    "generate" when Option("--recurring") is { } count => GenerateRecurring(
+        int.Parse(count, CultureInfo.InvariantCulture),
+        int.Parse(Option("--seed") ?? "42", CultureInfo.InvariantCulture),
+        Option("--out") ?? "recurring.ics"
+    ),
+    "generate" => Generate(
+        Option("--size") ?? "5MB",
+        int.Parse(Option("--seed") ?? "42", CultureInfo.InvariantCulture),
+        Option("--out") ?? "feed.ics"
+    ),
     "serve" => await Serve(Option("--dir") ?? ".", int.Parse(Option("--port") ?? "0", CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
@@ -20,7 +28,9 @@ string? Option(string name)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: feedgen generate --size 100KB|5MB|25MB --seed N --out FILE | feedgen generate --recurring 1000 --seed N --out FILE | feedgen serve --dir DIR --port N");
+    Console.Error.WriteLine(
+        "usage: feedgen generate --size 100KB|5MB|25MB --seed N --out FILE | feedgen generate --recurring 1000 --seed N --out FILE | feedgen serve --dir DIR --port N"
+    );
     return 2;
 }
 
@@ -41,12 +51,13 @@ static int GenerateRecurring(int count, int seed, string output)
     return 0;
 }
 
-static long ParseSize(string size) => size.ToUpperInvariant() switch
-{
-    var s when s.EndsWith("MB", StringComparison.Ordinal) => long.Parse(s[..^2], CultureInfo.InvariantCulture) * 1024 * 1024,
-    var s when s.EndsWith("KB", StringComparison.Ordinal) => long.Parse(s[..^2], CultureInfo.InvariantCulture) * 1024,
-    var s => long.Parse(s, CultureInfo.InvariantCulture),
-};
+static long ParseSize(string size) =>
+    size.ToUpperInvariant() switch
+    {
+        var s when s.EndsWith("MB", StringComparison.Ordinal) => long.Parse(s[..^2], CultureInfo.InvariantCulture) * 1024 * 1024,
+        var s when s.EndsWith("KB", StringComparison.Ordinal) => long.Parse(s[..^2], CultureInfo.InvariantCulture) * 1024,
+        var s => long.Parse(s, CultureInfo.InvariantCulture),
+    };
 
 static async Task<int> Serve(string directory, int port)
 {
@@ -55,16 +66,19 @@ static async Task<int> Serve(string directory, int port)
     builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
     var app = builder.Build();
     var root = Path.GetFullPath(directory);
-    app.MapGet("/{name}", async (string name, int? delayMs, CancellationToken ct) =>
-    {
-        var file = Path.Combine(root, Path.GetFileName(name));
-        if (delayMs is > 0)
+    app.MapGet(
+        "/{name}",
+        async (string name, int? delayMs, CancellationToken ct) =>
         {
-            await Task.Delay(delayMs.Value, ct);
-        }
+            var file = Path.Combine(root, Path.GetFileName(name));
+            if (delayMs is > 0)
+            {
+                await Task.Delay(delayMs.Value, ct);
+            }
 
-        return File.Exists(file) ? Results.File(file, "text/calendar") : Results.NotFound();
-    });
+            return File.Exists(file) ? Results.File(file, "text/calendar") : Results.NotFound();
+        }
+    );
     await app.StartAsync();
     Console.WriteLine(app.Urls.Single());
     await app.WaitForShutdownAsync();
@@ -81,18 +95,21 @@ internal static class FeedGenerator
     private static readonly string[] Zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata"];
 
     private const string TimeZones =
-        "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n" +
-        "BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nTZNAME:EDT\r\nDTSTART:19700308T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nTZNAME:EST\r\nDTSTART:19701101T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n" +
-        "BEGIN:VTIMEZONE\r\nTZID:Asia/Kolkata\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\nTZNAME:IST\r\nDTSTART:19700101T000000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
+        "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+        + "BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nTZNAME:EDT\r\nDTSTART:19700308T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nTZNAME:EST\r\nDTSTART:19701101T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+        + "BEGIN:VTIMEZONE\r\nTZID:Asia/Kolkata\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\nTZNAME:IST\r\nDTSTART:19700101T000000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
 
     public static (string Text, int Events, int Recurring) Create(long targetBytes, int seed)
     {
         var random = new Random(seed);
         var text = new StringBuilder((int)Math.Min(targetBytes + 4096, int.MaxValue / 2));
-        text.Append("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Benchmarks//EN\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:Benchmark\r\nX-WR-TIMEZONE:Europe/Berlin\r\n");
+        text.Append(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Benchmarks//EN\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:Benchmark\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"
+        );
         text.Append(TimeZones);
         var baseDate = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
-        int events = 0, recurring = 0;
+        int events = 0,
+            recurring = 0;
         const string end = "END:VCALENDAR\r\n";
         while (text.Length + end.Length < targetBytes)
         {
@@ -104,14 +121,22 @@ internal static class FeedGenerator
             vevent.Append("BEGIN:VEVENT\r\n").Append("UID:").Append(uid).Append("\r\nDTSTAMP:20260101T000000Z\r\n");
             if (kind < 10)
             {
-                vevent.Append(CultureInfo.InvariantCulture, $"DTSTART;VALUE=DATE:{day:yyyyMMdd}\r\nDTEND;VALUE=DATE:{day.AddDays(1):yyyyMMdd}\r\n");
+                vevent.Append(
+                    CultureInfo.InvariantCulture,
+                    $"DTSTART;VALUE=DATE:{day:yyyyMMdd}\r\nDTEND;VALUE=DATE:{day.AddDays(1):yyyyMMdd}\r\n"
+                );
             }
             else
             {
                 vevent.Append(CultureInfo.InvariantCulture, $"DTSTART;TZID={zone}:{day:yyyyMMdd'T'HHmmss}\r\n");
-                vevent.Append(random.Next(2) == 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"DTEND;TZID={zone}:{day.AddMinutes(30 * random.Next(1, 5)):yyyyMMdd'T'HHmmss}\r\n")
-                    : string.Create(CultureInfo.InvariantCulture, $"DURATION:PT{30 * random.Next(1, 5)}M\r\n"));
+                vevent.Append(
+                    random.Next(2) == 0
+                        ? string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"DTEND;TZID={zone}:{day.AddMinutes(30 * random.Next(1, 5)):yyyyMMdd'T'HHmmss}\r\n"
+                        )
+                        : string.Create(CultureInfo.InvariantCulture, $"DURATION:PT{30 * random.Next(1, 5)}M\r\n")
+                );
             }
 
             var isRecurring = kind is >= 10 and < 35;
@@ -124,8 +149,14 @@ internal static class FeedGenerator
                 var rule = ruleKind switch
                 {
                     // BYDAY is the start's own weekday, so day+7 and day+14 are real instances (for EXDATE and overrides).
-                    0 => string.Create(CultureInfo.InvariantCulture, $"FREQ=WEEKLY;BYDAY={day.DayOfWeek.ToString()[..2].ToUpperInvariant()};COUNT={random.Next(5, 60)}"),
-                    1 => string.Create(CultureInfo.InvariantCulture, $"FREQ=DAILY;INTERVAL={random.Next(1, 4)};UNTIL={day.AddDays(random.Next(10, 90)):yyyyMMdd'T'HHmmss'Z'}"),
+                    0 => string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"FREQ=WEEKLY;BYDAY={day.DayOfWeek.ToString()[..2].ToUpperInvariant()};COUNT={random.Next(5, 60)}"
+                    ),
+                    1 => string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"FREQ=DAILY;INTERVAL={random.Next(1, 4)};UNTIL={day.AddDays(random.Next(10, 90)):yyyyMMdd'T'HHmmss'Z'}"
+                    ),
                     _ => string.Create(CultureInfo.InvariantCulture, $"FREQ=MONTHLY;BYMONTHDAY={day.Day};COUNT={random.Next(3, 13)}"),
                 };
                 vevent.Append("RRULE:").Append(rule).Append("\r\n");
@@ -146,14 +177,20 @@ internal static class FeedGenerator
 
             vevent.Append("SUMMARY:Meeting ").Append(events).Append("\r\n");
             vevent.Append("LOCATION:Room ").Append(random.Next(1, 40)).Append("\r\n");
-            AppendFolded(vevent, "DESCRIPTION:" + string.Join(' ', Enumerable.Range(0, random.Next(1, 25)).Select(i => Words[random.Next(Words.Length)])));
+            AppendFolded(
+                vevent,
+                "DESCRIPTION:" + string.Join(' ', Enumerable.Range(0, random.Next(1, 25)).Select(i => Words[random.Next(Words.Length)]))
+            );
             vevent.Append("END:VEVENT\r\n");
 
             if (weekly && random.Next(4) == 0)
             {
                 // An override of the third instance, moved by an hour.
                 var second = day.AddDays(14);
-                vevent.Append("BEGIN:VEVENT\r\nUID:").Append(uid).Append("\r\nDTSTAMP:20260101T000000Z\r\n")
+                vevent
+                    .Append("BEGIN:VEVENT\r\nUID:")
+                    .Append(uid)
+                    .Append("\r\nDTSTAMP:20260101T000000Z\r\n")
                     .Append(CultureInfo.InvariantCulture, $"RECURRENCE-ID;TZID={zone}:{second:yyyyMMdd'T'HHmmss}\r\n")
                     .Append(CultureInfo.InvariantCulture, $"DTSTART;TZID={zone}:{second.AddHours(1):yyyyMMdd'T'HHmmss}\r\n")
                     .Append(CultureInfo.InvariantCulture, $"DTEND;TZID={zone}:{second.AddHours(2):yyyyMMdd'T'HHmmss}\r\n")
@@ -188,21 +225,29 @@ internal static class FeedGenerator
         for (var i = 0; i < count; i++)
         {
             var uid = $"rec-{seed}-{i}@cal.bench";
-            var day = new DateTime(2025, 12, 1, 0, 0, 0, DateTimeKind.Unspecified).AddDays(random.Next(0, 60)).AddHours(random.Next(7, 19)).AddMinutes(15 * random.Next(0, 4));
+            var day = new DateTime(2025, 12, 1, 0, 0, 0, DateTimeKind.Unspecified)
+                .AddDays(random.Next(0, 60))
+                .AddHours(random.Next(7, 19))
+                .AddMinutes(15 * random.Next(0, 4));
             var zone = Zones[random.Next(Zones.Length)];
             var allDay = random.Next(10) == 0;
             var minutes = 30 * random.Next(1, 5);
             text.Append("BEGIN:VEVENT\r\nUID:").Append(uid).Append("\r\nDTSTAMP:20260101T000000Z\r\n");
             if (allDay)
             {
-                text.Append(CultureInfo.InvariantCulture, $"DTSTART;VALUE=DATE:{day:yyyyMMdd}\r\nDTEND;VALUE=DATE:{day.AddDays(1):yyyyMMdd}\r\n");
+                text.Append(
+                    CultureInfo.InvariantCulture,
+                    $"DTSTART;VALUE=DATE:{day:yyyyMMdd}\r\nDTEND;VALUE=DATE:{day.AddDays(1):yyyyMMdd}\r\n"
+                );
             }
             else
             {
                 text.Append(CultureInfo.InvariantCulture, $"DTSTART;TZID={zone}:{day:yyyyMMdd'T'HHmmss}\r\n");
-                text.Append(random.Next(2) == 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"DTEND;TZID={zone}:{day.AddMinutes(minutes):yyyyMMdd'T'HHmmss}\r\n")
-                    : string.Create(CultureInfo.InvariantCulture, $"DURATION:PT{minutes}M\r\n"));
+                text.Append(
+                    random.Next(2) == 0
+                        ? string.Create(CultureInfo.InvariantCulture, $"DTEND;TZID={zone}:{day.AddMinutes(minutes):yyyyMMdd'T'HHmmss}\r\n")
+                        : string.Create(CultureInfo.InvariantCulture, $"DURATION:PT{minutes}M\r\n")
+                );
             }
 
             var ruleKind = random.Next(10);
@@ -220,7 +265,11 @@ internal static class FeedGenerator
             var zoneParam = allDay ? ";VALUE=DATE" : $";TZID={zone}";
             if (weekly && random.Next(3) == 0)
             {
-                text.Append("EXDATE").Append(zoneParam).Append(':').Append(day.AddDays(7 * random.Next(1, 20)).ToString(stamp, CultureInfo.InvariantCulture)).Append("\r\n");
+                text.Append("EXDATE")
+                    .Append(zoneParam)
+                    .Append(':')
+                    .Append(day.AddDays(7 * random.Next(1, 20)).ToString(stamp, CultureInfo.InvariantCulture))
+                    .Append("\r\n");
             }
 
             if (random.Next(50) == 0)
@@ -234,7 +283,9 @@ internal static class FeedGenerator
                 // A real instance: every week, or every other week for INTERVAL=2 (an override of no instance is undefined:
                 // Ical.Net adds it as an extra occurrence, ical.js drops it; benchmarks/README.md).
                 var moved = day.AddDays((ruleKind < 4 ? 7 : 14) * random.Next(1, 30));
-                text.Append("BEGIN:VEVENT\r\nUID:").Append(uid).Append("\r\nDTSTAMP:20260101T000000Z\r\n")
+                text.Append("BEGIN:VEVENT\r\nUID:")
+                    .Append(uid)
+                    .Append("\r\nDTSTAMP:20260101T000000Z\r\n")
                     .Append(CultureInfo.InvariantCulture, $"RECURRENCE-ID;TZID={zone}:{moved:yyyyMMdd'T'HHmmss}\r\n")
                     .Append(CultureInfo.InvariantCulture, $"DTSTART;TZID={zone}:{moved.AddHours(1):yyyyMMdd'T'HHmmss}\r\n")
                     .Append(CultureInfo.InvariantCulture, $"DTEND;TZID={zone}:{moved.AddHours(2):yyyyMMdd'T'HHmmss}\r\n")
@@ -247,7 +298,8 @@ internal static class FeedGenerator
         return text.ToString();
     }
 
-    private static readonly string[] Words = "agenda review planning budget roadmap sync retro demo hiring customer launch design release offsite quarterly".Split(' ');
+    private static readonly string[] Words =
+        "agenda review planning budget roadmap sync retro demo hiring customer launch design release offsite quarterly".Split(' ');
 
     private static void AppendFolded(StringBuilder builder, string line)
     {

@@ -14,30 +14,40 @@ public static class DependencyInjection
     /// </summary>
     public static IServiceCollection AddApplicationServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true); // stateless: built once, not per request
+        // stateless: built once, not per request
+        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddAutoMapper(cfg => cfg.LicenseKey = configuration["AutoMapper:LicenseKey"], typeof(DependencyInjection).Assembly);
-        services.AddOptions<Calendars.IcsFeeds.Common.IcsFeedSaveOptions>()
+        services
+            .AddOptions<Calendars.IcsFeeds.Common.IcsFeedSaveOptions>()
             .Bind(configuration.GetSection(Calendars.IcsFeeds.Common.IcsFeedSaveOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<BusyTimesOptions>()
+        services
+            .AddOptions<BusyTimesOptions>()
             .Bind(configuration.GetSection(BusyTimesOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<ApiKeys.ApiKeyOptions>()
+        services
+            .AddOptions<ApiKeys.ApiKeyOptions>()
             .Bind(configuration.GetSection(ApiKeys.ApiKeyOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<Authentication.AuthOptions>()
+        services
+            .AddOptions<Authentication.AuthOptions>()
             .Bind(configuration.GetSection(Authentication.AuthOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<Calendars.CalDav.Common.AppleCalendarOptions>()
+        services
+            .AddOptions<Calendars.CalDav.Common.AppleCalendarOptions>()
             .Bind(configuration.GetSection(Calendars.CalDav.Common.AppleCalendarOptions.SectionName))
             .ValidateDataAnnotations()
-            .Validate(o => o.ServerUrl.IsAbsoluteUri && (o.ServerUrl.Scheme == Uri.UriSchemeHttps || o.ServerUrl.Scheme == Uri.UriSchemeHttp), "Providers:Apple:ServerUrl must be an absolute http or https URL.")
+            .Validate(
+                o => o.ServerUrl.IsAbsoluteUri && (o.ServerUrl.Scheme == Uri.UriSchemeHttps || o.ServerUrl.Scheme == Uri.UriSchemeHttp),
+                "Providers:Apple:ServerUrl must be an absolute http or https URL."
+            )
             .ValidateOnStart();
-        services.AddOptions<Calendars.CalDav.Common.CalDavOptions>()
+        services
+            .AddOptions<Calendars.CalDav.Common.CalDavOptions>()
             .Bind(configuration.GetSection(Calendars.CalDav.Common.CalDavOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -51,15 +61,20 @@ public static class DependencyInjection
         services.AddScoped<Slots.Common.EventTypeAvailability>();
         services.AddScoped<Bookings.Common.BookingAccess>();
         services.AddScoped<Bookings.Common.BookingSideEffects>();
-        services.AddScoped<Calendars.CalDav.ICalendarsRemovedHandler, DestinationCalendars.Commands.SetDestinationCalendar.ClearRemovedDestination>();
-        services.AddOptions<Outbox.OutboxOptions>()
+        services.AddScoped<
+            Calendars.CalDav.ICalendarsRemovedHandler,
+            DestinationCalendars.Commands.SetDestinationCalendar.ClearRemovedDestination
+        >();
+        services
+            .AddOptions<Outbox.OutboxOptions>()
             .Bind(configuration.GetSection(Outbox.OutboxOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => o.RetryDelays.All(d => d > TimeSpan.Zero), "Outbox:RetryDelays must all be positive.")
             .ValidateOnStart();
         services.AddOutboxHandler<Bookings.SideEffects.CalendarPutHandler>();
         services.AddOutboxHandler<Bookings.SideEffects.CalendarDeleteHandler>();
-        services.AddOptions<Webhooks.Common.WebhookOptions>()
+        services
+            .AddOptions<Webhooks.Common.WebhookOptions>()
             .Bind(configuration.GetSection(Webhooks.Common.WebhookOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => o.RetryDelays.All(d => d > TimeSpan.Zero), "Webhooks:RetryDelays must all be positive.")
@@ -67,7 +82,8 @@ public static class DependencyInjection
         services.AddScoped<Webhooks.Common.WebhookAccess>();
         services.AddScoped<Bookings.Common.IBookingSideEffectSource, Webhooks.Delivery.WebhookSideEffects>();
         services.AddOutboxHandler<Webhooks.Delivery.WebhookDeliveryHandler>();
-        services.AddOptions<Slots.Common.AnonymousAvailabilityOptions>()
+        services
+            .AddOptions<Slots.Common.AnonymousAvailabilityOptions>()
             .Bind(configuration.GetSection(Slots.Common.AnonymousAvailabilityOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -80,7 +96,8 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>An outbox handler, resolvable by its own type (the worker asks for the one an item's kind needs, not for them all).</summary>
+    /// <summary>An outbox handler, resolvable by its own type (the worker asks for the one an item's kind needs, not for them
+    /// all).</summary>
     private static void AddOutboxHandler<THandler>(this IServiceCollection services)
         where THandler : class, Outbox.IOutboxItemHandler
     {

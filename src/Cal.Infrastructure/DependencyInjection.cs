@@ -1,9 +1,7 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Cal.Infrastructure.Caching;
-using Cal.Infrastructure.Calendars.CalDav;
 using System.Net;
 using Cal.Application.Common.Interfaces;
+using Cal.Infrastructure.Caching;
+using Cal.Infrastructure.Calendars.CalDav;
 using Cal.Infrastructure.Calendars.IcsFeeds;
 using Cal.Infrastructure.Ical;
 using Cal.Infrastructure.Outbound;
@@ -13,8 +11,10 @@ using Cal.Infrastructure.RateLimiting;
 using Cal.Infrastructure.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Cal.Infrastructure;
@@ -29,16 +29,28 @@ public static class DependencyInjection
     /// <summary>Where a fleet's Data Protection keys live in Redis (only with <c>DataProtection:KeyStore=Redis</c>).</summary>
     public const string DataProtectionRedisKey = "cal:data-protection:keys";
 
-    public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, string contentRoot) =>
-        services.AddInfrastructureServices(configuration, contentRoot, StorageLocations.DefaultKeysRoot());
+    public static IServiceCollection AddInfrastructureServices(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        string contentRoot
+    ) => services.AddInfrastructureServices(configuration, contentRoot, StorageLocations.DefaultKeysRoot());
 
     /// <param name="keysRoot">The parent of the default key folder (the user's local application data); tests pass their own.</param>
-    internal static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, string contentRoot, string? keysRoot)
+    internal static IServiceCollection AddInfrastructureServices(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        string contentRoot,
+        string? keysRoot
+    )
     {
         var storage = services.AddPersistence(configuration, contentRoot, keysRoot);
         services.AddSharedState(configuration, storage);
         services.AddSecrets();
-        services.AddOptions<ReadModelOptions>().Bind(configuration.GetSection(ReadModelOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services
+            .AddOptions<ReadModelOptions>()
+            .Bind(configuration.GetSection(ReadModelOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<IUserCalendarsCache, MemoryUserCalendarsCache>();
         services.AddFeeds(configuration);
         services.AddOutbound(configuration);
@@ -47,8 +59,14 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>The database (SQLite by default, SQL Server or PostgreSQL), its initializer and health check, and the repositories.</summary>
-    private static StorageLocations AddPersistence(this IServiceCollection services, IConfiguration configuration, string contentRoot, string? keysRoot)
+    /// <summary>The database (SQLite by default, SQL Server or PostgreSQL), its initializer and health check, and the
+    /// repositories.</summary>
+    private static StorageLocations AddPersistence(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        string contentRoot,
+        string? keysRoot
+    )
     {
         DatabaseOptions database;
         try
@@ -57,7 +75,10 @@ public static class DependencyInjection
         }
         catch (InvalidOperationException ex)
         {
-            throw new CalConfigurationException($"Database settings are invalid ({ex.InnerException?.Message ?? ex.Message}); Database:Provider is Sqlite, SqlServer or Postgres.");
+            throw new CalConfigurationException(
+                $"Database settings are invalid ({ex.InnerException?.Message ?? ex.Message}); Database:Provider is Sqlite, SqlServer or "
+                    + "Postgres."
+            );
         }
 
         services.AddSingleton(Options.Create(database));
@@ -68,10 +89,14 @@ public static class DependencyInjection
         {
             case DatabaseProvider.Sqlite:
                 var synchronous = new SqliteSynchronousInterceptor(database.SqliteSynchronous);
-                services.AddDbContextPool<CalDbContext, SqliteCalDbContext>(o => QuietFailures(o.UseSqlite(storage.ConnectionString).AddInterceptors(synchronous)));
+                services.AddDbContextPool<CalDbContext, SqliteCalDbContext>(o =>
+                    QuietFailures(o.UseSqlite(storage.ConnectionString).AddInterceptors(synchronous))
+                );
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContextPool<CalDbContext, SqlServerCalDbContext>(o => QuietFailures(o.UseSqlServer(storage.ConnectionString)));
+                services.AddDbContextPool<CalDbContext, SqlServerCalDbContext>(o =>
+                    QuietFailures(o.UseSqlServer(storage.ConnectionString))
+                );
                 break;
             case DatabaseProvider.Postgres:
                 services.AddDbContextPool<CalDbContext, PostgresCalDbContext>(o => QuietFailures(o.UseNpgsql(storage.ConnectionString)));
@@ -111,7 +136,11 @@ public static class DependencyInjection
         var redis = configuration["Redis:Configuration"];
         var keyRing = KeyRingLocation.Resolve(configuration, storage, redisConfigured: !string.IsNullOrWhiteSpace(redis));
         services.AddSingleton(keyRing);
-        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services
+            .AddOptions<RedisOptions>()
+            .Bind(configuration.GetSection(RedisOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<MemoryRateLimitStore>();
         var dataProtection = services.AddDataProtection().SetApplicationName("Cal");
         Lazy<StackExchange.Redis.IConnectionMultiplexer>? connection = null;
@@ -124,15 +153,27 @@ public static class DependencyInjection
                 return StackExchange.Redis.ConnectionMultiplexer.Connect(options);
             });
             services.AddSingleton(_ => connection.Value);
-            services.AddSingleton(sp => new RedisGuard(connection, sp.GetRequiredService<IOptions<RedisOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisGuard>>()));
-            services.AddSingleton(sp => new FleetInvalidation(sp.GetRequiredService<RedisGuard>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()));
+            services.AddSingleton(sp => new RedisGuard(
+                connection,
+                sp.GetRequiredService<IOptions<RedisOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisGuard>>()
+            ));
+            services.AddSingleton(sp => new FleetInvalidation(
+                sp.GetRequiredService<RedisGuard>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()
+            ));
             services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
             services.AddStackExchangeRedisCache(o =>
             {
                 o.ConnectionMultiplexerFactory = () => Task.FromResult(connection.Value);
                 o.InstanceName = FeedCache.SharedKeyPrefix;
             });
-            services.AddSingleton(sp => new SharedFeedBudget(sp.GetRequiredService<RedisGuard>(), sp.GetRequiredService<IOptions<FeedCacheOptions>>(), TimeProvider.System));
+            services.AddSingleton(sp => new SharedFeedBudget(
+                sp.GetRequiredService<RedisGuard>(),
+                sp.GetRequiredService<IOptions<FeedCacheOptions>>(),
+                TimeProvider.System
+            ));
             services.AddSingleton(sp => new FeedCache(
                 sp.GetRequiredService<IOptions<FeedCacheOptions>>(),
                 sp.GetRequiredService<IDataProtectionProvider>(),
@@ -140,11 +181,15 @@ public static class DependencyInjection
                 sp.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(),
                 sp.GetRequiredService<SharedFeedBudget>(),
                 new FeedFetchLeases(sp.GetRequiredService<RedisGuard>()),
-                sp.GetRequiredService<RedisGuard>()));
+                sp.GetRequiredService<RedisGuard>()
+            ));
         }
         else
         {
-            services.AddSingleton(sp => new FleetInvalidation(null, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()));
+            services.AddSingleton(sp => new FleetInvalidation(
+                null,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()
+            ));
             services.AddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
             services.AddSingleton<FeedCache>();
         }
@@ -170,11 +215,18 @@ public static class DependencyInjection
             try
             {
                 certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
-                    certificatePath, configuration[KeyRingLocation.SectionName + ":CertificatePassword"], System.Security.Cryptography.X509Certificates.X509KeyStorageFlags.EphemeralKeySet);
+                    certificatePath,
+                    configuration[KeyRingLocation.SectionName + ":CertificatePassword"],
+                    System.Security.Cryptography.X509Certificates.X509KeyStorageFlags.EphemeralKeySet
+                );
             }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+            catch (Exception ex)
+                when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
             {
-                throw new CalConfigurationException($"DataProtection:CertificatePath '{certificatePath}' could not be read as a PKCS#12 certificate with its private key ({ex.GetType().Name}); check the file and DataProtection:CertificatePassword.");
+                throw new CalConfigurationException(
+                    $"DataProtection:CertificatePath '{certificatePath}' could not be read as a PKCS#12 certificate with its private key "
+                        + $"({ex.GetType().Name}); check the file and DataProtection:CertificatePassword."
+                );
             }
 
             dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
@@ -182,13 +234,17 @@ public static class DependencyInjection
 
         // No key is created until the start-up check of the key ring has passed (KeyRingInitializer opens the gate).
         services.AddSingleton<KeyRingGate>();
-        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>().PostConfigure<KeyRingGate>((o, gate) =>
-        {
-            if (o.XmlRepository is { } repository and not GatedXmlRepository)
-            {
-                o.XmlRepository = new GatedXmlRepository(repository, gate);
-            }
-        });
+        services
+            .AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .PostConfigure<KeyRingGate>(
+                (o, gate) =>
+                {
+                    if (o.XmlRepository is { } repository and not GatedXmlRepository)
+                    {
+                        o.XmlRepository = new GatedXmlRepository(repository, gate);
+                    }
+                }
+            );
 
         services.AddScoped(sp => new KeyRingInitializer(
             keyRing,
@@ -197,7 +253,14 @@ public static class DependencyInjection
             sp.GetRequiredService<IDataProtectionProvider>(),
             sp.GetRequiredService<CalDbContext>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KeyRingInitializer>>(),
-            connection is null ? null : () => new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(() => connection.Value.GetDatabase(), DataProtectionRedisKey)));
+            connection is null
+                ? null
+                : () =>
+                    new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(
+                        () => connection.Value.GetDatabase(),
+                        DataProtectionRedisKey
+                    )
+        ));
     }
 
     /// <summary>API keys, platform secrets and tokens (as hashes), the authentication cache, and credential encryption.</summary>
@@ -209,7 +272,6 @@ public static class DependencyInjection
         services.AddSingleton<IApiKeyGenerator, ApiKeyGenerator>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddSingleton<IAccountKeys, HmacAccountKeys>();
-
     }
 
     /// <summary>Side effects of bookings: the outbox worker (woken by every commit), its housekeeping, and the event writer.</summary>
@@ -226,8 +288,16 @@ public static class DependencyInjection
     private static void AddFeeds(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IIcsFeedChecker, IcsStreamingChecker>();
-        services.AddOptions<FeedCacheOptions>().Bind(configuration.GetSection(FeedCacheOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => new FeedIndexingLimiter(sp.GetRequiredService<IOptions<FeedCacheOptions>>().Value.MaxConcurrentIndexing is > 0 and var n ? n : Environment.ProcessorCount));
+        services
+            .AddOptions<FeedCacheOptions>()
+            .Bind(configuration.GetSection(FeedCacheOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(sp => new FeedIndexingLimiter(
+            sp.GetRequiredService<IOptions<FeedCacheOptions>>().Value.MaxConcurrentIndexing is > 0 and var n
+                ? n
+                : Environment.ProcessorCount
+        ));
         services.AddSingleton<FeedIndexer>();
         services.AddHostedService<IndexWarmUp>();
         services.AddSingleton<IIcsFeedSource, CachingIcsFeedSource>();
@@ -236,19 +306,31 @@ public static class DependencyInjection
     /// <summary>Fetching feeds: the address policy (checked at connect time), the fetch limiter, and the HTTP client.</summary>
     private static void AddOutbound(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services
+            .AddOptions<OutboundOptions>()
+            .Bind(configuration.GetSection(OutboundOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<OutboundOptions>, AllowedHostsValidation>();
         services.AddSingleton(sp => OutboundAllowList.Parse(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
         services.AddSingleton<PolicyCheckedConnector>();
-        services.AddSingleton(sp => { var o = sp.GetRequiredService<IOptions<OutboundOptions>>().Value; return new OutboundFetchLimiter(o.MaxConcurrentFetches, o.MaxConcurrentFetchesPerUser, o.MaxBytesPerUserPerMinute); });
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;
+            return new OutboundFetchLimiter(o.MaxConcurrentFetches, o.MaxConcurrentFetchesPerUser, o.MaxBytesPerUserPerMinute);
+        });
         // Singletons over named clients: a client per call from the factory (which pools the handler), none per request.
         services.AddSingleton<IcsFeedFetcher>();
         services.AddSingleton<IIcsFeedFetcher>(sp => sp.GetRequiredService<IcsFeedFetcher>());
-        services.AddHttpClient(IcsFeedFetcher.HttpClientName, client =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan; // The fetcher's own deadline covers the whole exchange.
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-IcsFeed/1.0");
-            })
+        services
+            .AddHttpClient(
+                IcsFeedFetcher.HttpClientName,
+                client =>
+                {
+                    client.Timeout = Timeout.InfiniteTimeSpan; // The fetcher's own deadline covers the whole exchange.
+                    client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-IcsFeed/1.0");
+                }
+            )
             .ConfigurePrimaryHttpMessageHandler(PolicyCheckedHandler)
             .RemoveAllLoggers(); // The factory's default logging writes full request URIs, and feed URLs are secrets.
 
@@ -260,11 +342,15 @@ public static class DependencyInjection
         services.AddSingleton<CalDavWarmUp>();
         services.AddSingleton<ICalDavWarmUp>(sp => sp.GetRequiredService<CalDavWarmUp>());
         services.AddHostedService(sp => sp.GetRequiredService<CalDavWarmUp>());
-        services.AddHttpClient(CalDavClient.HttpClientName, client =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan; // The client's own deadline covers each call.
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-CalDav/1.0");
-            })
+        services
+            .AddHttpClient(
+                CalDavClient.HttpClientName,
+                client =>
+                {
+                    client.Timeout = Timeout.InfiniteTimeSpan; // The client's own deadline covers each call.
+                    client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-CalDav/1.0");
+                }
+            )
             .ConfigurePrimaryHttpMessageHandler(PolicyCheckedHandler)
             .RemoveAllLoggers();
     }
@@ -274,11 +360,15 @@ public static class DependencyInjection
     {
         services.AddSingleton<Application.Webhooks.Common.ISubscriberUrlPolicy, SubscriberUrlPolicy>();
         services.AddSingleton<Application.Webhooks.Common.IWebhookSender, WebhookSender>();
-        services.AddHttpClient(WebhookSender.HttpClientName, client =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan; // The sender's own deadline covers each attempt.
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-Webhooks/1.0");
-            })
+        services
+            .AddHttpClient(
+                WebhookSender.HttpClientName,
+                client =>
+                {
+                    client.Timeout = Timeout.InfiniteTimeSpan; // The sender's own deadline covers each attempt.
+                    client.DefaultRequestHeaders.UserAgent.ParseAdd("Cal-Webhooks/1.0");
+                }
+            )
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var handler = PolicyCheckedHandler(sp);
@@ -293,17 +383,18 @@ public static class DependencyInjection
     /// The handler of every outbound client to user-chosen hosts: connections through <see cref="PolicyCheckedConnector"/>,
     /// redirects left to the caller (each hop counted and re-checked), no proxy, no cookies, no draining of refused bodies.
     /// </summary>
-    private static SocketsHttpHandler PolicyCheckedHandler(IServiceProvider sp) => new()
-    {
-        AllowAutoRedirect = false, // Followed by the caller, so each hop is counted and checked.
-        AutomaticDecompression = DecompressionMethods.All,
-        ConnectTimeout = sp.GetRequiredService<IOptions<OutboundOptions>>().Value.FeedTimeout,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        UseCookies = false,
-        UseProxy = false, // A proxy would make the connect-time address check meaningless.
-        MaxResponseDrainSize = 0, // A body left unread (refused, too large) closes the connection rather than being drained.
-        ConnectCallback = sp.GetRequiredService<PolicyCheckedConnector>().ConnectAsync,
-    };
+    private static SocketsHttpHandler PolicyCheckedHandler(IServiceProvider sp) =>
+        new()
+        {
+            AllowAutoRedirect = false, // Followed by the caller, so each hop is counted and checked.
+            AutomaticDecompression = DecompressionMethods.All,
+            ConnectTimeout = sp.GetRequiredService<IOptions<OutboundOptions>>().Value.FeedTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            UseCookies = false,
+            UseProxy = false, // A proxy would make the connect-time address check meaningless.
+            MaxResponseDrainSize = 0, // A body left unread (refused, too large) closes the connection rather than being drained.
+            ConnectCallback = sp.GetRequiredService<PolicyCheckedConnector>().ConnectAsync,
+        };
 
     /// <summary>
     /// EF Core logs every failed command and save at Error with its stack trace, also the ones Cal expects and answers
@@ -312,8 +403,11 @@ public static class DependencyInjection
     /// copies go to Debug: an operator's Error is a real one.
     /// </summary>
     private static DbContextOptionsBuilder QuietFailures(DbContextOptionsBuilder options) =>
-        options.ConfigureWarnings(w => w.Log(
-            (RelationalEventId.CommandError, LogLevel.Debug),
-            (CoreEventId.SaveChangesFailed, LogLevel.Debug),
-            (RelationalEventId.ConnectionError, LogLevel.Debug)));
+        options.ConfigureWarnings(w =>
+            w.Log(
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (RelationalEventId.ConnectionError, LogLevel.Debug)
+            )
+        );
 }

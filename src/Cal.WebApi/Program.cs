@@ -23,7 +23,9 @@ catch (Exception ex) when (ex is System.Data.Common.DbException || ex.InnerExcep
 {
     // The database could not be reached or migrated at start-up: say so in one line; a supervisor restarts us.
     var fault = ex as System.Data.Common.DbException ?? (System.Data.Common.DbException)ex.InnerException!;
-    await Console.Error.WriteLineAsync($"Cal cannot start: the database cannot be used ({fault.GetType().Name}: {fault.Message.Split('\n')[0].Trim()}).");
+    await Console.Error.WriteLineAsync(
+        $"Cal cannot start: the database cannot be used ({fault.GetType().Name}: {fault.Message.Split('\n')[0].Trim()})."
+    );
     return 1;
 }
 

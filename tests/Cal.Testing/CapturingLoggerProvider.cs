@@ -15,9 +15,7 @@ public sealed class CapturingLoggerProvider(ConcurrentQueue<string>? sink = null
 
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, entries);
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() { }
 
     private sealed class CapturingLogger(string category, ConcurrentQueue<string> entries) : ILogger
     {
@@ -26,7 +24,13 @@ public sealed class CapturingLoggerProvider(ConcurrentQueue<string>? sink = null
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel,
+            EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter
+        )
         {
             var properties = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? string.Join(' ', pairs.Select(p => $"{p.Key}={LogValues.Render(p.Value)}"))
@@ -52,11 +56,15 @@ public sealed class ListLogger<T> : ILogger<T>
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public void Log<TState>(
+        LogLevel logLevel,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter
+    )
     {
-        var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
-            ? pairs.Select(p => LogValues.Render(p.Value)).ToList()
-            : [];
+        var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? pairs.Select(p => LogValues.Render(p.Value)).ToList() : [];
         Entries.Add(new LogEntry(logLevel, formatter(state, exception), values));
     }
 }
@@ -65,12 +73,13 @@ public sealed record LogEntry(LogLevel Level, string Message, IReadOnlyList<stri
 
 internal static class LogValues
 {
-    public static string Render(object? value) => value switch
-    {
-        null => "",
-        string s => s,
-        System.Collections.IEnumerable items => string.Join(",", items.Cast<object?>().Select(Render)),
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+    public static string Render(object? value) =>
+        value switch
+        {
+            null => "",
+            string s => s,
+            System.Collections.IEnumerable items => string.Join(",", items.Cast<object?>().Select(Render)),
+            IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
 }

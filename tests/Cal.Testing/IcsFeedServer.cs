@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Cal.Testing;
@@ -87,108 +86,144 @@ public sealed class IcsFeedServer : IAsyncDisposable
 
     private void MapRoutes()
     {
-        app.Use((context, next) =>
-        {
-            counts.AddOrUpdate("/" + context.Request.Path.Value!.TrimStart('/'), 1, (_, n) => n + 1);
-            return next(context);
-        });
-
-        app.MapGet("/samples/{**path}", (string path) =>
-        {
-            var file = Path.GetFullPath(Path.Combine(IcsSamples.Directory, path));
-            return file.StartsWith(IcsSamples.Directory, StringComparison.Ordinal) && File.Exists(file)
-                ? Results.File(file, "text/calendar")
-                : Results.NotFound();
-        });
-
-        app.MapGet("/feeds/{name}", async (string name, HttpContext context, CancellationToken ct) =>
-        {
-            if (!feeds.TryGetValue(name, out var feed))
+        app.Use(
+            (context, next) =>
             {
-                return Results.NotFound();
+                counts.AddOrUpdate("/" + context.Request.Path.Value!.TrimStart('/'), 1, (_, n) => n + 1);
+                return next(context);
             }
+        );
 
-            if (feed.DelayMs > 0)
+        app.MapGet(
+            "/samples/{**path}",
+            (string path) =>
             {
-                await Task.Delay(feed.DelayMs, ct);
+                var file = Path.GetFullPath(Path.Combine(IcsSamples.Directory, path));
+                return file.StartsWith(IcsSamples.Directory, StringComparison.Ordinal) && File.Exists(file)
+                    ? Results.File(file, "text/calendar")
+                    : Results.NotFound();
             }
+        );
 
-            var etag = $"\"{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(feed.Content)))[..16]}\"";
-            context.Response.Headers.ETag = etag;
-            if (context.Request.Headers.IfNoneMatch == etag)
+        app.MapGet(
+            "/feeds/{name}",
+            async (string name, HttpContext context, CancellationToken ct) =>
             {
-                Interlocked.Increment(ref notModified);
-                return Results.StatusCode(StatusCodes.Status304NotModified);
+                if (!feeds.TryGetValue(name, out var feed))
+                {
+                    return Results.NotFound();
+                }
+
+                if (feed.DelayMs > 0)
+                {
+                    await Task.Delay(feed.DelayMs, ct);
+                }
+
+                var etag =
+                    $"\"{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(feed.Content)))[..16]}\"";
+                context.Response.Headers.ETag = etag;
+                if (context.Request.Headers.IfNoneMatch == etag)
+                {
+                    Interlocked.Increment(ref notModified);
+                    return Results.StatusCode(StatusCodes.Status304NotModified);
+                }
+
+                return Results.Text(feed.Content, feed.ContentType);
             }
+        );
 
-            return Results.Text(feed.Content, feed.ContentType);
-        });
-
-        app.MapGet("/raw/{name}", (string name) => rawFeeds.TryGetValue(name, out var bytes) ? Results.Bytes(bytes, "text/calendar") : Results.NotFound());
+        app.MapGet(
+            "/raw/{name}",
+            (string name) => rawFeeds.TryGetValue(name, out var bytes) ? Results.Bytes(bytes, "text/calendar") : Results.NotFound()
+        );
         app.Map("/status/{code:int}", (int code) => Results.StatusCode(code));
         app.MapGet("/html", () => Results.Text("<!doctype html><html><body>Sign in</body></html>", "text/html"));
         app.MapGet("/json", () => Results.Json(new { events = Array.Empty<object>() }));
         app.MapGet("/empty", () => Results.Text("", "text/calendar"));
-        app.MapGet("/delay/{ms:int}", async (int ms, CancellationToken ct) =>
-        {
-            await Task.Delay(ms, ct);
-            return Results.Text(IcsSamples.Simple(), "text/calendar");
-        });
-        app.MapGet("/redirect/{n:int}", (int n) => n <= 0
-            ? Results.Text(IcsSamples.Simple("Redirected"), "text/calendar")
-            : Results.Redirect($"/redirect/{n - 1}"));
+        app.MapGet(
+            "/delay/{ms:int}",
+            async (int ms, CancellationToken ct) =>
+            {
+                await Task.Delay(ms, ct);
+                return Results.Text(IcsSamples.Simple(), "text/calendar");
+            }
+        );
+        app.MapGet(
+            "/redirect/{n:int}",
+            (int n) => n <= 0 ? Results.Text(IcsSamples.Simple("Redirected"), "text/calendar") : Results.Redirect($"/redirect/{n - 1}")
+        );
         app.MapGet("/redirect-loop", () => Results.Redirect("/redirect-loop"));
         app.Map("/redirect-to", (string url) => Results.Redirect(url)); // any method: CalDAV follows a redirected PROPFIND too
-        app.MapGet("/drip", async (HttpContext context) =>
-        {
-            context.Response.ContentType = "text/calendar";
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            var body = "BEGIN:VCALENDAR\r\n"u8.ToArray();
-            for (var i = 0; !context.RequestAborted.IsCancellationRequested; i++)
+        app.MapGet(
+            "/drip",
+            async (HttpContext context) =>
             {
-                await context.Response.Body.WriteAsync(body.AsMemory(i % body.Length, 1), context.RequestAborted);
+                context.Response.ContentType = "text/calendar";
                 await context.Response.Body.FlushAsync(context.RequestAborted);
-                await Task.Delay(100, context.RequestAborted);
-            }
-        });
-        app.MapGet("/endless", async (HttpContext context) =>
-        {
-            context.Response.ContentType = "text/calendar";
-            await context.Response.Body.WriteAsync("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"u8.ToArray(), context.RequestAborted);
-            var line = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("X-PADDING:" + new string('a', 100) + "\r\n", 500)));
-            while (!context.RequestAborted.IsCancellationRequested)
-            {
-                await context.Response.Body.WriteAsync(line, context.RequestAborted);
-            }
-        });
-        app.MapGet("/gzip-bomb/{megabytes:int}", (int megabytes) =>
-        {
-            using var compressed = new MemoryStream();
-            using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
-            {
-                gzip.Write("BEGIN:VCALENDAR\r\nX-PADDING:"u8);
-                var zeros = new byte[1024 * 1024];
-                Array.Fill(zeros, (byte)'a');
-                for (var i = 0; i < megabytes; i++)
+                var body = "BEGIN:VCALENDAR\r\n"u8.ToArray();
+                for (var i = 0; !context.RequestAborted.IsCancellationRequested; i++)
                 {
-                    gzip.Write(zeros);
+                    await context.Response.Body.WriteAsync(body.AsMemory(i % body.Length, 1), context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(100, context.RequestAborted);
                 }
             }
-
-            return new GzipEncoded(Results.Bytes(compressed.ToArray(), "text/calendar"));
-        });
-        app.MapGet("/large/{bytes:long}", async (long bytes, HttpContext context) =>
-        {
-            context.Response.ContentType = "text/calendar";
-            var head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Large//EN\r\n"u8.ToArray();
-            await context.Response.Body.WriteAsync(head, context.RequestAborted);
-            var line = "X-PADDING:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"u8.ToArray();
-            for (long written = head.Length; written < bytes; written += line.Length)
+        );
+        app.MapGet(
+            "/endless",
+            async (HttpContext context) =>
             {
-                await context.Response.Body.WriteAsync(line, context.RequestAborted);
+                context.Response.ContentType = "text/calendar";
+                await context.Response.Body.WriteAsync("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"u8.ToArray(), context.RequestAborted);
+                var line = System.Text.Encoding.ASCII.GetBytes(
+                    string.Concat(Enumerable.Repeat("X-PADDING:" + new string('a', 100) + "\r\n", 500))
+                );
+                while (!context.RequestAborted.IsCancellationRequested)
+                {
+                    await context.Response.Body.WriteAsync(line, context.RequestAborted);
+                }
             }
+        );
+        app.MapGet(
+            "/gzip-bomb/{megabytes:int}",
+            (int megabytes) =>
+            {
+                using var compressed = new MemoryStream();
+                using (
+                    var gzip = new System.IO.Compression.GZipStream(
+                        compressed,
+                        System.IO.Compression.CompressionLevel.SmallestSize,
+                        leaveOpen: true
+                    )
+                )
+                {
+                    gzip.Write("BEGIN:VCALENDAR\r\nX-PADDING:"u8);
+                    var zeros = new byte[1024 * 1024];
+                    Array.Fill(zeros, (byte)'a');
+                    for (var i = 0; i < megabytes; i++)
+                    {
+                        gzip.Write(zeros);
+                    }
+                }
 
-            await context.Response.Body.WriteAsync("END:VCALENDAR\r\n"u8.ToArray(), context.RequestAborted);
-        });
+                return new GzipEncoded(Results.Bytes(compressed.ToArray(), "text/calendar"));
+            }
+        );
+        app.MapGet(
+            "/large/{bytes:long}",
+            async (long bytes, HttpContext context) =>
+            {
+                context.Response.ContentType = "text/calendar";
+                var head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Large//EN\r\n"u8.ToArray();
+                await context.Response.Body.WriteAsync(head, context.RequestAborted);
+                var line = "X-PADDING:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"u8.ToArray();
+                for (long written = head.Length; written < bytes; written += line.Length)
+                {
+                    await context.Response.Body.WriteAsync(line, context.RequestAborted);
+                }
+
+                await context.Response.Body.WriteAsync("END:VCALENDAR\r\n"u8.ToArray(), context.RequestAborted);
+            }
+        );
     }
 }

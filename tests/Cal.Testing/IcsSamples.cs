@@ -11,13 +11,15 @@ public static class IcsSamples
     public static string Read(string relativePath) => File.ReadAllText(Path.Combine(Directory, relativePath));
 
     public static IEnumerable<string> All(string folder) =>
-        System.IO.Directory.EnumerateFiles(Path.Combine(Directory, folder), "*.ics").Order(StringComparer.Ordinal)
+        System
+            .IO.Directory.EnumerateFiles(Path.Combine(Directory, folder), "*.ics")
+            .Order(StringComparer.Ordinal)
             .Select(f => Path.GetRelativePath(Directory, f));
 
     /// <summary>A small valid calendar with one event and a name.</summary>
     public static string Simple(string name = "Team", string uid = "1") =>
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" +
-        $"X-WR-CALNAME:{name}\r\n" +
-        $"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nSUMMARY:Standup\r\nEND:VEVENT\r\n" +
-        "END:VCALENDAR\r\n";
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
+        + $"X-WR-CALNAME:{name}\r\n"
+        + $"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nSUMMARY:Standup\r\nEND:VEVENT\r\n"
+        + "END:VCALENDAR\r\n";
 }

@@ -29,7 +29,12 @@ public sealed class PostgresServer : IDisposable
     public static PostgresServer StartOrIgnore()
     {
         var bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().LastOrDefault()
+            ? Directory
+                .GetDirectories("/usr/lib/postgresql")
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .Order()
+                .LastOrDefault()
             : null;
         if (bin is null)
         {
@@ -50,7 +55,10 @@ public sealed class PostgresServer : IDisposable
         }
 
         server.RunAsOwner("initdb", $"-D {directory}/data -A trust -U cal --no-sync -E UTF8");
-        server.RunAsOwner("pg_ctl", $"-D {directory}/data -l {directory}/log -w -o \"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off\" start");
+        server.RunAsOwner(
+            "pg_ctl",
+            $"-D {directory}/data -l {directory}/log -w -o \"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off\" start"
+        );
         return server;
     }
 
@@ -87,7 +95,9 @@ public sealed class PostgresServer : IDisposable
 
     private static void Run(string file, string arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        using var process = Process.Start(
+            new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true }
+        )!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();

@@ -11,7 +11,7 @@ namespace Cal.Testing;
 /// htpasswd users file, stopped and removed on dispose. Calendars and events are made through CalDAV itself
 /// (<c>MKCALENDAR</c>, <c>PUT</c>). Radicale reads the users file on each login, so <see cref="SetPassword"/> changes
 /// a password on the running server. Its request log counts requests by method (<see cref="CountRequests"/>).
-/// <see cref="TryStart"/> returns null when <c>radicale</c> is not installed (<c>.ci/run</c> installs it).
+/// <c>TryStart</c> returns null when <c>radicale</c> is not installed (<c>.ci/run</c> installs it).
 /// </summary>
 public sealed partial class RadicaleServer : IDisposable
 {
@@ -57,7 +57,9 @@ public sealed partial class RadicaleServer : IDisposable
 
         var folder = Directory.CreateTempSubdirectory("cal-radicale-").FullName;
         File.WriteAllText(Path.Combine(folder, "users"), string.Concat(accounts.Select(a => $"{a.User}:{a.Password}\n")));
-        File.WriteAllText(Path.Combine(folder, "config"), $"""
+        File.WriteAllText(
+            Path.Combine(folder, "config"),
+            $"""
             [server]
             hosts = 127.0.0.1:0
             [auth]
@@ -74,7 +76,8 @@ public sealed partial class RadicaleServer : IDisposable
             [logging]
             level = {(logContent ? "debug" : "info")}
             mask_passwords = True
-            """);
+            """
+        );
 
         // Port 0: the system picks a free port as Radicale binds it (no race with other tests' servers over a port
         // probed beforehand), and Radicale logs which one ("Listening on '[127.0.0.1]:PORT'").
@@ -97,11 +100,13 @@ public sealed partial class RadicaleServer : IDisposable
     /// <summary>Starts radicale with the folder's config; its process and the port it listens on (0 if it did not start).</summary>
     private static (Process Process, int Port) Launch(string binary, string folder)
     {
-        var process = Process.Start(new ProcessStartInfo(binary, ["--config", Path.Combine(folder, "config")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
+        var process = Process.Start(
+            new ProcessStartInfo(binary, ["--config", Path.Combine(folder, "config")])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            }
+        )!;
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new StreamWriter(Path.Combine(folder, "radicale.log"), append: true) { AutoFlush = true };
         var closed = false;
@@ -144,14 +149,18 @@ public sealed partial class RadicaleServer : IDisposable
         return (process, listening.Task.Wait(TimeSpan.FromSeconds(30)) ? listening.Task.Result : 0);
     }
 
-    /// <summary>Stops the server (as a server that is down: connections refused), keeping its data and port for <see cref="StartAgain"/>.</summary>
+    /// <summary>Stops the server (as a server that is down: connections refused), keeping its data and port for
+    /// <see cref="StartAgain"/>.</summary>
     public void StopServing() => Stop();
 
     /// <summary>Starts the server again on its port, with the data it had.</summary>
     public void StartAgain()
     {
         var config = Path.Combine(folder, "config");
-        File.WriteAllText(config, File.ReadAllText(config).Replace("hosts = 127.0.0.1:0", $"hosts = 127.0.0.1:{Port}", StringComparison.Ordinal));
+        File.WriteAllText(
+            config,
+            File.ReadAllText(config).Replace("hosts = 127.0.0.1:0", $"hosts = 127.0.0.1:{Port}", StringComparison.Ordinal)
+        );
         for (var attempt = 0; ; attempt++)
         {
             (process, var port) = Launch(binary, folder);
@@ -179,17 +188,16 @@ public sealed partial class RadicaleServer : IDisposable
             try
             {
                 using var response = probe.Send(new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, ".well-known/caldav")));
-                if (response.StatusCode == HttpStatusCode.MovedPermanently && response.Headers.Server.ToString().Contains("WSGIServer", StringComparison.Ordinal))
+                if (
+                    response.StatusCode == HttpStatusCode.MovedPermanently
+                    && response.Headers.Server.ToString().Contains("WSGIServer", StringComparison.Ordinal)
+                )
                 {
                     return !process.HasExited;
                 }
             }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
 
             Thread.Sleep(50);
         }
@@ -229,13 +237,22 @@ public sealed partial class RadicaleServer : IDisposable
     {
         using var response = await SendAsync(() =>
         {
-            var request = Request(new HttpMethod("PROPFIND"), calendar, user, "<?xml version=\"1.0\"?><d:propfind xmlns:d=\"DAV:\"><d:prop><d:getetag/></d:prop></d:propfind>", "application/xml");
+            var request = Request(
+                new HttpMethod("PROPFIND"),
+                calendar,
+                user,
+                "<?xml version=\"1.0\"?><d:propfind xmlns:d=\"DAV:\"><d:prop><d:getetag/></d:prop></d:propfind>",
+                "application/xml"
+            );
             request.Headers.Add("Depth", "1");
             return request;
         });
         var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
-        return xml.Descendants(System.Xml.Linq.XName.Get("href", "DAV:")).Select(h => h.Value.TrimEnd('/').Split('/')[^1])
-            .Where(n => n.EndsWith(".ics", StringComparison.Ordinal)).Select(Uri.UnescapeDataString).ToList();
+        return xml.Descendants(System.Xml.Linq.XName.Get("href", "DAV:"))
+            .Select(h => h.Value.TrimEnd('/').Split('/')[^1])
+            .Where(n => n.EndsWith(".ics", StringComparison.Ordinal))
+            .Select(Uri.UnescapeDataString)
+            .ToList();
     }
 
     /// <summary>Changes (or adds) a user's password on the running server (the users file is read at each login).</summary>
@@ -250,15 +267,27 @@ public sealed partial class RadicaleServer : IDisposable
     {
         var url = new Uri(BaseAddress, $"{user}/{name}/");
         var comps = string.Concat(components.Split(',').Select(c => $"<c:comp name=\"{c}\"/>"));
-        using var response = await SendAsync(() => Request(new HttpMethod("MKCALENDAR"), url, user, $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <c:mkcalendar xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
-              <d:set><d:prop><d:displayname>{SecurityElement(displayName)}</d:displayname><c:supported-calendar-component-set>{comps}</c:supported-calendar-component-set></d:prop></d:set>
-            </c:mkcalendar>
-            """, "application/xml"));
+        using var response = await SendAsync(() =>
+            Request(
+                new HttpMethod("MKCALENDAR"),
+                url,
+                user,
+                $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <c:mkcalendar xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
+                  <d:set><d:prop><d:displayname>{SecurityElement(
+                    displayName
+                )}</d:displayname><c:supported-calendar-component-set>{comps}</c:supported-calendar-component-set></d:prop></d:set>
+                </c:mkcalendar>
+                """,
+                "application/xml"
+            )
+        );
         if (response.StatusCode != HttpStatusCode.Created)
         {
-            throw new InvalidOperationException($"MKCALENDAR {url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException(
+                $"MKCALENDAR {url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
+            );
         }
 
         return url;
@@ -267,10 +296,14 @@ public sealed partial class RadicaleServer : IDisposable
     /// <summary>Stores one iCalendar object (<c>PUT {calendar}{uid}.ics</c>), as a CalDAV client would.</summary>
     public async Task PutAsync(string user, Uri calendar, string uid, string ics)
     {
-        using var response = await SendAsync(() => Request(HttpMethod.Put, new Uri(calendar, Uri.EscapeDataString(uid) + ".ics"), user, ics, "text/calendar"));
+        using var response = await SendAsync(() =>
+            Request(HttpMethod.Put, new Uri(calendar, Uri.EscapeDataString(uid) + ".ics"), user, ics, "text/calendar")
+        );
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"PUT {uid} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException(
+                $"PUT {uid} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
+            );
         }
     }
 
@@ -280,7 +313,9 @@ public sealed partial class RadicaleServer : IDisposable
         using var response = await SendAsync(() => Request(HttpMethod.Put, calendar, user, ics, "text/calendar"));
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"PUT of the collection answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException(
+                $"PUT of the collection answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
+            );
         }
     }
 
@@ -297,14 +332,17 @@ public sealed partial class RadicaleServer : IDisposable
     /// <summary>Deletes one object (<c>DELETE {calendar}{uid}.ics</c>), as another CalDAV client would.</summary>
     public async Task DeleteAsync(string user, Uri calendar, string uid)
     {
-        using var response = await SendAsync(() => Request(HttpMethod.Delete, new Uri(calendar, Uri.EscapeDataString(uid) + ".ics"), user, "", "text/plain"));
+        using var response = await SendAsync(() =>
+            Request(HttpMethod.Delete, new Uri(calendar, Uri.EscapeDataString(uid) + ".ics"), user, "", "text/plain")
+        );
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"DELETE {uid} answered {(int)response.StatusCode}");
         }
     }
 
-    /// <summary>Forgets the calendar's sync-token history (Radicale keeps it in its cache folder): every token handed out before is refused now.</summary>
+    /// <summary>Forgets the calendar's sync-token history (Radicale keeps it in its cache folder): every token handed out before is refused
+    /// now.</summary>
     public void ForgetSyncTokens(string user, string calendar)
     {
         var tokens = Path.Combine(folder, "collections", "collection-root", user, calendar, ".Radicale.cache", "sync-token");
@@ -352,7 +390,14 @@ public sealed partial class RadicaleServer : IDisposable
             if (RequestWithDepth().Match(line) is { Success: true } request)
             {
                 open[thread] = requests.Count;
-                requests.Add(new LoggedRequest(request.Groups[1].Value, request.Groups[2].Value, request.Groups[4].Success ? request.Groups[4].Value : null, ""));
+                requests.Add(
+                    new LoggedRequest(
+                        request.Groups[1].Value,
+                        request.Groups[2].Value,
+                        request.Groups[4].Success ? request.Groups[4].Value : null,
+                        ""
+                    )
+                );
             }
             else if (line.Contains("Request content:", StringComparison.Ordinal) && open.ContainsKey(thread))
             {
@@ -369,11 +414,18 @@ public sealed partial class RadicaleServer : IDisposable
     {
         var requests = Requests();
         var stillFor = TimeSpan.Zero;
-        for (var waited = TimeSpan.Zero; stillFor < TimeSpan.FromMilliseconds(200) && waited < TimeSpan.FromSeconds(5); waited += TimeSpan.FromMilliseconds(20))
+        for (
+            var waited = TimeSpan.Zero;
+            stillFor < TimeSpan.FromMilliseconds(200) && waited < TimeSpan.FromSeconds(5);
+            waited += TimeSpan.FromMilliseconds(20)
+        )
         {
             await Task.Delay(20);
             var now = Requests();
-            stillFor = now.Count == requests.Count && now.Sum(r => r.Content.Length) == requests.Sum(r => r.Content.Length) ? stillFor + TimeSpan.FromMilliseconds(20) : TimeSpan.Zero;
+            stillFor =
+                now.Count == requests.Count && now.Sum(r => r.Content.Length) == requests.Sum(r => r.Content.Length)
+                    ? stillFor + TimeSpan.FromMilliseconds(20)
+                    : TimeSpan.Zero;
             requests = now;
         }
 
@@ -392,7 +444,11 @@ public sealed partial class RadicaleServer : IDisposable
     {
         var count = CountRequests(method);
         var stillFor = TimeSpan.Zero;
-        for (var waited = TimeSpan.Zero; stillFor < TimeSpan.FromMilliseconds(200) && waited < TimeSpan.FromSeconds(5); waited += TimeSpan.FromMilliseconds(20))
+        for (
+            var waited = TimeSpan.Zero;
+            stillFor < TimeSpan.FromMilliseconds(200) && waited < TimeSpan.FromSeconds(5);
+            waited += TimeSpan.FromMilliseconds(20)
+        )
         {
             await Task.Delay(20);
             var now = CountRequests(method);
@@ -431,7 +487,10 @@ public sealed partial class RadicaleServer : IDisposable
     private HttpRequestMessage Request(HttpMethod method, Uri url, string user, string body, string contentType)
     {
         var request = new HttpRequestMessage(method, url) { Content = new StringContent(body, Encoding.UTF8, contentType) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{users[user]}")));
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{users[user]}"))
+        );
         request.Headers.ConnectionClose = true; // Radicale answers HTTP/1.0 and closes; a pooled connection could be stale
         return request;
     }

@@ -73,11 +73,13 @@ public sealed class RedisServer : IDisposable
     }
 
     private Process Launch() =>
-        Process.Start(new ProcessStartInfo(binary, $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no --protected-mode yes")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
+        Process.Start(
+            new ProcessStartInfo(binary, $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no --protected-mode yes")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            }
+        )!;
 
     private void WaitUntilListening()
     {

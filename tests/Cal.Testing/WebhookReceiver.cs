@@ -11,18 +11,30 @@ using Microsoft.Extensions.Logging;
 namespace Cal.Testing;
 
 /// <summary>One request a <see cref="WebhookReceiver"/> got: its headers and exact body bytes, and when.</summary>
-public sealed record ReceivedWebhook(string Path, string? ContentType, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset At)
+public sealed record ReceivedWebhook(
+    string Path,
+    string? ContentType,
+    IReadOnlyDictionary<string, string> Headers,
+    byte[] Body,
+    DateTimeOffset At
+)
 {
     public string Text => Encoding.UTF8.GetString(Body);
 
     public string? Header(string name) => Headers.TryGetValue(name.ToLowerInvariant(), out var value) ? value : null;
 
-    /// <summary>Whether <c>X-Cal-Signature-256</c> is the receiver's own HMAC-SHA256 (lowercase hex) of the body with <paramref name="secret"/>.</summary>
+    /// <summary>Whether <c>X-Cal-Signature-256</c> is the receiver's own HMAC-SHA256 (lowercase hex) of the body with
+    /// <paramref name="secret"/>.</summary>
     public bool SignedWith(string secret)
     {
         using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(secret));
-        var expected = string.Concat(hmac.ComputeHash(Body).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(Header("X-Cal-Signature-256") ?? ""));
+        var expected = string.Concat(
+            hmac.ComputeHash(Body).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))
+        );
+        return CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(expected),
+            Encoding.ASCII.GetBytes(Header("X-Cal-Signature-256") ?? "")
+        );
     }
 }
 
@@ -62,12 +74,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
             var n = Interlocked.Increment(ref count);
-            receiver.received.Enqueue(new ReceivedWebhook(
-                context.Request.Path.Value ?? "",
-                context.Request.ContentType,
-                context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
-                body.ToArray(),
-                DateTimeOffset.UtcNow));
+            receiver.received.Enqueue(
+                new ReceivedWebhook(
+                    context.Request.Path.Value ?? "",
+                    context.Request.ContentType,
+                    context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
+                    body.ToArray(),
+                    DateTimeOffset.UtcNow
+                )
+            );
             receiver.arrived.Release();
             int status;
             try

@@ -13,14 +13,17 @@ public sealed record AuthenticatedCaller(int UserId, string Email, string TimeZo
     public string CachePartition => ApiKeyId is { } id ? ApiKeyPartition(id) : TokenFamilyPartition(TokenFamilyId ?? "");
 
     /// <summary>The authentication cache's partition for one API key.</summary>
-    public static string ApiKeyPartition(int apiKeyId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"api-key:{apiKeyId}");
+    public static string ApiKeyPartition(int apiKeyId) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"api-key:{apiKeyId}");
 
-    public static string ApiKeyUserPartition(int userId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"api-key-user:{userId}");
+    public static string ApiKeyUserPartition(int userId) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"api-key-user:{userId}");
 
     public static string TokenFamilyPartition(string familyId) => $"token-family:{familyId}";
 }
 
-/// <summary>A validated bearer token as cached: trusted until <see cref="ValidUntil"/>; an access token answers "expired" from <see cref="AccessTokenExpiresAt"/> on.</summary>
+/// <summary>A validated bearer token as cached: trusted until <see cref="ValidUntil"/>; an access token answers "expired" from
+/// <see cref="AccessTokenExpiresAt"/> on.</summary>
 public sealed record CachedBearer(AuthenticatedCaller Caller, DateTimeOffset ValidUntil, DateTimeOffset? AccessTokenExpiresAt);
 
 public enum BearerStatus

@@ -12,11 +12,17 @@ namespace Cal.Application.Authentication;
 /// cold lookups in flight (<see cref="ColdLookups"/>), so concurrent requests with one token whose entry expired cost
 /// one database lookup, not one each.
 /// </summary>
-public sealed class WarmBearers(IApiKeyGenerator apiKeyHasher, IPlatformSecrets platformSecrets, IAuthenticationCache cache, TimeProvider time)
+public sealed class WarmBearers(
+    IApiKeyGenerator apiKeyHasher,
+    IPlatformSecrets platformSecrets,
+    IAuthenticationCache cache,
+    TimeProvider time
+)
 {
     public const string ApiKeyPrefix = "cal_";
 
-    /// <summary>Database lookups in flight, by token hash and the cache's generation when they started (never joined across a revocation).</summary>
+    /// <summary>Database lookups in flight, by token hash and the cache's generation when they started (never joined across a
+    /// revocation).</summary>
     public SingleFlight<(string Hash, long Generation), (BearerAuthentication Result, CachedBearer? Entry)> ColdLookups { get; } = new();
 
     /// <summary>The token's kind and lookup hash; null when it cannot be a Cal token (length, prefix): invalid without a lookup.</summary>
@@ -42,8 +48,12 @@ public sealed class WarmBearers(IApiKeyGenerator apiKeyHasher, IPlatformSecrets 
     /// </summary>
     public BearerAuthentication? FromCache(string hash, DateTimeOffset now) =>
         cache.Get(hash) is { } cached && cached.ValidUntil > now
-            ? cached.AccessTokenExpiresAt <= now ? BearerAuthentication.Expired : new BearerAuthentication(BearerStatus.Authenticated, cached.Caller)
-            : cache.IsKnownInvalid(hash) ? BearerAuthentication.Invalid : null;
+            ? cached.AccessTokenExpiresAt <= now
+                ? BearerAuthentication.Expired
+                : new BearerAuthentication(BearerStatus.Authenticated, cached.Caller)
+            : cache.IsKnownInvalid(hash)
+                ? BearerAuthentication.Invalid
+                : null;
 
     /// <summary>Invalid for a malformed token, the cached answer for a warm one, null when only the query can tell.</summary>
     public BearerAuthentication? Find(string token) =>

@@ -54,7 +54,10 @@ public sealed class SingleFlight<TKey, TValue>
 
         _ = current.Value.ContinueWith(
             _ => flights.TryRemove(new KeyValuePair<TKey, Lazy<Task<TValue>>>(key, current)),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default
+        );
         return (current.Value, true);
     }
 }

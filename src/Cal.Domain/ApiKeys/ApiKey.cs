@@ -40,6 +40,7 @@ public sealed class ApiKey : Entity
     /// <summary>Not revoked (or revoked only from a later instant: a refresh's grace period) and not expired.</summary>
     public bool IsUsableAt(DateTimeOffset now) => (RevokedAt is null || RevokedAt > now) && (ExpiresAt is null || ExpiresAt > now);
 
-    /// <summary>Revokes the key from <paramref name="at"/> on; of two revocations the earlier instant stands (an emergency one pulls a scheduled one forward).</summary>
+    /// <summary>Revokes the key from <paramref name="at"/> on; of two revocations the earlier instant stands (an emergency one pulls a
+    /// scheduled one forward).</summary>
     public void Revoke(DateTimeOffset at) => RevokedAt = RevokedAt is { } earlier && earlier <= at ? earlier : at;
 }

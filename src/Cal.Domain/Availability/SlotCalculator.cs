@@ -1,9 +1,11 @@
 namespace Cal.Domain.Availability;
 
-/// <summary>A weekly availability rule of a schedule: on these days, from <see cref="Start"/> to <see cref="End"/> in the schedule's zone (an end before the start, such as 00:00: until midnight; an end equal to the start: nothing).</summary>
+/// <summary>A weekly availability rule of a schedule: on these days, from <see cref="Start"/> to <see cref="End"/> in the schedule's zone
+/// (an end before the start, such as 00:00: until midnight; an end equal to the start: nothing).</summary>
 public sealed record WeeklyAvailability(IReadOnlyCollection<DayOfWeek> Days, TimeOnly Start, TimeOnly End);
 
-/// <summary>A date override: on <see cref="Date"/> the schedule is available only in <see cref="Windows"/> (none, or 00:00-00:00: not at all).</summary>
+/// <summary>A date override: on <see cref="Date"/> the schedule is available only in <see cref="Windows"/> (none, or 00:00-00:00: not at
+/// all).</summary>
 public sealed record DateOverride(DateOnly Date, IReadOnlyList<(TimeOnly Start, TimeOnly End)> Windows);
 
 /// <summary>A busy period, [Start, End) in UTC.</summary>
@@ -18,9 +20,11 @@ public sealed record SlotRequest(
     TimeSpan MinimumNotice,
     DateTimeOffset RangeStart,
     DateTimeOffset RangeEnd,
-    DateTimeOffset Now);
+    DateTimeOffset Now
+);
 
-/// <summary>What <see cref="SlotCalculator.Compute"/> found: the slots in order, or (<see cref="Exceeded"/>) that there are more than allowed.</summary>
+/// <summary>What <see cref="SlotCalculator.Compute"/> found: the slots in order, or (<see cref="Exceeded"/>) that there are more than
+/// allowed.</summary>
 public sealed record SlotResult(IReadOnlyList<DateTimeOffset> Slots, bool Exceeded);
 
 /// <summary>
@@ -40,10 +44,11 @@ public static class SlotCalculator
         IReadOnlyList<WeeklyAvailability> weekly,
         IReadOnlyList<DateOverride> overrides,
         IReadOnlyList<BusyPeriod> busy,
-        SlotRequest request) =>
-        Compute(zone, weekly, overrides, busy, request, int.MaxValue, CancellationToken.None).Slots;
+        SlotRequest request
+    ) => Compute(zone, weekly, overrides, busy, request, int.MaxValue, CancellationToken.None).Slots;
 
-    /// <summary>The slots in order; <see cref="SlotResult.Exceeded"/> (and no slots) once more than <paramref name="maxSlots"/> would be produced.</summary>
+    /// <summary>The slots in order; <see cref="SlotResult.Exceeded"/> (and no slots) once more than <paramref name="maxSlots"/> would be
+    /// produced.</summary>
     public static SlotResult Compute(
         TimeZoneInfo zone,
         IReadOnlyList<WeeklyAvailability> weekly,
@@ -51,7 +56,8 @@ public static class SlotCalculator
         IReadOnlyList<BusyPeriod> busy,
         SlotRequest request,
         int maxSlots,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Length, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Interval, TimeSpan.Zero);
@@ -76,7 +82,10 @@ public static class SlotCalculator
                 }
 
                 var from = AtWallTime(day.ToDateTime(start), zone);
-                var to = end == TimeOnly.MinValue || end <= start ? AtWallTime(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone) : AtWallTime(day.ToDateTime(end), zone);
+                var to =
+                    end == TimeOnly.MinValue || end <= start
+                        ? AtWallTime(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone)
+                        : AtWallTime(day.ToDateTime(end), zone);
                 windows.Add((from, to));
             }
         }
@@ -163,7 +172,8 @@ public static class SlotCalculator
     /// <summary>The index of the first merged period whose end is after <paramref name="instant"/> (binary search).</summary>
     private static int FirstEndingAfter(List<BusyPeriod> merged, DateTimeOffset instant)
     {
-        int lo = 0, hi = merged.Count;
+        int lo = 0,
+            hi = merged.Count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
@@ -180,7 +190,8 @@ public static class SlotCalculator
         return lo;
     }
 
-    /// <summary>A wall time in the zone as an instant: a time skipped by a DST change moves forward by the gap; an ambiguous one is its first occurrence.</summary>
+    /// <summary>A wall time in the zone as an instant: a time skipped by a DST change moves forward by the gap; an ambiguous one is its
+    /// first occurrence.</summary>
     public static DateTimeOffset AtWallTime(DateTime wall, TimeZoneInfo zone)
     {
         var local = DateTime.SpecifyKind(wall, DateTimeKind.Unspecified);

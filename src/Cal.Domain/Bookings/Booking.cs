@@ -18,13 +18,26 @@ public sealed class Booking : Entity
 {
     private Booking()
     {
-        Uid = IcsUid = Title = Description = AttendeeName = AttendeeEmail = AttendeeTimeZone = AttendeeLanguage = Guests = Metadata = RootUid = "";
+        Uid =
+            IcsUid =
+            Title =
+            Description =
+            AttendeeName =
+            AttendeeEmail =
+            AttendeeTimeZone =
+            AttendeeLanguage =
+            Guests =
+            Metadata =
+            RootUid =
+                "";
     }
 
-    /// <summary>The booking's public id (at least 128 bits, URL-safe): whoever holds it may read, cancel and reschedule it, as in cal.com.</summary>
+    /// <summary>The booking's public id (at least 128 bits, URL-safe): whoever holds it may read, cancel and reschedule it, as in
+    /// cal.com.</summary>
     public string Uid { get; private set; }
 
-    /// <summary>The uid of the booking this one was rescheduled from, back to the first: what orders every side effect of one booking's history.</summary>
+    /// <summary>The uid of the booking this one was rescheduled from, back to the first: what orders every side effect of one booking's
+    /// history.</summary>
     public string RootUid { get; private set; }
 
     /// <summary>The UID of the calendar event written for it (cal.com's <c>icsUid</c>).</summary>
@@ -98,8 +111,21 @@ public sealed class Booking : Entity
 
     /// <summary>A new accepted booking; <paramref name="bufferBefore"/>/<paramref name="bufferAfter"/> are its event type's.</summary>
     public static Booking Accept(
-        string uid, string icsUid, int eventTypeId, int hostUserId, string title, string description, DateTimeOffset start, DateTimeOffset end,
-        TimeSpan bufferBefore, TimeSpan bufferAfter, Attendee attendee, string guestsJson, string metadataJson, DateTimeOffset now)
+        string uid,
+        string icsUid,
+        int eventTypeId,
+        int hostUserId,
+        string title,
+        string description,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        TimeSpan bufferBefore,
+        TimeSpan bufferAfter,
+        Attendee attendee,
+        string guestsJson,
+        string metadataJson,
+        DateTimeOffset now
+    )
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uid);
         ArgumentException.ThrowIfNullOrWhiteSpace(icsUid);

@@ -24,6 +24,12 @@ public sealed class DestinationCalendar : Entity
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(integration);
         ArgumentException.ThrowIfNullOrWhiteSpace(externalId);
-        return new DestinationCalendar { UserId = userId, Integration = integration, ExternalId = externalId, CredentialId = credentialId };
+        return new DestinationCalendar
+        {
+            UserId = userId,
+            Integration = integration,
+            ExternalId = externalId,
+            CredentialId = credentialId,
+        };
     }
 }

@@ -32,7 +32,15 @@ public sealed class SlotReservation : Entity
 
     public bool IsActiveAt(DateTimeOffset now) => ReservedUntil > now;
 
-    public static SlotReservation Reserve(string uid, int eventTypeId, int hostUserId, DateTimeOffset start, DateTimeOffset end, int minutes, DateTimeOffset now)
+    public static SlotReservation Reserve(
+        string uid,
+        int eventTypeId,
+        int hostUserId,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        int minutes,
+        DateTimeOffset now
+    )
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uid);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(end, start);

@@ -26,14 +26,16 @@ public static class CalendarApps
         public const string AppId = "caldav-calendar";
     }
 
-    /// <summary>The credential type a <c>{calendar}</c> route segment names (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>), or null.</summary>
-    public static string? TypeOfRoute(string? calendar) => calendar?.ToLowerInvariant() switch
-    {
-        IcsFeed.Route => IcsFeed.Type,
-        Apple.Route => Apple.Type,
-        CalDav.Route => CalDav.Type,
-        _ => null,
-    };
+    /// <summary>The credential type a <c>{calendar}</c> route segment names (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>), or
+    /// null.</summary>
+    public static string? TypeOfRoute(string? calendar) =>
+        calendar?.ToLowerInvariant() switch
+        {
+            IcsFeed.Route => IcsFeed.Type,
+            Apple.Route => Apple.Type,
+            CalDav.Route => CalDav.Type,
+            _ => null,
+        };
 
     /// <summary>The <c>{calendar}</c> route names, for error messages.</summary>
     public static IReadOnlyList<string> Routes { get; } = [IcsFeed.Route, Apple.Route, CalDav.Route];

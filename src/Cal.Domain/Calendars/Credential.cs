@@ -38,7 +38,8 @@ public sealed class Credential : Entity
 
     public bool Invalid { get; private set; }
 
-    /// <summary>The provider refused the credential (revoked token, deleted feed); cal.com stops using it until it is saved again.</summary>
+    /// <summary>The provider refused the credential (revoked token, deleted feed); cal.com stops using it until it is saved
+    /// again.</summary>
     public void MarkInvalid() => Invalid = true;
 
     public static Credential ForIcsFeed(int userId, string protectedKey) =>

@@ -25,19 +25,20 @@ public enum FeedFailureReason
 /// <summary>One failing feed: its index in the request, the reason, and what detail is safe to show.</summary>
 public sealed record FeedFailure(FeedFailureReason Reason, string Message, int? HttpStatus = null, int? Line = null)
 {
-    public static string WireName(FeedFailureReason reason) => reason switch
-    {
-        FeedFailureReason.Unreachable => "unreachable",
-        FeedFailureReason.Timeout => "timeout",
-        FeedFailureReason.HttpStatus => "http_status",
-        FeedFailureReason.TooLarge => "too_large",
-        FeedFailureReason.NotIcalendar => "not_icalendar",
-        FeedFailureReason.ParseError => "parse_error",
-        FeedFailureReason.BlockedAddress => "blocked_address",
-        FeedFailureReason.TooManyRedirects => "too_many_redirects",
-        FeedFailureReason.RateLimited => "rate_limited",
-        FeedFailureReason.Unauthorized => "unauthorized",
-        FeedFailureReason.NotCalDav => "not_caldav",
-        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
-    };
+    public static string WireName(FeedFailureReason reason) =>
+        reason switch
+        {
+            FeedFailureReason.Unreachable => "unreachable",
+            FeedFailureReason.Timeout => "timeout",
+            FeedFailureReason.HttpStatus => "http_status",
+            FeedFailureReason.TooLarge => "too_large",
+            FeedFailureReason.NotIcalendar => "not_icalendar",
+            FeedFailureReason.ParseError => "parse_error",
+            FeedFailureReason.BlockedAddress => "blocked_address",
+            FeedFailureReason.TooManyRedirects => "too_many_redirects",
+            FeedFailureReason.RateLimited => "rate_limited",
+            FeedFailureReason.Unauthorized => "unauthorized",
+            FeedFailureReason.NotCalDav => "not_caldav",
+            _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+        };
 }

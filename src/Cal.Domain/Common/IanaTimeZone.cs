@@ -17,8 +17,11 @@ public sealed class IanaTimeZone : IEquatable<IanaTimeZone>
     /// <summary>The one message for a value that is not an IANA time zone.</summary>
     public const string InvalidMessage = "must be an IANA time zone such as Europe/Berlin";
 
-    private static readonly FrozenDictionary<string, string> CanonicalIds =
-        DateTimeZoneProviders.Tzdb.Ids.ToFrozenDictionary(id => id, id => id, StringComparer.OrdinalIgnoreCase);
+    private static readonly FrozenDictionary<string, string> CanonicalIds = DateTimeZoneProviders.Tzdb.Ids.ToFrozenDictionary(
+        id => id,
+        id => id,
+        StringComparer.OrdinalIgnoreCase
+    );
 
     private static readonly ConcurrentDictionary<string, IanaTimeZone> Zones = new(StringComparer.Ordinal);
 
@@ -61,7 +64,10 @@ public sealed class IanaTimeZone : IEquatable<IanaTimeZone>
             return true;
         }
 
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(canonical, out var system) || DateTimeZoneProviders.Tzdb.GetZoneOrNull(canonical) is not { } tzdb)
+        if (
+            !TimeZoneInfo.TryFindSystemTimeZoneById(canonical, out var system)
+            || DateTimeZoneProviders.Tzdb.GetZoneOrNull(canonical) is not { } tzdb
+        )
         {
             return false;
         }

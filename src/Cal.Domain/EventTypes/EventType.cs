@@ -47,8 +47,16 @@ public sealed class EventType : Entity
 
     /// <summary>Changes what is given; what is null stays.</summary>
     public void Change(
-        string? title = null, string? slug = null, int? lengthInMinutes = null, string? description = null, int? scheduleId = null,
-        int? beforeEventBuffer = null, int? afterEventBuffer = null, int? minimumBookingNotice = null, int? slotInterval = null)
+        string? title = null,
+        string? slug = null,
+        int? lengthInMinutes = null,
+        string? description = null,
+        int? scheduleId = null,
+        int? beforeEventBuffer = null,
+        int? afterEventBuffer = null,
+        int? minimumBookingNotice = null,
+        int? slotInterval = null
+    )
     {
         Title = string.IsNullOrWhiteSpace(title) ? Title : title.Trim();
         Slug = string.IsNullOrWhiteSpace(slug) ? Slug : slug.Trim();

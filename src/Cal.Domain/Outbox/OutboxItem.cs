@@ -30,7 +30,8 @@ public sealed class OutboxItem : Entity
 
     public OutboxKind Kind { get; private set; }
 
-    /// <summary>Items of one key are performed in the order they were made (one booking's calendar writes; its deliveries to one webhook).</summary>
+    /// <summary>Items of one key are performed in the order they were made (one booking's calendar writes; its deliveries to one
+    /// webhook).</summary>
     public string OrderKey { get; private set; }
 
     /// <summary>What the item needs, as JSON (a booking uid; a delivery's exact body and headers).</summary>
@@ -39,7 +40,8 @@ public sealed class OutboxItem : Entity
     /// <summary>The webhook a delivery is for (null for calendar writes), so a webhook's deliveries can be listed.</summary>
     public string? WebhookId { get; private set; }
 
-    /// <summary>A delivery's own id (sent as <c>X-Cal-Webhook-Id</c>, the same on every attempt and redelivery); null for calendar writes.</summary>
+    /// <summary>A delivery's own id (sent as <c>X-Cal-Webhook-Id</c>, the same on every attempt and redelivery); null for calendar
+    /// writes.</summary>
     public string? DeliveryId { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
@@ -68,7 +70,14 @@ public sealed class OutboxItem : Entity
     public static OutboxItem Create(OutboxKind kind, string orderKey, string payload, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderKey);
-        return new OutboxItem { Kind = kind, OrderKey = orderKey, Payload = payload, CreatedAt = now, NextAttemptAt = now };
+        return new OutboxItem
+        {
+            Kind = kind,
+            OrderKey = orderKey,
+            Payload = payload,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
     }
 
     /// <summary>One delivery of a webhook payload, identified by <paramref name="deliveryId"/>.</summary>

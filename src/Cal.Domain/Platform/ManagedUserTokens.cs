@@ -18,7 +18,8 @@ public sealed class ManagedUserTokens : Entity
         DateTimeOffset accessTokenExpiresAt,
         string refreshTokenHash,
         DateTimeOffset refreshTokenExpiresAt,
-        DateTimeOffset createdAt)
+        DateTimeOffset createdAt
+    )
     {
         FamilyId = familyId;
         UserId = userId;
@@ -60,14 +61,24 @@ public sealed class ManagedUserTokens : Entity
         string refreshTokenHash,
         DateTimeOffset now,
         TimeSpan accessTokenLifetime,
-        TimeSpan refreshTokenLifetime)
+        TimeSpan refreshTokenLifetime
+    )
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(familyId);
         ArgumentException.ThrowIfNullOrWhiteSpace(accessTokenHash);
         ArgumentException.ThrowIfNullOrWhiteSpace(refreshTokenHash);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(accessTokenLifetime, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(refreshTokenLifetime, TimeSpan.Zero);
-        return new ManagedUserTokens(familyId, userId, oAuthClientId, accessTokenHash, now + accessTokenLifetime, refreshTokenHash, now + refreshTokenLifetime, now);
+        return new ManagedUserTokens(
+            familyId,
+            userId,
+            oAuthClientId,
+            accessTokenHash,
+            now + accessTokenLifetime,
+            refreshTokenHash,
+            now + refreshTokenLifetime,
+            now
+        );
     }
 
     public bool IsRevoked => RevokedAt is not null;

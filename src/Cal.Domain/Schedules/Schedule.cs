@@ -2,7 +2,8 @@ using Cal.Domain.Common;
 
 namespace Cal.Domain.Schedules;
 
-/// <summary>Weekly hours of a schedule: on these days, from <see cref="Start"/> to <see cref="End"/>, wall-clock in the schedule's zone.</summary>
+/// <summary>Weekly hours of a schedule: on these days, from <see cref="Start"/> to <see cref="End"/>, wall-clock in the schedule's
+/// zone.</summary>
 public sealed record ScheduleAvailability(IReadOnlyList<DayOfWeek> Days, TimeOnly Start, TimeOnly End);
 
 /// <summary>A date's own hours, replacing the weekly ones that day; <c>00:00</c>-<c>00:00</c> is a day off.</summary>
@@ -16,7 +17,13 @@ public sealed class Schedule : Entity
 {
     /// <summary>cal.com's default hours: Monday to Friday, 09:00 to 17:00.</summary>
     public static readonly IReadOnlyList<ScheduleAvailability> DefaultAvailability =
-        [new([DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday], new TimeOnly(9, 0), new TimeOnly(17, 0))];
+    [
+        new(
+            [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday],
+            new TimeOnly(9, 0),
+            new TimeOnly(17, 0)
+        ),
+    ];
 
     private Schedule(int userId, string name, string timeZone)
     {
@@ -37,7 +44,13 @@ public sealed class Schedule : Entity
 
     public IReadOnlyList<ScheduleOverride> Overrides { get; private set; } = [];
 
-    public static Schedule Create(int userId, string name, string timeZone, IReadOnlyList<ScheduleAvailability>? availability = null, IReadOnlyList<ScheduleOverride>? overrides = null)
+    public static Schedule Create(
+        int userId,
+        string name,
+        string timeZone,
+        IReadOnlyList<ScheduleAvailability>? availability = null,
+        IReadOnlyList<ScheduleOverride>? overrides = null
+    )
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(timeZone);
@@ -47,7 +60,12 @@ public sealed class Schedule : Entity
     }
 
     /// <summary>Changes what is given; what is null stays.</summary>
-    public void Change(string? name = null, string? timeZone = null, IReadOnlyList<ScheduleAvailability>? availability = null, IReadOnlyList<ScheduleOverride>? overrides = null)
+    public void Change(
+        string? name = null,
+        string? timeZone = null,
+        IReadOnlyList<ScheduleAvailability>? availability = null,
+        IReadOnlyList<ScheduleOverride>? overrides = null
+    )
     {
         Name = string.IsNullOrWhiteSpace(name) ? Name : name.Trim();
         TimeZone = string.IsNullOrWhiteSpace(timeZone) ? TimeZone : timeZone.Trim();
@@ -57,7 +75,10 @@ public sealed class Schedule : Entity
             {
                 if (hours.End <= hours.Start && hours.End != TimeOnly.MinValue)
                 {
-                    throw new ArgumentException("An availability's end must be after its start (or 00:00, midnight).", nameof(availability));
+                    throw new ArgumentException(
+                        "An availability's end must be after its start (or 00:00, midnight).",
+                        nameof(availability)
+                    );
                 }
             }
 

@@ -85,7 +85,12 @@ public sealed class User : Entity
     public static User Create(string email, string? timeZone, string? name, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        return new User(email.Trim().ToLowerInvariant(), string.IsNullOrWhiteSpace(timeZone) ? DefaultTimeZone : timeZone.Trim(), name, now);
+        return new User(
+            email.Trim().ToLowerInvariant(),
+            string.IsNullOrWhiteSpace(timeZone) ? DefaultTimeZone : timeZone.Trim(),
+            name,
+            now
+        );
     }
 
     /// <summary>A new email (normalised as at creation); its uniqueness is the database's to decide.</summary>
@@ -98,7 +103,14 @@ public sealed class User : Entity
     public void Rename(string? name) => Name = name;
 
     /// <summary>Sets what is given of cal.com's profile fields; what is null stays.</summary>
-    public void UpdateProfile(string? bio = null, string? weekStart = null, int? timeFormat = null, string? locale = null, string? avatarUrl = null, string? metadata = null)
+    public void UpdateProfile(
+        string? bio = null,
+        string? weekStart = null,
+        int? timeFormat = null,
+        string? locale = null,
+        string? avatarUrl = null,
+        string? metadata = null
+    )
     {
         if (timeFormat is { } format && format is not (12 or 24))
         {

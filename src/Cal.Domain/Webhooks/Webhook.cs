@@ -3,7 +3,7 @@ using Cal.Domain.Common;
 namespace Cal.Domain.Webhooks;
 
 /// <summary>
-/// A subscriber told of booking changes (cal.com's webhook): a user's own (<see cref="UserId"/>) or an event type's
+/// A subscriber told of booking changes (cal.com's webhook): a user's own (<c>UserId</c>) or an event type's
 /// (<see cref="EventTypeId"/>). Its secret is held only in protected form. A webhook whose every delivery has failed since
 /// <see cref="FailingSince"/> for long enough is switched off.
 /// </summary>
@@ -14,7 +14,8 @@ public sealed class Webhook : Entity
         Uid = SubscriberUrl = Triggers = UniqueKey = "";
     }
 
-    /// <summary>Its scope (the user's own, or the event type) and a hash of its URL: one webhook per URL per scope, as cal.com has (unique in the database).</summary>
+    /// <summary>Its scope (the user's own, or the event type) and a hash of its URL: one webhook per URL per scope, as cal.com has (unique
+    /// in the database).</summary>
     public string UniqueKey { get; private set; }
 
     /// <summary>The webhook's public id (cal.com's webhook ids are strings).</summary>
@@ -45,7 +46,17 @@ public sealed class Webhook : Entity
 
     public IReadOnlyList<string> TriggerList => Triggers.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
-    public static Webhook Create(string uid, int ownerUserId, int? eventTypeId, string subscriberUrl, IReadOnlyCollection<string> triggers, bool active, string? payloadTemplate, string? protectedSecret, DateTimeOffset now)
+    public static Webhook Create(
+        string uid,
+        int ownerUserId,
+        int? eventTypeId,
+        string subscriberUrl,
+        IReadOnlyCollection<string> triggers,
+        bool active,
+        string? payloadTemplate,
+        string? protectedSecret,
+        DateTimeOffset now
+    )
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subscriberUrl);
         ArgumentException.ThrowIfNullOrWhiteSpace(uid);
@@ -66,7 +77,13 @@ public sealed class Webhook : Entity
     }
 
     /// <summary>Changes what is given; what is null stays; an empty template or secret removes it.</summary>
-    public void Change(string? subscriberUrl, IReadOnlyCollection<string>? triggers, bool? active, string? payloadTemplate, string? protectedSecret)
+    public void Change(
+        string? subscriberUrl,
+        IReadOnlyCollection<string>? triggers,
+        bool? active,
+        string? payloadTemplate,
+        string? protectedSecret
+    )
     {
         SubscriberUrl = subscriberUrl ?? SubscriberUrl;
         UniqueKey = KeyOf(SubscriberUrl);
@@ -77,13 +94,24 @@ public sealed class Webhook : Entity
             FailingSince = on ? null : FailingSince;
         }
 
-        PayloadTemplate = payloadTemplate is null ? PayloadTemplate : payloadTemplate.Length == 0 ? null : payloadTemplate;
-        ProtectedSecret = protectedSecret is null ? ProtectedSecret : protectedSecret.Length == 0 ? null : protectedSecret;
+        PayloadTemplate =
+            payloadTemplate is null ? PayloadTemplate
+            : payloadTemplate.Length == 0 ? null
+            : payloadTemplate;
+        ProtectedSecret =
+            protectedSecret is null ? ProtectedSecret
+            : protectedSecret.Length == 0 ? null
+            : protectedSecret;
     }
 
     private string KeyOf(string url) =>
-        (EventTypeId is { } eventTypeId ? "e" + eventTypeId.ToString(System.Globalization.CultureInfo.InvariantCulture) : "u" + OwnerUserId.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        + ":" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url)));
+        (
+            EventTypeId is { } eventTypeId
+                ? "e" + eventTypeId.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : "u" + OwnerUserId.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        )
+        + ":"
+        + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url)));
 
     public bool Fires(string trigger) => Active && TriggerList.Contains(trigger, StringComparer.Ordinal);
 }

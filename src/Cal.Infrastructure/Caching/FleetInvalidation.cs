@@ -55,11 +55,15 @@ internal sealed partial class FleetInvalidation(RedisGuard? redis, ILogger<Fleet
         }
 
         var (ok, value) = await redis.TryAsync(db => db.StringGetAsync(VersionKey(topic, id)), "read-model version");
-        return !ok ? null : value.IsNull ? 0 : (long)value;
+        return !ok ? null
+            : value.IsNull ? 0
+            : (long)value;
     }
 
-    /// <summary>Drops <paramref name="id"/> of <paramref name="topic"/> here at once (unless <paramref name="andHere"/> is false), then tells the other instances.</summary>
-    /// <param name="versioned">Also move the fleet-wide version first (<see cref="VersionAsync"/>), for readers that must see the change at once.</param>
+    /// <summary>Drops <paramref name="id"/> of <paramref name="topic"/> here at once (unless <paramref name="andHere"/> is false), then
+    /// tells the other instances.</summary>
+    /// <param name="versioned">Also move the fleet-wide version first (<see cref="VersionAsync"/>), for readers that must see the change at
+    /// once.</param>
     /// <param name="andHere">False when this instance already holds the change (it made it) and only the others must drop theirs.</param>
     public async ValueTask PublishAsync(string topic, string id, bool versioned = false, bool andHere = true)
     {
@@ -76,15 +80,25 @@ internal sealed partial class FleetInvalidation(RedisGuard? redis, ILogger<Fleet
         if (versioned)
         {
             // Before the message and before the writer answers: a reader asking after that sees the new version.
-            await redis.TryAsync(async db =>
-            {
-                await db.StringIncrementAsync(VersionKey(topic, id));
-                return await db.KeyExpireAsync(VersionKey(topic, id), VersionLifetime);
-            }, "read-model version");
+            await redis.TryAsync(
+                async db =>
+                {
+                    await db.StringIncrementAsync(VersionKey(topic, id));
+                    return await db.KeyExpireAsync(VersionKey(topic, id), VersionLifetime);
+                },
+                "read-model version"
+            );
         }
 
         // Waits for Redis's reply (sub-millisecond on a LAN): an admin command that revokes a key and exits has sent it.
-        if (!(await redis.TryAsync(() => redis.Connection.GetSubscriber().PublishAsync(RedisChannelName, $"{instance}|{topic}|{id}"), "invalidation")).Ok)
+        if (
+            !(
+                await redis.TryAsync(
+                    () => redis.Connection.GetSubscriber().PublishAsync(RedisChannelName, $"{instance}|{topic}|{id}"),
+                    "invalidation"
+                )
+            ).Ok
+        )
         {
             LogPublishFailed(logger, topic);
         }
@@ -131,13 +145,25 @@ internal sealed partial class FleetInvalidation(RedisGuard? redis, ILogger<Fleet
         handlers.One(parts[2]);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "A {Topic} invalidation did not reach the fleet (Redis away); other instances drop that entry within its own bound (Auth:CacheDuration, ReadModel:TimeToLive)")]
+    [LoggerMessage(
+        Level = LogLevel.Debug,
+        Message = "A {Topic} invalidation did not reach the fleet (Redis away); other instances drop that entry within its own bound "
+            + "(Auth:CacheDuration, ReadModel:TimeToLive)"
+    )]
     private static partial void LogPublishFailed(ILogger logger, string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection lost ({Failure}): invalidations from other instances may be missed until it is back; cached tokens and calendar lists are trusted only within Auth:CacheDuration meanwhile")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Redis connection lost ({Failure}): invalidations from other instances may be missed until it is back; cached "
+            + "tokens and calendar "
+            + "lists are trusted only within Auth:CacheDuration meanwhile"
+    )]
     private static partial void LogConnectionLost(ILogger logger, string failure);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Redis connection restored: every cached token and calendar list here dropped, as invalidations may have been missed")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Redis connection restored: every cached token and calendar list here dropped, as invalidations may have been missed"
+    )]
     private static partial void LogConnectionRestored(ILogger logger);
 }
 

@@ -46,7 +46,17 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
         this.fleet = fleet;
         this.options = options.Value;
         cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = this.options.MaxEntries });
-        fleet.Register(Topic, id => { if (int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)) { InvalidateHere(userId); } }, InvalidateAllHere);
+        fleet.Register(
+            Topic,
+            id =>
+            {
+                if (int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
+                {
+                    InvalidateHere(userId);
+                }
+            },
+            InvalidateAllHere
+        );
     }
 
     public async ValueTask<T> GetOrBuildAsync<T>(int userId, Func<CancellationToken, Task<T>> build, CancellationToken cancellationToken)
@@ -57,7 +67,12 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
         // Without Redis: none (the messages here are synchronous). Unreadable Redis: none either, and views built meanwhile
         // carry -1, so they are rebuilt once the fleet's version can be read again.
         var version = fleet.IsFleetWide ? await fleet.VersionAsync(Topic, userId.ToString(CultureInfo.InvariantCulture)) : null;
-        if (options.TimeToLive > TimeSpan.Zero && cache.TryGetValue(key, out Stamped? hit) && hit is not null && (version is null || hit.Version == version))
+        if (
+            options.TimeToLive > TimeSpan.Zero
+            && cache.TryGetValue(key, out Stamped? hit)
+            && hit is not null
+            && (version is null || hit.Version == version)
+        )
         {
             return (T)hit.View;
         }
@@ -68,11 +83,22 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
         // leader went away builds for itself.
         var user = users.GetOrAdd(userId, _ => new UserEntry());
         var generation = user.Generation;
-        return (T)await flights.RunAsync((userId, typeof(T), generation, version), () => BuildAndKeepAsync(key, user, generation, version, build, cancellationToken), cancellationToken);
+        return (T)
+            await flights.RunAsync(
+                (userId, typeof(T), generation, version),
+                () => BuildAndKeepAsync(key, user, generation, version, build, cancellationToken),
+                cancellationToken
+            );
     }
 
     private async Task<object> BuildAndKeepAsync<T>(
-        (int UserId, Type View) key, UserEntry user, long generation, long? version, Func<CancellationToken, Task<T>> build, CancellationToken cancellationToken)
+        (int UserId, Type View) key,
+        UserEntry user,
+        long generation,
+        long? version,
+        Func<CancellationToken, Task<T>> build,
+        CancellationToken cancellationToken
+    )
         where T : class
     {
         var built = await build(cancellationToken);
@@ -93,7 +119,8 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
         return built;
     }
 
-    public ValueTask InvalidateAsync(int userId) => fleet.PublishAsync(Topic, userId.ToString(CultureInfo.InvariantCulture), versioned: true);
+    public ValueTask InvalidateAsync(int userId) =>
+        fleet.PublishAsync(Topic, userId.ToString(CultureInfo.InvariantCulture), versioned: true);
 
     private void InvalidateHere(int userId)
     {

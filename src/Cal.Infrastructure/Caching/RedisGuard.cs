@@ -10,10 +10,12 @@ public sealed class RedisOptions
 {
     public const string SectionName = "Redis";
 
-    /// <summary>StackExchange.Redis's configuration string (<c>127.0.0.1:6379</c>); unset: no fleet, every count and cache in this process.</summary>
+    /// <summary>StackExchange.Redis's configuration string (<c>127.0.0.1:6379</c>); unset: no fleet, every count and cache in this
+    /// process.</summary>
     public string? Configuration { get; set; }
 
-    /// <summary>The longest a request waits for one Redis call; past it the call counts as failed and the request goes on without it.</summary>
+    /// <summary>The longest a request waits for one Redis call; past it the call counts as failed and the request goes on without
+    /// it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
@@ -29,7 +31,12 @@ public sealed class RedisOptions
 /// it ends. Callers say what to do without Redis (count in this process, trust their own time to live, fetch themselves):
 /// a Redis that is down or stops answering costs a request at most one timeout, and most requests nothing.
 /// </summary>
-internal sealed partial class RedisGuard(Lazy<IConnectionMultiplexer> redis, IOptions<RedisOptions> options, TimeProvider time, ILogger<RedisGuard> logger)
+internal sealed partial class RedisGuard(
+    Lazy<IConnectionMultiplexer> redis,
+    IOptions<RedisOptions> options,
+    TimeProvider time,
+    ILogger<RedisGuard> logger
+)
 {
     private long openUntil;
     private int probing;
@@ -40,7 +47,8 @@ internal sealed partial class RedisGuard(Lazy<IConnectionMultiplexer> redis, IOp
     /// <summary>Whether calls are being skipped now (an outage is under way).</summary>
     public bool IsOpen => time.GetUtcNow().UtcTicks < Interlocked.Read(ref openUntil);
 
-    /// <summary>Runs <paramref name="call"/> on the database within the timeout; (false, default) when Redis is skipped, fails or is too slow.</summary>
+    /// <summary>Runs <paramref name="call"/> on the database within the timeout; (false, default) when Redis is skipped, fails or is too
+    /// slow.</summary>
     public ValueTask<(bool Ok, T? Value)> TryAsync<T>(Func<IDatabase, Task<T>> call, string what) =>
         TryAsync(() => call(redis.Value.GetDatabase()), what);
 
@@ -76,7 +84,12 @@ internal sealed partial class RedisGuard(Lazy<IConnectionMultiplexer> redis, IOp
             }
             catch (TimeoutException) when (!task.IsCompleted)
             {
-                _ = task.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default); // observed, later
+                _ = task.ContinueWith(
+                    static t => t.Exception,
+                    CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted,
+                    TaskScheduler.Default
+                ); // observed, later
                 throw;
             }
         }
@@ -96,11 +109,16 @@ internal sealed partial class RedisGuard(Lazy<IConnectionMultiplexer> redis, IOp
 
     /// <summary>As <see cref="TryAsync{T}(Func{Task{T}}, string)"/> for a call without a result; false when it did not happen.</summary>
     public async ValueTask<bool> TryAsync(Func<Task> call, string what) =>
-        (await TryAsync(async () =>
-        {
-            await call();
-            return true;
-        }, what)).Ok;
+        (
+            await TryAsync(
+                async () =>
+                {
+                    await call();
+                    return true;
+                },
+                what
+            )
+        ).Ok;
 
     private void Trip(string what, string error)
     {
@@ -124,7 +142,12 @@ internal sealed partial class RedisGuard(Lazy<IConnectionMultiplexer> redis, IOp
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable ({What}: {Error}): requests go on without it (rate limits counted per instance, caches trusted within their own time to live) and try it again every {BreakSeconds} s")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Redis unavailable ({What}: {Error}): requests go on without it (rate limits counted per instance, caches trusted "
+            + "within their "
+            + "own time to live) and try it again every {BreakSeconds} s"
+    )]
     private static partial void LogOutage(ILogger logger, string what, string error, double breakSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers again")]

@@ -11,6 +11,7 @@ internal interface IContentLineSink
 
     void OnEnd(ReadOnlySpan<char> component);
 
-    /// <summary><paramref name="parameters"/> is the raw text between the name and the colon (<c>;TZID=Europe/Berlin</c>), possibly empty.</summary>
+    /// <summary><paramref name="parameters"/> is the raw text between the name and the colon (<c>;TZID=Europe/Berlin</c>), possibly
+    /// empty.</summary>
     void OnProperty(ReadOnlySpan<char> name, ReadOnlySpan<char> parameters, ReadOnlySpan<char> value);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace Cal.Infrastructure.Ical;
 
 /// <summary>RFC 5545 value types read without allocating: DATE, DATE-TIME, DURATION, weekday codes.</summary>
@@ -15,7 +16,12 @@ internal static class IcalValues
         isDate = false;
         isUtc = false;
         text = text.Trim();
-        if (text.Length < 8 || !TryDigits(text[..4], out var year) || !TryDigits(text.Slice(4, 2), out var month) || !TryDigits(text.Slice(6, 2), out var day))
+        if (
+            text.Length < 8
+            || !TryDigits(text[..4], out var year)
+            || !TryDigits(text.Slice(4, 2), out var month)
+            || !TryDigits(text.Slice(6, 2), out var day)
+        )
         {
             return false;
         }
@@ -45,8 +51,12 @@ internal static class IcalValues
         }
 
         int second = 0;
-        if ((time.Length != 6 && time.Length != 4) || !TryDigits(time[..2], out var hour) || !TryDigits(time.Slice(2, 2), out var minute)
-            || (time.Length == 6 && !TryDigits(time.Slice(4, 2), out second)))
+        if (
+            (time.Length != 6 && time.Length != 4)
+            || !TryDigits(time[..2], out var hour)
+            || !TryDigits(time.Slice(2, 2), out var minute)
+            || (time.Length == 6 && !TryDigits(time.Slice(4, 2), out second))
+        )
         {
             return false;
         }
@@ -67,7 +77,8 @@ internal static class IcalValues
         return true;
     }
 
-    /// <summary><c>[+-]P(nW | nDTnHnMnS)</c>; <paramref name="days"/> and weeks are nominal (wall-clock days), the time part exact.</summary>
+    /// <summary><c>[+-]P(nW | nDTnHnMnS)</c>; <paramref name="days"/> and weeks are nominal (wall-clock days), the time part
+    /// exact.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot at indexing: compiled optimised at once (a fresh server's first index)
     public static bool TryParseDuration(ReadOnlySpan<char> text, out int days, out TimeSpan exact)
     {
@@ -147,25 +158,32 @@ internal static class IcalValues
         return true;
     }
 
-    public static DayOfWeek? ParseWeekday(ReadOnlySpan<char> code) => code switch
-    {
-        _ when code.Equals("SU", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Sunday,
-        _ when code.Equals("MO", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Monday,
-        _ when code.Equals("TU", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Tuesday,
-        _ when code.Equals("WE", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Wednesday,
-        _ when code.Equals("TH", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Thursday,
-        _ when code.Equals("FR", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Friday,
-        _ when code.Equals("SA", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Saturday,
-        _ => null,
-    };
+    public static DayOfWeek? ParseWeekday(ReadOnlySpan<char> code) =>
+        code switch
+        {
+            _ when code.Equals("SU", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Sunday,
+            _ when code.Equals("MO", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Monday,
+            _ when code.Equals("TU", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Tuesday,
+            _ when code.Equals("WE", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Wednesday,
+            _ when code.Equals("TH", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Thursday,
+            _ when code.Equals("FR", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Friday,
+            _ when code.Equals("SA", StringComparison.OrdinalIgnoreCase) => DayOfWeek.Saturday,
+            _ => null,
+        };
 
     /// <summary><c>+HHMM</c>, <c>-HHMM</c> or <c>+HHMMSS</c> (a UTC offset).</summary>
     public static bool TryParseOffset(ReadOnlySpan<char> text, out TimeSpan offset)
     {
         offset = default;
         text = text.Trim();
-        if (text.Length is not (5 or 7) || text[0] is not ('+' or '-')
-            || !TryDigits(text.Slice(1, 2), out var hours) || !TryDigits(text.Slice(3, 2), out var minutes) || minutes > 59 || hours > 23)
+        if (
+            text.Length is not (5 or 7)
+            || text[0] is not ('+' or '-')
+            || !TryDigits(text.Slice(1, 2), out var hours)
+            || !TryDigits(text.Slice(3, 2), out var minutes)
+            || minutes > 59
+            || hours > 23
+        )
         {
             return false;
         }

@@ -23,9 +23,11 @@ internal sealed class IcsStreamingChecker : IIcsFeedChecker
 
     private const int ChunkSize = 64 * 1024;
 
-    public Task<IcsCheckResult> CheckAsync(TextReader content, CancellationToken cancellationToken) => CheckAsync(content, sink: null, cancellationToken);
+    public Task<IcsCheckResult> CheckAsync(TextReader content, CancellationToken cancellationToken) =>
+        CheckAsync(content, sink: null, cancellationToken);
 
-    /// <summary>As <see cref="CheckAsync(TextReader, CancellationToken)"/>, handing every checked line to <paramref name="sink"/> (one pass for checking and indexing).</summary>
+    /// <summary>As <see cref="CheckAsync(TextReader, CancellationToken)"/>, handing every checked line to <paramref name="sink"/> (one pass
+    /// for checking and indexing).</summary>
     public static async Task<IcsCheckResult> CheckAsync(TextReader content, IContentLineSink? sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -150,9 +152,7 @@ internal sealed class IcsStreamingChecker : IIcsFeedChecker
                 return Parse(lastContentLine, $"the file ends inside a component opened at line {open.Peek().Line}");
             }
 
-            return calendars == 0
-                ? new FeedFailure(FeedFailureReason.NotIcalendar, "The response holds no iCalendar object.")
-                : null;
+            return calendars == 0 ? new FeedFailure(FeedFailureReason.NotIcalendar, "The response holds no iCalendar object.") : null;
         }
 
         public void Dispose()
@@ -223,7 +223,10 @@ internal sealed class IcsStreamingChecker : IIcsFeedChecker
                 seenFirstLine = true;
                 if (!line.Equals("BEGIN:VCALENDAR", StringComparison.OrdinalIgnoreCase))
                 {
-                    return new FeedFailure(FeedFailureReason.NotIcalendar, "The response is not an iCalendar object (it does not begin with BEGIN:VCALENDAR).");
+                    return new FeedFailure(
+                        FeedFailureReason.NotIcalendar,
+                        "The response is not an iCalendar object (it does not begin with BEGIN:VCALENDAR)."
+                    );
                 }
             }
 
@@ -272,7 +275,10 @@ internal sealed class IcsStreamingChecker : IIcsFeedChecker
             {
                 if (open.Count == 0 || !value.Trim().Equals(open.Peek().Name, StringComparison.OrdinalIgnoreCase))
                 {
-                    return Parse(number, open.Count == 0 ? "END without BEGIN" : $"END does not match the BEGIN at line {open.Peek().Line}");
+                    return Parse(
+                        number,
+                        open.Count == 0 ? "END without BEGIN" : $"END does not match the BEGIN at line {open.Peek().Line}"
+                    );
                 }
 
                 var closed = open.Pop();
@@ -307,7 +313,13 @@ internal sealed class IcsStreamingChecker : IIcsFeedChecker
         /// The name handed on is normalised (prefix and spaces removed) into <paramref name="scratch"/> when it has to be.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see Hot
-        private static string? SplitContentLine(ReadOnlySpan<char> line, char[] scratch, out ReadOnlySpan<char> name, out ReadOnlySpan<char> parameters, out ReadOnlySpan<char> value)
+        private static string? SplitContentLine(
+            ReadOnlySpan<char> line,
+            char[] scratch,
+            out ReadOnlySpan<char> name,
+            out ReadOnlySpan<char> parameters,
+            out ReadOnlySpan<char> value
+        )
         {
             value = default;
             parameters = default;
@@ -459,17 +471,18 @@ internal sealed class IcsStreamingChecker : IIcsFeedChecker
             return true;
         }
 
-        private static string ComponentName(ReadOnlySpan<char> name) => name switch
-        {
-            _ when name.Equals("VEVENT", StringComparison.OrdinalIgnoreCase) => "VEVENT",
-            _ when name.Equals("VCALENDAR", StringComparison.OrdinalIgnoreCase) => "VCALENDAR",
-            _ when name.Equals("VTIMEZONE", StringComparison.OrdinalIgnoreCase) => "VTIMEZONE",
-            _ when name.Equals("STANDARD", StringComparison.OrdinalIgnoreCase) => "STANDARD",
-            _ when name.Equals("DAYLIGHT", StringComparison.OrdinalIgnoreCase) => "DAYLIGHT",
-            _ when name.Equals("VALARM", StringComparison.OrdinalIgnoreCase) => "VALARM",
-            _ when name.Equals("VTODO", StringComparison.OrdinalIgnoreCase) => "VTODO",
-            _ => name.ToString().ToUpperInvariant(),
-        };
+        private static string ComponentName(ReadOnlySpan<char> name) =>
+            name switch
+            {
+                _ when name.Equals("VEVENT", StringComparison.OrdinalIgnoreCase) => "VEVENT",
+                _ when name.Equals("VCALENDAR", StringComparison.OrdinalIgnoreCase) => "VCALENDAR",
+                _ when name.Equals("VTIMEZONE", StringComparison.OrdinalIgnoreCase) => "VTIMEZONE",
+                _ when name.Equals("STANDARD", StringComparison.OrdinalIgnoreCase) => "STANDARD",
+                _ when name.Equals("DAYLIGHT", StringComparison.OrdinalIgnoreCase) => "DAYLIGHT",
+                _ when name.Equals("VALARM", StringComparison.OrdinalIgnoreCase) => "VALARM",
+                _ when name.Equals("VTODO", StringComparison.OrdinalIgnoreCase) => "VTODO",
+                _ => name.ToString().ToUpperInvariant(),
+            };
 
         /// <summary>TEXT value escapes (RFC 5545 §3.3.11): \\ \; \, \n \N.</summary>
         private static string Unescape(ReadOnlySpan<char> value)

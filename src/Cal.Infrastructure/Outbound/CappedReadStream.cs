@@ -7,7 +7,8 @@ namespace Cal.Infrastructure.Outbound;
 /// <paramref name="deadline"/> (the call's), whatever token its reader passes: an XML reader passes none, and a server
 /// that sends one byte a second must still be cut off when the call's time is up.
 /// </summary>
-internal sealed class CappedReadStream(Stream inner, long limit, Func<int, bool>? charge = null, CancellationToken deadline = default) : Stream
+internal sealed class CappedReadStream(Stream inner, long limit, Func<int, bool>? charge = null, CancellationToken deadline = default)
+    : Stream
 {
     private long total;
 
@@ -46,9 +47,7 @@ internal sealed class CappedReadStream(Stream inner, long limit, Func<int, bool>
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Flush()
-    {
-    }
+    public override void Flush() { }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -82,5 +81,6 @@ internal sealed class CappedReadStream(Stream inner, long limit, Func<int, bool>
 /// <summary>Thrown out of the body reader when a feed passes the byte cap; the fetcher turns it into <c>too_large</c>.</summary>
 internal sealed class FeedTooLargeException(long limit) : IOException($"The feed is larger than {limit} bytes.");
 
-/// <summary>Thrown out of the body reader when the user's per-minute byte budget is spent; the fetcher turns it into <c>rate_limited</c>.</summary>
+/// <summary>Thrown out of the body reader when the user's per-minute byte budget is spent; the fetcher turns it into
+/// <c>rate_limited</c>.</summary>
 internal sealed class FetchBudgetExceededException() : IOException("The per-minute fetch byte budget is spent.");

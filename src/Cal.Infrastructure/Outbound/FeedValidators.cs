@@ -32,5 +32,6 @@ internal sealed record FeedFetchOutcome<T>(FeedFetchResult<T> Result, bool NotMo
 {
     public static FeedFetchOutcome<T> Failed(FeedFailure failure) => new(FeedFetchResult.Failed<T>(failure));
 
-    public static FeedFetchOutcome<T> Unchanged(FeedValidators validators) => new(new FeedFetchResult<T>(default, null), NotModified: true, validators);
+    public static FeedFetchOutcome<T> Unchanged(FeedValidators validators) =>
+        new(new FeedFetchResult<T>(default, null), NotModified: true, validators);
 }

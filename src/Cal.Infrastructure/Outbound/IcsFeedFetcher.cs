@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Cal.Infrastructure.Outbound;
 
 /// <summary>
-/// Fetches one feed through the factory-made client (a singleton; a client per fetch from <see cref="IHttpClientFactory"/>): its own redirect handling (each hop counted),
+/// Fetches one feed through the factory-made client (a singleton; a client per fetch from <see cref="IHttpClientFactory"/>): its own
+/// redirect handling (each hop counted),
 /// one deadline covering connect, headers and the whole body, and a byte cap counted while streaming
 /// after decompression. Only the host is ever logged: the rest of a feed URL is a secret.
 /// </summary>
@@ -19,8 +20,8 @@ internal sealed class IcsFeedFetcher(
     IOptions<OutboundOptions> options,
     OutboundFetchLimiter limiter,
     TimeProvider time,
-    ILogger<IcsFeedFetcher> logger)
-    : IIcsFeedFetcher
+    ILogger<IcsFeedFetcher> logger
+) : IIcsFeedFetcher
 {
     public const string HttpClientName = "ics-feeds";
 
@@ -33,27 +34,55 @@ internal sealed class IcsFeedFetcher(
     /// <summary>Fetches attributed to no user share one partition (tests, tools).</summary>
     public const int NoOwner = 0;
 
-    public async Task<FeedFetchResult<T>> FetchAsync<T>(IcsFeedUrl url, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken) =>
-        (await FetchAsync(url, ownerUserId, readBody, ifChangedSince: null, cancellationToken)).Result;
+    public async Task<FeedFetchResult<T>> FetchAsync<T>(
+        IcsFeedUrl url,
+        int ownerUserId,
+        Func<TextReader, CancellationToken, Task<T>> readBody,
+        CancellationToken cancellationToken
+    ) => (await FetchAsync(url, ownerUserId, readBody, ifChangedSince: null, cancellationToken)).Result;
 
-    public Task<FeedFetchResult<T>> FetchAsync<T>(IcsFeedUrl url, Func<TextReader, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken) =>
-        FetchAsync(url, NoOwner, readBody, cancellationToken);
+    public Task<FeedFetchResult<T>> FetchAsync<T>(
+        IcsFeedUrl url,
+        Func<TextReader, CancellationToken, Task<T>> readBody,
+        CancellationToken cancellationToken
+    ) => FetchAsync(url, NoOwner, readBody, cancellationToken);
 
-    internal Task<FeedFetchOutcome<T>> FetchAsync<T>(IcsFeedUrl url, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, CancellationToken cancellationToken) =>
-        FetchAsync(url, NoOwner, readBody, ifChangedSince, cancellationToken);
+    internal Task<FeedFetchOutcome<T>> FetchAsync<T>(
+        IcsFeedUrl url,
+        Func<TextReader, CancellationToken, Task<T>> readBody,
+        FeedValidators? ifChangedSince,
+        CancellationToken cancellationToken
+    ) => FetchAsync(url, NoOwner, readBody, ifChangedSince, cancellationToken);
 
     /// <summary>
     /// As <see cref="FetchAsync{T}(IcsFeedUrl, Func{TextReader, CancellationToken, Task{T}}, CancellationToken)"/>, but a
     /// conditional request when <paramref name="ifChangedSince"/> is given: an unchanged feed answers 304 and its body is not read.
     /// </summary>
-    internal async Task<FeedFetchOutcome<T>> FetchAsync<T>(IcsFeedUrl url, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, CancellationToken cancellationToken)
+    internal async Task<FeedFetchOutcome<T>> FetchAsync<T>(
+        IcsFeedUrl url,
+        int ownerUserId,
+        Func<TextReader, CancellationToken, Task<T>> readBody,
+        FeedValidators? ifChangedSince,
+        CancellationToken cancellationToken
+    )
     {
         var outcome = await FetchOnceAsync(url, ownerUserId, readBody, ifChangedSince, cancellationToken);
-        CalMetrics.FeedsFetched.Count("outcome", outcome.NotModified ? "not_modified" : outcome.Result.Failure is { } failure ? FeedFailure.WireName(failure.Reason) : "ok");
+        CalMetrics.FeedsFetched.Count(
+            "outcome",
+            outcome.NotModified ? "not_modified"
+                : outcome.Result.Failure is { } failure ? FeedFailure.WireName(failure.Reason)
+                : "ok"
+        );
         return outcome;
     }
 
-    private async Task<FeedFetchOutcome<T>> FetchOnceAsync<T>(IcsFeedUrl url, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, CancellationToken cancellationToken)
+    private async Task<FeedFetchOutcome<T>> FetchOnceAsync<T>(
+        IcsFeedUrl url,
+        int ownerUserId,
+        Func<TextReader, CancellationToken, Task<T>> readBody,
+        FeedValidators? ifChangedSince,
+        CancellationToken cancellationToken
+    )
     {
         var limits = options.Value;
 
@@ -61,7 +90,15 @@ internal sealed class IcsFeedFetcher(
         if (await limiter.TryAcquireAsync(ownerUserId, limits.MaxFetchQueueTime, time, cancellationToken) is not { } lease)
         {
             logger.LogInformation("ICS feed on {Host} waited too long for a fetch permit", url.Host);
-            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture, $"The server was too busy to fetch the feed within {limits.MaxFetchQueueTime.TotalSeconds:0.###} s; try again.")));
+            return FeedFetchOutcome<T>.Failed(
+                new FeedFailure(
+                    FeedFailureReason.Timeout,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The server was too busy to fetch the feed within {limits.MaxFetchQueueTime.TotalSeconds:0.###} s; try again."
+                    )
+                )
+            );
         }
 
         using var permit = lease;
@@ -80,12 +117,25 @@ internal sealed class IcsFeedFetcher(
         catch (OperationCanceledException)
         {
             logger.LogInformation("ICS feed on {Host} timed out", url.Host);
-            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture, $"The feed did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s.")));
+            return FeedFetchOutcome<T>.Failed(
+                new FeedFailure(
+                    FeedFailureReason.Timeout,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The feed did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s."
+                    )
+                )
+            );
         }
         catch (HttpRequestException ex) when (ex.InnerException is OutboundAddressBlockedException blocked)
         {
             logger.LogWarning("ICS feed on {Host} refused: {Reason} address", blocked.Host, blocked.Reason);
-            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.BlockedAddress, $"The feed's host resolves to a {blocked.Reason} address, which Cal does not fetch from."));
+            return FeedFetchOutcome<T>.Failed(
+                new FeedFailure(
+                    FeedFailureReason.BlockedAddress,
+                    $"The feed's host resolves to a {blocked.Reason} address, which Cal does not fetch from."
+                )
+            );
         }
         catch (HttpRequestException ex)
         {
@@ -100,25 +150,41 @@ internal sealed class IcsFeedFetcher(
         }
         catch (FetchBudgetExceededException)
         {
-            logger.LogInformation("ICS feed on {Host} stopped: user {UserId} read past Outbound:MaxBytesPerUserPerMinute", url.Host, ownerUserId);
-            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.RateLimited, string.Create(CultureInfo.InvariantCulture, $"This account's feeds read more than {limits.MaxBytesPerUserPerMinute / (1024 * 1024)} MB in the last minute; try again in a minute.")));
+            logger.LogInformation(
+                "ICS feed on {Host} stopped: user {UserId} read past Outbound:MaxBytesPerUserPerMinute",
+                url.Host,
+                ownerUserId
+            );
+            return FeedFetchOutcome<T>.Failed(
+                new FeedFailure(FeedFailureReason.RateLimited, OutboundLimits.RateLimitedMessage("feeds", limits.MaxBytesPerUserPerMinute))
+            );
         }
         catch (InvalidDataException)
         {
             // Content-Encoding said gzip/deflate/brotli but the body is not.
             logger.LogInformation("ICS feed on {Host} sent a body that does not decompress", url.Host);
-            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.NotIcalendar, "The feed's compressed body could not be decompressed."));
+            return FeedFetchOutcome<T>.Failed(
+                new FeedFailure(FeedFailureReason.NotIcalendar, "The feed's compressed body could not be decompressed.")
+            );
         }
         catch (IOException ex)
         {
             // Connection reset or closed before the whole body arrived (HttpIOException is an IOException).
             logger.LogInformation("ICS feed on {Host} broke off mid-body: {Error}", url.Host, ex.GetType().Name);
-            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed's server closed the connection before the whole feed arrived."));
+            return FeedFetchOutcome<T>.Failed(
+                new FeedFailure(FeedFailureReason.Unreachable, "The feed's server closed the connection before the whole feed arrived.")
+            );
         }
     }
 
     private async Task<FeedFetchOutcome<T>> FetchFollowingRedirectsAsync<T>(
-        Uri uri, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, FeedValidators? ifChangedSince, OutboundOptions limits, CancellationToken cancellationToken)
+        Uri uri,
+        int ownerUserId,
+        Func<TextReader, CancellationToken, Task<T>> readBody,
+        FeedValidators? ifChangedSince,
+        OutboundOptions limits,
+        CancellationToken cancellationToken
+    )
     {
         var http = clients.CreateClient(HttpClientName); // cheap: the factory pools the policy-checked handler
         for (var hops = 0; ; hops++)
@@ -137,13 +203,17 @@ internal sealed class IcsFeedFetcher(
             {
                 if (hops >= limits.MaxRedirects)
                 {
-                    return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.TooManyRedirects, $"The feed redirected more than {limits.MaxRedirects} times."));
+                    return FeedFetchOutcome<T>.Failed(
+                        new FeedFailure(FeedFailureReason.TooManyRedirects, $"The feed redirected more than {limits.MaxRedirects} times.")
+                    );
                 }
 
                 uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
                 if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 {
-                    return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed redirected to a URL that is not http or https."));
+                    return FeedFetchOutcome<T>.Failed(
+                        new FeedFailure(FeedFailureReason.Unreachable, "The feed redirected to a URL that is not http or https.")
+                    );
                 }
 
                 continue;
@@ -152,7 +222,9 @@ internal sealed class IcsFeedFetcher(
             if (!response.IsSuccessStatusCode)
             {
                 var status = (int)response.StatusCode;
-                return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.HttpStatus, $"The feed answered HTTP {status}.", HttpStatus: status));
+                return FeedFetchOutcome<T>.Failed(
+                    new FeedFailure(FeedFailureReason.HttpStatus, $"The feed answered HTTP {status}.", HttpStatus: status)
+                );
             }
 
             if (response.Content.Headers.ContentLength > limits.MaxFeedBytes)
@@ -162,9 +234,22 @@ internal sealed class IcsFeedFetcher(
 
             // Streamed straight into the reader: counted after decompression, decoded by BOM or charset
             // (UTF-8 by default, as iCalendar says), never held whole.
-            await using var body = new CappedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken), limits.MaxFeedBytes, read => limiter.TryChargeBytes(ownerUserId, read), cancellationToken);
-            using var text = new StreamReader(body, CharsetOf(response.Content) ?? Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024);
-            return new FeedFetchOutcome<T>(FeedFetchResult.Ok(await readBody(text, cancellationToken)), Validators: FeedValidators.From(response));
+            await using var body = new CappedReadStream(
+                await response.Content.ReadAsStreamAsync(cancellationToken),
+                limits.MaxFeedBytes,
+                read => limiter.TryChargeBytes(ownerUserId, read),
+                cancellationToken
+            );
+            using var text = new StreamReader(
+                body,
+                CharsetOf(response.Content) ?? Encoding.UTF8,
+                detectEncodingFromByteOrderMarks: true,
+                bufferSize: 16 * 1024
+            );
+            return new FeedFetchOutcome<T>(
+                FeedFetchResult.Ok(await readBody(text, cancellationToken)),
+                Validators: FeedValidators.From(response)
+            );
         }
     }
 
@@ -190,6 +275,11 @@ internal sealed class IcsFeedFetcher(
         FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.TooLarge, $"The feed is larger than {limits.MaxFeedBytes} bytes."));
 
     /// <summary>The redirects outbound clients follow themselves (each hop counted and its connection checked); CalDAV's too.</summary>
-    internal static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
-        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+    internal static bool IsRedirect(HttpStatusCode status) =>
+        status
+            is HttpStatusCode.MovedPermanently
+                or HttpStatusCode.Found
+                or HttpStatusCode.SeeOther
+                or HttpStatusCode.TemporaryRedirect
+                or HttpStatusCode.PermanentRedirect;
 }

@@ -29,13 +29,17 @@ public sealed class OutboundAllowList
                 continue;
             }
 
-            parsed.Add(ParseEntry(raw.Trim()) ?? throw new FormatException($"Outbound:AllowedHosts entry '{raw}' is not a host, host:port, IP, IP:port or CIDR."));
+            parsed.Add(
+                ParseEntry(raw.Trim())
+                    ?? throw new FormatException($"Outbound:AllowedHosts entry '{raw}' is not a host, host:port, IP, IP:port or CIDR.")
+            );
         }
 
         return new OutboundAllowList(parsed);
     }
 
-    /// <summary>Whether a connection to <paramref name="address"/>:<paramref name="port"/>, reached by the URL host <paramref name="host"/>, is allowed.</summary>
+    /// <summary>Whether a connection to <paramref name="address"/>:<paramref name="port"/>, reached by the URL host
+    /// <paramref name="host"/>, is allowed.</summary>
     public bool Allows(string host, int port, IPAddress address)
     {
         var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
@@ -67,15 +71,21 @@ public sealed class OutboundAllowList
         var slash = value.IndexOf('/', StringComparison.Ordinal);
         if (slash > 0)
         {
-            return IPAddress.TryParse(value[..slash].Trim('[', ']'), out var network)
+            return
+                IPAddress.TryParse(value[..slash].Trim('[', ']'), out var network)
                 && int.TryParse(value[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var length)
-                && length >= 0 && length <= (network.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+                && length >= 0
+                && length <= (network.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
                 ? new Entry(null, network, length, null)
                 : null;
         }
 
         // Bare IP (IPv6 without brackets has several colons).
-        if (IPAddress.TryParse(value.Trim('[', ']'), out var ip) && (value.Count(c => c == ':') != 1 || value.StartsWith('[')) && !value.Contains("]:", StringComparison.Ordinal))
+        if (
+            IPAddress.TryParse(value.Trim('[', ']'), out var ip)
+            && (value.Count(c => c == ':') != 1 || value.StartsWith('['))
+            && !value.Contains("]:", StringComparison.Ordinal)
+        )
         {
             return new Entry(null, ip, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128, null);
         }

@@ -20,14 +20,21 @@ internal sealed class OutboundFetchLimiter : IDisposable
     public OutboundFetchLimiter(int permits, int permitsPerUser, long bytesPerUserPerMinute = long.MaxValue)
     {
         global = new ConcurrencyLimiter(Options(permits));
-        perUser = PartitionedRateLimiter.Create<int, int>(user => RateLimitPartition.GetConcurrencyLimiter(user, _ => Options(Math.Min(permits, permitsPerUser))));
+        perUser = PartitionedRateLimiter.Create<int, int>(user =>
+            RateLimitPartition.GetConcurrencyLimiter(user, _ => Options(Math.Min(permits, permitsPerUser)))
+        );
         kibPerMinute = (int)Math.Clamp(bytesPerUserPerMinute / 1024, 1, int.MaxValue);
-        bytesPerUser = PartitionedRateLimiter.Create<int, int>(user => RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = kibPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
+        bytesPerUser = PartitionedRateLimiter.Create<int, int>(user =>
+            RateLimitPartition.GetFixedWindowLimiter(
+                user,
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = kibPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }
+            )
+        );
     }
 
     /// <summary>Charges <paramref name="bytes"/> just read to the user's budget; false when the budget for this minute is spent.</summary>
@@ -61,7 +68,12 @@ internal sealed class OutboundFetchLimiter : IDisposable
     /// As <see cref="AcquireAsync"/>, but waiting at most <paramref name="maxWait"/> (on <paramref name="time"/>'s clock):
     /// null when no permit came in time (or the caller gave up), so a busy server answers "try again" instead of queueing forever.
     /// </summary>
-    public async ValueTask<IDisposable?> TryAcquireAsync(int userId, TimeSpan maxWait, TimeProvider time, CancellationToken cancellationToken)
+    public async ValueTask<IDisposable?> TryAcquireAsync(
+        int userId,
+        TimeSpan maxWait,
+        TimeProvider time,
+        CancellationToken cancellationToken
+    )
     {
         using var queue = new CancellationTokenSource(maxWait, time);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, queue.Token);
@@ -82,12 +94,13 @@ internal sealed class OutboundFetchLimiter : IDisposable
         bytesPerUser.Dispose();
     }
 
-    private static ConcurrencyLimiterOptions Options(int permits) => new()
-    {
-        PermitLimit = Math.Max(1, permits),
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-    };
+    private static ConcurrencyLimiterOptions Options(int permits) =>
+        new()
+        {
+            PermitLimit = Math.Max(1, permits),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        };
 
     private sealed class Leases(RateLimitLease share, RateLimitLease permit) : IDisposable
     {

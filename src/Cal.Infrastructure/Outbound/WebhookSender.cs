@@ -31,7 +31,9 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
         int? status = null;
         try
         {
-            using var response = await clients.CreateClient(HttpClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            using var response = await clients
+                .CreateClient(HttpClientName)
+                .SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             status = (int)response.StatusCode;
             await ReadCappedAsync(response, settings.MaxResponseBytes, deadline.Token);
             return Result(status.Value);
@@ -47,14 +49,20 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
         }
         catch (HttpRequestException ex)
         {
-            return status is { } s ? Result(s) : new WebhookSendResult(null, ex.HttpRequestError switch
-            {
-                HttpRequestError.NameResolutionError => "name_not_resolved",
-                HttpRequestError.ConnectionError when Find<SocketException>(ex) is { SocketErrorCode: SocketError.ConnectionRefused } => "connection_refused",
-                HttpRequestError.SecureConnectionError => "tls_failed",
-                HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded => "invalid_response",
-                _ => "connection_failed",
-            });
+            return status is { } s
+                ? Result(s)
+                : new WebhookSendResult(
+                    null,
+                    ex.HttpRequestError switch
+                    {
+                        HttpRequestError.NameResolutionError => "name_not_resolved",
+                        HttpRequestError.ConnectionError
+                            when Find<SocketException>(ex) is { SocketErrorCode: SocketError.ConnectionRefused } => "connection_refused",
+                        HttpRequestError.SecureConnectionError => "tls_failed",
+                        HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded => "invalid_response",
+                        _ => "connection_failed",
+                    }
+                );
         }
         catch (IOException)
         {
@@ -62,12 +70,13 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
         }
     }
 
-    private static WebhookSendResult Result(int status) => status switch
-    {
-        >= 200 and < 300 => new WebhookSendResult(status, "delivered"),
-        >= 300 and < 400 => new WebhookSendResult(status, "redirect_not_followed"),
-        _ => new WebhookSendResult(status, "http_status"),
-    };
+    private static WebhookSendResult Result(int status) =>
+        status switch
+        {
+            >= 200 and < 300 => new WebhookSendResult(status, "delivered"),
+            >= 300 and < 400 => new WebhookSendResult(status, "redirect_not_followed"),
+            _ => new WebhookSendResult(status, "http_status"),
+        };
 
     /// <summary>Reads and drops the answer's first <paramref name="max"/> bytes (a receiver's body is not kept).</summary>
     private static async Task ReadCappedAsync(HttpResponseMessage response, int max, CancellationToken cancellationToken)
@@ -136,7 +145,8 @@ internal sealed class SubscriberUrlPolicy(OutboundAllowList allowList) : ISubscr
         {
             if (!AddressPolicy.IsPublic(address, out var whyNot) && !allowList.Allows(host, url.Port, address))
             {
-                return $"{host}:{url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} is a {whyNot} address that Outbound:AllowedHosts does not allow";
+                return $"{host}:{url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} is a {whyNot} address that "
+                    + "Outbound:AllowedHosts does not allow";
             }
         }
 

@@ -12,12 +12,25 @@ namespace Cal.Infrastructure.Outbox;
 internal sealed class OutboxStore(CalDbContext db, SqliteWriteGate gate)
 {
     /// <summary>Claims up to <paramref name="max"/> due items for <paramref name="owner"/> until <c>now + lease</c>.</summary>
-    public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(
+        string owner,
+        DateTimeOffset now,
+        TimeSpan lease,
+        int max,
+        CancellationToken cancellationToken
+    )
     {
-        var candidates = await db.Outbox.AsNoTracking()
-            .Where(o => o.CompletedAt == null && o.FailedAt == null && o.NextAttemptAt <= now && (o.LeaseUntil == null || o.LeaseUntil < now)
-                && !db.Outbox.Any(p => p.OrderKey == o.OrderKey && p.Id < o.Id && p.CompletedAt == null && p.FailedAt == null))
-            .OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id)
+        var candidates = await db
+            .Outbox.AsNoTracking()
+            .Where(o =>
+                o.CompletedAt == null
+                && o.FailedAt == null
+                && o.NextAttemptAt <= now
+                && (o.LeaseUntil == null || o.LeaseUntil < now)
+                && !db.Outbox.Any(p => p.OrderKey == o.OrderKey && p.Id < o.Id && p.CompletedAt == null && p.FailedAt == null)
+            )
+            .OrderBy(o => o.NextAttemptAt)
+            .ThenBy(o => o.Id)
             .Select(o => o.Id)
             .Take(max)
             .ToListAsync(cancellationToken);
@@ -34,13 +47,27 @@ internal sealed class OutboxStore(CalDbContext db, SqliteWriteGate gate)
         until = until.AddTicks(-(until.Ticks % TimeSpan.TicksPerMillisecond));
         var taken = await gate.WriteAsync(
             db,
-            () => db.Outbox
-                .Where(o => candidates.Contains(o.Id) && o.CompletedAt == null && o.FailedAt == null && (o.LeaseUntil == null || o.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, owner).SetProperty(o => o.LeaseUntil, until), cancellationToken),
-            cancellationToken);
+            () =>
+                db
+                    .Outbox.Where(o =>
+                        candidates.Contains(o.Id)
+                        && o.CompletedAt == null
+                        && o.FailedAt == null
+                        && (o.LeaseUntil == null || o.LeaseUntil < now)
+                    )
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(o => o.LeaseOwner, owner).SetProperty(o => o.LeaseUntil, until),
+                        cancellationToken
+                    ),
+            cancellationToken
+        );
         return taken == 0
             ? []
-            : await db.Outbox.AsNoTracking().Where(o => candidates.Contains(o.Id) && o.LeaseOwner == owner && o.LeaseUntil == until).OrderBy(o => o.Id).ToListAsync(cancellationToken);
+            : await db
+                .Outbox.AsNoTracking()
+                .Where(o => candidates.Contains(o.Id) && o.LeaseOwner == owner && o.LeaseUntil == until)
+                .OrderBy(o => o.Id)
+                .ToListAsync(cancellationToken);
     }
 
     /// <summary>What one attempt came to, as <see cref="RecordAllAsync"/> writes it.</summary>
@@ -92,28 +119,48 @@ internal sealed class OutboxStore(CalDbContext db, SqliteWriteGate gate)
     public Task<int> ReleaseAsync(string owner, CancellationToken cancellationToken) =>
         gate.WriteAsync(
             db,
-            () => db.Outbox.Where(o => o.LeaseOwner == owner && o.CompletedAt == null && o.FailedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null), cancellationToken),
-            cancellationToken);
+            () =>
+                db
+                    .Outbox.Where(o => o.LeaseOwner == owner && o.CompletedAt == null && o.FailedAt == null)
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null),
+                        cancellationToken
+                    ),
+            cancellationToken
+        );
 
-    /// <summary>Done or failed items finished before <paramref name="before"/>, deleted: at most <paramref name="max"/>, oldest first.</summary>
+    /// <summary>Done or failed items finished before <paramref name="before"/>, deleted: at most <paramref name="max"/>, oldest
+    /// first.</summary>
     public Task<int> DeleteFinishedAsync(DateTimeOffset before, int max, CancellationToken cancellationToken) =>
         gate.WriteAsync(
             db,
-            () => db.Outbox
-                .Where(o => (o.CompletedAt != null && o.CompletedAt < before) || (o.FailedAt != null && o.FailedAt < before))
-                .OrderBy(o => o.Id)
-                .Take(max)
-                .ExecuteDeleteAsync(cancellationToken),
-            cancellationToken);
+            () =>
+                db
+                    .Outbox.Where(o => (o.CompletedAt != null && o.CompletedAt < before) || (o.FailedAt != null && o.FailedAt < before))
+                    .OrderBy(o => o.Id)
+                    .Take(max)
+                    .ExecuteDeleteAsync(cancellationToken),
+            cancellationToken
+        );
 
     /// <summary>When the next pending item falls due (null: none).</summary>
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>
-        await db.Outbox.AsNoTracking().Where(o => o.CompletedAt == null && o.FailedAt == null).OrderBy(o => o.NextAttemptAt).Select(o => (DateTimeOffset?)o.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+        await db
+            .Outbox.AsNoTracking()
+            .Where(o => o.CompletedAt == null && o.FailedAt == null)
+            .OrderBy(o => o.NextAttemptAt)
+            .Select(o => (DateTimeOffset?)o.NextAttemptAt)
+            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>The oldest pending item's age at <paramref name="now"/> (the outbox's lag), or zero.</summary>
     public async Task<TimeSpan> LagAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        await db.Outbox.AsNoTracking().Where(o => o.CompletedAt == null && o.FailedAt == null).OrderBy(o => o.Id).Select(o => (DateTimeOffset?)o.CreatedAt).FirstOrDefaultAsync(cancellationToken) is { } oldest
+        await db
+            .Outbox.AsNoTracking()
+            .Where(o => o.CompletedAt == null && o.FailedAt == null)
+            .OrderBy(o => o.Id)
+            .Select(o => (DateTimeOffset?)o.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken)
+            is { } oldest
             ? now - oldest
             : TimeSpan.Zero;
 }

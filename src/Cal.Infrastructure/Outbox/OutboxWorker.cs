@@ -48,11 +48,14 @@ internal sealed partial class OutboxWorker(
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     TimeProvider time,
-    ILogger<OutboxWorker> logger) : BackgroundService
+    ILogger<OutboxWorker> logger
+) : BackgroundService
 {
     private readonly string owner = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 
-    private readonly Channel<OutboxStore.Attempt> attempts = Channel.CreateUnbounded<OutboxStore.Attempt>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<OutboxStore.Attempt> attempts = Channel.CreateUnbounded<OutboxStore.Attempt>(
+        new UnboundedChannelOptions { SingleReader = true }
+    );
 
     private readonly ConcurrentDictionary<int, Task> inFlight = new();
 
@@ -144,7 +147,9 @@ internal sealed partial class OutboxWorker(
     private async Task<IReadOnlyList<OutboxItem>> ClaimAsync(int max, CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<OutboxStore>().ClaimAsync(owner, time.GetUtcNow(), options.Value.LeaseDuration, max, stoppingToken);
+        return await scope
+            .ServiceProvider.GetRequiredService<OutboxStore>()
+            .ClaimAsync(owner, time.GetUtcNow(), options.Value.LeaseDuration, max, stoppingToken);
     }
 
     private async Task PerformAsync(OutboxItem item, SemaphoreSlim places, CancellationToken stoppingToken)
@@ -191,7 +196,8 @@ internal sealed partial class OutboxWorker(
             ?? throw new InvalidOperationException($"No outbox handler for {kind}.");
     }
 
-    /// <summary>One attempt, and what to record of it (null: stopping, the lease is let go of and the item performed again later).</summary>
+    /// <summary>One attempt, and what to record of it (null: stopping, the lease is let go of and the item performed again
+    /// later).</summary>
     private async Task<OutboxStore.Attempt?> AttemptAsync(OutboxItem item, CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -220,8 +226,15 @@ internal sealed partial class OutboxWorker(
             OutboxOutcome.Retry when item.Attempts < delays.Count => (false, now + delays[item.Attempts]),
             _ => (false, null),
         };
-        var outcome = done ? "done" : retryAt is null ? "failed" : "retry";
-        CalMetrics.OutboxAttempts.Add(1, new KeyValuePair<string, object?>("kind", item.Kind.ToString()), new KeyValuePair<string, object?>("outcome", outcome));
+        var outcome =
+            done ? "done"
+            : retryAt is null ? "failed"
+            : "retry";
+        CalMetrics.OutboxAttempts.Add(
+            1,
+            new KeyValuePair<string, object?>("kind", item.Kind.ToString()),
+            new KeyValuePair<string, object?>("outcome", outcome)
+        );
         if (item.Kind == OutboxKind.WebhookDelivery && (done || retryAt is null))
         {
             CalMetrics.WebhookDeliveries.Count("outcome", done ? "delivered" : "failed");
@@ -298,7 +311,9 @@ internal sealed partial class OutboxWorker(
         }
 
         var until = due - time.GetUtcNow();
-        return until <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : until < poll ? until : poll;
+        return until <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(50)
+            : until < poll ? until
+            : poll;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox pass failed ({Error}); trying again shortly")]

@@ -9,7 +9,8 @@ namespace Cal.Infrastructure.Persistence;
 
 /// <summary>
 /// The model, shared by every provider. Each provider has its own subclass so that its migrations are
-/// generated and applied separately (<see cref="SqliteCalDbContext"/>, <see cref="SqlServerCalDbContext"/>, <see cref="PostgresCalDbContext"/>).
+/// generated and applied separately (<see cref="SqliteCalDbContext"/>, <see cref="SqlServerCalDbContext"/>,
+/// <see cref="PostgresCalDbContext"/>).
 /// </summary>
 public abstract class CalDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
@@ -48,7 +49,8 @@ public abstract class CalDbContext(DbContextOptions options) : DbContext(options
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>The token families of one user (for dropping them from the authentication cache, or revoking them).</summary>
-    internal IQueryable<string> TokenFamiliesOf(int userId) => ManagedUserTokens.Where(t => t.UserId == userId).Select(t => t.FamilyId).Distinct();
+    internal IQueryable<string> TokenFamiliesOf(int userId) =>
+        ManagedUserTokens.Where(t => t.UserId == userId).Select(t => t.FamilyId).Distinct();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

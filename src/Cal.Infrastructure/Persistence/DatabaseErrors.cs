@@ -13,13 +13,14 @@ internal static class DatabaseErrors
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintForeignKey = 787;
 
-    public static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
-    {
-        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,
-        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        Microsoft.Data.SqlClient.SqlException sqlServer => sqlServer.Number is 2601 or 2627,
-        _ => false,
-    };
+    public static bool IsUniqueViolation(DbUpdateException exception) =>
+        exception.InnerException switch
+        {
+            SqliteException sqlite => sqlite.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,
+            Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+            Microsoft.Data.SqlClient.SqlException sqlServer => sqlServer.Number is 2601 or 2627,
+            _ => false,
+        };
 
     /// <summary>
     /// Saves the context's changes; false when a unique index refused them. <paramref name="entity"/> is detached
@@ -42,11 +43,12 @@ internal static class DatabaseErrors
         }
     }
 
-    public static bool IsForeignKeyViolation(DbUpdateException exception) => exception.InnerException switch
-    {
-        SqliteException sqlite => sqlite.SqliteExtendedErrorCode == SqliteConstraintForeignKey,
-        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation,
-        Microsoft.Data.SqlClient.SqlException sqlServer => sqlServer.Number == 547,
-        _ => false,
-    };
+    public static bool IsForeignKeyViolation(DbUpdateException exception) =>
+        exception.InnerException switch
+        {
+            SqliteException sqlite => sqlite.SqliteExtendedErrorCode == SqliteConstraintForeignKey,
+            Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation,
+            Microsoft.Data.SqlClient.SqlException sqlServer => sqlServer.Number == 547,
+            _ => false,
+        };
 }

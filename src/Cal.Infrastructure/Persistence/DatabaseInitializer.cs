@@ -9,7 +9,13 @@ namespace Cal.Infrastructure.Persistence;
 /// Creates and migrates the database on first use, so the zero-config start needs no set-up step; then checks the Data
 /// Protection key ring against it (<see cref="KeyRingInitializer"/>) and re-keys accounts stored the earlier way.
 /// </summary>
-public sealed class DatabaseInitializer(CalDbContext db, KeyRingInitializer keyRing, Application.Common.Interfaces.IAccountKeys accountKeys, IOptions<DatabaseOptions> options, ILogger<DatabaseInitializer> logger)
+public sealed class DatabaseInitializer(
+    CalDbContext db,
+    KeyRingInitializer keyRing,
+    Application.Common.Interfaces.IAccountKeys accountKeys,
+    IOptions<DatabaseOptions> options,
+    ILogger<DatabaseInitializer> logger
+)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -36,7 +42,10 @@ public sealed class DatabaseInitializer(CalDbContext db, KeyRingInitializer keyR
             }
             catch (System.Data.Common.DbException ex)
             {
-                logger.LogWarning("Accounts not re-keyed now: the database cannot be read ({Error}); tried again at the next start", ex.GetType().Name);
+                logger.LogWarning(
+                    "Accounts not re-keyed now: the database cannot be read ({Error}); tried again at the next start",
+                    ex.GetType().Name
+                );
             }
         }
     }

@@ -19,7 +19,8 @@ public sealed class DatabaseOptions
     /// <summary>Create and migrate the database at start-up (and before admin commands).</summary>
     public bool AutoMigrate { get; set; } = true;
 
-    /// <summary>SQLite only: <c>Full</c> (default; an acknowledged save survives power loss) or <c>Normal</c> (faster commits, see benchmarks/README.md).</summary>
+    /// <summary>SQLite only: <c>Full</c> (default; an acknowledged save survives power loss) or <c>Normal</c> (faster commits, see
+    /// benchmarks/README.md).</summary>
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 
     public const string DefaultSqliteConnectionString = "Data Source=App_Data/cal.db";

@@ -10,7 +10,8 @@ namespace Cal.Infrastructure.Persistence;
 /// </summary>
 public sealed record StorageLocations(string ConnectionString, string DataProtectionKeysPath, string? LegacyKeysPath = null)
 {
-    /// <summary>Where the default key folder (<c>Cal/keys</c>) goes: the user's local application data, or null when the user has none.</summary>
+    /// <summary>Where the default key folder (<c>Cal/keys</c>) goes: the user's local application data, or null when the user has
+    /// none.</summary>
     internal static string? DefaultKeysRoot()
     {
         var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
@@ -23,7 +24,9 @@ public sealed record StorageLocations(string ConnectionString, string DataProtec
         string legacyKeysPath;
         if (database.Provider == DatabaseProvider.Sqlite)
         {
-            var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? DatabaseOptions.DefaultSqliteConnectionString : connectionString);
+            var builder = new SqliteConnectionStringBuilder(
+                string.IsNullOrWhiteSpace(connectionString) ? DatabaseOptions.DefaultSqliteConnectionString : connectionString
+            );
             if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
             {
                 // Relative to the content root, so `dotnet run` from anywhere uses one database.
@@ -38,21 +41,29 @@ public sealed record StorageLocations(string ConnectionString, string DataProtec
         {
             if (string.IsNullOrWhiteSpace(connectionString))
             {
-                throw new CalConfigurationException(database.Provider == DatabaseProvider.SqlServer
-                    ? "Database:Provider is SqlServer but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Server=...;Database=Cal;...\")."
-                    : "Database:Provider is Postgres but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Host=...;Database=cal;Username=...;Password=...\").");
+                throw new CalConfigurationException(
+                    database.Provider == DatabaseProvider.SqlServer
+                        ? "Database:Provider is SqlServer but ConnectionStrings:Default is not set (e.g. "
+                            + "ConnectionStrings__Default=\"Server=...;Database=Cal;...\")."
+                        : "Database:Provider is Postgres but ConnectionStrings:Default is not set (e.g. "
+                            + "ConnectionStrings__Default=\"Host=...;Database=cal;Username=...;Password=...\")."
+                );
             }
 
             try
             {
                 // Parsed now, so a connection string for another provider stops start-up with one clear line.
-                _ = database.Provider == DatabaseProvider.SqlServer
-                    ? (System.Data.Common.DbConnectionStringBuilder)new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString)
-                    : new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+                _ =
+                    database.Provider == DatabaseProvider.SqlServer
+                        ? (System.Data.Common.DbConnectionStringBuilder)
+                            new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString)
+                        : new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
             }
             catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
             {
-                throw new CalConfigurationException($"ConnectionStrings:Default is not a {database.Provider} connection string ({ex.Message}).");
+                throw new CalConfigurationException(
+                    $"ConnectionStrings:Default is not a {database.Provider} connection string ({ex.Message})."
+                );
             }
 
             legacyKeysPath = Path.Combine(contentRoot, "App_Data", "keys");

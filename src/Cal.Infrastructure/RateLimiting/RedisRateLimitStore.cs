@@ -13,13 +13,19 @@ namespace Cal.Infrastructure.RateLimiting;
 internal sealed class RedisRateLimitStore(RedisGuard redis, MemoryRateLimitStore fallback) : IRateLimitStore
 {
     private static readonly LuaScript Increment = LuaScript.Prepare(
-        "local c = redis.call('INCR', @key) if c == 1 then redis.call('PEXPIRE', @key, @ttl) end return c");
+        "local c = redis.call('INCR', @key) if c == 1 then redis.call('PEXPIRE', @key, @ttl) end return c"
+    );
 
     public async ValueTask<long> IncrementAsync(string partition, long windowIndex, TimeSpan window, CancellationToken cancellationToken)
     {
         var (ok, count) = await redis.TryAsync(
-            db => db.ScriptEvaluateAsync(Increment, new { key = (RedisKey)$"cal:rate:{partition}:{windowIndex}", ttl = (long)(window.TotalMilliseconds * 2) }),
-            "rate limit");
+            db =>
+                db.ScriptEvaluateAsync(
+                    Increment,
+                    new { key = (RedisKey)$"cal:rate:{partition}:{windowIndex}", ttl = (long)(window.TotalMilliseconds * 2) }
+                ),
+            "rate limit"
+        );
         return ok ? (long)count! : await fallback.IncrementAsync(partition, windowIndex, window, cancellationToken);
     }
 }

@@ -17,7 +17,11 @@ namespace Cal.Infrastructure.Security;
 /// <c>ServerSecrets</c> as a Data Protection payload (so it is as safe as, and travels with, the key ring), written as 43
 /// characters of base64url (an earlier version's unsalted SHA-256 was 64 hex characters: <see cref="MigrateAsync"/>).
 /// </summary>
-internal sealed partial class HmacAccountKeys(IServiceScopeFactory scopes, IDataProtectionProvider protection, ILogger<HmacAccountKeys> logger) : IAccountKeys, IDisposable
+internal sealed partial class HmacAccountKeys(
+    IServiceScopeFactory scopes,
+    IDataProtectionProvider protection,
+    ILogger<HmacAccountKeys> logger
+) : IAccountKeys, IDisposable
 {
     public const string SecretName = "account-keys.v1";
 
@@ -31,10 +35,12 @@ internal sealed partial class HmacAccountKeys(IServiceScopeFactory scopes, IData
         return Base64Url.EncodeToString(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(identity)));
     }
 
-    /// <summary>Re-keys every CalDAV and Apple credential still keyed the earlier way (at start, once the key ring is known to read them).</summary>
+    /// <summary>Re-keys every CalDAV and Apple credential still keyed the earlier way (at start, once the key ring is known to read
+    /// them).</summary>
     public async Task<int> MigrateAsync(CalDbContext db, CancellationToken cancellationToken)
     {
-        var legacy = await db.Credentials.AsNoTracking()
+        var legacy = await db
+            .Credentials.AsNoTracking()
             .Where(c => (c.Type == CalendarApps.CalDav.Type || c.Type == CalendarApps.Apple.Type) && c.Account.Length == 64)
             .Select(c => new { c.Id, c.ProtectedKey })
             .ToListAsync(cancellationToken);
@@ -43,7 +49,9 @@ internal sealed partial class HmacAccountKeys(IServiceScopeFactory scopes, IData
         {
             var settings = CalDavSecret.Deserialize(credentials.Unprotect(credential.ProtectedKey));
             var account = await KeyOfAsync(CalDavSecret.AccountIdentity(new Uri(settings.ServerUrl), settings.Username), cancellationToken);
-            await db.Credentials.Where(c => c.Id == credential.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Account, account), cancellationToken);
+            await db
+                .Credentials.Where(c => c.Id == credential.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Account, account), cancellationToken);
         }
 
         if (legacy.Count > 0)
@@ -69,7 +77,11 @@ internal sealed partial class HmacAccountKeys(IServiceScopeFactory scopes, IData
             var stored = await db.Set<ServerSecret>().AsNoTracking().SingleOrDefaultAsync(s => s.Name == SecretName, cancellationToken);
             if (stored is null)
             {
-                var made = new ServerSecret { Name = SecretName, ProtectedValue = Convert.ToBase64String(protector.Protect(RandomNumberGenerator.GetBytes(32))) };
+                var made = new ServerSecret
+                {
+                    Name = SecretName,
+                    ProtectedValue = Convert.ToBase64String(protector.Protect(RandomNumberGenerator.GetBytes(32))),
+                };
                 db.Add(made);
                 try
                 {
@@ -94,6 +106,9 @@ internal sealed partial class HmacAccountKeys(IServiceScopeFactory scopes, IData
 
     public void Dispose() => loading.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Re-keyed {Count} CalDAV account(s) from an unsalted hash to this server's keyed hash")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Re-keyed {Count} CalDAV account(s) from an unsalted hash to this server's keyed hash"
+    )]
     private static partial void LogMigrated(ILogger logger, int count);
 }

@@ -11,13 +11,16 @@ namespace Cal.Infrastructure.Security;
 /// <summary>Where the Data Protection key ring (the keys every stored credential is encrypted with) is kept.</summary>
 public enum KeyStore
 {
-    /// <summary>A folder (<c>DataProtection:KeysPath</c>, by default a per-user folder apart from the database). One instance's default.</summary>
+    /// <summary>A folder (<c>DataProtection:KeysPath</c>, by default a per-user folder apart from the database). One instance's
+    /// default.</summary>
     FileSystem,
 
-    /// <summary>The database's <c>DataProtectionKeys</c> table, beside what it protects, so it is backed up, restored and shared with it. A fleet's default.</summary>
+    /// <summary>The database's <c>DataProtectionKeys</c> table, beside what it protects, so it is backed up, restored and shared with it. A
+    /// fleet's default.</summary>
     Database,
 
-    /// <summary>A Redis list; only by explicit choice, and only with Redis persistence and no eviction (otherwise a flush loses every credential).</summary>
+    /// <summary>A Redis list; only by explicit choice, and only with Redis persistence and no eviction (otherwise a flush loses every
+    /// credential).</summary>
     Redis,
 }
 
@@ -25,11 +28,22 @@ public enum KeyStore
 /// The key ring as configured: the store, its folder (<see cref="KeyStore.FileSystem"/>), and where earlier versions of Cal kept it by
 /// default, so an existing installation's keys are carried over instead of orphaned.
 /// </summary>
-public sealed record KeyRingLocation(KeyStore Store, string? KeysPath, bool IsDefaultFolder, string? LegacyKeysPath, bool LegacyRedis, bool AllowNewKeyRing)
+public sealed record KeyRingLocation(
+    KeyStore Store,
+    string? KeysPath,
+    bool IsDefaultFolder,
+    string? LegacyKeysPath,
+    bool LegacyRedis,
+    bool AllowNewKeyRing
+)
 {
     public const string SectionName = "DataProtection";
 
-    internal static KeyRingLocation Resolve(Microsoft.Extensions.Configuration.IConfiguration configuration, StorageLocations storage, bool redisConfigured)
+    internal static KeyRingLocation Resolve(
+        Microsoft.Extensions.Configuration.IConfiguration configuration,
+        StorageLocations storage,
+        bool redisConfigured
+    )
     {
         var section = configuration.GetSection(SectionName);
         var explicitPath = !string.IsNullOrWhiteSpace(section["KeysPath"]);
@@ -55,10 +69,18 @@ public sealed record KeyRingLocation(KeyStore Store, string? KeysPath, bool IsDe
 
         return store switch
         {
-            // The user's own folder when it can be made (a service account's home may not exist); else, as earlier versions, beside the database.
+            // The user's own folder when it can be made (a service account's home may not exist); else, as earlier versions, beside the
+            // database.
             KeyStore.FileSystem when !explicitPath && storage.LegacyKeysPath is { } legacy && !CanCreate(storage.DataProtectionKeysPath) =>
                 new KeyRingLocation(store, legacy, true, null, false, allowNew),
-            KeyStore.FileSystem => new KeyRingLocation(store, storage.DataProtectionKeysPath, !explicitPath, explicitPath ? null : storage.LegacyKeysPath, false, allowNew),
+            KeyStore.FileSystem => new KeyRingLocation(
+                store,
+                storage.DataProtectionKeysPath,
+                !explicitPath,
+                explicitPath ? null : storage.LegacyKeysPath,
+                false,
+                allowNew
+            ),
             KeyStore.Database => new KeyRingLocation(store, null, false, null, LegacyRedis: redisConfigured, allowNew),
             _ => new KeyRingLocation(store, null, false, null, false, allowNew),
         };
@@ -133,7 +155,9 @@ internal sealed class GatedXmlRepository(IXmlRepository inner, KeyRingGate gate)
     {
         if (!gate.IsOpen)
         {
-            throw new InvalidOperationException("Cal holds back new Data Protection keys until its start-up check of the key ring has passed.");
+            throw new InvalidOperationException(
+                "Cal holds back new Data Protection keys until its start-up check of the key ring has passed."
+            );
         }
 
         inner.StoreElement(element, friendlyName);
@@ -155,12 +179,13 @@ public sealed partial class KeyRingInitializer(
     Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection,
     CalDbContext db,
     ILogger<KeyRingInitializer> logger,
-    Func<IXmlRepository?>? legacyRedis = null)
+    Func<IXmlRepository?>? legacyRedis = null
+)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var configured = keyManagement.Value.XmlRepository
-            ?? throw new InvalidOperationException("Data Protection has no key repository configured.");
+        var configured =
+            keyManagement.Value.XmlRepository ?? throw new InvalidOperationException("Data Protection has no key repository configured.");
         var ring = configured is GatedXmlRepository gated ? gated.Inner : configured;
         var keys = ring.GetAllElements();
         if (keys.Count == 0)
@@ -201,9 +226,13 @@ public sealed partial class KeyRingInitializer(
         if (keys.Count == 0 && credentials > 0)
         {
             throw new CalConfigurationException(
-                $"The Data Protection key ring ({Describe()}) is empty, but the database holds {credentials} credential(s) encrypted with a key ring. " +
-                "Starting would create a new key and those credentials could never be read again. Restore the key ring (or point DataProtection:KeyStore / " +
-                "DataProtection:KeysPath at it); to start anyway and accept that they are lost, set DataProtection:AllowNewKeyRing=true.");
+                $"The Data Protection key ring ({Describe()}) is empty, but the database holds {credentials} credential(s) encrypted with "
+                    + "a key ring. "
+                    + "Starting would create a new key and those credentials could never be read again. Restore the key ring (or point "
+                    + "DataProtection:KeyStore / "
+                    + "DataProtection:KeysPath at it); to start anyway and accept that they are lost, set "
+                    + "DataProtection:AllowNewKeyRing=true."
+            );
         }
 
         // Keys there are, or nothing needs them: they may be created (and rotated) from now on.
@@ -214,18 +243,30 @@ public sealed partial class KeyRingInitializer(
         }
 
         // Keys are not enough: they must be the ones the credentials were encrypted with.
-        var newest = await db.Credentials.AsNoTracking().OrderByDescending(c => c.Id).Select(c => new { c.Id, c.ProtectedKey }).FirstAsync(cancellationToken);
+        var newest = await db
+            .Credentials.AsNoTracking()
+            .OrderByDescending(c => c.Id)
+            .Select(c => new { c.Id, c.ProtectedKey })
+            .FirstAsync(cancellationToken);
         try
         {
-            _ = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Unprotect(protection.CreateProtector(DataProtectionSecretProtector.Purpose), newest.ProtectedKey);
+            _ = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Unprotect(
+                protection.CreateProtector(DataProtectionSecretProtector.Purpose),
+                newest.ProtectedKey
+            );
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
             throw new CalConfigurationException(
-                $"The Data Protection key ring ({Describe()}) holds {keys.Count} key(s), but not the one credential {newest.Id} in the database was encrypted with: " +
-                "every stored credential would be unreadable. Point DataProtection:KeyStore / DataProtection:KeysPath (and DataProtection:CertificatePath, if the keys " +
-                "are protected with a certificate) at the key ring the database was written with; to start anyway and accept that the credentials are lost, set " +
-                "DataProtection:AllowNewKeyRing=true.");
+                $"The Data Protection key ring ({Describe()}) holds {keys.Count} key(s), but not the one credential {newest.Id} in the "
+                    + "database was encrypted with: "
+                    + "every stored credential would be unreadable. Point DataProtection:KeyStore / DataProtection:KeysPath (and "
+                    + "DataProtection:CertificatePath, if the keys "
+                    + "are protected with a certificate) at the key ring the database was written with; to start anyway and accept "
+                    + "that the "
+                    + "credentials are lost, set "
+                    + "DataProtection:AllowNewKeyRing=true."
+            );
         }
     }
 
@@ -263,19 +304,35 @@ public sealed partial class KeyRingInitializer(
         }
     }
 
-    private string Describe() => location.Store switch
-    {
-        KeyStore.FileSystem => "folder " + location.KeysPath,
-        KeyStore.Database => "the database's DataProtectionKeys table",
-        _ => "Redis key " + DependencyInjection.DataProtectionRedisKey,
-    };
+    private string Describe() =>
+        location.Store switch
+        {
+            KeyStore.FileSystem => "folder " + location.KeysPath,
+            KeyStore.Database => "the database's DataProtectionKeys table",
+            _ => "Redis key " + DependencyInjection.DataProtectionRedisKey,
+        };
 
     private static bool SamePath(string a, string? b) =>
-        b is not null && string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
+        b is not null
+        && string.Equals(
+            Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar),
+            Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar),
+            StringComparison.Ordinal
+        );
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring could not be checked against the database ({Error}); {Keys} key(s) found, and no new key is made until a start that can read the database")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "The key ring could not be checked against the database ({Error}); {Keys} key(s) found, and no new key is made "
+            + "until a start that "
+            + "can read the database"
+    )]
     private static partial void LogUncheckable(ILogger logger, string error, int keys);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Carried {Count} Data Protection key(s) over from where earlier versions kept them into the {Store} key store; the old copy can be deleted once this instance is confirmed working")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Carried {Count} Data Protection key(s) over from where earlier versions kept them into the {Store} key store; "
+            + "the old copy can "
+            + "be deleted once this instance is confirmed working"
+    )]
     private static partial void LogCarriedOver(ILogger logger, int count, KeyStore store);
 }

@@ -35,7 +35,12 @@ public static class AdminCommand
 
     public static bool IsAdminInvocation(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IDictionary<string, string?>? configuration = null)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter stdout,
+        TextWriter stderr,
+        IDictionary<string, string?>? configuration = null
+    )
     {
         if (!TryParse(args, out var command, out var options, out var hostArgs, out var problem))
         {
@@ -63,14 +68,22 @@ public static class AdminCommand
             switch (command)
             {
                 case "users create":
-                    var user = await mediator.Send(new CreateUserCommand(options.GetValueOrDefault("email") ?? "", options.GetValueOrDefault("time-zone")));
+                    var user = await mediator.Send(
+                        new CreateUserCommand(options.GetValueOrDefault("email") ?? "", options.GetValueOrDefault("time-zone"))
+                    );
                     await stdout.WriteLineAsync(JsonSerializer.Serialize(user, Json));
                     log.LogInformation("Admin: created user {UserId}", user.Id);
                     return 0;
                 case "api-keys create":
                     var days = options.TryGetValue("expires-in-days", out var d) ? ParseDays(d) : null;
-                    await stdout.WriteLineAsync(await mediator.Send(new CreateApiKeyCommand(options.GetValueOrDefault("email") ?? "", days)));
-                    log.LogInformation("Admin: issued an API key for user {Email}, expiring {Expiry}", options["email"], days is null ? "never" : $"in {days} days");
+                    await stdout.WriteLineAsync(
+                        await mediator.Send(new CreateApiKeyCommand(options.GetValueOrDefault("email") ?? "", days))
+                    );
+                    log.LogInformation(
+                        "Admin: issued an API key for user {Email}, expiring {Expiry}",
+                        options["email"],
+                        days is null ? "never" : $"in {days} days"
+                    );
                     return 0;
                 case "api-keys revoke":
                     var revoked = await mediator.Send(new RevokeApiKeysCommand(options.GetValueOrDefault("email") ?? ""));
@@ -106,12 +119,13 @@ public static class AdminCommand
     private static int? ParseDays(string? value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var days) ? days : -1;
 
-    private static string ToOption(string field) => field switch
-    {
-        "timeZone" => "time-zone",
-        "expiresInDays" => "expires-in-days",
-        _ => field,
-    };
+    private static string ToOption(string field) =>
+        field switch
+        {
+            "timeZone" => "time-zone",
+            "expiresInDays" => "expires-in-days",
+            _ => field,
+        };
 
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
@@ -121,7 +135,13 @@ public static class AdminCommand
         ["oauth-clients create"] = ["name"],
     };
 
-    private static bool TryParse(string[] args, out string command, out Dictionary<string, string?> options, out string[] hostArgs, out string problem)
+    private static bool TryParse(
+        string[] args,
+        out string command,
+        out Dictionary<string, string?> options,
+        out string[] hostArgs,
+        out string problem
+    )
     {
         options = new Dictionary<string, string?>(StringComparer.Ordinal);
         hostArgs = [];

@@ -25,30 +25,52 @@ public static class CalAuthentication
     {
         // The bearer scheme is the default and hands a platform route with the secret header to the client's scheme itself
         // (its own forward selector; null keeps it): one handler per request rather than a policy scheme in front of two.
-        services.AddAuthentication(CalBearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, CalBearerAuthenticationHandler>(CalBearerAuthenticationHandler.SchemeName, o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.ContainsKey(OAuthClientAuthenticationHandler.SecretHeader) && context.Request.RouteValues.ContainsKey(OAuthClientAuthenticationHandler.ClientRouteValue)
-                    ? OAuthClientAuthenticationHandler.SchemeName
-                    : null)
+        services
+            .AddAuthentication(CalBearerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, CalBearerAuthenticationHandler>(
+                CalBearerAuthenticationHandler.SchemeName,
+                o =>
+                    o.ForwardDefaultSelector = context =>
+                        context.Request.Headers.ContainsKey(OAuthClientAuthenticationHandler.SecretHeader)
+                        && context.Request.RouteValues.ContainsKey(OAuthClientAuthenticationHandler.ClientRouteValue)
+                            ? OAuthClientAuthenticationHandler.SchemeName
+                            : null
+            )
             .AddScheme<AuthenticationSchemeOptions, OAuthClientAuthenticationHandler>(OAuthClientAuthenticationHandler.SchemeName, null);
 
         var bearer = new AuthorizationPolicyBuilder(CalBearerAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
-        services.AddAuthorizationBuilder()
+        services
+            .AddAuthorizationBuilder()
             .SetDefaultPolicy(bearer)
             .AddPolicy(BearerPolicy, bearer)
-            .AddPolicy(ApiKeyOnlyPolicy, p => p.AddAuthenticationSchemes(CalBearerAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
-                .AddRequirements(new ApiKeyOnlyRequirement("Refreshing an API key needs an API key; this request was made with a managed user's access token.", StatusCodes.Status401Unauthorized)))
-            .AddPolicy(OAuthClientPolicy, p => p.AddAuthenticationSchemes(OAuthClientAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+            .AddPolicy(
+                ApiKeyOnlyPolicy,
+                p =>
+                    p.AddAuthenticationSchemes(CalBearerAuthenticationHandler.SchemeName)
+                        .RequireAuthenticatedUser()
+                        .AddRequirements(
+                            new ApiKeyOnlyRequirement(
+                                "Refreshing an API key needs an API key; this request was made with a managed user's access token.",
+                                StatusCodes.Status401Unauthorized
+                            )
+                        )
+            )
+            .AddPolicy(
+                OAuthClientPolicy,
+                p => p.AddAuthenticationSchemes(OAuthClientAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
+            );
         services.AddSingleton<IAuthorizationHandler, ApiKeyOnlyHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnvelopeAuthorizationResultHandler>();
         return services;
     }
 
-    /// <summary>The caller authenticated with an API key; else <see cref="Status"/> (401, as cal.com answers) with <see cref="Message"/>.</summary>
+    /// <summary>The caller authenticated with an API key; else <see cref="Status"/> (401, as cal.com answers) with
+    /// <see cref="Message"/>.</summary>
     public sealed record ApiKeyOnlyRequirement(string Message, int Status) : IAuthorizationRequirement;
 
     /// <summary>A refusal that says how to answer: its status and message, in the envelope.</summary>
-    private sealed class EnvelopeFailureReason(IAuthorizationHandler handler, string message, int status) : AuthorizationFailureReason(handler, message)
+    private sealed class EnvelopeFailureReason(IAuthorizationHandler handler, string message, int status)
+        : AuthorizationFailureReason(handler, message)
     {
         public int Status => status;
     }
@@ -75,9 +97,17 @@ public static class CalAuthentication
     {
         private readonly AuthorizationMiddlewareResultHandler fallback = new();
 
-        public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+        public Task HandleAsync(
+            RequestDelegate next,
+            HttpContext context,
+            AuthorizationPolicy policy,
+            PolicyAuthorizationResult authorizeResult
+        )
         {
-            if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailureReasons.OfType<EnvelopeFailureReason>().FirstOrDefault() is { } reason)
+            if (
+                authorizeResult.Forbidden
+                && authorizeResult.AuthorizationFailure?.FailureReasons.OfType<EnvelopeFailureReason>().FirstOrDefault() is { } reason
+            )
             {
                 if (reason.Status == StatusCodes.Status401Unauthorized)
                 {

@@ -26,7 +26,8 @@ public sealed class CalBearerAuthenticationHandler(
     Application.Common.Interfaces.IRateLimitStore counts,
     IOptionsMonitor<RateLimiting.RateLimitingOptions> limits,
     TimeProvider time,
-    ErrorEnvelopeWriter errors) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ErrorEnvelopeWriter errors
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CalBearer";
     public const string TimeZoneClaim = "cal:time_zone";
@@ -100,7 +101,9 @@ public sealed class CalBearerAuthenticationHandler(
 
     /// <summary>A claim made for its identity (one object per claim: the identity keeps it rather than a copy).</summary>
     private static void Add(ClaimsIdentity identity, string type, string value) =>
-        identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
+        identity.AddClaim(
+            new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity)
+        );
 
     /// <summary>Counts one lookup for the caller's address; the seconds until its window ends when none is left.</summary>
     private async ValueTask<int?> UnknownTokensSpentAsync()
@@ -109,8 +112,15 @@ public sealed class CalBearerAuthenticationHandler(
         var windowMs = (long)settings.Window.TotalMilliseconds;
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var window = nowMs / windowMs;
-        var count = await counts.IncrementAsync("unknown-token:" + RateLimiting.CalRateLimiter.ClientNetwork(Context.Connection.RemoteIpAddress), window, settings.Window, Context.RequestAborted);
-        return count <= settings.UnknownTokenPermitLimit ? null : (int)Math.Max(1, Math.Ceiling(((window + 1) * windowMs - nowMs) / 1000.0));
+        var count = await counts.IncrementAsync(
+            "unknown-token:" + RateLimiting.CalRateLimiter.ClientNetwork(Context.Connection.RemoteIpAddress),
+            window,
+            settings.Window,
+            Context.RequestAborted
+        );
+        return count <= settings.UnknownTokenPermitLimit
+            ? null
+            : (int)Math.Max(1, Math.Ceiling(((window + 1) * windowMs - nowMs) / 1000.0));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -125,7 +135,8 @@ public sealed class CalBearerAuthenticationHandler(
 
         if (Context.Items.ContainsKey(ExpiredKey))
         {
-            Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer error=\"invalid_token\", error_description=\"The access token expired\"";
+            Response.Headers[HeaderNames.WWWAuthenticate] =
+                "Bearer error=\"invalid_token\", error_description=\"The access token expired\"";
             await errors.WriteAsync(Context, TokenExpiredStatus, message);
             return;
         }

@@ -6,7 +6,10 @@ namespace Cal.WebApi.Authentication;
 public static class ClaimsPrincipalExtensions
 {
     public static int GetUserId(this ClaimsPrincipal user) =>
-        int.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not authenticated."), CultureInfo.InvariantCulture);
+        int.Parse(
+            user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not authenticated."),
+            CultureInfo.InvariantCulture
+        );
 
     /// <summary>The authenticated caller's user id; null for an anonymous request (public endpoints).</summary>
     public static int? FindUserId(this ClaimsPrincipal user) =>
@@ -20,9 +23,18 @@ public static class ClaimsPrincipalExtensions
         user.FindFirstValue(CalBearerAuthenticationHandler.ApiKeyIdClaim) is { } id ? int.Parse(id, CultureInfo.InvariantCulture) : null;
 
     /// <summary>The OAuth client a platform request authenticated as (<see cref="OAuthClientAuthenticationHandler"/>).</summary>
-    public static Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient.OAuthClientRef GetOAuthClient(this ClaimsPrincipal user) => new(
-        int.Parse(user.FindFirstValue(OAuthClientAuthenticationHandler.OAuthClientIdClaim) ?? throw new InvalidOperationException("Not an OAuth client."), CultureInfo.InvariantCulture),
-        user.FindFirstValue(OAuthClientAuthenticationHandler.OAuthClientPublicIdClaim) ?? throw new InvalidOperationException("Not an OAuth client."));
+    public static Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient.OAuthClientRef GetOAuthClient(
+        this ClaimsPrincipal user
+    ) =>
+        new(
+            int.Parse(
+                user.FindFirstValue(OAuthClientAuthenticationHandler.OAuthClientIdClaim)
+                    ?? throw new InvalidOperationException("Not an OAuth client."),
+                CultureInfo.InvariantCulture
+            ),
+            user.FindFirstValue(OAuthClientAuthenticationHandler.OAuthClientPublicIdClaim)
+                ?? throw new InvalidOperationException("Not an OAuth client.")
+        );
 
     /// <summary>The user's IANA time zone, cal.com's default for <c>loggedInUsersTz</c>.</summary>
     public static string GetTimeZone(this ClaimsPrincipal user) =>

@@ -21,7 +21,8 @@ public sealed class OAuthClientAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IMediator mediator,
-    ErrorEnvelopeWriter errors) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ErrorEnvelopeWriter errors
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CalOAuthClient";
     public const string SecretHeader = "x-cal-secret-key";
@@ -36,7 +37,10 @@ public sealed class OAuthClientAuthenticationHandler(
         var clientId = Context.GetRouteValue(ClientRouteValue) as string ?? "";
         try
         {
-            var client = await mediator.Send(new AuthenticateOAuthClientQuery(clientId, Request.Headers[SecretHeader]), Context.RequestAborted);
+            var client = await mediator.Send(
+                new AuthenticateOAuthClientQuery(clientId, Request.Headers[SecretHeader]),
+                Context.RequestAborted
+            );
             var id = client.Id.ToString(CultureInfo.InvariantCulture);
             var identity = new ClaimsIdentity(
                 [
@@ -44,7 +48,8 @@ public sealed class OAuthClientAuthenticationHandler(
                     new Claim(OAuthClientPublicIdClaim, client.ClientId),
                     new Claim(CalBearerAuthenticationHandler.RateLimitPartitionClaim, "oauth-client:" + id),
                 ],
-                SchemeName);
+                SchemeName
+            );
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
         }
         catch (UnauthorizedException ex)
@@ -55,7 +60,11 @@ public sealed class OAuthClientAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        errors.WriteAsync(Context, StatusCodes.Status401Unauthorized, Context.Items[FailureKey] as string ?? AuthenticateOAuthClientQueryHandler.InvalidCredentials);
+        errors.WriteAsync(
+            Context,
+            StatusCodes.Status401Unauthorized,
+            Context.Items[FailureKey] as string ?? AuthenticateOAuthClientQueryHandler.InvalidCredentials
+        );
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         errors.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden.");

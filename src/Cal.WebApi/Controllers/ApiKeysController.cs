@@ -29,9 +29,15 @@ public sealed class ApiKeysController(IMediator mediator) : ControllerBase
     [RequestSizeLimit(16 * 1024)]
     [ProducesResponseType<SuccessEnvelope<ApiKeyOutput>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
-    public async Task<IActionResult> Refresh([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshApiKeyInput? body, CancellationToken cancellationToken)
+    public async Task<IActionResult> Refresh(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshApiKeyInput? body,
+        CancellationToken cancellationToken
+    )
     {
-        var key = await mediator.Send(new RefreshApiKeyCommand(User.GetUserId(), User.GetApiKeyId()!.Value, body?.ApiKeyDaysValid, body?.ApiKeyNeverExpires), cancellationToken);
+        var key = await mediator.Send(
+            new RefreshApiKeyCommand(User.GetUserId(), User.GetApiKeyId()!.Value, body?.ApiKeyDaysValid, body?.ApiKeyNeverExpires),
+            cancellationToken
+        );
         return Ok(new SuccessEnvelope<ApiKeyOutput>(new ApiKeyOutput(key)));
     }
 }

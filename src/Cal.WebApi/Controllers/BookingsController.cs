@@ -33,11 +33,20 @@ public sealed class BookingsController(IMediator mediator) : ControllerBase
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record AttendeeInputDto(string? Name, string? Email, string? TimeZone, string? Language);
 
-    /// <summary>cal.com's <c>CreateBookingInput_2024_08_13</c> (a one-host event type's fields); unknown fields are refused, as cal.com's create pipe refuses them.</summary>
+    /// <summary>cal.com's <c>CreateBookingInput_2024_08_13</c> (a one-host event type's fields); unknown fields are refused, as cal.com's
+    /// create pipe refuses them.</summary>
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record CreateBookingInputDto(
-        string? Start, int? EventTypeId, string? EventTypeSlug, string? Username, AttendeeInputDto? Attendee, List<string?>? Guests, JsonElement? Metadata, int? LengthInMinutes,
-        string? ReservedSlotUid);
+        string? Start,
+        int? EventTypeId,
+        string? EventTypeSlug,
+        string? Username,
+        AttendeeInputDto? Attendee,
+        List<string?>? Guests,
+        JsonElement? Metadata,
+        int? LengthInMinutes,
+        string? ReservedSlotUid
+    );
 
     /// <summary>cal.com's <c>CancelBookingInput_2024_08_13</c>.</summary>
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -64,14 +73,25 @@ public sealed class BookingsController(IMediator mediator) : ControllerBase
     public async Task<IActionResult> Create(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateBookingInputDto? body,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var created = await mediator.Send(
             new CreateBookingCommand(
-                body?.Start, body?.EventTypeId, body?.EventTypeSlug, body?.Username,
+                body?.Start,
+                body?.EventTypeId,
+                body?.EventTypeSlug,
+                body?.Username,
                 body?.Attendee is { } a ? new AttendeeInput(a.Name, a.Email, a.TimeZone, a.Language) : null,
-                body?.Guests, body?.Metadata, body?.LengthInMinutes, body?.ReservedSlotUid, idempotencyKey, User.FindUserId()),
-            cancellationToken);
+                body?.Guests,
+                body?.Metadata,
+                body?.LengthInMinutes,
+                body?.ReservedSlotUid,
+                idempotencyKey,
+                User.FindUserId()
+            ),
+            cancellationToken
+        );
         return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<BookingDto>(created.Booking));
     }
 
@@ -88,9 +108,13 @@ public sealed class BookingsController(IMediator mediator) : ControllerBase
         [FromQuery] string? sortStart,
         [FromQuery] int? take,
         [FromQuery] int? skip,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
-        var page = await mediator.Send(new GetBookingsQuery(User.GetUserId(), status, attendeeEmail, eventTypeId, afterStart, beforeEnd, sortStart, take, skip), cancellationToken);
+        var page = await mediator.Send(
+            new GetBookingsQuery(User.GetUserId(), status, attendeeEmail, eventTypeId, afterStart, beforeEnd, sortStart, take, skip),
+            cancellationToken
+        );
         return Ok(new BookingsOutput(page.Bookings, page.Pagination));
     }
 
@@ -105,8 +129,19 @@ public sealed class BookingsController(IMediator mediator) : ControllerBase
     [Consumes("application/json")]
     [RequestSizeLimit(16 * 1024)]
     [ProducesResponseType<SuccessEnvelope<BookingDto>>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Cancel(string uid, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CancelBookingInputDto? body, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<BookingDto>(await mediator.Send(new CancelBookingCommand(uid, body?.CancellationReason, User.FindUserId(), User.FindEmail()), cancellationToken)));
+    public async Task<IActionResult> Cancel(
+        string uid,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CancelBookingInputDto? body,
+        CancellationToken cancellationToken
+    ) =>
+        Ok(
+            new SuccessEnvelope<BookingDto>(
+                await mediator.Send(
+                    new CancelBookingCommand(uid, body?.CancellationReason, User.FindUserId(), User.FindEmail()),
+                    cancellationToken
+                )
+            )
+        );
 
     [HttpPost("{uid}/reschedule")]
     [AllowAnonymous]
@@ -114,7 +149,18 @@ public sealed class BookingsController(IMediator mediator) : ControllerBase
     [RequestSizeLimit(16 * 1024)]
     [ProducesResponseType<SuccessEnvelope<BookingDto>>(StatusCodes.Status201Created)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
-    public async Task<IActionResult> Reschedule(string uid, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RescheduleBookingInputDto? body, CancellationToken cancellationToken) =>
-        StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<BookingDto>(
-            await mediator.Send(new RescheduleBookingCommand(uid, body?.Start, body?.ReschedulingReason, User.FindUserId(), User.FindEmail()), cancellationToken)));
+    public async Task<IActionResult> Reschedule(
+        string uid,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RescheduleBookingInputDto? body,
+        CancellationToken cancellationToken
+    ) =>
+        StatusCode(
+            StatusCodes.Status201Created,
+            new SuccessEnvelope<BookingDto>(
+                await mediator.Send(
+                    new RescheduleBookingCommand(uid, body?.Start, body?.ReschedulingReason, User.FindUserId(), User.FindEmail()),
+                    cancellationToken
+                )
+            )
+        );
 }

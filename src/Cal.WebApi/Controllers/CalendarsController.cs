@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Cal.Application.Calendars.Common;
 using Cal.Application.Calendars.CalDav.Commands.SaveCalDavAccount;
 using Cal.Application.Calendars.Commands.DisconnectCalendar;
+using Cal.Application.Calendars.Common;
 using Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
+using Cal.Application.Calendars.IcsFeeds.Common;
 using Cal.Application.Calendars.Queries.CheckCalendar;
 using Cal.Application.Calendars.Queries.GetBusyTimes;
 using Cal.Application.Calendars.Queries.GetConnectedCalendars;
-using Cal.Application.Calendars.IcsFeeds.Common;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
 using Mediator;
@@ -37,9 +37,15 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status413PayloadTooLarge)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType)]
-    public async Task<IActionResult> SaveIcsFeed([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateIcsFeedInputDto? body, CancellationToken cancellationToken)
+    public async Task<IActionResult> SaveIcsFeed(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateIcsFeedInputDto? body,
+        CancellationToken cancellationToken
+    )
     {
-        var credential = await mediator.Send(new SaveIcsFeedCommand(User.GetUserId(), IcsFeedUrlsInput.Parse(body?.Urls), body?.ReadOnly), cancellationToken);
+        var credential = await mediator.Send(
+            new SaveIcsFeedCommand(User.GetUserId(), IcsFeedUrlsInput.Parse(body?.Urls), body?.ReadOnly),
+            cancellationToken
+        );
         return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<CalendarCredentialDto>(credential));
     }
 
@@ -61,13 +67,21 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status413PayloadTooLarge)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType)]
-    public async Task<IActionResult> SaveCalendarCredentials(string calendar, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateCalendarCredentialsInputDto? body, CancellationToken cancellationToken)
+    public async Task<IActionResult> SaveCalendarCredentials(
+        string calendar,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateCalendarCredentialsInputDto? body,
+        CancellationToken cancellationToken
+    )
     {
-        var credential = await mediator.Send(new SaveCalDavAccountCommand(User.GetUserId(), calendar, body?.Url, body?.Username, body?.Password), cancellationToken);
+        var credential = await mediator.Send(
+            new SaveCalDavAccountCommand(User.GetUserId(), calendar, body?.Url, body?.Username, body?.Password),
+            cancellationToken
+        );
         return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<CalendarCredentialDto>(credential));
     }
 
-    /// <summary>Whether the caller's credentials of <c>{calendar}</c> (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>) can be read now.</summary>
+    /// <summary>Whether the caller's credentials of <c>{calendar}</c> (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>) can be read
+    /// now.</summary>
     [HttpGet("{calendar}/check")]
     [ProducesResponseType<SuccessEnvelope>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
@@ -80,9 +94,11 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [HttpGet("")]
     [ProducesResponseType<SuccessEnvelope<ConnectedCalendarsDto>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> GetConnectedCalendars() => // no parameter to bind: the hot read skips model binding
-        SerializedOnce.Ok(HttpContext, await mediator.Send(new GetConnectedCalendarsQuery(User.GetUserId()), HttpContext.RequestAborted)); // the read model's object: its JSON made once
+        // the read model's object: its JSON made once
+        SerializedOnce.Ok(HttpContext, await mediator.Send(new GetConnectedCalendarsQuery(User.GetUserId()), HttpContext.RequestAborted));
 
-    /// <summary>Deletes the caller's credential of <c>{calendar}</c> (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>) and its secret.</summary>
+    /// <summary>Deletes the caller's credential of <c>{calendar}</c> (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>) and its
+    /// secret.</summary>
     [HttpPost("{calendar}/disconnect")]
     [Consumes("application/json")]
     [RequestSizeLimit(16 * 1024)]
@@ -90,8 +106,16 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType)]
-    public async Task<IActionResult> DisconnectCalendar(string calendar, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DisconnectRequest? body, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<CalendarCredentialDto>(await mediator.Send(new DisconnectCalendarCommand(User.GetUserId(), calendar, body?.Id), cancellationToken)));
+    public async Task<IActionResult> DisconnectCalendar(
+        string calendar,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DisconnectRequest? body,
+        CancellationToken cancellationToken
+    ) =>
+        Ok(
+            new SuccessEnvelope<CalendarCredentialDto>(
+                await mediator.Send(new DisconnectCalendarCommand(User.GetUserId(), calendar, body?.Id), cancellationToken)
+            )
+        );
 
     [HttpGet("busy-times")]
     [ProducesResponseType<BusyTimesEnvelope>(StatusCodes.Status200OK)]
@@ -104,8 +128,16 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
         // OpenAPI document declares them (OpenApiSetup), with calendarsToLoad.
         var query = Request.Query;
         var cancellationToken = HttpContext.RequestAborted;
-        var window = BusyWindowInput.Parse(query["dateFrom"], query["dateTo"], query["timeZone"], query["loggedInUsersTz"], User.GetTimeZone());
-        return new BusyTimesResult(await mediator.Send(new GetBusyTimesQuery(User.GetUserId(), window, CalendarsToLoad(query)), cancellationToken));
+        var window = BusyWindowInput.Parse(
+            query["dateFrom"],
+            query["dateTo"],
+            query["timeZone"],
+            query["loggedInUsersTz"],
+            User.GetTimeZone()
+        );
+        return new BusyTimesResult(
+            await mediator.Send(new GetBusyTimesQuery(User.GetUserId(), window, CalendarsToLoad(query)), cancellationToken)
+        );
     }
 
     /// <summary>cal.com's <c>{"start","end","source"}</c> items, times in UTC with milliseconds.</summary>
@@ -117,31 +149,48 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     /// </summary>
     public sealed record BusyTimesEnvelope(
         [property: System.Text.Json.Serialization.JsonPropertyOrder(1)] IReadOnlyList<BusyTimeDto> Data,
-        [property: System.Text.Json.Serialization.JsonPropertyOrder(2)] IReadOnlyList<TruncatedCalendar> Truncated)
+        [property: System.Text.Json.Serialization.JsonPropertyOrder(2)] IReadOnlyList<TruncatedCalendar> Truncated
+    )
     {
         [System.Text.Json.Serialization.JsonPropertyOrder(0)]
         public string Status => "success";
     }
 
-    /// <summary><c>calendarsToLoad[0][credentialId]=1&amp;calendarsToLoad[0][externalId]=...</c> (also <c>[0].credentialId</c>), in index order.</summary>
+    /// <summary><c>calendarsToLoad[0][credentialId]=1&amp;calendarsToLoad[0][externalId]=...</c> (also <c>[0].credentialId</c>), in index
+    /// order.</summary>
     private static List<CalendarToLoad> CalendarsToLoad(IQueryCollection query)
     {
         var byIndex = new SortedDictionary<int, (string? CredentialId, string? ExternalId)>();
         foreach (var (key, value) in query)
         {
             var match = CalendarsToLoadKey().Match(key);
-            if (!match.Success || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index > 1000)
+            if (
+                !match.Success
+                || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                || index > 1000
+            )
             {
                 continue;
             }
 
             var entry = byIndex.GetValueOrDefault(index);
-            entry = match.Groups[2].Value.Equals("credentialId", StringComparison.OrdinalIgnoreCase) ? entry with { CredentialId = value } : entry with { ExternalId = value };
+            entry = match.Groups[2].Value.Equals("credentialId", StringComparison.OrdinalIgnoreCase)
+                ? entry with
+                {
+                    CredentialId = value,
+                }
+                : entry with
+                {
+                    ExternalId = value,
+                };
             byIndex[index] = entry;
         }
 
-        return byIndex.Values
-            .Select(e => new CalendarToLoad(int.TryParse(e.CredentialId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null, e.ExternalId))
+        return byIndex
+            .Values.Select(e => new CalendarToLoad(
+                int.TryParse(e.CredentialId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null,
+                e.ExternalId
+            ))
             .ToList();
     }
 

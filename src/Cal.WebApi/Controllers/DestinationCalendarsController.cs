@@ -26,6 +26,16 @@ public sealed class DestinationCalendarsController(IMediator mediator) : Control
     [Consumes("application/json")]
     [RequestSizeLimit(16 * 1024)]
     [ProducesResponseType<SuccessEnvelope<DestinationCalendarSetDto>>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Set([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DestinationCalendarsInputBodyDto? body, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<DestinationCalendarSetDto>(await mediator.Send(new SetDestinationCalendarCommand(User.GetUserId(), body?.Integration, body?.ExternalId), cancellationToken)));
+    public async Task<IActionResult> Set(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DestinationCalendarsInputBodyDto? body,
+        CancellationToken cancellationToken
+    ) =>
+        Ok(
+            new SuccessEnvelope<DestinationCalendarSetDto>(
+                await mediator.Send(
+                    new SetDestinationCalendarCommand(User.GetUserId(), body?.Integration, body?.ExternalId),
+                    cancellationToken
+                )
+            )
+        );
 }

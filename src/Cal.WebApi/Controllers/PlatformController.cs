@@ -42,13 +42,21 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
         string? Locale = null,
         string? AvatarUrl = null,
         string? Bio = null,
-        System.Text.Json.JsonElement? Metadata = null)
+        System.Text.Json.JsonElement? Metadata = null
+    )
     {
         internal ManagedUserProfile Profile => new(Bio, WeekStart, TimeFormat, Locale, AvatarUrl, Metadata);
     }
 
-    /// <summary>cal.com's <c>CreateManagedUserOutput</c> data: the user and its first tokens (expiry times in epoch milliseconds).</summary>
-    public sealed record CreateManagedUserOutput(ManagedUserDto User, string AccessToken, string RefreshToken, long AccessTokenExpiresAt, long RefreshTokenExpiresAt);
+    /// <summary>cal.com's <c>CreateManagedUserOutput</c> data: the user and its first tokens (expiry times in epoch
+    /// milliseconds).</summary>
+    public sealed record CreateManagedUserOutput(
+        ManagedUserDto User,
+        string AccessToken,
+        string RefreshToken,
+        long AccessTokenExpiresAt,
+        long RefreshTokenExpiresAt
+    );
 
     /// <summary>cal.com's <c>UpdateManagedUserInput</c>: what is given changes.</summary>
     public sealed record UpdateManagedUserInput(
@@ -60,7 +68,8 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
         string? Locale = null,
         string? AvatarUrl = null,
         string? Bio = null,
-        System.Text.Json.JsonElement? Metadata = null)
+        System.Text.Json.JsonElement? Metadata = null
+    )
     {
         internal ManagedUserProfile Profile => new(Bio, WeekStart, TimeFormat, Locale, AvatarUrl, Metadata);
     }
@@ -76,14 +85,21 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
     public async Task<IActionResult> CreateManagedUser(
         string clientId,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateManagedUserInput? body,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var client = User.GetOAuthClient();
-        var created = await mediator.Send(new CreateManagedUserCommand(client, body?.Email ?? "", body?.TimeZone, body?.Name, body?.Profile), cancellationToken);
+        var created = await mediator.Send(
+            new CreateManagedUserCommand(client, body?.Email ?? "", body?.TimeZone, body?.Name, body?.Profile),
+            cancellationToken
+        );
         var t = created.Tokens;
         return StatusCode(
             StatusCodes.Status201Created,
-            new SuccessEnvelope<CreateManagedUserOutput>(new CreateManagedUserOutput(created.User, t.AccessToken, t.RefreshToken, t.AccessTokenExpiresAt, t.RefreshTokenExpiresAt)));
+            new SuccessEnvelope<CreateManagedUserOutput>(
+                new CreateManagedUserOutput(created.User, t.AccessToken, t.RefreshToken, t.AccessTokenExpiresAt, t.RefreshTokenExpiresAt)
+            )
+        );
     }
 
     [HttpGet("oauth-clients/{clientId}/users")]
@@ -93,10 +109,25 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
         [FromQuery] int? limit,
         [FromQuery] int? offset,
         [FromQuery] string[]? emails,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var client = User.GetOAuthClient();
-        return Ok(new SuccessEnvelope<IReadOnlyList<ManagedUserDto>>(await mediator.Send(new GetManagedUsersQuery(client, limit, offset, emails?.SelectMany(e => e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()), cancellationToken)));
+        return Ok(
+            new SuccessEnvelope<IReadOnlyList<ManagedUserDto>>(
+                await mediator.Send(
+                    new GetManagedUsersQuery(
+                        client,
+                        limit,
+                        offset,
+                        emails
+                            ?.SelectMany(e => e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                            .ToList()
+                    ),
+                    cancellationToken
+                )
+            )
+        );
     }
 
     [HttpGet("oauth-clients/{clientId}/users/{userId:int}")]
@@ -118,9 +149,13 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
         string clientId,
         int userId,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] UpdateManagedUserInput? body,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
-        var updated = await mediator.Send(new UpdateManagedUserCommand(User.GetOAuthClient(), userId, body?.Email, body?.Name, body?.TimeZone, body?.Profile), cancellationToken);
+        var updated = await mediator.Send(
+            new UpdateManagedUserCommand(User.GetOAuthClient(), userId, body?.Email, body?.Name, body?.TimeZone, body?.Profile),
+            cancellationToken
+        );
         return Ok(new SuccessEnvelope<ManagedUserDto>(updated));
     }
 
@@ -128,13 +163,21 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
     [ProducesResponseType<SuccessEnvelope<ManagedUserDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> DeleteManagedUser(string clientId, int userId, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<ManagedUserDto>(await mediator.Send(new DeleteManagedUserCommand(User.GetOAuthClient(), userId), cancellationToken)));
+        Ok(
+            new SuccessEnvelope<ManagedUserDto>(
+                await mediator.Send(new DeleteManagedUserCommand(User.GetOAuthClient(), userId), cancellationToken)
+            )
+        );
 
     [HttpPost("oauth-clients/{clientId}/users/{userId:int}/force-refresh")]
     [ProducesResponseType<SuccessEnvelope<TokenPairDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> ForceRefresh(string clientId, int userId, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<TokenPairDto>(await mediator.Send(new ForceRefreshTokensCommand(User.GetOAuthClient(), userId), cancellationToken)));
+        Ok(
+            new SuccessEnvelope<TokenPairDto>(
+                await mediator.Send(new ForceRefreshTokensCommand(User.GetOAuthClient(), userId), cancellationToken)
+            )
+        );
 
     [HttpPost("oauth/{clientId}/refresh")]
     [Consumes("application/json")]
@@ -143,7 +186,8 @@ public sealed class PlatformController(IMediator mediator) : ControllerBase
     public async Task<IActionResult> Refresh(
         string clientId,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshTokenInput? body,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var client = User.GetOAuthClient();
         var tokens = await mediator.Send(new RefreshTokensCommand(client, body?.RefreshToken ?? ""), cancellationToken);

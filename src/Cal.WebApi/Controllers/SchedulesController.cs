@@ -23,22 +23,36 @@ namespace Cal.WebApi.Controllers;
 public sealed class SchedulesController(IMediator mediator) : ControllerBase
 {
     /// <summary>cal.com's <c>CreateScheduleInput_2024_06_11</c> (and, every field optional, its update input).</summary>
-    public sealed record ScheduleInputDto(string? Name, string? TimeZone, bool? IsDefault, IReadOnlyList<AvailabilityDto>? Availability, IReadOnlyList<OverrideDto>? Overrides);
+    public sealed record ScheduleInputDto(
+        string? Name,
+        string? TimeZone,
+        bool? IsDefault,
+        IReadOnlyList<AvailabilityDto>? Availability,
+        IReadOnlyList<OverrideDto>? Overrides
+    );
 
     [HttpPost]
     [Consumes("application/json")]
     [RequestSizeLimit(64 * 1024)]
     [ProducesResponseType<SuccessEnvelope<ScheduleDto>>(StatusCodes.Status201Created)]
-    public async Task<IActionResult> Create([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ScheduleInputDto? body, CancellationToken cancellationToken)
+    public async Task<IActionResult> Create(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ScheduleInputDto? body,
+        CancellationToken cancellationToken
+    )
     {
-        var created = await mediator.Send(new CreateScheduleCommand(User.GetUserId(), body?.Name, body?.TimeZone, body?.IsDefault, body?.Availability, body?.Overrides), cancellationToken);
+        var created = await mediator.Send(
+            new CreateScheduleCommand(User.GetUserId(), body?.Name, body?.TimeZone, body?.IsDefault, body?.Availability, body?.Overrides),
+            cancellationToken
+        );
         return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<ScheduleDto>(created));
     }
 
     [HttpGet]
     [ProducesResponseType<SuccessEnvelope<IReadOnlyList<ScheduleDto>>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> List(CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<IReadOnlyList<ScheduleDto>>(await mediator.Send(new GetSchedulesQuery(User.GetUserId()), cancellationToken)));
+        Ok(
+            new SuccessEnvelope<IReadOnlyList<ScheduleDto>>(await mediator.Send(new GetSchedulesQuery(User.GetUserId()), cancellationToken))
+        );
 
     [HttpGet("default")]
     [ProducesResponseType<SuccessEnvelope<ScheduleDto>>(StatusCodes.Status200OK)]
@@ -58,13 +72,36 @@ public sealed class SchedulesController(IMediator mediator) : ControllerBase
     [ProducesResponseType<SuccessEnvelope<ScheduleDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status403Forbidden)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
-    public async Task<IActionResult> Update(int scheduleId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ScheduleInputDto? body, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<ScheduleDto>(await mediator.Send(new UpdateScheduleCommand(User.GetUserId(), scheduleId, body?.Name, body?.TimeZone, body?.IsDefault, body?.Availability, body?.Overrides), cancellationToken)));
+    public async Task<IActionResult> Update(
+        int scheduleId,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ScheduleInputDto? body,
+        CancellationToken cancellationToken
+    ) =>
+        Ok(
+            new SuccessEnvelope<ScheduleDto>(
+                await mediator.Send(
+                    new UpdateScheduleCommand(
+                        User.GetUserId(),
+                        scheduleId,
+                        body?.Name,
+                        body?.TimeZone,
+                        body?.IsDefault,
+                        body?.Availability,
+                        body?.Overrides
+                    ),
+                    cancellationToken
+                )
+            )
+        );
 
     [HttpDelete("{scheduleId:int}")]
     [ProducesResponseType<SuccessEnvelope<ScheduleDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status403Forbidden)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Delete(int scheduleId, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<ScheduleDto>(await mediator.Send(new DeleteScheduleCommand(User.GetUserId(), scheduleId), cancellationToken)));
+        Ok(
+            new SuccessEnvelope<ScheduleDto>(
+                await mediator.Send(new DeleteScheduleCommand(User.GetUserId(), scheduleId), cancellationToken)
+            )
+        );
 }

@@ -26,14 +26,29 @@ public sealed class SelectedCalendarsController(IMediator mediator) : Controller
     [Consumes("application/json")]
     [RequestSizeLimit(16 * 1024)]
     [ProducesResponseType<SuccessEnvelope<SelectedCalendarDto>>(StatusCodes.Status201Created)]
-    public async Task<IActionResult> Select([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] SelectedCalendarsInputDto? body, CancellationToken cancellationToken)
+    public async Task<IActionResult> Select(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] SelectedCalendarsInputDto? body,
+        CancellationToken cancellationToken
+    )
     {
-        var selected = await mediator.Send(new SelectCalendarCommand(User.GetUserId(), body?.Integration, body?.ExternalId, body?.CredentialId), cancellationToken);
+        var selected = await mediator.Send(
+            new SelectCalendarCommand(User.GetUserId(), body?.Integration, body?.ExternalId, body?.CredentialId),
+            cancellationToken
+        );
         return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<SelectedCalendarDto>(selected));
     }
 
     [HttpDelete]
     [ProducesResponseType<SuccessEnvelope<SelectedCalendarDto>>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Deselect([FromQuery] string? integration, [FromQuery] string? externalId, [FromQuery] int? credentialId, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<SelectedCalendarDto>(await mediator.Send(new DeselectCalendarCommand(User.GetUserId(), integration, externalId, credentialId), cancellationToken)));
+    public async Task<IActionResult> Deselect(
+        [FromQuery] string? integration,
+        [FromQuery] string? externalId,
+        [FromQuery] int? credentialId,
+        CancellationToken cancellationToken
+    ) =>
+        Ok(
+            new SuccessEnvelope<SelectedCalendarDto>(
+                await mediator.Send(new DeselectCalendarCommand(User.GetUserId(), integration, externalId, credentialId), cancellationToken)
+            )
+        );
 }

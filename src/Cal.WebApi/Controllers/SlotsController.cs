@@ -1,5 +1,5 @@
-using Cal.Application.Slots.Common;
 using Cal.Application.Slots.Commands.ReserveSlot;
+using Cal.Application.Slots.Common;
 using Cal.Application.Slots.Queries.GetSlots;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
@@ -10,7 +10,8 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Cal.WebApi.Controllers;
 
-/// <summary>cal.com's <c>GET /v2/slots</c> (<c>cal-api-version: 2024-09-04</c>): public, as in cal.com, and rate-limited per client IP.</summary>
+/// <summary>cal.com's <c>GET /v2/slots</c> (<c>cal-api-version: 2024-09-04</c>): public, as in cal.com, and rate-limited per client
+/// IP.</summary>
 [ApiController]
 [AllowAnonymous]
 [Route("v2/slots")]
@@ -32,9 +33,16 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
         [FromQuery] string? timeZone,
         [FromQuery] int? duration,
         [FromQuery] string? format,
-        CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>(
-            await mediator.Send(new GetSlotsQuery(eventTypeId, eventTypeSlug, username, start, end, timeZone, duration, format, User.FindUserId()), cancellationToken)));
+        CancellationToken cancellationToken
+    ) =>
+        Ok(
+            new SuccessEnvelope<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>(
+                await mediator.Send(
+                    new GetSlotsQuery(eventTypeId, eventTypeSlug, username, start, end, timeZone, duration, format, User.FindUserId()),
+                    cancellationToken
+                )
+            )
+        );
 
     /// <summary>cal.com's <c>ReserveSlotInput_2024_09_04</c>.</summary>
     [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
@@ -47,9 +55,26 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status403Forbidden)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status422UnprocessableEntity)]
-    public async Task<IActionResult> Reserve([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReserveSlotInputDto? body, CancellationToken cancellationToken) =>
-        StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<SlotReservationDto>(await mediator.Send(
-            new ReserveSlotCommand(null, body?.EventTypeId, body?.SlotStart, body?.SlotDuration, body?.ReservationDuration, User.FindUserId()), cancellationToken)));
+    public async Task<IActionResult> Reserve(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReserveSlotInputDto? body,
+        CancellationToken cancellationToken
+    ) =>
+        StatusCode(
+            StatusCodes.Status201Created,
+            new SuccessEnvelope<SlotReservationDto>(
+                await mediator.Send(
+                    new ReserveSlotCommand(
+                        null,
+                        body?.EventTypeId,
+                        body?.SlotStart,
+                        body?.SlotDuration,
+                        body?.ReservationDuration,
+                        User.FindUserId()
+                    ),
+                    cancellationToken
+                )
+            )
+        );
 
     [HttpGet("reservations/{uid}")]
     [ProducesResponseType<SuccessEnvelope<SlotReservationDto>>(StatusCodes.Status200OK)]
@@ -61,9 +86,26 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
     [RequestSizeLimit(16 * 1024)]
     [ProducesResponseType<SuccessEnvelope<SlotReservationDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status422UnprocessableEntity)]
-    public async Task<IActionResult> MoveReservation(string uid, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReserveSlotInputDto? body, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<SlotReservationDto>(await mediator.Send(
-            new ReserveSlotCommand(uid, body?.EventTypeId, body?.SlotStart, body?.SlotDuration, body?.ReservationDuration, User.FindUserId()), cancellationToken)));
+    public async Task<IActionResult> MoveReservation(
+        string uid,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReserveSlotInputDto? body,
+        CancellationToken cancellationToken
+    ) =>
+        Ok(
+            new SuccessEnvelope<SlotReservationDto>(
+                await mediator.Send(
+                    new ReserveSlotCommand(
+                        uid,
+                        body?.EventTypeId,
+                        body?.SlotStart,
+                        body?.SlotDuration,
+                        body?.ReservationDuration,
+                        User.FindUserId()
+                    ),
+                    cancellationToken
+                )
+            )
+        );
 
     [HttpDelete("reservations/{uid}")]
     [ProducesResponseType<SuccessEnvelope>(StatusCodes.Status200OK)]
@@ -73,7 +115,8 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
         return Ok(new SuccessEnvelope());
     }
 
-    /// <summary>cal.com's earlier slots call (2024-04-15), which <c>@calcom/sdk</c> 1.0.1 makes: <c>{"slots":{"date":[{"time"}]}}</c>.</summary>
+    /// <summary>cal.com's earlier slots call (2024-04-15), which <c>@calcom/sdk</c> 1.0.1 makes:
+    /// <c>{"slots":{"date":[{"time"}]}}</c>.</summary>
     public sealed record AvailableSlotsOutput(IReadOnlyDictionary<string, IReadOnlyList<AvailableSlot>> Slots);
 
     public sealed record AvailableSlot(string Time);
@@ -86,10 +129,22 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
         [FromQuery] string? endTime,
         [FromQuery] string? timeZone,
         [FromQuery] int? duration,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
-        var slots = await mediator.Send(new GetSlotsQuery(eventTypeId, null, null, startTime, endTime, timeZone, duration, null, User.FindUserId()), cancellationToken);
-        return Ok(new SuccessEnvelope<AvailableSlotsOutput>(new AvailableSlotsOutput(
-            slots.ToDictionary(d => d.Key, d => (IReadOnlyList<AvailableSlot>)d.Value.Select(s => new AvailableSlot(s.Start)).ToList()))));
+        var slots = await mediator.Send(
+            new GetSlotsQuery(eventTypeId, null, null, startTime, endTime, timeZone, duration, null, User.FindUserId()),
+            cancellationToken
+        );
+        return Ok(
+            new SuccessEnvelope<AvailableSlotsOutput>(
+                new AvailableSlotsOutput(
+                    slots.ToDictionary(
+                        d => d.Key,
+                        d => (IReadOnlyList<AvailableSlot>)d.Value.Select(s => new AvailableSlot(s.Start)).ToList()
+                    )
+                )
+            )
+        );
     }
 }

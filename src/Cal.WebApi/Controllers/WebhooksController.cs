@@ -29,7 +29,13 @@ public abstract class WebhookRoutesController(IMediator mediator) : ControllerBa
 {
     /// <summary>cal.com's <c>CreateWebhookInputDto</c> (and, every field optional, <c>UpdateWebhookInputDto</c>).</summary>
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-    public sealed record WebhookInputDto(string? SubscriberUrl, List<string?>? Triggers, bool? Active, string? PayloadTemplate, string? Secret);
+    public sealed record WebhookInputDto(
+        string? SubscriberUrl,
+        List<string?>? Triggers,
+        bool? Active,
+        string? PayloadTemplate,
+        string? Secret
+    );
 
     protected abstract WebhookScope Scope { get; }
 
@@ -38,9 +44,19 @@ public abstract class WebhookRoutesController(IMediator mediator) : ControllerBa
     [RequestSizeLimit(64 * 1024)]
     [ProducesResponseType<SuccessEnvelope<WebhookDto>>(StatusCodes.Status201Created)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
-    public async Task<IActionResult> Create([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] WebhookInputDto? body, CancellationToken cancellationToken) =>
-        StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<WebhookDto>(await mediator.Send(
-            new CreateWebhookCommand(Scope, body?.SubscriberUrl, body?.Triggers, body?.Active, body?.PayloadTemplate, body?.Secret), cancellationToken)));
+    public async Task<IActionResult> Create(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] WebhookInputDto? body,
+        CancellationToken cancellationToken
+    ) =>
+        StatusCode(
+            StatusCodes.Status201Created,
+            new SuccessEnvelope<WebhookDto>(
+                await mediator.Send(
+                    new CreateWebhookCommand(Scope, body?.SubscriberUrl, body?.Triggers, body?.Active, body?.PayloadTemplate, body?.Secret),
+                    cancellationToken
+                )
+            )
+        );
 
     [HttpGet("")]
     [ProducesResponseType<SuccessEnvelope<IReadOnlyList<WebhookDto>>>(StatusCodes.Status200OK)]
@@ -57,9 +73,27 @@ public abstract class WebhookRoutesController(IMediator mediator) : ControllerBa
     [RequestSizeLimit(64 * 1024)]
     [ProducesResponseType<SuccessEnvelope<WebhookDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
-    public async Task<IActionResult> Update(string webhookId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] WebhookInputDto? body, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<WebhookDto>(await mediator.Send(
-            new UpdateWebhookCommand(Scope, webhookId, body?.SubscriberUrl, body?.Triggers, body?.Active, body?.PayloadTemplate, body?.Secret), cancellationToken)));
+    public async Task<IActionResult> Update(
+        string webhookId,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] WebhookInputDto? body,
+        CancellationToken cancellationToken
+    ) =>
+        Ok(
+            new SuccessEnvelope<WebhookDto>(
+                await mediator.Send(
+                    new UpdateWebhookCommand(
+                        Scope,
+                        webhookId,
+                        body?.SubscriberUrl,
+                        body?.Triggers,
+                        body?.Active,
+                        body?.PayloadTemplate,
+                        body?.Secret
+                    ),
+                    cancellationToken
+                )
+            )
+        );
 
     [HttpDelete("{webhookId}")]
     [ProducesResponseType<SuccessEnvelope<WebhookDto>>(StatusCodes.Status200OK)]
@@ -70,13 +104,22 @@ public abstract class WebhookRoutesController(IMediator mediator) : ControllerBa
     [HttpGet("{webhookId}/deliveries")]
     [ProducesResponseType<SuccessEnvelope<IReadOnlyList<WebhookDeliveryDto>>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Deliveries(string webhookId, [FromQuery] int? take, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<IReadOnlyList<WebhookDeliveryDto>>(await mediator.Send(new GetWebhookDeliveriesQuery(Scope, webhookId, take), cancellationToken)));
+        Ok(
+            new SuccessEnvelope<IReadOnlyList<WebhookDeliveryDto>>(
+                await mediator.Send(new GetWebhookDeliveriesQuery(Scope, webhookId, take), cancellationToken)
+            )
+        );
 
     /// <summary>Makes a delivery again, now (same body, same <c>X-Cal-Webhook-Id</c>).</summary>
     [HttpPost("{webhookId}/deliveries/{deliveryId}/redeliver")]
     [ProducesResponseType<SuccessEnvelope<WebhookDeliveryDto>>(StatusCodes.Status202Accepted)]
     public async Task<IActionResult> Redeliver(string webhookId, string deliveryId, CancellationToken cancellationToken) =>
-        StatusCode(StatusCodes.Status202Accepted, new SuccessEnvelope<WebhookDeliveryDto>(await mediator.Send(new RedeliverWebhookCommand(Scope, webhookId, deliveryId), cancellationToken)));
+        StatusCode(
+            StatusCodes.Status202Accepted,
+            new SuccessEnvelope<WebhookDeliveryDto>(
+                await mediator.Send(new RedeliverWebhookCommand(Scope, webhookId, deliveryId), cancellationToken)
+            )
+        );
 }
 
 /// <summary>cal.com's user webhooks: fired by every booking change of the caller's event types.</summary>
@@ -92,11 +135,16 @@ public sealed class EventTypeWebhooksController(IMediator mediator) : WebhookRou
 {
     private readonly IMediator mediator = mediator;
 
-    protected override WebhookScope Scope => new(User.GetUserId(), int.Parse((string)RouteData.Values["eventTypeId"]!, System.Globalization.CultureInfo.InvariantCulture));
+    protected override WebhookScope Scope =>
+        new(User.GetUserId(), int.Parse((string)RouteData.Values["eventTypeId"]!, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>cal.com's delete-all: <c>{"status":"success","data":"N webhooks deleted"}</c>.</summary>
     [HttpDelete("")]
     [ProducesResponseType<SuccessEnvelope<string>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> DeleteAll(int eventTypeId, CancellationToken cancellationToken) =>
-        Ok(new SuccessEnvelope<string>(await mediator.Send(new DeleteEventTypeWebhooksCommand(User.GetUserId(), eventTypeId), cancellationToken)));
+        Ok(
+            new SuccessEnvelope<string>(
+                await mediator.Send(new DeleteEventTypeWebhooksCommand(User.GetUserId(), eventTypeId), cancellationToken)
+            )
+        );
 }

@@ -38,7 +38,9 @@ internal sealed class BusyTimesResult(BusyTimesDto busy) : IActionResult
         var response = context.HttpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        var encoder = context.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions.Encoder ?? JavaScriptEncoder.Default;
+        var encoder =
+            context.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions.Encoder
+            ?? JavaScriptEncoder.Default;
         var aborted = context.HttpContext.RequestAborted;
         var writer = new Writer(busy, encoder);
 
@@ -115,7 +117,10 @@ internal sealed class BusyTimesResult(BusyTimesDto busy) : IActionResult
             for (var i = 0; i < busy.Truncated.Count; i++)
             {
                 var calendar = busy.Truncated[i];
-                var item = string.Create(CultureInfo.InvariantCulture, $"{(i > 0 ? "," : "")}{{\"credentialId\":{calendar.CredentialId},\"externalId\":");
+                var item = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{(i > 0 ? "," : "")}{{\"credentialId\":{calendar.CredentialId},\"externalId\":"
+                );
                 output.Write(Encoding.UTF8.GetBytes(item));
                 output.Write(Quoted(calendar.ExternalId, encoder));
                 output.Write("}"u8);
@@ -127,7 +132,15 @@ internal sealed class BusyTimesResult(BusyTimesDto busy) : IActionResult
 
     private static int WriteItem(IBufferWriter<byte> pipe, DateTimeOffset start, DateTimeOffset end, byte[] sourceJson, bool first)
     {
-        var length = (first ? 0 : 1) + ItemStart.Length + JsTimestamp.Length + ItemEnd.Length + JsTimestamp.Length + ItemSource.Length + sourceJson.Length + 1;
+        var length =
+            (first ? 0 : 1)
+            + ItemStart.Length
+            + JsTimestamp.Length
+            + ItemEnd.Length
+            + JsTimestamp.Length
+            + ItemSource.Length
+            + sourceJson.Length
+            + 1;
         var span = pipe.GetSpan(length);
         var at = 0;
         if (!first)

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Domain.Calendars;
-using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Cal.WebApi.Envelopes;
@@ -18,7 +18,12 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
         switch (exception)
         {
             case RequestValidationException validation:
-                await writer.WriteAsync(httpContext, 400, validation.Message, new { errors = validation.Errors.Select(e => new { field = e.Field, message = e.Message }) });
+                await writer.WriteAsync(
+                    httpContext,
+                    400,
+                    validation.Message,
+                    new { errors = validation.Errors.Select(e => new { field = e.Field, message = e.Message }) }
+                );
                 break;
             case IcsFeedsUnusableException feeds:
                 await writer.WriteAsync(httpContext, 400, feeds.Message, new { feeds = feeds.Failures.Select(DescribeFeed) });
@@ -27,21 +32,28 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
                 await writer.WriteAsync(httpContext, 400, badRequest.Message, badRequest.Details);
                 break;
             case CalendarUnavailableException unavailable:
-                await writer.WriteAsync(httpContext, unavailable.DuringCheck ? 401 : 503, unavailable.Message, new
-                {
-                    credentialId = unavailable.CredentialId,
-                    calendarIndex = unavailable.CalendarIndex,
-                    account = unavailable.Account,
-                    reason = FeedFailure.WireName(unavailable.Failure.Reason),
-                    status = unavailable.Failure.HttpStatus,
-                    line = unavailable.Failure.Line,
-                });
+                await writer.WriteAsync(
+                    httpContext,
+                    unavailable.DuringCheck ? 401 : 503,
+                    unavailable.Message,
+                    new
+                    {
+                        credentialId = unavailable.CredentialId,
+                        calendarIndex = unavailable.CalendarIndex,
+                        account = unavailable.Account,
+                        reason = FeedFailure.WireName(unavailable.Failure.Reason),
+                        status = unavailable.Failure.HttpStatus,
+                        line = unavailable.Failure.Line,
+                    }
+                );
                 break;
             case AvailabilityUnavailableException availability:
                 await writer.WriteAsync(httpContext, 503, availability.Message, new { eventTypeId = availability.EventTypeId });
                 break;
             case TooManyRequestsException tooMany:
-                httpContext.Response.Headers.RetryAfter = tooMany.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                httpContext.Response.Headers.RetryAfter = tooMany.RetryAfterSeconds.ToString(
+                    System.Globalization.CultureInfo.InvariantCulture
+                );
                 await writer.WriteAsync(httpContext, 429, tooMany.Message);
                 break;
             case NotFoundException notFound:
@@ -61,7 +73,11 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
                 break;
             case BadHttpRequestException badRequest:
                 // Kestrel's own refusals: body too large (413), malformed request, client too slow.
-                await writer.WriteAsync(httpContext, badRequest.StatusCode, badRequest.StatusCode == 413 ? "Request body too large." : "Bad request.");
+                await writer.WriteAsync(
+                    httpContext,
+                    badRequest.StatusCode,
+                    badRequest.StatusCode == 413 ? "Request body too large." : "Bad request."
+                );
                 break;
             case var text when text is System.Text.DecoderFallbackException || text.InnerException is System.Text.DecoderFallbackException:
                 // A body that is not valid text in the charset it declares (found by the API fuzzer: was a 500).
@@ -70,7 +86,11 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
             case var fault when IsDatabaseFault(fault):
                 // The database is down, locked or read-only: a condition to retry, not a bug; nothing of it is shown.
                 logger.LogWarning("Database unavailable: {Error}", fault.GetType().Name);
-                await writer.WriteAsync(httpContext, 503, "The service is temporarily unavailable: its database cannot be used right now. Try again shortly.");
+                await writer.WriteAsync(
+                    httpContext,
+                    503,
+                    "The service is temporarily unavailable: its database cannot be used right now. Try again shortly."
+                );
                 break;
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 logger.LogDebug("Request aborted by the client");
@@ -98,13 +118,14 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
         return false;
     }
 
-    private static object DescribeFeed(IndexedFeedFailure f) => new
-    {
-        index = f.Index,
-        field = $"urls[{f.Index}]",
-        reason = FeedFailure.WireName(f.Failure.Reason),
-        message = f.Failure.Message,
-        status = f.Failure.HttpStatus,
-        line = f.Failure.Line,
-    };
+    private static object DescribeFeed(IndexedFeedFailure f) =>
+        new
+        {
+            index = f.Index,
+            field = $"urls[{f.Index}]",
+            reason = FeedFailure.WireName(f.Failure.Reason),
+            message = f.Failure.Message,
+            status = f.Failure.HttpStatus,
+            line = f.Failure.Line,
+        };
 }

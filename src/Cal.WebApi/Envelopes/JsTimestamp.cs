@@ -43,11 +43,15 @@ internal static class JsTimestamp
     }
 }
 
-/// <summary>Every <see cref="DateTime"/> in an answer written as JavaScript writes dates (<see cref="JsTimestamp"/>): always three fraction digits.</summary>
+/// <summary>Every <see cref="DateTime"/> in an answer written as JavaScript writes dates (<see cref="JsTimestamp"/>): always three fraction
+/// digits.</summary>
 internal sealed class JsTimestampConverter : System.Text.Json.Serialization.JsonConverter<DateTime>
 {
-    public override DateTime Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
-        reader.GetDateTime();
+    public override DateTime Read(
+        ref System.Text.Json.Utf8JsonReader reader,
+        Type typeToConvert,
+        System.Text.Json.JsonSerializerOptions options
+    ) => reader.GetDateTime();
 
     public override void Write(System.Text.Json.Utf8JsonWriter writer, DateTime value, System.Text.Json.JsonSerializerOptions options)
     {
@@ -57,11 +61,15 @@ internal sealed class JsTimestampConverter : System.Text.Json.Serialization.Json
     }
 }
 
-/// <summary>Every <see cref="DateTimeOffset"/> in an answer (bookings, reservations) written as JavaScript writes dates: UTC, three fraction digits.</summary>
+/// <summary>Every <see cref="DateTimeOffset"/> in an answer (bookings, reservations) written as JavaScript writes dates: UTC, three
+/// fraction digits.</summary>
 internal sealed class JsInstantConverter : System.Text.Json.Serialization.JsonConverter<DateTimeOffset>
 {
-    public override DateTimeOffset Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
-        reader.GetDateTimeOffset();
+    public override DateTimeOffset Read(
+        ref System.Text.Json.Utf8JsonReader reader,
+        Type typeToConvert,
+        System.Text.Json.JsonSerializerOptions options
+    ) => reader.GetDateTimeOffset();
 
     public override void Write(System.Text.Json.Utf8JsonWriter writer, DateTimeOffset value, System.Text.Json.JsonSerializerOptions options)
     {

@@ -9,8 +9,8 @@ public static class ModelStateEnvelope
     public static IActionResult Create(ActionContext context)
     {
         var writer = context.HttpContext.RequestServices.GetRequiredService<ErrorEnvelopeWriter>();
-        var errors = context.ModelState
-            .Where(e => e.Value is { Errors.Count: > 0 })
+        var errors = context
+            .ModelState.Where(e => e.Value is { Errors.Count: > 0 })
             .SelectMany(e => e.Value!.Errors.Select(error => new { field = FieldPath(e.Key), message = Describe(error) }))
             .ToList();
         var message = errors.Count == 1 ? $"{errors[0].field}: {errors[0].message}" : $"The request has {errors.Count} invalid fields.";
@@ -44,7 +44,8 @@ public static class ModelStateEnvelope
             return text switch
             {
                 _ when text.Contains("Boolean", StringComparison.Ordinal) => "must be a boolean",
-                _ when text.Contains("List`1", StringComparison.Ordinal) || text.Contains("[]", StringComparison.Ordinal) => "must be an array",
+                _ when text.Contains("List`1", StringComparison.Ordinal) || text.Contains("[]", StringComparison.Ordinal) =>
+                    "must be an array",
                 _ when text.Contains("System.String", StringComparison.Ordinal) => "must be a string",
                 _ => "has the wrong JSON type",
             };

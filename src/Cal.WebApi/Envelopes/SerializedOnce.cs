@@ -15,11 +15,14 @@ public static class SerializedOnce
     public static IActionResult Ok<T>(HttpContext context, T data)
         where T : class
     {
-        var bytes = Cache<T>.Table.GetValue(data, d =>
-        {
-            var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions;
-            return JsonSerializer.SerializeToUtf8Bytes(new SuccessEnvelope<T>(d), options);
-        });
+        var bytes = Cache<T>.Table.GetValue(
+            data,
+            d =>
+            {
+                var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions;
+                return JsonSerializer.SerializeToUtf8Bytes(new SuccessEnvelope<T>(d), options);
+            }
+        );
         return new BytesResult(bytes);
     }
 

@@ -12,7 +12,12 @@ namespace Cal.WebApi.Hosting;
 /// <summary>The composition root shared by the web server and the admin commands.</summary>
 public static class CalServices
 {
-    public static IServiceCollection AddCal(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, bool logToStandardError)
+    public static IServiceCollection AddCal(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        IHostEnvironment environment,
+        bool logToStandardError
+    )
     {
         services.AddApplicationServices(configuration);
         services.AddInfrastructureServices(configuration, environment.ContentRootPath);
@@ -39,7 +44,8 @@ public static class CalServices
                 }
             },
             preserveStaticLogger: true,
-            writeToProviders: true);
+            writeToProviders: true
+        );
         return services;
     }
 }

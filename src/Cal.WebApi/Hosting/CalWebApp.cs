@@ -1,12 +1,12 @@
+using System.Threading.RateLimiting;
 using Cal.Application.Common.Telemetry;
 using Cal.WebApi.Authentication;
-using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Cal.WebApi.Envelopes;
 using Cal.WebApi.RateLimiting;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Serilog;
 
 namespace Cal.WebApi.Hosting;
@@ -33,8 +33,11 @@ public static class CalWebApp
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializerHostedService>());
 
         // On shutdown, in-flight saves finish: the grace period is the longest a save can take, plus a margin.
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<Cal.Application.Calendars.IcsFeeds.Common.IcsFeedSaveOptions>>((host, outbound) =>
-            host.ShutdownTimeout = outbound.Value.SaveTimeout + TimeSpan.FromSeconds(5));
+        builder
+            .Services.AddOptions<HostOptions>()
+            .Configure<IOptions<Cal.Application.Calendars.IcsFeeds.Common.IcsFeedSaveOptions>>(
+                (host, outbound) => host.ShutdownTimeout = outbound.Value.SaveTimeout + TimeSpan.FromSeconds(5)
+            );
 
         builder.Services.AddCalControllers();
         builder.Services.AddCalAuthentication();
@@ -70,12 +73,21 @@ public static class CalWebApp
     {
         services.AddSingleton<ErrorEnvelopeWriter>();
         services.AddExceptionHandler<CalExceptionHandler>();
-        services.AddControllers(o =>
+        services
+            .AddControllers(o =>
             {
                 // Cal takes JSON bodies and query strings only. The form value providers read any form body
                 // sent along (even to a GET) and throw on bracket keys they cannot parse: a 500 the API fuzzer found.
-                foreach (var form in o.ValueProviderFactories.Where(f => f is Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory
-                    or Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProviderFactory or Microsoft.AspNetCore.Mvc.ModelBinding.FormFileValueProviderFactory).ToList())
+                foreach (
+                    var form in o
+                        .ValueProviderFactories.Where(f =>
+                            f
+                                is Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory
+                                    or Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProviderFactory
+                                    or Microsoft.AspNetCore.Mvc.ModelBinding.FormFileValueProviderFactory
+                        )
+                        .ToList()
+                )
                 {
                     o.ValueProviderFactories.Remove(form);
                 }
@@ -104,25 +116,41 @@ public static class CalWebApp
     public static IServiceCollection AddCalCors(this IServiceCollection services, IConfiguration configuration)
     {
         var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() is { Length: > 0 } configured ? configured : ["*"];
-        services.AddCors(o => o.AddDefaultPolicy(policy =>
-        {
-            if (origins.Contains("*"))
+        services.AddCors(o =>
+            o.AddDefaultPolicy(policy =>
             {
-                policy.AllowAnyOrigin();
-            }
-            else
-            {
-                policy.WithOrigins(origins);
-            }
+                if (origins.Contains("*"))
+                {
+                    policy.AllowAnyOrigin();
+                }
+                else
+                {
+                    policy.WithOrigins(origins);
+                }
 
-            policy.AllowAnyMethod()
-                .WithHeaders("Authorization", "Content-Type", PlatformHeaders.SecretKey, PlatformHeaders.ClientId, "cal-api-version", "X-Request-Id")
-                .WithExposedHeaders(
-                    "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
-                    "X-RateLimit-Limit-Default", "X-RateLimit-Remaining-Default", "X-RateLimit-Reset-Default",
-                    "Retry-After", "X-Request-Id")
-                .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
-        }));
+                policy
+                    .AllowAnyMethod()
+                    .WithHeaders(
+                        "Authorization",
+                        "Content-Type",
+                        PlatformHeaders.SecretKey,
+                        PlatformHeaders.ClientId,
+                        "cal-api-version",
+                        "X-Request-Id"
+                    )
+                    .WithExposedHeaders(
+                        "X-RateLimit-Limit",
+                        "X-RateLimit-Remaining",
+                        "X-RateLimit-Reset",
+                        "X-RateLimit-Limit-Default",
+                        "X-RateLimit-Remaining-Default",
+                        "X-RateLimit-Reset-Default",
+                        "Retry-After",
+                        "X-Request-Id"
+                    )
+                    .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
+            })
+        );
         return services;
     }
 
@@ -135,24 +163,36 @@ public static class CalWebApp
     /// <summary>Cal's rate limiter (<see cref="CalRateLimiter"/>) as ASP.NET Core's global limiter, its refusals in the envelope.</summary>
     public static IServiceCollection AddCalRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RateLimitingOptions>()
+        services
+            .AddOptions<RateLimitingOptions>()
             .Bind(configuration.GetSection(RateLimitingOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<CalRateLimiter>();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<CalRateLimiter>((o, limiter) =>
-        {
-            o.GlobalLimiter = limiter;
-            o.OnRejected = async (context, cancellationToken) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)wait.TotalSeconds : 1;
-                CalMetrics.RateLimitRejections.Count("caller", CalRateLimiter.CallerKind(context.HttpContext));
-                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await context.HttpContext.RequestServices.GetRequiredService<ErrorEnvelopeWriter>()
-                    .WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, $"Too many requests: retry after {retryAfter} seconds.");
-            };
-        });
+        services
+            .AddOptions<RateLimiterOptions>()
+            .Configure<CalRateLimiter>(
+                (o, limiter) =>
+                {
+                    o.GlobalLimiter = limiter;
+                    o.OnRejected = async (context, cancellationToken) =>
+                    {
+                        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)wait.TotalSeconds : 1;
+                        CalMetrics.RateLimitRejections.Count("caller", CalRateLimiter.CallerKind(context.HttpContext));
+                        context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(
+                            System.Globalization.CultureInfo.InvariantCulture
+                        );
+                        await context
+                            .HttpContext.RequestServices.GetRequiredService<ErrorEnvelopeWriter>()
+                            .WriteAsync(
+                                context.HttpContext,
+                                StatusCodes.Status429TooManyRequests,
+                                $"Too many requests: retry after {retryAfter} seconds."
+                            );
+                    };
+                }
+            );
         return services;
     }
 
@@ -165,12 +205,22 @@ public static class CalWebApp
     public static bool AddCalForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
     {
         var knownProxies = (configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
-            .Select(proxy => System.Net.IPAddress.TryParse(proxy, out var address) ? address
-                : throw new Cal.Infrastructure.CalConfigurationException($"ForwardedHeaders:KnownProxies entry '{proxy}' is not an IP address."))
+            .Select(proxy =>
+                System.Net.IPAddress.TryParse(proxy, out var address)
+                    ? address
+                    : throw new Cal.Infrastructure.CalConfigurationException(
+                        $"ForwardedHeaders:KnownProxies entry '{proxy}' is not an IP address."
+                    )
+            )
             .ToList();
         var knownNetworks = (configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
-            .Select(network => System.Net.IPNetwork.TryParse(network, out var parsed) ? parsed
-                : throw new Cal.Infrastructure.CalConfigurationException($"ForwardedHeaders:KnownNetworks entry '{network}' is not a CIDR range such as 10.0.0.0/24."))
+            .Select(network =>
+                System.Net.IPNetwork.TryParse(network, out var parsed)
+                    ? parsed
+                    : throw new Cal.Infrastructure.CalConfigurationException(
+                        $"ForwardedHeaders:KnownNetworks entry '{network}' is not a CIDR range such as 10.0.0.0/24."
+                    )
+            )
             .ToList();
         services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -184,7 +234,8 @@ public static class CalWebApp
         return knownProxies.Count > 0 || knownNetworks.Count > 0;
     }
 
-    /// <summary>The middleware, in order: forwarded headers, request ids, request logging, errors, authentication, rate limiting (which adds its headers), authorization, endpoints.</summary>
+    /// <summary>The middleware, in order: forwarded headers, request ids, request logging, errors, authentication, rate limiting (which
+    /// adds its headers), authorization, endpoints.</summary>
     public static WebApplication UseCalPipeline(this WebApplication app, bool behindProxies)
     {
         if (behindProxies)
@@ -192,18 +243,20 @@ public static class CalWebApp
             app.UseForwardedHeaders();
         }
 
-        app.Use((context, next) =>
-        {
-            // A caller's own request id is kept when it is a sane token, so its logs and ours line up.
-            if (RequestIds.AcceptIncoming(context.Request.Headers["X-Request-Id"]) is { } incoming)
+        app.Use(
+            (context, next) =>
             {
-                context.TraceIdentifier = incoming;
-            }
+                // A caller's own request id is kept when it is a sane token, so its logs and ours line up.
+                if (RequestIds.AcceptIncoming(context.Request.Headers["X-Request-Id"]) is { } incoming)
+                {
+                    context.TraceIdentifier = incoming;
+                }
 
-            // Set as the response starts: the exception handler clears headers set earlier. (No closure: every request.)
-            context.Response.OnStarting(WriteRequestId, context);
-            return next(context);
-        });
+                // Set as the response starts: the exception handler clears headers set earlier. (No closure: every request.)
+                context.Response.OnStarting(WriteRequestId, context);
+                return next(context);
+            }
+        );
         app.UseSerilogRequestLogging(o =>
         {
             // This host's logger, not the static one (several hosts can share a process, e.g. in tests).
@@ -214,18 +267,26 @@ public static class CalWebApp
                 diagnostics.Set("RequestId", context.TraceIdentifier);
 
                 // The route template, not the path: ids in paths stay out of log cardinality, and query strings are never logged.
-                diagnostics.Set("RouteTemplate", (context.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
+                diagnostics.Set(
+                    "RouteTemplate",
+                    (context.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? "(no route)"
+                );
             };
         });
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            // Reached only if no IExceptionHandler took the exception.
-            ExceptionHandler = context => context.RequestServices.GetRequiredService<ErrorEnvelopeWriter>().WriteAsync(context, 500),
-        });
+        app.UseExceptionHandler(
+            new ExceptionHandlerOptions
+            {
+                // Reached only if no IExceptionHandler took the exception.
+                ExceptionHandler = context => context.RequestServices.GetRequiredService<ErrorEnvelopeWriter>().WriteAsync(context, 500),
+            }
+        );
 
         // Framework answers with no body (unknown route, wrong method, wrong content type) get the envelope too.
-        app.UseStatusCodePages(context => context.HttpContext.RequestServices.GetRequiredService<ErrorEnvelopeWriter>()
-            .WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode));
+        app.UseStatusCodePages(context =>
+            context
+                .HttpContext.RequestServices.GetRequiredService<ErrorEnvelopeWriter>()
+                .WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode)
+        );
 
         // Authentication first, so the limiter partitions by API key or token; unauthenticated requests
         // (and bad tokens) are limited by client IP before authorization refuses them.
@@ -240,7 +301,9 @@ public static class CalWebApp
 
         // Unauthenticated: live means the process answers; ready means the database is reachable and migrated.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+            .AllowAnonymous()
+            .DisableRateLimiting();
         return app;
     }
 }

@@ -25,30 +25,45 @@ public static class TelemetrySetup
             return services;
         }
 
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("cal", serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString()))
+        var telemetry = services
+            .AddOpenTelemetry()
+            .ConfigureResource(resource =>
+                resource.AddService("cal", serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString())
+            )
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(CalMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
+                metrics
+                    .AddMeter(CalMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation();
                 if (prometheus)
                 {
-                    metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0); // a scrape shows what happened up to it
+                    // a scrape shows what happened up to it
+                    metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 }
             })
-            .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
-                {
-                    // Feed URLs carry private tokens in their paths and queries: a span names the host only.
-                    if (request.RequestUri is { } uri)
-                    {
-                        activity.SetTag("url.full", uri.GetLeftPart(UriPartial.Authority) + "/");
-                        activity.SetTag("url.path", null);
-                        activity.SetTag("url.query", null);
-                        activity.DisplayName = request.Method.Method;
-                    }
-                })
-                .AddEntityFrameworkCoreInstrumentation());
+            .WithTracing(tracing =>
+                tracing
+                    .AddAspNetCoreInstrumentation(o =>
+                        o.Filter = context =>
+                            !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health")
+                    )
+                    .AddHttpClientInstrumentation(o =>
+                        o.EnrichWithHttpRequestMessage = (activity, request) =>
+                        {
+                            // Feed URLs carry private tokens in their paths and queries: a span names the host only.
+                            if (request.RequestUri is { } uri)
+                            {
+                                activity.SetTag("url.full", uri.GetLeftPart(UriPartial.Authority) + "/");
+                                activity.SetTag("url.path", null);
+                                activity.SetTag("url.query", null);
+                                activity.DisplayName = request.Method.Method;
+                            }
+                        }
+                    )
+                    .AddEntityFrameworkCoreInstrumentation()
+            );
         if (otlp)
         {
             telemetry.UseOtlpExporter();

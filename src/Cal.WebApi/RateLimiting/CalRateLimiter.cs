@@ -13,7 +13,8 @@ namespace Cal.WebApi.RateLimiting;
 /// built-in <see cref="FixedWindowRateLimiter"/> counts only in its own process and does not tell when its
 /// window resets, which the <c>X-RateLimit-Reset</c> header needs.
 /// </summary>
-public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLimitingOptions> options, TimeProvider time) : PartitionedRateLimiter<HttpContext>
+public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLimitingOptions> options, TimeProvider time)
+    : PartitionedRateLimiter<HttpContext>
 {
     /// <summary>Where a count the synchronous path could not hand over waits for <see cref="AcquireAsyncCore"/>.</summary>
     private const string CountingItem = "cal:rate-limit";
@@ -44,7 +45,11 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
         return decision;
     }
 
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(
+        HttpContext resource,
+        int permitCount,
+        CancellationToken cancellationToken
+    ) =>
         // Awaited to its end (the store's own timeouts bound it), never abandoned: the count registers this request's
         // headers, which must not land on a later request that reuses the context.
         resource.Items.Remove(CountingItem, out var counted) && counted is Task<Decision> counting
@@ -75,16 +80,18 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
         return Task.CompletedTask;
     };
 
-    /// <summary>The kind of caller a partition belongs to, for metrics (never the partition itself: it names a user or an address).</summary>
+    /// <summary>The kind of caller a partition belongs to, for metrics (never the partition itself: it names a user or an
+    /// address).</summary>
     public static string CallerKind(HttpContext context) => KindOf(PartitionOf(context));
 
-    private static string KindOf(string partition) => partition switch
-    {
-        var p when p.StartsWith("ip:", StringComparison.Ordinal) => "ip",
-        var p when p.StartsWith("oauth-client:", StringComparison.Ordinal) => "oauth_client",
-        var p when p.StartsWith("token-family:", StringComparison.Ordinal) => "token",
-        _ => "api_key",
-    };
+    private static string KindOf(string partition) =>
+        partition switch
+        {
+            var p when p.StartsWith("ip:", StringComparison.Ordinal) => "ip",
+            var p when p.StartsWith("oauth-client:", StringComparison.Ordinal) => "oauth_client",
+            var p when p.StartsWith("token-family:", StringComparison.Ordinal) => "token",
+            _ => "api_key",
+        };
 
     public static string PartitionOf(HttpContext context) =>
         context.User.FindFirst(CalBearerAuthenticationHandler.RateLimitPartitionClaim)?.Value
@@ -155,8 +162,12 @@ public sealed class CalRateLimiter(IRateLimitStore store, IOptionsMonitor<RateLi
         }
 
         /// <summary>Numbers below 4,096 (limits, resets in seconds, most remaining counts) as strings made once.</summary>
-        private static readonly string[] SmallNumbers = Enumerable.Range(0, 4096).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToArray();
+        private static readonly string[] SmallNumbers = Enumerable
+            .Range(0, 4096)
+            .Select(n => n.ToString(CultureInfo.InvariantCulture))
+            .ToArray();
 
-        private static string Text(int value) => (uint)value < (uint)SmallNumbers.Length ? SmallNumbers[value] : value.ToString(CultureInfo.InvariantCulture);
+        private static string Text(int value) =>
+            (uint)value < (uint)SmallNumbers.Length ? SmallNumbers[value] : value.ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -22,12 +22,13 @@ public sealed class RateLimitingOptions
     [Range(1, int.MaxValue)]
     public int OAuthClientPermitLimit { get; set; } = 500;
 
-    public int LimitFor(string callerKind) => callerKind switch
-    {
-        "token" => AccessTokenPermitLimit,
-        "oauth_client" => OAuthClientPermitLimit,
-        _ => PermitLimit,
-    };
+    public int LimitFor(string callerKind) =>
+        callerKind switch
+        {
+            "token" => AccessTokenPermitLimit,
+            "oauth_client" => OAuthClientPermitLimit,
+            _ => PermitLimit,
+        };
 
     /// <summary>
     /// Tokens per window and client address (IPv4, IPv6 /64) that need a database lookup to be authenticated (not

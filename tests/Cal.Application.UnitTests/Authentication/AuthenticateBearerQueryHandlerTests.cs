@@ -29,7 +29,9 @@ public sealed class AuthenticateBearerQueryHandlerTests
         apiKeys = new Mock<IApiKeyRepository>();
         tokens = new Mock<IManagedUserTokenRepository>();
         users = new Mock<IUserRepository>();
-        users.Setup(u => u.FindByIdAsync(7, It.IsAny<CancellationToken>())).ReturnsAsync(User.Create("ann@example.com", "Europe/Paris", null, clock.GetUtcNow()).WithId(7));
+        users
+            .Setup(u => u.FindByIdAsync(7, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(User.Create("ann@example.com", "Europe/Paris", null, clock.GetUtcNow()).WithId(7));
         cache = new DictionaryCache();
     }
 
@@ -43,19 +45,29 @@ public sealed class AuthenticateBearerQueryHandlerTests
     }
 
     private AuthenticateBearerQueryHandler Handler(TimeSpan? cacheDuration = null, WarmBearers? warm = null) =>
-        new(apiKeys.Object, tokens.Object, users.Object, warm ?? Warm(), cache, clock,
-            Options.Create(new AuthOptions { CacheDuration = cacheDuration ?? TimeSpan.FromSeconds(30) }));
+        new(
+            apiKeys.Object,
+            tokens.Object,
+            users.Object,
+            warm ?? Warm(),
+            cache,
+            clock,
+            Options.Create(new AuthOptions { CacheDuration = cacheDuration ?? TimeSpan.FromSeconds(30) })
+        );
 
     private Task<BearerAuthentication> Authenticate(string token, TimeSpan? cacheDuration = null) =>
         Handler(cacheDuration).Handle(new AuthenticateBearerQuery(token), CancellationToken.None).AsTask();
 
     private void GivenKey(DateTimeOffset? expiresAt = null) =>
-        apiKeys.Setup(k => k.FindByHashAsync("k:" + Key, It.IsAny<CancellationToken>()))
+        apiKeys
+            .Setup(k => k.FindByHashAsync("k:" + Key, It.IsAny<CancellationToken>()))
             .ReturnsAsync(ApiKey.Issue(7, "k:" + Key, clock.GetUtcNow(), expiresAt).WithId(3));
 
     private ManagedUserTokens GivenAccessToken()
     {
-        var pair = ManagedUserTokens.Issue("fam", 7, 1, "t:" + AccessToken, "t:refresh", clock.GetUtcNow(), TimeSpan.FromMinutes(60), TimeSpan.FromDays(365)).WithId(11);
+        var pair = ManagedUserTokens
+            .Issue("fam", 7, 1, "t:" + AccessToken, "t:refresh", clock.GetUtcNow(), TimeSpan.FromMinutes(60), TimeSpan.FromDays(365))
+            .WithId(11);
         tokens.Setup(t => t.FindByAccessTokenHashAsync("t:" + AccessToken, It.IsAny<CancellationToken>())).ReturnsAsync(pair);
         return pair;
     }
@@ -118,10 +130,16 @@ public sealed class AuthenticateBearerQueryHandlerTests
         // One WarmBearers per process (a singleton), one handler per request.
         var warm = Warm();
         var release = new TaskCompletionSource();
-        apiKeys.Setup(k => k.FindByHashAsync("k:" + Key, It.IsAny<CancellationToken>()))
-            .Returns(async () => { await release.Task; return ApiKey.Issue(7, "k:" + Key, clock.GetUtcNow(), null).WithId(3); });
+        apiKeys
+            .Setup(k => k.FindByHashAsync("k:" + Key, It.IsAny<CancellationToken>()))
+            .Returns(async () =>
+            {
+                await release.Task;
+                return ApiKey.Issue(7, "k:" + Key, clock.GetUtcNow(), null).WithId(3);
+            });
 
-        var concurrent = Enumerable.Range(0, 10)
+        var concurrent = Enumerable
+            .Range(0, 10)
             .Select(_ => Handler(warm: warm).Handle(new AuthenticateBearerQuery(Key), CancellationToken.None).AsTask())
             .ToList();
         await cache.InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(99)); // any revocation moves the generation
@@ -130,7 +148,11 @@ public sealed class AuthenticateBearerQueryHandlerTests
 
         Assert.That((await Task.WhenAll(concurrent)).Select(r => r.Status), Is.All.EqualTo(BearerStatus.Authenticated));
         Assert.That((await afterRevocation).Status, Is.EqualTo(BearerStatus.Authenticated));
-        apiKeys.Verify(k => k.FindByHashAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Exactly(2), "one lookup for the ten, one after the revocation: not eleven");
+        apiKeys.Verify(
+            k => k.FindByHashAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()),
+            Times.Exactly(2),
+            "one lookup for the ten, one after the revocation: not eleven"
+        );
     }
 
     [Test]
@@ -207,7 +229,8 @@ public sealed class AuthenticateBearerQueryHandlerTests
     public async Task AKeyRevokedWhileItsLookupIsInFlight_IsNotCached()
     {
         // The lookup reads the key as it was before a revocation that lands (and invalidates) before the lookup ends.
-        apiKeys.Setup(k => k.FindByHashAsync("k:" + Key, It.IsAny<CancellationToken>()))
+        apiKeys
+            .Setup(k => k.FindByHashAsync("k:" + Key, It.IsAny<CancellationToken>()))
             .ReturnsAsync(ApiKey.Issue(7, "k:" + Key, clock.GetUtcNow(), null).WithId(3))
             .Callback(() => cache.InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(3)).AsTask().Wait());
 

@@ -48,10 +48,15 @@ public sealed class ManagedUserLifecycleHandlerTests
     public async Task Update_AppliesCalComsEmailForm_ChangesOnlyWhatIsGiven_AndForgetsCachedTokens()
     {
         User? saved = null;
-        users.Setup(u => u.UpdateAsync(It.IsAny<User>(), It.IsAny<CancellationToken>())).Callback<User, CancellationToken>((u, _) => saved = u).Returns(Task.CompletedTask);
+        users
+            .Setup(u => u.UpdateAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()))
+            .Callback<User, CancellationToken>((u, _) => saved = u)
+            .Returns(Task.CompletedTask);
 
-        var dto = await new UpdateManagedUserCommandHandler(users.Object, tokens.Object, cache.Object)
-            .Handle(new UpdateManagedUserCommand(Client, 7, "Alice.New@Example.com", null, "Asia/Tokyo"), CancellationToken.None);
+        var dto = await new UpdateManagedUserCommandHandler(users.Object, tokens.Object, cache.Object).Handle(
+            new UpdateManagedUserCommand(Client, 7, "Alice.New@Example.com", null, "Asia/Tokyo"),
+            CancellationToken.None
+        );
 
         Assert.That((saved!.Email, saved.Name, saved.TimeZone), Is.EqualTo(("alice.new+clacme@example.com", "Alice", "Asia/Tokyo")));
         Assert.That(dto.Email, Is.EqualTo("alice.new+clacme@example.com"));
@@ -64,12 +69,34 @@ public sealed class ManagedUserLifecycleHandlerTests
     {
         var other = new OAuthClientRef(2, "clother");
 
-        Assert.ThrowsAsync<NotFoundException>(async () => await new UpdateManagedUserCommandHandler(users.Object, tokens.Object, cache.Object).Handle(new UpdateManagedUserCommand(other, 7, null, "M", null), CancellationToken.None));
-        Assert.ThrowsAsync<NotFoundException>(async () => await new DeleteManagedUserCommandHandler(users.Object, cache.Object, NullLogger<DeleteManagedUserCommandHandler>.Instance).Handle(new DeleteManagedUserCommand(other, 7), CancellationToken.None));
-        Assert.ThrowsAsync<NotFoundException>(async () => await ForceRefresh().Handle(new ForceRefreshTokensCommand(other, 7), CancellationToken.None));
+        Assert.ThrowsAsync<NotFoundException>(async () =>
+            await new UpdateManagedUserCommandHandler(users.Object, tokens.Object, cache.Object).Handle(
+                new UpdateManagedUserCommand(other, 7, null, "M", null),
+                CancellationToken.None
+            )
+        );
+        Assert.ThrowsAsync<NotFoundException>(async () =>
+            await new DeleteManagedUserCommandHandler(
+                users.Object,
+                cache.Object,
+                NullLogger<DeleteManagedUserCommandHandler>.Instance
+            ).Handle(new DeleteManagedUserCommand(other, 7), CancellationToken.None)
+        );
+        Assert.ThrowsAsync<NotFoundException>(async () =>
+            await ForceRefresh().Handle(new ForceRefreshTokensCommand(other, 7), CancellationToken.None)
+        );
         users.Verify(u => u.UpdateAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()), Times.Never);
         users.Verify(u => u.DeleteWithEverythingAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
-        tokens.Verify(t => t.ReplaceAllFamiliesAsync(It.IsAny<int>(), It.IsAny<ManagedUserTokens>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+        tokens.Verify(
+            t =>
+                t.ReplaceAllFamiliesAsync(
+                    It.IsAny<int>(),
+                    It.IsAny<ManagedUserTokens>(),
+                    It.IsAny<DateTimeOffset>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Never
+        );
     }
 
     [Test]
@@ -77,8 +104,11 @@ public sealed class ManagedUserLifecycleHandlerTests
     {
         users.Setup(u => u.DeleteWithEverythingAsync(7, It.IsAny<CancellationToken>())).ReturnsAsync(new DeletedUser(["fam-1"], [42]));
 
-        var dto = await new DeleteManagedUserCommandHandler(users.Object, cache.Object, NullLogger<DeleteManagedUserCommandHandler>.Instance)
-            .Handle(new DeleteManagedUserCommand(Client, 7), CancellationToken.None);
+        var dto = await new DeleteManagedUserCommandHandler(
+            users.Object,
+            cache.Object,
+            NullLogger<DeleteManagedUserCommandHandler>.Instance
+        ).Handle(new DeleteManagedUserCommand(Client, 7), CancellationToken.None);
 
         Assert.That((dto.Id, dto.Email), Is.EqualTo((7, "alice+clacme@example.com")));
         cache.Verify(c => c.InvalidateAsync(AuthenticatedCaller.TokenFamilyPartition("fam-1")));
@@ -89,14 +119,18 @@ public sealed class ManagedUserLifecycleHandlerTests
     public async Task ForceRefresh_StoresANewFamily_RevokingTheOthers_AndForgetsThem()
     {
         ManagedUserTokens? stored = null;
-        tokens.Setup(t => t.ReplaceAllFamiliesAsync(7, It.IsAny<ManagedUserTokens>(), Now, It.IsAny<CancellationToken>()))
+        tokens
+            .Setup(t => t.ReplaceAllFamiliesAsync(7, It.IsAny<ManagedUserTokens>(), Now, It.IsAny<CancellationToken>()))
             .Callback<int, ManagedUserTokens, DateTimeOffset, CancellationToken>((_, next, _, _) => stored = next)
             .ReturnsAsync(["fam-1", "fam-2"]);
 
         var pair = await ForceRefresh().Handle(new ForceRefreshTokensCommand(Client, 7), CancellationToken.None);
 
         Assert.That((pair.AccessToken, pair.RefreshToken), Is.EqualTo(("calat_new", "calrt_new")));
-        Assert.That((stored!.FamilyId, stored.UserId, stored.OAuthClientId, stored.AccessTokenHash), Is.EqualTo(("fam-3", 7, 1, "h:calat_new")));
+        Assert.That(
+            (stored!.FamilyId, stored.UserId, stored.OAuthClientId, stored.AccessTokenHash),
+            Is.EqualTo(("fam-3", 7, 1, "h:calat_new"))
+        );
         cache.Verify(c => c.InvalidateAsync(AuthenticatedCaller.TokenFamilyPartition("fam-1")));
         cache.Verify(c => c.InvalidateAsync(AuthenticatedCaller.TokenFamilyPartition("fam-2")));
     }
@@ -104,6 +138,13 @@ public sealed class ManagedUserLifecycleHandlerTests
     private ForceRefreshTokensCommandHandler ForceRefresh()
     {
         var clock = new FakeTimeProvider(Now);
-        return new(users.Object, tokens.Object, secrets.Object, new TokenIssuer(secrets.Object, cache.Object, clock, Options.Create(new AuthOptions())), cache.Object, clock);
+        return new(
+            users.Object,
+            tokens.Object,
+            secrets.Object,
+            new TokenIssuer(secrets.Object, cache.Object, clock, Options.Create(new AuthOptions())),
+            cache.Object,
+            clock
+        );
     }
 }

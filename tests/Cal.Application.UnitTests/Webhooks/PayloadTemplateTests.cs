@@ -12,12 +12,17 @@ public sealed class PayloadTemplateTests
         ["title"] = "Call \"now\" {{uid}}",
         ["uid"] = "u1",
         ["length"] = 30,
-        ["organizer"] = new JsonObject { ["name"] = "Alice", ["language"] = new JsonObject { ["locale"] = "en" } },
+        ["organizer"] = new JsonObject
+        {
+            ["name"] = "Alice",
+            ["language"] = new JsonObject { ["locale"] = "en" },
+        },
         ["attendees"] = new JsonArray(new JsonObject { ["name"] = "Bob" }),
         ["metadata"] = new JsonObject { ["k"] = "v" },
     };
 
-    private static PayloadTemplate Parse(string template) => PayloadTemplate.Parse(template, out var error) ?? throw new AssertionException(error!);
+    private static PayloadTemplate Parse(string template) =>
+        PayloadTemplate.Parse(template, out var error) ?? throw new AssertionException(error!);
 
     [TestCase("{{#each attendees}}{{name}}{{/each}}")]
     [TestCase("{{> partial}}")]
@@ -37,15 +42,23 @@ public sealed class PayloadTemplateTests
     public void TooLong_OrTooManyPlaceholders_IsRefused()
     {
         Assert.That(PayloadTemplate.Parse(new string('x', PayloadTemplate.MaxLength + 1), out _), Is.Null);
-        Assert.That(PayloadTemplate.Parse(string.Concat(Enumerable.Repeat("{{uid}}", PayloadTemplate.MaxPlaceholders + 1)), out var error), Is.Null);
+        Assert.That(
+            PayloadTemplate.Parse(string.Concat(Enumerable.Repeat("{{uid}}", PayloadTemplate.MaxPlaceholders + 1)), out var error),
+            Is.Null
+        );
         Assert.That(error, Does.Contain("placeholders"));
-        Assert.That(PayloadTemplate.Parse(string.Concat(Enumerable.Repeat("{{uid}}", PayloadTemplate.MaxPlaceholders)), out _), Is.Not.Null);
+        Assert.That(
+            PayloadTemplate.Parse(string.Concat(Enumerable.Repeat("{{uid}}", PayloadTemplate.MaxPlaceholders)), out _),
+            Is.Not.Null
+        );
     }
 
     [Test]
     public void Text_SubstitutesValues_OnceAndAsTheyAre()
     {
-        var template = Parse("t={{ title }}&who={{organizer.name}}&first={{attendees.0.name}}&n={{length}}&m={{metadata}}&none={{nothing.here}}&oob={{attendees.5.name}}");
+        var template = Parse(
+            "t={{ title }}&who={{organizer.name}}&first={{attendees.0.name}}&n={{length}}&m={{metadata}}&none={{nothing.here}}&oob={{attendees.5.name}}"
+        );
         Assert.That(template.IsJson, Is.False);
         Assert.That(template.Render(Data), Is.EqualTo("t=Call \"now\" {{uid}}&who=Alice&first=Bob&n=30&m={\"k\":\"v\"}&none=&oob="));
     }
@@ -53,7 +66,9 @@ public sealed class PayloadTemplateTests
     [Test]
     public void Json_IsRenderedInsideItsStrings_SoItStaysValidJson_AndWholePlaceholdersKeepTheirType()
     {
-        var template = Parse("""{"text":"Hi {{organizer.name}}: {{title}}","n":"{{length}}","meta":"{{metadata}}","list":["{{attendees.0.name}}",1,true,null],"missing":"{{nope}}"}""");
+        var template = Parse(
+            """{"text":"Hi {{organizer.name}}: {{title}}","n":"{{length}}","meta":"{{metadata}}","list":["{{attendees.0.name}}",1,true,null],"missing":"{{nope}}"}"""
+        );
         Assert.That(template.IsJson, Is.True);
         var rendered = JsonDocument.Parse(template.Render(Data)!).RootElement;
 

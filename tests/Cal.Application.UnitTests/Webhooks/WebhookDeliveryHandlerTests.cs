@@ -24,16 +24,50 @@ public sealed class WebhookDeliveryHandlerTests
     private readonly Mock<IWebhookSender> sender = new();
     private WebhookRequest? sent;
 
-    private WebhookDeliveryHandler Handler() => new(webhooks.Object, bookings.Object, secrets.Object, sender.Object, TimeProvider.System, Options.Create(new WebhookOptions()), NullLogger<WebhookDeliveryHandler>.Instance);
+    private WebhookDeliveryHandler Handler() =>
+        new(
+            webhooks.Object,
+            bookings.Object,
+            secrets.Object,
+            sender.Object,
+            TimeProvider.System,
+            Options.Create(new WebhookOptions()),
+            NullLogger<WebhookDeliveryHandler>.Instance
+        );
 
     private static OutboxItem Item(string webhookUid, JsonObject? payload = null) =>
-        OutboxItem.Delivery(webhookUid, "del_1", "webhook:w:b", new WebhookDelivery("BOOKING_CREATED", "2027-03-29T07:00:00.000Z", "b", null, payload ?? new JsonObject { ["uid"] = "b", ["bookingId"] = 7 }).Serialize(), DateTimeOffset.UtcNow);
+        OutboxItem.Delivery(
+            webhookUid,
+            "del_1",
+            "webhook:w:b",
+            new WebhookDelivery(
+                "BOOKING_CREATED",
+                "2027-03-29T07:00:00.000Z",
+                "b",
+                null,
+                payload ?? new JsonObject { ["uid"] = "b", ["bookingId"] = 7 }
+            ).Serialize(),
+            DateTimeOffset.UtcNow
+        );
 
     private Webhook Hook(bool active = true, string? protectedSecret = "protected") =>
-        Webhook.Create("w", 1, null, "http://hooks.example.com/x", [WebhookTriggers.BookingCreated], active, null, protectedSecret, DateTimeOffset.UtcNow);
+        Webhook.Create(
+            "w",
+            1,
+            null,
+            "http://hooks.example.com/x",
+            [WebhookTriggers.BookingCreated],
+            active,
+            null,
+            protectedSecret,
+            DateTimeOffset.UtcNow
+        );
 
     private void Answer(WebhookSendResult result) =>
-        sender.Setup(s => s.SendAsync(It.IsAny<WebhookRequest>(), It.IsAny<CancellationToken>())).Callback<WebhookRequest, CancellationToken>((r, _) => sent = r).ReturnsAsync(result);
+        sender
+            .Setup(s => s.SendAsync(It.IsAny<WebhookRequest>(), It.IsAny<CancellationToken>()))
+            .Callback<WebhookRequest, CancellationToken>((r, _) => sent = r)
+            .ReturnsAsync(result);
 
     [Test]
     public async Task A2xx_IsDelivered_SignedOverTheExactBodyWithTheSecret()
@@ -46,12 +80,26 @@ public sealed class WebhookDeliveryHandlerTests
 
         Assert.That(attempt.Outcome, Is.EqualTo(OutboxOutcome.Done));
         Assert.That(sent!.ContentType, Is.EqualTo("application/json"));
-        Assert.That(Encoding.UTF8.GetString(sent.Body), Is.EqualTo("""{"triggerEvent":"BOOKING_CREATED","createdAt":"2027-03-29T07:00:00.000Z","payload":{"uid":"b","bookingId":7}}"""));
+        Assert.That(
+            Encoding.UTF8.GetString(sent.Body),
+            Is.EqualTo("""{"triggerEvent":"BOOKING_CREATED","createdAt":"2027-03-29T07:00:00.000Z","payload":{"uid":"b","bookingId":7}}""")
+        );
         var expected = Convert.ToHexStringLower(HMACSHA256.HashData("s3cret"u8.ToArray(), sent.Body));
         Assert.That(sent.Headers, Does.Contain(new KeyValuePair<string, string>("X-Cal-Signature-256", expected)));
         Assert.That(sent.Headers, Does.Contain(new KeyValuePair<string, string>("X-Cal-Webhook-Id", "del_1")));
         Assert.That(sent.Headers, Does.Contain(new KeyValuePair<string, string>("X-Cal-Webhook-Version", "2021-10-20")));
-        webhooks.Verify(w => w.RecordOutcomeAsync(It.IsAny<string>(), It.IsAny<bool>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never, "no write when nothing changes");
+        webhooks.Verify(
+            w =>
+                w.RecordOutcomeAsync(
+                    It.IsAny<string>(),
+                    It.IsAny<bool>(),
+                    It.IsAny<DateTimeOffset>(),
+                    It.IsAny<DateTimeOffset>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Never,
+            "no write when nothing changes"
+        );
     }
 
     [Test]
@@ -79,7 +127,9 @@ public sealed class WebhookDeliveryHandlerTests
         var attempt = await Handler().PerformAsync(Item("w"), CancellationToken.None);
 
         Assert.That((attempt.Outcome, attempt.Result, attempt.Status), Is.EqualTo((outcome, result, status)));
-        webhooks.Verify(w => w.RecordOutcomeAsync("w", false, It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()));
+        webhooks.Verify(w =>
+            w.RecordOutcomeAsync("w", false, It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())
+        );
     }
 
     [Test]

@@ -30,7 +30,8 @@ public sealed class ApiKeyTests
     {
         Assert.That(
             () => ApiKey.Issue(7, "hash", Now, Now.AddSeconds(expiresInSeconds)),
-            Throws.TypeOf<ArgumentOutOfRangeException>().With.Property(nameof(ArgumentException.ParamName)).EqualTo("expiresAt"));
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Property(nameof(ArgumentException.ParamName)).EqualTo("expiresAt")
+        );
     }
 
     [TestCase("")]
@@ -100,7 +101,7 @@ public sealed class ApiKeyTests
         var key = ApiKey.Issue(7, "hash", Now, null);
 
         key.Revoke(Now.AddMinutes(10)); // a refresh's grace period
-        key.Revoke(Now);                // an emergency revocation
+        key.Revoke(Now); // an emergency revocation
 
         Assert.That(key.RevokedAt, Is.EqualTo(Now));
         Assert.That(key.IsUsableAt(Now.AddMinutes(1)), Is.False);

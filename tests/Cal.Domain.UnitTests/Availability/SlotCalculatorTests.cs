@@ -6,11 +6,36 @@ namespace Cal.Domain.UnitTests.Availability;
 public sealed class SlotCalculatorTests
 {
     private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
-    private static readonly DayOfWeek[] Weekdays = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+    private static readonly DayOfWeek[] Weekdays =
+    [
+        DayOfWeek.Monday,
+        DayOfWeek.Tuesday,
+        DayOfWeek.Wednesday,
+        DayOfWeek.Thursday,
+        DayOfWeek.Friday,
+    ];
     private static readonly WeeklyAvailability[] NineToFive = [new(Weekdays, new TimeOnly(9, 0), new TimeOnly(17, 0))];
 
-    private static SlotRequest Request(DateTimeOffset from, DateTimeOffset to, int length = 30, int interval = 30, int before = 0, int after = 0, int notice = 0, DateTimeOffset? now = null) =>
-        new(TimeSpan.FromMinutes(length), TimeSpan.FromMinutes(interval), TimeSpan.FromMinutes(before), TimeSpan.FromMinutes(after), TimeSpan.FromMinutes(notice), from, to, now ?? from.AddDays(-30));
+    private static SlotRequest Request(
+        DateTimeOffset from,
+        DateTimeOffset to,
+        int length = 30,
+        int interval = 30,
+        int before = 0,
+        int after = 0,
+        int notice = 0,
+        DateTimeOffset? now = null
+    ) =>
+        new(
+            TimeSpan.FromMinutes(length),
+            TimeSpan.FromMinutes(interval),
+            TimeSpan.FromMinutes(before),
+            TimeSpan.FromMinutes(after),
+            TimeSpan.FromMinutes(notice),
+            from,
+            to,
+            now ?? from.AddDays(-30)
+        );
 
     [Test]
     public void AFreeWeekday_Has16HalfHourSlots_From9To5InTheSchedulesZone()
@@ -20,14 +45,29 @@ public sealed class SlotCalculatorTests
         var slots = SlotCalculator.Slots(Berlin, NineToFive, [], [], Request(monday, monday.AddDays(1)));
 
         Assert.That(slots, Has.Count.EqualTo(16));
-        Assert.That((slots[0], slots[^1]), Is.EqualTo((new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 15, 30, 0, TimeSpan.Zero))));
+        Assert.That(
+            (slots[0], slots[^1]),
+            Is.EqualTo((new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 15, 30, 0, TimeSpan.Zero)))
+        );
     }
 
     [Test]
     public void AcrossTheSpringChange_9AmStaysWallClock()
     {
-        var before = SlotCalculator.Slots(Berlin, NineToFive, [], [], Request(new(2026, 3, 27, 0, 0, 0, TimeSpan.Zero), new(2026, 3, 28, 0, 0, 0, TimeSpan.Zero)));
-        var after = SlotCalculator.Slots(Berlin, NineToFive, [], [], Request(new(2026, 3, 30, 0, 0, 0, TimeSpan.Zero), new(2026, 3, 31, 0, 0, 0, TimeSpan.Zero)));
+        var before = SlotCalculator.Slots(
+            Berlin,
+            NineToFive,
+            [],
+            [],
+            Request(new(2026, 3, 27, 0, 0, 0, TimeSpan.Zero), new(2026, 3, 28, 0, 0, 0, TimeSpan.Zero))
+        );
+        var after = SlotCalculator.Slots(
+            Berlin,
+            NineToFive,
+            [],
+            [],
+            Request(new(2026, 3, 30, 0, 0, 0, TimeSpan.Zero), new(2026, 3, 31, 0, 0, 0, TimeSpan.Zero))
+        );
 
         Assert.That((before[0].Hour, after[0].Hour), Is.EqualTo((8, 7)), "09:00 CET is 08:00Z, 09:00 CEST is 07:00Z");
     }
@@ -40,7 +80,9 @@ public sealed class SlotCalculatorTests
 
         var slots = SlotCalculator.Slots(Berlin, NineToFive, [], [busy], Request(monday, monday.AddDays(1), before: 15, after: 15));
 
-        var local = slots.Select(s => TimeZoneInfo.ConvertTime(s, Berlin).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var local = slots
+            .Select(s => TimeZoneInfo.ConvertTime(s, Berlin).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
         Assert.That(local, Does.Not.Contain("10:30").And.Not.Contain("11:00").And.Not.Contain("11:30").And.Not.Contain("12:00"));
         Assert.That(local, Does.Contain("10:00").And.Contain("12:30"), "10:00-10:30 leaves 30 min; 12:30 starts 30 min after");
     }
@@ -58,7 +100,12 @@ public sealed class SlotCalculatorTests
 
         var slots = SlotCalculator.Slots(Berlin, NineToFive, overrides, [], Request(monday, monday.AddDays(3)));
 
-        Assert.That(slots, Is.EqualTo(new[] { new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 12, 30, 0, TimeSpan.Zero) }));
+        Assert.That(
+            slots,
+            Is.EqualTo(
+                new[] { new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 12, 30, 0, TimeSpan.Zero) }
+            )
+        );
     }
 
     [Test]
@@ -69,7 +116,11 @@ public sealed class SlotCalculatorTests
 
         var slots = SlotCalculator.Slots(Berlin, NineToFive, [], [], Request(monday, monday.AddDays(1), notice: 60, now: now));
 
-        Assert.That(slots[0], Is.EqualTo(new DateTimeOffset(2026, 3, 2, 10, 30, 0, TimeSpan.Zero)), "11:30 Berlin: the first start at least an hour after 10:10");
+        Assert.That(
+            slots[0],
+            Is.EqualTo(new DateTimeOffset(2026, 3, 2, 10, 30, 0, TimeSpan.Zero)),
+            "11:30 Berlin: the first start at least an hour after 10:10"
+        );
     }
 
     [TestCase(1)]
@@ -84,40 +135,65 @@ public sealed class SlotCalculatorTests
         for (var round = 0; round < 200; round++)
         {
             var zone = TimeZoneInfo.FindSystemTimeZoneById(zones[random.Next(zones.Length)]);
-            var weekly = Enumerable.Range(0, random.Next(1, 4)).Select(_ =>
-            {
-                var start = new TimeOnly(random.Next(0, 20), random.Next(0, 4) * 15);
-                return new WeeklyAvailability(Enum.GetValues<DayOfWeek>().Where(_ => random.Next(2) == 0).ToArray(), start, start.AddMinutes(random.Next(2, 20) * 15));
-            }).ToArray();
+            var weekly = Enumerable
+                .Range(0, random.Next(1, 4))
+                .Select(_ =>
+                {
+                    var start = new TimeOnly(random.Next(0, 20), random.Next(0, 4) * 15);
+                    return new WeeklyAvailability(
+                        Enum.GetValues<DayOfWeek>().Where(_ => random.Next(2) == 0).ToArray(),
+                        start,
+                        start.AddMinutes(random.Next(2, 20) * 15)
+                    );
+                })
+                .ToArray();
             var from = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(random.Next(0, 360)).AddMinutes(random.Next(0, 1440));
             var to = from.AddHours(random.Next(1, 24 * 10));
-            var busy = Enumerable.Range(0, random.Next(0, 12)).Select(_ =>
-            {
-                var start = from.AddMinutes(random.Next(-600, (int)(to - from).TotalMinutes));
-                return new BusyPeriod(start, start.AddMinutes(random.Next(5, 240)));
-            }).ToArray();
+            var busy = Enumerable
+                .Range(0, random.Next(0, 12))
+                .Select(_ =>
+                {
+                    var start = from.AddMinutes(random.Next(-600, (int)(to - from).TotalMinutes));
+                    return new BusyPeriod(start, start.AddMinutes(random.Next(5, 240)));
+                })
+                .ToArray();
             var request = new SlotRequest(
-                TimeSpan.FromMinutes(random.Next(1, 9) * 15), TimeSpan.FromMinutes(random.Next(1, 5) * 15),
-                TimeSpan.FromMinutes(random.Next(0, 4) * 10), TimeSpan.FromMinutes(random.Next(0, 4) * 10),
-                TimeSpan.FromMinutes(random.Next(0, 3) * 60), from, to, from.AddMinutes(random.Next(-2000, 2000)));
+                TimeSpan.FromMinutes(random.Next(1, 9) * 15),
+                TimeSpan.FromMinutes(random.Next(1, 5) * 15),
+                TimeSpan.FromMinutes(random.Next(0, 4) * 10),
+                TimeSpan.FromMinutes(random.Next(0, 4) * 10),
+                TimeSpan.FromMinutes(random.Next(0, 3) * 60),
+                from,
+                to,
+                from.AddMinutes(random.Next(-2000, 2000))
+            );
 
             var slots = SlotCalculator.Slots(zone, weekly, [], busy, request);
 
             foreach (var slot in slots)
             {
                 var context = $"seed {seed} round {round} zone {zone.Id} slot {slot:O}";
-                Assert.That(busy.Any(b => b.Start < slot + request.Length + request.BufferAfter && b.End > slot - request.BufferBefore), Is.False, "overlaps a widened busy period: " + context);
+                Assert.That(
+                    busy.Any(b => b.Start < slot + request.Length + request.BufferAfter && b.End > slot - request.BufferBefore),
+                    Is.False,
+                    "overlaps a widened busy period: " + context
+                );
                 Assert.That(slot >= from && slot < to, Is.True, "outside the range: " + context);
                 Assert.That(slot >= request.Now + request.MinimumNotice, Is.True, "before now + notice: " + context);
                 Assert.That(InsideSchedule(zone, weekly, slot, slot + request.Length), Is.True, "outside the schedule: " + context);
             }
 
             Assert.That(slots, Is.Ordered.And.Unique);
-            Assert.That(slots, Is.EqualTo(Reference(zone, weekly, busy, request)), $"the cursor finds what a rescan per slot finds: seed {seed} round {round}");
+            Assert.That(
+                slots,
+                Is.EqualTo(Reference(zone, weekly, busy, request)),
+                $"the cursor finds what a rescan per slot finds: seed {seed} round {round}"
+            );
         }
     }
 
-    /// <summary>The obvious computation (every busy period checked for every candidate slot), to hold the cursor's answer against.</summary>
+    /// <summary>The obvious computation (every busy period checked for every candidate slot), to hold the cursor's answer
+    /// against.</summary>
     private static List<DateTimeOffset> Reference(TimeZoneInfo zone, WeeklyAvailability[] weekly, BusyPeriod[] busy, SlotRequest request)
     {
         var found = new SortedSet<DateTimeOffset>();
@@ -128,7 +204,10 @@ public sealed class SlotCalculatorTests
             foreach (var w in weekly.Where(w => w.Days.Contains(day.DayOfWeek) && w.Start != w.End))
             {
                 var from = SlotCalculator.AtWallTime(day.ToDateTime(w.Start), zone);
-                var to = w.End <= w.Start ? SlotCalculator.AtWallTime(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone) : SlotCalculator.AtWallTime(day.ToDateTime(w.End), zone);
+                var to =
+                    w.End <= w.Start
+                        ? SlotCalculator.AtWallTime(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone)
+                        : SlotCalculator.AtWallTime(day.ToDateTime(w.End), zone);
                 for (var slot = from; slot + request.Length <= to; slot += request.Interval)
                 {
                     var free = !busy.Any(b => b.Start - request.BufferAfter < slot + request.Length && b.End + request.BufferBefore > slot);
@@ -148,8 +227,24 @@ public sealed class SlotCalculatorTests
     {
         var monday = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
 
-        var result = SlotCalculator.Compute(TimeZoneInfo.Utc, NineToFive, [], [], Request(monday, monday.AddDays(7), 30, 30), maxSlots: 79, CancellationToken.None);
-        var enough = SlotCalculator.Compute(TimeZoneInfo.Utc, NineToFive, [], [], Request(monday, monday.AddDays(7), 30, 30), maxSlots: 80, CancellationToken.None);
+        var result = SlotCalculator.Compute(
+            TimeZoneInfo.Utc,
+            NineToFive,
+            [],
+            [],
+            Request(monday, monday.AddDays(7), 30, 30),
+            maxSlots: 79,
+            CancellationToken.None
+        );
+        var enough = SlotCalculator.Compute(
+            TimeZoneInfo.Utc,
+            NineToFive,
+            [],
+            [],
+            Request(monday, monday.AddDays(7), 30, 30),
+            maxSlots: 80,
+            CancellationToken.None
+        );
 
         Assert.That((result.Exceeded, result.Slots.Count), Is.EqualTo((true, 0)));
         Assert.That((enough.Exceeded, enough.Slots.Count), Is.EqualTo((false, 80)));
@@ -163,7 +258,16 @@ public sealed class SlotCalculatorTests
         gone.Cancel();
 
         Assert.Throws<OperationCanceledException>(() =>
-            SlotCalculator.Compute(TimeZoneInfo.Utc, NineToFive, [], [], Request(monday, monday.AddYears(1), 1, 1), int.MaxValue, gone.Token));
+            SlotCalculator.Compute(
+                TimeZoneInfo.Utc,
+                NineToFive,
+                [],
+                [],
+                Request(monday, monday.AddYears(1), 1, 1),
+                int.MaxValue,
+                gone.Token
+            )
+        );
     }
 
     [TestCase(15, 15)]
@@ -193,7 +297,10 @@ public sealed class SlotCalculatorTests
                     continue;
                 }
 
-                var to = w.End < w.Start ? SlotCalculator.AtWallTime(d.AddDays(1).ToDateTime(TimeOnly.MinValue), zone) : SlotCalculator.AtWallTime(d.ToDateTime(w.End), zone);
+                var to =
+                    w.End < w.Start
+                        ? SlotCalculator.AtWallTime(d.AddDays(1).ToDateTime(TimeOnly.MinValue), zone)
+                        : SlotCalculator.AtWallTime(d.ToDateTime(w.End), zone);
                 if (start >= from && end <= to)
                 {
                     return true;

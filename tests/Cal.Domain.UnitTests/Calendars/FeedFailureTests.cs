@@ -42,9 +42,10 @@ public sealed class FeedFailureTests
     {
         foreach (var reason in Enum.GetValues<FeedFailureReason>())
         {
-            var expected = reason == FeedFailureReason.NotCalDav
-                ? "not_caldav" // the contract's word: CalDAV is one word
-                : Regex.Replace(reason.ToString(), "(?<!^)([A-Z])", "_$1").ToLowerInvariant();
+            var expected =
+                reason == FeedFailureReason.NotCalDav
+                    ? "not_caldav" // the contract's word: CalDAV is one word
+                    : Regex.Replace(reason.ToString(), "(?<!^)([A-Z])", "_$1").ToLowerInvariant();
             Assert.That(FeedFailure.WireName(reason), Is.EqualTo(expected), reason.ToString());
         }
     }

@@ -34,13 +34,22 @@ public sealed class IanaTimeZoneTests
     public void BothZones_AgreeOnTheOffset_AcrossASummerTimeChange()
     {
         var berlin = IanaTimeZone.Parse("Europe/Berlin");
-        foreach (var at in new[] { new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 7, 15, 12, 0, 0, TimeSpan.Zero) })
+        foreach (
+            var at in new[]
+            {
+                new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero),
+                new DateTimeOffset(2026, 7, 15, 12, 0, 0, TimeSpan.Zero),
+            }
+        )
         {
             var noda = berlin.Tzdb.GetUtcOffset(NodaTime.Instant.FromDateTimeOffset(at)).ToTimeSpan();
             Assert.That(berlin.System.GetUtcOffset(at), Is.EqualTo(noda));
         }
 
-        Assert.That(berlin.System.GetUtcOffset(new DateTimeOffset(2026, 7, 15, 12, 0, 0, TimeSpan.Zero)), Is.EqualTo(TimeSpan.FromHours(2)));
+        Assert.That(
+            berlin.System.GetUtcOffset(new DateTimeOffset(2026, 7, 15, 12, 0, 0, TimeSpan.Zero)),
+            Is.EqualTo(TimeSpan.FromHours(2))
+        );
     }
 
     [Test]

@@ -15,7 +15,10 @@ public sealed class PlatformEntityTests
     {
         var pair = Pair();
 
-        Assert.That((pair.AccessTokenExpiresAt, pair.RefreshTokenExpiresAt, pair.CreatedAt), Is.EqualTo((Now.AddHours(1), Now.AddDays(365), Now)));
+        Assert.That(
+            (pair.AccessTokenExpiresAt, pair.RefreshTokenExpiresAt, pair.CreatedAt),
+            Is.EqualTo((Now.AddHours(1), Now.AddDays(365), Now))
+        );
         Assert.That((pair.IsRevoked, pair.RotatedAt), Is.EqualTo((false, (DateTimeOffset?)null)));
     }
 
@@ -41,8 +44,12 @@ public sealed class PlatformEntityTests
     [TestCase(-1)]
     public void Issue_RefusesNonPositiveLifetimes(int minutes)
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => ManagedUserTokens.Issue("f", 1, 1, "a", "r", Now, TimeSpan.FromMinutes(minutes), TimeSpan.FromDays(1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ManagedUserTokens.Issue("f", 1, 1, "a", "r", Now, TimeSpan.FromDays(1), TimeSpan.FromMinutes(minutes)));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ManagedUserTokens.Issue("f", 1, 1, "a", "r", Now, TimeSpan.FromMinutes(minutes), TimeSpan.FromDays(1))
+        );
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ManagedUserTokens.Issue("f", 1, 1, "a", "r", Now, TimeSpan.FromDays(1), TimeSpan.FromMinutes(minutes))
+        );
     }
 
     [Test]
@@ -60,7 +67,10 @@ public sealed class PlatformEntityTests
         var managed = User.CreateManaged(3, "A+cl@Example.com", null, "Ann", Now);
         var plain = User.Create("b@example.com", null, null, Now);
 
-        Assert.That((managed.OAuthClientId, managed.IsManaged, managed.Email, managed.TimeZone), Is.EqualTo(((int?)3, true, "a+cl@example.com", User.DefaultTimeZone)));
+        Assert.That(
+            (managed.OAuthClientId, managed.IsManaged, managed.Email, managed.TimeZone),
+            Is.EqualTo(((int?)3, true, "a+cl@example.com", User.DefaultTimeZone))
+        );
         Assert.That((plain.OAuthClientId, plain.IsManaged), Is.EqualTo(((int?)null, false)));
     }
 

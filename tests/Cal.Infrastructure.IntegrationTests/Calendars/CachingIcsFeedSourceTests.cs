@@ -23,7 +23,10 @@ public sealed class CachingIcsFeedSourceTests
         await using var feeds = await IcsFeedServer.StartAsync();
         var url = IcsFeedUrl.Create(feeds.AddFeed("shared", IcsSamples.Simple()));
         using var temp = new TempDirectory();
-        await using var host = InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["FeedCache:TimeToLive"] = "01:00:00" });
+        await using var host = InfrastructureHost.Create(
+            temp.Path,
+            new Dictionary<string, string?> { ["FeedCache:TimeToLive"] = "01:00:00" }
+        );
         var source = host.Get<IIcsFeedSource>();
 
         await source.GetAsync(CredentialOf(userId: 1, id: 5), url, CancellationToken.None);

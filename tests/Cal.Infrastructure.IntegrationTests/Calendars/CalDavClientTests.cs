@@ -1,8 +1,8 @@
-using Cal.Domain.Common;
 using System.Text;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
+using Cal.Domain.Common;
 using Cal.Infrastructure.IntegrationTests.Support;
 using Cal.Testing;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +18,11 @@ namespace Cal.Infrastructure.IntegrationTests.Calendars;
 public sealed class CalDavClientTests : FetcherFixture
 {
     private const string Password = "pw-radicale-51c";
-    private static readonly BusyWindow March = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Parse("Europe/Berlin"));
+    private static readonly BusyWindow March = new(
+        new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero),
+        IanaTimeZone.Parse("Europe/Berlin")
+    );
 
     private RadicaleServer radicale = null!;
     private Uri work = null!;
@@ -26,11 +30,20 @@ public sealed class CalDavClientTests : FetcherFixture
     [OneTimeSetUp]
     public async Task StartRadicale()
     {
-        radicale = RadicaleServer.TryStart(("alice", Password)) ?? throw new InconclusiveException("radicale is not installed (apt-get install radicale); .ci/run installs it.");
+        radicale =
+            RadicaleServer.TryStart(("alice", Password))
+            ?? throw new InconclusiveException("radicale is not installed (apt-get install radicale); .ci/run installs it.");
         work = await radicale.CreateCalendarAsync("alice", "work", "Work");
         await radicale.CreateCalendarAsync("alice", "home", "Home");
         await radicale.CreateCalendarAsync("alice", "todo", "To do", components: "VTODO");
-        await radicale.PutAsync("alice", work, "weekly", Ics("UID:weekly\r\nDTSTART;TZID=Europe/Berlin:20260302T090000\r\nDTEND;TZID=Europe/Berlin:20260302T100000\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\n"));
+        await radicale.PutAsync(
+            "alice",
+            work,
+            "weekly",
+            Ics(
+                "UID:weekly\r\nDTSTART;TZID=Europe/Berlin:20260302T090000\r\nDTEND;TZID=Europe/Berlin:20260302T100000\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\n"
+            )
+        );
         await radicale.PutAsync("alice", work, "april", Ics("UID:april\r\nDTSTART:20260415T090000Z\r\nDTEND:20260415T100000Z\r\n"));
     }
 
@@ -50,15 +63,17 @@ public sealed class CalDavClientTests : FetcherFixture
 
     private static int nextCredential = 100;
 
-    private CalDavCalendarRef Calendar(string server, string calendarUrl) => new(Interlocked.Increment(ref nextCredential), 1, Alice(server), calendarUrl);
+    private CalDavCalendarRef Calendar(string server, string calendarUrl) =>
+        new(Interlocked.Increment(ref nextCredential), 1, Alice(server), calendarUrl);
 
     /// <summary>A loopback URL answering every request with 207 and this (per-request) XML.</summary>
-    private string Multistatus(Func<HttpContext, string> xml) => Odd.Map(context =>
-    {
-        context.Response.StatusCode = 207;
-        context.Response.ContentType = "application/xml";
-        return context.Response.WriteAsync(xml(context));
-    });
+    private string Multistatus(Func<HttpContext, string> xml) =>
+        Odd.Map(context =>
+        {
+            context.Response.StatusCode = 207;
+            context.Response.ContentType = "application/xml";
+            return context.Response.WriteAsync(xml(context));
+        });
 
     [TestCase("")]
     [TestCase("alice/")]
@@ -68,9 +83,17 @@ public sealed class CalDavClientTests : FetcherFixture
         var found = await Client().DiscoverAsync(Alice(new Uri(radicale.BaseAddress, path).AbsoluteUri), 1, CancellationToken.None);
 
         Assert.That(found.Failure, Is.Null);
-        Assert.That(found.Value!.Calendars.Select(c => (c.Name, c.ReadOnly)).OrderBy(c => c.Name), Is.EqualTo(new[] { ("Home", false), ("Work", false) }), "the VTODO-only calendar is skipped");
+        Assert.That(
+            found.Value!.Calendars.Select(c => (c.Name, c.ReadOnly)).OrderBy(c => c.Name),
+            Is.EqualTo(new[] { ("Home", false), ("Work", false) }),
+            "the VTODO-only calendar is skipped"
+        );
         Assert.That(found.Value!.Calendars.Single(c => c.Name == "Work").Url, Is.EqualTo(work.AbsoluteUri));
-        Assert.That(found.Value!.HomeUrl, Is.EqualTo(new Uri(radicale.BaseAddress, "alice/").AbsoluteUri), "the calendar home, kept to find calendars made later");
+        Assert.That(
+            found.Value!.HomeUrl,
+            Is.EqualTo(new Uri(radicale.BaseAddress, "alice/").AbsoluteUri),
+            "the calendar home, kept to find calendars made later"
+        );
     }
 
     [Test]
@@ -95,14 +118,24 @@ public sealed class CalDavClientTests : FetcherFixture
         var queried = await Calendars().GetIndexAsync(Calendar(radicale.BaseAddress.AbsoluteUri, work.AbsoluteUri), CancellationToken.None);
         var read = queried.Value!.Read(March, BusyTimeBudget.Default.StartingNow(), CancellationToken.None);
 
-        Assert.That(read.Intervals.Select(i => i.Start.UtcDateTime.ToString("MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
-            Is.EqualTo(new[] { "03-02 08:00", "03-09 08:00", "03-16 08:00", "03-23 08:00", "03-30 07:00" }), "every occurrence, across the DST change; April's event is outside");
+        Assert.That(
+            read.Intervals.Select(i => i.Start.UtcDateTime.ToString("MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
+            Is.EqualTo(new[] { "03-02 08:00", "03-09 08:00", "03-16 08:00", "03-23 08:00", "03-30 07:00" }),
+            "every occurrence, across the DST change; April's event is outside"
+        );
     }
 
     [Test]
     public async Task ThePassword_IsNotSentToAnOriginARedirectLeadsTo()
     {
-        var elsewhere = Odd.Map(context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; }, "elsewhere");
+        var elsewhere = Odd.Map(
+            context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Task.CompletedTask;
+            },
+            "elsewhere"
+        );
         var start = Feeds.Url($"redirect-to?url={Uri.EscapeDataString(elsewhere)}");
         var seenBefore = Odd.RequestHeaders.Count;
 
@@ -117,7 +150,11 @@ public sealed class CalDavClientTests : FetcherFixture
     [Test]
     public async Task AnAnswerOverTheByteCap_IsTooLarge()
     {
-        var url = Multistatus(_ => "<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\"><d:response><d:href>/</d:href><d:propstat><d:prop><d:displayname>" + new string('x', 300_000) + "</d:displayname></d:prop></d:propstat></d:response></d:multistatus>");
+        var url = Multistatus(_ =>
+            "<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\"><d:response><d:href>/</d:href><d:propstat><d:prop><d:displayname>"
+            + new string('x', 300_000)
+            + "</d:displayname></d:prop></d:propstat></d:response></d:multistatus>"
+        );
 
         var found = await Client(("Outbound:MaxFeedBytes", "100000")).DiscoverAsync(Alice(url), 1, CancellationToken.None);
 
@@ -127,7 +164,9 @@ public sealed class CalDavClientTests : FetcherFixture
     [Test]
     public async Task ADocumentTypeDeclaration_IsRefused_NotExpanded()
     {
-        var url = Multistatus(_ => "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><d:multistatus xmlns:d=\"DAV:\"><d:response><d:href>&b;</d:href></d:response></d:multistatus>");
+        var url = Multistatus(_ =>
+            "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><d:multistatus xmlns:d=\"DAV:\"><d:response><d:href>&b;</d:href></d:response></d:multistatus>"
+        );
 
         var found = await Client().DiscoverAsync(Alice(url), 1, CancellationToken.None);
 
@@ -137,13 +176,15 @@ public sealed class CalDavClientTests : FetcherFixture
     [Test]
     public async Task ACalendarWithoutTheWritePrivilege_IsReadOnly()
     {
-        var url = Multistatus(context => $"""
-            <?xml version="1.0"?>
-            <d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:response><d:href>{context.Request.Path}</d:href><d:propstat><d:prop>
-              <d:resourcetype><d:collection/><c:calendar/></d:resourcetype><d:displayname>Holidays</d:displayname>
-              <d:current-user-privilege-set><d:privilege><d:read/></d:privilege><d:privilege><c:read-free-busy/></d:privilege></d:current-user-privilege-set>
-            </d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>
-            """);
+        var url = Multistatus(context =>
+            $"""
+                <?xml version="1.0"?>
+                <d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:response><d:href>{context.Request.Path}</d:href><d:propstat><d:prop>
+                  <d:resourcetype><d:collection/><c:calendar/></d:resourcetype><d:displayname>Holidays</d:displayname>
+                  <d:current-user-privilege-set><d:privilege><d:read/></d:privilege><d:privilege><c:read-free-busy/></d:privilege></d:current-user-privilege-set>
+                </d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>
+                """
+        );
 
         var found = await Client().DiscoverAsync(Alice(url), 1, CancellationToken.None);
 
@@ -153,7 +194,9 @@ public sealed class CalDavClientTests : FetcherFixture
     [Test]
     public async Task AReportWhoseObjectIsNotICalendar_IsAFailure_NotAnEmptyCalendar()
     {
-        var url = Multistatus(_ => "<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:response><d:href>/x.ics</d:href><d:propstat><d:prop><c:calendar-data>BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VCALENDAR\n</c:calendar-data></d:prop></d:propstat></d:response></d:multistatus>");
+        var url = Multistatus(_ =>
+            "<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:response><d:href>/x.ics</d:href><d:propstat><d:prop><c:calendar-data>BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VCALENDAR\n</c:calendar-data></d:prop></d:propstat></d:response></d:multistatus>"
+        );
 
         var queried = await Calendars().GetIndexAsync(Calendar(url, url), CancellationToken.None);
 
@@ -174,10 +217,20 @@ public sealed class CalDavClientTests : FetcherFixture
     public async Task NothingIsLogged_ButTheHost()
     {
         var host = Host(new Dictionary<string, string?>());
-        await host.Get<ICalDavClient>().DiscoverAsync(new CalDavAccount(new Uri(radicale.BaseAddress, "alice/secret-path/"), "alice", "wrong-Pa55"), 1, CancellationToken.None);
+        await host.Get<ICalDavClient>()
+            .DiscoverAsync(
+                new CalDavAccount(new Uri(radicale.BaseAddress, "alice/secret-path/"), "alice", "wrong-Pa55"),
+                1,
+                CancellationToken.None
+            );
 
         var text = string.Join("\n", host.Logs.Entries);
         Assert.That(text, Does.Contain("127.0.0.1"));
-        Assert.That(text, Does.Not.Contain("wrong-Pa55").And.Not.Contain("secret-path").And.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:wrong-Pa55"))));
+        Assert.That(
+            text,
+            Does.Not.Contain("wrong-Pa55")
+                .And.Not.Contain("secret-path")
+                .And.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:wrong-Pa55")))
+        );
     }
 }

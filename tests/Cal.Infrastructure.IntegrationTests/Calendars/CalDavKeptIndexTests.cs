@@ -1,7 +1,7 @@
-using Cal.Domain.Common;
 using System.Globalization;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Common.Interfaces;
+using Cal.Domain.Common;
 using Cal.Infrastructure.IntegrationTests.Support;
 using Cal.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +19,11 @@ namespace Cal.Infrastructure.IntegrationTests.Calendars;
 public sealed class CalDavKeptIndexTests
 {
     private const string Password = "pw-kept-4d2";
-    private static readonly BusyWindow March = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Utc);
+    private static readonly BusyWindow March = new(
+        new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero),
+        IanaTimeZone.Utc
+    );
 
     private RadicaleServer radicale = null!;
     private TempDirectory temp = null!;
@@ -30,7 +34,9 @@ public sealed class CalDavKeptIndexTests
 
     [OneTimeSetUp]
     public void StartRadicale() =>
-        radicale = RadicaleServer.TryStart(logContent: true, ("alice", Password)) ?? throw new InconclusiveException("radicale is not installed (apt-get install radicale); .ci/run installs it.");
+        radicale =
+            RadicaleServer.TryStart(logContent: true, ("alice", Password))
+            ?? throw new InconclusiveException("radicale is not installed (apt-get install radicale); .ci/run installs it.");
 
     [OneTimeTearDown]
     public void StopRadicale() => radicale?.Dispose();
@@ -40,7 +46,11 @@ public sealed class CalDavKeptIndexTests
     {
         temp = new TempDirectory();
         clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        host = InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["CalDav:TimeToLive"] = "00:01:00" }, services => services.AddSingleton<TimeProvider>(clock));
+        host = InfrastructureHost.Create(
+            temp.Path,
+            new Dictionary<string, string?> { ["CalDav:TimeToLive"] = "00:01:00" },
+            services => services.AddSingleton<TimeProvider>(clock)
+        );
         var name = "c" + Interlocked.Increment(ref calendars).ToString(CultureInfo.InvariantCulture);
         calendar = await radicale.CreateCalendarAsync("alice", name, "Kept " + name);
         for (var day = 2; day <= 6; day++)
@@ -57,9 +67,12 @@ public sealed class CalDavKeptIndexTests
     }
 
     private static string Event(string uid, int day, int hour) =>
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\n" +
-        string.Create(CultureInfo.InvariantCulture, $"UID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:202603{day:D2}T{hour:D2}0000Z\r\nDTEND:202603{day:D2}T{hour + 1:D2}0000Z\r\n") +
-        "END:VEVENT\r\nEND:VCALENDAR\r\n";
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\n"
+        + string.Create(
+            CultureInfo.InvariantCulture,
+            $"UID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:202603{day:D2}T{hour:D2}0000Z\r\nDTEND:202603{day:D2}T{hour + 1:D2}0000Z\r\n"
+        )
+        + "END:VEVENT\r\nEND:VCALENDAR\r\n";
 
     private CalDavCalendarRef Ref => new(7, 1, new CalDavAccount(radicale.BaseAddress, "alice", Password), calendar.AbsoluteUri);
 
@@ -67,21 +80,30 @@ public sealed class CalDavKeptIndexTests
     {
         var index = await host.Get<ICalDavCalendars>().GetIndexAsync(Ref, CancellationToken.None);
         Assert.That(index.Failure, Is.Null, index.Failure?.Message);
-        return index.Value!.Read(March, BusyTimeBudget.Default.StartingNow(), CancellationToken.None).Intervals
-            .Select(i => i.Start.UtcDateTime.ToString("dd HH", CultureInfo.InvariantCulture)).ToList();
+        return index
+            .Value!.Read(March, BusyTimeBudget.Default.StartingNow(), CancellationToken.None)
+            .Intervals.Select(i => i.Start.UtcDateTime.ToString("dd HH", CultureInfo.InvariantCulture))
+            .ToList();
     }
 
-    /// <summary>The requests made to this test's calendar since <paramref name="before"/> requests had been logged: method, depth and kind of REPORT.</summary>
+    /// <summary>The requests made to this test's calendar since <paramref name="before"/> requests had been logged: method, depth and kind
+    /// of REPORT.</summary>
     private async Task<List<string>> RequestsSinceAsync(int before) =>
-        (await radicale.RequestsSettledAsync()).Skip(before).Where(r => r.Path.StartsWith(calendar.AbsolutePath, StringComparison.Ordinal)).Select(Describe).ToList();
+        (await radicale.RequestsSettledAsync())
+            .Skip(before)
+            .Where(r => r.Path.StartsWith(calendar.AbsolutePath, StringComparison.Ordinal))
+            .Select(Describe)
+            .ToList();
 
-    private static string Describe(RadicaleServer.LoggedRequest r) => r.Method switch
-    {
-        "REPORT" when r.Content.Contains("sync-collection", StringComparison.Ordinal) => "sync-collection",
-        "REPORT" when r.Content.Contains("calendar-multiget", StringComparison.Ordinal) => $"multiget({System.Text.RegularExpressions.Regex.Count(r.Content, "<([A-Za-z0-9]+:)?href>")})",
-        "REPORT" => "calendar-query",
-        _ => $"{r.Method} {r.Depth}",
-    };
+    private static string Describe(RadicaleServer.LoggedRequest r) =>
+        r.Method switch
+        {
+            "REPORT" when r.Content.Contains("sync-collection", StringComparison.Ordinal) => "sync-collection",
+            "REPORT" when r.Content.Contains("calendar-multiget", StringComparison.Ordinal) =>
+                $"multiget({System.Text.RegularExpressions.Regex.Count(r.Content, "<([A-Za-z0-9]+:)?href>")})",
+            "REPORT" => "calendar-query",
+            _ => $"{r.Method} {r.Depth}",
+        };
 
     private async Task<int> LoggedAsync() => (await radicale.RequestsSettledAsync()).Count;
 
@@ -102,9 +124,17 @@ public sealed class CalDavKeptIndexTests
         var revalidated = await RequestsSinceAsync(before);
 
         Assert.That(first, Is.EqualTo(new[] { "02 09", "03 09", "04 09", "05 09", "06 09" }));
-        Assert.That(loaded, Is.EqualTo(new[] { "PROPFIND 0", "calendar-query", "multiget(5)" }), "markers, a getetag listing, one multiget");
+        Assert.That(
+            loaded,
+            Is.EqualTo(new[] { "PROPFIND 0", "calendar-query", "multiget(5)" }),
+            "markers, a getetag listing, one multiget"
+        );
         Assert.That((again, withinTtl), Is.EqualTo((first, new List<string>())), "within the time to live: from memory, nothing sent");
-        Assert.That((afterTtl, revalidated), Is.EqualTo((first, new List<string> { "PROPFIND 0" })), "after it: one PROPFIND says nothing changed");
+        Assert.That(
+            (afterTtl, revalidated),
+            Is.EqualTo((first, new List<string> { "PROPFIND 0" })),
+            "after it: one PROPFIND says nothing changed"
+        );
     }
 
     [Test]
@@ -133,7 +163,11 @@ public sealed class CalDavKeptIndexTests
         var busy = await BusyAsync();
 
         Assert.That(busy, Is.EqualTo(new[] { "02 09", "04 09", "05 09", "06 09" }));
-        Assert.That(await RequestsSinceAsync(before), Is.EqualTo(new[] { "PROPFIND 0", "sync-collection" }), "a removed member costs no multiget");
+        Assert.That(
+            await RequestsSinceAsync(before),
+            Is.EqualTo(new[] { "PROPFIND 0", "sync-collection" }),
+            "a removed member costs no multiget"
+        );
     }
 
     [Test]
@@ -149,7 +183,11 @@ public sealed class CalDavKeptIndexTests
         var requests = await RequestsSinceAsync(before);
 
         Assert.That(busy, Is.EqualTo(new[] { "02 09", "03 09", "04 09", "05 09", "06 09", "09 11" }));
-        Assert.That(requests, Is.EqualTo(new[] { "PROPFIND 0", "sync-collection", "PROPFIND 0", "calendar-query", "multiget(6)" }), "the refused token, then the whole calendar");
+        Assert.That(
+            requests,
+            Is.EqualTo(new[] { "PROPFIND 0", "sync-collection", "PROPFIND 0", "calendar-query", "multiget(6)" }),
+            "the refused token, then the whole calendar"
+        );
     }
 
     [Test]
@@ -170,7 +208,11 @@ public sealed class CalDavKeptIndexTests
         Assert.That(atOnce, Does.Contain("10 13"), "in the index as soon as the PUT answered");
         Assert.That(nothingSent, Is.Empty);
         Assert.That(afterTtl, Is.EqualTo(atOnce));
-        Assert.That(synced, Is.EqualTo(new[] { "PROPFIND 0", "sync-collection" }), "the sync lists it with the ETag the PUT answered: not fetched");
+        Assert.That(
+            synced,
+            Is.EqualTo(new[] { "PROPFIND 0", "sync-collection" }),
+            "the sync lists it with the ETag the PUT answered: not fetched"
+        );
 
         var deleted = await host.Get<ICalDavCalendars>().DeleteAsync(Ref, written.Value!.Href, written.Value.ETag, CancellationToken.None);
         Assert.That(deleted.Failure, Is.Null);

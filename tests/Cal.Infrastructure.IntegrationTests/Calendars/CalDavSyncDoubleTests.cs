@@ -1,8 +1,8 @@
-using Cal.Domain.Common;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Common.Interfaces;
+using Cal.Domain.Common;
 using Cal.Infrastructure.IntegrationTests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +17,11 @@ namespace Cal.Infrastructure.IntegrationTests.Calendars;
 /// </summary>
 public sealed partial class CalDavSyncDoubleTests : FetcherFixture
 {
-    private static readonly BusyWindow March = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Utc);
+    private static readonly BusyWindow March = new(
+        new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero),
+        IanaTimeZone.Utc
+    );
 
     /// <summary>A calendar of objects by name (ETag, start hour on 2 March), served at one path, and every request it saw.</summary>
     private sealed partial class FakeCalendar
@@ -40,17 +44,22 @@ public sealed partial class CalDavSyncDoubleTests : FetcherFixture
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var path = context.Request.Path.Value!;
-            string Response(string name, string props) => $"<d:response><d:href>{path}/{name}</d:href><d:propstat><d:prop>{props}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>";
-            string Multi(string inner) => $"<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\" xmlns:cs=\"http://calendarserver.org/ns/\">{inner}</d:multistatus>";
-            string Data(string name) => $"<c:calendar-data>BEGIN:VCALENDAR&#13;\nVERSION:2.0&#13;\nBEGIN:VEVENT&#13;\nUID:{name}&#13;\nDTSTART:20260302T{Objects[name].Hour:D2}0000Z&#13;\nDTEND:20260302T{Objects[name].Hour:D2}3000Z&#13;\nEND:VEVENT&#13;\nEND:VCALENDAR&#13;\n</c:calendar-data>";
+            string Response(string name, string props) =>
+                $"<d:response><d:href>{path}/{name}</d:href><d:propstat><d:prop>{props}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>";
+            string Multi(string inner) =>
+                $"<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\" xmlns:cs=\"http://calendarserver.org/ns/\">{inner}</d:multistatus>";
+            string Data(string name) =>
+                $"<c:calendar-data>BEGIN:VCALENDAR&#13;\nVERSION:2.0&#13;\nBEGIN:VEVENT&#13;\nUID:{name}&#13;\nDTSTART:20260302T{Objects[name].Hour:D2}0000Z&#13;\nDTEND:20260302T{Objects[name].Hour:D2}3000Z&#13;\nEND:VEVENT&#13;\nEND:VCALENDAR&#13;\n</c:calendar-data>";
 
             string answer;
             if (context.Request.Method == "PROPFIND")
             {
                 Seen.Enqueue("PROPFIND");
-                answer = Multi(Markers
-                    ? $"<d:response><d:href>{path}</d:href><d:propstat><d:prop><cs:getctag>v{Version}</cs:getctag><d:sync-token>t{Version}</d:sync-token></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"
-                    : $"<d:response><d:href>{path}</d:href><d:propstat><d:prop><cs:getctag/><d:sync-token/></d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat></d:response>");
+                answer = Multi(
+                    Markers
+                        ? $"<d:response><d:href>{path}</d:href><d:propstat><d:prop><cs:getctag>v{Version}</cs:getctag><d:sync-token>t{Version}</d:sync-token></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"
+                        : $"<d:response><d:href>{path}</d:href><d:propstat><d:prop><cs:getctag/><d:sync-token/></d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat></d:response>"
+                );
             }
             else if (body.Contains("sync-collection", StringComparison.Ordinal))
             {
@@ -64,15 +73,25 @@ public sealed partial class CalDavSyncDoubleTests : FetcherFixture
                 // First round: the first change and a 507 for the collection; the next round (from t-half) the rest.
                 var first = TokenOf(body) != "t-half";
                 var changes = first ? SecondRound.Take(1) : SecondRound.Skip(1);
-                answer = Multi(string.Concat(changes.Select(n => Response(n, $"<d:getetag>{Objects[n].ETag}</d:getetag>")))
-                    + (first ? $"<d:response><d:href>{path}</d:href><d:status>HTTP/1.1 507 Insufficient Storage</d:status></d:response>" : "")
-                    + $"<d:sync-token>{(first ? "t-half" : "t" + Version)}</d:sync-token>");
+                answer = Multi(
+                    string.Concat(changes.Select(n => Response(n, $"<d:getetag>{Objects[n].ETag}</d:getetag>")))
+                        + (
+                            first
+                                ? $"<d:response><d:href>{path}</d:href><d:status>HTTP/1.1 507 Insufficient Storage</d:status></d:response>"
+                                : ""
+                        )
+                        + $"<d:sync-token>{(first ? "t-half" : "t" + Version)}</d:sync-token>"
+                );
             }
             else if (body.Contains("calendar-multiget", StringComparison.Ordinal))
             {
                 var names = HrefPattern().Matches(body).Select(m => m.Groups[1].Value.Split('/')[^1]).ToList();
                 Seen.Enqueue($"multiget({names.Count})");
-                answer = Multi(string.Concat(names.Where(Objects.ContainsKey).Select(n => Response(n, $"<d:getetag>{Objects[n].ETag}</d:getetag>{Data(n)}"))));
+                answer = Multi(
+                    string.Concat(
+                        names.Where(Objects.ContainsKey).Select(n => Response(n, $"<d:getetag>{Objects[n].ETag}</d:getetag>{Data(n)}"))
+                    )
+                );
             }
             else
             {
@@ -98,7 +117,8 @@ public sealed partial class CalDavSyncDoubleTests : FetcherFixture
     {
         var url = Odd.Map(calendar.HandleAsync, "calendar");
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var calendars = Host(new Dictionary<string, string?>(), services => services.AddSingleton<TimeProvider>(clock)).Get<ICalDavCalendars>();
+        var calendars = Host(new Dictionary<string, string?>(), services => services.AddSingleton<TimeProvider>(clock))
+            .Get<ICalDavCalendars>();
         return (calendars, clock, new CalDavCalendarRef(1, 1, new CalDavAccount(new Uri(url), "alice", "pw"), url));
     }
 
@@ -106,7 +126,10 @@ public sealed partial class CalDavSyncDoubleTests : FetcherFixture
     {
         var index = await calendars.GetIndexAsync(calendar, CancellationToken.None);
         Assert.That(index.Failure, Is.Null, index.Failure?.Message);
-        return index.Value!.Read(March, BusyTimeBudget.Default.StartingNow(), CancellationToken.None).Intervals.Select(i => i.Start.Hour).ToList();
+        return index
+            .Value!.Read(March, BusyTimeBudget.Default.StartingNow(), CancellationToken.None)
+            .Intervals.Select(i => i.Start.Hour)
+            .ToList();
     }
 
     [Test]
@@ -126,7 +149,11 @@ public sealed partial class CalDavSyncDoubleTests : FetcherFixture
         clock.Advance(TimeSpan.FromSeconds(61));
 
         Assert.That(await HoursAsync(calendars, calendar), Is.EqualTo(new[] { 9, 14, 16 }));
-        Assert.That(server.Seen, Is.EqualTo(new[] { "PROPFIND", "listing", "multiget(2)" }), "the listing compared with what is kept: only b and d fetched");
+        Assert.That(
+            server.Seen,
+            Is.EqualTo(new[] { "PROPFIND", "listing", "multiget(2)" }),
+            "the listing compared with what is kept: only b and d fetched"
+        );
     }
 
     [Test]
@@ -146,7 +173,11 @@ public sealed partial class CalDavSyncDoubleTests : FetcherFixture
         clock.Advance(TimeSpan.FromSeconds(61));
 
         Assert.That(await HoursAsync(calendars, calendar), Is.EqualTo(new[] { 12, 13 }));
-        Assert.That(server.Seen, Is.EqualTo(new[] { "PROPFIND", "sync:t0", "sync:t-half", "multiget(2)" }), "the 507 answer, then the rest from its token");
+        Assert.That(
+            server.Seen,
+            Is.EqualTo(new[] { "PROPFIND", "sync:t0", "sync:t-half", "multiget(2)" }),
+            "the 507 answer, then the rest from its token"
+        );
         server.Seen.Clear();
         clock.Advance(TimeSpan.FromSeconds(61));
         await HoursAsync(calendars, calendar);

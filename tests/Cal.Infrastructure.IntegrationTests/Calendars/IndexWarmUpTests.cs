@@ -1,5 +1,5 @@
-using Cal.Domain.Common;
 using Cal.Application.Calendars.Common;
+using Cal.Domain.Common;
 using Cal.Infrastructure.Calendars.IcsFeeds;
 using Cal.Infrastructure.Ical;
 using Cal.Infrastructure.Ical.BusyIndex;
@@ -18,7 +18,15 @@ public sealed class IndexWarmUpTests
 
         var check = await IcsStreamingChecker.CheckAsync(new StringReader(feed), builder, CancellationToken.None);
         var index = builder.Build(2026, ExpansionBudget.For(long.MaxValue, TimeSpan.FromSeconds(5), CancellationToken.None));
-        var week = index.Read(new BusyWindow(new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), new(2026, 6, 8, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Parse("Europe/Berlin")), BusyTimeBudget.Default.StartingNow(), CancellationToken.None);
+        var week = index.Read(
+            new BusyWindow(
+                new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero),
+                new(2026, 6, 8, 0, 0, 0, TimeSpan.Zero),
+                IanaTimeZone.Parse("Europe/Berlin")
+            ),
+            BusyTimeBudget.Default.StartingNow(),
+            CancellationToken.None
+        );
 
         Assert.That(check.Failure, Is.Null);
         Assert.That((builder.Skipped, index.UnresolvedCounts), Is.EqualTo((0, 0)), "nothing in it is unreadable");

@@ -1,8 +1,7 @@
-using Cal.Domain.Common;
 using System.Globalization;
 using Cal.Application.Calendars.Common;
+using Cal.Domain.Common;
 using Cal.Infrastructure.IntegrationTests.Support;
-using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 
 namespace Cal.Infrastructure.IntegrationTests.Calendars;
@@ -39,16 +38,20 @@ public sealed class RecurrenceOracleTests
     public void UtcRule_GivesTheSameInstantsAsIcalNet(string rule)
     {
         const string start = "20260105T090000Z";
-        var feed = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\nUID:o\r\nDTSTAMP:20260101T000000Z\r\n" +
-                   $"DTSTART:{start}\r\nDURATION:PT15M\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        var feed =
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\nUID:o\r\nDTSTAMP:20260101T000000Z\r\n"
+            + $"DTSTART:{start}\r\nDURATION:PT15M\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-        var cal = IndexedFeed.Read(feed, new BusyWindow(from, to, IanaTimeZone.Utc), new BusyTimeBudget(1_000_000, TimeSpan.FromSeconds(30)))
-            .Intervals.Select(i => i.Start.UtcDateTime).ToList();
+        var cal = IndexedFeed
+            .Read(feed, new BusyWindow(from, to, IanaTimeZone.Utc), new BusyTimeBudget(1_000_000, TimeSpan.FromSeconds(30)))
+            .Intervals.Select(i => i.Start.UtcDateTime)
+            .ToList();
 
         var calendarEvent = global::Ical.Net.Calendar.Load(feed)!.Events.Single();
-        var reference = calendarEvent.GetOccurrences(new CalDateTime(from, CalDateTime.UtcTzId))
+        var reference = calendarEvent
+            .GetOccurrences(new CalDateTime(from, CalDateTime.UtcTzId))
             .TakeWhile(o => o.Period.StartTime.AsUtc < to)
             .Select(o => o.Period.StartTime.AsUtc)
             .ToList();

@@ -17,11 +17,10 @@ public sealed class FleetInvalidationTests
 {
     private static async Task<InfrastructureHost> InstanceAsync(TempDirectory folder, RedisServer redis, bool listens = true)
     {
-        var host = InfrastructureHost.Create(folder.Path, new Dictionary<string, string?>
-        {
-            ["Redis:Configuration"] = redis.Configuration,
-            ["DataProtection:KeysPath"] = null,
-        });
+        var host = InfrastructureHost.Create(
+            folder.Path,
+            new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration, ["DataProtection:KeysPath"] = null }
+        );
         if (listens)
         {
             await host.Get<FleetInvalidation>().SubscribeAsync(); // what the hosted FleetInvalidationSubscriber does at start
@@ -89,7 +88,9 @@ public sealed class FleetInvalidationTests
 
         await a.Get<IUserCalendarsCache>().InvalidateAsync(5);
 
-        var elapsed = await MillisecondsUntilAsync(() => modelB.GetOrBuildAsync(5, Build, CancellationToken.None).AsTask().Result != "view 1");
+        var elapsed = await MillisecondsUntilAsync(() =>
+            modelB.GetOrBuildAsync(5, Build, CancellationToken.None).AsTask().Result != "view 1"
+        );
         Assert.That(elapsed, Is.InRange(0, 1000), "in milliseconds, not ReadModel:TimeToLive");
         Assert.That(await modelB.GetOrBuildAsync(6, Build, CancellationToken.None), Is.EqualTo("view 2"), "another user's is kept");
     }
@@ -108,14 +109,22 @@ public sealed class FleetInvalidationTests
         var builds = 0;
         Task<string> Build(CancellationToken _) => Task.FromResult($"view {++builds}");
         Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 1"));
-        Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 1"), "served from memory while nothing changed");
+        Assert.That(
+            await modelB.GetOrBuildAsync(5, Build, CancellationToken.None),
+            Is.EqualTo("view 1"),
+            "served from memory while nothing changed"
+        );
 
         await a.Get<IUserCalendarsCache>().InvalidateAsync(5);
 
         Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 2"), "the next read, at once");
         Assert.That(await modelB.GetOrBuildAsync(5, Build, CancellationToken.None), Is.EqualTo("view 2"), "then from memory again");
         Assert.That(await modelB.GetOrBuildAsync(6, Build, CancellationToken.None), Is.EqualTo("view 3"));
-        Assert.That(await modelB.GetOrBuildAsync(6, Build, CancellationToken.None), Is.EqualTo("view 3"), "another user's view is not touched by the write");
+        Assert.That(
+            await modelB.GetOrBuildAsync(6, Build, CancellationToken.None),
+            Is.EqualTo("view 3"),
+            "another user's view is not touched by the write"
+        );
     }
 
     [Test]
@@ -137,7 +146,13 @@ public sealed class FleetInvalidationTests
 
         redis.Restart();
 
-        var warned = await MillisecondsUntilAsync(() => a.Logs.Entries.Any(e => e.StartsWith("Warning ", StringComparison.Ordinal) && e.Contains("Redis connection lost", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        var warned = await MillisecondsUntilAsync(
+            () =>
+                a.Logs.Entries.Any(e =>
+                    e.StartsWith("Warning ", StringComparison.Ordinal) && e.Contains("Redis connection lost", StringComparison.Ordinal)
+                ),
+            TimeSpan.FromSeconds(30)
+        );
         Assert.That(warned, Is.GreaterThanOrEqualTo(0), "a warning that invalidations may be missed");
         var dropped = await MillisecondsUntilAsync(() => tokensA.Get("hash-1") is null, TimeSpan.FromSeconds(30));
         Assert.That(dropped, Is.GreaterThanOrEqualTo(0), "the cached token dropped once the connection is back");
@@ -154,11 +169,14 @@ public sealed class FleetInvalidationTests
 
         // Listening again: a revocation on B reaches A (the multiplexer renews the subscription after reconnecting).
         tokensA.Set("hash-3", Bearer(14), tokensA.Generation);
-        var heard = await MillisecondsUntilAsync(() =>
-        {
-            b.Get<IAuthenticationCache>().InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(14)).AsTask().GetAwaiter().GetResult();
-            return tokensA.Get("hash-3") is null;
-        }, TimeSpan.FromSeconds(30));
+        var heard = await MillisecondsUntilAsync(
+            () =>
+            {
+                b.Get<IAuthenticationCache>().InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(14)).AsTask().GetAwaiter().GetResult();
+                return tokensA.Get("hash-3") is null;
+            },
+            TimeSpan.FromSeconds(30)
+        );
         Assert.That(heard, Is.GreaterThanOrEqualTo(0), "the fleet channel works again after the restart");
     }
 
@@ -170,13 +188,19 @@ public sealed class FleetInvalidationTests
         await using var a = await InstanceAsync(folder, redis);
         using var listener = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        await listener.GetSubscriber().SubscribeAsync(StackExchange.Redis.RedisChannel.Literal(FleetInvalidation.Channel), (_, m) => seen.Enqueue(m!));
+        await listener
+            .GetSubscriber()
+            .SubscribeAsync(StackExchange.Redis.RedisChannel.Literal(FleetInvalidation.Channel), (_, m) => seen.Enqueue(m!));
 
         await a.Get<IAuthenticationCache>().InvalidateAsync(AuthenticatedCaller.ApiKeyPartition(12));
         await a.Get<IUserCalendarsCache>().InvalidateAsync(5);
 
         Assert.That(await MillisecondsUntilAsync(() => seen.Count == 2), Is.GreaterThanOrEqualTo(0));
-        Assert.That(seen.Select(m => m[(m.IndexOf('|', StringComparison.Ordinal) + 1)..]), Is.EquivalentTo(new[] { "auth|api-key:12", "calendars|5" }), "in either order: pub/sub handlers may run concurrently");
+        Assert.That(
+            seen.Select(m => m[(m.IndexOf('|', StringComparison.Ordinal) + 1)..]),
+            Is.EquivalentTo(new[] { "auth|api-key:12", "calendars|5" }),
+            "in either order: pub/sub handlers may run concurrently"
+        );
     }
 
     [Test]
@@ -187,12 +211,26 @@ public sealed class FleetInvalidationTests
         var model = host.Get<IUserCalendarsCache>();
         var release = new TaskCompletionSource();
 
-        var racing = model.GetOrBuildAsync(5, async _ => { await release.Task; return "read before the write"; }, CancellationToken.None).AsTask();
+        var racing = model
+            .GetOrBuildAsync(
+                5,
+                async _ =>
+                {
+                    await release.Task;
+                    return "read before the write";
+                },
+                CancellationToken.None
+            )
+            .AsTask();
         await model.InvalidateAsync(5); // the write lands while the read is in flight
         release.SetResult();
 
         Assert.That(await racing, Is.EqualTo("read before the write"));
-        Assert.That(await model.GetOrBuildAsync(5, _ => Task.FromResult("after"), CancellationToken.None), Is.EqualTo("after"), "the stale build was not cached");
+        Assert.That(
+            await model.GetOrBuildAsync(5, _ => Task.FromResult("after"), CancellationToken.None),
+            Is.EqualTo("after"),
+            "the stale build was not cached"
+        );
     }
 
     [Test]
@@ -203,12 +241,13 @@ public sealed class FleetInvalidationTests
         var model = host.Get<IUserCalendarsCache>();
         var builds = 0;
         var release = new TaskCompletionSource();
-        Func<CancellationToken, Task<string>> Build(string answer) => async token =>
-        {
-            Interlocked.Increment(ref builds);
-            await release.Task.WaitAsync(token);
-            return answer;
-        };
+        Func<CancellationToken, Task<string>> Build(string answer) =>
+            async token =>
+            {
+                Interlocked.Increment(ref builds);
+                await release.Task.WaitAsync(token);
+                return answer;
+            };
 
         // Twenty requests miss at once: one build, one answer for all.
         var reads = Enumerable.Range(0, 20).Select(_ => model.GetOrBuildAsync(5, Build("first"), CancellationToken.None).AsTask()).ToList();

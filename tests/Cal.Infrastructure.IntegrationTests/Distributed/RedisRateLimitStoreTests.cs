@@ -1,6 +1,5 @@
-using Cal.Testing;
 using Cal.Infrastructure.RateLimiting;
-using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
@@ -11,9 +10,19 @@ public sealed class RedisRateLimitStoreTests
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    private static RedisRateLimitStore Store(ConnectionMultiplexer connection, Microsoft.Extensions.Logging.ILogger<Caching.RedisGuard>? logger = null) =>
-        new(new Caching.RedisGuard(new Lazy<IConnectionMultiplexer>(connection), Microsoft.Extensions.Options.Options.Create(new Caching.RedisOptions()), TimeProvider.System,
-            logger ?? NullLogger<Caching.RedisGuard>.Instance), new MemoryRateLimitStore());
+    private static RedisRateLimitStore Store(
+        ConnectionMultiplexer connection,
+        Microsoft.Extensions.Logging.ILogger<Caching.RedisGuard>? logger = null
+    ) =>
+        new(
+            new Caching.RedisGuard(
+                new Lazy<IConnectionMultiplexer>(connection),
+                Microsoft.Extensions.Options.Options.Create(new Caching.RedisOptions()),
+                TimeProvider.System,
+                logger ?? NullLogger<Caching.RedisGuard>.Instance
+            ),
+            new MemoryRateLimitStore()
+        );
 
     private static ConnectionMultiplexer Connect(string configuration)
     {
@@ -34,14 +43,21 @@ public sealed class RedisRateLimitStoreTests
         var instanceA = Store(a);
         var instanceB = Store(b);
 
-        var counts = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
-            (i % 2 == 0 ? instanceA : instanceB).IncrementAsync("api-key:1", 42, Window, CancellationToken.None).AsTask()));
+        var counts = await Task.WhenAll(
+            Enumerable
+                .Range(0, 200)
+                .Select(i => (i % 2 == 0 ? instanceA : instanceB).IncrementAsync("api-key:1", 42, Window, CancellationToken.None).AsTask())
+        );
 
         Assert.That(counts.Order(), Is.EqualTo(Enumerable.Range(1, 200).Select(i => (long)i)));
         Assert.That(await instanceB.IncrementAsync("api-key:2", 42, Window, CancellationToken.None), Is.EqualTo(1), "another partition");
         Assert.That(await instanceA.IncrementAsync("api-key:1", 43, Window, CancellationToken.None), Is.EqualTo(1), "the next window");
         var ttl = await a.GetDatabase().KeyTimeToLiveAsync("cal:rate:api-key:1:42");
-        Assert.That(ttl, Is.Not.Null.And.GreaterThan(TimeSpan.FromSeconds(60)).And.LessThanOrEqualTo(TimeSpan.FromSeconds(120)), "counters expire by themselves");
+        Assert.That(
+            ttl,
+            Is.Not.Null.And.GreaterThan(TimeSpan.FromSeconds(60)).And.LessThanOrEqualTo(TimeSpan.FromSeconds(120)),
+            "counters expire by themselves"
+        );
     }
 
     [Test]
@@ -61,7 +77,15 @@ public sealed class RedisRateLimitStoreTests
             counts.Add(await store.IncrementAsync("p", 1, Window, CancellationToken.None));
         }
 
-        Assert.That(counts, Is.EqualTo(new long[] { 1, 2, 3 }), "counted in this process while Redis is away: the limit holds per instance");
-        Assert.That(logger.Messages.Count(m => m.Contains("Redis unavailable", StringComparison.Ordinal)), Is.EqualTo(1), "one warning for the outage");
+        Assert.That(
+            counts,
+            Is.EqualTo(new long[] { 1, 2, 3 }),
+            "counted in this process while Redis is away: the limit holds per instance"
+        );
+        Assert.That(
+            logger.Messages.Count(m => m.Contains("Redis unavailable", StringComparison.Ordinal)),
+            Is.EqualTo(1),
+            "one warning for the outage"
+        );
     }
 }

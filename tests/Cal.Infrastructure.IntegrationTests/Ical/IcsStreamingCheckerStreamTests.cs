@@ -32,7 +32,8 @@ public sealed class IcsStreamingCheckerStreamTests
         temp.Dispose();
     }
 
-    private IcsCheckResult Check(string text) => checker.CheckAsync(new StringReader(text), CancellationToken.None).GetAwaiter().GetResult();
+    private IcsCheckResult Check(string text) =>
+        checker.CheckAsync(new StringReader(text), CancellationToken.None).GetAwaiter().GetResult();
 
     [Test]
     public void TheRegisteredParser_IsTheStreamingChecker()
@@ -82,7 +83,10 @@ public sealed class IcsStreamingCheckerStreamTests
         Assert.That(Check(Calendar([.. begins, .. ends])).Failure?.Reason, Is.EqualTo(FeedFailureReason.ParseError));
 
         var fits = Enumerable.Range(0, depth - 1);
-        Assert.That(Check(Calendar([.. fits.Select(i => $"BEGIN:X-LEVEL{i}"), .. fits.Reverse().Select(i => $"END:X-LEVEL{i}")])).IsValid, Is.True);
+        Assert.That(
+            Check(Calendar([.. fits.Select(i => $"BEGIN:X-LEVEL{i}"), .. fits.Reverse().Select(i => $"END:X-LEVEL{i}")])).IsValid,
+            Is.True
+        );
     }
 
     [TestCase("ATTENDEE;CN=\"Doe; Jane: CEO\";ROLE=CHAIR:mailto:jane@example.com", true)]
@@ -214,11 +218,24 @@ public sealed class IcsStreamingCheckerStreamTests
         {
             var name = lineEnd.Replace("\r", "CR", StringComparison.Ordinal).Replace("\n", "LF", StringComparison.Ordinal);
             string Join(params string[] lines) => string.Join(lineEnd, lines) + lineEnd;
-            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "no colon here", "END:VEVENT", "END:VCALENDAR"), 4).SetArgDisplayNames($"no colon, {name}");
-            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "BEGIN:VEVENT", "DESCRIPTION:folded", " on", "\tand on", "bad line", "END:VEVENT", "END:VCALENDAR"), 6).SetArgDisplayNames($"after folds, {name}");
-            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "BEGIN:VTODO", "END:VTODO", "BEGIN:VEVENT", "END:VTODO", "END:VCALENDAR"), 5).SetArgDisplayNames($"mismatched end, {name}");
-            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "", "", "BEGIN:VEVENT", "UID:1"), 5).SetArgDisplayNames($"unclosed, {name}");
-            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "END:VCALENDAR", "X-AFTER:1"), 3).SetArgDisplayNames($"after the calendar, {name}");
+            yield return new TestCaseData(
+                Join("BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "no colon here", "END:VEVENT", "END:VCALENDAR"),
+                4
+            ).SetArgDisplayNames($"no colon, {name}");
+            yield return new TestCaseData(
+                Join("BEGIN:VCALENDAR", "BEGIN:VEVENT", "DESCRIPTION:folded", " on", "\tand on", "bad line", "END:VEVENT", "END:VCALENDAR"),
+                6
+            ).SetArgDisplayNames($"after folds, {name}");
+            yield return new TestCaseData(
+                Join("BEGIN:VCALENDAR", "BEGIN:VTODO", "END:VTODO", "BEGIN:VEVENT", "END:VTODO", "END:VCALENDAR"),
+                5
+            ).SetArgDisplayNames($"mismatched end, {name}");
+            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "", "", "BEGIN:VEVENT", "UID:1"), 5).SetArgDisplayNames(
+                $"unclosed, {name}"
+            );
+            yield return new TestCaseData(Join("BEGIN:VCALENDAR", "END:VCALENDAR", "X-AFTER:1"), 3).SetArgDisplayNames(
+                $"after the calendar, {name}"
+            );
         }
     }
 

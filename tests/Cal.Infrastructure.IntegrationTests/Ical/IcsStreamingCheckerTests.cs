@@ -1,12 +1,12 @@
 using System.Text;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
-using Cal.Infrastructure.IntegrationTests.Support;
 using Cal.Testing;
 
 namespace Cal.Infrastructure.IntegrationTests.Ical;
 
-/// <summary><see cref="Infrastructure.Ical.IcsStreamingChecker"/> as DI provides it, on the repository's sample files and hand-made feeds.</summary>
+/// <summary><see cref="Infrastructure.Ical.IcsStreamingChecker"/> as DI provides it, on the repository's sample files and hand-made
+/// feeds.</summary>
 [TestFixture]
 public sealed class IcsStreamingCheckerTests
 {
@@ -31,7 +31,9 @@ public sealed class IcsStreamingCheckerTests
     private IcsCheckResult Check(string text) => parser.CheckAsync(new StringReader(text), CancellationToken.None).GetAwaiter().GetResult();
 
     public static IEnumerable<TestCaseData> AllSamples() =>
-        SampleFolders.SelectMany(IcsSamples.All).Select(path => new TestCaseData(path.Replace('\\', '/')).SetArgDisplayNames(path.Replace('\\', '/')));
+        SampleFolders
+            .SelectMany(IcsSamples.All)
+            .Select(path => new TestCaseData(path.Replace('\\', '/')).SetArgDisplayNames(path.Replace('\\', '/')));
 
     // ---- the sample files ----
 
@@ -103,8 +105,10 @@ public sealed class IcsStreamingCheckerTests
     [TestCase("X-WR-CALNAME:   \r\n", null)]
     public void CalendarName_IsUnescapedOrNull(string nameLine, string? expected)
     {
-        var content = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" + nameLine +
-            "BEGIN:VEVENT\r\nUID:n1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        var content =
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
+            + nameLine
+            + "BEGIN:VEVENT\r\nUID:n1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
         Assert.That(Check(content), Is.EqualTo(IcsCheckResult.Valid(expected)));
     }
@@ -118,7 +122,9 @@ public sealed class IcsStreamingCheckerTests
         yield return new TestCaseData("").SetArgDisplayNames("empty");
         yield return new TestCaseData("  \r\n\t\r\n").SetArgDisplayNames("whitespace");
         yield return new TestCaseData("\uFEFF").SetArgDisplayNames("bom only");
-        yield return new TestCaseData(Encoding.Latin1.GetString(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray())).SetArgDisplayNames("binary");
+        yield return new TestCaseData(
+            Encoding.Latin1.GetString(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray())
+        ).SetArgDisplayNames("binary");
         yield return new TestCaseData("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj").SetArgDisplayNames("pdf");
         yield return new TestCaseData("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane\r\nEND:VCARD\r\n").SetArgDisplayNames("vcard");
         yield return new TestCaseData("BEGIN:VEVENT\r\nUID:1\r\nEND:VEVENT\r\n").SetArgDisplayNames("bare vevent");
@@ -186,7 +192,8 @@ public sealed class IcsStreamingCheckerTests
             "Confidential board agenda item 42", // line 5
             "UID:1",
             "END:VEVENT",
-            "END:VCALENDAR");
+            "END:VCALENDAR"
+        );
 
         var result = Check(content);
 
@@ -210,7 +217,8 @@ public sealed class IcsStreamingCheckerTests
             "UID:mismatch-1",
             "SUMMARY:Private dentist visit",
             "END:VTODO", // line 7
-            "END:VCALENDAR");
+            "END:VCALENDAR"
+        );
 
         var result = Check(content);
 
@@ -227,7 +235,8 @@ public sealed class IcsStreamingCheckerTests
     [TestCase("\r\n\r\n\r\n")]
     public void UnclosedComponent_IsParseErrorAtTheLastLine(string trailing)
     {
-        var content = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\nUID:open-1\r\nSUMMARY:Never closed" + trailing;
+        var content =
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\nUID:open-1\r\nSUMMARY:Never closed" + trailing;
 
         var result = Check(content);
 
@@ -267,7 +276,8 @@ public sealed class IcsStreamingCheckerTests
             "THIS-LINE-HAS-NO-COLON and goes on", // line 6
             "  and on over a fold",
             "END:VEVENT",
-            "END:VCALENDAR");
+            "END:VCALENDAR"
+        );
 
         var result = Check(content);
 
@@ -313,7 +323,16 @@ public sealed class IcsStreamingCheckerTests
     public void MalformedValueInASoundStructure_IsAccepted_AsCalComAcceptsIt()
     {
         // The save-time check is structural (like ical.js's ICAL.parse); busy times skip an event they cannot read.
-        var content = Lines("BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "UID:r1", "DTSTART:garbage", "RRULE:FREQ=FORTNIGHTLYISH", "END:VEVENT", "END:VCALENDAR");
+        var content = Lines(
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "BEGIN:VEVENT",
+            "UID:r1",
+            "DTSTART:garbage",
+            "RRULE:FREQ=FORTNIGHTLYISH",
+            "END:VEVENT",
+            "END:VCALENDAR"
+        );
 
         Assert.That(Check(content).Failure, Is.Null);
     }
@@ -328,7 +347,8 @@ public sealed class IcsStreamingCheckerTests
             "DESCRIPTION:Bring your laptop.",
             "Don't forget the snacks", // line 5: a continuation line that lost its leading space
             "END:VEVENT",
-            "END:VCALENDAR");
+            "END:VCALENDAR"
+        );
 
         var result = Check(content);
 
@@ -347,7 +367,8 @@ public sealed class IcsStreamingCheckerTests
             "BEGIN:VEVENT",
             "UID:e1",
             "END:VTODO", // line 8: wrong
-            "END:VCALENDAR");
+            "END:VCALENDAR"
+        );
 
         Assert.That(Check(content).Failure?.Line, Is.EqualTo(8));
     }

@@ -1,14 +1,14 @@
-using Cal.Infrastructure.Outbound;
 using System.Text;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Infrastructure.Outbound;
 using Cal.Testing;
-using Microsoft.AspNetCore.Http;
 
 namespace Cal.Infrastructure.IntegrationTests.Outbound;
 
-/// <summary>The two halves of a feed check together, as the save runs them: the body streamed over loopback HTTP straight into the checker.</summary>
+/// <summary>The two halves of a feed check together, as the save runs them: the body streamed over loopback HTTP straight into the
+/// checker.</summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class FetchThenParseTests : FetcherFixture
@@ -55,7 +55,12 @@ public sealed class FetchThenParseTests : FetcherFixture
     [TestCase("empty")]
     public async Task NonCalendarPages_AreNotIcalendar(string route)
     {
-        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url(route)), IcsFeedFetcher.NoOwner, parser.CheckAsync, CancellationToken.None);
+        var fetched = await fetcher.FetchAsync(
+            IcsFeedUrl.Create(feeds.Url(route)),
+            IcsFeedFetcher.NoOwner,
+            parser.CheckAsync,
+            CancellationToken.None
+        );
 
         Assert.Multiple(() =>
         {
@@ -97,10 +102,14 @@ public sealed class FetchThenParseTests : FetcherFixture
 
     private Task<IcsCheckResult> CheckTextAsync(string text) => parser.CheckAsync(new StringReader(text), CancellationToken.None);
 
-    private string Serve(byte[] body, string contentType) => odd.Map(async ctx =>
-    {
-        ctx.Response.Headers.ContentType = contentType;
-        ctx.Response.ContentLength = body.Length;
-        await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
-    }, "serve");
+    private string Serve(byte[] body, string contentType) =>
+        odd.Map(
+            async ctx =>
+            {
+                ctx.Response.Headers.ContentType = contentType;
+                ctx.Response.ContentLength = body.Length;
+                await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+            },
+            "serve"
+        );
 }

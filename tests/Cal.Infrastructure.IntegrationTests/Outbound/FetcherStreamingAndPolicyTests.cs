@@ -1,8 +1,8 @@
-using Cal.Infrastructure.Outbound;
 using System.Diagnostics;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Infrastructure.Outbound;
 using Cal.Testing;
 
 namespace Cal.Infrastructure.IntegrationTests.Outbound;
@@ -24,7 +24,8 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
     [OneTimeTearDown]
     public async Task StopTheServerNotAllowed() => await notAllowed.DisposeAsync();
 
-    /// <summary>Only the <c>allowed</c> and <c>counting</c> servers' ports are on the allow-list (the host default, 127.0.0.0/8, is replaced).</summary>
+    /// <summary>Only the <c>allowed</c> and <c>counting</c> servers' ports are on the allow-list (the host default, 127.0.0.0/8, is
+    /// replaced).</summary>
     private IIcsFeedFetcher Fetcher(params (string Key, string Value)[] extra)
     {
         var settings = new Dictionary<string, string?>
@@ -48,7 +49,8 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
     {
         var before = notAllowed.RequestCount("/");
 
-        var result = await Fetcher().FetchAsync(IcsFeedUrl.Create(notAllowed.Url("delay/0")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None);
+        var result = await Fetcher()
+            .FetchAsync(IcsFeedUrl.Create(notAllowed.Url("delay/0")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None);
 
         Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.BlockedAddress));
         Assert.That(notAllowed.RequestCount("/"), Is.EqualTo(before).And.Zero, "refused before connecting: the server never saw a request");
@@ -64,7 +66,11 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
 
         var result = await Fetcher().FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None);
 
-        Assert.That(allowed.RequestCount("/redirect-to") - redirectsBefore, Is.EqualTo(1), "precondition: the allowed server was asked and redirected");
+        Assert.That(
+            allowed.RequestCount("/redirect-to") - redirectsBefore,
+            Is.EqualTo(1),
+            "precondition: the allowed server was asked and redirected"
+        );
         Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.BlockedAddress));
         Assert.That(notAllowed.RequestCount("/"), Is.EqualTo(before).And.Zero, "the redirect hop is checked before it connects");
     }
@@ -72,7 +78,13 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
     [Test]
     public async Task LocalhostByName_IsBlockedUnlessItsAddressIsAllowed()
     {
-        var result = await Fetcher().FetchAsync(IcsFeedUrl.Create($"http://localhost:{notAllowed.BaseAddress.Port}/delay/0"), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None);
+        var result = await Fetcher()
+            .FetchAsync(
+                IcsFeedUrl.Create($"http://localhost:{notAllowed.BaseAddress.Port}/delay/0"),
+                IcsFeedFetcher.NoOwner,
+                ReadAll,
+                CancellationToken.None
+            );
         Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.BlockedAddress));
     }
 
@@ -81,18 +93,22 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
     {
         var clock = Stopwatch.StartNew();
 
-        var result = await Fetcher().FetchAsync(
-            IcsFeedUrl.Create(allowed.Url("endless")), IcsFeedFetcher.NoOwner,
-            async (reader, ct) =>
-            {
-                for (var i = 0; i < 10; i++)
+        var result = await Fetcher()
+            .FetchAsync(
+                IcsFeedUrl.Create(allowed.Url("endless")),
+                IcsFeedFetcher.NoOwner,
+                async (reader, ct) =>
                 {
-                    await reader.ReadLineAsync(ct);
-                }
+                    for (var i = 0; i < 10; i++)
+                    {
+                        await reader.ReadLineAsync(ct);
+                    }
 
-                return "ten lines";
-            },
-            CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+                    return "ten lines";
+                },
+                CancellationToken.None
+            )
+            .WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.That(result.Value, Is.EqualTo("ten lines"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "no draining, no reading past what the reader wanted");
@@ -103,10 +119,14 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
     {
         var clock = Stopwatch.StartNew();
 
-        var result = await Fetcher().FetchAsync(
-            IcsFeedUrl.Create(allowed.Url("endless")), IcsFeedFetcher.NoOwner,
-            (reader, ct) => reader.ReadLineAsync(ct).AsTask(),
-            CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await Fetcher()
+            .FetchAsync(
+                IcsFeedUrl.Create(allowed.Url("endless")),
+                IcsFeedFetcher.NoOwner,
+                (reader, ct) => reader.ReadLineAsync(ct).AsTask(),
+                CancellationToken.None
+            )
+            .WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.That(result, Is.EqualTo(FeedFetchResult.Ok<string?>("BEGIN:VCALENDAR")));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
@@ -122,42 +142,52 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
         const long cap = 256L * 1024 * 1024;
         long sent = 0;
         var handlerEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var server = new RawTcpServer(async (stream, ct) =>
-        {
-            try
+        using var server = new RawTcpServer(
+            async (stream, ct) =>
             {
-                _ = await stream.ReadAsync(new byte[4096], ct);
-                var head = "HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\nConnection: close\r\n\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\n";
-                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), ct);
-                var block = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("X-PADDING:" + new string('a', 100) + "\r\n", 128)));
-                while (true)
+                try
                 {
-                    await stream.WriteAsync(block, ct);
-                    Interlocked.Add(ref sent, block.Length);
+                    _ = await stream.ReadAsync(new byte[4096], ct);
+                    var head =
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\nConnection: close\r\n\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\n";
+                    await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), ct);
+                    var block = System.Text.Encoding.ASCII.GetBytes(
+                        string.Concat(Enumerable.Repeat("X-PADDING:" + new string('a', 100) + "\r\n", 128))
+                    );
+                    while (true)
+                    {
+                        await stream.WriteAsync(block, ct);
+                        Interlocked.Add(ref sent, block.Length);
+                    }
+                }
+                finally
+                {
+                    handlerEnded.TrySetResult();
                 }
             }
-            finally
-            {
-                handlerEnded.TrySetResult();
-            }
-        });
+        );
         var fetcher = Fetcher(
             ("Outbound:AllowedHosts:2", $"127.0.0.1:{server.Port}"),
-            ("Outbound:MaxFeedBytes", cap.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            ("Outbound:MaxFeedBytes", cap.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        );
         var clock = Stopwatch.StartNew();
 
-        var result = await fetcher.FetchAsync(
-            IcsFeedUrl.Create(server.Url()), IcsFeedFetcher.NoOwner,
-            async (reader, ct) =>
-            {
-                for (var i = 0; i < 10; i++)
+        var result = await fetcher
+            .FetchAsync(
+                IcsFeedUrl.Create(server.Url()),
+                IcsFeedFetcher.NoOwner,
+                async (reader, ct) =>
                 {
-                    await reader.ReadLineAsync(ct);
-                }
+                    for (var i = 0; i < 10; i++)
+                    {
+                        await reader.ReadLineAsync(ct);
+                    }
 
-                return "ten lines";
-            },
-            CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+                    return "ten lines";
+                },
+                CancellationToken.None
+            )
+            .WaitAsync(TimeSpan.FromSeconds(30));
         var elapsed = clock.Elapsed;
         await handlerEnded.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the connection was closed, not drained
         var total = Interlocked.Read(ref sent);
@@ -177,36 +207,43 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
         // The server sends 20 lines and then holds the body open: a fetcher that buffered the body before
         // handing it over would wait for the 5 s timeout; a streaming one returns as soon as the reader does.
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var url = counting.Map(async ctx =>
-        {
-            ctx.Response.ContentType = "text/calendar";
-            var lines = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + string.Concat(Enumerable.Range(0, 18).Select(i => $"X-LINE:{i}\r\n"));
-            await ctx.Response.Body.WriteAsync(System.Text.Encoding.ASCII.GetBytes(lines), ctx.RequestAborted);
-            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-            try
+        var url = counting.Map(
+            async ctx =>
             {
-                await release.Task.WaitAsync(ctx.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                // The fetcher closed the connection.
-            }
-        }, "held-open");
+                ctx.Response.ContentType = "text/calendar";
+                var lines = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + string.Concat(Enumerable.Range(0, 18).Select(i => $"X-LINE:{i}\r\n"));
+                await ctx.Response.Body.WriteAsync(System.Text.Encoding.ASCII.GetBytes(lines), ctx.RequestAborted);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                try
+                {
+                    await release.Task.WaitAsync(ctx.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The fetcher closed the connection.
+                }
+            },
+            "held-open"
+        );
         var clock = Stopwatch.StartNew();
 
-        var result = await Fetcher().FetchAsync(
-            IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner,
-            async (reader, ct) =>
-            {
-                string? last = null;
-                for (var i = 0; i < 10; i++)
+        var result = await Fetcher()
+            .FetchAsync(
+                IcsFeedUrl.Create(url),
+                IcsFeedFetcher.NoOwner,
+                async (reader, ct) =>
                 {
-                    last = await reader.ReadLineAsync(ct);
-                }
+                    string? last = null;
+                    for (var i = 0; i < 10; i++)
+                    {
+                        last = await reader.ReadLineAsync(ct);
+                    }
 
-                return last;
-            },
-            CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+                    return last;
+                },
+                CancellationToken.None
+            )
+            .WaitAsync(TimeSpan.FromSeconds(30));
         release.TrySetResult();
 
         Assert.That(result, Is.EqualTo(FeedFetchResult.Ok<string?>("X-LINE:7")));
@@ -218,12 +255,14 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
     public async Task ServerWideLimiter_SerialisesFetchesBeyondItsPermits(int permits, int atLeastMs, int underMs)
     {
         var fetcher = Fetcher(("Outbound:MaxConcurrentFetches", permits.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/0")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None); // warm the connection pool
+        // warm the connection pool
+        await fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/0")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None);
         var clock = Stopwatch.StartNew();
 
         var results = await Task.WhenAll(
             fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/300")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None),
-            fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/300?second")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
+            fetcher.FetchAsync(IcsFeedUrl.Create(allowed.Url("delay/300?second")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None)
+        );
 
         Assert.That(results.Select(r => r.Failure), Is.All.Null);
         Assert.That(clock.ElapsedMilliseconds, Is.GreaterThanOrEqualTo(atLeastMs).And.LessThan(underMs));

@@ -1,10 +1,10 @@
-using Cal.Infrastructure.Outbound;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Infrastructure.Outbound;
 using Cal.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -102,7 +102,10 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
 
         var result = await FetchAsync(url);
 
-        Assert.That(result.Failure, Is.EqualTo(new FeedFailure(FeedFailureReason.HttpStatus, "The feed answered HTTP 302.", HttpStatus: 302)));
+        Assert.That(
+            result.Failure,
+            Is.EqualTo(new FeedFailure(FeedFailureReason.HttpStatus, "The feed answered HTTP 302.", HttpStatus: 302))
+        );
     }
 
     // ---- unreachable ----
@@ -126,12 +129,14 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     [Test]
     public async Task Fetch_ServerClosesWithoutAnswer_IsUnreachable()
     {
-        using var server = new RawTcpServer(async (stream, ct) =>
-        {
-            var buffer = new byte[4096];
-            _ = await stream.ReadAsync(buffer, ct);
-            stream.Socket.Close();
-        });
+        using var server = new RawTcpServer(
+            async (stream, ct) =>
+            {
+                var buffer = new byte[4096];
+                _ = await stream.ReadAsync(buffer, ct);
+                stream.Socket.Close();
+            }
+        );
 
         var result = await FetchAsync(server.Url());
 
@@ -141,13 +146,15 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     [Test]
     public async Task Fetch_ServerAnswersGarbage_IsUnreachable()
     {
-        using var server = new RawTcpServer(async (stream, ct) =>
-        {
-            var buffer = new byte[4096];
-            _ = await stream.ReadAsync(buffer, ct);
-            await stream.WriteAsync("SSH-2.0-OpenSSH_9.6\r\nthis is not http\r\n\r\n"u8.ToArray(), ct);
-            stream.Socket.Close();
-        });
+        using var server = new RawTcpServer(
+            async (stream, ct) =>
+            {
+                var buffer = new byte[4096];
+                _ = await stream.ReadAsync(buffer, ct);
+                await stream.WriteAsync("SSH-2.0-OpenSSH_9.6\r\nthis is not http\r\n\r\n"u8.ToArray(), ct);
+                stream.Socket.Close();
+            }
+        );
 
         var result = await FetchAsync(server.Url());
 
@@ -162,7 +169,9 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.300"));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/5000")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
+        var result = await Bounded(
+            fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/5000")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None)
+        );
         watch.Stop();
 
         Assert.Multiple(() =>
@@ -188,7 +197,9 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     {
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:03"));
 
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/100")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
+        var result = await Bounded(
+            fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/100")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None)
+        );
 
         Assert.That(result, Is.EqualTo(FeedFetchResult.Ok(IcsSamples.Simple())));
     }
@@ -197,13 +208,16 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     public async Task Fetch_BodyDrippingForever_IsTimeoutAtTheLimit()
     {
         var dripped = 0;
-        var url = odd.Map(async ctx =>
-        {
-            ctx.Response.ContentType = "text/calendar";
-            await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes(FeedBodies.Head), ctx.RequestAborted);
-            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-            await DripAsync(ctx, () => Interlocked.Increment(ref dripped));
-        }, "drip");
+        var url = odd.Map(
+            async ctx =>
+            {
+                ctx.Response.ContentType = "text/calendar";
+                await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes(FeedBodies.Head), ctx.RequestAborted);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                await DripAsync(ctx, () => Interlocked.Increment(ref dripped));
+            },
+            "drip"
+        );
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.500"));
 
         var watch = Stopwatch.StartNew();
@@ -213,7 +227,11 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
         Assert.Multiple(() =>
         {
             Assert.That(result.Failure?.Reason, Is.EqualTo(FeedFailureReason.Timeout));
-            Assert.That(Volatile.Read(ref dripped), Is.GreaterThanOrEqualTo(2), "the headers and part of the body arrived before the deadline");
+            Assert.That(
+                Volatile.Read(ref dripped),
+                Is.GreaterThanOrEqualTo(2),
+                "the headers and part of the body arrived before the deadline"
+            );
             Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(450)));
             Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromMilliseconds(500 + 1500)));
         });
@@ -222,16 +240,20 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     [Test]
     public async Task Fetch_ServerAcceptsButNeverAnswers_IsTimeout()
     {
-        using var server = new RawTcpServer(async (stream, ct) =>
-        {
-            var buffer = new byte[4096];
-            _ = await stream.ReadAsync(buffer, ct);
-            await Task.Delay(Timeout.Infinite, ct);
-        });
+        using var server = new RawTcpServer(
+            async (stream, ct) =>
+            {
+                var buffer = new byte[4096];
+                _ = await stream.ReadAsync(buffer, ct);
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+        );
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.300"));
 
         var watch = Stopwatch.StartNew();
-        var result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(server.Url()), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
+        var result = await Bounded(
+            fetcher.FetchAsync(IcsFeedUrl.Create(server.Url()), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None)
+        );
 
         Assert.Multiple(() =>
         {
@@ -245,13 +267,16 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     {
         var clock = new FakeTimeProvider();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var url = odd.Map(async ctx =>
-        {
-            await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes(FeedBodies.Head), ctx.RequestAborted);
-            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-            started.TrySetResult();
-            await DripAsync(ctx, () => 0);
-        }, "drip-fake-clock");
+        var url = odd.Map(
+            async ctx =>
+            {
+                await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes(FeedBodies.Head), ctx.RequestAborted);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                started.TrySetResult();
+                await DripAsync(ctx, () => 0);
+            },
+            "drip-fake-clock"
+        );
         var fetcher = Fetcher([("Outbound:FeedTimeout", "00:00:00.300")], s => s.AddSingleton<TimeProvider>(clock));
 
         var fetch = fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None);
@@ -268,11 +293,14 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     [Test]
     public async Task Fetch_CallerCancels_EndsPromptlyWithoutAFeedError()
     {
-        var url = odd.Map(async ctx =>
-        {
-            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-            await DripAsync(ctx, () => 0);
-        }, "drip-cancel");
+        var url = odd.Map(
+            async ctx =>
+            {
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                await DripAsync(ctx, () => 0);
+            },
+            "drip-cancel"
+        );
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:01:00"));
         using var caller = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
@@ -326,16 +354,19 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     [Test]
     public async Task Fetch_EndlessChunkedBody_IsTooLargeLongBeforeTheTimeout()
     {
-        var url = odd.Map(async ctx =>
-        {
-            ctx.Response.ContentType = "text/calendar";
-            var chunk = FeedBodies.OfSize(8 * 1024);
-            while (!ctx.RequestAborted.IsCancellationRequested)
+        var url = odd.Map(
+            async ctx =>
             {
-                await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
-                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-            }
-        }, "endless");
+                ctx.Response.ContentType = "text/calendar";
+                var chunk = FeedBodies.OfSize(8 * 1024);
+                while (!ctx.RequestAborted.IsCancellationRequested)
+                {
+                    await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
+                    await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                }
+            },
+            "endless"
+        );
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:20"), ("Outbound:MaxFeedBytes", Cap.ToString(CultureInfo.InvariantCulture)));
 
         var watch = Stopwatch.StartNew();
@@ -355,21 +386,24 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     public async Task<FeedFailureReason?> Fetch_BodyAtTheCap_IsAcceptedAndOneByteMoreIsNot(int size, bool withContentLength)
     {
         var body = FeedBodies.OfSize(size);
-        var url = odd.Map(async ctx =>
-        {
-            ctx.Response.ContentType = "text/calendar";
-            if (withContentLength)
+        var url = odd.Map(
+            async ctx =>
             {
-                ctx.Response.ContentLength = body.Length;
-                await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
-                return;
-            }
+                ctx.Response.ContentType = "text/calendar";
+                if (withContentLength)
+                {
+                    ctx.Response.ContentLength = body.Length;
+                    await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+                    return;
+                }
 
-            // Two flushed writes and no length: sent chunked.
-            await ctx.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), ctx.RequestAborted);
-            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-            await ctx.Response.Body.WriteAsync(body.AsMemory(body.Length / 2), ctx.RequestAborted);
-        }, "sized");
+                // Two flushed writes and no length: sent chunked.
+                await ctx.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), ctx.RequestAborted);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                await ctx.Response.Body.WriteAsync(body.AsMemory(body.Length / 2), ctx.RequestAborted);
+            },
+            "sized"
+        );
 
         var result = await FetchAsync(url);
 
@@ -397,16 +431,19 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
 
         body[^1] = (byte)'a';
         Assert.That(Encoding.UTF8.GetCharCount(body), Is.LessThan(Cap * 3 / 4), "precondition: well under the cap in characters");
-        var url = odd.Map(async ctx =>
-        {
-            ctx.Response.ContentType = "text/calendar; charset=utf-8";
-            if (withContentLength)
+        var url = odd.Map(
+            async ctx =>
             {
-                ctx.Response.ContentLength = body.Length;
-            }
+                ctx.Response.ContentType = "text/calendar; charset=utf-8";
+                if (withContentLength)
+                {
+                    ctx.Response.ContentLength = body.Length;
+                }
 
-            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
-        }, "multibyte");
+                await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+            },
+            "multibyte"
+        );
 
         var result = await FetchAsync(url);
 
@@ -416,14 +453,17 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     [Test]
     public async Task Fetch_ContentLengthOverCap_IsTooLargeWithoutReadingTheBody()
     {
-        var url = odd.Map(async ctx =>
-        {
-            ctx.Response.ContentType = "text/calendar";
-            ctx.Response.ContentLength = 100L * 1024 * 1024;
-            await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes(FeedBodies.Head), ctx.RequestAborted);
-            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-            await Task.Delay(Timeout.Infinite, ctx.RequestAborted); // the rest never comes: reading it would hit the timeout
-        }, "announced-huge");
+        var url = odd.Map(
+            async ctx =>
+            {
+                ctx.Response.ContentType = "text/calendar";
+                ctx.Response.ContentLength = 100L * 1024 * 1024;
+                await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes(FeedBodies.Head), ctx.RequestAborted);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                await Task.Delay(Timeout.Infinite, ctx.RequestAborted); // the rest never comes: reading it would hit the timeout
+            },
+            "announced-huge"
+        );
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:10"), ("Outbound:MaxFeedBytes", Cap.ToString(CultureInfo.InvariantCulture)));
 
         var watch = Stopwatch.StartNew();
@@ -442,13 +482,16 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     {
         var content = IcsSamples.Simple("Compressed " + encoding, "zip-1");
         var compressed = FeedBodies.Compress(Encoding.UTF8.GetBytes(content), encoding);
-        var url = odd.Map(async ctx =>
-        {
-            ctx.Response.ContentType = "text/calendar; charset=utf-8";
-            ctx.Response.Headers.ContentEncoding = encoding;
-            ctx.Response.ContentLength = compressed.Length;
-            await ctx.Response.Body.WriteAsync(compressed, ctx.RequestAborted);
-        }, "compressed");
+        var url = odd.Map(
+            async ctx =>
+            {
+                ctx.Response.ContentType = "text/calendar; charset=utf-8";
+                ctx.Response.Headers.ContentEncoding = encoding;
+                ctx.Response.ContentLength = compressed.Length;
+                await ctx.Response.Body.WriteAsync(compressed, ctx.RequestAborted);
+            },
+            "compressed"
+        );
 
         var result = await FetchAsync(url);
 
@@ -463,22 +506,25 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     {
         var compressed = FeedBodies.Compress(FeedBodies.Padded(1024 * 1024), encoding);
         Assert.That(compressed, Has.Length.LessThan(Cap / 4), "precondition: the wire size is well under the cap");
-        var url = odd.Map(async ctx =>
-        {
-            ctx.Response.ContentType = "text/calendar";
-            ctx.Response.Headers.ContentEncoding = encoding;
-            if (withContentLength)
+        var url = odd.Map(
+            async ctx =>
             {
-                ctx.Response.ContentLength = compressed.Length;
-                await ctx.Response.Body.WriteAsync(compressed, ctx.RequestAborted);
-                return;
-            }
+                ctx.Response.ContentType = "text/calendar";
+                ctx.Response.Headers.ContentEncoding = encoding;
+                if (withContentLength)
+                {
+                    ctx.Response.ContentLength = compressed.Length;
+                    await ctx.Response.Body.WriteAsync(compressed, ctx.RequestAborted);
+                    return;
+                }
 
-            // No length: sent chunked, in two flushed halves.
-            await ctx.Response.Body.WriteAsync(compressed.AsMemory(0, compressed.Length / 2), ctx.RequestAborted);
-            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-            await ctx.Response.Body.WriteAsync(compressed.AsMemory(compressed.Length / 2), ctx.RequestAborted);
-        }, "bomb");
+                // No length: sent chunked, in two flushed halves.
+                await ctx.Response.Body.WriteAsync(compressed.AsMemory(0, compressed.Length / 2), ctx.RequestAborted);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                await ctx.Response.Body.WriteAsync(compressed.AsMemory(compressed.Length / 2), ctx.RequestAborted);
+            },
+            "bomb"
+        );
 
         var result = await FetchAsync(url);
 
@@ -560,12 +606,15 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     {
         var content = IcsSamples.Simple($"After {status}", "redir");
         var target = feeds.AddFeed("redirect-target-" + Guid.NewGuid().ToString("N"), content);
-        var url = odd.Map(ctx =>
-        {
-            ctx.Response.StatusCode = status;
-            ctx.Response.Headers.Location = target;
-            return Task.CompletedTask;
-        }, "redirect-status");
+        var url = odd.Map(
+            ctx =>
+            {
+                ctx.Response.StatusCode = status;
+                ctx.Response.Headers.Location = target;
+                return Task.CompletedTask;
+            },
+            "redirect-status"
+        );
 
         var result = await FetchAsync(url);
 
@@ -577,12 +626,15 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     [TestCase("gopher://127.0.0.1/1")]
     public async Task Fetch_RedirectToNonHttpScheme_IsRefused(string location)
     {
-        var url = odd.Map(ctx =>
-        {
-            ctx.Response.StatusCode = StatusCodes.Status302Found;
-            ctx.Response.Headers.Location = location;
-            return Task.CompletedTask;
-        }, "redirect-scheme");
+        var url = odd.Map(
+            ctx =>
+            {
+                ctx.Response.StatusCode = StatusCodes.Status302Found;
+                ctx.Response.Headers.Location = location;
+                return Task.CompletedTask;
+            },
+            "redirect-scheme"
+        );
 
         var result = await FetchAsync(url);
 
@@ -681,20 +733,59 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     {
         var urls = new[]
         {
-            feeds.Url("status/404"), feeds.Url("status/500"), feeds.Url("redirect-loop"), feeds.Url("large/1000000"),
-            feeds.Url("delay/3000"), feeds.Url("html"), feeds.Url("empty"), $"http://127.0.0.1:{LoopbackPorts.Unused()}/x.ics",
-            odd.Map(ctx => { ctx.Response.StatusCode = 302; ctx.Response.Headers.Location = "ftp://127.0.0.1/x"; return Task.CompletedTask; }),
-            odd.Map(ctx => { ctx.Response.StatusCode = 302; ctx.Response.Headers.Location = "http://[::1"; return Task.CompletedTask; }),
-            odd.Map(ctx => { ctx.Response.ContentType = "text/calendar; charset=\"\""; return ctx.Response.WriteAsync("BEGIN:VCALENDAR"); }),
-            odd.Map(ctx => { ctx.Response.StatusCode = 302; ctx.Response.Headers.Location = new Uri(odd.BaseAddress, "tls-on-a-plain-port").AbsoluteUri.Replace("http:", "https:", StringComparison.Ordinal); return Task.CompletedTask; }),
-            odd.Map(ctx => { ctx.Response.ContentLength = 5; return ctx.Response.WriteAsync("BEGIN"); }),
+            feeds.Url("status/404"),
+            feeds.Url("status/500"),
+            feeds.Url("redirect-loop"),
+            feeds.Url("large/1000000"),
+            feeds.Url("delay/3000"),
+            feeds.Url("html"),
+            feeds.Url("empty"),
+            $"http://127.0.0.1:{LoopbackPorts.Unused()}/x.ics",
+            odd.Map(ctx =>
+            {
+                ctx.Response.StatusCode = 302;
+                ctx.Response.Headers.Location = "ftp://127.0.0.1/x";
+                return Task.CompletedTask;
+            }),
+            odd.Map(ctx =>
+            {
+                ctx.Response.StatusCode = 302;
+                ctx.Response.Headers.Location = "http://[::1";
+                return Task.CompletedTask;
+            }),
+            odd.Map(ctx =>
+            {
+                ctx.Response.ContentType = "text/calendar; charset=\"\"";
+                return ctx.Response.WriteAsync("BEGIN:VCALENDAR");
+            }),
+            odd.Map(ctx =>
+            {
+                ctx.Response.StatusCode = 302;
+                ctx.Response.Headers.Location = new Uri(odd.BaseAddress, "tls-on-a-plain-port").AbsoluteUri.Replace(
+                    "http:",
+                    "https:",
+                    StringComparison.Ordinal
+                );
+                return Task.CompletedTask;
+            }),
+            odd.Map(ctx =>
+            {
+                ctx.Response.ContentLength = 5;
+                return ctx.Response.WriteAsync("BEGIN");
+            }),
         };
         var fetcher = Fetcher(("Outbound:FeedTimeout", "00:00:00.300"));
 
         foreach (var url in urls)
         {
             FeedFetchResult<string>? result = null;
-            Assert.DoesNotThrowAsync(async () => result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None)), url);
+            Assert.DoesNotThrowAsync(
+                async () =>
+                    result = await Bounded(
+                        fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None)
+                    ),
+                url
+            );
             Assert.That(result, Is.Not.Null, url);
         }
     }
@@ -702,15 +793,19 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     [Test]
     public async Task Fetch_BodyEndingBeforeItsContentLength_IsAFailureNotAnException()
     {
-        using var server = new RawTcpServer(async (stream, ct) =>
-        {
-            var buffer = new byte[4096];
-            _ = await stream.ReadAsync(buffer, ct);
-            var head = "HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\nContent-Length: 10000\r\nConnection: close\r\n\r\n" + FeedBodies.Head;
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head), ct);
-            stream.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Both); // a clean close, 9,900 bytes short
-            stream.Close();
-        });
+        using var server = new RawTcpServer(
+            async (stream, ct) =>
+            {
+                var buffer = new byte[4096];
+                _ = await stream.ReadAsync(buffer, ct);
+                var head =
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\nContent-Length: 10000\r\nConnection: close\r\n\r\n"
+                    + FeedBodies.Head;
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(head), ct);
+                stream.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Both); // a clean close, 9,900 bytes short
+                stream.Close();
+            }
+        );
 
         FeedFetchResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(server.Url()));
@@ -724,14 +819,17 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     [Test]
     public async Task Fetch_ConnectionResetMidBody_IsAFailureNotAnException()
     {
-        var url = odd.Map(async ctx =>
-        {
-            ctx.Response.ContentType = "text/calendar";
-            await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes(FeedBodies.Head), ctx.RequestAborted);
-            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-            await Task.Delay(50, ctx.RequestAborted);
-            ctx.Abort();
-        }, "chunked-abort");
+        var url = odd.Map(
+            async ctx =>
+            {
+                ctx.Response.ContentType = "text/calendar";
+                await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes(FeedBodies.Head), ctx.RequestAborted);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                await Task.Delay(50, ctx.RequestAborted);
+                ctx.Abort();
+            },
+            "chunked-abort"
+        );
 
         FeedFetchResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(url));
@@ -745,12 +843,15 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     [Test]
     public async Task Fetch_BodyThatIsNotTheCompressionItClaims_IsAFailureNotAnException()
     {
-        var url = odd.Map(async ctx =>
-        {
-            ctx.Response.ContentType = "text/calendar";
-            ctx.Response.Headers.ContentEncoding = "gzip";
-            await ctx.Response.WriteAsync(IcsSamples.Simple(), ctx.RequestAborted);
-        }, "false-gzip");
+        var url = odd.Map(
+            async ctx =>
+            {
+                ctx.Response.ContentType = "text/calendar";
+                ctx.Response.Headers.ContentEncoding = "gzip";
+                await ctx.Response.WriteAsync(IcsSamples.Simple(), ctx.RequestAborted);
+            },
+            "false-gzip"
+        );
 
         FeedFetchResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(url));
@@ -819,12 +920,16 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     /// <summary>A fetch whose deadline is broken would hang the run; this turns that into a failure.</summary>
     private static Task<FeedFetchResult<string>> Bounded(Task<FeedFetchResult<string>> fetch) => fetch.WaitAsync(TimeSpan.FromSeconds(30));
 
-    private string RawBytes(byte[] body, string contentType) => odd.Map(async ctx =>
-    {
-        ctx.Response.Headers.ContentType = contentType;
-        ctx.Response.ContentLength = body.Length;
-        await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
-    }, "raw");
+    private string RawBytes(byte[] body, string contentType) =>
+        odd.Map(
+            async ctx =>
+            {
+                ctx.Response.Headers.ContentType = contentType;
+                ctx.Response.ContentLength = body.Length;
+                await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+            },
+            "raw"
+        );
 
     /// <summary>Writes one byte every 100 ms until the client goes away.</summary>
     private static async Task DripAsync(HttpContext ctx, Func<int> onByte)

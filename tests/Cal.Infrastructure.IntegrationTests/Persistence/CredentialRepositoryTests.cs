@@ -1,7 +1,6 @@
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Cal.Infrastructure.IntegrationTests.Support;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cal.Infrastructure.IntegrationTests.Persistence;
@@ -97,7 +96,10 @@ public sealed class CredentialRepositoryTests : DatabaseTestBase
         {
             Assert.That(bobCredential.Id, Is.Not.EqualTo(aliceCredential.Id));
             Assert.That(rows, Has.Count.EqualTo(2));
-            Assert.That(rows.Select(r => (r["UserId"], r["ProtectedKey"])), Is.EquivalentTo(new (object?, object?)[] { ((long)alice, "alice-key-2"), ((long)bob, "bob-key") }));
+            Assert.That(
+                rows.Select(r => (r["UserId"], r["ProtectedKey"])),
+                Is.EquivalentTo(new (object?, object?)[] { ((long)alice, "alice-key-2"), ((long)bob, "bob-key") })
+            );
         });
     }
 
@@ -108,13 +110,18 @@ public sealed class CredentialRepositoryTests : DatabaseTestBase
         var userId = await CreateUserAsync($"race{round}@example.test");
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var saves = Enumerable.Range(0, savers).Select(i => Task.Run(async () =>
-        {
-            await using var scope = Host.Services.CreateAsyncScope(); // each saver has its own DbContext and connection
-            var repository = scope.ServiceProvider.GetRequiredService<ICredentialRepository>();
-            await start.Task;
-            return await repository.SaveIcsFeedAsync(userId, $"key-{i}", CancellationToken.None);
-        })).ToList();
+        var saves = Enumerable
+            .Range(0, savers)
+            .Select(i =>
+                Task.Run(async () =>
+                {
+                    await using var scope = Host.Services.CreateAsyncScope(); // each saver has its own DbContext and connection
+                    var repository = scope.ServiceProvider.GetRequiredService<ICredentialRepository>();
+                    await start.Task;
+                    return await repository.SaveIcsFeedAsync(userId, $"key-{i}", CancellationToken.None);
+                })
+            )
+            .ToList();
         start.SetResult();
         var results = await Task.WhenAll(saves);
 
@@ -122,7 +129,10 @@ public sealed class CredentialRepositoryTests : DatabaseTestBase
         Assert.Multiple(() =>
         {
             Assert.That(rows, Has.Count.EqualTo(1));
-            Assert.That(results.Select(r => r.Id).Distinct(), Is.EqualTo(new[] { Convert.ToInt32(rows[0]["Id"], System.Globalization.CultureInfo.InvariantCulture) }));
+            Assert.That(
+                results.Select(r => r.Id).Distinct(),
+                Is.EqualTo(new[] { Convert.ToInt32(rows[0]["Id"], System.Globalization.CultureInfo.InvariantCulture) })
+            );
             Assert.That(rows[0]["ProtectedKey"], Is.AnyOf(Enumerable.Range(0, savers).Select(i => (object)$"key-{i}").ToArray()));
         });
     }
@@ -195,8 +205,12 @@ public sealed class CredentialRepositoryTests : DatabaseTestBase
     }
 
     private Task<Credential> SaveAsync(int userId, string protectedKey) =>
-        Host.InScopeAsync(sp => sp.GetRequiredService<ICredentialRepository>().SaveIcsFeedAsync(userId, protectedKey, CancellationToken.None));
+        Host.InScopeAsync(sp =>
+            sp.GetRequiredService<ICredentialRepository>().SaveIcsFeedAsync(userId, protectedKey, CancellationToken.None)
+        );
 
     private Task<Credential?> FindAsync(int userId, string type) =>
-        Host.InScopeAsync(sp => sp.GetRequiredService<ICredentialRepository>().FindByUserAndTypeAsync(userId, type, CancellationToken.None));
+        Host.InScopeAsync(sp =>
+            sp.GetRequiredService<ICredentialRepository>().FindByUserAndTypeAsync(userId, type, CancellationToken.None)
+        );
 }

@@ -29,7 +29,9 @@ public sealed class DatabaseInitializerTests : DatabaseTestBase
     [Test]
     public async Task Migrations_MatchTheModel()
     {
-        var changed = await Host.InScopeAsync(sp => Task.FromResult(sp.GetRequiredService<CalDbContext>().Database.HasPendingModelChanges()));
+        var changed = await Host.InScopeAsync(sp =>
+            Task.FromResult(sp.GetRequiredService<CalDbContext>().Database.HasPendingModelChanges())
+        );
 
         Assert.That(changed, Is.False, "the model has changed without a new SQLite migration");
     }
@@ -54,7 +56,8 @@ public sealed class DatabaseInitializerTests : DatabaseTestBase
     {
         var count = await ScalarAsync(
             $"SELECT COUNT(*) FROM pragma_index_list('{table}') AS l JOIN pragma_index_info(l.name) AS i WHERE l.\"unique\" = 1 AND i.name = $column",
-            ("$column", column));
+            ("$column", column)
+        );
 
         Assert.That(count, Is.EqualTo(1));
     }
@@ -63,7 +66,8 @@ public sealed class DatabaseInitializerTests : DatabaseTestBase
     public async Task TheUniqueIndex_IsEnforcedByTheDatabaseItself()
     {
         var userId = await CreateUserAsync("index@example.test");
-        const string insert = "INSERT INTO Credentials (UserId, Type, AppId, ProtectedKey, Invalid) VALUES ($u, 'ics-feed_calendar', 'ics-feed', 'k', 0)";
+        const string insert =
+            "INSERT INTO Credentials (UserId, Type, AppId, ProtectedKey, Invalid) VALUES ($u, 'ics-feed_calendar', 'ics-feed', 'k', 0)";
         await ExecuteAsync(insert, ("$u", userId));
 
         var ex = Assert.ThrowsAsync<SqliteException>(() => ExecuteAsync(insert, ("$u", userId)));
@@ -71,9 +75,12 @@ public sealed class DatabaseInitializerTests : DatabaseTestBase
         Assert.That(IsUniqueViolation(ex!), Is.True, ex!.Message);
     }
 
-    private static readonly int MigrationCount = typeof(Cal.Infrastructure.Persistence.SqliteCalDbContext).Assembly.GetTypes()
-        .Count(t => t.Namespace?.EndsWith("Migrations.Sqlite", StringComparison.Ordinal) == true
-            && t.GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute), false).Length > 0);
+    private static readonly int MigrationCount = typeof(Cal.Infrastructure.Persistence.SqliteCalDbContext)
+        .Assembly.GetTypes()
+        .Count(t =>
+            t.Namespace?.EndsWith("Migrations.Sqlite", StringComparison.Ordinal) == true
+            && t.GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute), false).Length > 0
+        );
 
     [Test]
     public async Task Initialize_SwitchesToWalAndCanRunAgain()
@@ -84,7 +91,11 @@ public sealed class DatabaseInitializerTests : DatabaseTestBase
         {
             Assert.That(File.Exists(Host.DatabasePath), Is.True);
             Assert.That((await QueryAsync("PRAGMA journal_mode"))[0]["journal_mode"], Is.EqualTo("wal"));
-            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM __EFMigrationsHistory"), Is.EqualTo(MigrationCount), "each migration applied once");
+            Assert.That(
+                await ScalarAsync("SELECT COUNT(*) FROM __EFMigrationsHistory"),
+                Is.EqualTo(MigrationCount),
+                "each migration applied once"
+            );
         });
     }
 }

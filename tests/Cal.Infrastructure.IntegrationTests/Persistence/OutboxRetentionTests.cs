@@ -27,11 +27,14 @@ public sealed class OutboxRetentionTests
     {
         using var postgres = PostgresServer.StartOrIgnore();
         using var temp = new TempDirectory();
-        await using var host = InfrastructureHost.Create(temp.Path, new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:Default"] = postgres.ConnectionString("retention_" + Guid.NewGuid().ToString("N")[..8]),
-        });
+        await using var host = InfrastructureHost.Create(
+            temp.Path,
+            new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = "Postgres",
+                ["ConnectionStrings:Default"] = postgres.ConnectionString("retention_" + Guid.NewGuid().ToString("N")[..8]),
+            }
+        );
         await RetainsAsync(host);
     }
 
@@ -68,10 +71,18 @@ public sealed class OutboxRetentionTests
         });
 
         var cutOff = now - TimeSpan.FromDays(30);
-        var first = await host.InScopeAsync(sp => sp.GetRequiredService<OutboxStore>().DeleteFinishedAsync(cutOff, max: 2, CancellationToken.None));
-        var second = await host.InScopeAsync(sp => sp.GetRequiredService<OutboxStore>().DeleteFinishedAsync(cutOff, max: 2, CancellationToken.None));
-        var third = await host.InScopeAsync(sp => sp.GetRequiredService<OutboxStore>().DeleteFinishedAsync(cutOff, max: 2, CancellationToken.None));
-        var left = await host.InScopeAsync(sp => sp.GetRequiredService<CalDbContext>().Outbox.AsNoTracking().OrderBy(o => o.Id).Select(o => o.Id).ToListAsync());
+        var first = await host.InScopeAsync(sp =>
+            sp.GetRequiredService<OutboxStore>().DeleteFinishedAsync(cutOff, max: 2, CancellationToken.None)
+        );
+        var second = await host.InScopeAsync(sp =>
+            sp.GetRequiredService<OutboxStore>().DeleteFinishedAsync(cutOff, max: 2, CancellationToken.None)
+        );
+        var third = await host.InScopeAsync(sp =>
+            sp.GetRequiredService<OutboxStore>().DeleteFinishedAsync(cutOff, max: 2, CancellationToken.None)
+        );
+        var left = await host.InScopeAsync(sp =>
+            sp.GetRequiredService<CalDbContext>().Outbox.AsNoTracking().OrderBy(o => o.Id).Select(o => o.Id).ToListAsync()
+        );
 
         Assert.That((first, second, third), Is.EqualTo((2, 1, 0)), "a batch of two, then the last old one, then nothing");
         Assert.That(left, Is.EqualTo(new[] { ids[3], ids[4] }), "the recently finished item and the pending one stay");

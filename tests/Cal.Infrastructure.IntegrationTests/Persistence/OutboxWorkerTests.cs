@@ -5,8 +5,8 @@ using Cal.Infrastructure.IntegrationTests.Support;
 using Cal.Infrastructure.Outbox;
 using Cal.Infrastructure.Persistence;
 using Cal.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Cal.Infrastructure.IntegrationTests.Persistence;
@@ -19,8 +19,14 @@ namespace Cal.Infrastructure.IntegrationTests.Persistence;
 [NonParallelizable]
 public sealed class OutboxWorkerTests
 {
-    /// <summary>Records every performance (item, instance, order), failing the first <see cref="FailFirst"/> attempts of each item.</summary>
-    private sealed class RecordingHandler(string instance, ConcurrentQueue<(int Item, string Instance, string Key)> performed, int failFirst, TimeSpan[] delays) : IOutboxItemHandler
+    /// <summary>Records every performance (item, instance, order), failing the first <see cref="FailFirst"/> attempts of each
+    /// item.</summary>
+    private sealed class RecordingHandler(
+        string instance,
+        ConcurrentQueue<(int Item, string Instance, string Key)> performed,
+        int failFirst,
+        TimeSpan[] delays
+    ) : IOutboxItemHandler
     {
         private readonly ConcurrentDictionary<int, int> attempts = new();
 
@@ -43,14 +49,31 @@ public sealed class OutboxWorkerTests
         }
     }
 
-    private static InfrastructureHost Host(TempDirectory temp, string name, string connection, ConcurrentQueue<(int, string, string)> performed, int failFirst = 0, TimeSpan[]? delays = null) =>
-        InfrastructureHost.Create(temp.Combine(name), new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:Default"] = connection,
-            ["Outbox:PollInterval"] = "00:00:00.100",
-            ["Outbox:LeaseDuration"] = "00:00:02",
-        }, services => services.AddScoped<IOutboxItemHandler>(_ => new RecordingHandler(name, performed, failFirst, delays ?? [TimeSpan.FromMilliseconds(100)])));
+    private static InfrastructureHost Host(
+        TempDirectory temp,
+        string name,
+        string connection,
+        ConcurrentQueue<(int, string, string)> performed,
+        int failFirst = 0,
+        TimeSpan[]? delays = null
+    ) =>
+        InfrastructureHost.Create(
+            temp.Combine(name),
+            new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = "Postgres",
+                ["ConnectionStrings:Default"] = connection,
+                ["Outbox:PollInterval"] = "00:00:00.100",
+                ["Outbox:LeaseDuration"] = "00:00:02",
+            },
+            services =>
+                services.AddScoped<IOutboxItemHandler>(_ => new RecordingHandler(
+                    name,
+                    performed,
+                    failFirst,
+                    delays ?? [TimeSpan.FromMilliseconds(100)]
+                ))
+        );
 
     private static async Task AddItemsAsync(InfrastructureHost host, int keys, int perKey)
     {
@@ -69,7 +92,8 @@ public sealed class OutboxWorkerTests
         });
     }
 
-    private static OutboxWorker Worker(InfrastructureHost host) => host.Services.GetServices<IHostedService>().OfType<OutboxWorker>().Single();
+    private static OutboxWorker Worker(InfrastructureHost host) =>
+        host.Services.GetServices<IHostedService>().OfType<OutboxWorker>().Single();
 
     private static async Task UntilAsync(Func<bool> done, TimeSpan within)
     {
@@ -113,8 +137,14 @@ public sealed class OutboxWorkerTests
         using var postgres = PostgresServer.StartOrIgnore();
         using var temp = new TempDirectory();
         var performed = new ConcurrentQueue<(int Item, string Instance, string Key)>();
-        await using var host = Host(temp, "a", postgres.ConnectionString("retry_" + Guid.NewGuid().ToString("N")[..8]), performed, failFirst: 100,
-            delays: [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)]);
+        await using var host = Host(
+            temp,
+            "a",
+            postgres.ConnectionString("retry_" + Guid.NewGuid().ToString("N")[..8]),
+            performed,
+            failFirst: 100,
+            delays: [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)]
+        );
         await host.InitializeDatabaseAsync();
         await AddItemsAsync(host, keys: 1, perKey: 1);
 
@@ -137,7 +167,11 @@ public sealed class OutboxWorkerTests
         await Worker(host).StopAsync(CancellationToken.None);
 
         Assert.That(item, Is.Not.Null, "failed after the last delay");
-        Assert.That((item!.Attempts, item.LastResult), Is.EqualTo((3, "not yet")), "the first attempt and one after each of the two delays");
+        Assert.That(
+            (item!.Attempts, item.LastResult),
+            Is.EqualTo((3, "not yet")),
+            "the first attempt and one after each of the two delays"
+        );
     }
 
     [Test]
@@ -153,7 +187,9 @@ public sealed class OutboxWorkerTests
         await AddItemsAsync(host, keys: 1, perKey: 3);
         var lease = TimeSpan.FromSeconds(2);
         var claimedAt = DateTimeOffset.UtcNow;
-        var claimed = await host.InScopeAsync(sp => sp.GetRequiredService<OutboxStore>().ClaimAsync("dead-worker", claimedAt, lease, 10, CancellationToken.None));
+        var claimed = await host.InScopeAsync(sp =>
+            sp.GetRequiredService<OutboxStore>().ClaimAsync("dead-worker", claimedAt, lease, 10, CancellationToken.None)
+        );
         Assert.That(claimed, Has.Count.EqualTo(1), "only the first item of a key is claimable while it is pending");
 
         await Worker(host).StartAsync(CancellationToken.None);
@@ -162,8 +198,14 @@ public sealed class OutboxWorkerTests
         await Worker(host).StopAsync(CancellationToken.None);
 
         var all = performed.ToList();
-        Assert.That(all.Select(p => p.Item), Is.EqualTo(new[] { claimed[0].Id, claimed[0].Id + 1, claimed[0].Id + 2 }), "the dead worker's item first, each once, in order");
-        var first = await host.InScopeAsync(sp => sp.GetRequiredService<CalDbContext>().Outbox.AsNoTracking().SingleAsync(o => o.Id == claimed[0].Id));
+        Assert.That(
+            all.Select(p => p.Item),
+            Is.EqualTo(new[] { claimed[0].Id, claimed[0].Id + 1, claimed[0].Id + 2 }),
+            "the dead worker's item first, each once, in order"
+        );
+        var first = await host.InScopeAsync(sp =>
+            sp.GetRequiredService<CalDbContext>().Outbox.AsNoTracking().SingleAsync(o => o.Id == claimed[0].Id)
+        );
         Assert.That(first.CompletedAt, Is.GreaterThanOrEqualTo(claimedAt + lease), "not before the dead worker's lease ended");
     }
 }

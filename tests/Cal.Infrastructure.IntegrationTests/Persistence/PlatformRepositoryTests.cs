@@ -13,22 +13,25 @@ public sealed class PlatformRepositoryTests : DatabaseTestBase
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private async Task<int> CreateClientAsync(string clientId = "clacme") => await Host.InScopeAsync(async sp =>
-    {
-        var client = OAuthClient.Register(clientId, "Acme", "hash-" + clientId, Now);
-        await sp.GetRequiredService<IOAuthClientRepository>().AddAsync(client, CancellationToken.None);
-        return client.Id;
-    });
+    private async Task<int> CreateClientAsync(string clientId = "clacme") =>
+        await Host.InScopeAsync(async sp =>
+        {
+            var client = OAuthClient.Register(clientId, "Acme", "hash-" + clientId, Now);
+            await sp.GetRequiredService<IOAuthClientRepository>().AddAsync(client, CancellationToken.None);
+            return client.Id;
+        });
 
     private static ManagedUserTokens Pair(int userId, int clientId, string n, string family = "fam") =>
         ManagedUserTokens.Issue(family, userId, clientId, "a" + n, "r" + n, Now, TimeSpan.FromHours(1), TimeSpan.FromDays(365));
 
-    private async Task<int> CreateManagedUserAsync(int clientId, string email = "a+clacme@example.test", string n = "1") => await Host.InScopeAsync(async sp =>
-    {
-        var user = User.CreateManaged(clientId, email, null, null, Now);
-        await sp.GetRequiredService<IManagedUserTokenRepository>().AddUserWithTokensAsync(user, u => Pair(u.Id, clientId, n), CancellationToken.None);
-        return user.Id;
-    });
+    private async Task<int> CreateManagedUserAsync(int clientId, string email = "a+clacme@example.test", string n = "1") =>
+        await Host.InScopeAsync(async sp =>
+        {
+            var user = User.CreateManaged(clientId, email, null, null, Now);
+            await sp.GetRequiredService<IManagedUserTokenRepository>()
+                .AddUserWithTokensAsync(user, u => Pair(u.Id, clientId, n), CancellationToken.None);
+            return user.Id;
+        });
 
     private IManagedUserTokenRepository Tokens(IServiceProvider sp) => sp.GetRequiredService<IManagedUserTokenRepository>();
 
@@ -37,7 +40,9 @@ public sealed class PlatformRepositoryTests : DatabaseTestBase
     {
         var id = await CreateClientAsync();
 
-        var found = await Host.InScopeAsync(sp => sp.GetRequiredService<IOAuthClientRepository>().FindByClientIdAsync("clacme", CancellationToken.None));
+        var found = await Host.InScopeAsync(sp =>
+            sp.GetRequiredService<IOAuthClientRepository>().FindByClientIdAsync("clacme", CancellationToken.None)
+        );
 
         Assert.That((found?.Id, found?.SecretHash), Is.EqualTo(((int?)id, "hash-clacme")));
     }
@@ -61,11 +66,18 @@ public sealed class PlatformRepositoryTests : DatabaseTestBase
     {
         var clientId = await CreateClientAsync();
 
-        Assert.ThrowsAsync<InvalidOperationException>(() => Host.InScopeAsync<int>(async sp =>
-        {
-            await Tokens(sp).AddUserWithTokensAsync(User.CreateManaged(clientId, "b@example.test", null, null, Now), _ => throw new InvalidOperationException("issuer failed"), CancellationToken.None);
-            return 0;
-        }));
+        Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Host.InScopeAsync<int>(async sp =>
+            {
+                await Tokens(sp)
+                    .AddUserWithTokensAsync(
+                        User.CreateManaged(clientId, "b@example.test", null, null, Now),
+                        _ => throw new InvalidOperationException("issuer failed"),
+                        CancellationToken.None
+                    );
+                return 0;
+            })
+        );
 
         Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Users"), Is.Zero, "no user without its tokens");
     }
@@ -77,8 +89,21 @@ public sealed class PlatformRepositoryTests : DatabaseTestBase
         var userId = await CreateManagedUserAsync(clientId);
         var first = await Host.InScopeAsync(sp => Tokens(sp).FindByRefreshTokenHashAsync("r1", CancellationToken.None));
 
-        var results = await Task.WhenAll(Enumerable.Range(2, 8).Select(n =>
-            Host.InScopeAsync(sp => Tokens(sp).TryRotateAsync(first!.Id, Pair(userId, clientId, n.ToString(System.Globalization.CultureInfo.InvariantCulture)), Now, CancellationToken.None))));
+        var results = await Task.WhenAll(
+            Enumerable
+                .Range(2, 8)
+                .Select(n =>
+                    Host.InScopeAsync(sp =>
+                        Tokens(sp)
+                            .TryRotateAsync(
+                                first!.Id,
+                                Pair(userId, clientId, n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                                Now,
+                                CancellationToken.None
+                            )
+                    )
+                )
+        );
 
         Assert.That(results.Count(r => r), Is.EqualTo(1));
         Assert.That(await ScalarAsync("SELECT COUNT(*) FROM ManagedUserTokens"), Is.EqualTo(2), "one successor, no orphans");
@@ -99,7 +124,11 @@ public sealed class PlatformRepositoryTests : DatabaseTestBase
 
         Assert.That(revoked, Is.EqualTo(2));
         Assert.That(await ScalarAsync("SELECT COUNT(*) FROM ManagedUserTokens WHERE RevokedAt IS NULL"), Is.EqualTo(1));
-        Assert.That(await Host.InScopeAsync(sp => Tokens(sp).TryRotateAsync(2, Pair(userId, clientId, "3"), Now, CancellationToken.None)), Is.False, "a revoked pair does not rotate");
+        Assert.That(
+            await Host.InScopeAsync(sp => Tokens(sp).TryRotateAsync(2, Pair(userId, clientId, "3"), Now, CancellationToken.None)),
+            Is.False,
+            "a revoked pair does not rotate"
+        );
     }
 
     [Test]
@@ -115,8 +144,16 @@ public sealed class PlatformRepositoryTests : DatabaseTestBase
         var byRefresh = await Host.InScopeAsync(sp => Tokens(sp).FindByRefreshTokenHashAsync("r2", CancellationToken.None));
         var rotates = await Host.InScopeAsync(sp => Tokens(sp).TryRotateAsync(2, Pair(userId, clientId, "3"), Now, CancellationToken.None));
 
-        Assert.That(await ScalarAsync("SELECT COUNT(*) FROM ManagedUserTokens WHERE Id = 2 AND RevokedAt IS NULL"), Is.EqualTo(1), "the row itself was not marked");
-        Assert.That((unseen!.IsRevoked, byRefresh!.IsRevoked), Is.EqualTo((true, true)), "the family's revocation decides, for its access and refresh token");
+        Assert.That(
+            await ScalarAsync("SELECT COUNT(*) FROM ManagedUserTokens WHERE Id = 2 AND RevokedAt IS NULL"),
+            Is.EqualTo(1),
+            "the row itself was not marked"
+        );
+        Assert.That(
+            (unseen!.IsRevoked, byRefresh!.IsRevoked),
+            Is.EqualTo((true, true)),
+            "the family's revocation decides, for its access and refresh token"
+        );
         Assert.That(rotates, Is.False, "a pair of a revoked family does not rotate");
     }
 }

@@ -17,9 +17,13 @@ public sealed class UserRepositoryTests : DatabaseTestBase
     {
         var id = await CreateUserAsync("Jane.Doe@Example.test");
 
-        var byEmail = await Host.InScopeAsync(sp => sp.GetRequiredService<IUserRepository>().FindByEmailAsync("jane.doe@example.test", CancellationToken.None));
+        var byEmail = await Host.InScopeAsync(sp =>
+            sp.GetRequiredService<IUserRepository>().FindByEmailAsync("jane.doe@example.test", CancellationToken.None)
+        );
         var byId = await Host.InScopeAsync(sp => sp.GetRequiredService<IUserRepository>().FindByIdAsync(id, CancellationToken.None));
-        var missing = await Host.InScopeAsync(sp => sp.GetRequiredService<IUserRepository>().FindByIdAsync(id + 1000, CancellationToken.None));
+        var missing = await Host.InScopeAsync(sp =>
+            sp.GetRequiredService<IUserRepository>().FindByIdAsync(id + 1000, CancellationToken.None)
+        );
 
         Assert.Multiple(() =>
         {
@@ -54,7 +58,9 @@ public sealed class UserRepositoryTests : DatabaseTestBase
         var secondId = await Host.InScopeAsync(async sp =>
         {
             var repository = sp.GetRequiredService<IUserRepository>();
-            Assert.ThrowsAsync<ConflictException>(() => repository.AddAsync(User.Create("one@example.test", null, null, DateTimeOffset.UnixEpoch), CancellationToken.None));
+            Assert.ThrowsAsync<ConflictException>(() =>
+                repository.AddAsync(User.Create("one@example.test", null, null, DateTimeOffset.UnixEpoch), CancellationToken.None)
+            );
             var other = User.Create("two@example.test", null, null, DateTimeOffset.UnixEpoch);
             await repository.AddAsync(other, CancellationToken.None); // the failed user must not be saved again with it
             return other.Id;
@@ -75,9 +81,16 @@ public sealed class UserRepositoryTests : DatabaseTestBase
         var plaintext = generator.Generate();
         var hash = generator.Hash(plaintext);
 
-        await Host.InScopeAsync(sp => sp.GetRequiredService<IApiKeyRepository>().AddAsync(ApiKey.Issue(userId, hash, DateTimeOffset.UnixEpoch, null), CancellationToken.None));
-        var byHash = await Host.InScopeAsync(sp => sp.GetRequiredService<IApiKeyRepository>().FindByHashAsync(hash, CancellationToken.None));
-        var byPlaintext = await Host.InScopeAsync(sp => sp.GetRequiredService<IApiKeyRepository>().FindByHashAsync(plaintext, CancellationToken.None));
+        await Host.InScopeAsync(sp =>
+            sp.GetRequiredService<IApiKeyRepository>()
+                .AddAsync(ApiKey.Issue(userId, hash, DateTimeOffset.UnixEpoch, null), CancellationToken.None)
+        );
+        var byHash = await Host.InScopeAsync(sp =>
+            sp.GetRequiredService<IApiKeyRepository>().FindByHashAsync(hash, CancellationToken.None)
+        );
+        var byPlaintext = await Host.InScopeAsync(sp =>
+            sp.GetRequiredService<IApiKeyRepository>().FindByHashAsync(plaintext, CancellationToken.None)
+        );
         var stored = await QueryAsync("SELECT HashedKey FROM ApiKeys");
 
         Assert.Multiple(() =>
@@ -93,9 +106,16 @@ public sealed class UserRepositoryTests : DatabaseTestBase
     {
         var userId = await CreateUserAsync("dup-keys@example.test");
         var hash = Host.Get<IApiKeyGenerator>().Hash("cal_duplicate");
-        await Host.InScopeAsync(sp => sp.GetRequiredService<IApiKeyRepository>().AddAsync(ApiKey.Issue(userId, hash, DateTimeOffset.UnixEpoch, null), CancellationToken.None));
+        await Host.InScopeAsync(sp =>
+            sp.GetRequiredService<IApiKeyRepository>()
+                .AddAsync(ApiKey.Issue(userId, hash, DateTimeOffset.UnixEpoch, null), CancellationToken.None)
+        );
 
         Assert.ThrowsAsync<DbUpdateException>(() =>
-            Host.InScopeAsync(sp => sp.GetRequiredService<IApiKeyRepository>().AddAsync(ApiKey.Issue(userId, hash, DateTimeOffset.UnixEpoch, null), CancellationToken.None)));
+            Host.InScopeAsync(sp =>
+                sp.GetRequiredService<IApiKeyRepository>()
+                    .AddAsync(ApiKey.Issue(userId, hash, DateTimeOffset.UnixEpoch, null), CancellationToken.None)
+            )
+        );
     }
 }

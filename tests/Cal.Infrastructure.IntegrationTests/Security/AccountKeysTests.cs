@@ -39,8 +39,15 @@ public sealed class AccountKeysTests
         var otherServer = await elsewhere.Get<IAccountKeys>().KeyOfAsync(identity, CancellationToken.None);
 
         Assert.That(second, Is.EqualTo(first), "one account, one key, across restarts");
-        Assert.That(first, Has.Length.EqualTo(43).And.Not.EqualTo(CalDavSecret.LegacyAccountKey(new Uri("https://caldav.icloud.com"), "alice@example.com")));
-        Assert.That(otherServer, Is.Not.EqualTo(first), "another installation's secret: a copied database alone cannot be matched against e-mails");
+        Assert.That(
+            first,
+            Has.Length.EqualTo(43).And.Not.EqualTo(CalDavSecret.LegacyAccountKey(new Uri("https://caldav.icloud.com"), "alice@example.com"))
+        );
+        Assert.That(
+            otherServer,
+            Is.Not.EqualTo(first),
+            "another installation's secret: a copied database alone cannot be matched against e-mails"
+        );
         var stored = await host.InScopeAsync(sp => sp.GetRequiredService<CalDbContext>().ServerSecrets.AsNoTracking().SingleAsync());
         Assert.That(stored.ProtectedValue, Does.Not.Contain(first), "the secret is stored protected");
     }
@@ -55,16 +62,30 @@ public sealed class AccountKeysTests
         {
             var user = User.Create("owner@example.test", "UTC", null, DateTimeOffset.UnixEpoch);
             await sp.GetRequiredService<IUserRepository>().AddAsync(user, CancellationToken.None);
-            var secret = sp.GetRequiredService<ISecretProtector>().Protect(CalDavSecret.Serialize(new CalDavSettings(server.AbsoluteUri, "Alice", "pw", [])));
-            return (await sp.GetRequiredService<ICredentialRepository>().SaveAsync(user.Id, CalendarApps.CalDav.Type, CalendarApps.CalDav.AppId,
-                CalDavSecret.LegacyAccountKey(server, "Alice"), secret, CancellationToken.None)).Id;
+            var secret = sp.GetRequiredService<ISecretProtector>()
+                .Protect(CalDavSecret.Serialize(new CalDavSettings(server.AbsoluteUri, "Alice", "pw", [])));
+            return (
+                await sp.GetRequiredService<ICredentialRepository>()
+                    .SaveAsync(
+                        user.Id,
+                        CalendarApps.CalDav.Type,
+                        CalendarApps.CalDav.AppId,
+                        CalDavSecret.LegacyAccountKey(server, "Alice"),
+                        secret,
+                        CancellationToken.None
+                    )
+            ).Id;
         });
 
         await using var restarted = InfrastructureHost.Create(temp.Path);
         await restarted.InitializeDatabaseAsync();
 
-        var expected = await restarted.Get<IAccountKeys>().KeyOfAsync(CalDavSecret.AccountIdentity(server, "alice"), CancellationToken.None);
-        var account = await restarted.InScopeAsync(sp => sp.GetRequiredService<CalDbContext>().Credentials.AsNoTracking().Where(c => c.Id == id).Select(c => c.Account).SingleAsync());
+        var expected = await restarted
+            .Get<IAccountKeys>()
+            .KeyOfAsync(CalDavSecret.AccountIdentity(server, "alice"), CancellationToken.None);
+        var account = await restarted.InScopeAsync(sp =>
+            sp.GetRequiredService<CalDbContext>().Credentials.AsNoTracking().Where(c => c.Id == id).Select(c => c.Account).SingleAsync()
+        );
         Assert.That(account, Is.EqualTo(expected));
     }
 }

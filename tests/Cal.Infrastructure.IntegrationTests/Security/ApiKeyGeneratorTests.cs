@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Cal.Application.Common.Interfaces;
 
 namespace Cal.Infrastructure.IntegrationTests.Security;
 
@@ -18,7 +17,11 @@ public sealed partial class ApiKeyGeneratorTests
         {
             Assert.That(keys, Has.All.Matches(KeyShape()));
             Assert.That(keys.Distinct(StringComparer.Ordinal).Count(), Is.EqualTo(1000));
-            Assert.That(keys.Select(k => k[4..]).SelectMany(k => k).Distinct().Count(), Is.EqualTo(16), "all 16 hex digits appear: the suffix is random, not patterned");
+            Assert.That(
+                keys.Select(k => k[4..]).SelectMany(k => k).Distinct().Count(),
+                Is.EqualTo(16),
+                "all 16 hex digits appear: the suffix is random, not patterned"
+            );
         });
     }
 

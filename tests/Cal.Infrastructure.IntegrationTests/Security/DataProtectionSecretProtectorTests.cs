@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace Cal.Infrastructure.IntegrationTests.Security;
 
-/// <summary><see cref="Infrastructure.Security.DataProtectionSecretProtector"/> with keys persisted to a folder, as configured by DI.</summary>
+/// <summary><see cref="Infrastructure.Security.DataProtectionSecretProtector"/> with keys persisted to a folder, as configured by
+/// DI.</summary>
 [TestFixture]
 public sealed class DataProtectionSecretProtectorTests
 {
@@ -110,7 +111,14 @@ public sealed class DataProtectionSecretProtectorTests
     [Test]
     public void KeysPath_DefaultsToTheUsersOwnFolder_ApartFromTheDatabase_ReadableByTheOwnerOnly()
     {
-        var host = Host(keysPath: null, settings: new Dictionary<string, string?> { ["DataProtection:KeysPath"] = null, ["ConnectionStrings:Default"] = "Data Source=App_Data/cal.db" });
+        var host = Host(
+            keysPath: null,
+            settings: new Dictionary<string, string?>
+            {
+                ["DataProtection:KeysPath"] = null,
+                ["ConnectionStrings:Default"] = "Data Source=App_Data/cal.db",
+            }
+        );
 
         host.Get<ISecretProtector>().Protect(Secret);
 
@@ -120,11 +128,23 @@ public sealed class DataProtectionSecretProtectorTests
         {
             Assert.That(Directory.GetFiles(keys, "key-*.xml"), Is.Not.Empty);
             Assert.That(Directory.Exists(temp.Combine("App_Data/keys")), Is.False, "no key beside the database");
-            Assert.That(host.Get<Cal.Infrastructure.Persistence.StorageLocations>().ConnectionString, Does.Contain(temp.Combine("App_Data/cal.db")), "a relative database path is under the content root");
+            Assert.That(
+                host.Get<Cal.Infrastructure.Persistence.StorageLocations>().ConnectionString,
+                Does.Contain(temp.Combine("App_Data/cal.db")),
+                "a relative database path is under the content root"
+            );
             if (!OperatingSystem.IsWindows())
             {
-                Assert.That(File.GetUnixFileMode(keys), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "the folder is the owner's only");
-                Assert.That(Directory.GetFiles(keys).Select(File.GetUnixFileMode), Is.All.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), "and so are its key files");
+                Assert.That(
+                    File.GetUnixFileMode(keys),
+                    Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute),
+                    "the folder is the owner's only"
+                );
+                Assert.That(
+                    Directory.GetFiles(keys).Select(File.GetUnixFileMode),
+                    Is.All.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite),
+                    "and so are its key files"
+                );
             }
         });
     }

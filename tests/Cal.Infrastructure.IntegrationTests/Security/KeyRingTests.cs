@@ -1,7 +1,6 @@
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Users;
 using Cal.Infrastructure.IntegrationTests.Support;
-using Cal.Infrastructure.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cal.Infrastructure.IntegrationTests.Security;
@@ -45,19 +44,23 @@ public sealed class KeyRingTests
         return host;
     }
 
-    private static Task<int> SaveCredentialAsync(InfrastructureHost host) => host.InScopeAsync(async sp =>
-    {
-        var user = User.Create($"{Guid.NewGuid():N}@example.test", "Europe/Berlin", null, DateTimeOffset.UnixEpoch);
-        await sp.GetRequiredService<IUserRepository>().AddAsync(user, CancellationToken.None);
-        var protectedKey = sp.GetRequiredService<ISecretProtector>().Protect(Secret);
-        return (await sp.GetRequiredService<ICredentialRepository>().SaveIcsFeedAsync(user.Id, protectedKey, CancellationToken.None)).Id;
-    });
+    private static Task<int> SaveCredentialAsync(InfrastructureHost host) =>
+        host.InScopeAsync(async sp =>
+        {
+            var user = User.Create($"{Guid.NewGuid():N}@example.test", "Europe/Berlin", null, DateTimeOffset.UnixEpoch);
+            await sp.GetRequiredService<IUserRepository>().AddAsync(user, CancellationToken.None);
+            var protectedKey = sp.GetRequiredService<ISecretProtector>().Protect(Secret);
+            return (
+                await sp.GetRequiredService<ICredentialRepository>().SaveIcsFeedAsync(user.Id, protectedKey, CancellationToken.None)
+            ).Id;
+        });
 
-    private static Task<string> ReadCredentialAsync(InfrastructureHost host, int id) => host.InScopeAsync(async sp =>
-    {
-        var credential = (await sp.GetRequiredService<Cal.Infrastructure.Persistence.CalDbContext>().Credentials.FindAsync(id))!;
-        return sp.GetRequiredService<ISecretProtector>().Unprotect(credential.ProtectedKey);
-    });
+    private static Task<string> ReadCredentialAsync(InfrastructureHost host, int id) =>
+        host.InScopeAsync(async sp =>
+        {
+            var credential = (await sp.GetRequiredService<Cal.Infrastructure.Persistence.CalDbContext>().Credentials.FindAsync(id))!;
+            return sp.GetRequiredService<ISecretProtector>().Unprotect(credential.ProtectedKey);
+        });
 
     [Test]
     public async Task KeyStoreDatabase_AnotherInstanceWithNoKeyFolderOfItsOwn_ReadsTheCredentials()
@@ -67,9 +70,15 @@ public sealed class KeyRingTests
         var b = await StartAsync("b", new() { ["DataProtection:KeyStore"] = "Database", ["DataProtection:KeysPath"] = null });
 
         Assert.That(await ReadCredentialAsync(b, id), Is.EqualTo(Secret));
-        var keysInDatabase = await b.InScopeAsync(sp => Task.FromResult(sp.GetRequiredService<Cal.Infrastructure.Persistence.CalDbContext>().DataProtectionKeys.Count()));
+        var keysInDatabase = await b.InScopeAsync(sp =>
+            Task.FromResult(sp.GetRequiredService<Cal.Infrastructure.Persistence.CalDbContext>().DataProtectionKeys.Count())
+        );
         Assert.That(keysInDatabase, Is.EqualTo(1), "one key ring, in the database");
-        Assert.That(Directory.Exists(temp.Combine("a/user-data/Cal/keys")) || Directory.Exists(temp.Combine("b/user-data/Cal/keys")), Is.False, "no key in a folder");
+        Assert.That(
+            Directory.Exists(temp.Combine("a/user-data/Cal/keys")) || Directory.Exists(temp.Combine("b/user-data/Cal/keys")),
+            Is.False,
+            "no key in a folder"
+        );
     }
 
     [Test]
@@ -79,10 +88,20 @@ public sealed class KeyRingTests
         await SaveCredentialAsync(first);
 
         // The key folder is lost (a new container, a wiped volume): this start would make every credential unreadable.
-        var refused = Assert.ThrowsAsync<CalConfigurationException>(() => StartAsync("b", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-lost") }));
-        Assert.That(refused!.Message, Does.Contain("key ring").And.Contain("1 credential").And.Contain("DataProtection:AllowNewKeyRing=true").And.Contain(temp.Combine("keys-lost")));
+        var refused = Assert.ThrowsAsync<CalConfigurationException>(() =>
+            StartAsync("b", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-lost") })
+        );
+        Assert.That(
+            refused!.Message,
+            Does.Contain("key ring")
+                .And.Contain("1 credential")
+                .And.Contain("DataProtection:AllowNewKeyRing=true")
+                .And.Contain(temp.Combine("keys-lost"))
+        );
 
-        Assert.DoesNotThrowAsync(() => StartAsync("c", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-lost"), ["DataProtection:AllowNewKeyRing"] = "true" }));
+        Assert.DoesNotThrowAsync(() =>
+            StartAsync("c", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-lost"), ["DataProtection:AllowNewKeyRing"] = "true" })
+        );
     }
 
     [Test]
@@ -90,11 +109,20 @@ public sealed class KeyRingTests
     {
         var first = await StartAsync("a", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-a") });
         await SaveCredentialAsync(first);
-        var other = await StartAsync("other", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-other"), ["ConnectionStrings:Default"] = $"Data Source={temp.Combine("other.db")}" });
+        var other = await StartAsync(
+            "other",
+            new()
+            {
+                ["DataProtection:KeysPath"] = temp.Combine("keys-other"),
+                ["ConnectionStrings:Default"] = $"Data Source={temp.Combine("other.db")}",
+            }
+        );
         other.Get<ISecretProtector>().Protect("makes a key in keys-other");
 
         // The wrong folder: it holds keys, but not the ones the database's credentials were written with.
-        var refused = Assert.ThrowsAsync<CalConfigurationException>(() => StartAsync("b", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-other") }));
+        var refused = Assert.ThrowsAsync<CalConfigurationException>(() =>
+            StartAsync("b", new() { ["DataProtection:KeysPath"] = temp.Combine("keys-other") })
+        );
 
         Assert.That(refused!.Message, Does.Contain("holds 1 key(s), but not the one credential").And.Contain(temp.Combine("keys-other")));
     }
@@ -102,11 +130,19 @@ public sealed class KeyRingTests
     [Test]
     public void BeforeTheCheck_NoKeyCanBeMade_NotEvenByDataProtectionItself()
     {
-        var host = InfrastructureHost.Create(temp.Combine("unchecked"), new Dictionary<string, string?> { ["DataProtection:KeysPath"] = temp.Combine("keys-unchecked") }, keyRingChecked: false);
+        var host = InfrastructureHost.Create(
+            temp.Combine("unchecked"),
+            new Dictionary<string, string?> { ["DataProtection:KeysPath"] = temp.Combine("keys-unchecked") },
+            keyRingChecked: false
+        );
         hosts.Add(host);
 
         Assert.Throws<System.Security.Cryptography.CryptographicException>(() => host.Get<ISecretProtector>().Protect(Secret));
-        Assert.That(Directory.Exists(temp.Combine("keys-unchecked")) ? Directory.GetFiles(temp.Combine("keys-unchecked"), "key-*.xml") : [], Is.Empty, "no key was written");
+        Assert.That(
+            Directory.Exists(temp.Combine("keys-unchecked")) ? Directory.GetFiles(temp.Combine("keys-unchecked"), "key-*.xml") : [],
+            Is.Empty,
+            "no key was written"
+        );
     }
 
     [Test]
@@ -126,15 +162,23 @@ public sealed class KeyRingTests
         var upgraded = await StartAsync("new", new() { ["DataProtection:KeysPath"] = null });
 
         Assert.That(await ReadCredentialAsync(upgraded, id), Is.EqualTo(Secret));
-        Assert.That(Directory.GetFiles(temp.Combine("new/user-data/Cal/keys"), "key-*.xml"), Has.Length.EqualTo(1), "carried into the user's own folder");
+        Assert.That(
+            Directory.GetFiles(temp.Combine("new/user-data/Cal/keys"), "key-*.xml"),
+            Has.Length.EqualTo(1),
+            "carried into the user's own folder"
+        );
     }
 
     [Test]
     public void KeyStore_Redis_WithoutRedis_IsAConfigurationError()
     {
-        var ex = Assert.Throws<CalConfigurationException>(() => InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["DataProtection:KeyStore"] = "Redis" }));
+        var ex = Assert.Throws<CalConfigurationException>(() =>
+            InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["DataProtection:KeyStore"] = "Redis" })
+        );
         Assert.That(ex!.Message, Does.Contain("Redis:Configuration"));
-        var unknown = Assert.Throws<CalConfigurationException>(() => InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["DataProtection:KeyStore"] = "Vault" }));
+        var unknown = Assert.Throws<CalConfigurationException>(() =>
+            InfrastructureHost.Create(temp.Path, new Dictionary<string, string?> { ["DataProtection:KeyStore"] = "Vault" })
+        );
         Assert.That(unknown!.Message, Does.Contain("FileSystem, Database or Redis"));
     }
 
@@ -150,6 +194,10 @@ public sealed class KeyRingTests
 
         host.Get<ISecretProtector>().Protect(Secret);
 
-        Assert.That(Directory.GetFiles(Path.Combine(folder, "keys"), "key-*.xml"), Is.Not.Empty, "the server starts and keeps its keys where it can");
+        Assert.That(
+            Directory.GetFiles(Path.Combine(folder, "keys"), "key-*.xml"),
+            Is.Not.Empty,
+            "the server starts and keeps its keys where it can"
+        );
     }
 }

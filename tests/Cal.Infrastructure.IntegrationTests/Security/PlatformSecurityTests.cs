@@ -33,7 +33,9 @@ public sealed class PlatformSecurityTests
         var store = new MemoryRateLimitStore();
         var window = TimeSpan.FromMinutes(1);
 
-        var counts = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => store.IncrementAsync("a", 10, window, CancellationToken.None).AsTask()));
+        var counts = await Task.WhenAll(
+            Enumerable.Range(0, 200).Select(_ => store.IncrementAsync("a", 10, window, CancellationToken.None).AsTask())
+        );
         Assert.That(counts.Order(), Is.EqualTo(Enumerable.Range(1, 200).Select(i => (long)i)), "no increment lost under concurrency");
         Assert.That(await store.IncrementAsync("b", 10, window, CancellationToken.None), Is.EqualTo(1));
         Assert.That(await store.IncrementAsync("a", 11, window, CancellationToken.None), Is.EqualTo(1), "a new window starts at one");
@@ -49,12 +51,22 @@ public sealed class PlatformSecurityTests
         var store = new MemoryRateLimitStore();
         var window = TimeSpan.FromMinutes(1);
         var counts = new System.Collections.Concurrent.ConcurrentBag<long>();
-        Parallel.For(0, 40_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ => counts.Add(store.IncrementAsync("key", 10, window, CancellationToken.None).AsTask().Result));
+        Parallel.For(
+            0,
+            40_000,
+            new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            _ => counts.Add(store.IncrementAsync("key", 10, window, CancellationToken.None).AsTask().Result)
+        );
         Assert.That(counts.Order(), Is.EqualTo(Enumerable.Range(1, 40_000).Select(i => (long)i)));
 
         // The window moves while threads count: every request of the new window counts in it, from one, none lost.
         var next = new System.Collections.Concurrent.ConcurrentBag<long>();
-        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ => next.Add(store.IncrementAsync("key", 11, window, CancellationToken.None).AsTask().Result));
+        Parallel.For(
+            0,
+            20_000,
+            new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            _ => next.Add(store.IncrementAsync("key", 11, window, CancellationToken.None).AsTask().Result)
+        );
         Assert.That(next.Order(), Is.EqualTo(Enumerable.Range(1, 20_000).Select(i => (long)i)));
     }
 }

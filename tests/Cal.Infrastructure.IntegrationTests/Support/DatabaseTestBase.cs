@@ -27,12 +27,13 @@ public abstract class DatabaseTestBase
         temp.Dispose();
     }
 
-    protected Task<int> CreateUserAsync(string email) => Host.InScopeAsync(async sp =>
-    {
-        var user = User.Create(email, "Europe/Berlin", "Test User", DateTimeOffset.UnixEpoch);
-        await sp.GetRequiredService<IUserRepository>().AddAsync(user, CancellationToken.None);
-        return user.Id;
-    });
+    protected Task<int> CreateUserAsync(string email) =>
+        Host.InScopeAsync(async sp =>
+        {
+            var user = User.Create(email, "Europe/Berlin", "Test User", DateTimeOffset.UnixEpoch);
+            await sp.GetRequiredService<IUserRepository>().AddAsync(user, CancellationToken.None);
+            return user.Id;
+        });
 
     protected async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {

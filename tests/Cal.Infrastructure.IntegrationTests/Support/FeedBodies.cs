@@ -10,9 +10,10 @@ internal static class FeedBodies
 
     /// <summary>A valid calendar whose X-WR-CALNAME is <paramref name="name"/>.</summary>
     public static string Named(string name) =>
-        Head + $"X-WR-CALNAME:{name}\r\n" +
-        "BEGIN:VEVENT\r\nUID:enc-1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nSUMMARY:Café\r\nEND:VEVENT\r\n" +
-        "END:VCALENDAR\r\n";
+        Head
+        + $"X-WR-CALNAME:{name}\r\n"
+        + "BEGIN:VEVENT\r\nUID:enc-1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nSUMMARY:Café\r\nEND:VEVENT\r\n"
+        + "END:VCALENDAR\r\n";
 
     /// <summary>Exactly <paramref name="size"/> bytes of ASCII that start like a calendar.</summary>
     public static byte[] OfSize(int size)
@@ -41,12 +42,14 @@ internal static class FeedBodies
     public static byte[] Compress(byte[] body, string contentEncoding)
     {
         using var output = new MemoryStream();
-        using (Stream compressor = contentEncoding switch
-        {
-            "gzip" => new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true),
-            "br" => new BrotliStream(output, CompressionLevel.SmallestSize, leaveOpen: true),
-            _ => throw new ArgumentOutOfRangeException(nameof(contentEncoding), contentEncoding, null),
-        })
+        using (
+            Stream compressor = contentEncoding switch
+            {
+                "gzip" => new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true),
+                "br" => new BrotliStream(output, CompressionLevel.SmallestSize, leaveOpen: true),
+                _ => throw new ArgumentOutOfRangeException(nameof(contentEncoding), contentEncoding, null),
+            }
+        )
         {
             compressor.Write(body);
         }

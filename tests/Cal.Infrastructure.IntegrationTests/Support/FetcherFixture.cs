@@ -48,7 +48,8 @@ public abstract class FetcherFixture
         temp.Dispose();
     }
 
-    /// <summary>A host over this test's folder with <paramref name="settings"/> (on top of InfrastructureHost's), disposed after the test.</summary>
+    /// <summary>A host over this test's folder with <paramref name="settings"/> (on top of InfrastructureHost's), disposed after the
+    /// test.</summary>
     private protected InfrastructureHost Host(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
     {
         var host = InfrastructureHost.Create(temp.Path, settings, configure);
@@ -59,6 +60,8 @@ public abstract class FetcherFixture
     /// <summary>The host built last in this test (for its logs).</summary>
     private protected InfrastructureHost LastHost => hosts[^1];
 
-    private protected IIcsFeedFetcher Fetcher(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configure = null) =>
-        Host(settings, configure).Get<IIcsFeedFetcher>();
+    private protected IIcsFeedFetcher Fetcher(
+        IReadOnlyDictionary<string, string?> settings,
+        Action<IServiceCollection>? configure = null
+    ) => Host(settings, configure).Get<IIcsFeedFetcher>();
 }

@@ -1,6 +1,6 @@
-using Cal.Testing;
 using Cal.Application;
 using Cal.Infrastructure.Persistence;
+using Cal.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +35,8 @@ internal sealed class InfrastructureHost : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? configureServices = null,
         string? keysPath = null,
-        bool keyRingChecked = true)
+        bool keyRingChecked = true
+    )
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {

@@ -26,7 +26,8 @@ internal sealed class LoopbackServer : IAsyncDisposable
     /// <summary>Request headers of every request received, in order.</summary>
     public IReadOnlyCollection<IHeaderDictionary> RequestHeaders => requestHeaders.ToArray();
 
-    /// <summary>The self-signed certificate an https server here presents (for 127.0.0.1), which a test's client may choose to trust.</summary>
+    /// <summary>The self-signed certificate an https server here presents (for 127.0.0.1), which a test's client may choose to
+    /// trust.</summary>
     public static System.Security.Cryptography.X509Certificates.X509Certificate2 TestCertificate { get; } = MakeCertificate();
 
     public static async Task<LoopbackServer> StartAsync(bool https = false)
@@ -34,17 +35,25 @@ internal sealed class LoopbackServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            if (https)
-            {
-                listen.UseHttps(TestCertificate);
-            }
-        }));
+        builder.WebHost.ConfigureKestrel(k =>
+            k.Listen(
+                IPAddress.Loopback,
+                0,
+                listen =>
+                {
+                    if (https)
+                    {
+                        listen.UseHttps(TestCertificate);
+                    }
+                }
+            )
+        );
         var server = new LoopbackServer(builder.Build());
         server.app.Run(context =>
         {
-            server.requestHeaders.Enqueue(new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)));
+            server.requestHeaders.Enqueue(
+                new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase))
+            );
             if (server.handlers.TryGetValue(context.Request.Path.Value ?? "/", out var handler))
             {
                 return handler(context);
@@ -72,12 +81,20 @@ internal sealed class LoopbackServer : IAsyncDisposable
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 MakeCertificate()
     {
         using var key = System.Security.Cryptography.RSA.Create(2048);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=127.0.0.1",
+            key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.RSASignaturePadding.Pkcs1
+        );
         var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
         using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(made.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            made.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx),
+            null
+        );
     }
 }
 

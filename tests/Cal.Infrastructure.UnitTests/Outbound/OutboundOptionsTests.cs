@@ -30,7 +30,10 @@ public sealed class OutboundOptionsTests
     [TestCase(10 * 60 * 1000 + 1)]
     public void FeedTimeout_OutOfRange_IsRefused(int milliseconds)
     {
-        Assert.That(Problems(new OutboundOptions { FeedTimeout = TimeSpan.FromMilliseconds(milliseconds) }), Is.EqualTo(new[] { nameof(OutboundOptions.FeedTimeout) }));
+        Assert.That(
+            Problems(new OutboundOptions { FeedTimeout = TimeSpan.FromMilliseconds(milliseconds) }),
+            Is.EqualTo(new[] { nameof(OutboundOptions.FeedTimeout) })
+        );
     }
 
     [TestCase(-1)]

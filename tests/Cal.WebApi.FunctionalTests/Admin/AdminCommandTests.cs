@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Cal.WebApi.FunctionalTests.Infrastructure;
 
 namespace Cal.WebApi.FunctionalTests.Admin;

@@ -12,8 +12,19 @@ public sealed class DependencyDirectionTests
     [Test]
     public void Domain_DependsOnNoOtherLayerOrFramework()
     {
-        var result = Types.InAssembly(Domain).ShouldNot()
-            .HaveDependencyOnAny("Cal.Application", "Cal.Infrastructure", "Cal.WebApi", "Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "Mediator", "AutoMapper", "FluentValidation")
+        var result = Types
+            .InAssembly(Domain)
+            .ShouldNot()
+            .HaveDependencyOnAny(
+                "Cal.Application",
+                "Cal.Infrastructure",
+                "Cal.WebApi",
+                "Microsoft.EntityFrameworkCore",
+                "Microsoft.AspNetCore",
+                "Mediator",
+                "AutoMapper",
+                "FluentValidation"
+            )
             .GetResult();
         Assert.That(result.FailingTypeNames ?? [], Is.Empty);
     }
@@ -21,8 +32,17 @@ public sealed class DependencyDirectionTests
     [Test]
     public void Application_DependsOnNeitherInfrastructureNorWeb()
     {
-        var result = Types.InAssembly(Application).ShouldNot()
-            .HaveDependencyOnAny("Cal.Infrastructure", "Cal.WebApi", "Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "Ical.Net", "System.Net.Http")
+        var result = Types
+            .InAssembly(Application)
+            .ShouldNot()
+            .HaveDependencyOnAny(
+                "Cal.Infrastructure",
+                "Cal.WebApi",
+                "Microsoft.EntityFrameworkCore",
+                "Microsoft.AspNetCore",
+                "Ical.Net",
+                "System.Net.Http"
+            )
             .GetResult();
         Assert.That(result.FailingTypeNames ?? [], Is.Empty);
     }
@@ -41,7 +61,8 @@ public sealed class DependencyDirectionTests
     [Test]
     public void Infrastructure_DoesNotImportAUseCaseFolder()
     {
-        var useCaseNamespaces = Application.GetTypes()
+        var useCaseNamespaces = Application
+            .GetTypes()
             .Select(t => t.Namespace)
             .OfType<string>()
             .Where(n => n.Contains(".Commands.", StringComparison.Ordinal) || n.Contains(".Queries.", StringComparison.Ordinal))
@@ -61,7 +82,8 @@ public sealed class DependencyDirectionTests
     [Test]
     public void EveryMessageWithAValidator_IsMarkedValidated_SoItsValidatorRuns()
     {
-        var validated = Application.GetTypes()
+        var validated = Application
+            .GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false })
             .SelectMany(t => t.GetInterfaces())
             .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(FluentValidation.IValidator<>))
@@ -71,6 +93,9 @@ public sealed class DependencyDirectionTests
             .ToList();
 
         Assert.That(validated, Has.Count.GreaterThanOrEqualTo(20), "the validators were found");
-        Assert.That(validated.Where(m => !typeof(Cal.Application.Common.Behaviours.IValidated).IsAssignableFrom(m)).Select(m => m.Name), Is.Empty);
+        Assert.That(
+            validated.Where(m => !typeof(Cal.Application.Common.Behaviours.IValidated).IsAssignableFrom(m)).Select(m => m.Name),
+            Is.Empty
+        );
     }
 }

@@ -89,7 +89,12 @@ public sealed class ApiKeyAuthenticationTests
         using var client = uncached.CreateAuthorizedClient(key);
         Assert.That((await client.PostAsync(SavePath, Json.Body("{}"))).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
 
-        await uncached.AdminAsync("api-keys", "revoke", "--email", await uncached.WithDbAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync()));
+        await uncached.AdminAsync(
+            "api-keys",
+            "revoke",
+            "--email",
+            await uncached.WithDbAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync())
+        );
 
         await Json.AssertErrorEnvelopeAsync(await client.PostAsync(SavePath, Json.Body("{}")), 401, "UnauthorizedException");
         uncached.DeleteData();

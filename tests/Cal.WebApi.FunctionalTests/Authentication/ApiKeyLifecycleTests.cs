@@ -57,7 +57,9 @@ public sealed class ApiKeyLifecycleTests
 
         using var foreverClient = ClientWith(forever);
         Assert.That((await foreverClient.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var expiries = await api.WithDbAsync(db => db.ApiKeys.Where(k => k.UserId == userId).OrderBy(k => k.Id).Select(k => k.ExpiresAt).ToListAsync());
+        var expiries = await api.WithDbAsync(db =>
+            db.ApiKeys.Where(k => k.UserId == userId).OrderBy(k => k.Id).Select(k => k.ExpiresAt).ToListAsync()
+        );
         Assert.That(expiries[1], Is.Not.Null, "apiKeyDaysValid gives an expiry");
         Assert.That(expiries[2], Is.Null, "apiKeyNeverExpires gives none");
     }
@@ -65,7 +67,10 @@ public sealed class ApiKeyLifecycleTests
     [Test]
     public async Task GracePeriod_KeepsTheOldKeyWorkingUntilItEnds()
     {
-        api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["ApiKeys:RefreshGracePeriod"] = "00:10:00" }, useFakeClock: true);
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?> { ["ApiKeys:RefreshGracePeriod"] = "00:10:00" },
+            useFakeClock: true
+        );
         var (_, oldKey) = await api.CreateUserWithKeyAsync();
         using var oldClient = ClientWith(oldKey);
         await RefreshAsync(oldClient);
@@ -82,10 +87,18 @@ public sealed class ApiKeyLifecycleTests
         api = new CalApiFactory();
         var (userId, key) = await api.CreateUserWithKeyAsync(email: "mallory@example.com");
         using var client = ClientWith(key);
-        Assert.That((await client.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "validated, and now cached for Auth:CacheDuration");
+        Assert.That(
+            (await client.GetAsync("/v2/calendars")).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK),
+            "validated, and now cached for Auth:CacheDuration"
+        );
         await api.AdminAsync("api-keys", "revoke", "--email", "mallory@example.com");
 
-        await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { })), 401, "UnauthorizedException");
+        await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { })),
+            401,
+            "UnauthorizedException"
+        );
 
         Assert.That(await api.WithDbAsync(db => db.ApiKeys.CountAsync(k => k.UserId == userId)), Is.EqualTo(1), "no key was added");
     }
@@ -98,14 +111,21 @@ public sealed class ApiKeyLifecycleTests
         using var client = ClientWith(key);
         await RefreshAsync(client);
 
-        await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { })), 401, "UnauthorizedException");
+        await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { })),
+            401,
+            "UnauthorizedException"
+        );
         Assert.That(await api.WithDbAsync(db => db.ApiKeys.CountAsync(k => k.UserId == userId)), Is.EqualTo(2), "one refresh, one new key");
     }
 
     [Test]
     public async Task AdminRevoke_PullsAScheduledGracePeriodRevocationForward()
     {
-        api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["ApiKeys:RefreshGracePeriod"] = "00:10:00" }, useFakeClock: true);
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?> { ["ApiKeys:RefreshGracePeriod"] = "00:10:00" },
+            useFakeClock: true
+        );
         var (userId, oldKey) = await api.CreateUserWithKeyAsync(email: "grace@example.com");
         using var oldClient = ClientWith(oldKey);
         await RefreshAsync(oldClient);
@@ -113,7 +133,11 @@ public sealed class ApiKeyLifecycleTests
         var (code, stdout, _) = await api.AdminAsync("api-keys", "revoke", "--email", "grace@example.com");
         Assert.That(code, Is.Zero);
         var ids = await api.WithDbAsync(db => db.ApiKeys.Where(k => k.UserId == userId).OrderBy(k => k.Id).Select(k => k.Id).ToListAsync());
-        Assert.That(stdout.Trim(), Is.EqualTo(JsonSerializer.Serialize(new { revokedApiKeyIds = ids })), "the key in its grace period is revoked too");
+        Assert.That(
+            stdout.Trim(),
+            Is.EqualTo(JsonSerializer.Serialize(new { revokedApiKeyIds = ids })),
+            "the key in its grace period is revoked too"
+        );
 
         api.Clock.Advance(TimeSpan.FromMinutes(1)); // past Auth:CacheDuration (30 s), well inside the 10-minute grace period
         await Json.AssertErrorEnvelopeAsync(await oldClient.GetAsync("/v2/calendars"), 401, "UnauthorizedException");
@@ -126,10 +150,18 @@ public sealed class ApiKeyLifecycleTests
         var (_, key) = await api.CreateUserWithKeyAsync();
         using var client = ClientWith(key);
 
-        var error = await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { apiKeyDaysValid = 0 })), 400, "BadRequestException");
+        var error = await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { apiKeyDaysValid = 0 })),
+            400,
+            "BadRequestException"
+        );
 
         Assert.That(Json.ErrorFields(error), Is.EqualTo(new[] { "apiKeyDaysValid" }));
-        Assert.That((await client.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "a refused refresh revokes nothing");
+        Assert.That(
+            (await client.GetAsync("/v2/calendars")).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK),
+            "a refused refresh revokes nothing"
+        );
     }
 
     [Test]

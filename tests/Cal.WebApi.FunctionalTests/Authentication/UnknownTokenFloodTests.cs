@@ -23,13 +23,20 @@ public sealed class UnknownTokenFloodTests
         // A clock that does not move: the flood stays inside one rate-limit window.
         api = new CalApiFactory(
             useFakeClock: true,
-            overrides: new Dictionary<string, string?> { ["RateLimiting:UnknownTokenPermitLimit"] = "50", ["RateLimiting:PermitLimit"] = "100000" },
+            overrides: new Dictionary<string, string?>
+            {
+                ["RateLimiting:UnknownTokenPermitLimit"] = "50",
+                ["RateLimiting:PermitLimit"] = "100000",
+            },
             configureServices: services =>
             {
                 var real = services.Single(d => d.ServiceType == typeof(IApiKeyRepository));
                 services.Remove(real);
-                services.AddScoped<IApiKeyRepository>(sp => lookups.Wrap((IApiKeyRepository)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!)));
-            });
+                services.AddScoped<IApiKeyRepository>(sp =>
+                    lookups.Wrap((IApiKeyRepository)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!))
+                );
+            }
+        );
     }
 
     [TearDown]
@@ -49,19 +56,34 @@ public sealed class UnknownTokenFloodTests
 
         var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
         using var flood = api.CreateClient();
-        await Parallel.ForEachAsync(Enumerable.Range(0, 10_000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/calendars");
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", $"cal_{Guid.NewGuid():N}{i:D8}");
-            using var response = await flood.SendAsync(request, token);
-            statuses.Add(response.StatusCode);
-        });
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, 10_000),
+            new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, token) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/calendars");
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                    "Bearer",
+                    $"cal_{Guid.NewGuid():N}{i:D8}"
+                );
+                using var response = await flood.SendAsync(request, token);
+                statuses.Add(response.StatusCode);
+            }
+        );
 
         var flooded = lookups.Count - before;
-        Assert.That(lookups.Count, Is.LessThanOrEqualTo(50), "the address's lookups (the real key's first one included), counted before each one");
+        Assert.That(
+            lookups.Count,
+            Is.LessThanOrEqualTo(50),
+            "the address's lookups (the real key's first one included), counted before each one"
+        );
         Assert.That(statuses.Count(s => s == HttpStatusCode.Unauthorized), Is.EqualTo(flooded), "a bad key looked up is a 401");
         Assert.That(statuses.Count(s => s == HttpStatusCode.TooManyRequests), Is.EqualTo(10_000 - flooded), "the rest: 429, no lookup");
-        Assert.That((await good.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "a warm key from the same address still answers");
+        Assert.That(
+            (await good.GetAsync("/v2/calendars")).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK),
+            "a warm key from the same address still answers"
+        );
     }
 
     [Test]
@@ -96,10 +118,17 @@ public sealed class UnknownTokenFloodTests
 
             public Task AddAsync(ApiKey apiKey, CancellationToken cancellationToken) => inner.AddAsync(apiKey, cancellationToken);
 
-            public Task<IReadOnlyList<int>> RevokeAllForUserAsync(int userId, DateTimeOffset now, CancellationToken cancellationToken) => inner.RevokeAllForUserAsync(userId, now, cancellationToken);
+            public Task<IReadOnlyList<int>> RevokeAllForUserAsync(int userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+                inner.RevokeAllForUserAsync(userId, now, cancellationToken);
 
-            public Task<bool> ReplaceAsync(int userId, int currentApiKeyId, ApiKey replacement, DateTimeOffset now, DateTimeOffset revokeCurrentAt, CancellationToken cancellationToken) =>
-                inner.ReplaceAsync(userId, currentApiKeyId, replacement, now, revokeCurrentAt, cancellationToken);
+            public Task<bool> ReplaceAsync(
+                int userId,
+                int currentApiKeyId,
+                ApiKey replacement,
+                DateTimeOffset now,
+                DateTimeOffset revokeCurrentAt,
+                CancellationToken cancellationToken
+            ) => inner.ReplaceAsync(userId, currentApiKeyId, replacement, now, revokeCurrentAt, cancellationToken);
         }
     }
 }

@@ -22,8 +22,34 @@ public sealed class PublicSlotsBoundsTests
         var (_, key) = await api.CreateUserWithKeyAsync();
         owner = api.CreateAuthorizedClient(key);
         anonymous = api.CreateClient();
-        Assert.That((await owner.PostAsync("/v2/schedules", Json.Body(new { name = "Work", timeZone = "Europe/Berlin", isDefault = true }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        var created = await owner.PostAsync("/v2/event-types", Json.Body(new { title = "Short", slug = "short", lengthInMinutes = 5, slotInterval = 1 }));
+        Assert.That(
+            (
+                await owner.PostAsync(
+                    "/v2/schedules",
+                    Json.Body(
+                        new
+                        {
+                            name = "Work",
+                            timeZone = "Europe/Berlin",
+                            isDefault = true,
+                        }
+                    )
+                )
+            ).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created)
+        );
+        var created = await owner.PostAsync(
+            "/v2/event-types",
+            Json.Body(
+                new
+                {
+                    title = "Short",
+                    slug = "short",
+                    lengthInMinutes = 5,
+                    slotInterval = 1,
+                }
+            )
+        );
         eventTypeId = (await Json.ReadAsync(created)).GetProperty("data").GetProperty("id").GetInt32();
     }
 

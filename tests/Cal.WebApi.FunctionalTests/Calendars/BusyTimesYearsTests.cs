@@ -12,10 +12,10 @@ namespace Cal.WebApi.FunctionalTests.Calendars;
 public sealed class BusyTimesYearsTests
 {
     private const string Feed =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" +
-        "BEGIN:VEVENT\r\nUID:2012\r\nDTSTAMP:20120101T000000Z\r\nDTSTART:20120305T090000Z\r\nDTEND:20120305T100000Z\r\nEND:VEVENT\r\n" +
-        "BEGIN:VEVENT\r\nUID:weekly\r\nDTSTAMP:19010101T000000Z\r\nDTSTART:19010107T140000Z\r\nDTEND:19010107T150000Z\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n" +
-        "END:VCALENDAR\r\n";
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
+        + "BEGIN:VEVENT\r\nUID:2012\r\nDTSTAMP:20120101T000000Z\r\nDTSTART:20120305T090000Z\r\nDTEND:20120305T100000Z\r\nEND:VEVENT\r\n"
+        + "BEGIN:VEVENT\r\nUID:weekly\r\nDTSTAMP:19010101T000000Z\r\nDTSTART:19010107T140000Z\r\nDTEND:19010107T150000Z\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n"
+        + "END:VCALENDAR\r\n";
 
     private IcsFeedServer feeds = null!;
     private CalApiFactory api = null!;
@@ -25,7 +25,9 @@ public sealed class BusyTimesYearsTests
     public async Task SetUp()
     {
         feeds = await IcsFeedServer.StartAsync();
-        api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" });
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" }
+        );
         var (_, key) = await api.CreateUserWithKeyAsync();
         client = api.CreateAuthorizedClient(key);
         var saved = await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.AddFeed("years", Feed) } }));
@@ -45,8 +47,11 @@ public sealed class BusyTimesYearsTests
     {
         var response = await client.GetAsync($"/v2/calendars/busy-times?dateFrom={from}&dateTo={to}&timeZone=UTC");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return (await Json.ReadAsync(response)).GetProperty("data").EnumerateArray()
-            .Select(i => (i.GetProperty("start").GetString(), i.GetProperty("end").GetString())).ToList();
+        return (await Json.ReadAsync(response))
+            .GetProperty("data")
+            .EnumerateArray()
+            .Select(i => (i.GetProperty("start").GetString(), i.GetProperty("end").GetString()))
+            .ToList();
     }
 
     [Test]
@@ -55,7 +60,11 @@ public sealed class BusyTimesYearsTests
         var busy = await BusyAsync("2012-03-05", "2012-03-05");
 
         Assert.That(busy, Does.Contain(("2012-03-05T09:00:00.000Z", "2012-03-05T10:00:00.000Z")));
-        Assert.That(busy, Does.Contain(("2012-03-05T14:00:00.000Z", "2012-03-05T15:00:00.000Z")), "a Monday of the weekly series begun in 1901");
+        Assert.That(
+            busy,
+            Does.Contain(("2012-03-05T14:00:00.000Z", "2012-03-05T15:00:00.000Z")),
+            "a Monday of the weekly series begun in 1901"
+        );
     }
 
     [Test]
@@ -74,7 +83,13 @@ public sealed class BusyTimesYearsTests
         var response = await client.GetAsync($"/v2/calendars/busy-times?dateFrom={from}&dateTo={to}&timeZone=UTC");
 
         var error = await Json.AssertErrorEnvelopeAsync(response, 400, "BadRequestException");
-        Assert.That(error.GetProperty("details").GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("field").GetString(), e.GetProperty("message").GetString())),
-            Does.Contain((field, "must be within the years 1900 to 2100")));
+        Assert.That(
+            error
+                .GetProperty("details")
+                .GetProperty("errors")
+                .EnumerateArray()
+                .Select(e => (e.GetProperty("field").GetString(), e.GetProperty("message").GetString())),
+            Does.Contain((field, "must be within the years 1900 to 2100"))
+        );
     }
 }

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Cal.Testing;
 using Cal.WebApi.FunctionalTests.Infrastructure;
 
@@ -31,22 +29,55 @@ public sealed class CalDavCalendarsTests
     [OneTimeSetUp]
     public async Task StartServers()
     {
-        radicale = RadicaleServer.TryStart(("alice", AlicePassword), ("bob", "bob-pw"), ("carol", CarolPassword), ("dave", "dave-pw"))
+        radicale =
+            RadicaleServer.TryStart(("alice", AlicePassword), ("bob", "bob-pw"), ("carol", CarolPassword), ("dave", "dave-pw"))
             ?? throw new InconclusiveException("radicale is not installed (apt-get install radicale); .ci/run installs it.");
         workCalendar = await radicale.CreateCalendarAsync("alice", "work", "Work");
         personalCalendar = await radicale.CreateCalendarAsync("alice", "personal", "Personal");
         await radicale.CreateCalendarAsync("alice", "tasks", "Tasks", components: "VTODO");
-        await radicale.PutAsync("alice", workCalendar, "standup", Event("standup",
-            "DTSTART;TZID=Europe/Berlin:20260302T090000\r\nDTEND;TZID=Europe/Berlin:20260302T100000\r\nRRULE:FREQ=WEEKLY;COUNT=6\r\n" +
-            "EXDATE;TZID=Europe/Berlin:20260316T090000\r\n",
-            "BEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID;TZID=Europe/Berlin:20260323T090000\r\n" +
-            "DTSTART;TZID=Europe/Berlin:20260323T140000\r\nDTEND;TZID=Europe/Berlin:20260323T150000\r\nSUMMARY:Standup (moved)\r\nEND:VEVENT\r\n"));
-        await radicale.PutAsync("alice", workCalendar, "offsite", Event("offsite", "DTSTART;VALUE=DATE:20260310\r\nDTEND;VALUE=DATE:20260311\r\n"));
-        await radicale.PutAsync("alice", workCalendar, "new-york", Event("new-york", "DTSTART;TZID=America/New_York:20260312T100000\r\nDTEND;TZID=America/New_York:20260312T110000\r\n"));
+        await radicale.PutAsync(
+            "alice",
+            workCalendar,
+            "standup",
+            Event(
+                "standup",
+                "DTSTART;TZID=Europe/Berlin:20260302T090000\r\nDTEND;TZID=Europe/Berlin:20260302T100000\r\nRRULE:FREQ=WEEKLY;COUNT=6\r\n"
+                    + "EXDATE;TZID=Europe/Berlin:20260316T090000\r\n",
+                "BEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID;TZID=Europe/Berlin:20260323T090000\r\n"
+                    + "DTSTART;TZID=Europe/Berlin:20260323T140000\r\nDTEND;TZID=Europe/Berlin:20260323T150000\r\nSUMMARY:Standup (moved)\r\nEND:VEVENT\r\n"
+            )
+        );
+        await radicale.PutAsync(
+            "alice",
+            workCalendar,
+            "offsite",
+            Event("offsite", "DTSTART;VALUE=DATE:20260310\r\nDTEND;VALUE=DATE:20260311\r\n")
+        );
+        await radicale.PutAsync(
+            "alice",
+            workCalendar,
+            "new-york",
+            Event("new-york", "DTSTART;TZID=America/New_York:20260312T100000\r\nDTEND;TZID=America/New_York:20260312T110000\r\n")
+        );
         await radicale.PutAsync("alice", workCalendar, "utc", Event("utc", "DTSTART:20260304T120000Z\r\nDTEND:20260304T123000Z\r\n"));
-        await radicale.PutAsync("alice", workCalendar, "cancelled", Event("cancelled", "DTSTART:20260311T120000Z\r\nDTEND:20260311T130000Z\r\nSTATUS:CANCELLED\r\n"));
-        await radicale.PutAsync("alice", workCalendar, "transparent", Event("transparent", "DTSTART:20260311T150000Z\r\nDTEND:20260311T160000Z\r\nTRANSP:TRANSPARENT\r\n"));
-        await radicale.PutAsync("alice", personalCalendar, "dentist", Event("dentist", "DTSTART:20260305T180000Z\r\nDTEND:20260305T190000Z\r\n"));
+        await radicale.PutAsync(
+            "alice",
+            workCalendar,
+            "cancelled",
+            Event("cancelled", "DTSTART:20260311T120000Z\r\nDTEND:20260311T130000Z\r\nSTATUS:CANCELLED\r\n")
+        );
+        await radicale.PutAsync(
+            "alice",
+            workCalendar,
+            "transparent",
+            Event("transparent", "DTSTART:20260311T150000Z\r\nDTEND:20260311T160000Z\r\nTRANSP:TRANSPARENT\r\n")
+        );
+        await radicale.PutAsync(
+            "alice",
+            personalCalendar,
+            "dentist",
+            Event("dentist", "DTSTART:20260305T180000Z\r\nDTEND:20260305T190000Z\r\n")
+        );
         var carols = await radicale.CreateCalendarAsync("carol", "main", "Main");
         await radicale.PutAsync("carol", carols, "c1", Event("c1", "DTSTART:20260303T100000Z\r\nDTEND:20260303T110000Z\r\n"));
         await radicale.CreateCalendarAsync("bob", "bobs", "Bob's");
@@ -103,19 +134,31 @@ public sealed class CalDavCalendarsTests
     }
 
     private static string Event(string uid, string times, string extra = "") =>
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" +
-        $"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n{times}SUMMARY:{uid}\r\nEND:VEVENT\r\n{extra}END:VCALENDAR\r\n";
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
+        + $"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n{times}SUMMARY:{uid}\r\nEND:VEVENT\r\n{extra}END:VCALENDAR\r\n";
 
     private Task<HttpResponseMessage> AddAccountAsync(string calendar, string username, string password, string? url = null) =>
-        client.PostAsync($"/v2/calendars/{calendar}/credentials", Json.Body(new { username, password, url = url ?? radicale.BaseAddress.ToString() }));
+        client.PostAsync(
+            $"/v2/calendars/{calendar}/credentials",
+            Json.Body(
+                new
+                {
+                    username,
+                    password,
+                    url = url ?? radicale.BaseAddress.ToString(),
+                }
+            )
+        );
 
     private async Task<List<(string Start, string End, string Source)>> BusyAsync(string window = Window)
     {
         var response = await client.GetAsync("/v2/calendars/busy-times?" + window);
         var json = await Json.ReadAsync(response);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json.ToString());
-        return json.GetProperty("data").EnumerateArray()
-            .Select(i => (i.GetProperty("start").GetString()!, i.GetProperty("end").GetString()!, i.GetProperty("source").GetString()!)).ToList();
+        return json.GetProperty("data")
+            .EnumerateArray()
+            .Select(i => (i.GetProperty("start").GetString()!, i.GetProperty("end").GetString()!, i.GetProperty("source").GetString()!))
+            .ToList();
     }
 
     [Test]
@@ -139,9 +182,19 @@ public sealed class CalDavCalendarsTests
         var busy = await BusyAsync();
 
         Assert.That(busy, Has.Count.EqualTo(9), "the work calendar's 8 and the personal calendar's 1 busy times in the window");
-        Assert.That(busy, Does.Contain(("2026-03-05T18:00:00.000Z", "2026-03-05T19:00:00.000Z", "caldav-calendar")), "the personal calendar's dentist");
-        Assert.That((await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore, await radicale.CountRequestsSettledAsync("PROPFIND") - propfindsBefore), Is.EqualTo((0, 0)),
-            "the first read finds both calendars kept");
+        Assert.That(
+            busy,
+            Does.Contain(("2026-03-05T18:00:00.000Z", "2026-03-05T19:00:00.000Z", "caldav-calendar")),
+            "the personal calendar's dentist"
+        );
+        Assert.That(
+            (
+                await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore,
+                await radicale.CountRequestsSettledAsync("PROPFIND") - propfindsBefore
+            ),
+            Is.EqualTo((0, 0)),
+            "the first read finds both calendars kept"
+        );
     }
 
     [Test]
@@ -151,8 +204,10 @@ public sealed class CalDavCalendarsTests
         var addedJson = await Json.ReadAsync(added);
         Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.Created), addedJson.ToString());
         var data = addedJson.GetProperty("data");
-        Assert.That((data.GetProperty("type").GetString(), data.GetProperty("appId").GetString(), data.GetProperty("invalid").GetBoolean()),
-            Is.EqualTo(("caldav_calendar", "caldav-calendar", false)));
+        Assert.That(
+            (data.GetProperty("type").GetString(), data.GetProperty("appId").GetString(), data.GetProperty("invalid").GetBoolean()),
+            Is.EqualTo(("caldav_calendar", "caldav-calendar", false))
+        );
         var credentialId = data.GetProperty("id").GetInt32();
 
         // Listed: the account with its two event calendars (the VTODO-only one skipped), all selected.
@@ -160,49 +215,102 @@ public sealed class CalDavCalendarsTests
         Assert.That(list.GetArrayLength(), Is.EqualTo(1));
         Assert.That(list[0].GetProperty("integration").GetProperty("type").GetString(), Is.EqualTo("caldav_calendar"));
         Assert.That(list[0].GetProperty("credentialId").GetInt32(), Is.EqualTo(credentialId));
-        var calendars = list[0].GetProperty("calendars").EnumerateArray()
-            .Select(c => (c.GetProperty("externalId").GetString(), c.GetProperty("name").GetString(), c.GetProperty("readOnly").GetBoolean(), c.GetProperty("isSelected").GetBoolean(), c.GetProperty("email").GetString()))
-            .OrderBy(c => c.Item2, StringComparer.Ordinal).ToList();
-        Assert.That(calendars, Is.EqualTo(new[]
-        {
-            (personalCalendar.AbsoluteUri, "Personal", false, true, "alice"),
-            (workCalendar.AbsoluteUri, "Work", false, true, "alice"),
-        }));
+        var calendars = list[0]
+            .GetProperty("calendars")
+            .EnumerateArray()
+            .Select(c =>
+                (
+                    c.GetProperty("externalId").GetString(),
+                    c.GetProperty("name").GetString(),
+                    c.GetProperty("readOnly").GetBoolean(),
+                    c.GetProperty("isSelected").GetBoolean(),
+                    c.GetProperty("email").GetString()
+                )
+            )
+            .OrderBy(c => c.Item2, StringComparer.Ordinal)
+            .ToList();
+        Assert.That(
+            calendars,
+            Is.EqualTo(
+                new[]
+                {
+                    (personalCalendar.AbsoluteUri, "Personal", false, true, "alice"),
+                    (workCalendar.AbsoluteUri, "Work", false, true, "alice"),
+                }
+            )
+        );
 
         // One calendar deselected; an ICS feed saved beside the account.
-        var deselected = await client.DeleteAsync($"/v2/selected-calendars?integration=caldav_calendar&externalId={Uri.EscapeDataString(personalCalendar.AbsoluteUri)}&credentialId={credentialId}");
+        var deselected = await client.DeleteAsync(
+            $"/v2/selected-calendars?integration=caldav_calendar&externalId={Uri.EscapeDataString(personalCalendar.AbsoluteUri)}&credentialId={credentialId}"
+        );
         Assert.That(deselected.StatusCode, Is.EqualTo(HttpStatusCode.OK), await deselected.Content.ReadAsStringAsync());
-        var feed = feeds.AddFeed("team", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\nUID:f\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260306T080000Z\r\nDTEND:20260306T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
-        Assert.That((await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feed } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var feed = feeds.AddFeed(
+            "team",
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\nUID:f\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260306T080000Z\r\nDTEND:20260306T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        Assert.That(
+            (await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feed } }))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created)
+        );
 
         var reportsBefore = await radicale.CountRequestsSettledAsync("REPORT");
         var propfindsBefore = await radicale.CountRequestsSettledAsync("PROPFIND");
         var busy = await BusyAsync();
 
-        Assert.That(busy, Is.EqualTo(new[]
-        {
-            ("2026-03-02T08:00:00.000Z", "2026-03-02T09:00:00.000Z", "caldav-calendar"), // 09:00 CET
-            ("2026-03-04T12:00:00.000Z", "2026-03-04T12:30:00.000Z", "caldav-calendar"),
-            ("2026-03-06T08:00:00.000Z", "2026-03-06T09:00:00.000Z", "ics-feed"),
-            ("2026-03-09T08:00:00.000Z", "2026-03-09T09:00:00.000Z", "caldav-calendar"),
-            ("2026-03-09T23:00:00.000Z", "2026-03-10T23:00:00.000Z", "caldav-calendar"), // all day, in the request's zone
-            ("2026-03-12T14:00:00.000Z", "2026-03-12T15:00:00.000Z", "caldav-calendar"), // 10:00 EDT (US DST began 8 March)
-            // 16 March: EXDATE
-            ("2026-03-23T13:00:00.000Z", "2026-03-23T14:00:00.000Z", "caldav-calendar"), // the override: moved to 14:00 CET
-            ("2026-03-30T07:00:00.000Z", "2026-03-30T08:00:00.000Z", "caldav-calendar"), // 09:00 CEST, after 29 March
-            ("2026-04-06T07:00:00.000Z", "2026-04-06T08:00:00.000Z", "caldav-calendar"),
-        }), "the dentist (deselected calendar), the cancelled and the transparent events give nothing");
-        Assert.That(await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore, Is.EqualTo(2), "the selected calendar loaded once: one listing, one multiget; none for the deselected one");
+        Assert.That(
+            busy,
+            Is.EqualTo(
+                new[]
+                {
+                    ("2026-03-02T08:00:00.000Z", "2026-03-02T09:00:00.000Z", "caldav-calendar"), // 09:00 CET
+                    ("2026-03-04T12:00:00.000Z", "2026-03-04T12:30:00.000Z", "caldav-calendar"),
+                    ("2026-03-06T08:00:00.000Z", "2026-03-06T09:00:00.000Z", "ics-feed"),
+                    ("2026-03-09T08:00:00.000Z", "2026-03-09T09:00:00.000Z", "caldav-calendar"),
+                    ("2026-03-09T23:00:00.000Z", "2026-03-10T23:00:00.000Z", "caldav-calendar"), // all day, in the request's zone
+                    ("2026-03-12T14:00:00.000Z", "2026-03-12T15:00:00.000Z", "caldav-calendar"), // 10:00 EDT (US DST began 8 March)
+                    // 16 March: EXDATE
+                    ("2026-03-23T13:00:00.000Z", "2026-03-23T14:00:00.000Z", "caldav-calendar"), // the override: moved to 14:00 CET
+                    ("2026-03-30T07:00:00.000Z", "2026-03-30T08:00:00.000Z", "caldav-calendar"), // 09:00 CEST, after 29 March
+                    ("2026-04-06T07:00:00.000Z", "2026-04-06T08:00:00.000Z", "caldav-calendar"),
+                }
+            ),
+            "the dentist (deselected calendar), the cancelled and the transparent events give nothing"
+        );
+        Assert.That(
+            await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore,
+            Is.EqualTo(2),
+            "the selected calendar loaded once: one listing, one multiget; none for the deselected one"
+        );
         Assert.That(await radicale.CountRequestsSettledAsync("PROPFIND") - propfindsBefore, Is.EqualTo(1), "its change markers");
         reportsBefore = await radicale.CountRequestsSettledAsync("REPORT");
         propfindsBefore = await radicale.CountRequestsSettledAsync("PROPFIND");
         Assert.That(await BusyAsync(), Is.EqualTo(busy), "again, from the kept index");
-        Assert.That((await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore, await radicale.CountRequestsSettledAsync("PROPFIND") - propfindsBefore), Is.EqualTo((0, 0)),
-            "within CalDav:TimeToLive nothing goes to the server");
+        Assert.That(
+            (
+                await radicale.CountRequestsSettledAsync("REPORT") - reportsBefore,
+                await radicale.CountRequestsSettledAsync("PROPFIND") - propfindsBefore
+            ),
+            Is.EqualTo((0, 0)),
+            "within CalDav:TimeToLive nothing goes to the server"
+        );
 
-        var selectedAgain = await client.PostAsync("/v2/selected-calendars", Json.Body(new { integration = "caldav_calendar", externalId = personalCalendar.AbsoluteUri, credentialId }));
+        var selectedAgain = await client.PostAsync(
+            "/v2/selected-calendars",
+            Json.Body(
+                new
+                {
+                    integration = "caldav_calendar",
+                    externalId = personalCalendar.AbsoluteUri,
+                    credentialId,
+                }
+            )
+        );
         Assert.That(selectedAgain.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        Assert.That(await BusyAsync("dateFrom=2026-03-05&dateTo=2026-03-05&timeZone=UTC"), Is.EqualTo(new[] { ("2026-03-05T18:00:00.000Z", "2026-03-05T19:00:00.000Z", "caldav-calendar") }));
+        Assert.That(
+            await BusyAsync("dateFrom=2026-03-05&dateTo=2026-03-05&timeZone=UTC"),
+            Is.EqualTo(new[] { ("2026-03-05T18:00:00.000Z", "2026-03-05T19:00:00.000Z", "caldav-calendar") })
+        );
     }
 
     [Test]
@@ -210,38 +318,65 @@ public sealed class CalDavCalendarsTests
     {
         await StartApiAsync(("CalDav:TimeToLive", "00:00:01"));
         await radicale.CreateCalendarAsync("dave", "first", "First");
-        var added = (await Json.ReadAsync(await AddAccountAsync("caldav", "dave", "dave-pw"))).GetProperty("data").GetProperty("id").GetInt32();
+        var added = (await Json.ReadAsync(await AddAccountAsync("caldav", "dave", "dave-pw")))
+            .GetProperty("data")
+            .GetProperty("id")
+            .GetInt32();
         async Task<List<string?>> ListedAsync() =>
-            (await Json.ReadAsync(await client.GetAsync("/v2/calendars"))).GetProperty("data").GetProperty("connectedCalendars")[0]
-                .GetProperty("calendars").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToList();
+            (await Json.ReadAsync(await client.GetAsync("/v2/calendars")))
+                .GetProperty("data")
+                .GetProperty("connectedCalendars")[0]
+                .GetProperty("calendars")
+                .EnumerateArray()
+                .Select(c => c.GetProperty("name").GetString())
+                .Order(StringComparer.Ordinal)
+                .ToList();
         Assert.That(await ListedAsync(), Is.EqualTo(new[] { "First" }));
 
         var later = await radicale.CreateCalendarAsync("dave", "later", "Later");
         Assert.That(await ListedAsync(), Is.EqualTo(new[] { "First" }), "within CalDav:TimeToLive the list is what was found");
         await Task.Delay(1100);
         Assert.That(await ListedAsync(), Is.EqualTo(new[] { "First", "Later" }), "after it, the calendar made on the server is listed");
-        var selected = await client.DeleteAsync($"/v2/selected-calendars?integration=caldav_calendar&externalId={Uri.EscapeDataString(later.AbsoluteUri)}&credentialId={added}");
-        Assert.That(selected.StatusCode, Is.EqualTo(HttpStatusCode.OK), "and selectable (deselected here), without adding the account again");
+        var selected = await client.DeleteAsync(
+            $"/v2/selected-calendars?integration=caldav_calendar&externalId={Uri.EscapeDataString(later.AbsoluteUri)}&credentialId={added}"
+        );
+        Assert.That(
+            selected.StatusCode,
+            Is.EqualTo(HttpStatusCode.OK),
+            "and selectable (deselected here), without adding the account again"
+        );
 
         await radicale.DeleteCalendarAsync("dave", later);
         await Task.Delay(1100);
         Assert.That(await ListedAsync(), Is.EqualTo(new[] { "First" }), "removed on the server: gone");
-        var deselections = await api.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.CalendarDeselections));
+        var deselections = await api.WithDbAsync(db =>
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.CalendarDeselections)
+        );
         Assert.That(deselections, Is.Zero, "its deselection went with it");
     }
 
     [Test]
     public async Task TheSameUsernameAgain_UpdatesTheAccount_AndAnotherUsernameIsASecondAccount()
     {
-        var first = (await Json.ReadAsync(await AddAccountAsync("caldav", "alice", AlicePassword))).GetProperty("data").GetProperty("id").GetInt32();
+        var first = (await Json.ReadAsync(await AddAccountAsync("caldav", "alice", AlicePassword)))
+            .GetProperty("data")
+            .GetProperty("id")
+            .GetInt32();
         var again = await AddAccountAsync("caldav", "alice", AlicePassword);
         var bob = await AddAccountAsync("caldav", "bob", "bob-pw");
 
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        Assert.That((await Json.ReadAsync(again)).GetProperty("data").GetProperty("id").GetInt32(), Is.EqualTo(first), "same account, same id");
+        Assert.That(
+            (await Json.ReadAsync(again)).GetProperty("data").GetProperty("id").GetInt32(),
+            Is.EqualTo(first),
+            "same account, same id"
+        );
         Assert.That(bob.StatusCode, Is.EqualTo(HttpStatusCode.Created), await bob.Content.ReadAsStringAsync());
         var list = (await Json.ReadAsync(await client.GetAsync("/v2/calendars"))).GetProperty("data").GetProperty("connectedCalendars");
-        Assert.That(list.EnumerateArray().Select(c => c.GetProperty("calendars")[0].GetProperty("email").GetString()), Is.EqualTo(new[] { "alice", "bob" }));
+        Assert.That(
+            list.EnumerateArray().Select(c => c.GetProperty("calendars")[0].GetProperty("email").GetString()),
+            Is.EqualTo(new[] { "alice", "bob" })
+        );
         Assert.That(await api.CredentialCountAsync(), Is.EqualTo(2));
     }
 
@@ -282,7 +417,11 @@ public sealed class CalDavCalendarsTests
         Assert.That(api.Logs.Where(l => l.Contains(CarolPassword, StringComparison.Ordinal)), Is.Empty, "logs");
         var database = api.DatabaseFilesText();
         Assert.That(database, Does.Not.Contain(CarolPassword), "database file");
-        Assert.That(database, Does.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("carol:" + CarolPassword))), "database file, base64");
+        Assert.That(
+            database,
+            Does.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("carol:" + CarolPassword))),
+            "database file, base64"
+        );
         Assert.That(database, Does.Not.Contain("carol"), "not even the username: the account is stored as a hash");
         Assert.That(radicale.Log(), Does.Not.Contain(CarolPassword), "Radicale's own log");
     }
@@ -292,9 +431,21 @@ public sealed class CalDavCalendarsTests
     {
         using var notAllowed = RadicaleServer.TryStart(("alice", AlicePassword))!; // loopback, but not on the allow-list
 
-        var direct = await Json.AssertErrorEnvelopeAsync(await AddAccountAsync("caldav", "alice", AlicePassword, notAllowed.BaseAddress.ToString()), 400, "BadRequestException");
+        var direct = await Json.AssertErrorEnvelopeAsync(
+            await AddAccountAsync("caldav", "alice", AlicePassword, notAllowed.BaseAddress.ToString()),
+            400,
+            "BadRequestException"
+        );
         var redirected = await Json.AssertErrorEnvelopeAsync(
-            await AddAccountAsync("caldav", "alice", AlicePassword, feeds.Url($"redirect-to?url={Uri.EscapeDataString(notAllowed.BaseAddress.ToString())}")), 400, "BadRequestException");
+            await AddAccountAsync(
+                "caldav",
+                "alice",
+                AlicePassword,
+                feeds.Url($"redirect-to?url={Uri.EscapeDataString(notAllowed.BaseAddress.ToString())}")
+            ),
+            400,
+            "BadRequestException"
+        );
 
         Assert.That(direct.GetProperty("details").GetProperty("reason").GetString(), Is.EqualTo("blocked_address"));
         Assert.That(redirected.GetProperty("details").GetProperty("reason").GetString(), Is.EqualTo("blocked_address"));
@@ -305,7 +456,11 @@ public sealed class CalDavCalendarsTests
     [Test]
     public async Task AServerThatIsNotCalDav_IsRefusedAsNotCalDav()
     {
-        var error = await Json.AssertErrorEnvelopeAsync(await AddAccountAsync("caldav", "alice", AlicePassword, feeds.Url("status/404")), 400, "BadRequestException");
+        var error = await Json.AssertErrorEnvelopeAsync(
+            await AddAccountAsync("caldav", "alice", AlicePassword, feeds.Url("status/404")),
+            400,
+            "BadRequestException"
+        );
 
         Assert.That(error.GetProperty("details").GetProperty("reason").GetString(), Is.EqualTo("not_caldav"));
     }
@@ -313,13 +468,23 @@ public sealed class CalDavCalendarsTests
     [Test]
     public async Task Apple_UsesTheConfiguredServer_AndChecksAndDisconnectsThroughTheGenericCalls()
     {
-        Assert.That((await Json.AssertErrorEnvelopeAsync(await client.GetAsync("/v2/calendars/apple/check"), 400, "BadRequestException")).GetProperty("message").GetString(),
-            Is.EqualTo("Credentials for apple calendar not found."));
+        Assert.That(
+            (await Json.AssertErrorEnvelopeAsync(await client.GetAsync("/v2/calendars/apple/check"), 400, "BadRequestException"))
+                .GetProperty("message")
+                .GetString(),
+            Is.EqualTo("Credentials for apple calendar not found.")
+        );
 
-        var added = await client.PostAsync("/v2/calendars/apple/credentials", Json.Body(new { username = "alice", password = AlicePassword }));
+        var added = await client.PostAsync(
+            "/v2/calendars/apple/credentials",
+            Json.Body(new { username = "alice", password = AlicePassword })
+        );
         var data = (await Json.ReadAsync(added)).GetProperty("data");
         Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        Assert.That((data.GetProperty("type").GetString(), data.GetProperty("appId").GetString()), Is.EqualTo(("apple_calendar", "apple-calendar")));
+        Assert.That(
+            (data.GetProperty("type").GetString(), data.GetProperty("appId").GetString()),
+            Is.EqualTo(("apple_calendar", "apple-calendar"))
+        );
         var appleCheck = await client.GetAsync("/v2/calendars/apple/check");
         Assert.That(appleCheck.StatusCode, Is.EqualTo(HttpStatusCode.OK), await appleCheck.Content.ReadAsStringAsync());
         var list = (await Json.ReadAsync(await client.GetAsync("/v2/calendars"))).GetProperty("data").GetProperty("connectedCalendars");
@@ -327,7 +492,11 @@ public sealed class CalDavCalendarsTests
         Assert.That(await BusyAsync("dateFrom=2026-03-02&dateTo=2026-03-02&timeZone=Europe/Berlin"), Has.Count.EqualTo(1));
 
         var id = data.GetProperty("id").GetInt32();
-        await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/calendars/caldav/disconnect", Json.Body(new { id })), 404, "NotFoundException");
+        await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync("/v2/calendars/caldav/disconnect", Json.Body(new { id })),
+            404,
+            "NotFoundException"
+        );
         var disconnected = await client.PostAsync("/v2/calendars/apple/disconnect", Json.Body(new { id }));
         Assert.That(disconnected.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await Json.ReadAsync(disconnected)).GetProperty("data").GetProperty("id").GetInt32(), Is.EqualTo(id));
@@ -337,8 +506,16 @@ public sealed class CalDavCalendarsTests
     [Test]
     public async Task MissingFields_AndAnUnknownCalendar_Are400UnderTheirNames()
     {
-        var missing = await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/calendars/caldav/credentials", Json.Body(new { })), 400, "BadRequestException");
-        var google = await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/calendars/google/credentials", Json.Body(new { username = "a", password = "b" })), 400, "BadRequestException");
+        var missing = await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync("/v2/calendars/caldav/credentials", Json.Body(new { })),
+            400,
+            "BadRequestException"
+        );
+        var google = await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync("/v2/calendars/google/credentials", Json.Body(new { username = "a", password = "b" })),
+            400,
+            "BadRequestException"
+        );
         var check = await Json.AssertErrorEnvelopeAsync(await client.GetAsync("/v2/calendars/google/check"), 400, "BadRequestException");
 
         Assert.That(Json.ErrorFields(missing), Is.EquivalentTo(new[] { "username", "password", "url" }));

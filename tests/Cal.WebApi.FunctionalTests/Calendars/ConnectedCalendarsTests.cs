@@ -10,19 +10,19 @@ namespace Cal.WebApi.FunctionalTests.Calendars;
 public sealed class ConnectedCalendarsTests
 {
     private const string Work =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nX-WR-CALNAME:Work\r\n" +
-        "BEGIN:VEVENT\r\nUID:single\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nEND:VEVENT\r\n" +
-        "BEGIN:VEVENT\r\nUID:daily\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T120000Z\r\nDURATION:PT30M\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n" +
-        "BEGIN:VEVENT\r\nUID:cancelled\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T140000Z\r\nDTEND:20260105T150000Z\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n" +
-        "BEGIN:VEVENT\r\nUID:free\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T150000Z\r\nDTEND:20260105T160000Z\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n" +
-        "BEGIN:VEVENT\r\nUID:allday\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20260106\r\nDTEND;VALUE=DATE:20260107\r\nEND:VEVENT\r\n" +
-        "BEGIN:VEVENT\r\nUID:outside\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260301T090000Z\r\nDTEND:20260301T100000Z\r\nEND:VEVENT\r\n" +
-        "END:VCALENDAR\r\n";
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nX-WR-CALNAME:Work\r\n"
+        + "BEGIN:VEVENT\r\nUID:single\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nEND:VEVENT\r\n"
+        + "BEGIN:VEVENT\r\nUID:daily\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T120000Z\r\nDURATION:PT30M\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n"
+        + "BEGIN:VEVENT\r\nUID:cancelled\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T140000Z\r\nDTEND:20260105T150000Z\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n"
+        + "BEGIN:VEVENT\r\nUID:free\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T150000Z\r\nDTEND:20260105T160000Z\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
+        + "BEGIN:VEVENT\r\nUID:allday\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20260106\r\nDTEND;VALUE=DATE:20260107\r\nEND:VEVENT\r\n"
+        + "BEGIN:VEVENT\r\nUID:outside\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260301T090000Z\r\nDTEND:20260301T100000Z\r\nEND:VEVENT\r\n"
+        + "END:VCALENDAR\r\n";
 
     private const string Home =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" +
-        "BEGIN:VEVENT\r\nUID:home\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260106T180000Z\r\nDTEND:20260106T190000Z\r\nEND:VEVENT\r\n" +
-        "END:VCALENDAR\r\n";
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
+        + "BEGIN:VEVENT\r\nUID:home\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260106T180000Z\r\nDTEND:20260106T190000Z\r\nEND:VEVENT\r\n"
+        + "END:VCALENDAR\r\n";
 
     private IcsFeedServer feeds = null!;
     private CalApiFactory api = null!;
@@ -36,11 +36,13 @@ public sealed class ConnectedCalendarsTests
         feeds = await IcsFeedServer.StartAsync();
         workUrl = feeds.AddFeed("work", Work);
         homeUrl = feeds.AddFeed("home", Home);
-        api = new CalApiFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
-            ["FeedCache:TimeToLive"] = "00:10:00",
-        });
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+                ["FeedCache:TimeToLive"] = "00:10:00",
+            }
+        );
         client = await NewUserClientAsync();
     }
 
@@ -90,14 +92,21 @@ public sealed class ConnectedCalendarsTests
     {
         await SaveAsync(client, workUrl, homeUrl);
         feeds.RemoveFeed("home");
-        await using var uncached = new CalApiFactory(api.DataDirectory, new Dictionary<string, string?>
-        {
-            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
-            ["FeedCache:TimeToLive"] = "00:00:00",
-        });
+        await using var uncached = new CalApiFactory(
+            api.DataDirectory,
+            new Dictionary<string, string?>
+            {
+                ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+                ["FeedCache:TimeToLive"] = "00:00:00",
+            }
+        );
         using var sameUser = uncached.CreateAuthorizedClient(client.DefaultRequestHeaders.Authorization!.Parameter!);
 
-        var error = await Json.AssertErrorEnvelopeAsync(await sameUser.GetAsync("/v2/calendars/ics-feed/check"), 401, "UnauthorizedException");
+        var error = await Json.AssertErrorEnvelopeAsync(
+            await sameUser.GetAsync("/v2/calendars/ics-feed/check"),
+            401,
+            "UnauthorizedException"
+        );
         Assert.Multiple(() =>
         {
             Assert.That(error.GetProperty("details").GetProperty("calendarIndex").GetInt32(), Is.EqualTo(1));
@@ -141,8 +150,16 @@ public sealed class ConnectedCalendarsTests
             Assert.That(entry.GetProperty("credentialId").GetInt32(), Is.EqualTo(id));
             var calendars = entry.GetProperty("calendars").EnumerateArray().ToList();
             Assert.That(calendars.Select(c => c.GetProperty("externalId").GetString()), Is.EqualTo(new[] { workUrl, homeUrl }));
-            Assert.That(calendars.Select(c => c.GetProperty("name").GetString()), Is.EqualTo(new[] { "Work", "127.0.0.1" }), "X-WR-CALNAME, else the host");
-            Assert.That(calendars.Select(c => c.GetProperty("readOnly").GetBoolean()), Is.All.True, "a feed cannot be written, whatever was saved (as cal.com reports it)");
+            Assert.That(
+                calendars.Select(c => c.GetProperty("name").GetString()),
+                Is.EqualTo(new[] { "Work", "127.0.0.1" }),
+                "X-WR-CALNAME, else the host"
+            );
+            Assert.That(
+                calendars.Select(c => c.GetProperty("readOnly").GetBoolean()),
+                Is.All.True,
+                "a feed cannot be written, whatever was saved (as cal.com reports it)"
+            );
             Assert.That(calendars.Select(c => c.GetProperty("credentialId").GetInt32()), Is.All.EqualTo(id));
             Assert.That(calendars.Select(c => c.GetProperty("primary").GetBoolean()), Is.EqualTo(new[] { true, false }));
             Assert.That(calendars.Select(c => c.GetProperty("delegationCredentialId").ValueKind), Is.All.EqualTo(JsonValueKind.Null));
@@ -150,12 +167,37 @@ public sealed class ConnectedCalendarsTests
             Assert.That(entry.GetProperty("primary").GetProperty("externalId").GetString(), Is.EqualTo(workUrl));
             Assert.That(entry.GetProperty("delegationCredentialId").ValueKind, Is.EqualTo(JsonValueKind.Null));
             var integration = entry.GetProperty("integration");
-            foreach (var field in new[] { "name", "description", "type", "title", "variant", "category", "categories", "logo", "publisher", "slug", "url", "email", "locationOption", "dirName" })
+            foreach (
+                var field in new[]
+                {
+                    "name",
+                    "description",
+                    "type",
+                    "title",
+                    "variant",
+                    "category",
+                    "categories",
+                    "logo",
+                    "publisher",
+                    "slug",
+                    "url",
+                    "email",
+                    "locationOption",
+                    "dirName",
+                }
+            )
             {
                 Assert.That(integration.TryGetProperty(field, out _), Is.True, $"integration.{field}, as cal.com sends it");
             }
 
-            Assert.That((integration.GetProperty("name").GetString(), integration.GetProperty("dirName").GetString(), integration.GetProperty("variant").GetString()), Is.EqualTo(("ICS Feed", "ics-feedcalendar", "calendar")));
+            Assert.That(
+                (
+                    integration.GetProperty("name").GetString(),
+                    integration.GetProperty("dirName").GetString(),
+                    integration.GetProperty("variant").GetString()
+                ),
+                Is.EqualTo(("ICS Feed", "ics-feedcalendar", "calendar"))
+            );
         });
     }
 
@@ -194,11 +236,29 @@ public sealed class ConnectedCalendarsTests
         var id = await SaveAsync(client, workUrl);
         using var other = await NewUserClientAsync();
 
-        var foreign = await Json.AssertErrorEnvelopeAsync(await other.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id })), 404, "NotFoundException");
-        var unknown = await Json.AssertErrorEnvelopeAsync(await other.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id = id + 1000 })), 404, "NotFoundException");
+        var foreign = await Json.AssertErrorEnvelopeAsync(
+            await other.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id })),
+            404,
+            "NotFoundException"
+        );
+        var unknown = await Json.AssertErrorEnvelopeAsync(
+            await other.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id = id + 1000 })),
+            404,
+            "NotFoundException"
+        );
 
-        Assert.That(foreign.GetProperty("message").GetString()!.Replace(id.ToString(System.Globalization.CultureInfo.InvariantCulture), "N", StringComparison.Ordinal),
-            Is.EqualTo(unknown.GetProperty("message").GetString()!.Replace((id + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture), "N", StringComparison.Ordinal)));
+        Assert.That(
+            foreign
+                .GetProperty("message")
+                .GetString()!
+                .Replace(id.ToString(System.Globalization.CultureInfo.InvariantCulture), "N", StringComparison.Ordinal),
+            Is.EqualTo(
+                unknown
+                    .GetProperty("message")
+                    .GetString()!
+                    .Replace((id + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture), "N", StringComparison.Ordinal)
+            )
+        );
         Assert.That(await api.CredentialCountAsync(), Is.EqualTo(1));
     }
 
@@ -207,7 +267,11 @@ public sealed class ConnectedCalendarsTests
     [TestCase("""{"id":0}""")]
     public async Task Disconnect_WithoutAValidId_Returns400(string body)
     {
-        await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(body)), 400, "BadRequestException");
+        await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(body)),
+            400,
+            "BadRequestException"
+        );
     }
 
     // ---- busy times ----
@@ -217,18 +281,29 @@ public sealed class ConnectedCalendarsTests
     {
         await SaveAsync(client, workUrl, homeUrl);
 
-        var json = await Json.ReadAsync(await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-08&loggedInUsersTz=Europe/Berlin"));
+        var json = await Json.ReadAsync(
+            await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-08&loggedInUsersTz=Europe/Berlin")
+        );
 
-        Assert.That(Intervals(json), Is.EqualTo(new[]
-        {
-            ("2026-01-05T09:00:00.000Z", "2026-01-05T10:00:00.000Z"),
-            ("2026-01-05T12:00:00.000Z", "2026-01-05T12:30:00.000Z"),
-            ("2026-01-05T23:00:00.000Z", "2026-01-06T23:00:00.000Z"), // all-day 6 January in Berlin
-            ("2026-01-06T12:00:00.000Z", "2026-01-06T12:30:00.000Z"),
-            ("2026-01-06T18:00:00.000Z", "2026-01-06T19:00:00.000Z"), // home
-            ("2026-01-07T12:00:00.000Z", "2026-01-07T12:30:00.000Z"),
-        }));
-        Assert.That(json.GetProperty("data")[0].GetProperty("source").GetString(), Is.EqualTo("ics-feed"), "cal.com's source: the calendar's app id");
+        Assert.That(
+            Intervals(json),
+            Is.EqualTo(
+                new[]
+                {
+                    ("2026-01-05T09:00:00.000Z", "2026-01-05T10:00:00.000Z"),
+                    ("2026-01-05T12:00:00.000Z", "2026-01-05T12:30:00.000Z"),
+                    ("2026-01-05T23:00:00.000Z", "2026-01-06T23:00:00.000Z"), // all-day 6 January in Berlin
+                    ("2026-01-06T12:00:00.000Z", "2026-01-06T12:30:00.000Z"),
+                    ("2026-01-06T18:00:00.000Z", "2026-01-06T19:00:00.000Z"), // home
+                    ("2026-01-07T12:00:00.000Z", "2026-01-07T12:30:00.000Z"),
+                }
+            )
+        );
+        Assert.That(
+            json.GetProperty("data")[0].GetProperty("source").GetString(),
+            Is.EqualTo("ics-feed"),
+            "cal.com's source: the calendar's app id"
+        );
         Assert.That(json.GetProperty("truncated").GetArrayLength(), Is.Zero, "nothing was cut short");
     }
 
@@ -237,8 +312,9 @@ public sealed class ConnectedCalendarsTests
     {
         var id = await SaveAsync(client, workUrl, homeUrl);
 
-        var url = $"/v2/calendars/busy-times?dateFrom=2026-01-05T00:00:00Z&dateTo=2026-01-08T00:00:00Z" +
-                  $"&calendarsToLoad[0][credentialId]={id}&calendarsToLoad[0][externalId]={Uri.EscapeDataString(homeUrl)}";
+        var url =
+            $"/v2/calendars/busy-times?dateFrom=2026-01-05T00:00:00Z&dateTo=2026-01-08T00:00:00Z"
+            + $"&calendarsToLoad[0][credentialId]={id}&calendarsToLoad[0][externalId]={Uri.EscapeDataString(homeUrl)}";
         var json = await Json.ReadAsync(await client.GetAsync(url));
 
         Assert.That(Intervals(json), Is.EqualTo(new[] { ("2026-01-06T18:00:00.000Z", "2026-01-06T19:00:00.000Z") }));
@@ -252,8 +328,12 @@ public sealed class ConnectedCalendarsTests
         var response = await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-06&dateTo=2026-01-06&timeZone=UTC");
 
         Assert.That(response.Content.Headers.ContentType?.ToString(), Is.EqualTo("application/json; charset=utf-8"));
-        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo(
-            "{\"status\":\"success\",\"data\":[{\"start\":\"2026-01-06T18:00:00.000Z\",\"end\":\"2026-01-06T19:00:00.000Z\",\"source\":\"ics-feed\"}],\"truncated\":[]}"));
+        Assert.That(
+            await response.Content.ReadAsStringAsync(),
+            Is.EqualTo(
+                "{\"status\":\"success\",\"data\":[{\"start\":\"2026-01-06T18:00:00.000Z\",\"end\":\"2026-01-06T19:00:00.000Z\",\"source\":\"ics-feed\"}],\"truncated\":[]}"
+            )
+        );
         Assert.That(id, Is.GreaterThan(0));
     }
 
@@ -264,7 +344,10 @@ public sealed class ConnectedCalendarsTests
         using var other = await NewUserClientAsync();
 
         await Json.AssertErrorEnvelopeAsync(
-            await other.GetAsync($"/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-08&calendarsToLoad[0][credentialId]={id}"), 404, "NotFoundException");
+            await other.GetAsync($"/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-08&calendarsToLoad[0][credentialId]={id}"),
+            404,
+            "NotFoundException"
+        );
     }
 
     [TestCase("dateFrom=2026-01-05&dateTo=2027-01-06", "dateTo")]
@@ -275,7 +358,11 @@ public sealed class ConnectedCalendarsTests
     [TestCase("dateFrom=2026-01-05&dateTo=2026-01-06&calendarsToLoad[0][externalId]=x", "calendarsToLoad[0]")]
     public async Task BusyTimes_BadQuery_Returns400NamingTheField(string query, string field)
     {
-        var error = await Json.AssertErrorEnvelopeAsync(await client.GetAsync($"/v2/calendars/busy-times?{query}"), 400, "BadRequestException");
+        var error = await Json.AssertErrorEnvelopeAsync(
+            await client.GetAsync($"/v2/calendars/busy-times?{query}"),
+            400,
+            "BadRequestException"
+        );
         Assert.That(Json.ErrorFields(error), Does.Contain(field));
     }
 
@@ -297,7 +384,10 @@ public sealed class ConnectedCalendarsTests
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.That((await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-08")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(
+                (await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-08")).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK)
+            );
             Assert.That((await client.GetAsync("/v2/calendars/ics-feed/check")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
@@ -307,11 +397,13 @@ public sealed class ConnectedCalendarsTests
     [Test]
     public async Task StaleCache_IsRevalidatedWithAConditionalRequest_AndAnUnchangedFeedCostsOne304()
     {
-        await using var revalidating = new CalApiFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
-            ["FeedCache:TimeToLive"] = "00:00:00",
-        });
+        await using var revalidating = new CalApiFactory(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+                ["FeedCache:TimeToLive"] = "00:00:00",
+            }
+        );
         var (_, key) = await revalidating.CreateUserWithKeyAsync();
         using var user = revalidating.CreateAuthorizedClient(key);
         await SaveAsync(user, workUrl);
@@ -328,12 +420,17 @@ public sealed class ConnectedCalendarsTests
     [Test]
     public async Task BusyTimes_FeedOverTheBudget_IsCutShort_AndTheEnvelopeSaysWhich()
     {
-        var flood = feeds.AddFeed("flood", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:flood\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
-        await using var budgeted = new CalApiFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
-            ["BusyTimes:MaxOccurrencesPerFeed"] = "1000",
-        });
+        var flood = feeds.AddFeed(
+            "flood",
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:flood\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        await using var budgeted = new CalApiFactory(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+                ["BusyTimes:MaxOccurrencesPerFeed"] = "1000",
+            }
+        );
         var (_, key) = await budgeted.CreateUserWithKeyAsync();
         using var user = budgeted.CreateAuthorizedClient(key);
         var id = await SaveAsync(user, flood, workUrl);
@@ -346,7 +443,11 @@ public sealed class ConnectedCalendarsTests
             Assert.That(truncated, Has.Count.EqualTo(1));
             Assert.That(truncated[0].GetProperty("credentialId").GetInt32(), Is.EqualTo(id));
             Assert.That(truncated[0].GetProperty("externalId").GetString(), Is.EqualTo(flood));
-            Assert.That(json.GetProperty("data").GetArrayLength(), Is.LessThanOrEqualTo(1000 + 6), "the flood stops at its budget; the other feed is whole");
+            Assert.That(
+                json.GetProperty("data").GetArrayLength(),
+                Is.LessThanOrEqualTo(1000 + 6),
+                "the flood stops at its budget; the other feed is whole"
+            );
         });
         budgeted.DeleteData();
     }
@@ -367,14 +468,24 @@ public sealed class ConnectedCalendarsTests
     }
 
     private static List<(string, string)> Intervals(JsonElement json) =>
-        json.GetProperty("data").EnumerateArray().Select(i => (i.GetProperty("start").GetString()!, i.GetProperty("end").GetString()!)).ToList();
+        json.GetProperty("data")
+            .EnumerateArray()
+            .Select(i => (i.GetProperty("start").GetString()!, i.GetProperty("end").GetString()!))
+            .ToList();
 
     [Test]
     public async Task TheListServedFromMemory_FollowsEveryWrite_AtOnce()
     {
         async Task<string[]> ListedAsync() =>
-            (await Json.ReadAsync(await client.GetAsync("/v2/calendars"))).GetProperty("data").GetProperty("connectedCalendars").EnumerateArray()
-                .SelectMany(c => c.GetProperty("calendars").EnumerateArray().Select(k => $"{k.GetProperty("externalId").GetString()}={k.GetProperty("isSelected").GetBoolean()}"))
+            (await Json.ReadAsync(await client.GetAsync("/v2/calendars")))
+                .GetProperty("data")
+                .GetProperty("connectedCalendars")
+                .EnumerateArray()
+                .SelectMany(c =>
+                    c.GetProperty("calendars")
+                        .EnumerateArray()
+                        .Select(k => $"{k.GetProperty("externalId").GetString()}={k.GetProperty("isSelected").GetBoolean()}")
+                )
                 .ToArray();
 
         Assert.That(await ListedAsync(), Is.Empty, "read (and cached) before any write");
@@ -383,7 +494,9 @@ public sealed class ConnectedCalendarsTests
         Assert.That(await ListedAsync(), Is.EqualTo(new[] { $"{workUrl}=True" }), "after a save");
         Assert.That(await ListedAsync(), Is.EqualTo(new[] { $"{workUrl}=True" }), "again, from memory");
 
-        await client.DeleteAsync($"/v2/selected-calendars?integration=ics-feed_calendar&externalId={Uri.EscapeDataString(workUrl)}&credentialId={id}");
+        await client.DeleteAsync(
+            $"/v2/selected-calendars?integration=ics-feed_calendar&externalId={Uri.EscapeDataString(workUrl)}&credentialId={id}"
+        );
         Assert.That(await ListedAsync(), Is.EqualTo(new[] { $"{workUrl}=False" }), "after a deselection");
 
         await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { workUrl, homeUrl } }));
@@ -392,7 +505,11 @@ public sealed class ConnectedCalendarsTests
         await client.PostAsync("/v2/calendars/ics-feed/disconnect", Json.Body(new { id }));
         Assert.That(await ListedAsync(), Is.Empty, "after a disconnect");
 
-        await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.Url("status/404") } })), 400, "BadRequestException");
+        await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.Url("status/404") } })),
+            400,
+            "BadRequestException"
+        );
         Assert.That(await ListedAsync(), Is.Empty, "a refused save changed nothing");
     }
 }

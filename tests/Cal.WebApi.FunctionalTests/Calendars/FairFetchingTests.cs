@@ -24,15 +24,17 @@ public sealed class FairFetchingTests
     private async Task StartAsync(int permits, int permitsPerUser, string saveTimeout = "00:00:20", long bytesPerMinute = 1L << 30)
     {
         feeds = await IcsFeedServer.StartAsync();
-        api = new CalApiFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
-            ["Outbound:MaxConcurrentFetches"] = permits.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Outbound:MaxConcurrentFetchesPerUser"] = permitsPerUser.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Outbound:FeedTimeout"] = "00:00:02",
-            ["Outbound:SaveTimeout"] = saveTimeout,
-            ["Outbound:MaxBytesPerUserPerMinute"] = bytesPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+                ["Outbound:MaxConcurrentFetches"] = permits.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Outbound:MaxConcurrentFetchesPerUser"] = permitsPerUser.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Outbound:FeedTimeout"] = "00:00:02",
+                ["Outbound:SaveTimeout"] = saveTimeout,
+                ["Outbound:MaxBytesPerUserPerMinute"] = bytesPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }
+        );
     }
 
     /// <summary>The attacker's save of slow feeds, started first; returns once its fetches hold their permits.</summary>
@@ -59,7 +61,10 @@ public sealed class FairFetchingTests
         using var victim = api.CreateAuthorizedClient(victimKey);
         var attack = await StartSlowSaveAsync(attacker, count: 4);
 
-        var own = await victim.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.AddFeed("fast", IcsSamples.Simple(), delayMs: 500) } }));
+        var own = await victim.PostAsync(
+            "/v2/calendars/ics-feed/save",
+            Json.Body(new { urls = new[] { feeds.AddFeed("fast", IcsSamples.Simple(), delayMs: 500) } })
+        );
 
         Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.Created), await own.Content.ReadAsStringAsync());
         Assert.That((await attack).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "the slow feeds do not make it in time");
@@ -77,7 +82,10 @@ public sealed class FairFetchingTests
         using var victim = api.CreateAuthorizedClient(victimKey);
         var attack = await StartSlowSaveAsync(attacker, count: 2);
 
-        var own = await victim.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.AddFeed("fast", IcsSamples.Simple(), delayMs: 500) } }));
+        var own = await victim.PostAsync(
+            "/v2/calendars/ics-feed/save",
+            Json.Body(new { urls = new[] { feeds.AddFeed("fast", IcsSamples.Simple(), delayMs: 500) } })
+        );
 
         Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.Created), await own.Content.ReadAsStringAsync());
         await attack;
@@ -92,7 +100,9 @@ public sealed class FairFetchingTests
         var (_, otherKey) = await api.CreateUserWithKeyAsync();
         using var heavy = api.CreateAuthorizedClient(heavyKey);
         using var other = api.CreateAuthorizedClient(otherKey);
-        var big = IcsSamples.Simple().Replace("X-WR-CALNAME", "X-PADDING:" + new string('x', 120_000) + "\r\nX-WR-CALNAME", StringComparison.Ordinal);
+        var big = IcsSamples
+            .Simple()
+            .Replace("X-WR-CALNAME", "X-PADDING:" + new string('x', 120_000) + "\r\nX-WR-CALNAME", StringComparison.Ordinal);
         string Feed(string name) => feeds.AddFeed(name, big);
 
         var fits = await heavy.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { Feed("a"), Feed("b") } }));

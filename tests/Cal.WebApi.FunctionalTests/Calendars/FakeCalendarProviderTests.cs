@@ -21,27 +21,40 @@ public sealed class FakeCalendarProviderTests
         public CalendarIntegration Integration { get; } = new(Type, "fake", "fake", "Fake Calendar");
 
         public Task<IReadOnlyList<ProviderCalendar>> ListCalendarsAsync(Credential credential, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ProviderCalendar>>([new ProviderCalendar(protector.Unprotect(credential.ProtectedKey), "Fake", ReadOnly: true, IsSelected: true)]);
+            Task.FromResult<IReadOnlyList<ProviderCalendar>>([
+                new ProviderCalendar(protector.Unprotect(credential.ProtectedKey), "Fake", ReadOnly: true, IsSelected: true),
+            ]);
 
         public Task<IReadOnlyList<string>> CalendarIdsAsync(Credential credential, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<string>>([protector.Unprotect(credential.ProtectedKey)]);
 
-        public Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, CalendarSelection selection, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
+        public Task<ProviderBusyTimes> GetBusyTimesAsync(
+            Credential credential,
+            CalendarSelection selection,
+            BusyWindow window,
+            BusyTimeBudget budget,
+            CancellationToken cancellationToken
+        )
         {
             if (!selection.Includes(protector.Unprotect(credential.ProtectedKey)))
             {
                 return Task.FromResult(new ProviderBusyTimes([], []));
             }
 
-            var days = Enumerable.Range(0, (int)(window.To - window.From).TotalDays + 1)
+            var days = Enumerable
+                .Range(0, (int)(window.To - window.From).TotalDays + 1)
                 .Select(d => window.From.UtcDateTime.Date.AddDays(d).AddHours(8))
-                .Select(start => new BusyInterval(new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(start.AddMinutes(15), TimeSpan.Zero)))
+                .Select(start => new BusyInterval(
+                    new DateTimeOffset(start, TimeSpan.Zero),
+                    new DateTimeOffset(start.AddMinutes(15), TimeSpan.Zero)
+                ))
                 .Where(i => i.Start >= window.From && i.Start < window.To)
                 .ToList();
             return Task.FromResult(new ProviderBusyTimes(days, []));
         }
 
-        public Task<ConnectionCheck> CheckConnectionAsync(Credential credential, CancellationToken cancellationToken) => Task.FromResult(ConnectionCheck.Connected);
+        public Task<ConnectionCheck> CheckConnectionAsync(Credential credential, CancellationToken cancellationToken) =>
+            Task.FromResult(ConnectionCheck.Connected);
     }
 
     [Test]
@@ -51,10 +64,14 @@ public sealed class FakeCalendarProviderTests
         var work = feeds.AddFeed("work", IcsSamples.Simple("Work"));
         await using var api = new CalApiFactory(
             overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" },
-            configureServices: services => services.AddCalendarProvider<FakeCalendarProvider>()); // the one line that adds a provider
+            configureServices: services => services.AddCalendarProvider<FakeCalendarProvider>()
+        ); // the one line that adds a provider
         var (userId, key) = await api.CreateUserWithKeyAsync();
         using var client = api.CreateAuthorizedClient(key);
-        Assert.That((await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { work } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(
+            (await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { work } }))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created)
+        );
         await api.WithDbAsync(async db =>
         {
             var protector = (ISecretProtector)api.Services.GetService(typeof(ISecretProtector))!;
@@ -63,12 +80,22 @@ public sealed class FakeCalendarProviderTests
         });
 
         var list = await Json.ReadAsync(await client.GetAsync("/v2/calendars"));
-        var busy = await Json.ReadAsync(await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05T00:00:00Z&dateTo=2026-01-06T00:00:00Z"));
+        var busy = await Json.ReadAsync(
+            await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05T00:00:00Z&dateTo=2026-01-06T00:00:00Z")
+        );
 
-        Assert.That(list.GetProperty("data").GetProperty("connectedCalendars").EnumerateArray().Select(c => c.GetProperty("integration").GetProperty("type").GetString()),
-            Is.EquivalentTo(new[] { "ics-feed_calendar", FakeCalendarProvider.Type }));
-        Assert.That(busy.GetProperty("data").EnumerateArray().Select(i => i.GetProperty("start").GetString()),
-            Is.EqualTo(new[] { "2026-01-05T08:00:00.000Z", "2026-01-05T09:00:00.000Z" }), "the fake's 08:00 slot and the ICS feed's 09:00 event, merged and sorted");
+        Assert.That(
+            list.GetProperty("data")
+                .GetProperty("connectedCalendars")
+                .EnumerateArray()
+                .Select(c => c.GetProperty("integration").GetProperty("type").GetString()),
+            Is.EquivalentTo(new[] { "ics-feed_calendar", FakeCalendarProvider.Type })
+        );
+        Assert.That(
+            busy.GetProperty("data").EnumerateArray().Select(i => i.GetProperty("start").GetString()),
+            Is.EqualTo(new[] { "2026-01-05T08:00:00.000Z", "2026-01-05T09:00:00.000Z" }),
+            "the fake's 08:00 slot and the ICS feed's 09:00 event, merged and sorted"
+        );
         api.DeleteData();
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
 using Cal.Testing;
 using Cal.WebApi.FunctionalTests.Infrastructure;
 
@@ -13,12 +12,12 @@ namespace Cal.WebApi.FunctionalTests.Calendars;
 public sealed class HostileFeedTests
 {
     private const string Benign =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" +
-        "BEGIN:VEVENT\r\nUID:ok\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260302T090000Z\r\nDTEND:20260302T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
+        + "BEGIN:VEVENT\r\nUID:ok\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260302T090000Z\r\nDTEND:20260302T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
     private static string Hostile(string rule, string start = "20260101T000000Z") =>
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" +
-        $"BEGIN:VEVENT\r\nUID:evil\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDURATION:PT1S\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
+        + $"BEGIN:VEVENT\r\nUID:evil\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDURATION:PT1S\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
     private IcsFeedServer feeds = null!;
     private CalApiFactory api = null!;
@@ -27,12 +26,14 @@ public sealed class HostileFeedTests
     public async Task SetUp()
     {
         feeds = await IcsFeedServer.StartAsync();
-        api = new CalApiFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
-            ["FeedCache:TimeToLive"] = "00:00:00", // every read revalidates: the changed feed is seen at once
-            ["BusyTimes:MaxExpansionTimePerFeed"] = "00:00:02",
-        });
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+                ["FeedCache:TimeToLive"] = "00:00:00", // every read revalidates: the changed feed is seen at once
+                ["BusyTimes:MaxExpansionTimePerFeed"] = "00:00:02",
+            }
+        );
     }
 
     [TearDown]
@@ -47,7 +48,11 @@ public sealed class HostileFeedTests
     [TestCase("FREQ=SECONDLY", "00010101T000000Z", true)]
     [TestCase("FREQ=MINUTELY", "19000101T000000Z", false)]
     [TestCase("FREQ=SECONDLY;COUNT=2000000000", "00010101T000000Z", false)] // its last instance is computed: it ended in year 64
-    public async Task AFeedChangedIntoAHostileRule_AnswersWithinTheBudget_AndHealthStaysResponsive(string rule, string start, bool truncated)
+    public async Task AFeedChangedIntoAHostileRule_AnswersWithinTheBudget_AndHealthStaysResponsive(
+        string rule,
+        string start,
+        bool truncated
+    )
     {
         var (_, key) = await api.CreateUserWithKeyAsync();
         using var client = api.CreateAuthorizedClient(key);
@@ -80,15 +85,17 @@ public sealed class HostileFeedTests
         var (_, key) = await api.CreateUserWithKeyAsync();
         using var client = api.CreateAuthorizedClient(key);
         var lenient =
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nREFRESH - INTERVAL; VALUE = DURATION:PT48H\r\nGROUP1.X-TEST:grouped\r\n" +
-            "BEGIN:VEVENT\r\nUID:lenient\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;;VALUE=DATE-TIME:20260302T090000Z\r\nDTEND:20260302T100000Z\r\nEND:VEVENT\r\n" +
-            "BEGIN:VEVENT\r\nUID:unreadable\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:not-a-date\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nREFRESH - INTERVAL; VALUE = DURATION:PT48H\r\nGROUP1.X-TEST:grouped\r\n"
+            + "BEGIN:VEVENT\r\nUID:lenient\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;;VALUE=DATE-TIME:20260302T090000Z\r\nDTEND:20260302T100000Z\r\nEND:VEVENT\r\n"
+            + "BEGIN:VEVENT\r\nUID:unreadable\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:not-a-date\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         var url = feeds.AddFeed("lenient", lenient);
 
         var save = await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { url } }));
         Assert.That(save.StatusCode, Is.EqualTo(HttpStatusCode.Created), await save.Content.ReadAsStringAsync());
 
-        var json = await Json.ReadAsync(await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-03-02&dateTo=2026-03-02&timeZone=UTC"));
+        var json = await Json.ReadAsync(
+            await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-03-02&dateTo=2026-03-02&timeZone=UTC")
+        );
         var data = json.GetProperty("data").EnumerateArray().Select(i => i.GetProperty("start").GetString()).ToList();
         Assert.That(data, Is.EqualTo(new[] { "2026-03-02T09:00:00.000Z" }), "the readable event is busy; the unreadable one is skipped");
     }

@@ -16,7 +16,9 @@ public sealed class HotReadsTests
     public async Task WarmReads_NeedNoDatabase()
     {
         await using var feeds = await IcsFeedServer.StartAsync();
-        await using var api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" });
+        await using var api = new CalApiFactory(
+            overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" }
+        );
         try
         {
             var (_, key) = await api.CreateUserWithKeyAsync();
@@ -24,7 +26,10 @@ public sealed class HotReadsTests
             using var client = api.CreateAuthorizedClient(key);
             using var cold = api.CreateAuthorizedClient(coldKey);
             var urls = new[] { feeds.AddFeed("a.ics", IcsSamples.Simple("A")), feeds.AddFeed("b.ics", IcsSamples.Simple("B")) };
-            Assert.That((await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(
+                (await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls }))).StatusCode,
+                Is.EqualTo(HttpStatusCode.Created)
+            );
             const string busy = "/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-11&timeZone=UTC";
             var list = await (await client.GetAsync("/v2/calendars")).Content.ReadAsStringAsync();
             var times = await (await client.GetAsync(busy)).Content.ReadAsStringAsync();
@@ -37,7 +42,8 @@ public sealed class HotReadsTests
                 Assert.That(await warmList.Content.ReadAsStringAsync(), Is.EqualTo(list), "the same list, from the read model");
                 Assert.That(warmBusy.StatusCode, Is.EqualTo(HttpStatusCode.OK));
                 Assert.That(await warmBusy.Content.ReadAsStringAsync(), Is.EqualTo(times), "the same busy times");
-                await Json.AssertErrorEnvelopeAsync(await cold.GetAsync("/v2/calendars"), 503, "ServiceUnavailableException"); // a key never seen: the database was needed
+                // a key never seen: the database was needed
+                await Json.AssertErrorEnvelopeAsync(await cold.GetAsync("/v2/calendars"), 503, "ServiceUnavailableException");
             }
         }
         finally

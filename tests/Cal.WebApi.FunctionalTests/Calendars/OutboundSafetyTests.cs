@@ -27,13 +27,15 @@ public sealed class OutboundSafetyTests
     {
         allowed = await IcsFeedServer.StartAsync();
         internalService = await IcsFeedServer.StartAsync();
-        api = new CalApiFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{allowed.BaseAddress.Port}",
-            ["Outbound:FeedTimeout"] = FeedTimeout.ToString(),
-            ["Outbound:SaveTimeout"] = "00:00:30", // so a feed that escaped its own limit would show as ~30 s
-            ["Outbound:MaxFeedBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{allowed.BaseAddress.Port}",
+                ["Outbound:FeedTimeout"] = FeedTimeout.ToString(),
+                ["Outbound:SaveTimeout"] = "00:00:30", // so a feed that escaped its own limit would show as ~30 s
+                ["Outbound:MaxFeedBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }
+        );
         api.StartServer();
     }
 
@@ -60,15 +62,31 @@ public sealed class OutboundSafetyTests
 
     private static IEnumerable<TestCaseData> Refusals()
     {
-        yield return Case("internal service by IP", s => $"http://127.0.0.1:{s.Internal}/samples/Serialization/Google1.ics", "blocked_address");
+        yield return Case(
+            "internal service by IP",
+            s => $"http://127.0.0.1:{s.Internal}/samples/Serialization/Google1.ics",
+            "blocked_address"
+        );
         yield return Case("internal service by name", s => $"http://localhost:{s.Internal}/delay/0", "blocked_address");
         yield return Case("internal service as a decimal IP", s => $"http://2130706433:{s.Internal}/delay/0", "blocked_address");
-        yield return Case("internal service as IPv4-mapped IPv6", s => $"http://[::ffff:127.0.0.1]:{s.Internal}/delay/0", "blocked_address");
+        yield return Case(
+            "internal service as IPv4-mapped IPv6",
+            s => $"http://[::ffff:127.0.0.1]:{s.Internal}/delay/0",
+            "blocked_address"
+        );
         yield return Case("internal service over IPv6 loopback", s => $"http://[::1]:{s.Internal}/delay/0", "blocked_address");
-        yield return Case("redirect from the allowed server to the internal one", s => $"http://127.0.0.1:{s.Allowed}/redirect-to?url={Uri.EscapeDataString($"http://127.0.0.1:{s.Internal}/delay/0")}", "blocked_address");
+        yield return Case(
+            "redirect from the allowed server to the internal one",
+            s => $"http://127.0.0.1:{s.Allowed}/redirect-to?url={Uri.EscapeDataString($"http://127.0.0.1:{s.Internal}/delay/0")}",
+            "blocked_address"
+        );
         yield return Case("redirect loop", s => $"http://127.0.0.1:{s.Allowed}/redirect-loop", "too_many_redirects");
         yield return Case("six redirects", s => $"http://127.0.0.1:{s.Allowed}/redirect/6", "too_many_redirects");
-        yield return Case("redirect to a non-http scheme", s => $"http://127.0.0.1:{s.Allowed}/redirect-to?url={Uri.EscapeDataString("file:///etc/passwd")}", "unreachable");
+        yield return Case(
+            "redirect to a non-http scheme",
+            s => $"http://127.0.0.1:{s.Allowed}/redirect-to?url={Uri.EscapeDataString("file:///etc/passwd")}",
+            "unreachable"
+        );
         yield return Case("slow drip", s => $"http://127.0.0.1:{s.Allowed}/drip", "timeout");
         yield return Case("endless body", s => $"http://127.0.0.1:{s.Allowed}/endless", "too_large");
         yield return Case("gzip bomb", s => $"http://127.0.0.1:{s.Allowed}/gzip-bomb/64", "too_large");
@@ -81,25 +99,43 @@ public sealed class OutboundSafetyTests
     }
 
     [TestCaseSource(nameof(Refusals))]
-    public async Task Save_HostileFeed_IsRefusedWithItsReason_WithinTheLimit_AndStoresNothing(Func<(int Allowed, int Internal), string> url, string reason)
+    public async Task Save_HostileFeed_IsRefusedWithItsReason_WithinTheLimit_AndStoresNothing(
+        Func<(int Allowed, int Internal), string> url,
+        string reason
+    )
     {
         var internalRequestsBefore = internalService.RequestCount("/");
         var good = allowed.AddFeed("good", IcsSamples.Simple());
         var started = Stopwatch.StartNew();
 
-        var response = await client.PostAsync(SavePath, Json.Body(new { urls = new[] { good, url((allowed.BaseAddress.Port, internalService.BaseAddress.Port)) } }));
+        var response = await client.PostAsync(
+            SavePath,
+            Json.Body(new { urls = new[] { good, url((allowed.BaseAddress.Port, internalService.BaseAddress.Port)) } })
+        );
 
         var error = await Json.AssertErrorEnvelopeAsync(response, 400, "BadRequestException");
         Assert.That(Json.FeedFailures(error), Is.EqualTo(new[] { (1, reason) }));
-        Assert.That(started.Elapsed, Is.LessThan(FeedTimeout + TimeSpan.FromSeconds(5)), "refused within the feed's own limit, not the save's");
-        Assert.That(await api.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Credentials, c => c.UserId == userId)), Is.Zero);
+        Assert.That(
+            started.Elapsed,
+            Is.LessThan(FeedTimeout + TimeSpan.FromSeconds(5)),
+            "refused within the feed's own limit, not the save's"
+        );
+        Assert.That(
+            await api.WithDbAsync(db =>
+                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Credentials, c => c.UserId == userId)
+            ),
+            Is.Zero
+        );
         Assert.That(internalService.RequestCount("/"), Is.EqualTo(internalRequestsBefore), "the internal service was never reached");
     }
 
     [Test]
     public async Task Save_AllowedServer_StillWorks()
     {
-        var response = await client.PostAsync(SavePath, Json.Body(new { urls = new[] { allowed.Url("redirect/5"), allowed.Url("samples/Serialization/Google1.ics") } }));
+        var response = await client.PostAsync(
+            SavePath,
+            Json.Body(new { urls = new[] { allowed.Url("redirect/5"), allowed.Url("samples/Serialization/Google1.ics") } })
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
     }
 
@@ -109,9 +145,38 @@ public sealed class OutboundSafetyTests
         const string token = "calsecret-9d8e7f6a5b4c";
         var secretUrl = allowed.AddFeed(token, IcsSamples.Simple());
 
-        Assert.That((await client.PostAsync(SavePath, Json.Body(new { urls = new[] { secretUrl } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        await client.PostAsync(SavePath, Json.Body(new { urls = new[] { secretUrl, $"http://127.0.0.1:{internalService.BaseAddress.Port}/{token}", allowed.Url($"status/500?{token}") } }));
-        await client.PostAsync(SavePath, Json.Body(new { urls = new[] { allowed.Url($"redirect-to?url={Uri.EscapeDataString($"http://127.0.0.1:{internalService.BaseAddress.Port}/{token}")}") } }));
+        Assert.That(
+            (await client.PostAsync(SavePath, Json.Body(new { urls = new[] { secretUrl } }))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created)
+        );
+        await client.PostAsync(
+            SavePath,
+            Json.Body(
+                new
+                {
+                    urls = new[]
+                    {
+                        secretUrl,
+                        $"http://127.0.0.1:{internalService.BaseAddress.Port}/{token}",
+                        allowed.Url($"status/500?{token}"),
+                    },
+                }
+            )
+        );
+        await client.PostAsync(
+            SavePath,
+            Json.Body(
+                new
+                {
+                    urls = new[]
+                    {
+                        allowed.Url(
+                            $"redirect-to?url={Uri.EscapeDataString($"http://127.0.0.1:{internalService.BaseAddress.Port}/{token}")}"
+                        ),
+                    },
+                }
+            )
+        );
 
         Assert.That(api.Logs.Where(l => l.Contains(token, StringComparison.Ordinal)), Is.Empty, "logs");
         var database = api.DatabaseFilesText();

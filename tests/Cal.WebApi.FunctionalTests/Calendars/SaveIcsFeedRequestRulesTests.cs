@@ -1,5 +1,3 @@
-using System.Net;
-using Cal.Testing;
 using Cal.WebApi.FunctionalTests.Infrastructure;
 
 namespace Cal.WebApi.FunctionalTests.Calendars;
@@ -34,16 +32,28 @@ public sealed class SaveIcsFeedRequestRulesTests
         yield return new TestCaseData("{}", new[] { "urls" }).SetName("Missing urls");
         yield return new TestCaseData("""{"urls":null}""", new[] { "urls" }).SetName("Null urls");
         yield return new TestCaseData("""{"urls":[]}""", new[] { "urls" }).SetName("Empty urls");
-        yield return new TestCaseData($$"""{"urls":[{{string.Join(',', Enumerable.Range(0, 51).Select(i => $"\"http://127.0.0.1:9/{i}\""))}}]}""", new[] { "urls" }).SetName("51 urls");
+        yield return new TestCaseData(
+            $$"""{"urls":[{{string.Join(',', Enumerable.Range(0, 51).Select(i => $"\"http://127.0.0.1:9/{i}\""))}}]}""",
+            new[] { "urls" }
+        ).SetName("51 urls");
         yield return new TestCaseData("""{"urls":"http://127.0.0.1:9/a.ics"}""", new[] { "urls" }).SetName("urls not an array");
         yield return new TestCaseData("""{"urls":[42]}""", new[] { "urls[0]" }).SetName("Non-string element");
-        yield return new TestCaseData($$"""{"urls":["{{Valid}}","{{Valid}}2","ftp://127.0.0.1/a.ics"]}""", new[] { "urls[2]" }).SetName("Wrong scheme at index 2");
+        yield return new TestCaseData($$"""{"urls":["{{Valid}}","{{Valid}}2","ftp://127.0.0.1/a.ics"]}""", new[] { "urls[2]" }).SetName(
+            "Wrong scheme at index 2"
+        );
         yield return new TestCaseData($$"""{"urls":["{{Valid}}","not a url"]}""", new[] { "urls[1]" }).SetName("Relative URL");
         yield return new TestCaseData($$"""{"urls":["{{Valid}}",""]}""", new[] { "urls[1]" }).SetName("Empty string");
-        yield return new TestCaseData($$"""{"urls":["http://127.0.0.1:9/{{new string('a', 2030)}}"]}""", new[] { "urls[0]" }).SetName("URL over 2048 chars");
+        yield return new TestCaseData($$"""{"urls":["http://127.0.0.1:9/{{new string('a', 2030)}}"]}""", new[] { "urls[0]" }).SetName(
+            "URL over 2048 chars"
+        );
         yield return new TestCaseData($$"""{"urls":["{{Valid}}","{{Valid}}"]}""", new[] { "urls[1]" }).SetName("Duplicate URLs");
-        yield return new TestCaseData($$"""{"urls":["javascript:alert(1)","{{Valid}}","file:///etc/passwd"]}""", new[] { "urls[0]", "urls[2]" }).SetName("Every problem listed");
-        yield return new TestCaseData($$"""{"urls":["{{Valid}}"],"readOnly":"yes"}""", new[] { "readOnly" }).SetName("readOnly not a boolean");
+        yield return new TestCaseData(
+            $$"""{"urls":["javascript:alert(1)","{{Valid}}","file:///etc/passwd"]}""",
+            new[] { "urls[0]", "urls[2]" }
+        ).SetName("Every problem listed");
+        yield return new TestCaseData($$"""{"urls":["{{Valid}}"],"readOnly":"yes"}""", new[] { "readOnly" }).SetName(
+            "readOnly not a boolean"
+        );
         yield return new TestCaseData("""{"urls":[""", null).SetName("Truncated JSON");
         yield return new TestCaseData("""not json""", null).SetName("Not JSON");
         yield return new TestCaseData("""[1,2]""", null).SetName("JSON array body");
@@ -73,7 +83,11 @@ public sealed class SaveIcsFeedRequestRulesTests
         var longUrl = "http://127.0.0.1:9/" + new string('a', 2048 - "http://127.0.0.1:9/".Length);
         var urls = Enumerable.Range(0, 49).Select(i => $"http://127.0.0.1:9/{i}").Append(longUrl).ToArray();
 
-        var error = await Json.AssertErrorEnvelopeAsync(await client.PostAsync(SavePath, Json.Body(new { urls })), 400, "BadRequestException");
+        var error = await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync(SavePath, Json.Body(new { urls })),
+            400,
+            "BadRequestException"
+        );
 
         Assert.That(error.GetProperty("details").TryGetProperty("feeds", out var feeds), Is.True, error.ToString());
         Assert.That(feeds.GetArrayLength(), Is.EqualTo(50));

@@ -54,7 +54,10 @@ public sealed class SaveIcsFeedTests
         Assert.Multiple(() =>
         {
             Assert.That(json.GetProperty("status").GetString(), Is.EqualTo("success"));
-            Assert.That(data.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "id", "type", "userId", "teamId", "appId", "invalid" }));
+            Assert.That(
+                data.EnumerateObject().Select(p => p.Name),
+                Is.EqualTo(new[] { "id", "type", "userId", "teamId", "appId", "invalid" })
+            );
             Assert.That(data.GetProperty("id").GetInt32(), Is.GreaterThan(0));
             Assert.That(data.GetProperty("type").GetString(), Is.EqualTo("ics-feed_calendar"));
             Assert.That(data.GetProperty("userId").GetInt32(), Is.EqualTo(userId));
@@ -85,12 +88,19 @@ public sealed class SaveIcsFeedTests
     [Test]
     public async Task Save_Again_ReplacesUrlsAndKeepsId()
     {
-        var first = await Json.ReadAsync(await client.PostAsync(SavePath, Json.Body(new { urls = new[] { feeds.AddFeed("one", IcsSamples.Simple()) } })));
+        var first = await Json.ReadAsync(
+            await client.PostAsync(SavePath, Json.Body(new { urls = new[] { feeds.AddFeed("one", IcsSamples.Simple()) } }))
+        );
         var secondUrl = feeds.AddFeed("two", IcsSamples.Simple());
 
-        var second = await Json.ReadAsync(await client.PostAsync(SavePath, Json.Body(new { urls = new[] { secondUrl }, readOnly = false })));
+        var second = await Json.ReadAsync(
+            await client.PostAsync(SavePath, Json.Body(new { urls = new[] { secondUrl }, readOnly = false }))
+        );
 
-        Assert.That(second.GetProperty("data").GetProperty("id").GetInt32(), Is.EqualTo(first.GetProperty("data").GetProperty("id").GetInt32()));
+        Assert.That(
+            second.GetProperty("data").GetProperty("id").GetInt32(),
+            Is.EqualTo(first.GetProperty("data").GetProperty("id").GetInt32())
+        );
         Assert.That(await api.CredentialCountAsync(), Is.EqualTo(1));
         var stored = await StoredSettingsAsync();
         Assert.That(stored.Urls, Is.EqualTo(new[] { secondUrl }));
@@ -102,10 +112,14 @@ public sealed class SaveIcsFeedTests
     {
         var url = feeds.AddFeed("shared", IcsSamples.Simple());
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => client.PostAsync(SavePath, Json.Body(new { urls = new[] { url } }))));
+        var responses = await Task.WhenAll(
+            Enumerable.Range(0, 10).Select(_ => client.PostAsync(SavePath, Json.Body(new { urls = new[] { url } })))
+        );
 
         Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Created));
-        var ids = await Task.WhenAll(responses.Select(async r => (await Json.ReadAsync(r)).GetProperty("data").GetProperty("id").GetInt32()));
+        var ids = await Task.WhenAll(
+            responses.Select(async r => (await Json.ReadAsync(r)).GetProperty("data").GetProperty("id").GetInt32())
+        );
         Assert.That(ids.Distinct().Count(), Is.EqualTo(1));
         Assert.That(await api.CredentialCountAsync(), Is.EqualTo(1));
     }
@@ -114,14 +128,29 @@ public sealed class SaveIcsFeedTests
     public async Task Save_UnknownFields_AreIgnored()
     {
         var url = feeds.AddFeed("x", IcsSamples.Simple());
-        var response = await client.PostAsync(SavePath, Json.Body($$$"""{"urls":["{{{url}}}"],"readOnly":true,"integration":"ics","extra":{"a":[1,2]}}"""));
+        var response = await client.PostAsync(
+            SavePath,
+            Json.Body($$$"""{"urls":["{{{url}}}"],"readOnly":true,"integration":"ics","extra":{"a":[1,2]}}""")
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
     [Test]
     public async Task Save_FeedPathWithoutIcsSuffix_IsJudgedByContent()
     {
-        var response = await client.PostAsync(SavePath, Json.Body(new { urls = new[] { feeds.Url("delay/0"), feeds.AddFeed("calendar-export", IcsSamples.Simple(), contentType: "application/octet-stream") } }));
+        var response = await client.PostAsync(
+            SavePath,
+            Json.Body(
+                new
+                {
+                    urls = new[]
+                    {
+                        feeds.Url("delay/0"),
+                        feeds.AddFeed("calendar-export", IcsSamples.Simple(), contentType: "application/octet-stream"),
+                    },
+                }
+            )
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
     }
 
@@ -147,16 +176,29 @@ public sealed class SaveIcsFeedTests
             $"http://127.0.0.1:{closedPort}/calendar.ics",
             feeds.Url("json"),
             feeds.Url("status/500"),
-            feeds.AddFeed("broken", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\nthis line has no colon\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
+            feeds.AddFeed(
+                "broken",
+                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\nthis line has no colon\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            ),
         };
 
         var response = await client.PostAsync(SavePath, Json.Body(new { urls }));
 
         var error = await Json.AssertErrorEnvelopeAsync(response, 400, "BadRequestException");
-        Assert.That(Json.FeedFailures(error), Is.EqualTo(new[]
-        {
-            (1, "http_status"), (2, "not_icalendar"), (3, "unreachable"), (4, "not_icalendar"), (5, "http_status"), (6, "parse_error"),
-        }));
+        Assert.That(
+            Json.FeedFailures(error),
+            Is.EqualTo(
+                new[]
+                {
+                    (1, "http_status"),
+                    (2, "not_icalendar"),
+                    (3, "unreachable"),
+                    (4, "not_icalendar"),
+                    (5, "http_status"),
+                    (6, "parse_error"),
+                }
+            )
+        );
         var details = error.GetProperty("details").GetProperty("feeds").EnumerateArray().ToList();
         Assert.Multiple(() =>
         {
@@ -172,7 +214,10 @@ public sealed class SaveIcsFeedTests
     public async Task Save_FailingAfterAnEarlierSave_LeavesTheEarlierCredentialUntouched()
     {
         var good = feeds.AddFeed("good", IcsSamples.Simple());
-        Assert.That((await client.PostAsync(SavePath, Json.Body(new { urls = new[] { good } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(
+            (await client.PostAsync(SavePath, Json.Body(new { urls = new[] { good } }))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created)
+        );
         var before = await api.WithDbAsync(db => db.Credentials.Select(c => c.ProtectedKey).SingleAsync());
 
         var response = await client.PostAsync(SavePath, Json.Body(new { urls = new[] { good, feeds.Url("status/404") } }));
@@ -186,11 +231,23 @@ public sealed class SaveIcsFeedTests
     {
         // Fetched one after another, ten feeds would take at least 5 s; concurrently, about 0.5 s.
         var one = feeds.AddFeed("slow-0", IcsSamples.Simple(), delayMs: 500);
-        var ten = Enumerable.Range(0, 10).Select(i => feeds.AddFeed($"slow-{i}", IcsSamples.Simple(uid: i.ToString(System.Globalization.CultureInfo.InvariantCulture)), delayMs: 500)).ToArray();
+        var ten = Enumerable
+            .Range(0, 10)
+            .Select(i =>
+                feeds.AddFeed(
+                    $"slow-{i}",
+                    IcsSamples.Simple(uid: i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    delayMs: 500
+                )
+            )
+            .ToArray();
         await client.PostAsync(SavePath, Json.Body(new { urls = new[] { one } })); // warm-up
 
         var single = Stopwatch.StartNew();
-        Assert.That((await client.PostAsync(SavePath, Json.Body(new { urls = new[] { one } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(
+            (await client.PostAsync(SavePath, Json.Body(new { urls = new[] { one } }))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created)
+        );
         single.Stop();
         var all = Stopwatch.StartNew();
         Assert.That((await client.PostAsync(SavePath, Json.Body(new { urls = ten }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
@@ -208,7 +265,10 @@ public sealed class SaveIcsFeedTests
         var good = feeds.AddFeed($"{token}.ics", IcsSamples.Simple());
 
         await client.PostAsync(SavePath, Json.Body(new { urls = new[] { good } }));
-        await client.PostAsync(SavePath, Json.Body(new { urls = new[] { good, feeds.Url($"status/404?token={token}"), $"http://127.0.0.1:{closedPort}/{token}" } }));
+        await client.PostAsync(
+            SavePath,
+            Json.Body(new { urls = new[] { good, feeds.Url($"status/404?token={token}"), $"http://127.0.0.1:{closedPort}/{token}" } })
+        );
 
         Assert.That(api.Logs, Is.Not.Empty, "logs are captured");
         Assert.That(api.Logs.Where(l => l.Contains(token, StringComparison.Ordinal)), Is.Empty);
@@ -219,7 +279,10 @@ public sealed class SaveIcsFeedTests
     public async Task Restart_WithSameDatabaseAndKeys_CanStillDecryptTheCredential()
     {
         var url = feeds.AddFeed("persisted", IcsSamples.Simple());
-        Assert.That((await client.PostAsync(SavePath, Json.Body(new { urls = new[] { url }, readOnly = false }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(
+            (await client.PostAsync(SavePath, Json.Body(new { urls = new[] { url }, readOnly = false }))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created)
+        );
         client.Dispose();
         await api.DisposeAsync();
 
@@ -242,11 +305,12 @@ public sealed class SaveIcsFeedTests
     }
 
     /// <summary>Loopback is refused unless allow-listed: the feed server's port and the closed port are.</summary>
-    private Dictionary<string, string?> AllowList() => new()
-    {
-        ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
-        ["Outbound:AllowedHosts:1"] = $"127.0.0.1:{closedPort}",
-    };
+    private Dictionary<string, string?> AllowList() =>
+        new()
+        {
+            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+            ["Outbound:AllowedHosts:1"] = $"127.0.0.1:{closedPort}",
+        };
 
     /// <summary>A loopback port with nothing listening on it.</summary>
     private static int ClosedLoopbackPort()

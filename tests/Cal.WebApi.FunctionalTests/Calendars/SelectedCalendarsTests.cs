@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Cal.Testing;
 using Cal.WebApi.FunctionalTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -13,12 +12,12 @@ namespace Cal.WebApi.FunctionalTests.Calendars;
 public sealed class SelectedCalendarsTests
 {
     private const string Work =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nX-WR-CALNAME:Work\r\n" +
-        "BEGIN:VEVENT\r\nUID:w\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nX-WR-CALNAME:Work\r\n"
+        + "BEGIN:VEVENT\r\nUID:w\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
     private const string Home =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nX-WR-CALNAME:Home\r\n" +
-        "BEGIN:VEVENT\r\nUID:h\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T180000Z\r\nDTEND:20260105T190000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nX-WR-CALNAME:Home\r\n"
+        + "BEGIN:VEVENT\r\nUID:h\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T180000Z\r\nDTEND:20260105T190000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
     private IcsFeedServer feeds = null!;
     private CalApiFactory api = null!;
@@ -33,7 +32,9 @@ public sealed class SelectedCalendarsTests
         feeds = await IcsFeedServer.StartAsync();
         workUrl = feeds.AddFeed("work-private-7f3a", Work);
         homeUrl = feeds.AddFeed("home-private-9c1d", Home);
-        api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" });
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" }
+        );
         var (_, key) = await api.CreateUserWithKeyAsync();
         client = api.CreateAuthorizedClient(key);
         var saved = await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { workUrl, homeUrl } }));
@@ -52,10 +53,17 @@ public sealed class SelectedCalendarsTests
 
     private async Task<List<int>> BusyHoursAsync() =>
         (await Json.ReadAsync(await client.GetAsync("/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-05&timeZone=UTC")))
-            .GetProperty("data").EnumerateArray().Select(i => DateTimeOffset.Parse(i.GetProperty("start").GetString()!, System.Globalization.CultureInfo.InvariantCulture).Hour).ToList();
+            .GetProperty("data")
+            .EnumerateArray()
+            .Select(i => DateTimeOffset.Parse(i.GetProperty("start").GetString()!, System.Globalization.CultureInfo.InvariantCulture).Hour)
+            .ToList();
 
     private async Task<Dictionary<string, bool>> IsSelectedAsync() =>
-        (await Json.ReadAsync(await client.GetAsync("/v2/calendars"))).GetProperty("data").GetProperty("connectedCalendars")[0].GetProperty("calendars").EnumerateArray()
+        (await Json.ReadAsync(await client.GetAsync("/v2/calendars")))
+            .GetProperty("data")
+            .GetProperty("connectedCalendars")[0]
+            .GetProperty("calendars")
+            .EnumerateArray()
             .ToDictionary(c => c.GetProperty("externalId").GetString()!, c => c.GetProperty("isSelected").GetBoolean());
 
     private string Query(string externalId, int? credential = null, string integration = "ics-feed_calendar") =>
@@ -70,15 +78,45 @@ public sealed class SelectedCalendarsTests
         var data = (await Json.ReadAsync(deselected)).GetProperty("data");
 
         Assert.That(deselected.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(data.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "userId", "integration", "externalId", "credentialId" }));
-        Assert.That((data.GetProperty("externalId").GetString(), data.GetProperty("credentialId").GetInt32()), Is.EqualTo((homeUrl, credentialId)));
+        Assert.That(
+            data.EnumerateObject().Select(p => p.Name),
+            Is.EqualTo(new[] { "userId", "integration", "externalId", "credentialId" })
+        );
+        Assert.That(
+            (data.GetProperty("externalId").GetString(), data.GetProperty("credentialId").GetInt32()),
+            Is.EqualTo((homeUrl, credentialId))
+        );
         Assert.That(await BusyHoursAsync(), Is.EqualTo(new[] { 9 }), "the home feed's event is gone");
         Assert.That(await IsSelectedAsync(), Is.EqualTo(new Dictionary<string, bool> { [workUrl] = true, [homeUrl] = false }));
-        var explicitly = await Json.ReadAsync(await client.GetAsync($"/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-05&timeZone=UTC&calendarsToLoad[0][credentialId]={credentialId}&calendarsToLoad[0][externalId]={Uri.EscapeDataString(homeUrl)}"));
+        var explicitly = await Json.ReadAsync(
+            await client.GetAsync(
+                $"/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-05&timeZone=UTC&calendarsToLoad[0][credentialId]={credentialId}&calendarsToLoad[0][externalId]={Uri.EscapeDataString(homeUrl)}"
+            )
+        );
         Assert.That(explicitly.GetProperty("data").GetArrayLength(), Is.Zero, "not even when asked for by name");
 
-        var selected = await client.PostAsync("/v2/selected-calendars", Json.Body(new { integration = "ics-feed_calendar", externalId = homeUrl, credentialId }));
-        var again = await client.PostAsync("/v2/selected-calendars", Json.Body(new { integration = "ics-feed_calendar", externalId = homeUrl, credentialId }));
+        var selected = await client.PostAsync(
+            "/v2/selected-calendars",
+            Json.Body(
+                new
+                {
+                    integration = "ics-feed_calendar",
+                    externalId = homeUrl,
+                    credentialId,
+                }
+            )
+        );
+        var again = await client.PostAsync(
+            "/v2/selected-calendars",
+            Json.Body(
+                new
+                {
+                    integration = "ics-feed_calendar",
+                    externalId = homeUrl,
+                    credentialId,
+                }
+            )
+        );
 
         Assert.That((selected.StatusCode, again.StatusCode), Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.Created)), "idempotent");
         Assert.That(await BusyHoursAsync(), Is.EqualTo(new[] { 9, 18 }));
@@ -104,15 +142,37 @@ public sealed class SelectedCalendarsTests
 
         await Json.AssertErrorEnvelopeAsync(await other.DeleteAsync(Query(workUrl)), 404, "NotFoundException");
         await Json.AssertErrorEnvelopeAsync(await client.DeleteAsync(Query(workUrl + "?not-saved")), 404, "NotFoundException");
-        await Json.AssertErrorEnvelopeAsync(await client.DeleteAsync(Query(workUrl, integration: "google_calendar")), 404, "NotFoundException");
-        await Json.AssertErrorEnvelopeAsync(await other.PostAsync("/v2/selected-calendars", Json.Body(new { integration = "ics-feed_calendar", externalId = workUrl, credentialId })), 404, "NotFoundException");
+        await Json.AssertErrorEnvelopeAsync(
+            await client.DeleteAsync(Query(workUrl, integration: "google_calendar")),
+            404,
+            "NotFoundException"
+        );
+        await Json.AssertErrorEnvelopeAsync(
+            await other.PostAsync(
+                "/v2/selected-calendars",
+                Json.Body(
+                    new
+                    {
+                        integration = "ics-feed_calendar",
+                        externalId = workUrl,
+                        credentialId,
+                    }
+                )
+            ),
+            404,
+            "NotFoundException"
+        );
         Assert.That(await BusyHoursAsync(), Is.EqualTo(new[] { 9, 18 }), "nothing changed");
     }
 
     [Test]
     public async Task MissingFields_Are400UnderTheirNames()
     {
-        var error = await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/selected-calendars", Json.Body(new { })), 400, "BadRequestException");
+        var error = await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync("/v2/selected-calendars", Json.Body(new { })),
+            400,
+            "BadRequestException"
+        );
 
         Assert.That(Json.ErrorFields(error), Is.EquivalentTo(new[] { "integration", "externalId", "credentialId" }));
     }

@@ -26,14 +26,24 @@ public sealed class CorsAndHeadersTests
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/v2/calendars/busy-times");
         preflight.Headers.Add("Origin", "https://app.example.org");
         preflight.Headers.Add("Access-Control-Request-Method", "GET");
-        preflight.Headers.Add("Access-Control-Request-Headers", "authorization, x-cal-secret-key, x-cal-client-id, cal-api-version, content-type");
+        preflight.Headers.Add(
+            "Access-Control-Request-Headers",
+            "authorization, x-cal-secret-key, x-cal-client-id, cal-api-version, content-type"
+        );
 
         var response = await http.SendAsync(preflight);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(response.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo("*"));
         var allowed = string.Join(",", response.Headers.GetValues("Access-Control-Allow-Headers")).ToLowerInvariant();
-        Assert.That(allowed, Does.Contain("authorization").And.Contain("x-cal-secret-key").And.Contain("x-cal-client-id").And.Contain("cal-api-version").And.Contain("content-type"));
+        Assert.That(
+            allowed,
+            Does.Contain("authorization")
+                .And.Contain("x-cal-secret-key")
+                .And.Contain("x-cal-client-id")
+                .And.Contain("cal-api-version")
+                .And.Contain("content-type")
+        );
     }
 
     [Test]
@@ -49,7 +59,10 @@ public sealed class CorsAndHeadersTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo("*"));
-        Assert.That(string.Join(",", response.Headers.GetValues("Access-Control-Expose-Headers")), Does.Contain("X-RateLimit-Remaining-Default"));
+        Assert.That(
+            string.Join(",", response.Headers.GetValues("Access-Control-Expose-Headers")),
+            Does.Contain("X-RateLimit-Remaining-Default")
+        );
     }
 
     [Test]
@@ -80,7 +93,14 @@ public sealed class CorsAndHeadersTests
         var client = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
         using var platform = api.CreateClient();
         platform.DefaultRequestHeaders.Add("x-cal-secret-key", client.GetProperty("secret").GetString());
-        var created = (await Json.ReadAsync(await platform.PostAsync($"/v2/oauth-clients/{client.GetProperty("clientId").GetString()}/users", Json.Body(new { email = "k@example.com" })))).GetProperty("data");
+        var created = (
+            await Json.ReadAsync(
+                await platform.PostAsync(
+                    $"/v2/oauth-clients/{client.GetProperty("clientId").GetString()}/users",
+                    Json.Body(new { email = "k@example.com" })
+                )
+            )
+        ).GetProperty("data");
         using var withToken = api.CreateAuthorizedClient(created.GetProperty("accessToken").GetString()!);
 
         var byKey = await withKey.GetAsync("/v2/calendars");
@@ -88,7 +108,11 @@ public sealed class CorsAndHeadersTests
         var byClient = await platform.GetAsync($"/v2/oauth-clients/{client.GetProperty("clientId").GetString()}/users");
 
         string Header(HttpResponseMessage r, string name) => r.Headers.GetValues(name).Single();
-        Assert.That((Header(byKey, "X-RateLimit-Limit"), Header(byKey, "X-RateLimit-Limit-Default")), Is.EqualTo(("120", "120")), "API keys: cal.com's 120 a minute");
+        Assert.That(
+            (Header(byKey, "X-RateLimit-Limit"), Header(byKey, "X-RateLimit-Limit-Default")),
+            Is.EqualTo(("120", "120")),
+            "API keys: cal.com's 120 a minute"
+        );
         Assert.That(Header(byKey, "X-RateLimit-Remaining-Default"), Is.EqualTo(Header(byKey, "X-RateLimit-Remaining")));
         Assert.That(Header(byKey, "X-RateLimit-Reset-Default"), Is.EqualTo(Header(byKey, "X-RateLimit-Reset")));
         Assert.That(Header(byToken, "X-RateLimit-Limit-Default"), Is.EqualTo("500"), "access tokens: 500");
@@ -102,7 +126,11 @@ public sealed class CorsAndHeadersTests
         var (_, key) = await api.CreateUserWithKeyAsync();
         using var http = api.CreateAuthorizedClient(key);
 
-        var error = await Json.AssertErrorEnvelopeAsync(await http.PostAsync("/v2/api-keys/refresh", Json.Body(new { apiKeyDaysValid = 10, apiKeyNeverExpires = true })), 400, "BadRequestException");
+        var error = await Json.AssertErrorEnvelopeAsync(
+            await http.PostAsync("/v2/api-keys/refresh", Json.Body(new { apiKeyDaysValid = 10, apiKeyNeverExpires = true })),
+            400,
+            "BadRequestException"
+        );
 
         Assert.That(Json.ErrorFields(error), Is.EqualTo(new[] { "apiKeyNeverExpires" }));
     }

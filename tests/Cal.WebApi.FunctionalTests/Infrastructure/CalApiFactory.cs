@@ -1,8 +1,8 @@
-using Cal.Testing;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using Cal.Infrastructure.Persistence;
+using Cal.Testing;
 using Cal.WebApi.Admin;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -31,7 +31,12 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
     /// time (expiry): with it, feed and save deadlines never fire.
     /// </param>
     /// <param name="configureServices">Extra registrations after the app's own (e.g. another calendar provider).</param>
-    public CalApiFactory(string? dataDirectory = null, IDictionary<string, string?>? overrides = null, bool useFakeClock = false, Action<IServiceCollection>? configureServices = null)
+    public CalApiFactory(
+        string? dataDirectory = null,
+        IDictionary<string, string?>? overrides = null,
+        bool useFakeClock = false,
+        Action<IServiceCollection>? configureServices = null
+    )
     {
         this.useFakeClock = useFakeClock;
         this.configureServices = configureServices;
@@ -96,13 +101,17 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
     /// checking that a secret is nowhere in them, in any encoding a test looks for.
     /// </summary>
     public string DatabaseFilesText() =>
-        string.Concat(Directory.EnumerateFiles(DataDirectory, "cal.db*").Select(file =>
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            return System.Text.Encoding.Latin1.GetString(copy.ToArray());
-        }));
+        string.Concat(
+            Directory
+                .EnumerateFiles(DataDirectory, "cal.db*")
+                .Select(file =>
+                {
+                    using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    using var copy = new MemoryStream();
+                    stream.CopyTo(copy);
+                    return System.Text.Encoding.Latin1.GetString(copy.ToArray());
+                })
+        );
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 

@@ -27,13 +27,25 @@ public sealed class HostingUrlsTests
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts the dll with <paramref name="args"/> and <paramref name="environment"/>; true if /health/live answers on <paramref name="port"/>.</summary>
+    /// <summary>Starts the dll with <paramref name="args"/> and <paramref name="environment"/>; true if /health/live answers on
+    /// <paramref name="port"/>.</summary>
     private async Task<bool> ReachableAsync(int port, string[] args, Dictionary<string, string> environment)
     {
         var dll = WebApiProcess.Dll();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
         start.ArgumentList.Add(dll);
-        foreach (var arg in args.Concat([$"--ConnectionStrings:Default=Data Source={Path.Combine(data, "cal.db")}", $"--DataProtection:KeysPath={Path.Combine(data, "keys")}", "--FeedCache:WarmUp=false"]))
+        foreach (
+            var arg in args.Concat([
+                $"--ConnectionStrings:Default=Data Source={Path.Combine(data, "cal.db")}",
+                $"--DataProtection:KeysPath={Path.Combine(data, "keys")}",
+                "--FeedCache:WarmUp=false",
+            ])
+        )
         {
             start.ArgumentList.Add(arg);
         }
@@ -66,12 +78,8 @@ public sealed class HostingUrlsTests
                         return true;
                     }
                 }
-                catch (HttpRequestException)
-                {
-                }
-                catch (TaskCanceledException)
-                {
-                }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) { }
 
                 await Task.Delay(100);
             }
@@ -103,7 +111,14 @@ public sealed class HostingUrlsTests
     public async Task AspNetCoreHttpPorts_AsTheOfficialImagesSetIt()
     {
         var port = FreePort();
-        Assert.That(await ReachableAsync(port, [], new() { ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }), Is.True);
+        Assert.That(
+            await ReachableAsync(
+                port,
+                [],
+                new() { ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            ),
+            Is.True
+        );
     }
 
     [Test]
@@ -117,7 +132,14 @@ public sealed class HostingUrlsTests
     public async Task TheUrlsArgument_WinsOverAspNetCoreUrls()
     {
         var (argument, environment) = (FreePort(), FreePort());
-        Assert.That(await ReachableAsync(argument, ["--urls", $"http://127.0.0.1:{argument}"], new() { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{environment}" }), Is.True);
+        Assert.That(
+            await ReachableAsync(
+                argument,
+                ["--urls", $"http://127.0.0.1:{argument}"],
+                new() { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{environment}" }
+            ),
+            Is.True
+        );
     }
 
     [Test]
@@ -128,7 +150,9 @@ public sealed class HostingUrlsTests
             try
             {
                 await probe.ConnectAsync(IPAddress.Loopback, 5080);
-                Assert.Inconclusive("something already listens on 127.0.0.1:5080 (a Cal started with dotnet run?): stop it to run this test");
+                Assert.Inconclusive(
+                    "something already listens on 127.0.0.1:5080 (a Cal started with dotnet run?): stop it to run this test"
+                );
             }
             catch (SocketException)
             {
@@ -145,7 +169,15 @@ public sealed class HostingUrlsTests
         var project = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(WebApiProcess.Dll())!, "..", "..", ".."));
         var appsettings = File.ReadAllText(Path.Combine(project, "appsettings.json"));
 
-        Assert.That(appsettings, Does.Not.Contain("\"Urls\"").And.Not.Contain("\"Kestrel\""), "an address in appsettings.json would outrank ASPNETCORE_URLS");
-        Assert.That(File.Exists(Path.Combine(project, "Properties", "launchSettings.json")), Is.False, "dotnet run applies a launch profile over ASPNETCORE_URLS");
+        Assert.That(
+            appsettings,
+            Does.Not.Contain("\"Urls\"").And.Not.Contain("\"Kestrel\""),
+            "an address in appsettings.json would outrank ASPNETCORE_URLS"
+        );
+        Assert.That(
+            File.Exists(Path.Combine(project, "Properties", "launchSettings.json")),
+            Is.False,
+            "dotnet run applies a launch profile over ASPNETCORE_URLS"
+        );
     }
 }

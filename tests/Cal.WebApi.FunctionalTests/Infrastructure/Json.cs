@@ -44,6 +44,10 @@ public static class Json
         error.GetProperty("details").GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()!).ToList();
 
     public static IReadOnlyList<(int Index, string Reason)> FeedFailures(JsonElement error) =>
-        error.GetProperty("details").GetProperty("feeds").EnumerateArray()
-            .Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("reason").GetString()!)).ToList();
+        error
+            .GetProperty("details")
+            .GetProperty("feeds")
+            .EnumerateArray()
+            .Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("reason").GetString()!))
+            .ToList();
 }

@@ -34,12 +34,27 @@ public sealed class OpenApiDocumentTests
     [Test]
     public void EveryMappedApiEndpoint_IsInTheDocument()
     {
-        var mapped = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var mapped = api
+            .Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("v2/", StringComparison.Ordinal))
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
-                ("/" + System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!.TrimEnd('/'), @"\{(\w+):[^}]+\}", "{$1}"), m.ToLowerInvariant())))
+            .SelectMany(e =>
+                (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
+                    (
+                        "/"
+                            + System.Text.RegularExpressions.Regex.Replace(
+                                e.RoutePattern.RawText!.TrimEnd('/'),
+                                @"\{(\w+):[^}]+\}",
+                                "{$1}"
+                            ),
+                        m.ToLowerInvariant()
+                    )
+                )
+            )
             .ToList();
-        var documented = document.GetProperty("paths").EnumerateObject()
+        var documented = document
+            .GetProperty("paths")
+            .EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(op => (p.Name.TrimEnd('/'), op.Name)))
             .ToList();
 
@@ -51,7 +66,11 @@ public sealed class OpenApiDocumentTests
     public void SaveEndpoint_UsesCalComsSchemaNames_AndDocumentsItsErrors()
     {
         var post = document.GetProperty("paths").GetProperty("/v2/calendars/ics-feed/save").GetProperty("post");
-        var requestSchema = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").ToString();
+        var requestSchema = post.GetProperty("requestBody")
+            .GetProperty("content")
+            .GetProperty("application/json")
+            .GetProperty("schema")
+            .ToString();
         var responses = post.GetProperty("responses");
 
         Assert.Multiple(() =>
@@ -81,7 +100,10 @@ public sealed class OpenApiDocumentTests
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("x-cal-secret-key");
         var post = document.GetProperty("paths").GetProperty(path).GetProperty("post");
 
-        Assert.That((scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()), Is.EqualTo(("apiKey", "header", "x-cal-secret-key")));
+        Assert.That(
+            (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()),
+            Is.EqualTo(("apiKey", "header", "x-cal-secret-key"))
+        );
         Assert.That(post.GetProperty("security").GetArrayLength(), Is.EqualTo(1));
         Assert.That(post.GetProperty("security")[0].TryGetProperty("x-cal-secret-key", out _), Is.True);
     }
@@ -95,7 +117,13 @@ public sealed class OpenApiDocumentTests
     [TestCase("/v2/api-keys/refresh", "post", "200", "RefreshApiKeyOutput")]
     public void Responses_CarryCalComsSchemaNames(string path, string method, string status, string schema)
     {
-        var response = document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty(status).ToString();
+        var response = document
+            .GetProperty("paths")
+            .GetProperty(path)
+            .GetProperty(method)
+            .GetProperty("responses")
+            .GetProperty(status)
+            .ToString();
 
         Assert.That(response, Does.Contain($"#/components/schemas/{schema}\""));
     }
@@ -105,18 +133,57 @@ public sealed class OpenApiDocumentTests
     {
         var schemas = document.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(p => p.Name).ToList();
 
-        Assert.That(schemas, Is.SupersetOf(new[] { "ConnectedCalendarsData", "ConnectedCalendar", "Calendar", "Integration", "BusyTimesOutput", "ManagedUserOutput", "KeysDto", "UpdateManagedUserInput" }));
-        Assert.That(schemas.Where(n => n.StartsWith("SuccessEnvelopeOf", StringComparison.Ordinal) || n.EndsWith("Dto", StringComparison.Ordinal) && !n.EndsWith("InputDto", StringComparison.Ordinal) && !n.EndsWith("ResponseDto", StringComparison.Ordinal) && !n.EndsWith("BodyDto", StringComparison.Ordinal) && !n.EndsWith("OutputDto", StringComparison.Ordinal) && n is not ("KeysDto" or "PaginationMetaDto")), Is.Empty, "no Cal-internal names left");
+        Assert.That(
+            schemas,
+            Is.SupersetOf(
+                new[]
+                {
+                    "ConnectedCalendarsData",
+                    "ConnectedCalendar",
+                    "Calendar",
+                    "Integration",
+                    "BusyTimesOutput",
+                    "ManagedUserOutput",
+                    "KeysDto",
+                    "UpdateManagedUserInput",
+                }
+            )
+        );
+        Assert.That(
+            schemas.Where(n =>
+                n.StartsWith("SuccessEnvelopeOf", StringComparison.Ordinal)
+                || n.EndsWith("Dto", StringComparison.Ordinal)
+                    && !n.EndsWith("InputDto", StringComparison.Ordinal)
+                    && !n.EndsWith("ResponseDto", StringComparison.Ordinal)
+                    && !n.EndsWith("BodyDto", StringComparison.Ordinal)
+                    && !n.EndsWith("OutputDto", StringComparison.Ordinal)
+                    && n is not ("KeysDto" or "PaginationMetaDto")
+            ),
+            Is.Empty,
+            "no Cal-internal names left"
+        );
     }
 
     [Test]
     public void BusyTimes_DeclaresCalendarsToLoad_AsCalComDoes()
     {
-        var parameters = document.GetProperty("paths").GetProperty("/v2/calendars/busy-times").GetProperty("get").GetProperty("parameters").EnumerateArray().ToList();
+        var parameters = document
+            .GetProperty("paths")
+            .GetProperty("/v2/calendars/busy-times")
+            .GetProperty("get")
+            .GetProperty("parameters")
+            .EnumerateArray()
+            .ToList();
         var calendarsToLoad = parameters.Single(p => p.GetProperty("name").GetString() == "calendarsToLoad");
 
-        Assert.That((calendarsToLoad.GetProperty("in").GetString(), calendarsToLoad.GetProperty("style").GetString()), Is.EqualTo(("query", "deepObject")));
-        Assert.That(calendarsToLoad.GetProperty("schema").GetProperty("items").GetProperty("properties").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "credentialId", "externalId" }));
+        Assert.That(
+            (calendarsToLoad.GetProperty("in").GetString(), calendarsToLoad.GetProperty("style").GetString()),
+            Is.EqualTo(("query", "deepObject"))
+        );
+        Assert.That(
+            calendarsToLoad.GetProperty("schema").GetProperty("items").GetProperty("properties").EnumerateObject().Select(p => p.Name),
+            Is.EquivalentTo(new[] { "credentialId", "externalId" })
+        );
     }
 
     [Test]

@@ -61,7 +61,9 @@ public sealed class OperationsTests
 
         await client.SendAsync(request);
 
-        var completions = api.Logs.Where(l => l.Contains("responded", StringComparison.Ordinal) && l.Contains("trace-me-7", StringComparison.Ordinal)).ToList();
+        var completions = api
+            .Logs.Where(l => l.Contains("responded", StringComparison.Ordinal) && l.Contains("trace-me-7", StringComparison.Ordinal))
+            .ToList();
         Assert.That(completions, Has.Count.EqualTo(1));
         Assert.That(completions[0], Does.Contain("v2/calendars/ics-feed/save").And.Contain("400").And.Contain("POST"));
         api.DeleteData();
@@ -76,7 +78,9 @@ public sealed class GracefulShutdownTests
     {
         await using var feeds = await Cal.Testing.IcsFeedServer.StartAsync();
         var slow = feeds.AddFeed("slow", Cal.Testing.IcsSamples.Simple(), delayMs: 1500);
-        var api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" });
+        var api = new CalApiFactory(
+            overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" }
+        );
         var (userId, key) = await api.CreateUserWithKeyAsync();
         using var factoryClient = api.CreateAuthorizedClient(key);
 
@@ -95,7 +99,12 @@ public sealed class GracefulShutdownTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         await using var reopened = new CalApiFactory(api.DataDirectory);
-        Assert.That(await reopened.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Credentials, c => c.UserId == userId)), Is.EqualTo(1));
+        Assert.That(
+            await reopened.WithDbAsync(db =>
+                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Credentials, c => c.UserId == userId)
+            ),
+            Is.EqualTo(1)
+        );
         reopened.DeleteData();
     }
 }

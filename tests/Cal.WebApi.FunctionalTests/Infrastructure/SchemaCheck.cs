@@ -35,7 +35,8 @@ public static class SchemaCheck
 
         if (schema.TryGetProperty("type", out var type))
         {
-            var types = type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()!).ToList() : [type.GetString()!];
+            var types =
+                type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()!).ToList() : [type.GetString()!];
             if (!types.Any(t => IsOfType(t, value)))
             {
                 errors.Add($"{path}: {value.ValueKind} is not {string.Join(" or ", types)}");
@@ -47,7 +48,13 @@ public static class SchemaCheck
         {
             if (schema.TryGetProperty("required", out var required))
             {
-                errors.AddRange(required.EnumerateArray().Select(r => r.GetString()!).Where(r => !value.TryGetProperty(r, out _)).Select(r => $"{path}.{r}: required but missing"));
+                errors.AddRange(
+                    required
+                        .EnumerateArray()
+                        .Select(r => r.GetString()!)
+                        .Where(r => !value.TryGetProperty(r, out _))
+                        .Select(r => $"{path}.{r}: required but missing")
+                );
             }
 
             foreach (var property in value.EnumerateObject())
@@ -73,17 +80,18 @@ public static class SchemaCheck
         }
     }
 
-    private static bool IsOfType(string type, JsonElement value) => type switch
-    {
-        "string" => value.ValueKind == JsonValueKind.String,
-        "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
-        "number" => value.ValueKind == JsonValueKind.Number,
-        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-        "null" => value.ValueKind == JsonValueKind.Null,
-        "object" => value.ValueKind == JsonValueKind.Object,
-        "array" => value.ValueKind == JsonValueKind.Array,
-        _ => false,
-    };
+    private static bool IsOfType(string type, JsonElement value) =>
+        type switch
+        {
+            "string" => value.ValueKind == JsonValueKind.String,
+            "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+            "number" => value.ValueKind == JsonValueKind.Number,
+            "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            "null" => value.ValueKind == JsonValueKind.Null,
+            "object" => value.ValueKind == JsonValueKind.Object,
+            "array" => value.ValueKind == JsonValueKind.Array,
+            _ => false,
+        };
 
     private static JsonElement Resolve(JsonElement document, string reference)
     {

@@ -16,8 +16,14 @@ public sealed class StartupValidationTests
     public async Task InvalidOption_StopsStartUp_WithOneLineNamingIt(string key, string value, string named)
     {
         var data = Path.Combine(Path.GetTempPath(), "cal-tests", Guid.NewGuid().ToString("N"));
-        var (code, _, stderr) = await WebApiProcess.RunAsync(WebApiProcess.Dll(), $"--{key}={value}", "--urls", "http://127.0.0.1:0",
-            $"--ConnectionStrings:Default=Data Source={Path.Combine(data, "cal.db")}", $"--DataProtection:KeysPath={Path.Combine(data, "keys")}");
+        var (code, _, stderr) = await WebApiProcess.RunAsync(
+            WebApiProcess.Dll(),
+            $"--{key}={value}",
+            "--urls",
+            "http://127.0.0.1:0",
+            $"--ConnectionStrings:Default=Data Source={Path.Combine(data, "cal.db")}",
+            $"--DataProtection:KeysPath={Path.Combine(data, "keys")}"
+        );
 
         Assert.That(code, Is.EqualTo(1));
         Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
@@ -31,10 +37,21 @@ public sealed class StartupValidationTests
     [Test]
     public async Task SqlServerWithoutConnectionString_StopsStartUp_WithOneLineOnStderr()
     {
-        var (code, stdout, stderr) = await WebApiProcess.RunAsync(WebApiProcess.Dll(), "--Database:Provider=SqlServer", "--ConnectionStrings:Default=", "--urls", "http://127.0.0.1:0");
+        var (code, stdout, stderr) = await WebApiProcess.RunAsync(
+            WebApiProcess.Dll(),
+            "--Database:Provider=SqlServer",
+            "--ConnectionStrings:Default=",
+            "--urls",
+            "http://127.0.0.1:0"
+        );
 
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(stderr.Trim(), Is.EqualTo("Cal cannot start: Database:Provider is SqlServer but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Server=...;Database=Cal;...\")."));
+        Assert.That(
+            stderr.Trim(),
+            Is.EqualTo(
+                "Cal cannot start: Database:Provider is SqlServer but ConnectionStrings:Default is not set (e.g. ConnectionStrings__Default=\"Server=...;Database=Cal;...\")."
+            )
+        );
         Assert.That(stdout, Does.Not.Contain("   at "), "no stack trace");
     }
 }

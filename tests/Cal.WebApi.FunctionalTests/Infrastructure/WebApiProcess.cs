@@ -18,7 +18,12 @@ public static class WebApiProcess
 
     public static async Task<(int Code, string StdOut, string StdErr)> RunAsync(string dll, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
         start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
@@ -34,7 +39,8 @@ public static class WebApiProcess
     }
 }
 
-/// <summary>The built server running as its own process (as an operator runs it), on a loopback port; killed (SIGKILL) or stopped on dispose.</summary>
+/// <summary>The built server running as its own process (as an operator runs it), on a loopback port; killed (SIGKILL) or stopped on
+/// dispose.</summary>
 public sealed class RunningServer : IDisposable
 {
     private readonly Process process;
@@ -51,7 +57,12 @@ public sealed class RunningServer : IDisposable
     public static async Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(WebApiProcess.Dll())! };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(WebApiProcess.Dll())!,
+        };
         start.ArgumentList.Add(WebApiProcess.Dll());
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
@@ -76,9 +87,7 @@ public sealed class RunningServer : IDisposable
                     return server;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { }
 
             await Task.Delay(100);
         }

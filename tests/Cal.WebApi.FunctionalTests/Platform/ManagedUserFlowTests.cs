@@ -22,7 +22,10 @@ public sealed class ManagedUserFlowTests
     public async Task SetUp()
     {
         feeds = await IcsFeedServer.StartAsync();
-        api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" }, useFakeClock: true);
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" },
+            useFakeClock: true
+        );
         anonymous = api.CreateAuthorizedClient("unused");
         anonymous.DefaultRequestHeaders.Authorization = null;
     }
@@ -58,7 +61,19 @@ public sealed class ManagedUserFlowTests
 
     private async Task<JsonElement> CreateManagedUserAsync(string clientId, string secret, string email = "alice@example.com")
     {
-        var response = await anonymous.SendAsync(WithSecret(HttpMethod.Post, $"/v2/oauth-clients/{clientId}/users", secret, new { email, timeZone = "America/New_York", name = "Alice" }));
+        var response = await anonymous.SendAsync(
+            WithSecret(
+                HttpMethod.Post,
+                $"/v2/oauth-clients/{clientId}/users",
+                secret,
+                new
+                {
+                    email,
+                    timeZone = "America/New_York",
+                    name = "Alice",
+                }
+            )
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var json = await Json.ReadAsync(response);
         Assert.That(json.GetProperty("status").GetString(), Is.EqualTo("success"));
@@ -98,12 +113,19 @@ public sealed class ManagedUserFlowTests
         var refresh = data.GetProperty("refreshToken").GetString()!;
         Assert.Multiple(() =>
         {
-            Assert.That(data.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "user", "accessToken", "refreshToken", "accessTokenExpiresAt", "refreshTokenExpiresAt" }));
+            Assert.That(
+                data.EnumerateObject().Select(p => p.Name),
+                Is.EqualTo(new[] { "user", "accessToken", "refreshToken", "accessTokenExpiresAt", "refreshTokenExpiresAt" })
+            );
             Assert.That(user.GetProperty("id").GetInt32(), Is.GreaterThan(0));
             Assert.That(user.GetProperty("email").GetString(), Is.EqualTo($"alice+{clientId}@example.com"), "cal.com's managed-user email");
             Assert.That(user.GetProperty("timeZone").GetString(), Is.EqualTo("America/New_York"));
             Assert.That(user.GetProperty("name").GetString(), Is.EqualTo("Alice"));
-            Assert.That(data.GetProperty("accessTokenExpiresAt").GetInt64(), Is.EqualTo(now.AddMinutes(60).ToUnixTimeMilliseconds()), "60 minutes, epoch ms");
+            Assert.That(
+                data.GetProperty("accessTokenExpiresAt").GetInt64(),
+                Is.EqualTo(now.AddMinutes(60).ToUnixTimeMilliseconds()),
+                "60 minutes, epoch ms"
+            );
             Assert.That(data.GetProperty("refreshTokenExpiresAt").GetInt64(), Is.EqualTo(now.AddDays(365).ToUnixTimeMilliseconds()));
             Assert.That(access, Is.Not.EqualTo(refresh));
         });
@@ -119,7 +141,10 @@ public sealed class ManagedUserFlowTests
         var data = await CreateManagedUserAsync(clientId, secret);
         using var client = Bearer(data.GetProperty("accessToken").GetString()!);
 
-        var response = await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.AddFeed("m.ics", IcsSamples.Simple("Managed")) } }));
+        var response = await client.PostAsync(
+            "/v2/calendars/ics-feed/save",
+            Json.Body(new { urls = new[] { feeds.AddFeed("m.ics", IcsSamples.Simple("Managed")) } })
+        );
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var saved = (await Json.ReadAsync(response)).GetProperty("data");
@@ -140,7 +165,10 @@ public sealed class ManagedUserFlowTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         var second = (await Json.ReadAsync(response)).GetProperty("data");
-        Assert.That(second.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "accessToken", "refreshToken", "accessTokenExpiresAt", "refreshTokenExpiresAt" }));
+        Assert.That(
+            second.EnumerateObject().Select(p => p.Name),
+            Is.EqualTo(new[] { "accessToken", "refreshToken", "accessTokenExpiresAt", "refreshTokenExpiresAt" })
+        );
         var a2 = second.GetProperty("accessToken").GetString()!;
         var r2 = second.GetProperty("refreshToken").GetString()!;
         Assert.That(a2, Is.Not.EqualTo(first.GetProperty("accessToken").GetString()));
@@ -170,7 +198,11 @@ public sealed class ManagedUserFlowTests
         api.Clock.Advance(TimeSpan.FromMinutes(60));
 
         var expired = await Json.AssertErrorEnvelopeAsync(await client.GetAsync("/v2/calendars"), 498, "TokenExpiredException");
-        Assert.That(expired.GetProperty("message").GetString(), Is.EqualTo("ACCESS_TOKEN_IS_EXPIRED"), "cal.com's message, which clients match on");
+        Assert.That(
+            expired.GetProperty("message").GetString(),
+            Is.EqualTo("ACCESS_TOKEN_IS_EXPIRED"),
+            "cal.com's message, which clients match on"
+        );
         var refreshResponse = await RefreshAsync(clientId, secret, data.GetProperty("refreshToken").GetString()!);
         Assert.That(refreshResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK), await refreshResponse.Content.ReadAsStringAsync());
         var refreshed = (await Json.ReadAsync(refreshResponse)).GetProperty("data");
@@ -181,14 +213,26 @@ public sealed class ManagedUserFlowTests
     [Test]
     public async Task TokenLifetimes_AreConfigurable()
     {
-        await using var custom = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Auth:AccessTokenLifetime"] = "00:05:00", ["Auth:RefreshTokenLifetime"] = "2.00:00:00" }, useFakeClock: true);
+        await using var custom = new CalApiFactory(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Auth:AccessTokenLifetime"] = "00:05:00",
+                ["Auth:RefreshTokenLifetime"] = "2.00:00:00",
+            },
+            useFakeClock: true
+        );
         var (code, stdout, _) = await custom.AdminAsync("oauth-clients", "create", "--name", "Short");
         Assert.That(code, Is.Zero);
         var json = JsonDocument.Parse(stdout).RootElement;
         using var http = custom.CreateAuthorizedClient("unused");
         http.DefaultRequestHeaders.Authorization = null;
         var now = custom.Clock.GetUtcNow();
-        var request = WithSecret(HttpMethod.Post, $"/v2/oauth-clients/{json.GetProperty("clientId").GetString()}/users", json.GetProperty("secret").GetString(), new { email = "bob@example.com" });
+        var request = WithSecret(
+            HttpMethod.Post,
+            $"/v2/oauth-clients/{json.GetProperty("clientId").GetString()}/users",
+            json.GetProperty("secret").GetString(),
+            new { email = "bob@example.com" }
+        );
 
         var data = (await Json.ReadAsync(await http.SendAsync(request))).GetProperty("data");
 
@@ -198,7 +242,18 @@ public sealed class ManagedUserFlowTests
         using var client = custom.CreateAuthorizedClient(data.GetProperty("accessToken").GetString()!);
         await Json.AssertErrorEnvelopeAsync(await client.GetAsync("/v2/calendars"), 498, "TokenExpiredException");
         custom.Clock.Advance(TimeSpan.FromDays(2));
-        await Json.AssertErrorEnvelopeAsync(await http.SendAsync(WithSecret(HttpMethod.Post, $"/v2/oauth/{json.GetProperty("clientId").GetString()}/refresh", json.GetProperty("secret").GetString(), new { refreshToken = data.GetProperty("refreshToken").GetString() })), 401, "UnauthorizedException");
+        await Json.AssertErrorEnvelopeAsync(
+            await http.SendAsync(
+                WithSecret(
+                    HttpMethod.Post,
+                    $"/v2/oauth/{json.GetProperty("clientId").GetString()}/refresh",
+                    json.GetProperty("secret").GetString(),
+                    new { refreshToken = data.GetProperty("refreshToken").GetString() }
+                )
+            ),
+            401,
+            "UnauthorizedException"
+        );
         custom.DeleteData();
     }
 
@@ -209,26 +264,42 @@ public sealed class ManagedUserFlowTests
         var (otherId, _) = await CreateClientAsync("B");
         var body = new { email = "eve@example.com" };
 
-        foreach (var (path, key) in new[]
+        foreach (
+            var (path, key) in new[]
+            {
+                ($"/v2/oauth-clients/{clientId}/users", secret + "x"),
+                ($"/v2/oauth-clients/{clientId}/users", (string?)null),
+                ("/v2/oauth-clients/cl-unknown/users", secret),
+                ($"/v2/oauth-clients/{otherId}/users", secret),
+            }
+        )
         {
-            ($"/v2/oauth-clients/{clientId}/users", secret + "x"),
-            ($"/v2/oauth-clients/{clientId}/users", (string?)null),
-            ("/v2/oauth-clients/cl-unknown/users", secret),
-            ($"/v2/oauth-clients/{otherId}/users", secret),
-        })
-        {
-            var error = await Json.AssertErrorEnvelopeAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Post, path, key, body)), 401, "UnauthorizedException");
+            var error = await Json.AssertErrorEnvelopeAsync(
+                await anonymous.SendAsync(WithSecret(HttpMethod.Post, path, key, body)),
+                401,
+                "UnauthorizedException"
+            );
             Assert.That(error.GetProperty("message").GetString(), Does.Not.Contain(secret));
         }
 
         // Credentials are checked before the body: a bad secret with a bad body is still a 401.
-        await Json.AssertErrorEnvelopeAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Post, $"/v2/oauth-clients/{clientId}/users", "nope", new { email = "not-an-email" })), 401, "UnauthorizedException");
+        await Json.AssertErrorEnvelopeAsync(
+            await anonymous.SendAsync(
+                WithSecret(HttpMethod.Post, $"/v2/oauth-clients/{clientId}/users", "nope", new { email = "not-an-email" })
+            ),
+            401,
+            "UnauthorizedException"
+        );
         Assert.That(await api.WithDbAsync(db => db.Users.CountAsync()), Is.Zero);
 
         // And a refresh token of client A cannot be refreshed through client B, even with B's secret.
         var data = await CreateManagedUserAsync(clientId, secret);
         var (bId, bSecret) = await CreateClientAsync("C");
-        await Json.AssertErrorEnvelopeAsync(await RefreshAsync(bId, bSecret, data.GetProperty("refreshToken").GetString()!), 401, "UnauthorizedException");
+        await Json.AssertErrorEnvelopeAsync(
+            await RefreshAsync(bId, bSecret, data.GetProperty("refreshToken").GetString()!),
+            401,
+            "UnauthorizedException"
+        );
     }
 
     [Test]
@@ -237,11 +308,19 @@ public sealed class ManagedUserFlowTests
         var (clientId, secret) = await CreateClientAsync();
         var path = $"/v2/oauth-clients/{clientId}/users";
 
-        var bad = await Json.AssertErrorEnvelopeAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Post, path, secret, new { email = "nope", timeZone = "Mars/Olympus" })), 400, "BadRequestException");
+        var bad = await Json.AssertErrorEnvelopeAsync(
+            await anonymous.SendAsync(WithSecret(HttpMethod.Post, path, secret, new { email = "nope", timeZone = "Mars/Olympus" })),
+            400,
+            "BadRequestException"
+        );
         Assert.That(Json.ErrorFields(bad), Is.EquivalentTo(new[] { "email", "timeZone" }));
 
         await CreateManagedUserAsync(clientId, secret, "dup@example.com");
-        await Json.AssertErrorEnvelopeAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Post, path, secret, new { email = "dup@example.com" })), 409, "ConflictException");
+        await Json.AssertErrorEnvelopeAsync(
+            await anonymous.SendAsync(WithSecret(HttpMethod.Post, path, secret, new { email = "dup@example.com" })),
+            409,
+            "ConflictException"
+        );
 
         Assert.That(await api.WithDbAsync(db => db.Users.CountAsync()), Is.EqualTo(1));
         Assert.That(await api.WithDbAsync(db => db.ManagedUserTokens.CountAsync()), Is.EqualTo(1));
@@ -254,7 +333,11 @@ public sealed class ManagedUserFlowTests
         var data = await CreateManagedUserAsync(clientId, secret);
         using var client = Bearer(data.GetProperty("accessToken").GetString()!);
 
-        await Json.AssertErrorEnvelopeAsync(await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { })), 401, "UnauthorizedException"); // cal.com's status
+        await Json.AssertErrorEnvelopeAsync(
+            await client.PostAsync("/v2/api-keys/refresh", Json.Body(new { })),
+            401,
+            "UnauthorizedException"
+        ); // cal.com's status
         Assert.That(await api.WithDbAsync(db => db.ApiKeys.CountAsync()), Is.Zero);
     }
 
@@ -267,7 +350,11 @@ public sealed class ManagedUserFlowTests
 
         var created = await CreateManagedUserAsync(clientId, secret, "dates@example.com");
 
-        Assert.That(created.GetProperty("user").GetProperty("createdDate").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.980Z$"), "not .98Z (a serializer that trims zeros)");
+        Assert.That(
+            created.GetProperty("user").GetProperty("createdDate").GetString(),
+            Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.980Z$"),
+            "not .98Z (a serializer that trims zeros)"
+        );
     }
 
     [Test]
@@ -280,19 +367,47 @@ public sealed class ManagedUserFlowTests
         await CreateManagedUserAsync(otherId, otherSecret, "three@example.com");
         var firstId = first.GetProperty("user").GetProperty("id").GetInt32();
 
-        var list = await Json.ReadAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users?clientId={clientId}", secret, new { })));
+        var list = await Json.ReadAsync(
+            await anonymous.SendAsync(
+                WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users?clientId={clientId}", secret, new { })
+            )
+        );
         var emails = list.GetProperty("data").EnumerateArray().Select(u => u.GetProperty("email").GetString()).ToList();
-        Assert.That(emails, Is.EqualTo(new[] { $"one+{clientId}@example.com", $"two+{clientId}@example.com" }), "only this client's users, oldest first");
-        var page = await Json.ReadAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users?limit=1&offset=1", secret, new { })));
+        Assert.That(
+            emails,
+            Is.EqualTo(new[] { $"one+{clientId}@example.com", $"two+{clientId}@example.com" }),
+            "only this client's users, oldest first"
+        );
+        var page = await Json.ReadAsync(
+            await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users?limit=1&offset=1", secret, new { }))
+        );
         Assert.That(page.GetProperty("data").GetArrayLength(), Is.EqualTo(1));
         Assert.That(page.GetProperty("data")[0].GetProperty("email").GetString(), Does.StartWith("two+"));
-        await Json.AssertErrorEnvelopeAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users?limit=0", secret, new { })), 400, "BadRequestException");
+        await Json.AssertErrorEnvelopeAsync(
+            await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users?limit=0", secret, new { })),
+            400,
+            "BadRequestException"
+        );
 
-        var one = await Json.ReadAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users/{firstId}", secret, new { })));
+        var one = await Json.ReadAsync(
+            await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users/{firstId}", secret, new { }))
+        );
         Assert.That(one.GetProperty("data").GetProperty("email").GetString(), Is.EqualTo($"one+{clientId}@example.com"));
-        Assert.That(one.GetProperty("data").GetProperty("createdDate").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"), "as cal.com writes dates");
-        await Json.AssertErrorEnvelopeAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{otherId}/users/{firstId}", otherSecret, new { })), 404, "NotFoundException");
-        await Json.AssertErrorEnvelopeAsync(await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users", "wrong", new { })), 401, "UnauthorizedException");
+        Assert.That(
+            one.GetProperty("data").GetProperty("createdDate").GetString(),
+            Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"),
+            "as cal.com writes dates"
+        );
+        await Json.AssertErrorEnvelopeAsync(
+            await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{otherId}/users/{firstId}", otherSecret, new { })),
+            404,
+            "NotFoundException"
+        );
+        await Json.AssertErrorEnvelopeAsync(
+            await anonymous.SendAsync(WithSecret(HttpMethod.Get, $"/v2/oauth-clients/{clientId}/users", "wrong", new { })),
+            401,
+            "UnauthorizedException"
+        );
     }
 
     [Test]

@@ -23,7 +23,9 @@ public sealed class ManagedUserLifecycleTests
     public async Task SetUp()
     {
         feeds = await IcsFeedServer.StartAsync();
-        api = new CalApiFactory(overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" });
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}" }
+        );
         (clientId, secret) = await CreateClientAsync("Acme");
         platform = ClientFor(secret);
     }
@@ -54,10 +56,24 @@ public sealed class ManagedUserLifecycleTests
 
     private async Task<(int Id, string Access, string Refresh)> CreateUserAsync(string email)
     {
-        var response = await platform.PostAsync($"/v2/oauth-clients/{clientId}/users", Json.Body(new { email, timeZone = "America/New_York", name = "Alice" }));
+        var response = await platform.PostAsync(
+            $"/v2/oauth-clients/{clientId}/users",
+            Json.Body(
+                new
+                {
+                    email,
+                    timeZone = "America/New_York",
+                    name = "Alice",
+                }
+            )
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var data = (await Json.ReadAsync(response)).GetProperty("data");
-        return (data.GetProperty("user").GetProperty("id").GetInt32(), data.GetProperty("accessToken").GetString()!, data.GetProperty("refreshToken").GetString()!);
+        return (
+            data.GetProperty("user").GetProperty("id").GetInt32(),
+            data.GetProperty("accessToken").GetString()!,
+            data.GetProperty("refreshToken").GetString()!
+        );
     }
 
     private async Task<HttpStatusCode> CalendarsWithAsync(string accessToken)
@@ -71,19 +87,37 @@ public sealed class ManagedUserLifecycleTests
     {
         var (id, access, _) = await CreateUserAsync("alice@example.com");
         var (otherId, _, _) = await CreateUserAsync("bob@example.com");
-        Assert.That(await CalendarsWithAsync(access), Is.EqualTo(HttpStatusCode.OK), "the token is validated (and cached) before the change");
+        Assert.That(
+            await CalendarsWithAsync(access),
+            Is.EqualTo(HttpStatusCode.OK),
+            "the token is validated (and cached) before the change"
+        );
 
-        var patched = await platform.PatchAsync($"/v2/oauth-clients/{clientId}/users/{id}", Json.Body(new { email = "alice.new@example.com", timeZone = "Asia/Tokyo" }));
+        var patched = await platform.PatchAsync(
+            $"/v2/oauth-clients/{clientId}/users/{id}",
+            Json.Body(new { email = "alice.new@example.com", timeZone = "Asia/Tokyo" })
+        );
         var data = (await Json.ReadAsync(patched)).GetProperty("data");
         var read = (await Json.ReadAsync(await platform.GetAsync($"/v2/oauth-clients/{clientId}/users/{id}"))).GetProperty("data");
-        var echoed = await platform.PatchAsync($"/v2/oauth-clients/{clientId}/users/{id}", Json.Body(new { email = $"alice.new+{clientId}@example.com" }));
+        var echoed = await platform.PatchAsync(
+            $"/v2/oauth-clients/{clientId}/users/{id}",
+            Json.Body(new { email = $"alice.new+{clientId}@example.com" })
+        );
         var clash = await platform.PatchAsync($"/v2/oauth-clients/{clientId}/users/{id}", Json.Body(new { email = "bob@example.com" }));
         var badZone = await platform.PatchAsync($"/v2/oauth-clients/{clientId}/users/{id}", Json.Body(new { timeZone = "Mars/Olympus" }));
 
         Assert.That(patched.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((data.GetProperty("email").GetString(), data.GetProperty("timeZone").GetString(), data.GetProperty("name").GetString()), Is.EqualTo(($"alice.new+{clientId}@example.com", "Asia/Tokyo", "Alice")), "name, not given, stays");
+        Assert.That(
+            (data.GetProperty("email").GetString(), data.GetProperty("timeZone").GetString(), data.GetProperty("name").GetString()),
+            Is.EqualTo(($"alice.new+{clientId}@example.com", "Asia/Tokyo", "Alice")),
+            "name, not given, stays"
+        );
         Assert.That(read.GetProperty("timeZone").GetString(), Is.EqualTo("Asia/Tokyo"));
-        Assert.That((await Json.ReadAsync(echoed)).GetProperty("data").GetProperty("email").GetString(), Is.EqualTo($"alice.new+{clientId}@example.com"), "an email sent back as Cal returned it is not suffixed twice");
+        Assert.That(
+            (await Json.ReadAsync(echoed)).GetProperty("data").GetProperty("email").GetString(),
+            Is.EqualTo($"alice.new+{clientId}@example.com"),
+            "an email sent back as Cal returned it is not suffixed twice"
+        );
         var conflict = await Json.AssertErrorEnvelopeAsync(clash, 409, "ConflictException");
         Assert.That(conflict.GetProperty("message").GetString(), Does.Contain($"Existing user ID={otherId}"));
         await Json.AssertErrorEnvelopeAsync(badZone, 400, "BadRequestException");
@@ -96,7 +130,10 @@ public sealed class ManagedUserLifecycleTests
         var (id, access, refresh) = await CreateUserAsync("alice@example.com");
         using (var bearer = api.CreateAuthorizedClient(access))
         {
-            var saved = await bearer.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.AddFeed("alice", IcsSamples.Simple()) } }));
+            var saved = await bearer.PostAsync(
+                "/v2/calendars/ics-feed/save",
+                Json.Body(new { urls = new[] { feeds.AddFeed("alice", IcsSamples.Simple()) } })
+            );
             Assert.That(saved.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         }
 
@@ -110,12 +147,19 @@ public sealed class ManagedUserLifecycleTests
         Assert.That(await CalendarsWithAsync(access), Is.EqualTo(HttpStatusCode.Unauthorized), "refused at once, though it was cached");
         var refreshed = await platform.PostAsync($"/v2/oauth/{clientId}/refresh", Json.Body(new { refreshToken = refresh }));
         Assert.That(refreshed.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-        var left = await api.WithDbAsync(async db => (
-            await db.Users.CountAsync(u => u.Id == id),
-            await db.Credentials.CountAsync(c => c.UserId == id),
-            await db.ManagedUserTokens.CountAsync(t => t.UserId == id)));
+        var left = await api.WithDbAsync(async db =>
+            (
+                await db.Users.CountAsync(u => u.Id == id),
+                await db.Credentials.CountAsync(c => c.UserId == id),
+                await db.ManagedUserTokens.CountAsync(t => t.UserId == id)
+            )
+        );
         Assert.That(left, Is.EqualTo((0, 0, 0)));
-        await Json.AssertErrorEnvelopeAsync(await platform.DeleteAsync($"/v2/oauth-clients/{clientId}/users/{id}"), 404, "NotFoundException");
+        await Json.AssertErrorEnvelopeAsync(
+            await platform.DeleteAsync($"/v2/oauth-clients/{clientId}/users/{id}"),
+            404,
+            "NotFoundException"
+        );
     }
 
     [Test]
@@ -133,8 +177,16 @@ public sealed class ManagedUserLifecycleTests
             var saved = await save;
 
             Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(saved.StatusCode, Is.AnyOf(HttpStatusCode.Created, HttpStatusCode.Unauthorized), await saved.Content.ReadAsStringAsync());
-            Assert.That(await api.WithDbAsync(db => db.Credentials.CountAsync(c => c.UserId == id)), Is.Zero, $"round {round}: no credential outlives its user");
+            Assert.That(
+                saved.StatusCode,
+                Is.AnyOf(HttpStatusCode.Created, HttpStatusCode.Unauthorized),
+                await saved.Content.ReadAsStringAsync()
+            );
+            Assert.That(
+                await api.WithDbAsync(db => db.Credentials.CountAsync(c => c.UserId == id)),
+                Is.Zero,
+                $"round {round}: no credential outlives its user"
+            );
         }
     }
 
@@ -148,11 +200,21 @@ public sealed class ManagedUserLifecycleTests
         var pair = (await Json.ReadAsync(forced)).GetProperty("data");
 
         Assert.That(forced.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(pair.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "accessToken", "refreshToken", "accessTokenExpiresAt", "refreshTokenExpiresAt" }));
-        Assert.That(await CalendarsWithAsync(pair.GetProperty("accessToken").GetString()!), Is.EqualTo(HttpStatusCode.OK), "the new access token works");
+        Assert.That(
+            pair.EnumerateObject().Select(p => p.Name),
+            Is.EqualTo(new[] { "accessToken", "refreshToken", "accessTokenExpiresAt", "refreshTokenExpiresAt" })
+        );
+        Assert.That(
+            await CalendarsWithAsync(pair.GetProperty("accessToken").GetString()!),
+            Is.EqualTo(HttpStatusCode.OK),
+            "the new access token works"
+        );
         Assert.That(await CalendarsWithAsync(access), Is.EqualTo(HttpStatusCode.Unauthorized), "the old one is refused at once");
         var oldRefresh = await platform.PostAsync($"/v2/oauth/{clientId}/refresh", Json.Body(new { refreshToken = refresh }));
-        var newRefresh = await platform.PostAsync($"/v2/oauth/{clientId}/refresh", Json.Body(new { refreshToken = pair.GetProperty("refreshToken").GetString() }));
+        var newRefresh = await platform.PostAsync(
+            $"/v2/oauth/{clientId}/refresh",
+            Json.Body(new { refreshToken = pair.GetProperty("refreshToken").GetString() })
+        );
         Assert.That((oldRefresh.StatusCode, newRefresh.StatusCode), Is.EqualTo((HttpStatusCode.Unauthorized, HttpStatusCode.OK)));
     }
 
@@ -163,13 +225,28 @@ public sealed class ManagedUserLifecycleTests
         var (otherId, otherSecret) = await CreateClientAsync("Other");
         using var other = ClientFor(otherSecret);
 
-        await Json.AssertErrorEnvelopeAsync(await other.PatchAsync($"/v2/oauth-clients/{otherId}/users/{id}", Json.Body(new { name = "Mallory" })), 404, "NotFoundException");
+        await Json.AssertErrorEnvelopeAsync(
+            await other.PatchAsync($"/v2/oauth-clients/{otherId}/users/{id}", Json.Body(new { name = "Mallory" })),
+            404,
+            "NotFoundException"
+        );
         await Json.AssertErrorEnvelopeAsync(await other.DeleteAsync($"/v2/oauth-clients/{otherId}/users/{id}"), 404, "NotFoundException");
-        await Json.AssertErrorEnvelopeAsync(await other.PostAsync($"/v2/oauth-clients/{otherId}/users/{id}/force-refresh", null), 404, "NotFoundException");
-        await Json.AssertErrorEnvelopeAsync(await other.DeleteAsync($"/v2/oauth-clients/{clientId}/users/{id}"), 401, "UnauthorizedException");
+        await Json.AssertErrorEnvelopeAsync(
+            await other.PostAsync($"/v2/oauth-clients/{otherId}/users/{id}/force-refresh", null),
+            404,
+            "NotFoundException"
+        );
+        await Json.AssertErrorEnvelopeAsync(
+            await other.DeleteAsync($"/v2/oauth-clients/{clientId}/users/{id}"),
+            401,
+            "UnauthorizedException"
+        );
 
         Assert.That(await CalendarsWithAsync(access), Is.EqualTo(HttpStatusCode.OK), "the user is untouched");
-        var name = (await Json.ReadAsync(await platform.GetAsync($"/v2/oauth-clients/{clientId}/users/{id}"))).GetProperty("data").GetProperty("name").GetString();
+        var name = (await Json.ReadAsync(await platform.GetAsync($"/v2/oauth-clients/{clientId}/users/{id}")))
+            .GetProperty("data")
+            .GetProperty("name")
+            .GetString();
         Assert.That(name, Is.EqualTo("Alice"));
     }
 }

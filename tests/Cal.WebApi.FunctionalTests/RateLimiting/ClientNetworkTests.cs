@@ -3,7 +3,8 @@ using Cal.WebApi.RateLimiting;
 
 namespace Cal.WebApi.FunctionalTests.RateLimiting;
 
-/// <summary>Unauthenticated callers are limited per IPv4 address or per IPv6 /64 (one subscriber's allocation). Pure function; no traffic.</summary>
+/// <summary>Unauthenticated callers are limited per IPv4 address or per IPv6 /64 (one subscriber's allocation). Pure function; no
+/// traffic.</summary>
 public sealed class ClientNetworkTests
 {
     [TestCase("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Cal.WebApi.FunctionalTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cal.WebApi.FunctionalTests.RateLimiting;
 
@@ -19,18 +19,31 @@ public sealed class RateLimitingTests
     /// <summary>A fake clock at the start of a one-minute window, so no window boundary falls inside the test.</summary>
     private CalApiFactory Start(IDictionary<string, string?>? overrides = null, bool storeAnswersLater = false)
     {
-        api = new CalApiFactory(overrides: overrides, useFakeClock: true, configureServices: storeAnswersLater
-            ? services => services.AddSingleton<Cal.Application.Common.Interfaces.IRateLimitStore>(new AnswersLater(new Cal.Infrastructure.RateLimiting.MemoryRateLimitStore()))
-            : (Action<IServiceCollection>?)null);
+        api = new CalApiFactory(
+            overrides: overrides,
+            useFakeClock: true,
+            configureServices: storeAnswersLater
+                ? services =>
+                    services.AddSingleton<Cal.Application.Common.Interfaces.IRateLimitStore>(
+                        new AnswersLater(new Cal.Infrastructure.RateLimiting.MemoryRateLimitStore())
+                    )
+                : (Action<IServiceCollection>?)null
+        );
         var now = api.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         api.Clock.Advance(TimeSpan.FromMilliseconds(60_000 - (now % 60_000) + 1_000));
         return api;
     }
 
     /// <summary>A store that answers after a yield, as a shared one (Redis) does: the limiter's asynchronous path.</summary>
-    private sealed class AnswersLater(Cal.Application.Common.Interfaces.IRateLimitStore inner) : Cal.Application.Common.Interfaces.IRateLimitStore
+    private sealed class AnswersLater(Cal.Application.Common.Interfaces.IRateLimitStore inner)
+        : Cal.Application.Common.Interfaces.IRateLimitStore
     {
-        public async ValueTask<long> IncrementAsync(string partition, long windowIndex, TimeSpan window, CancellationToken cancellationToken)
+        public async ValueTask<long> IncrementAsync(
+            string partition,
+            long windowIndex,
+            TimeSpan window,
+            CancellationToken cancellationToken
+        )
         {
             await Task.Yield();
             return await inner.IncrementAsync(partition, windowIndex, window, cancellationToken);
@@ -126,8 +139,14 @@ public sealed class RateLimitingTests
 
         var refresh = await first.PostAsync("/v2/api-keys/refresh", Json.Body(new { }));
         Assert.That(refresh.StatusCode, Is.EqualTo(HttpStatusCode.OK), "second of three");
-        using var refreshed = api.CreateAuthorizedClient((await Json.ReadAsync(refresh)).GetProperty("data").GetProperty("apiKey").GetString()!);
-        Assert.That((await refreshed.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "third of three, with the new key");
+        using var refreshed = api.CreateAuthorizedClient(
+            (await Json.ReadAsync(refresh)).GetProperty("data").GetProperty("apiKey").GetString()!
+        );
+        Assert.That(
+            (await refreshed.GetAsync("/v2/calendars")).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK),
+            "third of three, with the new key"
+        );
 
         await Json.AssertErrorEnvelopeAsync(await refreshed.GetAsync("/v2/calendars"), 429, "ThrottlerException");
         using var other = api.CreateAuthorizedClient(second.Trim());
@@ -147,11 +166,20 @@ public sealed class RateLimitingTests
         http.DefaultRequestHeaders.Add("x-cal-secret-key", secret);
 
         // The platform calls themselves are unauthenticated (by secret): they count against the client IP.
-        var created = (await Json.ReadAsync(await http.PostAsync($"/v2/oauth-clients/{clientId}/users", Json.Body(new { email = "a@example.com" })))).GetProperty("data");
+        var created = (
+            await Json.ReadAsync(await http.PostAsync($"/v2/oauth-clients/{clientId}/users", Json.Body(new { email = "a@example.com" })))
+        ).GetProperty("data");
         using var first = api.CreateAuthorizedClient(created.GetProperty("accessToken").GetString()!);
         Assert.That((await first.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await first.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var refreshed = (await Json.ReadAsync(await http.PostAsync($"/v2/oauth/{clientId}/refresh", Json.Body(new { refreshToken = created.GetProperty("refreshToken").GetString() })))).GetProperty("data");
+        var refreshed = (
+            await Json.ReadAsync(
+                await http.PostAsync(
+                    $"/v2/oauth/{clientId}/refresh",
+                    Json.Body(new { refreshToken = created.GetProperty("refreshToken").GetString() })
+                )
+            )
+        ).GetProperty("data");
         using var second = api.CreateAuthorizedClient(refreshed.GetProperty("accessToken").GetString()!);
 
         Assert.That((await second.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "third of three");
@@ -172,9 +200,15 @@ public sealed class RateLimitingTests
             return (await client.SendAsync(request)).StatusCode;
         }
 
-        Assert.That(new[] { await From("203.0.113.7"), await From("203.0.113.7"), await From("203.0.113.7") },
-            Is.EqualTo(new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, (HttpStatusCode)429 }));
-        Assert.That(await From("198.51.100.9"), Is.EqualTo(HttpStatusCode.Unauthorized), "another client behind the same proxy has its own budget");
+        Assert.That(
+            new[] { await From("203.0.113.7"), await From("203.0.113.7"), await From("203.0.113.7") },
+            Is.EqualTo(new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, (HttpStatusCode)429 })
+        );
+        Assert.That(
+            await From("198.51.100.9"),
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "another client behind the same proxy has its own budget"
+        );
     }
 
     [Test]
@@ -190,8 +224,15 @@ public sealed class RateLimitingTests
             return (await client.SendAsync(request)).StatusCode;
         }
 
-        Assert.That(new[] { await From("203.0.113.7"), await From("203.0.113.7") }, Is.EqualTo(new[] { HttpStatusCode.Unauthorized, (HttpStatusCode)429 }));
-        Assert.That(await From("198.51.100.9"), Is.EqualTo(HttpStatusCode.Unauthorized), "a pool of balancers (a CIDR range) is trusted like one proxy: each client its own budget");
+        Assert.That(
+            new[] { await From("203.0.113.7"), await From("203.0.113.7") },
+            Is.EqualTo(new[] { HttpStatusCode.Unauthorized, (HttpStatusCode)429 })
+        );
+        Assert.That(
+            await From("198.51.100.9"),
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "a pool of balancers (a CIDR range) is trusted like one proxy: each client its own budget"
+        );
     }
 
     [Test]
@@ -228,12 +269,21 @@ public sealed class RateLimitingTests
 
         using var first = await ClientOf("First");
         using var second = await ClientOf("Second");
-        var firstClient = new[] { (await first.GetAsync("users")).StatusCode, (await first.GetAsync("users")).StatusCode, (await first.GetAsync("users")).StatusCode };
+        var firstClient = new[]
+        {
+            (await first.GetAsync("users")).StatusCode,
+            (await first.GetAsync("users")).StatusCode,
+            (await first.GetAsync("users")).StatusCode,
+        };
         var secondClient = (await second.GetAsync("users")).StatusCode;
         using var anonymous = api.CreateClient();
         var sameIpUnauthenticated = (await anonymous.GetAsync("/v2/calendars")).StatusCode;
 
-        Assert.That(firstClient, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, (HttpStatusCode)429 }), "the client's own budget of 2");
+        Assert.That(
+            firstClient,
+            Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, (HttpStatusCode)429 }),
+            "the client's own budget of 2"
+        );
         Assert.That(secondClient, Is.EqualTo(HttpStatusCode.OK), "another client, from the same address, has its own");
         Assert.That(sameIpUnauthenticated, Is.EqualTo(HttpStatusCode.Unauthorized), "and the address's own budget is untouched");
     }

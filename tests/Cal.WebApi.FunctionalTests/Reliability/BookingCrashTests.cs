@@ -23,7 +23,12 @@ public sealed class BookingCrashTests
         var rows = new List<string>();
         while (reader.Read())
         {
-            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : reader.GetValue(i).ToString())));
+            rows.Add(
+                string.Join(
+                    "|",
+                    Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : reader.GetValue(i).ToString())
+                )
+            );
         }
 
         return string.Join("; ", rows);
@@ -32,7 +37,9 @@ public sealed class BookingCrashTests
     [Test]
     public async Task KilledAfterThe201_BeforeTheEventWasWritten_TheRestartWritesItExactlyOnce()
     {
-        using var radicale = RadicaleServer.TryStart(("alice", "alice-pw")) ?? throw new InconclusiveException("radicale is not installed (apt-get install radicale); .ci/run installs it.");
+        using var radicale =
+            RadicaleServer.TryStart(("alice", "alice-pw"))
+            ?? throw new InconclusiveException("radicale is not installed (apt-get install radicale); .ci/run installs it.");
         var calendar = await radicale.CreateCalendarAsync("alice", "work", "Work");
         var folder = Path.Combine(Path.GetTempPath(), "cal-tests", "crash-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -50,23 +57,100 @@ public sealed class BookingCrashTests
             ["FeedCache:WarmUp"] = "false",
         };
         var admin = settings.Select(s => $"--{s.Key}={s.Value}").ToArray();
-        var (_, _, _) = await WebApiProcess.RunAsync(WebApiProcess.Dll(), ["users", "create", "--email", "alice@example.com", "--time-zone", "Europe/Berlin", .. admin]);
-        var (_, keyOut, _) = await WebApiProcess.RunAsync(WebApiProcess.Dll(), ["api-keys", "create", "--email", "alice@example.com", .. admin]);
+        var (_, _, _) = await WebApiProcess.RunAsync(
+            WebApiProcess.Dll(),
+            ["users", "create", "--email", "alice@example.com", "--time-zone", "Europe/Berlin", .. admin]
+        );
+        var (_, keyOut, _) = await WebApiProcess.RunAsync(
+            WebApiProcess.Dll(),
+            ["api-keys", "create", "--email", "alice@example.com", .. admin]
+        );
         var key = keyOut.Trim();
 
         string icsUid;
         using (var first = await RunningServer.StartAsync(settings))
         {
             using var host = first.Client(key);
-            Assert.That((await host.PostAsync("/v2/schedules", Json.Body(new { name = "Work", timeZone = "Europe/Berlin", isDefault = true }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-            var eventTypeId = (await Json.ReadAsync(await host.PostAsync("/v2/event-types", Json.Body(new { title = "Call", slug = "call", lengthInMinutes = 30 })))).GetProperty("data").GetProperty("id").GetInt32();
-            Assert.That((await host.PostAsync("/v2/calendars/caldav/credentials", Json.Body(new { url = radicale.BaseAddress.ToString(), username = "alice", password = "alice-pw" }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-            Assert.That((await host.PutAsync("/v2/destination-calendars", Json.Body(new { integration = "caldav_calendar", externalId = calendar.AbsoluteUri }))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(
+                (
+                    await host.PostAsync(
+                        "/v2/schedules",
+                        Json.Body(
+                            new
+                            {
+                                name = "Work",
+                                timeZone = "Europe/Berlin",
+                                isDefault = true,
+                            }
+                        )
+                    )
+                ).StatusCode,
+                Is.EqualTo(HttpStatusCode.Created)
+            );
+            var eventTypeId = (
+                await Json.ReadAsync(
+                    await host.PostAsync(
+                        "/v2/event-types",
+                        Json.Body(
+                            new
+                            {
+                                title = "Call",
+                                slug = "call",
+                                lengthInMinutes = 30,
+                            }
+                        )
+                    )
+                )
+            ).GetProperty("data").GetProperty("id").GetInt32();
+            Assert.That(
+                (
+                    await host.PostAsync(
+                        "/v2/calendars/caldav/credentials",
+                        Json.Body(
+                            new
+                            {
+                                url = radicale.BaseAddress.ToString(),
+                                username = "alice",
+                                password = "alice-pw",
+                            }
+                        )
+                    )
+                ).StatusCode,
+                Is.EqualTo(HttpStatusCode.Created)
+            );
+            Assert.That(
+                (
+                    await host.PutAsync(
+                        "/v2/destination-calendars",
+                        Json.Body(new { integration = "caldav_calendar", externalId = calendar.AbsoluteUri })
+                    )
+                ).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK)
+            );
             using var anonymous = first.Client();
-            Assert.That((await anonymous.GetAsync($"/v2/slots?eventTypeId={eventTypeId}&start=2027-03-29&end=2027-03-29")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the calendar kept");
+            Assert.That(
+                (await anonymous.GetAsync($"/v2/slots?eventTypeId={eventTypeId}&start=2027-03-29&end=2027-03-29")).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK),
+                "the calendar kept"
+            );
 
             radicale.StopServing();
-            var booked = await anonymous.PostAsync("/v2/bookings", Json.Body(new { start = "2027-03-29T07:00:00Z", eventTypeId, attendee = new { name = "Bob", email = "bob@example.org", timeZone = "UTC" } }));
+            var booked = await anonymous.PostAsync(
+                "/v2/bookings",
+                Json.Body(
+                    new
+                    {
+                        start = "2027-03-29T07:00:00Z",
+                        eventTypeId,
+                        attendee = new
+                        {
+                            name = "Bob",
+                            email = "bob@example.org",
+                            timeZone = "UTC",
+                        },
+                    }
+                )
+            );
             Assert.That(booked.StatusCode, Is.EqualTo(HttpStatusCode.Created), await booked.Content.ReadAsStringAsync());
             icsUid = (await Json.ReadAsync(booked)).GetProperty("data").GetProperty("icsUid").GetString()!;
             first.Kill(); // right after the 201: the event has not reached the calendar
@@ -93,8 +177,6 @@ public sealed class BookingCrashTests
         {
             Directory.Delete(folder, recursive: true);
         }
-        catch (IOException)
-        {
-        }
+        catch (IOException) { }
     }
 }

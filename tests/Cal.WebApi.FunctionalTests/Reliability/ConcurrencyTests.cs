@@ -16,15 +16,17 @@ public sealed class ConcurrencyTests
     public async Task SetUp()
     {
         feeds = await IcsFeedServer.StartAsync();
-        api = new CalApiFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
-            ["Outbound:SaveTimeout"] = "00:01:00",
-            ["Outbound:FeedTimeout"] = "00:00:30",
-            ["RateLimiting:PermitLimit"] = "100000",
-            ["RateLimiting:AccessTokenPermitLimit"] = "100000",
-            ["RateLimiting:OAuthClientPermitLimit"] = "100000",
-        });
+        api = new CalApiFactory(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+                ["Outbound:SaveTimeout"] = "00:01:00",
+                ["Outbound:FeedTimeout"] = "00:00:30",
+                ["RateLimiting:PermitLimit"] = "100000",
+                ["RateLimiting:AccessTokenPermitLimit"] = "100000",
+                ["RateLimiting:OAuthClientPermitLimit"] = "100000",
+            }
+        );
     }
 
     [TearDown]
@@ -37,14 +39,19 @@ public sealed class ConcurrencyTests
 
     /// <summary>A set of two feeds unique to (user, n).</summary>
     private string[] UrlSet(string user, int n) =>
-        [feeds.AddFeed($"{user}-{n}-a.ics", IcsSamples.Simple($"{user} {n} a")), feeds.AddFeed($"{user}-{n}-b.ics", IcsSamples.Simple($"{user} {n} b"))];
+        [
+            feeds.AddFeed($"{user}-{n}-a.ics", IcsSamples.Simple($"{user} {n} a")),
+            feeds.AddFeed($"{user}-{n}-b.ics", IcsSamples.Simple($"{user} {n} b")),
+        ];
 
     private static async Task<List<string[]>> ConnectedSetsAsync(HttpClient client)
     {
         var response = await client.GetAsync("/v2/calendars");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var json = await Json.ReadAsync(response);
-        return json.GetProperty("data").GetProperty("connectedCalendars").EnumerateArray()
+        return json.GetProperty("data")
+            .GetProperty("connectedCalendars")
+            .EnumerateArray()
             .Select(c => c.GetProperty("calendars").EnumerateArray().Select(x => x.GetProperty("externalId").GetString()!).ToArray())
             .ToList();
     }
@@ -56,15 +63,23 @@ public sealed class ConcurrencyTests
         using var client = api.CreateAuthorizedClient(key);
         var sets = Enumerable.Range(0, 100).Select(n => UrlSet("solo", n)).ToList();
 
-        var responses = await Task.WhenAll(sets.Select(set => client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = set }))));
+        var responses = await Task.WhenAll(
+            sets.Select(set => client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = set })))
+        );
 
         Assert.That(responses.Select(r => r.StatusCode), Has.All.EqualTo(HttpStatusCode.Created));
-        var ids = await Task.WhenAll(responses.Select(async r => (await Json.ReadAsync(r)).GetProperty("data").GetProperty("id").GetInt32()));
+        var ids = await Task.WhenAll(
+            responses.Select(async r => (await Json.ReadAsync(r)).GetProperty("data").GetProperty("id").GetInt32())
+        );
         Assert.That(ids.Distinct().Count(), Is.EqualTo(1), "every save answered with the one credential");
         Assert.That(await api.CredentialCountAsync(), Is.EqualTo(1));
         var connected = await ConnectedSetsAsync(client);
         Assert.That(connected, Has.Count.EqualTo(1));
-        Assert.That(sets.Any(set => set.SequenceEqual(connected[0])), Is.True, $"stored set {JsonSerializer.Serialize(connected[0])} is one submitted whole");
+        Assert.That(
+            sets.Any(set => set.SequenceEqual(connected[0])),
+            Is.True,
+            $"stored set {JsonSerializer.Serialize(connected[0])} is one submitted whole"
+        );
     }
 
     [Test]
@@ -77,8 +92,11 @@ public sealed class ConcurrencyTests
         var setsA = Enumerable.Range(0, 50).Select(n => UrlSet("a", n)).ToList();
         var setsB = Enumerable.Range(0, 50).Select(n => UrlSet("b", n)).ToList();
 
-        var responses = await Task.WhenAll(setsA.Select(s => a.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = s })))
-            .Concat(setsB.Select(s => b.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = s })))));
+        var responses = await Task.WhenAll(
+            setsA
+                .Select(s => a.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = s })))
+                .Concat(setsB.Select(s => b.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = s }))))
+        );
 
         Assert.That(responses.Select(r => r.StatusCode), Has.All.EqualTo(HttpStatusCode.Created));
         Assert.That(await api.CredentialCountAsync(), Is.EqualTo(2));
@@ -107,7 +125,8 @@ public sealed class ConcurrencyTests
         Assert.That(await api.CredentialCountAsync(), Is.EqualTo(connected.Count), "what the API lists is what the database holds");
         if (connected.Count == 1)
         {
-            var whole = sets.Any(s => s.SequenceEqual(connected[0])) || connected[0].All(u => u.Contains("mix-999", StringComparison.Ordinal));
+            var whole =
+                sets.Any(s => s.SequenceEqual(connected[0])) || connected[0].All(u => u.Contains("mix-999", StringComparison.Ordinal));
             Assert.That(whole, Is.True, "the stored set is one submitted whole");
         }
 

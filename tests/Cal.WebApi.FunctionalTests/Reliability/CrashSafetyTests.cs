@@ -32,7 +32,10 @@ public sealed class CrashSafetyTests
             ["RateLimiting:OAuthClientPermitLimit"] = "100000",
         };
         using var stdout = new StringWriter();
-        Assert.That(await AdminCommand.RunAsync(["oauth-clients", "create", "--name", "Crash"], stdout, TextWriter.Null, settings), Is.Zero);
+        Assert.That(
+            await AdminCommand.RunAsync(["oauth-clients", "create", "--name", "Crash"], stdout, TextWriter.Null, settings),
+            Is.Zero
+        );
         var oauth = JsonDocument.Parse(stdout.ToString()).RootElement;
         var port = FreePort();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -45,53 +48,71 @@ public sealed class CrashSafetyTests
             var users = new List<(string Token, string Url)>();
             for (var i = 0; i < 60; i++)
             {
-                using var create = new HttpRequestMessage(HttpMethod.Post, $"/v2/oauth-clients/{oauth.GetProperty("clientId").GetString()}/users") { Content = Json.Body(new { email = $"crash{i}@example.com" }) };
+                using var create = new HttpRequestMessage(
+                    HttpMethod.Post,
+                    $"/v2/oauth-clients/{oauth.GetProperty("clientId").GetString()}/users"
+                )
+                {
+                    Content = Json.Body(new { email = $"crash{i}@example.com" }),
+                };
                 create.Headers.Add("x-cal-secret-key", oauth.GetProperty("secret").GetString());
                 var created = await Json.ReadAsync(await http.SendAsync(create));
-                users.Add((created.GetProperty("data").GetProperty("accessToken").GetString()!, feeds.AddFeed($"crash{i}.ics", IcsSamples.Simple($"Crash {i}"))));
+                users.Add(
+                    (
+                        created.GetProperty("data").GetProperty("accessToken").GetString()!,
+                        feeds.AddFeed($"crash{i}.ics", IcsSamples.Simple($"Crash {i}"))
+                    )
+                );
             }
 
             var queue = new Queue<(string Token, string Url)>(users);
             var killed = false;
-            await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
-            {
-                while (true)
-                {
-                    (string Token, string Url) user;
-                    lock (queue)
+            await Task.WhenAll(
+                Enumerable
+                    .Range(0, 6)
+                    .Select(async _ =>
                     {
-                        if (queue.Count == 0)
+                        while (true)
                         {
-                            return;
-                        }
-
-                        user = queue.Dequeue();
-                    }
-
-                    using var save = new HttpRequestMessage(HttpMethod.Post, "/v2/calendars/ics-feed/save") { Content = Json.Body(new { urls = new[] { user.Url } }) };
-                    save.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
-                    try
-                    {
-                        var response = await http.SendAsync(save);
-                        if (response.StatusCode == HttpStatusCode.Created)
-                        {
-                            lock (acknowledged)
+                            (string Token, string Url) user;
+                            lock (queue)
                             {
-                                acknowledged.Add(user);
-                                if (acknowledged.Count == 20 && !killed)
+                                if (queue.Count == 0)
                                 {
-                                    killed = true;
-                                    server.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush
+                                    return;
+                                }
+
+                                user = queue.Dequeue();
+                            }
+
+                            using var save = new HttpRequestMessage(HttpMethod.Post, "/v2/calendars/ics-feed/save")
+                            {
+                                Content = Json.Body(new { urls = new[] { user.Url } }),
+                            };
+                            save.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
+                            try
+                            {
+                                var response = await http.SendAsync(save);
+                                if (response.StatusCode == HttpStatusCode.Created)
+                                {
+                                    lock (acknowledged)
+                                    {
+                                        acknowledged.Add(user);
+                                        if (acknowledged.Count == 20 && !killed)
+                                        {
+                                            killed = true;
+                                            server.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush
+                                        }
+                                    }
                                 }
                             }
+                            catch (HttpRequestException)
+                            {
+                                // In flight when the process died: not acknowledged, so nothing is promised.
+                            }
                         }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // In flight when the process died: not acknowledged, so nothing is promised.
-                    }
-                }
-            }));
+                    })
+            );
             Assert.That(killed, Is.True);
         }
         finally
@@ -116,7 +137,10 @@ public sealed class CrashSafetyTests
                 list.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
                 var json = await Json.ReadAsync(await http.SendAsync(list));
                 var connected = json.GetProperty("data").GetProperty("connectedCalendars");
-                if (connected.GetArrayLength() != 1 || connected[0].GetProperty("calendars")[0].GetProperty("externalId").GetString() != url)
+                if (
+                    connected.GetArrayLength() != 1
+                    || connected[0].GetProperty("calendars")[0].GetProperty("externalId").GetString() != url
+                )
                 {
                     lost.Add(url);
                 }
@@ -147,7 +171,12 @@ public sealed class CrashSafetyTests
     private static Process Start(int port, Dictionary<string, string?> settings)
     {
         var dll = WebApiProcess.Dll();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
@@ -176,9 +205,7 @@ public sealed class CrashSafetyTests
                     return;
                 }
             }
-            catch (HttpRequestException)
-            {
-            }
+            catch (HttpRequestException) { }
 
             await Task.Delay(100);
         }

@@ -26,11 +26,12 @@ public sealed class DatabaseFaultTests
         await feeds.DisposeAsync();
     }
 
-    private Dictionary<string, string?> Settings() => new()
-    {
-        ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
-        ["Auth:CacheDuration"] = "00:00:00", // every request asks the database, so every request meets the fault
-    };
+    private Dictionary<string, string?> Settings() =>
+        new()
+        {
+            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+            ["Auth:CacheDuration"] = "00:00:00", // every request asks the database, so every request meets the fault
+        };
 
     private static async Task AssertUnavailableAsync(HttpResponseMessage response)
     {
@@ -46,7 +47,10 @@ public sealed class DatabaseFaultTests
         using var client = api.CreateAuthorizedClient(key);
         var first = feeds.AddFeed("first.ics", IcsSamples.Simple("First"));
         var second = feeds.AddFeed("second.ics", IcsSamples.Simple("Second"));
-        Assert.That((await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { first } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(
+            (await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { first } }))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created)
+        );
 
         // The file goes away and a directory stands in its place: every new connection fails to open it.
         using var probe = api.CreateClient(); // as a load balancer probes: no token
@@ -59,11 +63,22 @@ public sealed class DatabaseFaultTests
         }
 
         var ready = await probe.GetAsync("/health/ready");
-        Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK), "ready again without a restart: " + await ready.Content.ReadAsStringAsync() + string.Join("\n", api.Logs.TakeLast(5)));
+        Assert.That(
+            ready.StatusCode,
+            Is.EqualTo(HttpStatusCode.OK),
+            "ready again without a restart: " + await ready.Content.ReadAsStringAsync() + string.Join("\n", api.Logs.TakeLast(5))
+        );
         var list = await Json.ReadAsync(await client.GetAsync("/v2/calendars"));
-        var urls = list.GetProperty("data").GetProperty("connectedCalendars")[0].GetProperty("calendars").EnumerateArray().Select(c => c.GetProperty("externalId").GetString());
+        var urls = list.GetProperty("data")
+            .GetProperty("connectedCalendars")[0]
+            .GetProperty("calendars")
+            .EnumerateArray()
+            .Select(c => c.GetProperty("externalId").GetString());
         Assert.That(urls, Is.EqualTo(new[] { first }), "the refused save left nothing behind");
-        Assert.That((await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { second } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(
+            (await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { second } }))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created)
+        );
         Assert.That(api.Logs, Has.None.Contains("Unhandled exception"));
     }
 
@@ -72,7 +87,8 @@ public sealed class DatabaseFaultTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "cal-tests", Guid.NewGuid().ToString("N"));
         var settings = Settings();
-        settings["ConnectionStrings:Default"] = $"Data Source={Path.Combine(directory, "cal.db")};Default Timeout=2"; // busy wait 2 s, not 30
+        // busy wait 2 s, not 30
+        settings["ConnectionStrings:Default"] = $"Data Source={Path.Combine(directory, "cal.db")};Default Timeout=2";
         api = new CalApiFactory(directory, settings);
         var (_, key) = await api.CreateUserWithKeyAsync();
         using var client = api.CreateAuthorizedClient(key);
@@ -89,14 +105,23 @@ public sealed class DatabaseFaultTests
             }
 
             using var shortWait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await AssertUnavailableAsync(await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feed } }), shortWait.Token));
-            Assert.That((await client.GetAsync("/v2/calendars")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "readers are not blocked (WAL)");
+            await AssertUnavailableAsync(
+                await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feed } }), shortWait.Token)
+            );
+            Assert.That(
+                (await client.GetAsync("/v2/calendars")).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK),
+                "readers are not blocked (WAL)"
+            );
             await using var rollback = holder.CreateCommand();
             rollback.CommandText = "ROLLBACK;";
             await rollback.ExecuteNonQueryAsync();
         }
 
-        Assert.That((await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feed } }))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(
+            (await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feed } }))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created)
+        );
         Assert.That(await api.CredentialCountAsync(), Is.EqualTo(1));
     }
 }

@@ -10,21 +10,22 @@ namespace Cal.WebApi.FunctionalTests.Reliability;
 /// </summary>
 public sealed class DurabilityTests
 {
-    private static async Task<long> SynchronousOfAConnectionAsync(CalApiFactory api) => await api.WithDbAsync(async db =>
-    {
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync();
-        try
+    private static async Task<long> SynchronousOfAConnectionAsync(CalApiFactory api) =>
+        await api.WithDbAsync(async db =>
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous;";
-            return (long)(await command.ExecuteScalarAsync())!;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    });
+            var connection = db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync();
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA synchronous;";
+                return (long)(await command.ExecuteScalarAsync())!;
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        });
 
     [Test]
     public async Task SqliteConnections_AreFull_ByDefault()

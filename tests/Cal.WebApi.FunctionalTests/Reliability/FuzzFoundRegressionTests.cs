@@ -31,7 +31,11 @@ public sealed class FuzzFoundRegressionTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/calendars/busy-times?dateFrom=2026-01-05&dateTo=2026-01-06")
         {
-            Content = new StringContent("""{"urls": ["javascript:alert(1)", "file:///etc/pas""", Encoding.UTF8, "application/x-www-form-urlencoded"),
+            Content = new StringContent(
+                """{"urls": ["javascript:alert(1)", "file:///etc/pas""",
+                Encoding.UTF8,
+                "application/x-www-form-urlencoded"
+            ),
         };
 
         Assert.That((await client.SendAsync(request)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -55,13 +59,21 @@ public sealed class FuzzFoundRegressionTests
         using var anonymous = api.CreateClient();
         anonymous.DefaultRequestHeaders.Add("x-cal-secret-key", "whatever");
 
-        await Json.AssertErrorEnvelopeAsync(await anonymous.PostAsync("/v2/oauth/clx/refresh", new StringContent("x", Encoding.UTF8, "text/plain")), 415, "UnsupportedMediaTypeException");
+        await Json.AssertErrorEnvelopeAsync(
+            await anonymous.PostAsync("/v2/oauth/clx/refresh", new StringContent("x", Encoding.UTF8, "text/plain")),
+            415,
+            "UnsupportedMediaTypeException"
+        );
     }
 
     [Test]
     public async Task BusyTimesAtTheCalendarsEdge_Is400()
     {
-        await Json.AssertErrorEnvelopeAsync(await client.GetAsync("/v2/calendars/busy-times?dateFrom=0001-01-01&dateTo=0001-01-02"), 400, "BadRequestException");
+        await Json.AssertErrorEnvelopeAsync(
+            await client.GetAsync("/v2/calendars/busy-times?dateFrom=0001-01-01&dateTo=0001-01-02"),
+            400,
+            "BadRequestException"
+        );
     }
 
     [Test]
@@ -70,9 +82,17 @@ public sealed class FuzzFoundRegressionTests
         // Found by the fuzzer (2026-12-02): an explicit offset east of UTC at the first instant of year 1 has no UTC time.
         foreach (var edge in new[] { "0001-01-01T00:00:00%2B14:00", "9999-12-31T23:59:59-14:00" })
         {
-            await Json.AssertErrorEnvelopeAsync(await client.GetAsync($"/v2/calendars/busy-times?dateFrom={edge}&dateTo=2026-01-02"), 400, "BadRequestException");
+            await Json.AssertErrorEnvelopeAsync(
+                await client.GetAsync($"/v2/calendars/busy-times?dateFrom={edge}&dateTo=2026-01-02"),
+                400,
+                "BadRequestException"
+            );
             using var anonymous = api.CreateClient();
-            await Json.AssertErrorEnvelopeAsync(await anonymous.GetAsync($"/v2/slots?eventTypeId=1&start={edge}&end=2026-01-02"), 400, "BadRequestException");
+            await Json.AssertErrorEnvelopeAsync(
+                await anonymous.GetAsync($"/v2/slots?eventTypeId=1&start={edge}&end=2026-01-02"),
+                400,
+                "BadRequestException"
+            );
         }
     }
 }

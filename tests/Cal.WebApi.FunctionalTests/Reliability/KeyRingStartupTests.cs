@@ -31,9 +31,7 @@ public sealed class KeyRingStartupTests
         {
             Directory.Delete(folder, recursive: true);
         }
-        catch (IOException)
-        {
-        }
+        catch (IOException) { }
     }
 
     private Dictionary<string, string?> Settings(string keys, params (string Key, string? Value)[] extra)
@@ -55,7 +53,10 @@ public sealed class KeyRingStartupTests
     {
         var (_, key) = await api.CreateUserWithKeyAsync();
         using var client = api.CreateAuthorizedClient(key);
-        var saved = await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.AddFeed("f", IcsSamples.Simple()) } }));
+        var saved = await client.PostAsync(
+            "/v2/calendars/ics-feed/save",
+            Json.Body(new { urls = new[] { feeds.AddFeed("f", IcsSamples.Simple()) } })
+        );
         Assert.That(saved.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
@@ -69,20 +70,36 @@ public sealed class KeyRingStartupTests
 
         // The built server, started as an operator would, with its key folder gone.
         var lost = Path.Combine(folder, "keys-lost");
-        var (code, _, stderr) = await WebApiProcess.RunAsync(WebApiProcess.Dll(), "--urls", "http://127.0.0.1:0",
-            $"--ConnectionStrings:Default=Data Source={Path.Combine(folder, "cal.db")}", $"--DataProtection:KeysPath={lost}");
+        var (code, _, stderr) = await WebApiProcess.RunAsync(
+            WebApiProcess.Dll(),
+            "--urls",
+            "http://127.0.0.1:0",
+            $"--ConnectionStrings:Default=Data Source={Path.Combine(folder, "cal.db")}",
+            $"--DataProtection:KeysPath={lost}"
+        );
 
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(stderr, Does.StartWith("Cal cannot start:").And.Contain("is empty, but the database holds 1 credential(s)").And.Contain(lost));
-        Assert.That(Directory.Exists(lost) ? Directory.GetFiles(lost, "key-*.xml") : [], Is.Empty,
-            "not even Data Protection's own start-up work made a key there");
+        Assert.That(
+            stderr,
+            Does.StartWith("Cal cannot start:").And.Contain("is empty, but the database holds 1 credential(s)").And.Contain(lost)
+        );
+        Assert.That(
+            Directory.Exists(lost) ? Directory.GetFiles(lost, "key-*.xml") : [],
+            Is.Empty,
+            "not even Data Protection's own start-up work made a key there"
+        );
     }
 
     [Test]
     public async Task UnderKeyStoreRedis_AFlushedRedis_IsRefusedAtStart()
     {
         using var redis = RedisServer.StartOrIgnore();
-        var settings = Settings(Path.Combine(folder, "unused"), ("Redis:Configuration", redis.Configuration), ("DataProtection:KeyStore", "Redis"), ("DataProtection:KeysPath", null));
+        var settings = Settings(
+            Path.Combine(folder, "unused"),
+            ("Redis:Configuration", redis.Configuration),
+            ("DataProtection:KeyStore", "Redis"),
+            ("DataProtection:KeysPath", null)
+        );
         await using (var first = new CalApiFactory(folder, settings))
         {
             await SaveAFeedAsync(first);
@@ -93,8 +110,14 @@ public sealed class KeyRingStartupTests
             await connection.GetServers()[0].FlushAllDatabasesAsync();
         }
 
-        var (code, _, stderr) = await WebApiProcess.RunAsync(WebApiProcess.Dll(), "--urls", "http://127.0.0.1:0",
-            $"--ConnectionStrings:Default=Data Source={Path.Combine(folder, "cal.db")}", $"--Redis:Configuration={redis.Configuration}", "--DataProtection:KeyStore=Redis");
+        var (code, _, stderr) = await WebApiProcess.RunAsync(
+            WebApiProcess.Dll(),
+            "--urls",
+            "http://127.0.0.1:0",
+            $"--ConnectionStrings:Default=Data Source={Path.Combine(folder, "cal.db")}",
+            $"--Redis:Configuration={redis.Configuration}",
+            "--DataProtection:KeyStore=Redis"
+        );
 
         Assert.That(code, Is.EqualTo(1));
         Assert.That(stderr, Does.Contain("Redis key cal:data-protection:keys").And.Contain("is empty"));
@@ -107,9 +130,17 @@ public sealed class KeyRingStartupTests
         Directory.CreateDirectory(folder);
         using (var rsa = System.Security.Cryptography.RSA.Create(2048))
         {
-            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Cal key ring", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                "CN=Cal key ring",
+                rsa,
+                System.Security.Cryptography.HashAlgorithmName.SHA256,
+                System.Security.Cryptography.RSASignaturePadding.Pkcs1
+            );
             using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-            await File.WriteAllBytesAsync(certificate, made.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-pw"));
+            await File.WriteAllBytesAsync(
+                certificate,
+                made.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-pw")
+            );
         }
 
         var keys = Path.Combine(folder, "keys");
@@ -120,7 +151,11 @@ public sealed class KeyRingStartupTests
         }
 
         var keyFile = await File.ReadAllTextAsync(Directory.GetFiles(keys, "key-*.xml").Single());
-        Assert.That(keyFile, Does.Contain("encryptedSecret").And.Not.Contain("<masterKey"), "the key's secret is encrypted to the certificate");
+        Assert.That(
+            keyFile,
+            Does.Contain("encryptedSecret").And.Not.Contain("<masterKey"),
+            "the key's secret is encrypted to the certificate"
+        );
 
         await using var second = new CalApiFactory(folder, settings);
         Assert.DoesNotThrow(() => second.StartServer(), "the next start reads the credential through the certificate-protected key");

@@ -23,45 +23,68 @@ public sealed class ParserFuzzTests
     public async Task MutatedSamples_Are201Or400WithAReason_NeverA5xx_NeverPastTheCap()
     {
         await using var feeds = await IcsFeedServer.StartAsync();
-        await using var api = new CalApiFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
-            ["Outbound:SaveTimeout"] = "00:00:10",
-            ["Outbound:MaxFeedBytes"] = "4194304",
-            ["RateLimiting:PermitLimit"] = "100000",
-            ["RateLimiting:AccessTokenPermitLimit"] = "100000",
-            ["RateLimiting:OAuthClientPermitLimit"] = "100000",
-        });
+        await using var api = new CalApiFactory(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Outbound:AllowedHosts:0"] = $"127.0.0.1:{feeds.BaseAddress.Port}",
+                ["Outbound:SaveTimeout"] = "00:00:10",
+                ["Outbound:MaxFeedBytes"] = "4194304",
+                ["RateLimiting:PermitLimit"] = "100000",
+                ["RateLimiting:AccessTokenPermitLimit"] = "100000",
+                ["RateLimiting:OAuthClientPermitLimit"] = "100000",
+            }
+        );
         var (_, key) = await api.CreateUserWithKeyAsync();
         using var client = api.CreateAuthorizedClient(key);
         var samples = new[] { "Recurrence", "Serialization", "Alarm", "Journal", "Todo" }
-            .SelectMany(IcsSamples.All).Select(path => File.ReadAllBytes(Path.Combine(IcsSamples.Directory, path))).ToList();
+            .SelectMany(IcsSamples.All)
+            .Select(path => File.ReadAllBytes(Path.Combine(IcsSamples.Directory, path)))
+            .ToList();
         var random = new Random(Seed);
-        var urls = Enumerable.Range(0, Cases).Select(i =>
-        {
-            var (kind, bytes) = Mutate(random, samples[random.Next(samples.Count)]);
-            return (Kind: kind, Url: feeds.AddRawFeed($"m{i}", bytes));
-        }).ToList();
+        var urls = Enumerable
+            .Range(0, Cases)
+            .Select(i =>
+            {
+                var (kind, bytes) = Mutate(random, samples[random.Next(samples.Count)]);
+                return (Kind: kind, Url: feeds.AddRawFeed($"m{i}", bytes));
+            })
+            .ToList();
 
         var outcomes = new List<(string Kind, int Status, string? Reason, TimeSpan Elapsed, string Body)>();
         foreach (var batch in urls.Chunk(8))
         {
-            outcomes.AddRange(await Task.WhenAll(batch.Select(async c =>
-            {
-                var started = Stopwatch.GetTimestamp();
-                var response = await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { c.Url } }));
-                var body = await response.Content.ReadAsStringAsync();
-                string? reason = null;
-                if (response.StatusCode == HttpStatusCode.BadRequest)
-                {
-                    reason = JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("details").GetProperty("feeds")[0].GetProperty("reason").GetString();
-                }
+            outcomes.AddRange(
+                await Task.WhenAll(
+                    batch.Select(async c =>
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        var response = await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { c.Url } }));
+                        var body = await response.Content.ReadAsStringAsync();
+                        string? reason = null;
+                        if (response.StatusCode == HttpStatusCode.BadRequest)
+                        {
+                            reason = JsonDocument
+                                .Parse(body)
+                                .RootElement.GetProperty("error")
+                                .GetProperty("details")
+                                .GetProperty("feeds")[0]
+                                .GetProperty("reason")
+                                .GetString();
+                        }
 
-                return (c.Kind, (int)response.StatusCode, reason, Stopwatch.GetElapsedTime(started), body);
-            })));
+                        return (c.Kind, (int)response.StatusCode, reason, Stopwatch.GetElapsedTime(started), body);
+                    })
+                )
+            );
         }
 
-        TestContext.Out.WriteLine($"seed {Seed}: " + string.Join(", ", outcomes.GroupBy(o => $"{o.Kind} {o.Status} {o.Reason}").OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}")));
+        TestContext.Out.WriteLine(
+            $"seed {Seed}: "
+                + string.Join(
+                    ", ",
+                    outcomes.GroupBy(o => $"{o.Kind} {o.Status} {o.Reason}").OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}")
+                )
+        );
         TestContext.Out.WriteLine($"slowest save: {outcomes.Max(o => o.Elapsed).TotalMilliseconds:0} ms");
         Assert.Multiple(() =>
         {
@@ -99,12 +122,21 @@ public sealed class ParserFuzzTests
                 return ("huge-line", Encoding.UTF8.GetBytes(Insert(random, text, line)));
             case 4:
                 var depth = random.Next(100, 20_000);
-                var nested = string.Concat(Enumerable.Repeat("BEGIN:VEVENT\r\n", depth)) + string.Concat(Enumerable.Repeat("END:VEVENT\r\n", random.Next(0, depth + 2)));
+                var nested =
+                    string.Concat(Enumerable.Repeat("BEGIN:VEVENT\r\n", depth))
+                    + string.Concat(Enumerable.Repeat("END:VEVENT\r\n", random.Next(0, depth + 2)));
                 return ("deep-nesting", Encoding.UTF8.GetBytes(Insert(random, text, nested)));
             case 5:
                 return ("nul-bytes", Encoding.UTF8.GetBytes(Insert(random, text, "\0\0\0NAME\0:\0")));
             case 6:
-                return ("line-endings", Encoding.UTF8.GetBytes(random.Next(2) == 0 ? text.Replace("\r\n", "\r", StringComparison.Ordinal) : text.Replace("\r\n", "\n\n", StringComparison.Ordinal)));
+                return (
+                    "line-endings",
+                    Encoding.UTF8.GetBytes(
+                        random.Next(2) == 0
+                            ? text.Replace("\r\n", "\r", StringComparison.Ordinal)
+                            : text.Replace("\r\n", "\n\n", StringComparison.Ordinal)
+                    )
+                );
             case 7:
                 return ("bom-and-encoding", [.. Encoding.UTF8.GetPreamble(), .. Encoding.Unicode.GetBytes(text)]);
             default:

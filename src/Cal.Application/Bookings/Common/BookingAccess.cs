@@ -16,7 +16,11 @@ public sealed class BookingAccess(IBookingStore store, IUserRepository users, IE
 {
     public static string NotFound(string uid) => $"Booking with uid={uid} was not found in the database";
 
-    public async Task<(Booking Booking, User Host, EventType? EventType)> FindAsync(string uid, int? callerUserId, CancellationToken cancellationToken)
+    public async Task<(Booking Booking, User Host, EventType? EventType)> FindAsync(
+        string uid,
+        int? callerUserId,
+        CancellationToken cancellationToken
+    )
     {
         var booking = await store.FindAsync(uid, cancellationToken);
         if (booking is null || (callerUserId is { } caller && caller != booking.HostUserId))

@@ -27,7 +27,8 @@ public sealed record BookingDto(
     string IcsUid,
     IReadOnlyList<BookingAttendeeDto> Attendees,
     IReadOnlyList<string> Guests,
-    IReadOnlyDictionary<string, object> BookingFieldsResponses)
+    IReadOnlyDictionary<string, object> BookingFieldsResponses
+)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? CancellationReason { get; init; }
@@ -71,9 +72,19 @@ public sealed record BookingDto(
             booking.UpdatedAt,
             JsonDocument.Parse(booking.Metadata).RootElement.Clone(),
             booking.IcsUid,
-            [new BookingAttendeeDto(booking.AttendeeName, booking.AttendeeEmail, booking.AttendeeEmail, booking.AttendeeTimeZone, booking.AttendeeLanguage, false)],
+            [
+                new BookingAttendeeDto(
+                    booking.AttendeeName,
+                    booking.AttendeeEmail,
+                    booking.AttendeeEmail,
+                    booking.AttendeeTimeZone,
+                    booking.AttendeeLanguage,
+                    false
+                ),
+            ],
             guests,
-            responses)
+            responses
+        )
         {
             CancellationReason = booking.IsAccepted ? null : booking.CancellationReason ?? "",
             CancelledByEmail = booking.IsAccepted ? null : booking.CancelledByEmail,
@@ -94,13 +105,31 @@ public sealed record BookingEventTypeDto(int Id, string Slug);
 public sealed record BookingAttendeeDto(string Name, string Email, string DisplayEmail, string TimeZone, string Language, bool Absent);
 
 /// <summary>cal.com's <c>pagination</c> of a list.</summary>
-public sealed record PaginationDto(int ReturnedItems, int TotalItems, int ItemsPerPage, int RemainingItems, int CurrentPage, int TotalPages, bool HasNextPage, bool HasPreviousPage)
+public sealed record PaginationDto(
+    int ReturnedItems,
+    int TotalItems,
+    int ItemsPerPage,
+    int RemainingItems,
+    int CurrentPage,
+    int TotalPages,
+    bool HasNextPage,
+    bool HasPreviousPage
+)
 {
     public static PaginationDto Of(int returned, int total, int take, int skip)
     {
         var pages = take == 0 ? 0 : (int)Math.Ceiling(total / (double)take);
         var current = take == 0 ? 1 : (skip / take) + 1;
-        return new PaginationDto(returned, total, take, Math.Max(0, total - skip - returned), current, pages, skip + returned < total, skip > 0);
+        return new PaginationDto(
+            returned,
+            total,
+            take,
+            Math.Max(0, total - skip - returned),
+            current,
+            pages,
+            skip + returned < total,
+            skip > 0
+        );
     }
 }
 

@@ -18,11 +18,13 @@ public static class BookingInput
 
     public const string StartMessage = "must be an ISO date-time with a zone or offset, such as 2027-03-29T07:00:00Z";
 
-    /// <summary>An ISO 8601 date-time with <c>Z</c> or an offset, as cal.com's <c>start</c> (a bare date-time would be ambiguous).</summary>
+    /// <summary>An ISO 8601 date-time with <c>Z</c> or an offset, as cal.com's <c>start</c> (a bare date-time would be
+    /// ambiguous).</summary>
     public static bool TryParseStart(string? value, out DateTimeOffset start)
     {
         start = default;
-        return value is { Length: >= 16 and <= 40 } text && text.Contains('T', StringComparison.Ordinal)
+        return value is { Length: >= 16 and <= 40 } text
+            && text.Contains('T', StringComparison.Ordinal)
             && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal))
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out start)
             && BusyWindowParser.InAnsweredYears(start);
@@ -34,10 +36,15 @@ public static class BookingInput
 
     /// <summary>An e-mail address as people type them (one address, no display name), lower-cased.</summary>
     public static bool IsEmail(string? value) =>
-        value is { Length: > 2 and <= MaxEmailLength } text && !text.Any(char.IsWhiteSpace) && !text.Any(char.IsControl)
-        && MailAddress.TryCreate(text, out var address) && address.Address == text && address.Host.Contains('.', StringComparison.Ordinal);
+        value is { Length: > 2 and <= MaxEmailLength } text
+        && !text.Any(char.IsWhiteSpace)
+        && !text.Any(char.IsControl)
+        && MailAddress.TryCreate(text, out var address)
+        && address.Address == text
+        && address.Host.Contains('.', StringComparison.Ordinal);
 
-    public static bool IsName(string? value) => !string.IsNullOrWhiteSpace(value) && value.Length <= MaxNameLength && !value.Any(char.IsControl);
+    public static bool IsName(string? value) =>
+        !string.IsNullOrWhiteSpace(value) && value.Length <= MaxNameLength && !value.Any(char.IsControl);
 
     /// <summary>What is wrong with metadata (at most 50 keys of up to 40 characters, string values of up to 500), or null.</summary>
     public static string? MetadataProblem(JsonElement? metadata)

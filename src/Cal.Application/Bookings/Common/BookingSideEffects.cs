@@ -18,22 +18,45 @@ public enum BookingChange
 /// <summary>One kind of side effect of booking changes (the calendar event; webhook deliveries), as outbox items.</summary>
 public interface IBookingSideEffectSource
 {
-    Task<IReadOnlyList<OutboxItem>> ForAsync(BookingChange change, Booking booking, Booking? previous, User host, EventType eventType, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IReadOnlyList<OutboxItem>> ForAsync(
+        BookingChange change,
+        Booking booking,
+        Booking? previous,
+        User host,
+        EventType eventType,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    );
 }
 
 /// <summary>
 /// Every side effect of a booking change, as outbox items stored in the change's own transaction: the calendar event
 /// (written to the host's destination calendar, deleted on cancel, moved on reschedule) and whatever else is registered.
 /// </summary>
-public sealed class BookingSideEffects(IDestinationCalendarStore destinations, IEnumerable<IBookingSideEffectSource> sources, TimeProvider time)
+public sealed class BookingSideEffects(
+    IDestinationCalendarStore destinations,
+    IEnumerable<IBookingSideEffectSource> sources,
+    TimeProvider time
+)
 {
     /// <summary>Outbox items of one booking's calendar writes are ordered by this (its whole history: a reschedule continues it).</summary>
     public static string CalendarOrderKey(Booking booking) => "calendar:" + booking.RootUid;
 
-    public Task<IReadOnlyList<OutboxItem>> ForCreatedAsync(Booking booking, User host, EventType eventType, CancellationToken cancellationToken) =>
-        ForAsync(BookingChange.Created, booking, null, host, eventType, cancellationToken);
+    public Task<IReadOnlyList<OutboxItem>> ForCreatedAsync(
+        Booking booking,
+        User host,
+        EventType eventType,
+        CancellationToken cancellationToken
+    ) => ForAsync(BookingChange.Created, booking, null, host, eventType, cancellationToken);
 
-    public async Task<IReadOnlyList<OutboxItem>> ForAsync(BookingChange change, Booking booking, Booking? previous, User host, EventType eventType, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutboxItem>> ForAsync(
+        BookingChange change,
+        Booking booking,
+        Booking? previous,
+        User host,
+        EventType eventType,
+        CancellationToken cancellationToken
+    )
     {
         var now = time.GetUtcNow();
         var items = new List<OutboxItem>();
@@ -42,7 +65,10 @@ public sealed class BookingSideEffects(IDestinationCalendarStore destinations, I
             items.Add(OutboxItem.Create(OutboxKind.CalendarDelete, CalendarOrderKey(previous), Payload(previous), now));
         }
 
-        if (change is BookingChange.Created or BookingChange.Rescheduled && await destinations.FindAsync(host.Id, cancellationToken) is { } destination)
+        if (
+            change is BookingChange.Created or BookingChange.Rescheduled
+            && await destinations.FindAsync(host.Id, cancellationToken) is { } destination
+        )
         {
             booking.WriteTo(destination.CredentialId, destination.ExternalId);
             items.Add(OutboxItem.Create(OutboxKind.CalendarPut, CalendarOrderKey(booking), Payload(booking), now));

@@ -51,9 +51,17 @@ public interface IBookingStore
     /// when given, is marked as standing for this booking.
     /// </summary>
     Task<BookingInsertResult> InsertAcceptedAsync(
-        Booking booking, IReadOnlyList<OutboxItem> sideEffects, string? reservationUid, Booking? replacing, string? idempotencyKey, DateTimeOffset now, CancellationToken cancellationToken);
+        Booking booking,
+        IReadOnlyList<OutboxItem> sideEffects,
+        string? reservationUid,
+        Booking? replacing,
+        string? idempotencyKey,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    );
 
-    /// <summary>Cancels <paramref name="booking"/> (already changed) and stores its side effects, in one transaction; false when it was not accepted any more.</summary>
+    /// <summary>Cancels <paramref name="booking"/> (already changed) and stores its side effects, in one transaction; false when it was not
+    /// accepted any more.</summary>
     Task<bool> CancelAsync(Booking booking, IReadOnlyList<OutboxItem> sideEffects, CancellationToken cancellationToken);
 
     Task<Booking?> FindAsync(string uid, CancellationToken cancellationToken);
@@ -65,16 +73,33 @@ public interface IBookingStore
     Task<(IReadOnlyList<Booking> Page, int Total)> ListAsync(BookingFilter filter, CancellationToken cancellationToken);
 
     /// <summary>The blocks (buffers included) of the host's accepted bookings that overlap [from, to).</summary>
-    Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> AcceptedBlocksAsync(int hostUserId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+    Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> AcceptedBlocksAsync(
+        int hostUserId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken
+    );
 
-    /// <summary>The host's cancelled bookings over [from, to) whose calendar event may still be on the calendar (its delete not done yet).</summary>
-    Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> PendingEventDeletesAsync(int hostUserId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+    /// <summary>The host's cancelled bookings over [from, to) whose calendar event may still be on the calendar (its delete not done
+    /// yet).</summary>
+    Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> PendingEventDeletesAsync(
+        int hostUserId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Records where a booking's event was written (and its ETag).</summary>
     Task EventWrittenAsync(string uid, string href, string? etag, CancellationToken cancellationToken);
 
-    /// <summary>Claims <paramref name="key"/> for a request whose body hashes to <paramref name="bodyHash"/> (keys last 24 hours).</summary>
-    Task<(IdempotencyClaim Claim, string? BookingUid)> ClaimAsync(string key, string bodyHash, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Claims <paramref name="key"/> for a request whose body hashes to <paramref name="bodyHash"/> (keys last 24
+    /// hours).</summary>
+    Task<(IdempotencyClaim Claim, string? BookingUid)> ClaimAsync(
+        string key,
+        string bodyHash,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Lets go of a claimed key whose request failed, so it can be sent again.</summary>
     Task ReleaseAsync(string key, CancellationToken cancellationToken);
@@ -93,7 +118,8 @@ public sealed record BookingFilter(
     bool Descending,
     int Take,
     int Skip,
-    DateTimeOffset Now);
+    DateTimeOffset Now
+);
 
 /// <summary>Slot reservations.</summary>
 public interface ISlotReservationStore
@@ -109,7 +135,14 @@ public interface ISlotReservationStore
     Task<bool> DeleteAsync(string uid, CancellationToken cancellationToken);
 
     /// <summary>The host's unexpired reservations over [from, to), but <paramref name="exceptUid"/>'s.</summary>
-    Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> ActiveAsync(int hostUserId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, string? exceptUid, CancellationToken cancellationToken);
+    Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> ActiveAsync(
+        int hostUserId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        DateTimeOffset now,
+        string? exceptUid,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Deletes reservations that ended before <paramref name="before"/>; how many.</summary>
     Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken);

@@ -30,7 +30,8 @@ public abstract partial class CalendarEventHandler(
     ICredentialRepository credentials,
     CalendarProviders providers,
     IOptions<OutboxOptions> options,
-    ILogger logger) : IOutboxItemHandler
+    ILogger logger
+) : IOutboxItemHandler
 {
     public abstract OutboxKind Kind { get; }
 
@@ -44,9 +45,11 @@ public abstract partial class CalendarEventHandler(
             return OutboxAttempt.Done("booking gone");
         }
 
-        if (booking.DestinationCredentialId is not { } credentialId
+        if (
+            booking.DestinationCredentialId is not { } credentialId
             || await credentials.FindForUserAsync(booking.HostUserId, credentialId, cancellationToken) is not { } credential
-            || providers.For(credential.Type) is not IWritableCalendarProvider provider)
+            || providers.For(credential.Type) is not IWritableCalendarProvider provider
+        )
         {
             return Failed(booking, "the destination calendar's credential is disconnected");
         }
@@ -61,7 +64,12 @@ public abstract partial class CalendarEventHandler(
         return attempt;
     }
 
-    protected abstract Task<OutboxAttempt> PerformAsync(Booking booking, Credential credential, IWritableCalendarProvider provider, CancellationToken cancellationToken);
+    protected abstract Task<OutboxAttempt> PerformAsync(
+        Booking booking,
+        Credential credential,
+        IWritableCalendarProvider provider,
+        CancellationToken cancellationToken
+    );
 
     protected IBookingStore Store => store;
 
@@ -71,12 +79,13 @@ public abstract partial class CalendarEventHandler(
     protected static OutboxAttempt From(FeedFailure failure) =>
         new(IsPermanent(failure) ? OutboxOutcome.Failed : OutboxOutcome.Retry, FeedFailure.WireName(failure.Reason), failure.HttpStatus);
 
-    private static bool IsPermanent(FeedFailure failure) => failure.Reason switch
-    {
-        FeedFailureReason.Unauthorized or FeedFailureReason.BlockedAddress or FeedFailureReason.NotCalDav => true,
-        FeedFailureReason.HttpStatus => failure.HttpStatus is >= 400 and < 500 and not (408 or 423 or 425 or 429),
-        _ => false,
-    };
+    private static bool IsPermanent(FeedFailure failure) =>
+        failure.Reason switch
+        {
+            FeedFailureReason.Unauthorized or FeedFailureReason.BlockedAddress or FeedFailureReason.NotCalDav => true,
+            FeedFailureReason.HttpStatus => failure.HttpStatus is >= 400 and < 500 and not (408 or 423 or 425 or 429),
+            _ => false,
+        };
 
     private OutboxAttempt Failed(Booking booking, string reason)
     {
@@ -98,11 +107,17 @@ public sealed class CalendarPutHandler(
     IBookingEventWriter writer,
     TimeProvider time,
     IOptions<OutboxOptions> options,
-    ILogger<CalendarPutHandler> logger) : CalendarEventHandler(store, users, credentials, providers, options, logger)
+    ILogger<CalendarPutHandler> logger
+) : CalendarEventHandler(store, users, credentials, providers, options, logger)
 {
     public override OutboxKind Kind => OutboxKind.CalendarPut;
 
-    protected override async Task<OutboxAttempt> PerformAsync(Booking booking, Credential credential, IWritableCalendarProvider provider, CancellationToken cancellationToken)
+    protected override async Task<OutboxAttempt> PerformAsync(
+        Booking booking,
+        Credential credential,
+        IWritableCalendarProvider provider,
+        CancellationToken cancellationToken
+    )
     {
         if (!booking.IsAccepted)
         {
@@ -115,7 +130,13 @@ public sealed class CalendarPutHandler(
             return OutboxAttempt.Done("host gone");
         }
 
-        var written = await provider.WriteEventAsync(credential, booking.DestinationCalendarUrl!, booking.IcsUid, writer.Render(booking, host, time.GetUtcNow()), cancellationToken);
+        var written = await provider.WriteEventAsync(
+            credential,
+            booking.DestinationCalendarUrl!,
+            booking.IcsUid,
+            writer.Render(booking, host, time.GetUtcNow()),
+            cancellationToken
+        );
         if (written.Value is not { } done)
         {
             return From(written.Failure!);
@@ -133,14 +154,28 @@ public sealed class CalendarDeleteHandler(
     ICredentialRepository credentials,
     CalendarProviders providers,
     IOptions<OutboxOptions> options,
-    ILogger<CalendarDeleteHandler> logger) : CalendarEventHandler(store, users, credentials, providers, options, logger)
+    ILogger<CalendarDeleteHandler> logger
+) : CalendarEventHandler(store, users, credentials, providers, options, logger)
 {
     public override OutboxKind Kind => OutboxKind.CalendarDelete;
 
-    protected override async Task<OutboxAttempt> PerformAsync(Booking booking, Credential credential, IWritableCalendarProvider provider, CancellationToken cancellationToken)
+    protected override async Task<OutboxAttempt> PerformAsync(
+        Booking booking,
+        Credential credential,
+        IWritableCalendarProvider provider,
+        CancellationToken cancellationToken
+    )
     {
-        var href = booking.CalendarEventHref ?? new Uri(new Uri(booking.DestinationCalendarUrl!), Uri.EscapeDataString(booking.IcsUid) + ".ics").AbsoluteUri;
-        var deleted = await provider.DeleteEventAsync(credential, booking.DestinationCalendarUrl!, href, booking.CalendarEventETag, cancellationToken);
+        var href =
+            booking.CalendarEventHref
+            ?? new Uri(new Uri(booking.DestinationCalendarUrl!), Uri.EscapeDataString(booking.IcsUid) + ".ics").AbsoluteUri;
+        var deleted = await provider.DeleteEventAsync(
+            credential,
+            booking.DestinationCalendarUrl!,
+            href,
+            booking.CalendarEventETag,
+            cancellationToken
+        );
         return deleted.Value is not null ? OutboxAttempt.Done("deleted", 204) : From(deleted.Failure!);
     }
 }

@@ -23,7 +23,8 @@ public sealed partial class CalDavAccountCalendars(
     IServiceScopeFactory scopes,
     IOptions<CalDavOptions> options,
     TimeProvider time,
-    ILogger<CalDavAccountCalendars> logger)
+    ILogger<CalDavAccountCalendars> logger
+)
 {
     private readonly ConcurrentDictionary<int, Listed> listed = new();
     private readonly SingleFlight<(int CredentialId, string Key), IReadOnlyList<CalDavCalendar>> flights = new();
@@ -32,9 +33,17 @@ public sealed partial class CalDavAccountCalendars(
     public TimeSpan TimeToLive => options.Value.TimeToLive;
 
     /// <summary>The account's calendars, listing its home again when the last listing is older than the time to live.</summary>
-    public Task<IReadOnlyList<CalDavCalendar>> CurrentAsync(Credential credential, CalDavSettings settings, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CalDavCalendar>> CurrentAsync(
+        Credential credential,
+        CalDavSettings settings,
+        CancellationToken cancellationToken
+    )
     {
-        if (listed.TryGetValue(credential.Id, out var known) && known.Matches(credential) && time.GetUtcNow() - known.CheckedAt < options.Value.TimeToLive)
+        if (
+            listed.TryGetValue(credential.Id, out var known)
+            && known.Matches(credential)
+            && time.GetUtcNow() - known.CheckedAt < options.Value.TimeToLive
+        )
         {
             return Task.FromResult(known.Calendars);
         }
@@ -43,7 +52,11 @@ public sealed partial class CalDavAccountCalendars(
     }
 
     /// <summary>Lists the home now, whatever the time to live (a calendar of the account could not be read: is it still there?).</summary>
-    public Task<IReadOnlyList<CalDavCalendar>> RevalidateNowAsync(Credential credential, CalDavSettings settings, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CalDavCalendar>> RevalidateNowAsync(
+        Credential credential,
+        CalDavSettings settings,
+        CancellationToken cancellationToken
+    )
     {
         listed.TryRemove(credential.Id, out _);
         return CurrentAsync(credential, settings, cancellationToken);
@@ -60,7 +73,10 @@ public sealed partial class CalDavAccountCalendars(
             var result = await client.ListCalendarsAsync(account, home, credential.UserId, CancellationToken.None);
             found = result.Value;
         }
-        else if (settings.Calendars.Count != 1 || !string.Equals(settings.Calendars[0].Url, account.ServerUrl.AbsoluteUri, StringComparison.Ordinal))
+        else if (
+            settings.Calendars.Count != 1
+            || !string.Equals(settings.Calendars[0].Url, account.ServerUrl.AbsoluteUri, StringComparison.Ordinal)
+        )
         {
             // Added by an earlier version, which did not keep the home: discovered again (one time), home and all.
             var discovered = await client.DiscoverAsync(account, credential.UserId, CancellationToken.None);
@@ -79,7 +95,10 @@ public sealed partial class CalDavAccountCalendars(
             return settings.Calendars;
         }
 
-        var same = found.Count == settings.Calendars.Count && found.Zip(settings.Calendars).All(p => p.First == p.Second) && home == settings.HomeUrl;
+        var same =
+            found.Count == settings.Calendars.Count
+            && found.Zip(settings.Calendars).All(p => p.First == p.Second)
+            && home == settings.HomeUrl;
         if (same)
         {
             listed[credential.Id] = new Listed(credential.UserId, credential.ProtectedKey, null, settings.Calendars, checkedAt);
@@ -90,7 +109,11 @@ public sealed partial class CalDavAccountCalendars(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var services = scope.ServiceProvider;
-            if (!await services.GetRequiredService<ICredentialRepository>().UpdateKeyAsync(credential.UserId, credential.Id, protectedKey, CancellationToken.None))
+            if (
+                !await services
+                    .GetRequiredService<ICredentialRepository>()
+                    .UpdateKeyAsync(credential.UserId, credential.Id, protectedKey, CancellationToken.None)
+            )
             {
                 return found; // disconnected meanwhile: nothing to keep
             }
@@ -99,7 +122,12 @@ public sealed partial class CalDavAccountCalendars(
             await services.GetRequiredService<ISelectedCalendarRepository>().ForgetAllButAsync(credential.Id, kept, CancellationToken.None);
             foreach (var cleanup in services.GetServices<ICalendarsRemovedHandler>())
             {
-                await cleanup.CalendarsRemovedAsync(credential.UserId, credential.Id, found.Select(c => c.Url).ToList(), CancellationToken.None);
+                await cleanup.CalendarsRemovedAsync(
+                    credential.UserId,
+                    credential.Id,
+                    found.Select(c => c.Url).ToList(),
+                    CancellationToken.None
+                );
             }
 
             await services.GetRequiredService<IUserCalendarsCache>().InvalidateAsync(credential.UserId);
@@ -111,22 +139,40 @@ public sealed partial class CalDavAccountCalendars(
     }
 
     /// <summary>A listing, and the credential it was made for (before and after it was written back).</summary>
-    private sealed record Listed(int UserId, string BasedOn, string? Wrote, IReadOnlyList<CalDavCalendar> Calendars, DateTimeOffset CheckedAt)
+    private sealed record Listed(
+        int UserId,
+        string BasedOn,
+        string? Wrote,
+        IReadOnlyList<CalDavCalendar> Calendars,
+        DateTimeOffset CheckedAt
+    )
     {
         public bool Matches(Credential credential) =>
             credential.UserId == UserId && (credential.ProtectedKey == BasedOn || credential.ProtectedKey == Wrote);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "CalDAV credential {CredentialId}: its calendar home could not be listed now; its calendars stay as they were")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "CalDAV credential {CredentialId}: its calendar home could not be listed now; its calendars stay as they were"
+    )]
     private static partial void LogUnlisted(ILogger logger, int credentialId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "CalDAV credential {CredentialId}: the server's calendars changed ({Before} -> {After}); kept")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "CalDAV credential {CredentialId}: the server's calendars changed ({Before} -> {After}); kept"
+    )]
     private static partial void LogChanged(ILogger logger, int credentialId, int before, int after);
 }
 
-/// <summary>What else must follow when a credential's calendars are gone from its server (e.g. a destination calendar among them).</summary>
+/// <summary>What else must follow when a credential's calendars are gone from its server (e.g. a destination calendar among
+/// them).</summary>
 public interface ICalendarsRemovedHandler
 {
     /// <summary>The credential now holds only <paramref name="remainingExternalIds"/>.</summary>
-    Task CalendarsRemovedAsync(int userId, int credentialId, IReadOnlyList<string> remainingExternalIds, CancellationToken cancellationToken);
+    Task CalendarsRemovedAsync(
+        int userId,
+        int credentialId,
+        IReadOnlyList<string> remainingExternalIds,
+        CancellationToken cancellationToken
+    );
 }

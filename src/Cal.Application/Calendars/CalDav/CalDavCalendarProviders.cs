@@ -13,7 +13,12 @@ namespace Cal.Application.Calendars.CalDav;
 /// loaded once, revalidated after the time to live, only what changed fetched), expanded by Cal's own engine per window,
 /// so a recurring event blocks every occurrence and a year costs what a feed's year costs.
 /// </summary>
-public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICalDavClient client, ICalDavCalendars calendars, CalDavAccountCalendars accounts) : IWritableCalendarProvider
+public abstract class CalDavCalendarProviderBase(
+    ISecretProtector protector,
+    ICalDavClient client,
+    ICalDavCalendars calendars,
+    CalDavAccountCalendars accounts
+) : IWritableCalendarProvider
 {
     private readonly ParsedSecrets<CalDavSettings> secrets = new(protector, CalDavSecret.Deserialize);
 
@@ -30,34 +35,50 @@ public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICa
     public async Task<IReadOnlyList<string>> CalendarIdsAsync(Credential credential, CancellationToken cancellationToken) =>
         (await accounts.CurrentAsync(credential, SettingsOf(credential), cancellationToken)).Select(c => c.Url).ToList();
 
-    public async Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, CalendarSelection selection, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken)
+    public async Task<ProviderBusyTimes> GetBusyTimesAsync(
+        Credential credential,
+        CalendarSelection selection,
+        BusyWindow window,
+        BusyTimeBudget budget,
+        CancellationToken cancellationToken
+    )
     {
         var settings = SettingsOf(credential);
-        var selected = settings.Calendars
-            .Select((calendar, index) => (calendar.Url, Index: index))
+        var selected = settings
+            .Calendars.Select((calendar, index) => (calendar.Url, Index: index))
             .Where(c => selection.Includes(c.Url))
             .ToList();
 
-        var reads = await Task.WhenAll(selected.Select(async c =>
-        {
-            var index = await calendars.GetIndexAsync(new CalDavCalendarRef(credential.Id, credential.UserId, settings.Account, c.Url), cancellationToken);
-            if (index.Failure is { } failure)
+        var reads = await Task.WhenAll(
+            selected.Select(async c =>
             {
-                if (failure.Reason == FeedFailureReason.NotCalDav && !(await accounts.RevalidateNowAsync(credential, settings, cancellationToken)).Any(k => k.Url == c.Url))
+                var index = await calendars.GetIndexAsync(
+                    new CalDavCalendarRef(credential.Id, credential.UserId, settings.Account, c.Url),
+                    cancellationToken
+                );
+                if (index.Failure is { } failure)
                 {
-                    return (c.Url, Read: new BusyTimeRead([], false)); // removed from the server since: no longer one of the account's calendars
+                    if (
+                        failure.Reason == FeedFailureReason.NotCalDav
+                        && !(await accounts.RevalidateNowAsync(credential, settings, cancellationToken)).Any(k => k.Url == c.Url)
+                    )
+                    {
+                        // removed from the server since: no longer one of the account's calendars
+                        return (c.Url, Read: new BusyTimeRead([], false));
+                    }
+
+                    // A refused account is never "free": scheduling on it would double-book.
+                    throw new CalendarUnavailableException(credential.Id, c.Index, failure, duringCheck: false, AccountName(settings));
                 }
 
-                // A refused account is never "free": scheduling on it would double-book.
-                throw new CalendarUnavailableException(credential.Id, c.Index, failure, duringCheck: false, AccountName(settings));
-            }
-
-            return (c.Url, Read: index.Value!.Read(window, budget, cancellationToken));
-        }));
+                return (c.Url, Read: index.Value!.Read(window, budget, cancellationToken));
+            })
+        );
 
         return new ProviderBusyTimes(
             reads.SelectMany(r => r.Read.Intervals).ToList(),
-            reads.Where(r => r.Read.Truncated).Select(r => r.Url).ToList());
+            reads.Where(r => r.Read.Truncated).Select(r => r.Url).ToList()
+        );
     }
 
     /// <summary>Whether the server accepts the account now (a discovery, never an answer from what is kept).</summary>
@@ -70,11 +91,33 @@ public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICa
             : ConnectionCheck.Connected;
     }
 
-    public Task<FeedFetchResult<CalDavWritten>> WriteEventAsync(Credential credential, string calendarId, string uid, string icalendar, CancellationToken cancellationToken) =>
-        calendars.PutAsync(new CalDavCalendarRef(credential.Id, credential.UserId, SettingsOf(credential).Account, calendarId), uid, icalendar, cancellationToken);
+    public Task<FeedFetchResult<CalDavWritten>> WriteEventAsync(
+        Credential credential,
+        string calendarId,
+        string uid,
+        string icalendar,
+        CancellationToken cancellationToken
+    ) =>
+        calendars.PutAsync(
+            new CalDavCalendarRef(credential.Id, credential.UserId, SettingsOf(credential).Account, calendarId),
+            uid,
+            icalendar,
+            cancellationToken
+        );
 
-    public Task<FeedFetchResult<CalDavWritten>> DeleteEventAsync(Credential credential, string calendarId, string href, string? etag, CancellationToken cancellationToken) =>
-        calendars.DeleteAsync(new CalDavCalendarRef(credential.Id, credential.UserId, SettingsOf(credential).Account, calendarId), href, etag, cancellationToken);
+    public Task<FeedFetchResult<CalDavWritten>> DeleteEventAsync(
+        Credential credential,
+        string calendarId,
+        string href,
+        string? etag,
+        CancellationToken cancellationToken
+    ) =>
+        calendars.DeleteAsync(
+            new CalDavCalendarRef(credential.Id, credential.UserId, SettingsOf(credential).Account, calendarId),
+            href,
+            etag,
+            cancellationToken
+        );
 
     /// <summary>The account's calendars are revalidated every <c>CalDav:TimeToLive</c>: a list of them is kept no longer.</summary>
     public TimeSpan? ListedCalendarsFreshFor => accounts.TimeToLive;
@@ -87,25 +130,39 @@ public abstract class CalDavCalendarProviderBase(ISecretProtector protector, ICa
 }
 
 /// <summary>cal.com's Apple Calendar app: CalDAV on iCloud (<see cref="AppleCalendarOptions.ServerUrl"/>).</summary>
-public sealed class AppleCalendarProvider(ISecretProtector protector, ICalDavClient client, ICalDavCalendars calendars, CalDavAccountCalendars accounts) : CalDavCalendarProviderBase(protector, client, calendars, accounts)
+public sealed class AppleCalendarProvider(
+    ISecretProtector protector,
+    ICalDavClient client,
+    ICalDavCalendars calendars,
+    CalDavAccountCalendars accounts
+) : CalDavCalendarProviderBase(protector, client, calendars, accounts)
 {
-    public override CalendarIntegration Integration { get; } = new(
-        CalendarApps.Apple.Type,
-        CalendarApps.Apple.AppId,
-        CalendarApps.Apple.AppId,
-        "Apple Calendar",
-        Description: "Apple calendar runs both the macOS and iOS mobile operating systems. Connect your Apple calendar to Cal.",
-        DirName: "applecalendar");
+    public override CalendarIntegration Integration { get; } =
+        new(
+            CalendarApps.Apple.Type,
+            CalendarApps.Apple.AppId,
+            CalendarApps.Apple.AppId,
+            "Apple Calendar",
+            Description: "Apple calendar runs both the macOS and iOS mobile operating systems. Connect your Apple calendar to Cal.",
+            DirName: "applecalendar"
+        );
 }
 
 /// <summary>cal.com's CalDav Server app: any CalDAV server (Nextcloud, Fastmail, Radicale, mailbox.org, ...).</summary>
-public sealed class CalDavCalendarProvider(ISecretProtector protector, ICalDavClient client, ICalDavCalendars calendars, CalDavAccountCalendars accounts) : CalDavCalendarProviderBase(protector, client, calendars, accounts)
+public sealed class CalDavCalendarProvider(
+    ISecretProtector protector,
+    ICalDavClient client,
+    ICalDavCalendars calendars,
+    CalDavAccountCalendars accounts
+) : CalDavCalendarProviderBase(protector, client, calendars, accounts)
 {
-    public override CalendarIntegration Integration { get; } = new(
-        CalendarApps.CalDav.Type,
-        CalendarApps.CalDav.AppId,
-        CalendarApps.CalDav.AppId,
-        "CalDav Server",
-        Description: "Connect to any CalDAV server: Nextcloud, Fastmail, mailbox.org, Radicale and others.",
-        DirName: "caldavcalendar");
+    public override CalendarIntegration Integration { get; } =
+        new(
+            CalendarApps.CalDav.Type,
+            CalendarApps.CalDav.AppId,
+            CalendarApps.CalDav.AppId,
+            "CalDav Server",
+            Description: "Connect to any CalDAV server: Nextcloud, Fastmail, mailbox.org, Radicale and others.",
+            DirName: "caldavcalendar"
+        );
 }

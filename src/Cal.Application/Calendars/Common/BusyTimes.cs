@@ -26,7 +26,8 @@ public sealed record BusyTimeBudget(int MaxOccurrences, TimeSpan MaxDuration)
     public long StartedAt { get; init; } = Stopwatch.GetTimestamp();
 
     /// <summary>The <see cref="Stopwatch"/> timestamp after which work stops.</summary>
-    public long Deadline => MaxDuration >= TimeSpan.FromDays(1) ? long.MaxValue : StartedAt + (long)(MaxDuration.TotalSeconds * Stopwatch.Frequency);
+    public long Deadline =>
+        MaxDuration >= TimeSpan.FromDays(1) ? long.MaxValue : StartedAt + (long)(MaxDuration.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>This budget, its clock started now.</summary>
     public BusyTimeBudget StartingNow() => this with { StartedAt = Stopwatch.GetTimestamp() };
@@ -44,6 +45,7 @@ public interface IBusyTimeIndex
     /// <summary>Events (and overrides) the index holds.</summary>
     int EventCount { get; }
 
-    /// <summary>Every busy interval overlapping the window, in UTC, sorted; bounded by <paramref name="budget"/>, observing <paramref name="cancellationToken"/>.</summary>
+    /// <summary>Every busy interval overlapping the window, in UTC, sorted; bounded by <paramref name="budget"/>, observing
+    /// <paramref name="cancellationToken"/>.</summary>
     BusyTimeRead Read(BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken);
 }

@@ -14,7 +14,8 @@ public sealed class BusyTimesOptions
     [Range(1, 10_000_000)]
     public int MaxOccurrencesPerFeed { get; set; } = 1_000_000;
 
-    /// <summary>Time a request may spend on busy times, from the start of its work (a first fetch and index of a large feed included), before the answer is cut short.</summary>
+    /// <summary>Time a request may spend on busy times, from the start of its work (a first fetch and index of a large feed included),
+    /// before the answer is cut short.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan MaxExpansionTimePerFeed { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -32,7 +32,8 @@ public sealed class BusyWindowInput
     public static BusyWindowInput Parse(string? dateFrom, string? dateTo, string? timeZone, string? loggedInUsersTz, string userTimeZone)
     {
         // cal.com's current name wins over its deprecated alias; without either, the user's own zone.
-        var (parameter, name) = !string.IsNullOrWhiteSpace(timeZone) ? (timeZone, "timeZone")
+        var (parameter, name) =
+            !string.IsNullOrWhiteSpace(timeZone) ? (timeZone, "timeZone")
             : !string.IsNullOrWhiteSpace(loggedInUsersTz) ? (loggedInUsersTz, "loggedInUsersTz")
             : (null, null);
         IanaTimeZone? zone;
@@ -53,7 +54,12 @@ public sealed class BusyWindowInput
         var hasTo = BusyWindowParser.TryParseInstant(dateTo, zone.System, out var to, endOfDay: true);
         if (!hasFrom)
         {
-            problems.Add(new InputProblem("dateFrom", BusyWindowParser.OutsideAnsweredYears(dateFrom) ? BusyWindowParser.OutsideYearsMessage : DateMessage));
+            problems.Add(
+                new InputProblem(
+                    "dateFrom",
+                    BusyWindowParser.OutsideAnsweredYears(dateFrom) ? BusyWindowParser.OutsideYearsMessage : DateMessage
+                )
+            );
         }
         else if (!BusyWindowParser.InAnsweredYears(from))
         {
@@ -63,7 +69,12 @@ public sealed class BusyWindowInput
 
         if (!hasTo)
         {
-            problems.Add(new InputProblem("dateTo", BusyWindowParser.OutsideAnsweredYears(dateTo) ? BusyWindowParser.OutsideYearsMessage : DateMessage));
+            problems.Add(
+                new InputProblem(
+                    "dateTo",
+                    BusyWindowParser.OutsideAnsweredYears(dateTo) ? BusyWindowParser.OutsideYearsMessage : DateMessage
+                )
+            );
         }
         else if (!BusyWindowParser.InAnsweredYears(to))
         {

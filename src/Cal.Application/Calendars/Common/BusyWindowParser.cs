@@ -43,7 +43,10 @@ public static class BusyWindowParser
             return true;
         }
 
-        if (!DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) || !value.Contains('T', StringComparison.Ordinal))
+        if (
+            !DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
+            || !value.Contains('T', StringComparison.Ordinal)
+        )
         {
             return false;
         }
@@ -87,9 +90,13 @@ public static class BusyWindowParser
     /// <summary>The message for an instant outside <see cref="Earliest"/> .. <see cref="Latest"/>.</summary>
     public const string OutsideYearsMessage = "must be within the years 1900 to 2100";
 
-    /// <summary>Whether a value that did not parse as an instant is a date or date-time of a year outside 1900-2100 (0001-01-01 east of UTC has no instant at all).</summary>
+    /// <summary>Whether a value that did not parse as an instant is a date or date-time of a year outside 1900-2100 (0001-01-01 east of UTC
+    /// has no instant at all).</summary>
     public static bool OutsideAnsweredYears(string? value) =>
-        value is { Length: >= 10 } text && text[4] == '-' && int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is < 1900 or > 2100;
+        value is { Length: >= 10 } text
+        && text[4] == '-'
+        && int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+        && year is < 1900 or > 2100;
 
     /// <summary>Whether an instant lies in the years answered (1900-2100, <see cref="Latest"/> itself included as an end).</summary>
     public static bool InAnsweredYears(DateTimeOffset instant) => instant >= Earliest && instant <= Latest;

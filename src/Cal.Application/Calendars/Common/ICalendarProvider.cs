@@ -24,12 +24,19 @@ public interface ICalendarProvider
     /// Busy intervals overlapping the window from the credential's calendars that <paramref name="selection"/> includes;
     /// work bounded by <paramref name="budget"/> (a calendar cut short is named in <see cref="ProviderBusyTimes.TruncatedExternalIds"/>).
     /// </summary>
-    Task<ProviderBusyTimes> GetBusyTimesAsync(Credential credential, CalendarSelection selection, BusyWindow window, BusyTimeBudget budget, CancellationToken cancellationToken);
+    Task<ProviderBusyTimes> GetBusyTimesAsync(
+        Credential credential,
+        CalendarSelection selection,
+        BusyWindow window,
+        BusyTimeBudget budget,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Whether every calendar of the credential can be read now; if not, which one and why.</summary>
     Task<ConnectionCheck> CheckConnectionAsync(Credential credential, CancellationToken cancellationToken);
 
-    /// <summary>How long a list of this provider's calendars may be kept before it is asked again (null: as long as the read model keeps it).</summary>
+    /// <summary>How long a list of this provider's calendars may be kept before it is asked again (null: as long as the read model keeps
+    /// it).</summary>
     TimeSpan? ListedCalendarsFreshFor => null;
 }
 
@@ -48,7 +55,8 @@ public sealed record CalendarIntegration(
     string Logo = "icon.svg",
     string Publisher = "Cal.com, Inc.",
     string Email = "help@cal.com",
-    string? DirName = null)
+    string? DirName = null
+)
 {
     /// <summary>The app's display name (cal.com's <c>name</c>; its title unless told otherwise).</summary>
     public string DisplayName => Name ?? Title;
@@ -72,7 +80,12 @@ public sealed record ProviderBusyTimes(IReadOnlyList<BusyInterval> Intervals, IR
 /// Whether a credential's calendars can all be read now; if not, the first failing one (by index, never by URL), why,
 /// and for a provider with accounts, the account as errors name it.
 /// </summary>
-public sealed record ConnectionCheck(bool IsConnected, int? FailingCalendarIndex = null, FeedFailure? Failure = null, string? Account = null)
+public sealed record ConnectionCheck(
+    bool IsConnected,
+    int? FailingCalendarIndex = null,
+    FeedFailure? Failure = null,
+    string? Account = null
+)
 {
     public static ConnectionCheck Connected { get; } = new(true);
 }

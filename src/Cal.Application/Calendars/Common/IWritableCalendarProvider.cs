@@ -11,7 +11,19 @@ namespace Cal.Application.Calendars.Common;
 /// </summary>
 public interface IWritableCalendarProvider : ICalendarProvider
 {
-    Task<FeedFetchResult<CalDavWritten>> WriteEventAsync(Credential credential, string calendarId, string uid, string icalendar, CancellationToken cancellationToken);
+    Task<FeedFetchResult<CalDavWritten>> WriteEventAsync(
+        Credential credential,
+        string calendarId,
+        string uid,
+        string icalendar,
+        CancellationToken cancellationToken
+    );
 
-    Task<FeedFetchResult<CalDavWritten>> DeleteEventAsync(Credential credential, string calendarId, string href, string? etag, CancellationToken cancellationToken);
+    Task<FeedFetchResult<CalDavWritten>> DeleteEventAsync(
+        Credential credential,
+        string calendarId,
+        string href,
+        string? etag,
+        CancellationToken cancellationToken
+    );
 }

@@ -12,7 +12,11 @@ namespace Cal.Application.Common.Behaviours;
 public sealed class CalendarsChangedBehaviour<TMessage, TResponse>(IPublisher publisher) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage, IChangesUserCalendars
 {
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    public async ValueTask<TResponse> Handle(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken
+    )
     {
         var response = await next(message, cancellationToken);
         await publisher.Publish(new CalendarsChanged(message.UserId), CancellationToken.None); // the write is done: always tell

@@ -14,10 +14,17 @@ public sealed class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehavio
     where TMessage : notnull, IBaseCommand
 {
     /// <summary>With Debug off (production's default) it steps aside: no timing, no extra state machine per use case.</summary>
-    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
-        logger.IsEnabled(LogLevel.Debug) ? Timed(message, next, cancellationToken) : next(message, cancellationToken);
+    public ValueTask<TResponse> Handle(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken
+    ) => logger.IsEnabled(LogLevel.Debug) ? TimedAsync(message, next, cancellationToken) : next(message, cancellationToken);
 
-    private async ValueTask<TResponse> Timed(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    private async ValueTask<TResponse> TimedAsync(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken
+    )
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -26,7 +33,11 @@ public sealed class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehavio
         }
         finally
         {
-            logger.LogDebug("Handled {UseCase} in {ElapsedMs:0.0} ms", typeof(TMessage).Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            logger.LogDebug(
+                "Handled {UseCase} in {ElapsedMs:0.0} ms",
+                typeof(TMessage).Name,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds
+            );
         }
     }
 }

@@ -4,12 +4,17 @@ using Mediator;
 
 namespace Cal.Application.Common.Behaviours;
 
-/// <summary>Runs every validator of the message and throws one exception carrying all failures (messages marked <see cref="IValidated"/>).</summary>
+/// <summary>Runs every validator of the message and throws one exception carrying all failures (messages marked
+/// <see cref="IValidated"/>).</summary>
 public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage, IValidated
 {
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    public async ValueTask<TResponse> Handle(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken
+    )
     {
         List<FieldError>? errors = null;
         foreach (var validator in validators)

@@ -6,7 +6,9 @@ namespace Cal.Application.Common.Exceptions;
 /// the calendar server answered.
 /// </summary>
 public sealed class AvailabilityUnavailableException(int eventTypeId)
-    : Exception($"The availability of event type {eventTypeId} cannot be computed now: a calendar of its host cannot be read. Try again later.")
+    : Exception(
+        $"The availability of event type {eventTypeId} cannot be computed now: a calendar of its host cannot be read. Try again later."
+    )
 {
     public int EventTypeId { get; } = eventTypeId;
 }

@@ -7,10 +7,18 @@ namespace Cal.Application.Common.Exceptions;
 /// Names the credential, the calendar's index within it and, for a provider with accounts, the account (its username,
 /// which the user typed, never a password); never a feed URL.
 /// </summary>
-public sealed class CalendarUnavailableException(int credentialId, int calendarIndex, FeedFailure failure, bool duringCheck, string? account = null)
-    : Exception(account is null
-        ? $"Calendar {calendarIndex} of credential {credentialId} cannot be read now: {failure.Message}"
-        : $"Calendar {calendarIndex} of {account} (credential {credentialId}) cannot be read now: {failure.Message}")
+public sealed class CalendarUnavailableException(
+    int credentialId,
+    int calendarIndex,
+    FeedFailure failure,
+    bool duringCheck,
+    string? account = null
+)
+    : Exception(
+        account is null
+            ? $"Calendar {calendarIndex} of credential {credentialId} cannot be read now: {failure.Message}"
+            : $"Calendar {calendarIndex} of {account} (credential {credentialId}) cannot be read now: {failure.Message}"
+    )
 {
     public int CredentialId { get; } = credentialId;
 
@@ -18,7 +26,8 @@ public sealed class CalendarUnavailableException(int credentialId, int calendarI
 
     public FeedFailure Failure { get; } = failure;
 
-    /// <summary>The account, as the user knows it (e.g. "caldav account alice@example.com"), or null for a provider without accounts.</summary>
+    /// <summary>The account, as the user knows it (e.g. "caldav account alice@example.com"), or null for a provider without
+    /// accounts.</summary>
     public string? Account { get; } = account;
 
     /// <summary>cal.com answers a failed check with 401; a failed busy-times read is the upstream's fault (503).</summary>

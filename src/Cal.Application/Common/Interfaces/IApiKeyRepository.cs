@@ -19,5 +19,12 @@ public interface IApiKeyRepository
     /// it is the user's, not revoked (not even from later) and not expired at <paramref name="now"/>; only then is
     /// <paramref name="replacement"/> stored. False (nothing stored) otherwise, so a revoked key cannot mint another.
     /// </summary>
-    Task<bool> ReplaceAsync(int userId, int currentApiKeyId, ApiKey replacement, DateTimeOffset now, DateTimeOffset revokeAt, CancellationToken cancellationToken);
+    Task<bool> ReplaceAsync(
+        int userId,
+        int currentApiKeyId,
+        ApiKey replacement,
+        DateTimeOffset now,
+        DateTimeOffset revokeAt,
+        CancellationToken cancellationToken
+    );
 }

@@ -9,7 +9,8 @@ namespace Cal.Application.Common.Interfaces;
 /// </summary>
 public interface IAuthenticationCache
 {
-    /// <summary>Moves on with every <see cref="InvalidateAsync"/>: read it before looking a token up, pass it to <see cref="Set"/>.</summary>
+    /// <summary>Moves on with every <see cref="InvalidateAsync"/>: read it before looking a token up, pass it to
+    /// <see cref="Set"/>.</summary>
     long Generation { get; }
 
     CachedBearer? Get(string tokenHash);
@@ -32,9 +33,11 @@ public interface IAuthenticationCache
     /// <summary>Whether <paramref name="tokenHash"/> was looked up recently and matched nothing: answered without a lookup.</summary>
     bool IsKnownInvalid(string tokenHash);
 
-    /// <summary>Remembers, for a short while, that <paramref name="tokenHash"/> matched nothing (unless an invalidation happened since <paramref name="generationBeforeLookup"/>).</summary>
+    /// <summary>Remembers, for a short while, that <paramref name="tokenHash"/> matched nothing (unless an invalidation happened since
+    /// <paramref name="generationBeforeLookup"/>).</summary>
     void SetInvalid(string tokenHash, long generationBeforeLookup);
 
-    /// <summary>Forgets that <paramref name="tokenHash"/> matched nothing: it has just been issued (an API key created or refreshed, a token pair issued).</summary>
+    /// <summary>Forgets that <paramref name="tokenHash"/> matched nothing: it has just been issued (an API key created or refreshed, a
+    /// token pair issued).</summary>
     ValueTask ForgetInvalidAsync(string tokenHash);
 }

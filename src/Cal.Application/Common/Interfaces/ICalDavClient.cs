@@ -19,7 +19,12 @@ public interface ICalDavClient
     Task<FeedFetchResult<CalDavDiscovery>> DiscoverAsync(CalDavAccount account, int ownerUserId, CancellationToken cancellationToken);
 
     /// <summary>The event calendars in a calendar home found by <see cref="DiscoverAsync"/> (one <c>PROPFIND</c> of depth 1).</summary>
-    Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListCalendarsAsync(CalDavAccount account, string homeUrl, int ownerUserId, CancellationToken cancellationToken);
+    Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListCalendarsAsync(
+        CalDavAccount account,
+        string homeUrl,
+        int ownerUserId,
+        CancellationToken cancellationToken
+    );
 }
 
 /// <summary>
@@ -33,10 +38,20 @@ public interface ICalDavCalendars
     Task<FeedFetchResult<IBusyTimeIndex>> GetIndexAsync(CalDavCalendarRef calendar, CancellationToken cancellationToken);
 
     /// <summary>Writes one new iCalendar object (<c>PUT {calendar}{uid}.ics</c>, <c>If-None-Match: *</c>); its href and ETag.</summary>
-    Task<FeedFetchResult<CalDavWritten>> PutAsync(CalDavCalendarRef calendar, string uid, string icalendar, CancellationToken cancellationToken);
+    Task<FeedFetchResult<CalDavWritten>> PutAsync(
+        CalDavCalendarRef calendar,
+        string uid,
+        string icalendar,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Deletes an object Cal wrote (<c>If-Match</c> its ETag when known); one already gone or changed counts as deleted.</summary>
-    Task<FeedFetchResult<CalDavWritten>> DeleteAsync(CalDavCalendarRef calendar, string href, string? etag, CancellationToken cancellationToken);
+    Task<FeedFetchResult<CalDavWritten>> DeleteAsync(
+        CalDavCalendarRef calendar,
+        string href,
+        string? etag,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Marks every kept calendar of the credential stale, here and on the other instances (a write through any of them).</summary>
     Task InvalidateAsync(int credentialId);

@@ -14,7 +14,14 @@ public interface ICredentialRepository
     /// Stores one account's credential (user, type and <paramref name="account"/> identify it): replaces the secret of an
     /// existing one (keeping its id and clearing <c>invalid</c>) or creates it. Atomic, as <see cref="SaveIcsFeedAsync"/>.
     /// </summary>
-    Task<Credential> SaveAsync(int userId, string type, string appId, string account, string protectedKey, CancellationToken cancellationToken);
+    Task<Credential> SaveAsync(
+        int userId,
+        string type,
+        string appId,
+        string account,
+        string protectedKey,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>The user's first (oldest) credential of this type, or null.</summary>
     Task<Credential?> FindByUserAndTypeAsync(int userId, string type, CancellationToken cancellationToken);

@@ -14,7 +14,12 @@ public interface IIcsFeedFetcher
     /// Cancellation by <paramref name="cancellationToken"/> is reported as a timeout. Fetches are shared fairly between
     /// users: <paramref name="ownerUserId"/> is the user the feed is fetched for.
     /// </summary>
-    Task<FeedFetchResult<T>> FetchAsync<T>(IcsFeedUrl url, int ownerUserId, Func<TextReader, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken);
+    Task<FeedFetchResult<T>> FetchAsync<T>(
+        IcsFeedUrl url,
+        int ownerUserId,
+        Func<TextReader, CancellationToken, Task<T>> readBody,
+        CancellationToken cancellationToken
+    );
 }
 
 /// <summary>Either what the body reader returned, or why the feed could not be read.</summary>

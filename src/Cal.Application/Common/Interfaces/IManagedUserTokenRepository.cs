@@ -28,7 +28,12 @@ public interface IManagedUserTokenRepository
     /// Revokes every token family of the user and stores <paramref name="next"/> (a new family) in one transaction;
     /// returns the families revoked.
     /// </summary>
-    Task<IReadOnlyList<string>> ReplaceAllFamiliesAsync(int userId, ManagedUserTokens next, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> ReplaceAllFamiliesAsync(
+        int userId,
+        ManagedUserTokens next,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>The user's token families (for dropping them from the authentication cache).</summary>
     Task<IReadOnlyList<string>> FamiliesOfUserAsync(int userId, CancellationToken cancellationToken);

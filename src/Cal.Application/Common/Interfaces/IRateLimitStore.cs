@@ -7,6 +7,7 @@ namespace Cal.Application.Common.Interfaces;
 /// </summary>
 public interface IRateLimitStore
 {
-    /// <summary>Counts one request of <paramref name="partition"/> in window <paramref name="windowIndex"/>; returns the count so far, this one included.</summary>
+    /// <summary>Counts one request of <paramref name="partition"/> in window <paramref name="windowIndex"/>; returns the count so far, this
+    /// one included.</summary>
     ValueTask<long> IncrementAsync(string partition, long windowIndex, TimeSpan window, CancellationToken cancellationToken);
 }

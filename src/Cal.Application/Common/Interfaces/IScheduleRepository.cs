@@ -2,7 +2,8 @@ using Cal.Domain.Schedules;
 
 namespace Cal.Application.Common.Interfaces;
 
-/// <summary>Users' schedules. Making one the default unsets the user's other default and records it on the user, in one transaction.</summary>
+/// <summary>Users' schedules. Making one the default unsets the user's other default and records it on the user, in one
+/// transaction.</summary>
 public interface IScheduleRepository
 {
     Task<IReadOnlyList<Schedule>> ListAsync(int userId, CancellationToken cancellationToken);

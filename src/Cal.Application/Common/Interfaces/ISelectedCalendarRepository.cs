@@ -15,6 +15,7 @@ public interface ISelectedCalendarRepository
     /// <summary>Selects it again (idempotent).</summary>
     Task SelectAsync(int credentialId, string externalIdHash, CancellationToken cancellationToken);
 
-    /// <summary>Drops the credential's deselections of calendars other than <paramref name="keptHashes"/> (calendars gone from the server).</summary>
+    /// <summary>Drops the credential's deselections of calendars other than <paramref name="keptHashes"/> (calendars gone from the
+    /// server).</summary>
     Task ForgetAllButAsync(int credentialId, IReadOnlyCollection<string> keptHashes, CancellationToken cancellationToken);
 }

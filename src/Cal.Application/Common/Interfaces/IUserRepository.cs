@@ -12,7 +12,13 @@ public interface IUserRepository
     Task<User?> FindByUsernameAsync(string username, CancellationToken cancellationToken);
 
     /// <summary>The managed users of one OAuth client, oldest first; only those with one of <paramref name="emails"/> when given.</summary>
-    Task<IReadOnlyList<User>> ListManagedAsync(int oAuthClientId, int offset, int limit, IReadOnlyCollection<string>? emails, CancellationToken cancellationToken);
+    Task<IReadOnlyList<User>> ListManagedAsync(
+        int oAuthClientId,
+        int offset,
+        int limit,
+        IReadOnlyCollection<string>? emails,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Adds the user and saves; fails with <see cref="Exceptions.ConflictException"/> when the email is taken.</summary>
     Task AddAsync(User user, CancellationToken cancellationToken);

@@ -14,9 +14,21 @@ public sealed record EventTypeDto(
     int BeforeEventBuffer,
     int AfterEventBuffer,
     int MinimumBookingNotice,
-    int? SlotInterval)
+    int? SlotInterval
+)
 {
-    public static EventTypeDto From(EventType e) => new(
-        e.Id, e.UserId, e.Title, e.Slug, e.LengthInMinutes, e.Description, e.ScheduleId, e.BeforeEventBuffer, e.AfterEventBuffer, e.MinimumBookingNotice, e.SlotInterval);
-
+    public static EventTypeDto From(EventType e) =>
+        new(
+            e.Id,
+            e.UserId,
+            e.Title,
+            e.Slug,
+            e.LengthInMinutes,
+            e.Description,
+            e.ScheduleId,
+            e.BeforeEventBuffer,
+            e.AfterEventBuffer,
+            e.MinimumBookingNotice,
+            e.SlotInterval
+        );
 }

@@ -15,8 +15,13 @@ internal static class EventTypeRules
         }
 
         validator.RuleFor(c => fields(c).Title).MaximumLength(256).OverridePropertyName("title");
-        validator.RuleFor(c => fields(c).Slug).Matches("^[a-z0-9]+(-[a-z0-9]+)*$").MaximumLength(128).When(c => fields(c).Slug is not null)
-            .WithMessage("must be lower-case letters, digits and single dashes, such as 30-min").OverridePropertyName("slug");
+        validator
+            .RuleFor(c => fields(c).Slug)
+            .Matches("^[a-z0-9]+(-[a-z0-9]+)*$")
+            .MaximumLength(128)
+            .When(c => fields(c).Slug is not null)
+            .WithMessage("must be lower-case letters, digits and single dashes, such as 30-min")
+            .OverridePropertyName("slug");
         validator.RuleFor(c => fields(c).LengthInMinutes).InclusiveBetween(1, 1440).OverridePropertyName("lengthInMinutes");
         validator.RuleFor(c => fields(c).Description).MaximumLength(4000).OverridePropertyName("description");
         validator.RuleFor(c => fields(c).BeforeEventBuffer).InclusiveBetween(0, 1440).OverridePropertyName("beforeEventBuffer");

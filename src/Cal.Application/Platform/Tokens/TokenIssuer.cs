@@ -23,8 +23,17 @@ public sealed class TokenIssuer(IPlatformSecrets secrets, IAuthenticationCache c
             secrets.Hash(refresh),
             time.GetUtcNow(),
             options.Value.AccessTokenLifetime,
-            options.Value.RefreshTokenLifetime);
-        return (stored, new TokenPairDto(access, refresh, stored.AccessTokenExpiresAt.ToUnixTimeMilliseconds(), stored.RefreshTokenExpiresAt.ToUnixTimeMilliseconds()));
+            options.Value.RefreshTokenLifetime
+        );
+        return (
+            stored,
+            new TokenPairDto(
+                access,
+                refresh,
+                stored.AccessTokenExpiresAt.ToUnixTimeMilliseconds(),
+                stored.RefreshTokenExpiresAt.ToUnixTimeMilliseconds()
+            )
+        );
     }
 
     /// <summary>Once the pair is stored: no memory of its access token having matched nothing may stand (here or in the fleet).</summary>

@@ -3,7 +3,8 @@ using Cal.Domain.Schedules;
 
 namespace Cal.Application.Schedules.Common;
 
-/// <summary>Parsing of cal.com's hours (names of days, <c>HH:mm</c> times, <c>yyyy-MM-dd</c> dates), read once the validator has checked them.</summary>
+/// <summary>Parsing of cal.com's hours (names of days, <c>HH:mm</c> times, <c>yyyy-MM-dd</c> dates), read once the validator has checked
+/// them.</summary>
 public static class ScheduleInput
 {
     public static bool TryDays(IReadOnlyList<string>? days, out List<DayOfWeek> parsed)
@@ -29,20 +30,24 @@ public static class ScheduleInput
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     public static List<ScheduleAvailability>? Availability(IReadOnlyList<AvailabilityDto>? input) =>
-        input?.Select(a =>
-        {
-            TryDays(a.Days, out var days);
-            TryTime(a.StartTime, out var start);
-            TryTime(a.EndTime, out var end);
-            return new ScheduleAvailability(days, start, end);
-        }).ToList();
+        input
+            ?.Select(a =>
+            {
+                TryDays(a.Days, out var days);
+                TryTime(a.StartTime, out var start);
+                TryTime(a.EndTime, out var end);
+                return new ScheduleAvailability(days, start, end);
+            })
+            .ToList();
 
     public static List<ScheduleOverride>? Overrides(IReadOnlyList<OverrideDto>? input) =>
-        input?.Select(o =>
-        {
-            TryDate(o.Date, out var date);
-            TryTime(o.StartTime, out var start);
-            TryTime(o.EndTime, out var end);
-            return new ScheduleOverride(date, start, end);
-        }).ToList();
+        input
+            ?.Select(o =>
+            {
+                TryDate(o.Date, out var date);
+                TryTime(o.StartTime, out var start);
+                TryTime(o.EndTime, out var end);
+                return new ScheduleOverride(date, start, end);
+            })
+            .ToList();
 }

@@ -27,21 +27,33 @@ public sealed class AnonymousAvailabilityOptions
 /// The per-host limit on anonymous requests that read a host's calendars, counted where the rate limiter counts (this
 /// process, or Redis in a fleet). Past it such requests answer <c>429</c> until the window moves on.
 /// </summary>
-public sealed class AnonymousAvailabilityLimit(IRateLimitStore store, IOptionsMonitor<AnonymousAvailabilityOptions> options, TimeProvider time)
+public sealed class AnonymousAvailabilityLimit(
+    IRateLimitStore store,
+    IOptionsMonitor<AnonymousAvailabilityOptions> options,
+    TimeProvider time
+)
 {
-    /// <summary>Counts one anonymous request reading <paramref name="hostUserId"/>'s calendars; throws <see cref="TooManyRequestsException"/> past the limit.</summary>
+    /// <summary>Counts one anonymous request reading <paramref name="hostUserId"/>'s calendars; throws
+    /// <see cref="TooManyRequestsException"/> past the limit.</summary>
     public async ValueTask EnterAsync(int hostUserId, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var windowMs = (long)settings.Window.TotalMilliseconds;
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var windowIndex = nowMs / windowMs;
-        var count = await store.IncrementAsync("host:" + hostUserId.ToString(CultureInfo.InvariantCulture), windowIndex, settings.Window, cancellationToken);
+        var count = await store.IncrementAsync(
+            "host:" + hostUserId.ToString(CultureInfo.InvariantCulture),
+            windowIndex,
+            settings.Window,
+            cancellationToken
+        );
         if (count > settings.PermitLimitPerHost)
         {
             var retryAfter = (int)Math.Ceiling(((windowIndex + 1) * windowMs - nowMs) / 1000.0);
             throw new TooManyRequestsException(
-                $"This host's availability is being asked for too often; retry after {retryAfter} seconds.", Math.Max(1, retryAfter));
+                $"This host's availability is being asked for too often; retry after {retryAfter} seconds.",
+                Math.Max(1, retryAfter)
+            );
         }
     }
 }

@@ -21,14 +21,25 @@ public sealed class EventTypeAvailability(
     BusyTimeService busyTimes,
     IBookingStore bookings,
     ISlotReservationStore reservations,
-    TimeProvider time)
+    TimeProvider time
+)
 {
-    /// <summary>What a computation leaves out: a booking being rescheduled (its own time and event), a reservation being used or moved.</summary>
-    /// <param name="Reservations">False: reservations are left out altogether (a booking checks them under the host's lock, to answer 409 with the time left).</param>
+    /// <summary>What a computation leaves out: a booking being rescheduled (its own time and event), a reservation being used or
+    /// moved.</summary>
+    /// <param name="Reservations">False: reservations are left out altogether (a booking checks them under the host's lock, to answer 409
+    /// with the time left).</param>
     public sealed record Ignoring(Domain.Bookings.Booking? Moving = null, string? ReservationUid = null, bool Reservations = true);
 
-    /// <summary>The slots in [start, end]; <see cref="SlotResult.Exceeded"/> past <paramref name="maxSlots"/>. A calendar that cannot be read: 503 naming the event type.</summary>
-    public async Task<SlotResult> SlotsAsync(EventType eventType, DateTimeOffset start, DateTimeOffset end, int maxSlots, Ignoring? ignoring, CancellationToken cancellationToken)
+    /// <summary>The slots in [start, end]; <see cref="SlotResult.Exceeded"/> past <paramref name="maxSlots"/>. A calendar that cannot be
+    /// read: 503 naming the event type.</summary>
+    public async Task<SlotResult> SlotsAsync(
+        EventType eventType,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        int maxSlots,
+        Ignoring? ignoring,
+        CancellationToken cancellationToken
+    )
     {
         var schedule = eventType.ScheduleId is { } scheduleId
             ? await schedules.FindAsync(scheduleId, cancellationToken)
@@ -47,24 +58,47 @@ public sealed class EventTypeAvailability(
             TimeSpan.FromMinutes(eventType.MinimumBookingNotice),
             start,
             end,
-            time.GetUtcNow());
+            time.GetUtcNow()
+        );
 
         // Everything busy over the range widened by what a slot and its buffers reach.
         var reach = length + request.BufferBefore + request.BufferAfter + TimeSpan.FromDays(1);
         var periods = await BusyAsync(eventType, start - reach, end + reach, zone, ignoring, cancellationToken);
         var weekly = schedule.Availability.Select(a => new WeeklyAvailability(a.Days.ToList(), a.Start, a.End)).ToList();
-        var overrides = schedule.Overrides.GroupBy(o => o.Date).Select(g => new DateOverride(g.Key, g.Select(o => (o.Start, o.End)).ToList())).ToList();
+        var overrides = schedule
+            .Overrides.GroupBy(o => o.Date)
+            .Select(g => new DateOverride(g.Key, g.Select(o => (o.Start, o.End)).ToList()))
+            .ToList();
         return SlotCalculator.Compute(zone.System, weekly, overrides, periods, request, maxSlots, cancellationToken);
     }
 
     /// <summary>Whether <paramref name="slotStart"/> is one of the slots offered now.</summary>
-    public async Task<bool> IsOfferedAsync(EventType eventType, DateTimeOffset slotStart, Ignoring? ignoring, CancellationToken cancellationToken)
+    public async Task<bool> IsOfferedAsync(
+        EventType eventType,
+        DateTimeOffset slotStart,
+        Ignoring? ignoring,
+        CancellationToken cancellationToken
+    )
     {
-        var slots = await SlotsAsync(eventType, slotStart, slotStart.AddMinutes(eventType.LengthInMinutes), 10, ignoring, cancellationToken);
+        var slots = await SlotsAsync(
+            eventType,
+            slotStart,
+            slotStart.AddMinutes(eventType.LengthInMinutes),
+            10,
+            ignoring,
+            cancellationToken
+        );
         return slots.Slots.Contains(slotStart);
     }
 
-    private async Task<List<BusyPeriod>> BusyAsync(EventType eventType, DateTimeOffset from, DateTimeOffset to, IanaTimeZone zone, Ignoring? ignoring, CancellationToken cancellationToken)
+    private async Task<List<BusyPeriod>> BusyAsync(
+        EventType eventType,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IanaTimeZone zone,
+        Ignoring? ignoring,
+        CancellationToken cancellationToken
+    )
     {
         BusyTimesDto calendars;
         try
@@ -104,7 +138,16 @@ public sealed class EventTypeAvailability(
 
         if (ignoring?.Reservations ?? true)
         {
-            foreach (var (start, end) in await reservations.ActiveAsync(eventType.UserId, from, to, time.GetUtcNow(), ignoring?.ReservationUid, cancellationToken))
+            foreach (
+                var (start, end) in await reservations.ActiveAsync(
+                    eventType.UserId,
+                    from,
+                    to,
+                    time.GetUtcNow(),
+                    ignoring?.ReservationUid,
+                    cancellationToken
+                )
+            )
             {
                 periods.Add(new BusyPeriod(start, end));
             }

@@ -22,7 +22,8 @@ public interface IWebhookStore
     /// <summary>Deletes an event type's webhooks; how many.</summary>
     Task<int> DeleteForEventTypeAsync(int eventTypeId, CancellationToken cancellationToken);
 
-    /// <summary>The active webhooks a change of a booking of <paramref name="eventTypeId"/> hosted by <paramref name="hostUserId"/> fires.</summary>
+    /// <summary>The active webhooks a change of a booking of <paramref name="eventTypeId"/> hosted by <paramref name="hostUserId"/>
+    /// fires.</summary>
     Task<IReadOnlyList<Webhook>> FiringAsync(int hostUserId, int eventTypeId, CancellationToken cancellationToken);
 
     /// <summary>
@@ -30,12 +31,19 @@ public interface IWebhookStore
     /// running) and, when the streak began at or before <paramref name="switchOffIfFailingSince"/>, switches the webhook
     /// off. True when this call switched it off.
     /// </summary>
-    Task<bool> RecordOutcomeAsync(string uid, bool delivered, DateTimeOffset now, DateTimeOffset switchOffIfFailingSince, CancellationToken cancellationToken);
+    Task<bool> RecordOutcomeAsync(
+        string uid,
+        bool delivered,
+        DateTimeOffset now,
+        DateTimeOffset switchOffIfFailingSince,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>A webhook's latest deliveries, newest first.</summary>
     Task<IReadOnlyList<OutboxItem>> DeliveriesAsync(string uid, int take, CancellationToken cancellationToken);
 
-    /// <summary>Makes a delivery due again now (a fresh set of attempts when it was done or failed); null when there is no such delivery.</summary>
+    /// <summary>Makes a delivery due again now (a fresh set of attempts when it was done or failed); null when there is no such
+    /// delivery.</summary>
     Task<OutboxItem?> RedeliverAsync(string uid, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken);
 }
 

@@ -104,7 +104,14 @@ public sealed class PayloadTemplate
             }
 
             var path = template[(at + 2)..end].Trim();
-            if (path.Length == 0 || path.Length > MaxPathLength || !path.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.') || path.StartsWith('.') || path.EndsWith('.') || path.Contains("..", StringComparison.Ordinal))
+            if (
+                path.Length == 0
+                || path.Length > MaxPathLength
+                || !path.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.')
+                || path.StartsWith('.')
+                || path.EndsWith('.')
+                || path.Contains("..", StringComparison.Ordinal)
+            )
             {
                 error = $"has an unsupported placeholder {{{{{(path.Length > 40 ? path[..40] + "…" : path)}}}}}: {Grammar}";
                 return false;
@@ -175,7 +182,11 @@ public sealed class PayloadTemplate
                 return items;
             case JsonValue value when value.TryGetValue<string>(out var s) && s.Contains("{{", StringComparison.Ordinal):
                 var trimmed = s.Trim();
-                if (trimmed.StartsWith("{{", StringComparison.Ordinal) && trimmed.EndsWith("}}", StringComparison.Ordinal) && trimmed.IndexOf("{{", 2, StringComparison.Ordinal) < 0)
+                if (
+                    trimmed.StartsWith("{{", StringComparison.Ordinal)
+                    && trimmed.EndsWith("}}", StringComparison.Ordinal)
+                    && trimmed.IndexOf("{{", 2, StringComparison.Ordinal) < 0
+                )
                 {
                     // A string that is one placeholder takes the value's own type (a number stays a number, an object an object).
                     var found = Lookup(data, trimmed[2..^2].Trim());
@@ -207,7 +218,10 @@ public sealed class PayloadTemplate
             current = current switch
             {
                 JsonObject obj => obj.TryGetPropertyValue(part, out var next) ? next : null,
-                JsonArray array when int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < array.Count => array[index],
+                JsonArray array
+                    when int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < array.Count => array[
+                    index
+                ],
                 _ => null,
             };
             if (current is null)
@@ -219,13 +233,15 @@ public sealed class PayloadTemplate
         return current;
     }
 
-    /// <summary>A value as template text: strings as they are, numbers and booleans as JSON writes them, objects and arrays as JSON, nothing as empty.</summary>
-    private static string ValueText(JsonNode? value) => value switch
-    {
-        null => "",
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => value.ToJsonString(),
-    };
+    /// <summary>A value as template text: strings as they are, numbers and booleans as JSON writes them, objects and arrays as JSON,
+    /// nothing as empty.</summary>
+    private static string ValueText(JsonNode? value) =>
+        value switch
+        {
+            null => "",
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            _ => value.ToJsonString(),
+        };
 
     private sealed class Budget(int chars)
     {

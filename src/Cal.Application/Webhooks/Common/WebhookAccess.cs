@@ -5,7 +5,8 @@ using Cal.Domain.Webhooks;
 
 namespace Cal.Application.Webhooks.Common;
 
-/// <summary>Whose webhooks a request is about: the caller's own (<see cref="EventTypeId"/> null) or one of the caller's event types'.</summary>
+/// <summary>Whose webhooks a request is about: the caller's own (<see cref="EventTypeId"/> null) or one of the caller's event
+/// types'.</summary>
 public sealed record WebhookScope(int UserId, int? EventTypeId);
 
 /// <summary>
@@ -16,7 +17,10 @@ public sealed class WebhookAccess(IWebhookStore store, IEventTypeRepository even
 {
     public async Task CheckScopeAsync(WebhookScope scope, CancellationToken cancellationToken)
     {
-        if (scope.EventTypeId is { } id && (await eventTypes.FindAsync(id, cancellationToken) is not { } eventType || eventType.UserId != scope.UserId))
+        if (
+            scope.EventTypeId is { } id
+            && (await eventTypes.FindAsync(id, cancellationToken) is not { } eventType || eventType.UserId != scope.UserId)
+        )
         {
             throw new NotFoundException($"Event type with id {id} not found.");
         }

@@ -9,7 +9,14 @@ namespace Cal.Application.Webhooks.Common;
 /// cal.com's <c>UserWebhookOutputDto</c> (with <c>userId</c>) and <c>EventTypeWebhookOutputDto</c> (with
 /// <c>eventTypeId</c>). The secret is returned to its owner, as cal.com returns it.
 /// </summary>
-public sealed record WebhookDto(string Id, string SubscriberUrl, IReadOnlyList<string> Triggers, bool Active, string? PayloadTemplate, string? Secret)
+public sealed record WebhookDto(
+    string Id,
+    string SubscriberUrl,
+    IReadOnlyList<string> Triggers,
+    bool Active,
+    string? PayloadTemplate,
+    string? Secret
+)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? UserId { get; init; }
@@ -37,18 +44,23 @@ public sealed record WebhookDeliveryDto(
     DateTimeOffset? LastAttemptAt,
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset? DeliveredAt,
-    DateTimeOffset? FailedAt)
+    DateTimeOffset? FailedAt
+)
 {
-    public static WebhookDeliveryDto From(OutboxItem item) => new(
-        item.DeliveryId ?? "",
-        WebhookDelivery.Read(item).Trigger,
-        item.CompletedAt is not null ? "delivered" : item.FailedAt is not null ? "failed" : "pending",
-        item.Attempts,
-        item.LastStatus,
-        item.LastResult,
-        item.CreatedAt,
-        item.LastAttemptAt,
-        item.IsPending ? item.NextAttemptAt : null,
-        item.CompletedAt,
-        item.FailedAt);
+    public static WebhookDeliveryDto From(OutboxItem item) =>
+        new(
+            item.DeliveryId ?? "",
+            WebhookDelivery.Read(item).Trigger,
+            item.CompletedAt is not null ? "delivered"
+                : item.FailedAt is not null ? "failed"
+                : "pending",
+            item.Attempts,
+            item.LastStatus,
+            item.LastResult,
+            item.CreatedAt,
+            item.LastAttemptAt,
+            item.IsPending ? item.NextAttemptAt : null,
+            item.CompletedAt,
+            item.FailedAt
+        );
 }

@@ -10,7 +10,8 @@ public static class WebhookInput
 
     public const int MaxSecretLength = 255;
 
-    public static readonly string TriggersMessage = "each value must be one of the following values: " + string.Join(", ", WebhookTriggers.Supported);
+    public static readonly string TriggersMessage =
+        "each value must be one of the following values: " + string.Join(", ", WebhookTriggers.Supported);
 
     public static bool IsHttpUrl(string? value) =>
         value is { Length: > 0 and <= MaxUrlLength }
@@ -19,23 +20,29 @@ public static class WebhookInput
         && uri.Host.Length > 0;
 
     public static void SubscriberUrl<T>(IRuleBuilder<T, string?> rule, bool optional = false) =>
-        rule.Must(u => (optional && u is null) || IsHttpUrl(u?.Trim())).WithMessage("must be an absolute http or https URL of at most 2048 characters").OverridePropertyName("subscriberUrl");
+        rule.Must(u => (optional && u is null) || IsHttpUrl(u?.Trim()))
+            .WithMessage("must be an absolute http or https URL of at most 2048 characters")
+            .OverridePropertyName("subscriberUrl");
 
     public static void Triggers<T>(IRuleBuilder<T, IReadOnlyList<string?>?> rule, bool optional = false) =>
-        rule.Must(t => (optional && t is null) || (t is { Count: > 0 and <= 32 } && t.All(WebhookTriggers.IsSupported))).WithMessage(TriggersMessage).OverridePropertyName("triggers");
+        rule.Must(t => (optional && t is null) || (t is { Count: > 0 and <= 32 } && t.All(WebhookTriggers.IsSupported)))
+            .WithMessage(TriggersMessage)
+            .OverridePropertyName("triggers");
 
-    public static void Secret<T>(IRuleBuilder<T, string?> rule) =>
-        rule.MaximumLength(MaxSecretLength).OverridePropertyName("secret");
+    public static void Secret<T>(IRuleBuilder<T, string?> rule) => rule.MaximumLength(MaxSecretLength).OverridePropertyName("secret");
 
     public static void Template<T>(IRuleBuilder<T, string?> rule) =>
-        rule.Custom((template, context) =>
-        {
-            if (template is not null && PayloadTemplate.Parse(template, out var error) is null)
+        rule.Custom(
+            (template, context) =>
             {
-                context.AddFailure("payloadTemplate", error);
+                if (template is not null && PayloadTemplate.Parse(template, out var error) is null)
+                {
+                    context.AddFailure("payloadTemplate", error);
+                }
             }
-        });
+        );
 
     /// <summary>The triggers as stored: each once, in the order given.</summary>
-    public static IReadOnlyList<string> Distinct(IReadOnlyList<string?> triggers) => [.. triggers.OfType<string>().Distinct(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Distinct(IReadOnlyList<string?> triggers) =>
+        [.. triggers.OfType<string>().Distinct(StringComparer.Ordinal)];
 }

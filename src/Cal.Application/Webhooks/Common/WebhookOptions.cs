@@ -9,7 +9,14 @@ public sealed class WebhookOptions
 
     /// <summary>The default delays between attempts of a delivery (1 min, 5 min, 30 min, 2 h, 6 h, 12 h; then failed).</summary>
     public static readonly IReadOnlyList<TimeSpan> DefaultRetryDelays =
-        [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(6), TimeSpan.FromHours(12)];
+    [
+        TimeSpan.FromMinutes(1),
+        TimeSpan.FromMinutes(5),
+        TimeSpan.FromMinutes(30),
+        TimeSpan.FromHours(2),
+        TimeSpan.FromHours(6),
+        TimeSpan.FromHours(12),
+    ];
 
     /// <summary><c>Webhooks:RetryDelays:0</c>, <c>:1</c>, ...; empty: <see cref="DefaultRetryDelays"/>.</summary>
     public List<TimeSpan> RetryDelays { get; set; } = [];

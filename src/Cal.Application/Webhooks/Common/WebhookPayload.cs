@@ -1,9 +1,9 @@
-using Cal.Domain.Common;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cal.Application.Bookings.Common;
 using Cal.Domain.Bookings;
+using Cal.Domain.Common;
 using Cal.Domain.EventTypes;
 using Cal.Domain.Users;
 using Cal.Domain.Webhooks;
@@ -17,12 +17,13 @@ namespace Cal.Application.Webhooks.Common;
 /// </summary>
 public static class WebhookPayload
 {
-    public static string TriggerOf(BookingChange change) => change switch
-    {
-        BookingChange.Created => WebhookTriggers.BookingCreated,
-        BookingChange.Rescheduled => WebhookTriggers.BookingRescheduled,
-        _ => WebhookTriggers.BookingCancelled,
-    };
+    public static string TriggerOf(BookingChange change) =>
+        change switch
+        {
+            BookingChange.Created => WebhookTriggers.BookingCreated,
+            BookingChange.Rescheduled => WebhookTriggers.BookingRescheduled,
+            _ => WebhookTriggers.BookingCancelled,
+        };
 
     /// <summary>cal.com's times (<c>dayjs().utc().format()</c>): seconds, <c>Z</c>.</summary>
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -49,14 +50,16 @@ public static class WebhookPayload
         };
         foreach (var guest in guests)
         {
-            attendees.Add(new JsonObject
-            {
-                ["name"] = "",
-                ["email"] = guest,
-                ["timeZone"] = booking.AttendeeTimeZone,
-                ["language"] = new JsonObject { ["locale"] = booking.AttendeeLanguage },
-                ["utcOffset"] = UtcOffset(booking.AttendeeTimeZone, booking.Start),
-            });
+            attendees.Add(
+                new JsonObject
+                {
+                    ["name"] = "",
+                    ["email"] = guest,
+                    ["timeZone"] = booking.AttendeeTimeZone,
+                    ["language"] = new JsonObject { ["locale"] = booking.AttendeeLanguage },
+                    ["utcOffset"] = UtcOffset(booking.AttendeeTimeZone, booking.Start),
+                }
+            );
         }
 
         var responses = new JsonObject
@@ -66,7 +69,11 @@ public static class WebhookPayload
         };
         if (guests.Count > 0)
         {
-            responses["guests"] = new JsonObject { ["label"] = "additional_guests", ["value"] = new JsonArray([.. guests.Select(g => (JsonNode?)JsonValue.Create(g))]) };
+            responses["guests"] = new JsonObject
+            {
+                ["label"] = "additional_guests",
+                ["value"] = new JsonArray([.. guests.Select(g => (JsonNode?)JsonValue.Create(g))]),
+            };
         }
 
         var payload = new JsonObject

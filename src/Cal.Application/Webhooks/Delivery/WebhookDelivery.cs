@@ -45,7 +45,12 @@ public sealed record WebhookDelivery(string Trigger, string CreatedAt, string Bo
 
         if (Template is null)
         {
-            var envelope = new JsonObject { ["triggerEvent"] = Trigger, ["createdAt"] = CreatedAt, ["payload"] = payload };
+            var envelope = new JsonObject
+            {
+                ["triggerEvent"] = Trigger,
+                ["createdAt"] = CreatedAt,
+                ["payload"] = payload,
+            };
             return (Encoding.UTF8.GetBytes(envelope.ToJsonString()), "application/json");
         }
 
@@ -58,7 +63,10 @@ public sealed record WebhookDelivery(string Trigger, string CreatedAt, string Bo
             return null;
         }
 
-        return (Encoding.UTF8.GetBytes(rendered), template.IsJson || IsJson(rendered) ? "application/json" : "application/x-www-form-urlencoded");
+        return (
+            Encoding.UTF8.GetBytes(rendered),
+            template.IsJson || IsJson(rendered) ? "application/json" : "application/x-www-form-urlencoded"
+        );
     }
 
     /// <summary>cal.com's signature: lowercase hex HMAC-SHA256 of the body, keyed with the secret's UTF-8 bytes.</summary>

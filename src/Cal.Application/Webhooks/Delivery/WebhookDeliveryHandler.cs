@@ -25,7 +25,8 @@ public sealed partial class WebhookDeliveryHandler(
     IWebhookSender sender,
     TimeProvider time,
     IOptions<WebhookOptions> options,
-    ILogger<WebhookDeliveryHandler> logger) : IOutboxItemHandler
+    ILogger<WebhookDeliveryHandler> logger
+) : IOutboxItemHandler
 {
     public OutboxKind Kind => OutboxKind.WebhookDelivery;
 
@@ -47,7 +48,10 @@ public sealed partial class WebhookDeliveryHandler(
         var bookingId = delivery.Payload["bookingId"] is null ? await bookings.IdOfAsync(delivery.BookingUid, cancellationToken) : null;
         if (delivery.Body(bookingId) is not var (body, contentType))
         {
-            return new OutboxAttempt(OutboxOutcome.Failed, $"payload template output is over {Common.PayloadTemplate.MaxOutputChars} characters");
+            return new OutboxAttempt(
+                OutboxOutcome.Failed,
+                $"payload template output is over {Common.PayloadTemplate.MaxOutputChars} characters"
+            );
         }
 
         string? secret;
@@ -70,25 +74,39 @@ public sealed partial class WebhookDeliveryHandler(
                     new(WebhookDelivery.SignatureHeader, WebhookDelivery.Signature(secret, body)),
                     new(WebhookDelivery.VersionHeader, WebhookDelivery.Version),
                     new(WebhookDelivery.IdHeader, item.DeliveryId!),
-                ]),
-            cancellationToken);
-        CalMetrics.WebhookAttempts.Count("result", sent.Delivered ? "delivered" : sent.Blocked ? "blocked" : sent.Status is { } s ? $"{s / 100}xx" : sent.Result);
+                ]
+            ),
+            cancellationToken
+        );
+        CalMetrics.WebhookAttempts.Count(
+            "result",
+            sent.Delivered ? "delivered"
+                : sent.Blocked ? "blocked"
+                : sent.Status is { } s ? $"{s / 100}xx"
+                : sent.Result
+        );
 
         // Written only when it changes something: a failure, or the first success after failures.
         var now = time.GetUtcNow();
-        if ((!sent.Delivered || webhook.FailingSince is not null)
-            && await webhooks.RecordOutcomeAsync(uid, sent.Delivered, now, now - options.Value.SwitchOffAfter, CancellationToken.None))
+        if (
+            (!sent.Delivered || webhook.FailingSince is not null)
+            && await webhooks.RecordOutcomeAsync(uid, sent.Delivered, now, now - options.Value.SwitchOffAfter, CancellationToken.None)
+        )
         {
             LogSwitchedOff(logger, uid, options.Value.SwitchOffAfter);
         }
 
-        return sent.Delivered ? OutboxAttempt.Done("delivered", sent.Status)
+        return sent.Delivered
+            ? OutboxAttempt.Done("delivered", sent.Status)
             : new OutboxAttempt(sent.Blocked ? OutboxOutcome.Failed : OutboxOutcome.Retry, sent.Result, sent.Status);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} switched off: every delivery has failed for {Period}")]
     private static partial void LogSwitchedOff(ILogger logger, string webhookId, TimeSpan period);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId}'s secret could not be decrypted (the key ring changed?); its deliveries fail")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Webhook {WebhookId}'s secret could not be decrypted (the key ring changed?); its deliveries fail"
+    )]
     private static partial void LogSecretUnreadable(ILogger logger, string webhookId);
 }

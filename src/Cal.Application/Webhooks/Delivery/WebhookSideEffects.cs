@@ -14,7 +14,15 @@ namespace Cal.Application.Webhooks.Delivery;
 /// </summary>
 public sealed class WebhookSideEffects(IWebhookStore webhooks) : IBookingSideEffectSource
 {
-    public async Task<IReadOnlyList<OutboxItem>> ForAsync(BookingChange change, Booking booking, Booking? previous, User host, EventType eventType, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutboxItem>> ForAsync(
+        BookingChange change,
+        Booking booking,
+        Booking? previous,
+        User host,
+        EventType eventType,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var trigger = WebhookPayload.TriggerOf(change);
         var firing = (await webhooks.FiringAsync(host.Id, eventType.Id, cancellationToken)).Where(w => w.Fires(trigger)).ToList();
@@ -27,12 +35,15 @@ public sealed class WebhookSideEffects(IWebhookStore webhooks) : IBookingSideEff
         var createdAt = WebhookPayload.Instant(now);
         return
         [
-            .. firing.Select(w => OutboxItem.Delivery(
-                w.Uid,
-                WebhookDelivery.NewId(),
-                WebhookDelivery.OrderKey(w.Uid, booking.RootUid),
-                new WebhookDelivery(trigger, createdAt, booking.Uid, w.PayloadTemplate, payload).Serialize(),
-                now)),
+            .. firing.Select(w =>
+                OutboxItem.Delivery(
+                    w.Uid,
+                    WebhookDelivery.NewId(),
+                    WebhookDelivery.OrderKey(w.Uid, booking.RootUid),
+                    new WebhookDelivery(trigger, createdAt, booking.Uid, w.PayloadTemplate, payload).Serialize(),
+                    now
+                )
+            ),
         ];
     }
 }

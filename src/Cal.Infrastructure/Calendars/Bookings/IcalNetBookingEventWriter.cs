@@ -44,11 +44,12 @@ internal sealed class IcalNetBookingEventWriter : IBookingEventWriter
     private static CalDateTime Utc(DateTimeOffset instant) =>
         new(DateTime.SpecifyKind(instant.UtcDateTime, DateTimeKind.Utc), "UTC", hasTime: true);
 
-    private static global::Ical.Net.DataTypes.Attendee Attendee(string email, string? name) => new("mailto:" + email)
-    {
-        CommonName = name,
-        ParticipationStatus = "NEEDS-ACTION",
-        Role = "REQ-PARTICIPANT",
-        Rsvp = true,
-    };
+    private static global::Ical.Net.DataTypes.Attendee Attendee(string email, string? name) =>
+        new("mailto:" + email)
+        {
+            CommonName = name,
+            ParticipationStatus = "NEEDS-ACTION",
+            Role = "REQ-PARTICIPANT",
+            Rsvp = true,
+        };
 }

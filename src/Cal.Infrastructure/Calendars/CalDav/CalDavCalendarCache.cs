@@ -17,7 +17,8 @@ using Microsoft.Extensions.Options;
 
 namespace Cal.Infrastructure.Calendars.CalDav;
 
-/// <summary>A kept calendar's identity: the credential, its owner (so one user's calendar is never served to another), the calendar.</summary>
+/// <summary>A kept calendar's identity: the credential, its owner (so one user's calendar is never served to another), the
+/// calendar.</summary>
 internal readonly record struct CalDavCalendarKey(int CredentialId, int OwnerUserId, string CalendarUrl);
 
 /// <summary>
@@ -25,7 +26,13 @@ internal readonly record struct CalDavCalendarKey(int CredentialId, int OwnerUse
 /// read, the busy-time index built from all of them, and when the server was last asked. Never changed once published:
 /// a change builds a new one.
 /// </summary>
-internal sealed record KeptCalendar(IReadOnlyDictionary<string, CalDavObject> Objects, string? CTag, string? SyncToken, BusyTimeIndex Index, DateTimeOffset CheckedAt)
+internal sealed record KeptCalendar(
+    IReadOnlyDictionary<string, CalDavObject> Objects,
+    string? CTag,
+    string? SyncToken,
+    BusyTimeIndex Index,
+    DateTimeOffset CheckedAt
+)
 {
     public long EstimatedBytes => Index.EstimatedBytes + Objects.Values.Sum(o => o.Parts.EstimatedBytes + (o.Href.Length * 2L) + 64);
 }
@@ -62,7 +69,14 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
     private readonly ConcurrentDictionary<int, DateTimeOffset> staleBefore = new();
     private readonly ConcurrentDictionary<CalDavCalendarKey, object> writeLocks = new();
 
-    public CalDavCalendarCache(CalDavClient client, IOptions<CalDavOptions> options, FeedIndexingLimiter indexing, FleetInvalidation fleet, TimeProvider time, ILogger<CalDavCalendarCache> logger)
+    public CalDavCalendarCache(
+        CalDavClient client,
+        IOptions<CalDavOptions> options,
+        FeedIndexingLimiter indexing,
+        FleetInvalidation fleet,
+        TimeProvider time,
+        ILogger<CalDavCalendarCache> logger
+    )
     {
         this.client = client;
         this.options = options;
@@ -71,7 +85,17 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         this.time = time;
         this.logger = logger;
         kept = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxIndexBytes) });
-        fleet.Register(Topic, id => { if (int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var credentialId)) { MarkStale(credentialId); } }, MarkAllStale);
+        fleet.Register(
+            Topic,
+            id =>
+            {
+                if (int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var credentialId))
+                {
+                    MarkStale(credentialId);
+                }
+            },
+            MarkAllStale
+        );
     }
 
     public async Task<FeedFetchResult<IBusyTimeIndex>> GetIndexAsync(CalDavCalendarRef calendar, CancellationToken cancellationToken)
@@ -87,9 +111,21 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         return await flights.ShareAsync(key, () => RefreshAsync(calendar, key), cancellationToken);
     }
 
-    public async Task<FeedFetchResult<CalDavWritten>> PutAsync(CalDavCalendarRef calendar, string uid, string icalendar, CancellationToken cancellationToken)
+    public async Task<FeedFetchResult<CalDavWritten>> PutAsync(
+        CalDavCalendarRef calendar,
+        string uid,
+        string icalendar,
+        CancellationToken cancellationToken
+    )
     {
-        var written = await client.PutAsync(calendar.Account, calendar.CalendarUrl, uid, icalendar, calendar.OwnerUserId, cancellationToken);
+        var written = await client.PutAsync(
+            calendar.Account,
+            calendar.CalendarUrl,
+            uid,
+            icalendar,
+            calendar.OwnerUserId,
+            cancellationToken
+        );
         if (written.Value is { } done)
         {
             var builder = new IcsIndexBuilder();
@@ -105,7 +141,12 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         return written;
     }
 
-    public async Task<FeedFetchResult<CalDavWritten>> DeleteAsync(CalDavCalendarRef calendar, string href, string? etag, CancellationToken cancellationToken)
+    public async Task<FeedFetchResult<CalDavWritten>> DeleteAsync(
+        CalDavCalendarRef calendar,
+        string href,
+        string? etag,
+        CancellationToken cancellationToken
+    )
     {
         var deleted = await client.DeleteAsync(calendar.Account, calendar.CalendarUrl, href, etag, calendar.OwnerUserId, cancellationToken);
         if (deleted.Value is not null)
@@ -117,9 +158,11 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         return deleted;
     }
 
-    public Task InvalidateAsync(int credentialId) => fleet.PublishAsync(Topic, credentialId.ToString(CultureInfo.InvariantCulture)).AsTask();
+    public Task InvalidateAsync(int credentialId) =>
+        fleet.PublishAsync(Topic, credentialId.ToString(CultureInfo.InvariantCulture)).AsTask();
 
-    private static CalDavCalendarKey KeyOf(CalDavCalendarRef calendar) => new(calendar.CredentialId, calendar.OwnerUserId, calendar.CalendarUrl);
+    private static CalDavCalendarKey KeyOf(CalDavCalendarRef calendar) =>
+        new(calendar.CredentialId, calendar.OwnerUserId, calendar.CalendarUrl);
 
     private KeptCalendar? TryGet(CalDavCalendarKey key) => kept.TryGetValue(key, out KeptCalendar? calendar) ? calendar : null;
 
@@ -142,7 +185,8 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         kept.Compact(1.0); // what else was kept may have missed a change: read it again
     }
 
-    /// <summary>A change Cal made itself, applied to the kept calendar (if any) at once; its markers stay, so the next revalidation still asks.</summary>
+    /// <summary>A change Cal made itself, applied to the kept calendar (if any) at once; its markers stay, so the next revalidation still
+    /// asks.</summary>
     private void Update(CalDavCalendarKey key, Action<Dictionary<string, CalDavObject>> change)
     {
         lock (writeLocks.GetOrAdd(key, _ => new object()))
@@ -201,11 +245,17 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         }
 
         CalMetrics.CalDavIndexLookups.Count("result", "loaded");
-        var byHref = objects.Value!.GroupBy(o => o.Href, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        var byHref = objects
+            .Value!.GroupBy(o => o.Href, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         return FeedFetchResult.Ok(await KeptAsync(byHref, state.Value!, startedAt));
     }
 
-    private async Task<FeedFetchResult<KeptCalendar>> RevalidateAsync(CalDavCalendarRef calendar, KeptCalendar previous, DateTimeOffset startedAt)
+    private async Task<FeedFetchResult<KeptCalendar>> RevalidateAsync(
+        CalDavCalendarRef calendar,
+        KeptCalendar previous,
+        DateTimeOffset startedAt
+    )
     {
         var state = await client.StateAsync(calendar.Account, calendar.CalendarUrl, calendar.OwnerUserId, CancellationToken.None);
         if (state.Failure is { } failure)
@@ -214,7 +264,9 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         }
 
         var markers = state.Value!;
-        var unchanged = markers.CTag is not null ? markers.CTag == previous.CTag : markers.SyncToken is not null && markers.SyncToken == previous.SyncToken;
+        var unchanged = markers.CTag is not null
+            ? markers.CTag == previous.CTag
+            : markers.SyncToken is not null && markers.SyncToken == previous.SyncToken;
         if (unchanged)
         {
             CalMetrics.CalDavIndexLookups.Count("result", "unchanged");
@@ -223,7 +275,13 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
 
         if (previous.SyncToken is { } token && markers.SyncToken is not null)
         {
-            var synced = await client.SyncAsync(calendar.Account, calendar.CalendarUrl, token, calendar.OwnerUserId, CancellationToken.None);
+            var synced = await client.SyncAsync(
+                calendar.Account,
+                calendar.CalendarUrl,
+                token,
+                calendar.OwnerUserId,
+                CancellationToken.None
+            );
             if (synced.Failure is { } syncFailure)
             {
                 return FeedFetchResult.Failed<KeptCalendar>(syncFailure);
@@ -237,7 +295,17 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
                 case null:
                     CalMetrics.CalDavIndexLookups.Count("result", "synced");
                     var changes = synced.Value.Changes!;
-                    return await ApplyAsync(calendar, previous, changes.Changed, changes.Removed, markers with { SyncToken = changes.SyncToken }, startedAt);
+                    return await ApplyAsync(
+                        calendar,
+                        previous,
+                        changes.Changed,
+                        changes.Removed,
+                        markers with
+                        {
+                            SyncToken = changes.SyncToken,
+                        },
+                        startedAt
+                    );
                 default:
                     break; // no sync-collection here: compare a listing
             }
@@ -255,9 +323,16 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         return await ApplyAsync(calendar, previous, members.Value!, removed, markers, startedAt);
     }
 
-    /// <summary>The kept calendar with <paramref name="removed"/> dropped and the <paramref name="changed"/> members whose ETag is not the kept one fetched again.</summary>
+    /// <summary>The kept calendar with <paramref name="removed"/> dropped and the <paramref name="changed"/> members whose ETag is not the
+    /// kept one fetched again.</summary>
     private async Task<FeedFetchResult<KeptCalendar>> ApplyAsync(
-        CalDavCalendarRef calendar, KeptCalendar previous, IReadOnlyList<CalDavMember> changed, List<string> removed, CalDavState markers, DateTimeOffset startedAt)
+        CalDavCalendarRef calendar,
+        KeptCalendar previous,
+        IReadOnlyList<CalDavMember> changed,
+        List<string> removed,
+        CalDavState markers,
+        DateTimeOffset startedAt
+    )
     {
         var objects = new Dictionary<string, CalDavObject>(previous.Objects, StringComparer.Ordinal);
         foreach (var href in removed)
@@ -307,7 +382,13 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         var all = new List<CalDavObject>();
         foreach (var batch in hrefs.Chunk(options.Value.MultigetBatchSize))
         {
-            var fetched = await client.FetchAsync(calendar.Account, calendar.CalendarUrl, batch, calendar.OwnerUserId, CancellationToken.None);
+            var fetched = await client.FetchAsync(
+                calendar.Account,
+                calendar.CalendarUrl,
+                batch,
+                calendar.OwnerUserId,
+                CancellationToken.None
+            );
             if (fetched.Failure is { Reason: FeedFailureReason.NotCalDav } && orAll)
             {
                 return await client.FetchAsync(calendar.Account, calendar.CalendarUrl, null, calendar.OwnerUserId, CancellationToken.None);
@@ -324,17 +405,28 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         return FeedFetchResult.Ok(all);
     }
 
-    private async Task<KeptCalendar> KeptAsync(IReadOnlyDictionary<string, CalDavObject> objects, CalDavState markers, DateTimeOffset checkedAt)
+    private async Task<KeptCalendar> KeptAsync(
+        IReadOnlyDictionary<string, CalDavObject> objects,
+        CalDavState markers,
+        DateTimeOffset checkedAt
+    )
     {
         using var lease = await indexing.AcquireAsync(CancellationToken.None);
         return new KeptCalendar(objects, markers.CTag, markers.SyncToken, Build(objects.Values, CancellationToken.None), checkedAt);
     }
 
     private BusyTimeIndex Build(IEnumerable<CalDavObject> objects, CancellationToken cancellationToken) =>
-        IcsParts.Build(objects.Select(o => o.Parts), time.GetUtcNow().Year, ExpansionBudget.For(long.MaxValue, BuildTime, cancellationToken));
+        IcsParts.Build(
+            objects.Select(o => o.Parts),
+            time.GetUtcNow().Year,
+            ExpansionBudget.For(long.MaxValue, BuildTime, cancellationToken)
+        );
 
     public void Dispose() => kept.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "CalDAV calendar of credential {CredentialId}: the server refused the kept sync token; reloading the calendar")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "CalDAV calendar of credential {CredentialId}: the server refused the kept sync token; reloading the calendar"
+    )]
     private static partial void LogTokenRefused(ILogger logger, int credentialId);
 }

@@ -16,7 +16,8 @@ using Microsoft.Extensions.Options;
 
 namespace Cal.Infrastructure.Calendars.CalDav;
 
-/// <summary>A calendar's change markers: CalendarServer's <c>getctag</c> and RFC 6578's <c>sync-token</c> (either may be missing).</summary>
+/// <summary>A calendar's change markers: CalendarServer's <c>getctag</c> and RFC 6578's <c>sync-token</c> (either may be
+/// missing).</summary>
 internal sealed record CalDavState(string? CTag, string? SyncToken);
 
 /// <summary>One object of a calendar as read: its href, ETag and parsed events.</summary>
@@ -28,7 +29,8 @@ internal readonly record struct CalDavMember(string Href, string? ETag);
 /// <summary>What a <c>sync-collection</c> said: members changed (or added) with their ETags, members removed, the new token.</summary>
 internal sealed record CalDavChanges(List<CalDavMember> Changed, List<string> Removed, string? SyncToken);
 
-/// <summary>A sync-collection that could not be used: the token was refused (reload), or the server has no sync-collection (list instead).</summary>
+/// <summary>A sync-collection that could not be used: the token was refused (reload), or the server has no sync-collection (list
+/// instead).</summary>
 internal enum CalDavSyncRefusal
 {
     TokenRefused,
@@ -50,7 +52,8 @@ internal sealed partial class CalDavClient(
     OutboundFetchLimiter limiter,
     FeedIndexingLimiter indexing,
     TimeProvider time,
-    ILogger<CalDavClient> logger) : ICalDavClient
+    ILogger<CalDavClient> logger
+) : ICalDavClient
 {
     public const string HttpClientName = "caldav";
 
@@ -89,210 +92,371 @@ internal sealed partial class CalDavClient(
 
     private int MaxObjects => calDav.Value.MaxObjectsPerCalendar;
 
-    public Task<FeedFetchResult<CalDavDiscovery>> DiscoverAsync(CalDavAccount account, int ownerUserId, CancellationToken cancellationToken) =>
-        GuardAsync(account, ownerUserId, "discovery", DiscoverAsync, cancellationToken);
+    public Task<FeedFetchResult<CalDavDiscovery>> DiscoverAsync(
+        CalDavAccount account,
+        int ownerUserId,
+        CancellationToken cancellationToken
+    ) => GuardAsync(account, ownerUserId, "discovery", DiscoverAsync, cancellationToken);
 
-    public Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListCalendarsAsync(CalDavAccount account, string homeUrl, int ownerUserId, CancellationToken cancellationToken) =>
-        GuardAsync(account, ownerUserId, "calendar list", session => ListHomeAsync(session, session.Calendar(homeUrl)), cancellationToken);
+    public Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListCalendarsAsync(
+        CalDavAccount account,
+        string homeUrl,
+        int ownerUserId,
+        CancellationToken cancellationToken
+    ) => GuardAsync(account, ownerUserId, "calendar list", session => ListHomeAsync(session, session.Calendar(homeUrl)), cancellationToken);
 
     /// <summary><c>PROPFIND</c> Depth 0 of the calendar's <c>getctag</c> and <c>sync-token</c>.</summary>
-    public Task<FeedFetchResult<CalDavState>> StateAsync(CalDavAccount account, string calendarUrl, int ownerUserId, CancellationToken cancellationToken) =>
-        GuardAsync(account, ownerUserId, "state", async session =>
-        {
-            DavProperties? found = null;
-            var failure = await MultistatusAsync(session, PropFind, session.Calendar(calendarUrl), "0", StateBody, r =>
+    public Task<FeedFetchResult<CalDavState>> StateAsync(
+        CalDavAccount account,
+        string calendarUrl,
+        int ownerUserId,
+        CancellationToken cancellationToken
+    ) =>
+        GuardAsync(
+            account,
+            ownerUserId,
+            "state",
+            async session =>
             {
-                found ??= r.Props;
-                return ValueTask.CompletedTask;
-            });
-            return failure is not null ? FeedFetchResult.Failed<CalDavState>(failure) : FeedFetchResult.Ok(new CalDavState(found?.CTag, found?.SyncToken));
-        }, cancellationToken);
+                DavProperties? found = null;
+                var failure = await MultistatusAsync(
+                    session,
+                    PropFind,
+                    session.Calendar(calendarUrl),
+                    "0",
+                    StateBody,
+                    r =>
+                    {
+                        found ??= r.Props;
+                        return ValueTask.CompletedTask;
+                    }
+                );
+                return failure is not null
+                    ? FeedFetchResult.Failed<CalDavState>(failure)
+                    : FeedFetchResult.Ok(new CalDavState(found?.CTag, found?.SyncToken));
+            },
+            cancellationToken
+        );
 
     /// <summary>Every member of the calendar with its ETag (<c>calendar-query</c> asking for <c>getetag</c> only).</summary>
-    public Task<FeedFetchResult<List<CalDavMember>>> ListAsync(CalDavAccount account, string calendarUrl, int ownerUserId, CancellationToken cancellationToken) =>
-        GuardAsync(account, ownerUserId, "listing", async session =>
-        {
-            var calendar = session.Calendar(calendarUrl);
-            var members = new List<CalDavMember>();
-            var failure = await MultistatusAsync(session, Report, calendar, "1", ListingBody, r =>
+    public Task<FeedFetchResult<List<CalDavMember>>> ListAsync(
+        CalDavAccount account,
+        string calendarUrl,
+        int ownerUserId,
+        CancellationToken cancellationToken
+    ) =>
+        GuardAsync(
+            account,
+            ownerUserId,
+            "listing",
+            async session =>
             {
-                if (MemberHref(calendar, r.Href) is { } href && r.Status is null or (>= 200 and < 300))
-                {
-                    members.Add(new CalDavMember(href, r.Props.ETag));
-                    TooMany(members.Count);
-                }
+                var calendar = session.Calendar(calendarUrl);
+                var members = new List<CalDavMember>();
+                var failure = await MultistatusAsync(
+                    session,
+                    Report,
+                    calendar,
+                    "1",
+                    ListingBody,
+                    r =>
+                    {
+                        if (MemberHref(calendar, r.Href) is { } href && r.Status is null or (>= 200 and < 300))
+                        {
+                            members.Add(new CalDavMember(href, r.Props.ETag));
+                            TooMany(members.Count);
+                        }
 
-                return ValueTask.CompletedTask;
-            });
-            return failure is not null ? FeedFetchResult.Failed<List<CalDavMember>>(failure) : FeedFetchResult.Ok(members);
-        }, cancellationToken);
+                        return ValueTask.CompletedTask;
+                    }
+                );
+                return failure is not null ? FeedFetchResult.Failed<List<CalDavMember>>(failure) : FeedFetchResult.Ok(members);
+            },
+            cancellationToken
+        );
 
     /// <summary>
     /// The objects named (<c>calendar-multiget</c>), or every object of the calendar when <paramref name="hrefs"/> is null
     /// (<c>calendar-query</c> asking for the data), each read by the one-pass reader as it arrives.
     /// </summary>
-    public Task<FeedFetchResult<List<CalDavObject>>> FetchAsync(CalDavAccount account, string calendarUrl, IReadOnlyList<string>? hrefs, int ownerUserId, CancellationToken cancellationToken) =>
-        GuardAsync(account, ownerUserId, hrefs is null ? "query" : "multiget", async session =>
-        {
-            var calendar = session.Calendar(calendarUrl);
-            var objects = new List<CalDavObject>();
-            FeedFailure? unreadable = null;
-            using var lease = await indexing.AcquireAsync(session.Cancellation); // read into the index as it arrives: the feeds' indexing limit
-            var failure = await MultistatusAsync(session, Report, calendar, "1", hrefs is null ? QueryAllBody : MultigetBody(hrefs), r =>
+    public Task<FeedFetchResult<List<CalDavObject>>> FetchAsync(
+        CalDavAccount account,
+        string calendarUrl,
+        IReadOnlyList<string>? hrefs,
+        int ownerUserId,
+        CancellationToken cancellationToken
+    ) =>
+        GuardAsync(
+            account,
+            ownerUserId,
+            hrefs is null ? "query" : "multiget",
+            async session =>
             {
-                if (r.CalendarData is ParsedObject parsed && MemberHref(calendar, r.Href) is { } href)
-                {
-                    if (parsed.Failure is not null)
+                var calendar = session.Calendar(calendarUrl);
+                var objects = new List<CalDavObject>();
+                FeedFailure? unreadable = null;
+                // read into the index as it arrives: the feeds' indexing limit
+                using var lease = await indexing.AcquireAsync(session.Cancellation);
+                var failure = await MultistatusAsync(
+                    session,
+                    Report,
+                    calendar,
+                    "1",
+                    hrefs is null ? QueryAllBody : MultigetBody(hrefs),
+                    r =>
                     {
-                        unreadable ??= parsed.Failure;
-                    }
-                    else
-                    {
-                        objects.Add(new CalDavObject(href, r.Props.ETag, parsed.Parts!));
-                        TooMany(objects.Count);
-                    }
-                }
+                        if (r.CalendarData is ParsedObject parsed && MemberHref(calendar, r.Href) is { } href)
+                        {
+                            if (parsed.Failure is not null)
+                            {
+                                unreadable ??= parsed.Failure;
+                            }
+                            else
+                            {
+                                objects.Add(new CalDavObject(href, r.Props.ETag, parsed.Parts!));
+                                TooMany(objects.Count);
+                            }
+                        }
 
-                return ValueTask.CompletedTask;
-            }, ParseObjectAsync(session.Cancellation));
-            return (failure ?? unreadable) is { } failed ? FeedFetchResult.Failed<List<CalDavObject>>(failed) : FeedFetchResult.Ok(objects);
-        }, cancellationToken);
+                        return ValueTask.CompletedTask;
+                    },
+                    ParseObjectAsync(session.Cancellation)
+                );
+                return (failure ?? unreadable) is { } failed
+                    ? FeedFetchResult.Failed<List<CalDavObject>>(failed)
+                    : FeedFetchResult.Ok(objects);
+            },
+            cancellationToken
+        );
 
     /// <summary>
     /// RFC 6578 <c>sync-collection</c> from <paramref name="syncToken"/> (asked again with each new token while the server
     /// answers 507, a truncated answer). A refused token or a server without it is a <see cref="CalDavSyncRefusal"/>.
     /// </summary>
     public Task<FeedFetchResult<(CalDavChanges? Changes, CalDavSyncRefusal? Refusal)>> SyncAsync(
-        CalDavAccount account, string calendarUrl, string syncToken, int ownerUserId, CancellationToken cancellationToken) =>
-        GuardAsync(account, ownerUserId, "sync", async session =>
-        {
-            var calendar = session.Calendar(calendarUrl);
-            var changes = new CalDavChanges([], [], syncToken);
-            for (var round = 0; ; round++)
+        CalDavAccount account,
+        string calendarUrl,
+        string syncToken,
+        int ownerUserId,
+        CancellationToken cancellationToken
+    ) =>
+        GuardAsync(
+            account,
+            ownerUserId,
+            "sync",
+            async session =>
             {
-                var truncated = false;
-                var body = $"""
-                    <?xml version="1.0" encoding="utf-8"?>
-                    <d:sync-collection xmlns:d="DAV:"><d:sync-token>{SecurityElement.Escape(changes.SyncToken)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>
-                    """;
-                var (response, _, redirectFailure) = await session.SendAsync(Report, calendar, "0", Xml(body));
+                var calendar = session.Calendar(calendarUrl);
+                var changes = new CalDavChanges([], [], syncToken);
+                for (var round = 0; ; round++)
+                {
+                    var truncated = false;
+                    var body = $"""
+                        <?xml version="1.0" encoding="utf-8"?>
+                        <d:sync-collection xmlns:d="DAV:"><d:sync-token>{SecurityElement.Escape(
+                            changes.SyncToken
+                        )}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>
+                        """;
+                    var (response, _, redirectFailure) = await session.SendAsync(Report, calendar, "0", Xml(body));
+                    using (response)
+                    {
+                        if (redirectFailure is not null)
+                        {
+                            return FeedFetchResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(redirectFailure);
+                        }
+
+                        if (await SyncRefusalAsync(session, response!) is { } refusal)
+                        {
+                            return FeedFetchResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((null, refusal));
+                        }
+
+                        if (CalDavSession.MultistatusFailure(response!, Report) is { } failure)
+                        {
+                            return FeedFetchResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(failure);
+                        }
+
+                        await using var stream = await session.BodyAsync(response!);
+                        var token = await MultistatusReader.ReadAsync(
+                            stream,
+                            r =>
+                            {
+                                if (r.Status == 507)
+                                {
+                                    truncated = true; // the collection itself: more changes follow from the new token
+                                }
+                                else if (MemberHref(calendar, r.Href) is { } href)
+                                {
+                                    if (r.Status == 404)
+                                    {
+                                        changes.Removed.Add(href);
+                                    }
+                                    else
+                                    {
+                                        changes.Changed.Add(new CalDavMember(href, r.Props.ETag));
+                                    }
+
+                                    TooMany(changes.Changed.Count + changes.Removed.Count);
+                                }
+
+                                return ValueTask.CompletedTask;
+                            }
+                        );
+                        changes = changes with { SyncToken = token ?? changes.SyncToken };
+                    }
+
+                    if (!truncated || round >= 100)
+                    {
+                        return FeedFetchResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((changes, null));
+                    }
+                }
+            },
+            cancellationToken
+        );
+
+    /// <summary>Creates one object (<c>If-None-Match: *</c>); one already there with that name is Cal's own earlier write.</summary>
+    public Task<FeedFetchResult<CalDavWritten>> PutAsync(
+        CalDavAccount account,
+        string calendarUrl,
+        string uid,
+        string icalendar,
+        int ownerUserId,
+        CancellationToken cancellationToken
+    ) =>
+        GuardAsync(
+            account,
+            ownerUserId,
+            "put",
+            async session =>
+            {
+                var calendar = session.Calendar(calendarUrl);
+                var target = new Uri(calendar, Uri.EscapeDataString(uid) + ".ics");
+                var content = new StringContent(icalendar, Encoding.UTF8, "text/calendar");
+                var (response, _, redirectFailure) = await session.SendAsync(
+                    HttpMethod.Put,
+                    target,
+                    null,
+                    content,
+                    h => h.IfNoneMatch.ParseAdd("*"),
+                    idempotent: true
+                );
                 using (response)
                 {
                     if (redirectFailure is not null)
                     {
-                        return FeedFetchResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(redirectFailure);
+                        return FeedFetchResult.Failed<CalDavWritten>(redirectFailure);
                     }
 
-                    if (await SyncRefusalAsync(session, response!) is { } refusal)
+                    var status = (int)response!.StatusCode;
+                    return response.StatusCode switch
                     {
-                        return FeedFetchResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((null, refusal));
-                    }
+                        HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.OK => FeedFetchResult.Ok(
+                            new CalDavWritten(target.AbsoluteUri, response.Headers.ETag?.ToString())
+                        ),
+                        // written before (a retried write)
+                        HttpStatusCode.PreconditionFailed => FeedFetchResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
+                        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => FeedFetchResult.Failed<CalDavWritten>(
+                            new FeedFailure(
+                                FeedFailureReason.Unauthorized,
+                                $"The calendar server refused to store the event (HTTP {status}).",
+                                HttpStatus: status
+                            )
+                        ),
+                        _ => FeedFetchResult.Failed<CalDavWritten>(
+                            new FeedFailure(
+                                FeedFailureReason.HttpStatus,
+                                $"The calendar server answered HTTP {status} to the event's PUT.",
+                                HttpStatus: status
+                            )
+                        ),
+                    };
+                }
+            },
+            cancellationToken
+        );
 
-                    if (CalDavSession.MultistatusFailure(response!, Report) is { } failure)
-                    {
-                        return FeedFetchResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(failure);
-                    }
+    /// <summary>Deletes one object (<c>If-Match</c> its ETag when known): 404 and 412 (gone, or changed by its owner since) count as
+    /// done.</summary>
+    public Task<FeedFetchResult<CalDavWritten>> DeleteAsync(
+        CalDavAccount account,
+        string calendarUrl,
+        string href,
+        string? etag,
+        int ownerUserId,
+        CancellationToken cancellationToken
+    ) =>
+        GuardAsync(
+            account,
+            ownerUserId,
+            "delete",
+            async session =>
+            {
+                session.Calendar(calendarUrl);
+                var target = new Uri(href);
+                if (!session.IsTrusted(target))
+                {
+                    return FeedFetchResult.Failed<CalDavWritten>(
+                        new FeedFailure(FeedFailureReason.BlockedAddress, "The event is not on the calendar's server.")
+                    );
+                }
 
-                    await using var stream = await session.BodyAsync(response!);
-                    var token = await MultistatusReader.ReadAsync(stream, r =>
+                var (response, _, redirectFailure) = await session.SendAsync(
+                    HttpMethod.Delete,
+                    target,
+                    null,
+                    null,
+                    h =>
                     {
-                        if (r.Status == 507)
+                        if (etag is not null)
                         {
-                            truncated = true; // the collection itself: more changes follow from the new token
+                            h.TryAddWithoutValidation("If-Match", etag);
                         }
-                        else if (MemberHref(calendar, r.Href) is { } href)
-                        {
-                            if (r.Status == 404)
-                            {
-                                changes.Removed.Add(href);
-                            }
-                            else
-                            {
-                                changes.Changed.Add(new CalDavMember(href, r.Props.ETag));
-                            }
+                    }
+                );
+                using (response)
+                {
+                    if (redirectFailure is not null)
+                    {
+                        return FeedFetchResult.Failed<CalDavWritten>(redirectFailure);
+                    }
 
-                            TooMany(changes.Changed.Count + changes.Removed.Count);
-                        }
-
-                        return ValueTask.CompletedTask;
-                    });
-                    changes = changes with { SyncToken = token ?? changes.SyncToken };
+                    var status = (int)response!.StatusCode;
+                    return response.StatusCode switch
+                    {
+                        HttpStatusCode.OK
+                        or HttpStatusCode.NoContent
+                        or HttpStatusCode.Accepted
+                        or HttpStatusCode.NotFound
+                        or HttpStatusCode.Gone
+                        or HttpStatusCode.PreconditionFailed => FeedFetchResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
+                        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => FeedFetchResult.Failed<CalDavWritten>(
+                            new FeedFailure(
+                                FeedFailureReason.Unauthorized,
+                                $"The calendar server refused to delete the event (HTTP {status}).",
+                                HttpStatus: status
+                            )
+                        ),
+                        _ => FeedFetchResult.Failed<CalDavWritten>(
+                            new FeedFailure(
+                                FeedFailureReason.HttpStatus,
+                                $"The calendar server answered HTTP {status} to the event's DELETE.",
+                                HttpStatus: status
+                            )
+                        ),
+                    };
                 }
-
-                if (!truncated || round >= 100)
-                {
-                    return FeedFetchResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((changes, null));
-                }
-            }
-        }, cancellationToken);
-
-    /// <summary>Creates one object (<c>If-None-Match: *</c>); one already there with that name is Cal's own earlier write.</summary>
-    public Task<FeedFetchResult<CalDavWritten>> PutAsync(CalDavAccount account, string calendarUrl, string uid, string icalendar, int ownerUserId, CancellationToken cancellationToken) =>
-        GuardAsync(account, ownerUserId, "put", async session =>
-        {
-            var calendar = session.Calendar(calendarUrl);
-            var target = new Uri(calendar, Uri.EscapeDataString(uid) + ".ics");
-            var content = new StringContent(icalendar, Encoding.UTF8, "text/calendar");
-            var (response, _, redirectFailure) = await session.SendAsync(HttpMethod.Put, target, null, content, h => h.IfNoneMatch.ParseAdd("*"), idempotent: true);
-            using (response)
-            {
-                if (redirectFailure is not null)
-                {
-                    return FeedFetchResult.Failed<CalDavWritten>(redirectFailure);
-                }
-
-                var status = (int)response!.StatusCode;
-                return response.StatusCode switch
-                {
-                    HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.OK => FeedFetchResult.Ok(new CalDavWritten(target.AbsoluteUri, response.Headers.ETag?.ToString())),
-                    HttpStatusCode.PreconditionFailed => FeedFetchResult.Ok(new CalDavWritten(target.AbsoluteUri, null)), // written before (a retried write)
-                    HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => FeedFetchResult.Failed<CalDavWritten>(new FeedFailure(FeedFailureReason.Unauthorized, $"The calendar server refused to store the event (HTTP {status}).", HttpStatus: status)),
-                    _ => FeedFetchResult.Failed<CalDavWritten>(new FeedFailure(FeedFailureReason.HttpStatus, $"The calendar server answered HTTP {status} to the event's PUT.", HttpStatus: status)),
-                };
-            }
-        }, cancellationToken);
-
-    /// <summary>Deletes one object (<c>If-Match</c> its ETag when known): 404 and 412 (gone, or changed by its owner since) count as done.</summary>
-    public Task<FeedFetchResult<CalDavWritten>> DeleteAsync(CalDavAccount account, string calendarUrl, string href, string? etag, int ownerUserId, CancellationToken cancellationToken) =>
-        GuardAsync(account, ownerUserId, "delete", async session =>
-        {
-            session.Calendar(calendarUrl);
-            var target = new Uri(href);
-            if (!session.IsTrusted(target))
-            {
-                return FeedFetchResult.Failed<CalDavWritten>(new FeedFailure(FeedFailureReason.BlockedAddress, "The event is not on the calendar's server."));
-            }
-
-            var (response, _, redirectFailure) = await session.SendAsync(HttpMethod.Delete, target, null, null, h =>
-            {
-                if (etag is not null)
-                {
-                    h.TryAddWithoutValidation("If-Match", etag);
-                }
-            });
-            using (response)
-            {
-                if (redirectFailure is not null)
-                {
-                    return FeedFetchResult.Failed<CalDavWritten>(redirectFailure);
-                }
-
-                var status = (int)response!.StatusCode;
-                return response.StatusCode switch
-                {
-                    HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.Accepted or HttpStatusCode.NotFound or HttpStatusCode.Gone or HttpStatusCode.PreconditionFailed
-                        => FeedFetchResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
-                    HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => FeedFetchResult.Failed<CalDavWritten>(new FeedFailure(FeedFailureReason.Unauthorized, $"The calendar server refused to delete the event (HTTP {status}).", HttpStatus: status)),
-                    _ => FeedFetchResult.Failed<CalDavWritten>(new FeedFailure(FeedFailureReason.HttpStatus, $"The calendar server answered HTTP {status} to the event's DELETE.", HttpStatus: status)),
-                };
-            }
-        }, cancellationToken);
+            },
+            cancellationToken
+        );
 
     private async Task<FeedFetchResult<CalDavDiscovery>> DiscoverAsync(CalDavSession session)
     {
         var start = session.Account.ServerUrl;
         var (first, failure) = await PropFindOneAsync(session, start);
-        if (failure is { } notHere && notHere.HttpStatus != 401 && notHere.Reason is not FeedFailureReason.BlockedAddress and not FeedFailureReason.Timeout)
+        if (
+            failure is { } notHere
+            && notHere.HttpStatus != 401
+            && notHere.Reason is not FeedFailureReason.BlockedAddress and not FeedFailureReason.Timeout
+        )
         {
             // Not a DAV resource itself (a bare server address, a page, a path this account may not read): the server's
             // well-known entry point, RFC 6764. Refused there too, the first refusal (a 403) is the answer.
@@ -305,7 +469,9 @@ internal sealed partial class CalDavClient(
 
         if (failure is not null)
         {
-            return FeedFetchResult.Failed<CalDavDiscovery>(failure.Reason is FeedFailureReason.HttpStatus ? NotCalDav("The server does not answer CalDAV's PROPFIND.") : failure);
+            return FeedFetchResult.Failed<CalDavDiscovery>(
+                failure.Reason is FeedFailureReason.HttpStatus ? NotCalDav("The server does not answer CalDAV's PROPFIND.") : failure
+            );
         }
 
         var (resource, here) = first!.Value;
@@ -359,54 +525,94 @@ internal sealed partial class CalDavClient(
             : FeedFetchResult.Ok(new CalDavDiscovery(listed.Value!, home.AbsoluteUri));
     }
 
-    /// <summary>The home's event calendars (<c>PROPFIND</c> Depth 1): only those the password may go to, at most <see cref="CalDavOptions.MaxCalendarsPerAccount"/>.</summary>
+    /// <summary>The home's event calendars (<c>PROPFIND</c> Depth 1): only those the password may go to, at most
+    /// <see cref="CalDavOptions.MaxCalendarsPerAccount"/>.</summary>
     private async Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListHomeAsync(CalDavSession session, Uri home)
     {
         var calendars = new List<CalDavCalendar>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var tooMany = false;
         Uri? answeredFrom = null;
-        var failure = await MultistatusAsync(session, PropFind, home, "1", DiscoveryBody, r =>
-        {
-            if (IsEventCalendar(r.Props) && answeredFrom is not null && session.Resolve(answeredFrom, r.Href, trust: false) is { } url && session.IsTrusted(url) && seen.Add(url.AbsoluteUri))
+        var failure = await MultistatusAsync(
+            session,
+            PropFind,
+            home,
+            "1",
+            DiscoveryBody,
+            r =>
             {
-                tooMany |= calendars.Count >= MaxCalendars;
-                if (!tooMany)
+                if (
+                    IsEventCalendar(r.Props)
+                    && answeredFrom is not null
+                    && session.Resolve(answeredFrom, r.Href, trust: false) is { } url
+                    && session.IsTrusted(url)
+                    && seen.Add(url.AbsoluteUri)
+                )
                 {
-                    calendars.Add(CalendarOf(r, url));
+                    tooMany |= calendars.Count >= MaxCalendars;
+                    if (!tooMany)
+                    {
+                        calendars.Add(CalendarOf(r, url));
+                    }
                 }
-            }
 
-            return ValueTask.CompletedTask;
-        }, answered: url => answeredFrom = url);
+                return ValueTask.CompletedTask;
+            },
+            answered: url => answeredFrom = url
+        );
         if (failure is not null)
         {
             return FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(failure);
         }
 
         return tooMany
-            ? FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(new FeedFailure(FeedFailureReason.TooLarge,
-                string.Create(CultureInfo.InvariantCulture, $"The account has more than {MaxCalendars} calendars (CalDav:MaxCalendarsPerAccount).")))
+            ? FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(
+                new FeedFailure(
+                    FeedFailureReason.TooLarge,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The account has more than {MaxCalendars} calendars (CalDav:MaxCalendarsPerAccount)."
+                    )
+                )
+            )
             : FeedFetchResult.Ok<IReadOnlyList<CalDavCalendar>>(calendars);
     }
 
     /// <summary>A <c>PROPFIND</c> Depth 0 of the discovery properties: the resource's first response and the URL that answered.</summary>
-    private static async Task<((DavResponse? Response, Uri Url)? Answer, FeedFailure? Failure)> PropFindOneAsync(CalDavSession session, Uri url)
+    private static async Task<((DavResponse? Response, Uri Url)? Answer, FeedFailure? Failure)> PropFindOneAsync(
+        CalDavSession session,
+        Uri url
+    )
     {
         DavResponse? first = null;
         Uri answeredFrom = url;
-        var failure = await MultistatusAsync(session, PropFind, url, "0", DiscoveryBody, r =>
-        {
-            first ??= r;
-            return ValueTask.CompletedTask;
-        }, answered: u => answeredFrom = u);
+        var failure = await MultistatusAsync(
+            session,
+            PropFind,
+            url,
+            "0",
+            DiscoveryBody,
+            r =>
+            {
+                first ??= r;
+                return ValueTask.CompletedTask;
+            },
+            answered: u => answeredFrom = u
+        );
         return failure is not null ? (null, failure) : ((first, answeredFrom), null);
     }
 
     /// <summary>Sends one multistatus request and streams its answer through <paramref name="onResponse"/>; the failure, or null.</summary>
     private static async Task<FeedFailure?> MultistatusAsync(
-        CalDavSession session, HttpMethod method, Uri url, string depth, string body, Func<DavResponse, ValueTask> onResponse,
-        Func<string?, TextReader, Task<object?>>? calendarData = null, Action<Uri>? answered = null)
+        CalDavSession session,
+        HttpMethod method,
+        Uri url,
+        string depth,
+        string body,
+        Func<DavResponse, ValueTask> onResponse,
+        Func<string?, TextReader, Task<object?>>? calendarData = null,
+        Action<Uri>? answered = null
+    )
     {
         var (response, answeredFrom, redirectFailure) = await session.SendAsync(method, url, depth, Xml(body));
         using (response)
@@ -450,19 +656,22 @@ internal sealed partial class CalDavClient(
     }
 
     /// <summary>Reads each <c>calendar-data</c> as it streams in, by the feeds' one-pass checker and index builder.</summary>
-    private static Func<string?, TextReader, Task<object?>> ParseObjectAsync(CancellationToken cancellationToken) => async (_, text) =>
-    {
-        var builder = new IcsIndexBuilder();
-        var check = await IcsStreamingChecker.CheckAsync(text, builder, cancellationToken);
-        return check.Failure is { } failure ? new ParsedObject(null, failure) : new ParsedObject(builder.Parts(), null);
-    };
+    private static Func<string?, TextReader, Task<object?>> ParseObjectAsync(CancellationToken cancellationToken) =>
+        async (_, text) =>
+        {
+            var builder = new IcsIndexBuilder();
+            var check = await IcsStreamingChecker.CheckAsync(text, builder, cancellationToken);
+            return check.Failure is { } failure ? new ParsedObject(null, failure) : new ParsedObject(builder.Parts(), null);
+        };
 
     private sealed record ParsedObject(IcsParts? Parts, FeedFailure? Failure);
 
     /// <summary>A member's href as an absolute URL on the calendar's origin (members elsewhere are not the calendar's).</summary>
     private static string? MemberHref(Uri calendar, string? href) =>
-        href is not null && Uri.TryCreate(calendar, href, out var url) && CalDavSession.Origin(url) == CalDavSession.Origin(calendar)
-            && !string.Equals(url.AbsolutePath.TrimEnd('/'), calendar.AbsolutePath.TrimEnd('/'), StringComparison.Ordinal)
+        href is not null
+        && Uri.TryCreate(calendar, href, out var url)
+        && CalDavSession.Origin(url) == CalDavSession.Origin(calendar)
+        && !string.Equals(url.AbsolutePath.TrimEnd('/'), calendar.AbsolutePath.TrimEnd('/'), StringComparison.Ordinal)
             ? url.AbsoluteUri
             : null;
 
@@ -476,7 +685,9 @@ internal sealed partial class CalDavClient(
 
     private static string MultigetBody(IReadOnlyList<string> hrefs)
     {
-        var body = new StringBuilder("""<?xml version="1.0" encoding="utf-8"?><c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/><c:calendar-data/></d:prop>""");
+        var body = new StringBuilder(
+            """<?xml version="1.0" encoding="utf-8"?><c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/><c:calendar-data/></d:prop>"""
+        );
         foreach (var href in hrefs)
         {
             body.Append("<d:href>").Append(SecurityElement.Escape(new Uri(href).AbsolutePath)).Append("</d:href>");
@@ -489,7 +700,12 @@ internal sealed partial class CalDavClient(
 
     /// <summary>A calendar collection that holds events (a server that does not say which components it takes holds them all).</summary>
     private static bool IsEventCalendar(DavProperties props) =>
-        props.IsCalendar && (props.Components is null || props.Components.Count == 0 || props.Components.Any(c => string.Equals(c, "VEVENT", StringComparison.OrdinalIgnoreCase)));
+        props.IsCalendar
+        && (
+            props.Components is null
+            || props.Components.Count == 0
+            || props.Components.Any(c => string.Equals(c, "VEVENT", StringComparison.OrdinalIgnoreCase))
+        );
 
     private static CalDavCalendar CalendarOf(DavResponse response, Uri url)
     {
@@ -500,16 +716,27 @@ internal sealed partial class CalDavClient(
     private static FeedFailure NotCalDav(string message) => new(FeedFailureReason.NotCalDav, message);
 
     private static FeedFailure NotTrusted() =>
-        NotCalDav("The server named its calendars at an address the account's password may not go to (another origin reached by a redirect, or http for an https account).");
+        NotCalDav(
+            "The server named its calendars at an address the account's password may not go to (another origin reached by a redirect, or "
+                + "http for an https account)."
+        );
 
     /// <summary>One call's permit, deadline (every request and body) and failure mapping, as the feed fetcher's.</summary>
-    private async Task<FeedFetchResult<T>> GuardAsync<T>(CalDavAccount account, int ownerUserId, string operation, Func<CalDavSession, Task<FeedFetchResult<T>>> call, CancellationToken cancellationToken)
+    private async Task<FeedFetchResult<T>> GuardAsync<T>(
+        CalDavAccount account,
+        int ownerUserId,
+        string operation,
+        Func<CalDavSession, Task<FeedFetchResult<T>>> call,
+        CancellationToken cancellationToken
+    )
     {
         var limits = options.Value;
         var host = account.ServerUrl.Host;
         if (await limiter.TryAcquireAsync(ownerUserId, limits.MaxFetchQueueTime, time, cancellationToken) is not { } lease)
         {
-            return FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.Timeout, "The server was too busy to reach the calendar server; try again."));
+            return FeedFetchResult.Failed<T>(
+                new FeedFailure(FeedFailureReason.Timeout, "The server was too busy to reach the calendar server; try again.")
+            );
         }
 
         using var permit = lease;
@@ -518,15 +745,30 @@ internal sealed partial class CalDavClient(
         FeedFetchResult<T> result;
         try
         {
-            result = await call(new CalDavSession(clients.CreateClient(HttpClientName), limiter, account, ownerUserId, limits, linked.Token));
+            result = await call(
+                new CalDavSession(clients.CreateClient(HttpClientName), limiter, account, ownerUserId, limits, linked.Token)
+            );
         }
         catch (OperationCanceledException)
         {
-            result = FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.Timeout, string.Create(CultureInfo.InvariantCulture, $"The calendar server did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s.")));
+            result = FeedFetchResult.Failed<T>(
+                new FeedFailure(
+                    FeedFailureReason.Timeout,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The calendar server did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s."
+                    )
+                )
+            );
         }
         catch (HttpRequestException ex) when (ex.InnerException is OutboundAddressBlockedException blocked)
         {
-            result = FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.BlockedAddress, $"The calendar server's host resolves to a {blocked.Reason} address, which Cal does not connect to."));
+            result = FeedFetchResult.Failed<T>(
+                new FeedFailure(
+                    FeedFailureReason.BlockedAddress,
+                    $"The calendar server's host resolves to a {blocked.Reason} address, which Cal does not connect to."
+                )
+            );
         }
         catch (HttpRequestException)
         {
@@ -534,12 +776,24 @@ internal sealed partial class CalDavClient(
         }
         catch (FeedTooLargeException)
         {
-            result = FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.TooLarge, string.Create(CultureInfo.InvariantCulture,
-                $"The calendar server's answer is larger than {limits.MaxFeedBytes} bytes, or names more than {MaxObjects} objects.")));
+            result = FeedFetchResult.Failed<T>(
+                new FeedFailure(
+                    FeedFailureReason.TooLarge,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The calendar server's answer is larger than {limits.MaxFeedBytes} bytes, or names more than {MaxObjects} objects."
+                    )
+                )
+            );
         }
         catch (FetchBudgetExceededException)
         {
-            result = FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.RateLimited, string.Create(CultureInfo.InvariantCulture, $"This account's calendars read more than {limits.MaxBytesPerUserPerMinute / (1024 * 1024)} MB in the last minute; try again in a minute.")));
+            result = FeedFetchResult.Failed<T>(
+                new FeedFailure(
+                    FeedFailureReason.RateLimited,
+                    OutboundLimits.RateLimitedMessage("calendars", limits.MaxBytesPerUserPerMinute)
+                )
+            );
         }
         catch (XmlException)
         {
@@ -551,7 +805,9 @@ internal sealed partial class CalDavClient(
         }
         catch (IOException)
         {
-            result = FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.Unreachable, "The calendar server closed the connection before its whole answer arrived."));
+            result = FeedFetchResult.Failed<T>(
+                new FeedFailure(FeedFailureReason.Unreachable, "The calendar server closed the connection before its whole answer arrived.")
+            );
         }
 
         var outcome = result.Failure is { } failure ? FeedFailure.WireName(failure.Reason) : "ok";

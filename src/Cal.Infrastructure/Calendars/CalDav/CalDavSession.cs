@@ -17,7 +17,14 @@ namespace Cal.Infrastructure.Calendars.CalDav;
 /// is refused).
 /// </para>
 /// </summary>
-internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limiter, CalDavAccount account, int ownerUserId, OutboundOptions limits, CancellationToken cancellation)
+internal sealed class CalDavSession(
+    HttpClient http,
+    OutboundFetchLimiter limiter,
+    CalDavAccount account,
+    int ownerUserId,
+    OutboundOptions limits,
+    CancellationToken cancellation
+)
 {
     private readonly HashSet<string> trusted = new(StringComparer.OrdinalIgnoreCase) { Origin(account.ServerUrl) };
 
@@ -50,7 +57,8 @@ internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limite
         return url;
     }
 
-    /// <summary>Whether <paramref name="href"/> names a URL that <see cref="Resolve"/> refuses for its scheme (another scheme, or http for an https account).</summary>
+    /// <summary>Whether <paramref name="href"/> names a URL that <see cref="Resolve"/> refuses for its scheme (another scheme, or http for
+    /// an https account).</summary>
     public bool IsRefusedScheme(Uri answeredFrom, string? href) =>
         !string.IsNullOrWhiteSpace(href) && Uri.TryCreate(answeredFrom, href, out var url) && !IsAllowedScheme(url);
 
@@ -76,7 +84,13 @@ internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limite
     /// answers the final response (the caller disposes it) and its URL; or why there is none.
     /// </summary>
     public async Task<(HttpResponseMessage? Response, Uri Url, FeedFailure? Failure)> SendAsync(
-        HttpMethod method, Uri url, string? depth, HttpContent? body, Action<HttpRequestHeaders>? headers = null, bool idempotent = true)
+        HttpMethod method,
+        Uri url,
+        string? depth,
+        HttpContent? body,
+        Action<HttpRequestHeaders>? headers = null,
+        bool idempotent = true
+    )
     {
         for (var hops = 0; ; hops++)
         {
@@ -86,13 +100,27 @@ internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limite
                 response.Dispose();
                 if (hops >= limits.MaxRedirects)
                 {
-                    return (null, url, new FeedFailure(FeedFailureReason.TooManyRedirects, $"The calendar server redirected more than {limits.MaxRedirects} times."));
+                    return (
+                        null,
+                        url,
+                        new FeedFailure(
+                            FeedFailureReason.TooManyRedirects,
+                            $"The calendar server redirected more than {limits.MaxRedirects} times."
+                        )
+                    );
                 }
 
                 url = location.IsAbsoluteUri ? location : new Uri(url, location);
                 if (!IsAllowedScheme(url))
                 {
-                    return (null, url, new FeedFailure(FeedFailureReason.Unreachable, "The calendar server redirected to a URL that is not https (or not http for an http server)."));
+                    return (
+                        null,
+                        url,
+                        new FeedFailure(
+                            FeedFailureReason.Unreachable,
+                            "The calendar server redirected to a URL that is not https (or not http for an http server)."
+                        )
+                    );
                 }
 
                 continue; // the password goes along only to an origin already trusted
@@ -102,7 +130,8 @@ internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limite
         }
     }
 
-    /// <summary>The response body, capped at <see cref="OutboundOptions.MaxFeedBytes"/>, charged to the user's byte budget, reads bounded by the call's deadline.</summary>
+    /// <summary>The response body, capped at <see cref="OutboundOptions.MaxFeedBytes"/>, charged to the user's byte budget, reads bounded
+    /// by the call's deadline.</summary>
     public async Task<Stream> BodyAsync(HttpResponseMessage response)
     {
         if (response.Content.Headers.ContentLength > limits.MaxFeedBytes)
@@ -110,7 +139,12 @@ internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limite
             throw new FeedTooLargeException(limits.MaxFeedBytes);
         }
 
-        return new CappedReadStream(await response.Content.ReadAsStreamAsync(cancellation), limits.MaxFeedBytes, read => limiter.TryChargeBytes(ownerUserId, read), cancellation);
+        return new CappedReadStream(
+            await response.Content.ReadAsStreamAsync(cancellation),
+            limits.MaxFeedBytes,
+            read => limiter.TryChargeBytes(ownerUserId, read),
+            cancellation
+        );
     }
 
     /// <summary>
@@ -118,7 +152,14 @@ internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limite
     /// met a connection the server had already closed is sent once more on a new connection: HTTP/1.0 servers such as
     /// Radicale's close after each answer, and a pooled connection can be picked before its close is seen.
     /// </summary>
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri url, string? depth, HttpContent? body, Action<HttpRequestHeaders>? headers, bool idempotent)
+    private async Task<HttpResponseMessage> SendOnceAsync(
+        HttpMethod method,
+        Uri url,
+        string? depth,
+        HttpContent? body,
+        Action<HttpRequestHeaders>? headers,
+        bool idempotent
+    )
     {
         var payload = body is null ? null : await body.ReadAsByteArrayAsync(cancellation);
         for (var attempt = 0; ; attempt++)
@@ -142,7 +183,10 @@ internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limite
             headers?.Invoke(request.Headers);
             if (IsTrusted(url))
             {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(account.Username + ":" + account.Password)));
+                request.Headers.Authorization = new AuthenticationHeaderValue(
+                    "Basic",
+                    Convert.ToBase64String(Encoding.UTF8.GetBytes(account.Username + ":" + account.Password))
+                );
             }
 
             try
@@ -162,7 +206,11 @@ internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limite
         var status = (int)response.StatusCode;
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            return new FeedFailure(FeedFailureReason.Unauthorized, $"The calendar server refused the username and password (HTTP {status}).", HttpStatus: status);
+            return new FeedFailure(
+                FeedFailureReason.Unauthorized,
+                $"The calendar server refused the username and password (HTTP {status}).",
+                HttpStatus: status
+            );
         }
 
         if (response.StatusCode == HttpStatusCode.MultiStatus)
@@ -171,7 +219,10 @@ internal sealed class CalDavSession(HttpClient http, OutboundFetchLimiter limite
         }
 
         return status is >= 200 and < 300 or 404 or 405 or 501
-            ? new FeedFailure(FeedFailureReason.NotCalDav, $"The address does not answer as a CalDAV server (HTTP {status} to {method.Method}).")
+            ? new FeedFailure(
+                FeedFailureReason.NotCalDav,
+                $"The address does not answer as a CalDAV server (HTTP {status} to {method.Method})."
+            )
             : new FeedFailure(FeedFailureReason.HttpStatus, $"The calendar server answered HTTP {status}.", HttpStatus: status);
     }
 

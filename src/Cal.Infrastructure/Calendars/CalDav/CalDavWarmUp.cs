@@ -13,7 +13,8 @@ namespace Cal.Infrastructure.Calendars.CalDav;
 internal sealed partial class CalDavWarmUp(ICalDavCalendars calendars, ILogger<CalDavWarmUp> logger) : BackgroundService, ICalDavWarmUp
 {
     private readonly Channel<IReadOnlyList<CalDavCalendarRef>> queue = Channel.CreateBounded<IReadOnlyList<CalDavCalendarRef>>(
-        new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true }
+    );
 
     public void Enqueue(IReadOnlyList<CalDavCalendarRef> calendars)
     {

@@ -43,7 +43,8 @@ internal sealed class DavProperties
     }
 }
 
-/// <summary>One <c>response</c> of a multistatus: its href, its own status (sync-collection's 404 and 507), its properties and what its calendar data was read into.</summary>
+/// <summary>One <c>response</c> of a multistatus: its href, its own status (sync-collection's 404 and 507), its properties and what its
+/// calendar data was read into.</summary>
 internal sealed class DavResponse
 {
     public string? Href { get; set; }
@@ -72,15 +73,16 @@ internal static class MultistatusReader
     private const int MaxValueLength = 1024;
     private const int MaxComponents = 32;
 
-    public static XmlReaderSettings Settings { get; } = new()
-    {
-        Async = true,
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        CloseInput = false,
-    };
+    public static XmlReaderSettings Settings { get; } =
+        new()
+        {
+            Async = true,
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            CloseInput = false,
+        };
 
     /// <summary>
     /// Reads the multistatus in <paramref name="stream"/>: <paramref name="onResponse"/> for each response in order;
@@ -91,7 +93,8 @@ internal static class MultistatusReader
     public static async Task<string?> ReadAsync(
         Stream stream,
         Func<DavResponse, ValueTask> onResponse,
-        Func<string?, TextReader, Task<object?>>? readCalendarData = null)
+        Func<string?, TextReader, Task<object?>>? readCalendarData = null
+    )
     {
         using var reader = XmlReader.Create(stream, Settings);
         if (await reader.MoveToContentAsync() != XmlNodeType.Element || !Is(reader, Dav, "multistatus"))
@@ -135,48 +138,58 @@ internal static class MultistatusReader
     private static async Task<DavResponse> ReadResponseAsync(XmlReader reader, Func<string?, TextReader, Task<object?>>? readCalendarData)
     {
         var response = new DavResponse();
-        await ForEachChildAsync(reader, async () =>
-        {
-            if (Is(reader, Dav, "href"))
+        await ForEachChildAsync(
+            reader,
+            async () =>
             {
-                response.Href = Trimmed(await ReadTextAsync(reader, MaxHrefLength));
+                if (Is(reader, Dav, "href"))
+                {
+                    response.Href = Trimmed(await ReadTextAsync(reader, MaxHrefLength));
+                }
+                else if (Is(reader, Dav, "status"))
+                {
+                    response.Status = StatusOf(await ReadTextAsync(reader, MaxValueLength));
+                }
+                else if (Is(reader, Dav, "propstat"))
+                {
+                    await ReadPropstatAsync(reader, response, readCalendarData);
+                }
+                else
+                {
+                    await reader.SkipAsync();
+                }
             }
-            else if (Is(reader, Dav, "status"))
-            {
-                response.Status = StatusOf(await ReadTextAsync(reader, MaxValueLength));
-            }
-            else if (Is(reader, Dav, "propstat"))
-            {
-                await ReadPropstatAsync(reader, response, readCalendarData);
-            }
-            else
-            {
-                await reader.SkipAsync();
-            }
-        });
+        );
         return response;
     }
 
-    private static async Task ReadPropstatAsync(XmlReader reader, DavResponse response, Func<string?, TextReader, Task<object?>>? readCalendarData)
+    private static async Task ReadPropstatAsync(
+        XmlReader reader,
+        DavResponse response,
+        Func<string?, TextReader, Task<object?>>? readCalendarData
+    )
     {
         var props = new DavProperties();
         object? data = null;
         int? status = null;
-        await ForEachChildAsync(reader, async () =>
-        {
-            if (Is(reader, Dav, "prop"))
+        await ForEachChildAsync(
+            reader,
+            async () =>
             {
-                data = await ReadPropAsync(reader, props, response.Href, readCalendarData) ?? data;
+                if (Is(reader, Dav, "prop"))
+                {
+                    data = await ReadPropAsync(reader, props, response.Href, readCalendarData) ?? data;
+                }
+                else if (Is(reader, Dav, "status"))
+                {
+                    status = StatusOf(await ReadTextAsync(reader, MaxValueLength));
+                }
+                else
+                {
+                    await reader.SkipAsync();
+                }
             }
-            else if (Is(reader, Dav, "status"))
-            {
-                status = StatusOf(await ReadTextAsync(reader, MaxValueLength));
-            }
-            else
-            {
-                await reader.SkipAsync();
-            }
-        });
+        );
 
         // A propstat without a status is taken as found (lenient servers); a 404 one lists what the resource lacks.
         if (status is null or (>= 200 and < 300))
@@ -186,61 +199,79 @@ internal static class MultistatusReader
         }
     }
 
-    private static async Task<object?> ReadPropAsync(XmlReader reader, DavProperties props, string? href, Func<string?, TextReader, Task<object?>>? readCalendarData)
+    private static async Task<object?> ReadPropAsync(
+        XmlReader reader,
+        DavProperties props,
+        string? href,
+        Func<string?, TextReader, Task<object?>>? readCalendarData
+    )
     {
         object? data = null;
-        await ForEachChildAsync(reader, async () =>
-        {
-            switch (reader.NamespaceURI, reader.LocalName)
+        await ForEachChildAsync(
+            reader,
+            async () =>
             {
-                case (Dav, "getetag"):
-                    props.ETag = Trimmed(await ReadTextAsync(reader, MaxValueLength));
-                    break;
-                case (CalendarServer, "getctag"):
-                    props.CTag = Trimmed(await ReadTextAsync(reader, MaxValueLength));
-                    break;
-                case (Dav, "sync-token"):
-                    props.SyncToken = Trimmed(await ReadTextAsync(reader, MaxValueLength));
-                    break;
-                case (Dav, "displayname"):
-                    props.DisplayName = Trimmed(await ReadTextAsync(reader, MaxValueLength));
-                    break;
-                case (Dav, "current-user-principal"):
-                    props.PrincipalHref = await ReadHrefAsync(reader);
-                    break;
-                case (CalDav, "calendar-home-set"):
-                    props.HomeHref = await ReadHrefAsync(reader);
-                    break;
-                case (Dav, "resourcetype"):
-                    await ForEachDescendantAsync(reader, () => props.IsCalendar |= Is(reader, CalDav, "calendar"));
-                    break;
-                case (CalDav, "supported-calendar-component-set"):
-                    var components = new List<string>();
-                    await ForEachDescendantAsync(reader, () =>
-                    {
-                        if (Is(reader, CalDav, "comp") && components.Count < MaxComponents && reader.GetAttribute("name") is { Length: > 0 and <= 64 } name)
-                        {
-                            components.Add(name);
-                        }
-                    });
-                    props.Components = components;
-                    break;
-                case (Dav, "current-user-privilege-set"):
-                    var canWrite = false;
-                    await ForEachDescendantAsync(reader, () => canWrite |= reader.NamespaceURI == Dav && reader.LocalName is "write" or "write-content" or "all");
-                    props.CanWrite = canWrite;
-                    break;
-                case (CalDav, "calendar-data") when readCalendarData is not null && !reader.IsEmptyElement:
-                    var text = new XmlContentTextReader(reader);
-                    data = await readCalendarData(href, text);
-                    await text.DrainAsync(); // what the data reader left, up to </calendar-data>
-                    await reader.ReadAsync();
-                    break;
-                default:
-                    await reader.SkipAsync();
-                    break;
+                switch (reader.NamespaceURI, reader.LocalName)
+                {
+                    case (Dav, "getetag"):
+                        props.ETag = Trimmed(await ReadTextAsync(reader, MaxValueLength));
+                        break;
+                    case (CalendarServer, "getctag"):
+                        props.CTag = Trimmed(await ReadTextAsync(reader, MaxValueLength));
+                        break;
+                    case (Dav, "sync-token"):
+                        props.SyncToken = Trimmed(await ReadTextAsync(reader, MaxValueLength));
+                        break;
+                    case (Dav, "displayname"):
+                        props.DisplayName = Trimmed(await ReadTextAsync(reader, MaxValueLength));
+                        break;
+                    case (Dav, "current-user-principal"):
+                        props.PrincipalHref = await ReadHrefAsync(reader);
+                        break;
+                    case (CalDav, "calendar-home-set"):
+                        props.HomeHref = await ReadHrefAsync(reader);
+                        break;
+                    case (Dav, "resourcetype"):
+                        await ForEachDescendantAsync(reader, () => props.IsCalendar |= Is(reader, CalDav, "calendar"));
+                        break;
+                    case (CalDav, "supported-calendar-component-set"):
+                        var components = new List<string>();
+                        await ForEachDescendantAsync(
+                            reader,
+                            () =>
+                            {
+                                if (
+                                    Is(reader, CalDav, "comp")
+                                    && components.Count < MaxComponents
+                                    && reader.GetAttribute("name") is { Length: > 0 and <= 64 } name
+                                )
+                                {
+                                    components.Add(name);
+                                }
+                            }
+                        );
+                        props.Components = components;
+                        break;
+                    case (Dav, "current-user-privilege-set"):
+                        var canWrite = false;
+                        await ForEachDescendantAsync(
+                            reader,
+                            () => canWrite |= reader.NamespaceURI == Dav && reader.LocalName is "write" or "write-content" or "all"
+                        );
+                        props.CanWrite = canWrite;
+                        break;
+                    case (CalDav, "calendar-data") when readCalendarData is not null && !reader.IsEmptyElement:
+                        var text = new XmlContentTextReader(reader);
+                        data = await readCalendarData(href, text);
+                        await text.DrainAsync(); // what the data reader left, up to </calendar-data>
+                        await reader.ReadAsync();
+                        break;
+                    default:
+                        await reader.SkipAsync();
+                        break;
+                }
             }
-        });
+        );
         return data;
     }
 
@@ -248,17 +279,20 @@ internal static class MultistatusReader
     private static async Task<string?> ReadHrefAsync(XmlReader reader)
     {
         string? href = null;
-        await ForEachChildAsync(reader, async () =>
-        {
-            if (href is null && Is(reader, Dav, "href"))
+        await ForEachChildAsync(
+            reader,
+            async () =>
             {
-                href = Trimmed(await ReadTextAsync(reader, MaxHrefLength));
+                if (href is null && Is(reader, Dav, "href"))
+                {
+                    href = Trimmed(await ReadTextAsync(reader, MaxHrefLength));
+                }
+                else
+                {
+                    await reader.SkipAsync();
+                }
             }
-            else
-            {
-                await reader.SkipAsync();
-            }
-        });
+        );
         return href;
     }
 
@@ -291,7 +325,8 @@ internal static class MultistatusReader
         await reader.ReadAsync();
     }
 
-    /// <summary>Calls <paramref name="onElement"/> (which may read attributes only) for every element inside the current one, then moves past its end.</summary>
+    /// <summary>Calls <paramref name="onElement"/> (which may read attributes only) for every element inside the current one, then moves
+    /// past its end.</summary>
     private static async Task ForEachDescendantAsync(XmlReader reader, Action onElement)
     {
         if (reader.IsEmptyElement)
@@ -312,7 +347,8 @@ internal static class MultistatusReader
         await reader.ReadAsync();
     }
 
-    /// <summary>The text inside the current element (nested markup skipped), at most <paramref name="max"/> characters kept; moves past its end.</summary>
+    /// <summary>The text inside the current element (nested markup skipped), at most <paramref name="max"/> characters kept; moves past its
+    /// end.</summary>
     private static async Task<string> ReadTextAsync(XmlReader reader, int max)
     {
         if (reader.IsEmptyElement)
@@ -327,8 +363,10 @@ internal static class MultistatusReader
         while (await reader.ReadAsync() && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
         {
             // In chunks, keeping at most max characters: a hostile server's megabyte of text is read past, never held.
-            while (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace
-                && await reader.ReadValueChunkAsync(chunk, 0, chunk.Length) is > 0 and var read)
+            while (
+                reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace
+                && await reader.ReadValueChunkAsync(chunk, 0, chunk.Length) is > 0 and var read
+            )
             {
                 text.Append(chunk, 0, Math.Min(read, max - text.Length));
             }
@@ -413,9 +451,7 @@ internal static class MultistatusReader
         public async Task DrainAsync()
         {
             var sink = new char[4096];
-            while (await ReadAsync(sink) > 0)
-            {
-            }
+            while (await ReadAsync(sink) > 0) { }
         }
 
         private async Task<int> ReadChunkAsync(Memory<char> buffer)

@@ -1,20 +1,8 @@
 using Cal.Application.Common.Interfaces;
+using Cal.Application.Common.Telemetry;
 using Cal.Domain.Calendars;
 using Cal.Infrastructure.Outbound;
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Cal.Infrastructure.Ical.BusyIndex;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-
-using Cal.Application.Common.Telemetry;
 
 namespace Cal.Infrastructure.Calendars.IcsFeeds;
 
@@ -26,7 +14,14 @@ namespace Cal.Infrastructure.Calendars.IcsFeeds;
 /// same feed share that one fetch. Entries are keyed by owner, credential and feed, so a cached feed is only ever
 /// read through the credential that saved it.
 /// </summary>
-internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cache, FeedIndexer indexer, IOptions<FeedCacheOptions> options, IOptions<OutboundOptions> outbound, TimeProvider time) : IIcsFeedSource
+internal sealed class CachingIcsFeedSource(
+    IcsFeedFetcher fetcher,
+    FeedCache cache,
+    FeedIndexer indexer,
+    IOptions<FeedCacheOptions> options,
+    IOptions<OutboundOptions> outbound,
+    TimeProvider time
+) : IIcsFeedSource
 {
     public async Task<FeedFetchResult<IcsFeedSnapshot>> GetAsync(Credential credential, IcsFeedUrl url, CancellationToken cancellationToken)
     {
@@ -66,8 +61,12 @@ internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cac
         try
         {
             // Another instance may have written the feed between the first look and taking the mark: look once more.
-            if (leading && cache.HasSharedLevel && await cache.TakeSharedIfNewerAsync(key, indexer, cached, cancellationToken) is { } meanwhile
-                && now - meanwhile.CheckedAt < options.Value.TimeToLive)
+            if (
+                leading
+                && cache.HasSharedLevel
+                && await cache.TakeSharedIfNewerAsync(key, indexer, cached, cancellationToken) is { } meanwhile
+                && now - meanwhile.CheckedAt < options.Value.TimeToLive
+            )
             {
                 CalMetrics.FeedCacheLookups.Count("result", "shared_hit");
                 return FeedFetchResult.Ok(meanwhile.Snapshot);
@@ -84,10 +83,22 @@ internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cac
         }
     }
 
-    private async Task<FeedFetchResult<IcsFeedSnapshot>> FetchAsync(FeedCacheKey key, IcsFeedUrl url, CachedFeed? cached, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<FeedFetchResult<IcsFeedSnapshot>> FetchAsync(
+        FeedCacheKey key,
+        IcsFeedUrl url,
+        CachedFeed? cached,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var keepText = cache.HasSharedLevel;
-        var outcome = await fetcher.FetchAsync(url, key.UserId, (reader, ct) => ReadAsync(reader, keepText, ct), cached?.Validators, cancellationToken);
+        var outcome = await fetcher.FetchAsync(
+            url,
+            key.UserId,
+            (reader, ct) => ReadAsync(reader, keepText, ct),
+            cached?.Validators,
+            cancellationToken
+        );
         if (outcome.NotModified && cached is not null)
         {
             var refreshed = cached with { CheckedAt = now, Validators = outcome.Validators ?? cached.Validators };
@@ -115,7 +126,11 @@ internal sealed class CachingIcsFeedSource(IcsFeedFetcher fetcher, FeedCache cac
         return FeedFetchResult.Ok(snapshot);
     }
 
-    private async Task<(IcsFeedSnapshot Snapshot, string? Text)> ReadAsync(TextReader reader, bool keepText, CancellationToken cancellationToken)
+    private async Task<(IcsFeedSnapshot Snapshot, string? Text)> ReadAsync(
+        TextReader reader,
+        bool keepText,
+        CancellationToken cancellationToken
+    )
     {
         if (!keepText)
         {

@@ -1,14 +1,12 @@
-using Cal.Application.Common;
-using Cal.Application.Common.Interfaces;
-using Cal.Domain.Calendars;
-using Cal.Infrastructure.Outbound;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Cal.Application.Common;
+using Cal.Application.Common.Interfaces;
 using Cal.Infrastructure.Ical.BusyIndex;
+using Cal.Infrastructure.Outbound;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
@@ -36,7 +34,8 @@ internal sealed partial class FeedCache(
     IDistributedCache? shared = null,
     SharedFeedBudget? sharedBudget = null,
     FeedFetchLeases? leases = null,
-    Caching.RedisGuard? redis = null) : IDisposable
+    Caching.RedisGuard? redis = null
+) : IDisposable
 {
     /// <summary>Redis keys of the shared level start with this (the budget's counters have their own prefix).</summary>
     public const string SharedKeyPrefix = "cal:feeds:";
@@ -54,12 +53,23 @@ internal sealed partial class FeedCache(
     public CachedFeed? TryGetLocal(FeedCacheKey key) => local.TryGetValue(key, out CachedFeed? feed) ? feed : null;
 
     /// <summary>Runs <paramref name="refresh"/> once for all concurrent callers with the same key; the entry goes when it ends.</summary>
-    public Task<FeedFetchResult<IcsFeedSnapshot>> Coalesce(FeedCacheKey key, Func<Task<FeedFetchResult<IcsFeedSnapshot>>> refresh, CancellationToken cancellationToken) =>
-        inflight.ShareAsync(key, refresh, cancellationToken);
+    public Task<FeedFetchResult<IcsFeedSnapshot>> Coalesce(
+        FeedCacheKey key,
+        Func<Task<FeedFetchResult<IcsFeedSnapshot>>> refresh,
+        CancellationToken cancellationToken
+    ) => inflight.ShareAsync(key, refresh, cancellationToken);
 
     // Kept a day past its time to live, for revalidation; an index larger than the whole cache is simply not kept.
     public void SetLocal(FeedCacheKey key, CachedFeed feed) =>
-        local.Set(key, feed, new MemoryCacheEntryOptions { Size = Math.Max(1, (feed.Snapshot.Busy as BusyTimeIndex)?.EstimatedBytes ?? 1024), SlidingExpiration = KeptFor });
+        local.Set(
+            key,
+            feed,
+            new MemoryCacheEntryOptions
+            {
+                Size = Math.Max(1, (feed.Snapshot.Busy as BusyTimeIndex)?.EstimatedBytes ?? 1024),
+                SlidingExpiration = KeptFor,
+            }
+        );
 
     /// <summary>The shared level's text for <paramref name="key"/>, indexed here (then kept locally); null on a miss.</summary>
     public Task<CachedFeed?> GetSharedAsync(FeedCacheKey key, FeedIndexer indexer, CancellationToken cancellationToken) =>
@@ -81,7 +91,14 @@ internal sealed partial class FeedCache(
     /// when the other instance let go of the feed without writing it (a failed fetch, a feed too large to share) or
     /// <paramref name="maxWait"/> passed: then fetch here.
     /// </summary>
-    public async Task<CachedFeed?> WaitForSharedAsync(FeedCacheKey key, FeedIndexer indexer, CachedFeed? stale, TimeSpan maxWait, TimeProvider time, CancellationToken cancellationToken)
+    public async Task<CachedFeed?> WaitForSharedAsync(
+        FeedCacheKey key,
+        FeedIndexer indexer,
+        CachedFeed? stale,
+        TimeSpan maxWait,
+        TimeProvider time,
+        CancellationToken cancellationToken
+    )
     {
         if (shared is null || leases is null)
         {
@@ -112,21 +129,40 @@ internal sealed partial class FeedCache(
     /// The shared level's entry for <paramref name="key"/> if it was checked after <paramref name="stale"/> (or there is no
     /// stale one): <paramref name="stale"/>'s own index when the feed did not change (a 304 elsewhere), else indexed here.
     /// </summary>
-    public async Task<CachedFeed?> TakeSharedIfNewerAsync(FeedCacheKey key, FeedIndexer indexer, CachedFeed? stale, CancellationToken cancellationToken)
+    public async Task<CachedFeed?> TakeSharedIfNewerAsync(
+        FeedCacheKey key,
+        FeedIndexer indexer,
+        CachedFeed? stale,
+        CancellationToken cancellationToken
+    )
     {
-        if (shared is null || await ReadSharedEntryAsync(key, cancellationToken) is not { } entry || entry.CheckedAt <= (stale?.CheckedAt ?? DateTimeOffset.MinValue))
+        if (
+            shared is null
+            || await ReadSharedEntryAsync(key, cancellationToken) is not { } entry
+            || entry.CheckedAt <= (stale?.CheckedAt ?? DateTimeOffset.MinValue)
+        )
         {
             return null;
         }
 
-        var unchanged = stale?.Validators is not null && entry.Validators is not null
-            && Equals(entry.Validators.ETag?.Tag, stale.Validators.ETag?.Tag) && entry.Validators.LastModified == stale.Validators.LastModified;
+        var unchanged =
+            stale?.Validators is not null
+            && entry.Validators is not null
+            && Equals(entry.Validators.ETag?.Tag, stale.Validators.ETag?.Tag)
+            && entry.Validators.LastModified == stale.Validators.LastModified;
         CachedFeed feed;
         try
         {
             feed = unchanged
-                ? stale! with { CheckedAt = entry.CheckedAt }
-                : new CachedFeed(await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken), entry.Validators, entry.CheckedAt);
+                ? stale! with
+                {
+                    CheckedAt = entry.CheckedAt,
+                }
+                : new CachedFeed(
+                    await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken),
+                    entry.Validators,
+                    entry.CheckedAt
+                );
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
@@ -222,22 +258,37 @@ internal sealed partial class FeedCache(
     }
 
     private static string SharedKey(FeedCacheKey key) =>
-        string.Create(CultureInfo.InvariantCulture, $"{key.UserId}:{key.CredentialId}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.FeedIdentity)))}");
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{key.UserId}:{key.CredentialId}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.FeedIdentity)))}"
+        );
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Shared feed cache full for now (FeedCache:MaxSharedBytes); a {Bytes}-byte feed stays in this instance's cache")]
+    [LoggerMessage(
+        Level = LogLevel.Debug,
+        Message = "Shared feed cache full for now (FeedCache:MaxSharedBytes); a {Bytes}-byte feed stays in this instance's cache"
+    )]
     private static partial void LogSharedFull(ILogger logger, int bytes);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shared feed cache unavailable ({Operation}: {Error}); using this instance's cache only")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Shared feed cache unavailable ({Operation}: {Error}); using this instance's cache only"
+    )]
     private static partial void LogSharedUnavailable(ILogger logger, string operation, string error);
 
     /// <summary>The shared level's form of a cached feed (the URL is not in it: keys carry only its hash).</summary>
     private sealed record SharedFeed(string Text, string? ETag, DateTimeOffset? LastModified, DateTimeOffset CheckedAt)
     {
-        public FeedValidators? Validators => ETag is null && LastModified is null ? null : new FeedValidators(ETag is null ? null : EntityTagHeaderValue.Parse(ETag), LastModified);
+        public FeedValidators? Validators =>
+            ETag is null && LastModified is null
+                ? null
+                : new FeedValidators(ETag is null ? null : EntityTagHeaderValue.Parse(ETag), LastModified);
 
-        public static byte[] Write(string text, CachedFeed feed) => JsonSerializer.SerializeToUtf8Bytes(
-            new SharedFeed(text, feed.Validators?.ETag?.ToString(), feed.Validators?.LastModified, feed.CheckedAt));
+        public static byte[] Write(string text, CachedFeed feed) =>
+            JsonSerializer.SerializeToUtf8Bytes(
+                new SharedFeed(text, feed.Validators?.ETag?.ToString(), feed.Validators?.LastModified, feed.CheckedAt)
+            );
 
-        public static SharedFeed Read(byte[] json) => JsonSerializer.Deserialize<SharedFeed>(json) ?? throw new InvalidDataException("Empty shared feed entry.");
+        public static SharedFeed Read(byte[] json) =>
+            JsonSerializer.Deserialize<SharedFeed>(json) ?? throw new InvalidDataException("Empty shared feed entry.");
     }
 }

@@ -34,6 +34,7 @@ public sealed class FeedCacheOptions
     [Range(0, long.MaxValue)]
     public long MaxSharedBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Read a small synthetic feed in the background at start-up, so the first real feed is not read by code still being compiled.</summary>
+    /// <summary>Read a small synthetic feed in the background at start-up, so the first real feed is not read by code still being
+    /// compiled.</summary>
     public bool WarmUp { get; set; } = true;
 }

@@ -19,7 +19,10 @@ internal sealed class FeedFetchLeases(RedisGuard redis)
     public async Task<bool> TryTakeAsync(string sharedKey, TimeSpan hold)
     {
         // No coordination without Redis: each instance fetches, as one instance alone would.
-        var (ok, taken) = await redis.TryAsync(db => db.StringSetAsync(KeyPrefix + sharedKey, holder, hold, When.NotExists), "feed fetch mark");
+        var (ok, taken) = await redis.TryAsync(
+            db => db.StringSetAsync(KeyPrefix + sharedKey, holder, hold, When.NotExists),
+            "feed fetch mark"
+        );
         return !ok || taken;
     }
 
@@ -35,9 +38,13 @@ internal sealed class FeedFetchLeases(RedisGuard redis)
     {
         // Not released (Redis away): it expires on its own.
         await redis.TryAsync(
-            db => db.ScriptEvaluateAsync(
-                "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-                [(RedisKey)(KeyPrefix + sharedKey)], [(RedisValue)holder]),
-            "feed fetch mark");
+            db =>
+                db.ScriptEvaluateAsync(
+                    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+                    [(RedisKey)(KeyPrefix + sharedKey)],
+                    [(RedisValue)holder]
+                ),
+            "feed fetch mark"
+        );
     }
 }

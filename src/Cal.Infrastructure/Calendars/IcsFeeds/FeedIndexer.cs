@@ -37,19 +37,26 @@ internal sealed partial class FeedIndexer(FeedIndexingLimiter limiter, TimeProvi
         return new IcsFeedSnapshot(check.CalendarName, null, index);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Feed indexed: {Events} events; {Skipped} properties or events skipped as unreadable, {UnresolvedCounts} COUNT rules left to each request's budget")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Feed indexed: {Events} events; {Skipped} properties or events skipped as unreadable, {UnresolvedCounts} COUNT "
+            + "rules left to each "
+            + "request's budget"
+    )]
     private static partial void LogSkipped(ILogger logger, int events, int skipped, int unresolvedCounts);
 }
 
 /// <summary>The process-wide cap on feeds being indexed at once (<see cref="FeedCacheOptions.MaxConcurrentIndexing"/>).</summary>
 internal sealed class FeedIndexingLimiter(int permits) : IDisposable
 {
-    private readonly ConcurrencyLimiter limiter = new(new ConcurrencyLimiterOptions
-    {
-        PermitLimit = Math.Max(1, permits),
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-    });
+    private readonly ConcurrencyLimiter limiter = new(
+        new ConcurrencyLimiterOptions
+        {
+            PermitLimit = Math.Max(1, permits),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        }
+    );
 
     public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken) => limiter.AcquireAsync(1, cancellationToken);
 

@@ -16,11 +16,12 @@ internal sealed class SharedFeedBudget(RedisGuard redis, IOptions<FeedCacheOptio
     public const string KeyPrefix = "cal:feed-budget:";
 
     private static readonly LuaScript Reserve = LuaScript.Prepare(
-        "local n = redis.call('INCRBY', @current, @bytes) " +
-        "if n == tonumber(@bytes) then redis.call('PEXPIRE', @current, @ttl) end " +
-        "local before = tonumber(redis.call('GET', @previous) or '0') " +
-        "if n + before > tonumber(@cap) then redis.call('DECRBY', @current, @bytes) return 0 end " +
-        "return 1");
+        "local n = redis.call('INCRBY', @current, @bytes) "
+            + "if n == tonumber(@bytes) then redis.call('PEXPIRE', @current, @ttl) end "
+            + "local before = tonumber(redis.call('GET', @previous) or '0') "
+            + "if n + before > tonumber(@cap) then redis.call('DECRBY', @current, @bytes) return 0 end "
+            + "return 1"
+    );
 
     /// <summary>True when <paramref name="bytes"/> more may be written to the shared level now.</summary>
     public async Task<bool> TryReserveAsync(long bytes)
@@ -32,14 +33,21 @@ internal sealed class SharedFeedBudget(RedisGuard redis, IOptions<FeedCacheOptio
         }
 
         var window = time.GetUtcNow().ToUnixTimeMilliseconds() / (long)o.SharedTimeToLive.TotalMilliseconds;
-        var (ok, result) = await redis.TryAsync(db => db.ScriptEvaluateAsync(Reserve, new
-        {
-            current = (RedisKey)(KeyPrefix + window),
-            previous = (RedisKey)(KeyPrefix + (window - 1)),
-            bytes,
-            cap = o.MaxSharedBytes,
-            ttl = (long)(o.SharedTimeToLive.TotalMilliseconds * 2),
-        }), "shared feed budget");
+        var (ok, result) = await redis.TryAsync(
+            db =>
+                db.ScriptEvaluateAsync(
+                    Reserve,
+                    new
+                    {
+                        current = (RedisKey)(KeyPrefix + window),
+                        previous = (RedisKey)(KeyPrefix + (window - 1)),
+                        bytes,
+                        cap = o.MaxSharedBytes,
+                        ttl = (long)(o.SharedTimeToLive.TotalMilliseconds * 2),
+                    }
+                ),
+            "shared feed budget"
+        );
         return ok && (long)result! == 1;
     }
 }

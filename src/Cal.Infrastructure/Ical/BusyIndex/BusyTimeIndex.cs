@@ -17,7 +17,10 @@ namespace Cal.Infrastructure.Ical.BusyIndex;
 /// </summary>
 internal sealed class BusyTimeIndex : IBusyTimeIndex
 {
-    private static readonly ZoneLocalMappingResolver Rfc5545 = Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnForwardShifted);
+    private static readonly ZoneLocalMappingResolver Rfc5545 = Resolvers.CreateMappingResolver(
+        Resolvers.ReturnEarlier,
+        Resolvers.ReturnForwardShifted
+    );
     private static readonly long EpochTicks = DateTime.UnixEpoch.Ticks;
     private const long Day = TimeSpan.TicksPerDay;
     private const long LongEvent = 7 * Day;
@@ -60,12 +63,19 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
 
         buckets = byBucket.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         unbounded = [.. open];
-        EstimatedBytes = 256 + fixedSingles.Bytes + floatingSingles.Bytes + series.Sum(s => s.Bytes) + (byBucket.Sum(kv => kv.Value.Count) * 4L) + (open.Count * 4L);
+        EstimatedBytes =
+            256
+            + fixedSingles.Bytes
+            + floatingSingles.Bytes
+            + series.Sum(s => s.Bytes)
+            + (byBucket.Sum(kv => kv.Value.Count) * 4L)
+            + (open.Count * 4L);
     }
 
     public int EventCount { get; }
 
-    /// <summary>Series whose COUNT could not be resolved at indexing (a hostile count); a request walks them from their start within its budget.</summary>
+    /// <summary>Series whose COUNT could not be resolved at indexing (a hostile count); a request walks them from their start within its
+    /// budget.</summary>
     public int UnresolvedCounts { get; }
 
     /// <summary>Approximate memory held, for the cache's size limit.</summary>
@@ -143,7 +153,8 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
 
     /// <summary>More than a day from the interval's start and end: no other offset can map to the same wall time.</summary>
     private static bool FarFromEdges(ZoneInterval interval, long unixTicks) =>
-        (!interval.HasStart || unixTicks - interval.Start.ToUnixTimeTicks() > Day) && (!interval.HasEnd || interval.End.ToUnixTimeTicks() - unixTicks > Day);
+        (!interval.HasStart || unixTicks - interval.Start.ToUnixTimeTicks() > Day)
+        && (!interval.HasEnd || interval.End.ToUnixTimeTicks() - unixTicks > Day);
 
     internal static DateTime ToWall(long utcTicks, DateTimeZone zone) =>
         ReferenceEquals(zone, DateTimeZone.Utc)
@@ -155,7 +166,8 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
     private static void Add(long start, long end, List<BusyInterval> intervals) =>
         intervals.Add(new BusyInterval(new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(Math.Max(start, end), TimeSpan.Zero)));
 
-    /// <summary>Builds the index of a feed's events (see <see cref="IcsIndexBuilder"/>); <paramref name="budget"/> bounds resolving COUNTs.</summary>
+    /// <summary>Builds the index of a feed's events (see <see cref="IcsIndexBuilder"/>); <paramref name="budget"/> bounds resolving
+    /// COUNTs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot at indexing: compiled optimised at once (a fresh server's first index)
     internal static BusyTimeIndex Create(List<RawEvent> events, FeedZoneResolver zones, ExpansionBudget budget)
     {
@@ -246,12 +258,16 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
     }
 
     private static List<RawEvent> Winners(List<RawEvent> overrides) =>
-        [.. overrides.GroupBy(o => (o.RecurrenceId!.Value.Value, o.RecurrenceId.Value.IsUtc, o.RecurrenceId.Value.TzId))
-            .Select(g => g.Where(o => o.Sequence > 0).OrderByDescending(o => o.Sequence).FirstOrDefault() ?? g.Last())];
+        [
+            .. overrides
+                .GroupBy(o => (o.RecurrenceId!.Value.Value, o.RecurrenceId.Value.IsUtc, o.RecurrenceId.Value.TzId))
+                .Select(g => g.Where(o => o.Sequence > 0).OrderByDescending(o => o.Sequence).FirstOrDefault() ?? g.Last()),
+        ];
 
     private static bool IsBusy(RawEvent e) => !e.Cancelled && !e.Transparent;
 
-    /// <summary>A single event: an instant pair when its start has a zone (or is UTC), wall ticks (read in the requester's zone) when floating or all-day.</summary>
+    /// <summary>A single event: an instant pair when its start has a zone (or is UTC), wall ticks (read in the requester's zone) when
+    /// floating or all-day.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot at indexing: compiled optimised at once (a fresh server's first index)
     private static void AddSingle(RawEvent e, FeedZoneResolver zones, List<(long, long)> fixedList, List<(long, long)> floatingList)
     {
@@ -259,9 +275,11 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
         var zone = ZoneOf(start, zones);
         if (zone is null)
         {
-            var endWall = e.End is { } end ? end.Value.Ticks
+            var endWall =
+                e.End is { } end ? end.Value.Ticks
                 : e.Duration is { } d ? start.Value.AddDays(d.Days).Add(d.Exact).Ticks
-                : start.IsDate ? start.Value.AddDays(1).Ticks : start.Value.Ticks;
+                : start.IsDate ? start.Value.AddDays(1).Ticks
+                : start.Value.Ticks;
             floatingList.Add((start.Value.Ticks, Math.Max(start.Value.Ticks, endWall)));
             return;
         }
@@ -286,9 +304,12 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
 
     /// <summary>UTC for a UTC time, the resolved zone for a TZID, null for floating times and dates.</summary>
     internal static DateTimeZone? ZoneOf(RawTime time, FeedZoneResolver zones) =>
-        time.IsUtc ? DateTimeZone.Utc : time.IsDate || time.TzId is null ? null : zones.Resolve(time.TzId);
+        time.IsUtc ? DateTimeZone.Utc
+        : time.IsDate || time.TzId is null ? null
+        : zones.Resolve(time.TzId);
 
-    /// <summary>Single events sorted by start; events longer than a week kept apart, so the search back from a window is at most a week.</summary>
+    /// <summary>Single events sorted by start; events longer than a week kept apart, so the search back from a window is at most a
+    /// week.</summary>
     private sealed class Singles
     {
         private readonly long[] starts;
@@ -352,7 +373,15 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
             }
         }
 
-        private static bool Take(long start, long end, long from, long to, DateTimeZone? zone, ExpansionBudget budget, List<BusyInterval> intervals)
+        private static bool Take(
+            long start,
+            long end,
+            long from,
+            long to,
+            DateTimeZone? zone,
+            ExpansionBudget budget,
+            List<BusyInterval> intervals
+        )
         {
             if (!budget.Step())
             {
@@ -380,7 +409,8 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
 
         private static int LowerBound(long[] values, long value)
         {
-            int lo = 0, hi = values.Length;
+            int lo = 0,
+                hi = values.Length;
             while (lo < hi)
             {
                 var mid = (lo + hi) >>> 1;
@@ -398,10 +428,12 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
         }
     }
 
-    /// <summary>A THISANDFUTURE override: instances from <see cref="FromWall"/> on move by <see cref="ShiftTicks"/> and last <see cref="DurationTicks"/>.</summary>
+    /// <summary>A THISANDFUTURE override: instances from <see cref="FromWall"/> on move by <see cref="ShiftTicks"/> and last
+    /// <see cref="DurationTicks"/>.</summary>
     private readonly record struct RangeOverride(long FromWall, long ShiftTicks, long DurationTicks, bool Busy);
 
-    /// <summary>A recurring event: DTSTART in its zone's wall time (zone null: floating or all-day), its rules and dates, and what replaces or removes instances.</summary>
+    /// <summary>A recurring event: DTSTART in its zone's wall time (zone null: floating or all-day), its rules and dates, and what replaces
+    /// or removes instances.</summary>
     private sealed class Series
     {
         private DateTime start;
@@ -422,19 +454,33 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
         /// <summary>No zone: floating times or dates, placed in the requester's zone.</summary>
         public bool IsFloating => zone is null;
 
-        /// <summary>Approximate UTC span (a day's margin each side for zones); <see cref="long.MaxValue"/> when the rule never ends.</summary>
+        /// <summary>Approximate UTC span (a day's margin each side for zones); <see cref="long.MaxValue"/> when the rule never
+        /// ends.</summary>
         public long FirstTicks { get; private set; }
 
         public long LastTicks { get; private set; }
 
-        public long Bytes => 200 + (dates.Length * 8L) + ((excludedWall?.Count ?? 0) * 24L) + ((excludedDays?.Count ?? 0) * 16L) + (rules.Length * 200L);
+        public long Bytes =>
+            200 + (dates.Length * 8L) + ((excludedWall?.Count ?? 0) * 24L) + ((excludedDays?.Count ?? 0) * 16L) + (rules.Length * 200L);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot at indexing: compiled optimised at once (a fresh server's first index)
-        public static Series? Create(RawEvent master, List<RawEvent> overrides, FeedZoneResolver zones, ExpansionBudget budget, out bool countUnresolved)
+        public static Series? Create(
+            RawEvent master,
+            List<RawEvent> overrides,
+            FeedZoneResolver zones,
+            ExpansionBudget budget,
+            out bool countUnresolved
+        )
         {
             countUnresolved = false;
             var first = master.Start!.Value;
-            var s = new Series { start = first.Value, isDate = first.IsDate, zone = ZoneOf(first, zones), busy = IsBusy(master) };
+            var s = new Series
+            {
+                start = first.Value,
+                isDate = first.IsDate,
+                zone = ZoneOf(first, zones),
+                busy = IsBusy(master),
+            };
             if (first.IsUtc)
             {
                 s.zone = DateTimeZone.Utc;
@@ -511,11 +557,19 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
             }
 
             // The span, for bucketing: a day's margin covers any zone's offset.
-            var maxDuration = s.maxDuration = (s.nominalDays * Day) + s.exactTicks + (s.dateDurations?.Values.DefaultIfEmpty().Max() ?? 0) + (s.ranges.Length == 0 ? 0 : s.ranges.Max(r => r.DurationTicks));
+            var maxDuration = s.maxDuration =
+                (s.nominalDays * Day)
+                + s.exactTicks
+                + (s.dateDurations?.Values.DefaultIfEmpty().Max() ?? 0)
+                + (s.ranges.Length == 0 ? 0 : s.ranges.Max(r => r.DurationTicks));
             s.FirstTicks = Math.Min(s.start.Ticks, s.dates.Length == 0 ? long.MaxValue : s.dates[0].Ticks) - Day - s.maxShift;
-            var lastRule = s.rules.Length == 0 ? s.start.Ticks : s.rules.Any(r => r.UntilWall is null) ? long.MaxValue : s.rules.Max(r => r.UntilWall!.Value.Ticks);
+            var lastRule =
+                s.rules.Length == 0 ? s.start.Ticks
+                : s.rules.Any(r => r.UntilWall is null) ? long.MaxValue
+                : s.rules.Max(r => r.UntilWall!.Value.Ticks);
             var lastStart = Math.Max(lastRule, s.dates.Length == 0 ? s.start.Ticks : s.dates[^1].Ticks);
-            s.LastTicks = lastStart == long.MaxValue ? long.MaxValue : Math.Min(DateTime.MaxValue.Ticks, lastStart + maxDuration + Day + s.maxShift);
+            s.LastTicks =
+                lastStart == long.MaxValue ? long.MaxValue : Math.Min(DateTime.MaxValue.Ticks, lastStart + maxDuration + Day + s.maxShift);
             return s;
         }
 
@@ -600,7 +654,14 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
 
         private static int DayNumber(DateTime wall) => (int)(wall.Ticks / Day);
 
-        public void Read(long from, long to, DateTimeZone requestZone, ExpansionBudget budget, List<DateTime> occurrences, List<BusyInterval> intervals)
+        public void Read(
+            long from,
+            long to,
+            DateTimeZone requestZone,
+            ExpansionBudget budget,
+            List<DateTime> occurrences,
+            List<BusyInterval> intervals
+        )
         {
             if (budget.Exhausted || FirstTicks >= to + Day || (LastTicks != long.MaxValue && LastTicks <= from - Day))
             {
@@ -611,7 +672,10 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
             // to it in UTC), widened by the longest instance; the exact test comes after each instance's conversion.
             var zoneForInstances = zone ?? requestZone;
             var margin = ReferenceEquals(zoneForInstances, DateTimeZone.Utc) ? 0 : WallMargin;
-            var fromWall = new DateTime(Math.Clamp(from - maxDuration - maxShift - margin, 0, DateTime.MaxValue.Ticks), DateTimeKind.Unspecified);
+            var fromWall = new DateTime(
+                Math.Clamp(from - maxDuration - maxShift - margin, 0, DateTime.MaxValue.Ticks),
+                DateTimeKind.Unspecified
+            );
             var toWall = new DateTime(Math.Clamp(to + maxShift + margin, 0, DateTime.MaxValue.Ticks), DateTimeKind.Unspecified);
 
             occurrences.Clear();
@@ -653,7 +717,10 @@ internal sealed class BusyTimeIndex : IBusyTimeIndex
                 }
 
                 previous = wall;
-                if ((excludedWall is not null && excludedWall.Contains(wall.Ticks)) || (excludedDays is not null && excludedDays.Contains(DayNumber(wall))))
+                if (
+                    (excludedWall is not null && excludedWall.Contains(wall.Ticks))
+                    || (excludedDays is not null && excludedDays.Contains(DayNumber(wall)))
+                )
                 {
                     continue;
                 }

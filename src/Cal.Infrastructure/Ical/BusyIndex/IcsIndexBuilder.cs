@@ -43,7 +43,12 @@ internal sealed class RawEvent
 /// before zones are resolved: a CalDAV calendar keeps one per resource and builds its index from all of them, so one
 /// changed resource is read again alone.
 /// </summary>
-internal sealed record IcsParts(IReadOnlyList<RawEvent> Events, IReadOnlyDictionary<string, VTimeZoneDefinition> Zones, string? CalendarZone, int Skipped)
+internal sealed record IcsParts(
+    IReadOnlyList<RawEvent> Events,
+    IReadOnlyDictionary<string, VTimeZoneDefinition> Zones,
+    string? CalendarZone,
+    int Skipped
+)
 {
     /// <summary>Approximate memory held (for a cache's size limit).</summary>
     public long EstimatedBytes => 128 + (Events.Count * 320L) + (Zones.Count * 1024L);
@@ -119,7 +124,13 @@ internal sealed class IcsIndexBuilder : IContentLineSink
             kind = Component.TimeZone;
             currentZone = new VTimeZoneDefinition("");
         }
-        else if (parent == Component.TimeZone && (component.Equals("STANDARD", StringComparison.OrdinalIgnoreCase) || component.Equals("DAYLIGHT", StringComparison.OrdinalIgnoreCase)))
+        else if (
+            parent == Component.TimeZone
+            && (
+                component.Equals("STANDARD", StringComparison.OrdinalIgnoreCase)
+                || component.Equals("DAYLIGHT", StringComparison.OrdinalIgnoreCase)
+            )
+        )
         {
             kind = Component.Observance;
             currentObservance = new Observance();
@@ -280,7 +291,12 @@ internal sealed class IcsIndexBuilder : IContentLineSink
                 e.Cancelled = value.Trim().Equals("CANCELLED", StringComparison.OrdinalIgnoreCase);
                 break;
             case 'S' when Is(name, "SEQUENCE"):
-                _ = int.TryParse(value.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var sequence);
+                _ = int.TryParse(
+                    value.Trim(),
+                    System.Globalization.NumberStyles.Integer,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out var sequence
+                );
                 e.Sequence = sequence;
                 break;
             case 'T' when Is(name, "TRANSP"):
@@ -318,7 +334,8 @@ internal sealed class IcsIndexBuilder : IContentLineSink
         }
     }
 
-    /// <summary>The index of everything read; <paramref name="year"/> (now's) picks the years a VTIMEZONE is compared with IANA zones over.</summary>
+    /// <summary>The index of everything read; <paramref name="year"/> (now's) picks the years a VTIMEZONE is compared with IANA zones
+    /// over.</summary>
     public BusyTimeIndex Build(int year, ExpansionBudget budget) =>
         BusyTimeIndex.Create(events, new FeedZoneResolver(zones, calendarZone, year), budget);
 
@@ -398,7 +415,8 @@ internal sealed class IcsIndexBuilder : IContentLineSink
         return text;
     }
 
-    /// <summary>A parameter's value from the raw parameter text (spaces around names and <c>=</c> tolerated, quotes removed); empty when absent.</summary>
+    /// <summary>A parameter's value from the raw parameter text (spaces around names and <c>=</c> tolerated, quotes removed); empty when
+    /// absent.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot at indexing: compiled optimised at once (a fresh server's first index)
     internal static ReadOnlySpan<char> Parameter(ReadOnlySpan<char> parameters, string name)
     {

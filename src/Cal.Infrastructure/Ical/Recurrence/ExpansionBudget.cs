@@ -17,10 +17,15 @@ internal sealed class ExpansionBudget(long maxOccurrences, long deadlineTimestam
     /// <summary>True once the occurrences or the time ran out: the answer built so far is incomplete.</summary>
     public bool Exhausted { get; private set; }
 
-    public static ExpansionBudget Unlimited(CancellationToken cancellationToken = default) => new(long.MaxValue, long.MaxValue, cancellationToken);
+    public static ExpansionBudget Unlimited(CancellationToken cancellationToken = default) =>
+        new(long.MaxValue, long.MaxValue, cancellationToken);
 
     public static ExpansionBudget For(long maxOccurrences, TimeSpan time, CancellationToken cancellationToken = default) =>
-        new(maxOccurrences, time >= TimeSpan.FromDays(1) ? long.MaxValue : Stopwatch.GetTimestamp() + (long)(time.TotalSeconds * Stopwatch.Frequency), cancellationToken);
+        new(
+            maxOccurrences,
+            time >= TimeSpan.FromDays(1) ? long.MaxValue : Stopwatch.GetTimestamp() + (long)(time.TotalSeconds * Stopwatch.Frequency),
+            cancellationToken
+        );
 
     /// <summary>One unit of loop work; false when the budget is spent (stop now). Throws when the request was cancelled.</summary>
     public bool Step()

@@ -27,7 +27,8 @@ internal sealed class RecurrenceExpander
     private readonly TimeSpan[] timesOfDay;
     private readonly bool hasDayFilter;
 
-    /// <summary>Simple rules (fixed step: no BY rule beyond DTSTART's own, no month or year arithmetic) can jump straight to any instance.</summary>
+    /// <summary>Simple rules (fixed step: no BY rule beyond DTSTART's own, no month or year arithmetic) can jump straight to any
+    /// instance.</summary>
     private readonly long fixedStepTicks;
 
     /// <summary>Reused between walks; an expander belongs to one index and is read by one request at a time per thread.</summary>
@@ -59,7 +60,13 @@ internal sealed class RecurrenceExpander
                     break;
             }
         }
-        else if (rule.Frequency == Frequency.Yearly && rule.ByWeekNo is not null && rule.ByDay is null && rule.ByYearDay is null && rule.ByMonthDay is null)
+        else if (
+            rule.Frequency == Frequency.Yearly
+            && rule.ByWeekNo is not null
+            && rule.ByDay is null
+            && rule.ByYearDay is null
+            && rule.ByMonthDay is null
+        )
         {
             // BYWEEKNO names weeks, not days: the day comes from DTSTART (RFC 5545 §3.3.10; libical and Ical.Net read it so).
             byDay = [new WeekdayNum(0, start.DayOfWeek)];
@@ -68,24 +75,36 @@ internal sealed class RecurrenceExpander
         hours = rule.ByHour ?? (rule.Frequency > Frequency.Hourly ? [start.Hour] : []);
         minutes = rule.ByMinute ?? (rule.Frequency > Frequency.Minutely ? [start.Minute] : []);
         seconds = rule.BySecond ?? (rule.Frequency > Frequency.Secondly ? [start.Second] : []);
-        timesOfDay = rule.Frequency > Frequency.Hourly
-            ? [.. from h in hours from m in minutes from s in seconds select new TimeSpan(h, m, s)]
-            : [];
+        timesOfDay =
+            rule.Frequency > Frequency.Hourly ? [.. from h in hours from m in minutes from s in seconds select new TimeSpan(h, m, s)] : [];
         Array.Sort(timesOfDay);
-        hasDayFilter = byMonth is not null || rule.ByWeekNo is not null || rule.ByYearDay is not null || byMonthDay is not null || byDay is not null;
+        hasDayFilter =
+            byMonth is not null || rule.ByWeekNo is not null || rule.ByYearDay is not null || byMonthDay is not null || byDay is not null;
 
-        var simple = rule.ByMonth is null && rule.ByWeekNo is null && rule.ByYearDay is null && rule.ByMonthDay is null && rule.ByHour is null
-            && rule.ByMinute is null && rule.BySecond is null && rule.BySetPos is null
-            && (rule.ByDay is null || (rule.Frequency == Frequency.Weekly && rule.ByDay is [{ Ordinal: 0 } only] && only.Day == start.DayOfWeek));
-        fixedStepTicks = !simple ? 0 : rule.Frequency switch
-        {
-            Frequency.Secondly => TimeSpan.TicksPerSecond * rule.Interval,
-            Frequency.Minutely => TimeSpan.TicksPerMinute * rule.Interval,
-            Frequency.Hourly => TimeSpan.TicksPerHour * rule.Interval,
-            Frequency.Daily => TimeSpan.TicksPerDay * rule.Interval,
-            Frequency.Weekly => TimeSpan.TicksPerDay * 7 * rule.Interval,
-            _ => 0,
-        };
+        var simple =
+            rule.ByMonth is null
+            && rule.ByWeekNo is null
+            && rule.ByYearDay is null
+            && rule.ByMonthDay is null
+            && rule.ByHour is null
+            && rule.ByMinute is null
+            && rule.BySecond is null
+            && rule.BySetPos is null
+            && (
+                rule.ByDay is null
+                || (rule.Frequency == Frequency.Weekly && rule.ByDay is [{ Ordinal: 0 } only] && only.Day == start.DayOfWeek)
+            );
+        fixedStepTicks = !simple
+            ? 0
+            : rule.Frequency switch
+            {
+                Frequency.Secondly => TimeSpan.TicksPerSecond * rule.Interval,
+                Frequency.Minutely => TimeSpan.TicksPerMinute * rule.Interval,
+                Frequency.Hourly => TimeSpan.TicksPerHour * rule.Interval,
+                Frequency.Daily => TimeSpan.TicksPerDay * rule.Interval,
+                Frequency.Weekly => TimeSpan.TicksPerDay * 7 * rule.Interval,
+                _ => 0,
+            };
     }
 
     /// <summary>
@@ -101,13 +120,23 @@ internal sealed class RecurrenceExpander
     /// rule has no COUNT or the budget ran out before the count did.
     /// </summary>
     public DateTime? LastInstance(ExpansionBudget budget) =>
-        rule.Count is { } count && Walk(DateTime.MaxValue, DateTime.MaxValue, null, count, budget, output: null, out var last) ? last : null;
+        rule.Count is { } count && Walk(DateTime.MaxValue, DateTime.MaxValue, null, count, budget, output: null, out var last)
+            ? last
+            : null;
 
     /// <summary>As <see cref="Expand"/>, but with COUNT replaced by an UNTIL already known to be its last instance.</summary>
     public bool ExpandUntil(DateTime from, DateTime end, DateTime untilWall, ExpansionBudget budget, List<DateTime> output) =>
         Walk(from, end, untilWall, maxCount: null, budget, output, out _);
 
-    private bool Walk(DateTime from, DateTime end, DateTime? untilWall, int? maxCount, ExpansionBudget budget, List<DateTime>? output, out DateTime lastCounted)
+    private bool Walk(
+        DateTime from,
+        DateTime end,
+        DateTime? untilWall,
+        int? maxCount,
+        ExpansionBudget budget,
+        List<DateTime>? output,
+        out DateTime lastCounted
+    )
     {
         var count = 1L;
         lastCounted = start;
@@ -135,7 +164,8 @@ internal sealed class RecurrenceExpander
         if (fixedStepTicks > 0)
         {
             var steps = (last - start).Ticks / fixedStepTicks;
-            lastCounted = maxCount is { } c && c - 1L < steps ? start.AddTicks((c - 1L) * fixedStepTicks) : start.AddTicks(steps * fixedStepTicks);
+            lastCounted =
+                maxCount is { } c && c - 1L < steps ? start.AddTicks((c - 1L) * fixedStepTicks) : start.AddTicks(steps * fixedStepTicks);
             return output is null || ExpandFixedStep(from, last, maxCount, budget, output);
         }
 
@@ -189,7 +219,8 @@ internal sealed class RecurrenceExpander
         }
     }
 
-    /// <summary>DTSTART + k × step for k ≥ 1 (and below COUNT): the instance at or just before the window is computed, not walked to.</summary>
+    /// <summary>DTSTART + k × step for k ≥ 1 (and below COUNT): the instance at or just before the window is computed, not walked
+    /// to.</summary>
     private bool ExpandFixedStep(DateTime from, DateTime last, int? maxCount, ExpansionBudget budget, List<DateTime> output)
     {
         var k = from > start ? Math.Max(1, (from - start).Ticks / fixedStepTicks) : 1;
@@ -221,7 +252,8 @@ internal sealed class RecurrenceExpander
         return true;
     }
 
-    /// <summary>What the cursor's period holds, sorted, BYSETPOS applied; returns how far a sub-daily cursor may skip when nothing could match.</summary>
+    /// <summary>What the cursor's period holds, sorted, BYSETPOS applied; returns how far a sub-daily cursor may skip when nothing could
+    /// match.</summary>
     private Skip Candidates(ref Cursor cursor, List<DateTime> candidates)
     {
         switch (rule.Frequency)
@@ -262,53 +294,53 @@ internal sealed class RecurrenceExpander
                 AddDay(cursor.Day, candidates);
                 break;
             default:
+            {
+                var t = cursor.Time;
+                if (hasDayFilter && !DayMatches(t.Date))
                 {
-                    var t = cursor.Time;
-                    if (hasDayFilter && !DayMatches(t.Date))
-                    {
-                        return Skip.ToNextDay;
-                    }
+                    return Skip.ToNextDay;
+                }
 
-                    if (rule.ByHour is { } bh && Array.IndexOf(bh, t.Hour) < 0)
-                    {
-                        return Skip.ToNextHour;
-                    }
+                if (rule.ByHour is { } bh && Array.IndexOf(bh, t.Hour) < 0)
+                {
+                    return Skip.ToNextHour;
+                }
 
-                    if (rule.Frequency == Frequency.Hourly)
-                    {
-                        foreach (var m in minutes.Length == 0 ? [t.Minute] : minutes)
-                        {
-                            foreach (var s in seconds.Length == 0 ? [t.Second] : seconds)
-                            {
-                                candidates.Add(t.Date.Add(new TimeSpan(t.Hour, m, s)));
-                            }
-                        }
-
-                        break;
-                    }
-
-                    if (rule.ByMinute is { } bm && Array.IndexOf(bm, t.Minute) < 0)
-                    {
-                        return Skip.ToNextMinute;
-                    }
-
-                    if (rule.Frequency == Frequency.Minutely)
+                if (rule.Frequency == Frequency.Hourly)
+                {
+                    foreach (var m in minutes.Length == 0 ? [t.Minute] : minutes)
                     {
                         foreach (var s in seconds.Length == 0 ? [t.Second] : seconds)
                         {
-                            candidates.Add(t.Date.Add(new TimeSpan(t.Hour, t.Minute, s)));
+                            candidates.Add(t.Date.Add(new TimeSpan(t.Hour, m, s)));
                         }
-
-                        break;
-                    }
-
-                    if (rule.BySecond is null || Array.IndexOf(rule.BySecond, t.Second) >= 0)
-                    {
-                        candidates.Add(t);
                     }
 
                     break;
                 }
+
+                if (rule.ByMinute is { } bm && Array.IndexOf(bm, t.Minute) < 0)
+                {
+                    return Skip.ToNextMinute;
+                }
+
+                if (rule.Frequency == Frequency.Minutely)
+                {
+                    foreach (var s in seconds.Length == 0 ? [t.Second] : seconds)
+                    {
+                        candidates.Add(t.Date.Add(new TimeSpan(t.Hour, t.Minute, s)));
+                    }
+
+                    break;
+                }
+
+                if (rule.BySecond is null || Array.IndexOf(rule.BySecond, t.Second) >= 0)
+                {
+                    candidates.Add(t);
+                }
+
+                break;
+            }
         }
 
         if (rule.BySetPos is { } positions && candidates.Count > 0)
@@ -391,11 +423,15 @@ internal sealed class RecurrenceExpander
                 return true;
             }
 
-            // An ordinal counts within the month (MONTHLY, or YEARLY with BYMONTH) or the year (YEARLY); elsewhere RFC 5545 gives it no meaning.
+            // An ordinal counts within the month (MONTHLY, or YEARLY with BYMONTH) or the year (YEARLY); elsewhere RFC 5545 gives it no
+            // meaning.
             if (rule.Frequency == Frequency.Monthly || (rule.Frequency == Frequency.Yearly && rule.ByMonth is not null))
             {
                 var daysInMonth = DateTime.DaysInMonth(day.Year, day.Month);
-                if ((weekday.Ordinal > 0 && ((day.Day - 1) / 7) + 1 == weekday.Ordinal) || (weekday.Ordinal < 0 && ((daysInMonth - day.Day) / 7) + 1 == -weekday.Ordinal))
+                if (
+                    (weekday.Ordinal > 0 && ((day.Day - 1) / 7) + 1 == weekday.Ordinal)
+                    || (weekday.Ordinal < 0 && ((daysInMonth - day.Day) / 7) + 1 == -weekday.Ordinal)
+                )
                 {
                     return true;
                 }
@@ -403,7 +439,10 @@ internal sealed class RecurrenceExpander
             else if (rule.Frequency == Frequency.Yearly && rule.ByWeekNo is null)
             {
                 var daysInYear = DateTime.IsLeapYear(day.Year) ? 366 : 365;
-                if ((weekday.Ordinal > 0 && ((day.DayOfYear - 1) / 7) + 1 == weekday.Ordinal) || (weekday.Ordinal < 0 && ((daysInYear - day.DayOfYear) / 7) + 1 == -weekday.Ordinal))
+                if (
+                    (weekday.Ordinal > 0 && ((day.DayOfYear - 1) / 7) + 1 == weekday.Ordinal)
+                    || (weekday.Ordinal < 0 && ((daysInYear - day.DayOfYear) / 7) + 1 == -weekday.Ordinal)
+                )
                 {
                     return true;
                 }
@@ -472,7 +511,10 @@ internal sealed class RecurrenceExpander
 
         public int Year = start.Year;
         public int Month = start.Month;
-        public DateTime Day = rule.Frequency == Frequency.Weekly ? start.Date.AddDays(-Math.Min(((int)start.DayOfWeek - (int)rule.WeekStart + 7) % 7, (start.Date - DateTime.MinValue).Days)) : start.Date;
+        public DateTime Day =
+            rule.Frequency == Frequency.Weekly
+                ? start.Date.AddDays(-Math.Min(((int)start.DayOfWeek - (int)rule.WeekStart + 7) % 7, (start.Date - DateTime.MinValue).Days))
+                : start.Date;
         public DateTime Time = rule.Frequency switch
         {
             Frequency.Hourly => start.Date.AddHours(start.Hour),
@@ -482,20 +524,22 @@ internal sealed class RecurrenceExpander
 
         public bool Overflowed;
 
-        public readonly DateTime PeriodStart => frequency switch
-        {
-            Frequency.Yearly => new DateTime(Year, 1, 1),
-            Frequency.Monthly => new DateTime(Year, Month, 1),
-            Frequency.Weekly or Frequency.Daily => Day,
-            _ => Time,
-        };
+        public readonly DateTime PeriodStart =>
+            frequency switch
+            {
+                Frequency.Yearly => new DateTime(Year, 1, 1),
+                Frequency.Monthly => new DateTime(Year, Month, 1),
+                Frequency.Weekly or Frequency.Daily => Day,
+                _ => Time,
+            };
 
-        private readonly long UnitTicks => frequency switch
-        {
-            Frequency.Hourly => TimeSpan.TicksPerHour,
-            Frequency.Minutely => TimeSpan.TicksPerMinute,
-            _ => TimeSpan.TicksPerSecond,
-        };
+        private readonly long UnitTicks =>
+            frequency switch
+            {
+                Frequency.Hourly => TimeSpan.TicksPerHour,
+                Frequency.Minutely => TimeSpan.TicksPerMinute,
+                _ => TimeSpan.TicksPerSecond,
+            };
 
         /// <summary>Moves whole INTERVALs forward to the last period starting well before <paramref name="from"/>.</summary>
         public void FastForward(DateTime from)

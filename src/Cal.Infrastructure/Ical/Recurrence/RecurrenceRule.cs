@@ -58,16 +58,25 @@ internal sealed class RecurrenceRule
     /// <summary>The longest INTERVAL accepted; a larger one is refused as nonsense (it would also overflow the date arithmetic).</summary>
     public const int MaxInterval = 100_000;
 
-    /// <summary>Parses <c>FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=...</c>; null when the value is not a usable rule (no or unknown FREQ, a part out of range).</summary>
+    /// <summary>Parses <c>FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=...</c>; null when the value is not a usable rule (no or unknown FREQ, a part out
+    /// of range).</summary>
     public static RecurrenceRule? Parse(ReadOnlySpan<char> value)
     {
         Frequency? frequency = null;
         int interval = 1;
         int? count = null;
         DateTime? until = null;
-        bool untilIsUtc = false, untilIsDate = false;
+        bool untilIsUtc = false,
+            untilIsDate = false;
         var weekStart = DayOfWeek.Monday;
-        int[]? byMonth = null, byWeekNo = null, byYearDay = null, byMonthDay = null, byHour = null, byMinute = null, bySecond = null, bySetPos = null;
+        int[]? byMonth = null,
+            byWeekNo = null,
+            byYearDay = null,
+            byMonthDay = null,
+            byHour = null,
+            byMinute = null,
+            bySecond = null,
+            bySetPos = null;
         WeekdayNum[]? byDay = null;
 
         foreach (var partRange in value.Split(';'))
@@ -97,7 +106,11 @@ internal sealed class RecurrenceRule
 
                     break;
                 case var _ when Is(name, "INTERVAL"):
-                    if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out interval) || interval < 1 || interval > MaxInterval)
+                    if (
+                        !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out interval)
+                        || interval < 1
+                        || interval > MaxInterval
+                    )
                     {
                         return null;
                     }
@@ -225,17 +238,18 @@ internal sealed class RecurrenceRule
 
     private static bool Is(ReadOnlySpan<char> name, string expected) => name.Equals(expected, StringComparison.OrdinalIgnoreCase);
 
-    private static Frequency? ParseFrequency(ReadOnlySpan<char> text) => text switch
-    {
-        _ when Is(text, "SECONDLY") => Frequency.Secondly,
-        _ when Is(text, "MINUTELY") => Frequency.Minutely,
-        _ when Is(text, "HOURLY") => Frequency.Hourly,
-        _ when Is(text, "DAILY") => Frequency.Daily,
-        _ when Is(text, "WEEKLY") => Frequency.Weekly,
-        _ when Is(text, "MONTHLY") => Frequency.Monthly,
-        _ when Is(text, "YEARLY") => Frequency.Yearly,
-        _ => null,
-    };
+    private static Frequency? ParseFrequency(ReadOnlySpan<char> text) =>
+        text switch
+        {
+            _ when Is(text, "SECONDLY") => Frequency.Secondly,
+            _ when Is(text, "MINUTELY") => Frequency.Minutely,
+            _ when Is(text, "HOURLY") => Frequency.Hourly,
+            _ when Is(text, "DAILY") => Frequency.Daily,
+            _ when Is(text, "WEEKLY") => Frequency.Weekly,
+            _ when Is(text, "MONTHLY") => Frequency.Monthly,
+            _ when Is(text, "YEARLY") => Frequency.Yearly,
+            _ => null,
+        };
 
     private static int[]? Numbers(ReadOnlySpan<char> text, int min, int max, bool allowNegative)
     {
@@ -272,7 +286,14 @@ internal sealed class RecurrenceRule
             }
 
             var ordinal = 0;
-            if (item.Length > 2 && (!int.TryParse(item[..^2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out ordinal) || ordinal == 0 || Math.Abs(ordinal) > 53))
+            if (
+                item.Length > 2
+                && (
+                    !int.TryParse(item[..^2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out ordinal)
+                    || ordinal == 0
+                    || Math.Abs(ordinal) > 53
+                )
+            )
             {
                 return null;
             }

@@ -15,7 +15,8 @@ internal sealed class FeedZoneResolver(IReadOnlyDictionary<string, VTimeZoneDefi
 {
     private static readonly IDateTimeZoneProvider Tzdb = DateTimeZoneProviders.Tzdb;
 
-    /// <summary>Names resolved without a feed (IANA, Windows, globally unique), shared by all feeds; bounded because names come from feeds.</summary>
+    /// <summary>Names resolved without a feed (IANA, Windows, globally unique), shared by all feeds; bounded because names come from
+    /// feeds.</summary>
     private static readonly ConcurrentDictionary<string, DateTimeZone?> Named = new(StringComparer.Ordinal);
 
     /// <summary>VTIMEZONE transitions → the IANA zone that has them (or none), shared by feeds that carry the same definition.</summary>
@@ -24,10 +25,17 @@ internal sealed class FeedZoneResolver(IReadOnlyDictionary<string, VTimeZoneDefi
     private const int MaxCachedNames = 4_096;
 
     private static readonly Lazy<DateTimeZone[]> Candidates = new(() =>
-        [.. Tzdb.Ids.Where(id => id.Contains('/', StringComparison.Ordinal) && !id.StartsWith("Etc/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(id => Tzdb[id])]);
+        [
+            .. Tzdb
+                .Ids.Where(id => id.Contains('/', StringComparison.Ordinal) && !id.StartsWith("Etc/", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(id => Tzdb[id]),
+        ]
+    );
 
-    private static readonly Dictionary<string, string> CaseInsensitiveIds =
-        Tzdb.Ids.GroupBy(id => id, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, string> CaseInsensitiveIds = Tzdb
+        .Ids.GroupBy(id => id, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
 
     private readonly Dictionary<string, DateTimeZone?> resolved = new(StringComparer.Ordinal);
 
@@ -39,7 +47,8 @@ internal sealed class FeedZoneResolver(IReadOnlyDictionary<string, VTimeZoneDefi
             return zone;
         }
 
-        zone = ByName(tzId)
+        zone =
+            ByName(tzId)
             ?? (definitions.TryGetValue(tzId, out var definition) ? FromDefinition(definition) : null)
             ?? (calendarZone is null ? null : ByName(calendarZone));
         resolved[tzId] = zone;
@@ -76,7 +85,10 @@ internal sealed class FeedZoneResolver(IReadOnlyDictionary<string, VTimeZoneDefi
             return direct;
         }
 
-        if (TzdbDateTimeZoneSource.Default.WindowsMapping.PrimaryMapping.TryGetValue(name, out var fromWindows) && Lookup(fromWindows) is { } windows)
+        if (
+            TzdbDateTimeZoneSource.Default.WindowsMapping.PrimaryMapping.TryGetValue(name, out var fromWindows)
+            && Lookup(fromWindows) is { } windows
+        )
         {
             return windows;
         }
@@ -94,8 +106,7 @@ internal sealed class FeedZoneResolver(IReadOnlyDictionary<string, VTimeZoneDefi
         return null;
     }
 
-    private static DateTimeZone? Lookup(string name) =>
-        CaseInsensitiveIds.TryGetValue(name, out var id) ? Tzdb.GetZoneOrNull(id) : null;
+    private static DateTimeZone? Lookup(string name) => CaseInsensitiveIds.TryGetValue(name, out var id) ? Tzdb.GetZoneOrNull(id) : null;
 
     private DateTimeZone? FromDefinition(VTimeZoneDefinition definition)
     {
@@ -119,7 +130,8 @@ internal sealed class FeedZoneResolver(IReadOnlyDictionary<string, VTimeZoneDefi
             : RuleZone.Create(definition.TzId, transitions.UtcTicks, transitions.Offsets, transitions.Initial);
     }
 
-    /// <summary>The first IANA zone (by name) with the definition's offset at mid-month instants of three years around <paramref name="year"/> and on both sides of each of its transitions then.</summary>
+    /// <summary>The first IANA zone (by name) with the definition's offset at mid-month instants of three years around
+    /// <paramref name="year"/> and on both sides of each of its transitions then.</summary>
     private static string? MatchIana(long[] utcTicks, TimeSpan[] offsets, TimeSpan initial, int year)
     {
         var samples = new List<long>();
@@ -182,6 +194,9 @@ internal sealed class FeedZoneResolver(IReadOnlyDictionary<string, VTimeZoneDefi
             hash.Add(o);
         }
 
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{hash.ToHashCode()}:{utcTicks.Length}:{initial.Ticks}:{(utcTicks.Length > 0 ? utcTicks[0] : 0)}");
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"{hash.ToHashCode()}:{utcTicks.Length}:{initial.Ticks}:{(utcTicks.Length > 0 ? utcTicks[0] : 0)}"
+        );
     }
 }

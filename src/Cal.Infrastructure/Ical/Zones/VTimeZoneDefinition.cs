@@ -33,7 +33,7 @@ internal sealed class VTimeZoneDefinition(string tzId)
 
     public List<Observance> Observances { get; } = [];
 
-    /// <summary>UTC ticks of each transition, ascending, and the offset from that instant on; <see cref="Initial"/> before the first.</summary>
+    /// <summary>UTC ticks of each transition, ascending, and the offset from that instant on; <c>Initial</c> before the first.</summary>
     public (long[] UtcTicks, TimeSpan[] Offsets, TimeSpan Initial)? Transitions()
     {
         var usable = Observances.Where(o => o.OffsetTo is not null).ToList();
@@ -54,7 +54,13 @@ internal sealed class VTimeZoneDefinition(string tzId)
             if (observance.Rule is { } rule)
             {
                 DateTime? until = rule.Until is { } u ? (rule.UntilIsUtc ? u + from : u) : null;
-                new RecurrenceExpander(rule, observance.Start).Expand(observance.Start, new DateTime(LastYear, 1, 1), until, budget, onsets);
+                new RecurrenceExpander(rule, observance.Start).Expand(
+                    observance.Start,
+                    new DateTime(LastYear, 1, 1),
+                    until,
+                    budget,
+                    onsets
+                );
             }
 
             foreach (var onset in onsets.Distinct())

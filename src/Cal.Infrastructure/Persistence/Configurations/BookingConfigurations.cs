@@ -19,11 +19,14 @@ internal static class UtcTicks
 
     public static readonly ValueConverter<DateTimeOffset?, long?> NullableConverter = new(
         v => v.HasValue ? v.Value.UtcTicks : null,
-        v => v.HasValue ? new DateTimeOffset(v.Value, TimeSpan.Zero) : null);
+        v => v.HasValue ? new DateTimeOffset(v.Value, TimeSpan.Zero) : null
+    );
 
-    public static PropertyBuilder<DateTimeOffset> AsUtcTicks(this PropertyBuilder<DateTimeOffset> property) => property.HasConversion(Converter);
+    public static PropertyBuilder<DateTimeOffset> AsUtcTicks(this PropertyBuilder<DateTimeOffset> property) =>
+        property.HasConversion(Converter);
 
-    public static PropertyBuilder<DateTimeOffset?> AsUtcTicks(this PropertyBuilder<DateTimeOffset?> property) => property.HasConversion(NullableConverter);
+    public static PropertyBuilder<DateTimeOffset?> AsUtcTicks(this PropertyBuilder<DateTimeOffset?> property) =>
+        property.HasConversion(NullableConverter);
 }
 
 internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
@@ -64,7 +67,12 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         builder.Ignore(b => b.IsAccepted);
 
         // The overlap check under the host's lock reads the host's accepted blocks around a time.
-        builder.HasIndex(b => new { b.HostUserId, b.Status, b.BlockStart });
+        builder.HasIndex(b => new
+        {
+            b.HostUserId,
+            b.Status,
+            b.BlockStart,
+        });
         builder.HasIndex(b => new { b.HostUserId, b.Start });
         builder.HasOne<User>().WithMany().HasForeignKey(b => b.HostUserId).OnDelete(DeleteBehavior.Cascade);
 
@@ -127,7 +135,12 @@ internal sealed class OutboxItemConfiguration : IEntityTypeConfiguration<OutboxI
         builder.Ignore(o => o.IsPending);
 
         // The worker's claim: pending items by due time; order within a key by id.
-        builder.HasIndex(o => new { o.CompletedAt, o.FailedAt, o.NextAttemptAt });
+        builder.HasIndex(o => new
+        {
+            o.CompletedAt,
+            o.FailedAt,
+            o.NextAttemptAt,
+        });
         builder.HasIndex(o => new { o.OrderKey, o.Id });
         builder.HasIndex(o => new { o.WebhookId, o.Id });
     }

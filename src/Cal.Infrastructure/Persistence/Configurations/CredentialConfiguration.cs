@@ -16,7 +16,14 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credent
         builder.Property(c => c.Account).HasMaxLength(64).IsRequired().IsUnicode(false).HasDefaultValue("");
 
         // One credential per user, type and account: the database, not the code, stops two concurrent saves making two rows.
-        builder.HasIndex(c => new { c.UserId, c.Type, c.Account }).IsUnique();
+        builder
+            .HasIndex(c => new
+            {
+                c.UserId,
+                c.Type,
+                c.Account,
+            })
+            .IsUnique();
         builder.HasOne<User>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -19,25 +19,35 @@ internal sealed class ApiKeyRepository(CalDbContext db) : IApiKeyRepository
     {
         // A user's keys are few; "revoked from later" is decided here, as SQLite cannot compare DateTimeOffset values in SQL.
         var keys = (await db.ApiKeys.Where(k => k.UserId == userId).ToListAsync(cancellationToken))
-            .Where(k => k.RevokedAt is null || k.RevokedAt > now).ToList();
+            .Where(k => k.RevokedAt is null || k.RevokedAt > now)
+            .ToList();
         keys.ForEach(k => k.Revoke(now));
         await db.SaveChangesAsync(cancellationToken);
         return keys.Select(k => k.Id).Order().ToList();
     }
 
-    public async Task<bool> ReplaceAsync(int userId, int currentApiKeyId, ApiKey replacement, DateTimeOffset now, DateTimeOffset revokeAt, CancellationToken cancellationToken)
+    public async Task<bool> ReplaceAsync(
+        int userId,
+        int currentApiKeyId,
+        ApiKey replacement,
+        DateTimeOffset now,
+        DateTimeOffset revokeAt,
+        CancellationToken cancellationToken
+    )
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var current = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == currentApiKeyId && k.UserId == userId, cancellationToken);
+        var current = await db
+            .ApiKeys.AsNoTracking()
+            .SingleOrDefaultAsync(k => k.Id == currentApiKeyId && k.UserId == userId, cancellationToken);
         if (current is null || current.RevokedAt is not null || (current.ExpiresAt is { } expiresAt && expiresAt <= now))
         {
             return false;
         }
 
         // The conditional update decides a race: of two refreshes with one key, or a refresh and a revocation, one wins.
-        var revoked = await db.ApiKeys
-            .Where(k => k.Id == currentApiKeyId && k.RevokedAt == null)
+        var revoked = await db
+            .ApiKeys.Where(k => k.Id == currentApiKeyId && k.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(k => k.RevokedAt, revokeAt), cancellationToken);
         if (revoked != 1)
         {

@@ -25,11 +25,24 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
 
     public async Task<BookingInsertResult> InsertAcceptedAsync(
-        Booking booking, IReadOnlyList<OutboxItem> sideEffects, string? reservationUid, Booking? replacing, string? idempotencyKey, DateTimeOffset now, CancellationToken cancellationToken)
+        Booking booking,
+        IReadOnlyList<OutboxItem> sideEffects,
+        string? reservationUid,
+        Booking? replacing,
+        string? idempotencyKey,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         await using var transaction = await BeginForHostAsync(booking.HostUserId, cancellationToken);
-        var overlaps = await db.Bookings.AsNoTracking()
-            .Where(b => b.HostUserId == booking.HostUserId && b.Status == BookingStatus.Accepted && b.BlockStart < booking.BlockEnd && b.BlockEnd > booking.BlockStart)
+        var overlaps = await db
+            .Bookings.AsNoTracking()
+            .Where(b =>
+                b.HostUserId == booking.HostUserId
+                && b.Status == BookingStatus.Accepted
+                && b.BlockStart < booking.BlockEnd
+                && b.BlockEnd > booking.BlockStart
+            )
             .Select(b => b.Uid)
             .ToListAsync(cancellationToken);
         if (overlaps.Any(uid => uid != replacing?.Uid))
@@ -37,8 +50,11 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
             return new BookingInsertResult(BookingInsert.Overlaps);
         }
 
-        var reserved = await db.SlotReservations.AsNoTracking()
-            .Where(r => r.HostUserId == booking.HostUserId && r.ReservedUntil > now && r.SlotStart < booking.End && r.SlotEnd > booking.Start)
+        var reserved = await db
+            .SlotReservations.AsNoTracking()
+            .Where(r =>
+                r.HostUserId == booking.HostUserId && r.ReservedUntil > now && r.SlotStart < booking.End && r.SlotEnd > booking.Start
+            )
             .Select(r => new { r.Uid, r.ReservedUntil })
             .ToListAsync(cancellationToken);
         if (reserved.FirstOrDefault(r => r.Uid != reservationUid) is { } other)
@@ -48,16 +64,18 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
 
         if (replacing is not null)
         {
-            var moved = await db.Bookings
-                .Where(b => b.Uid == replacing.Uid && b.Status == BookingStatus.Accepted)
+            var moved = await db
+                .Bookings.Where(b => b.Uid == replacing.Uid && b.Status == BookingStatus.Accepted)
                 .ExecuteUpdateAsync(
-                    s => s.SetProperty(b => b.Status, BookingStatus.Cancelled)
-                        .SetProperty(b => b.RescheduledToUid, replacing.RescheduledToUid)
-                        .SetProperty(b => b.ReschedulingReason, replacing.ReschedulingReason)
-                        .SetProperty(b => b.CancellationReason, replacing.CancellationReason)
-                        .SetProperty(b => b.CancelledByEmail, replacing.CancelledByEmail)
-                        .SetProperty(b => b.UpdatedAt, replacing.UpdatedAt),
-                    cancellationToken);
+                    s =>
+                        s.SetProperty(b => b.Status, BookingStatus.Cancelled)
+                            .SetProperty(b => b.RescheduledToUid, replacing.RescheduledToUid)
+                            .SetProperty(b => b.ReschedulingReason, replacing.ReschedulingReason)
+                            .SetProperty(b => b.CancellationReason, replacing.CancellationReason)
+                            .SetProperty(b => b.CancelledByEmail, replacing.CancelledByEmail)
+                            .SetProperty(b => b.UpdatedAt, replacing.UpdatedAt),
+                    cancellationToken
+                );
             if (moved == 0)
             {
                 return new BookingInsertResult(BookingInsert.NoLongerAccepted);
@@ -71,8 +89,13 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
 
         if (idempotencyKey is not null)
         {
-            booking.RememberIdempotency(idempotencyKey, (await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == idempotencyKey, cancellationToken)).BodyHash);
-            await db.IdempotencyKeys.Where(k => k.Key == idempotencyKey).ExecuteUpdateAsync(s => s.SetProperty(k => k.BookingUid, booking.Uid), cancellationToken);
+            booking.RememberIdempotency(
+                idempotencyKey,
+                (await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.Key == idempotencyKey, cancellationToken)).BodyHash
+            );
+            await db
+                .IdempotencyKeys.Where(k => k.Key == idempotencyKey)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.BookingUid, booking.Uid), cancellationToken);
         }
 
         db.Bookings.Add(booking);
@@ -93,14 +116,16 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
     public async Task<bool> CancelAsync(Booking booking, IReadOnlyList<OutboxItem> sideEffects, CancellationToken cancellationToken)
     {
         await using var transaction = await gate.BeginTransactionAsync(db, cancellationToken);
-        var cancelled = await db.Bookings
-            .Where(b => b.Uid == booking.Uid && b.Status == BookingStatus.Accepted)
+        var cancelled = await db
+            .Bookings.Where(b => b.Uid == booking.Uid && b.Status == BookingStatus.Accepted)
             .ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BookingStatus.Cancelled)
-                    .SetProperty(b => b.CancellationReason, booking.CancellationReason)
-                    .SetProperty(b => b.CancelledByEmail, booking.CancelledByEmail)
-                    .SetProperty(b => b.UpdatedAt, booking.UpdatedAt),
-                cancellationToken);
+                s =>
+                    s.SetProperty(b => b.Status, BookingStatus.Cancelled)
+                        .SetProperty(b => b.CancellationReason, booking.CancellationReason)
+                        .SetProperty(b => b.CancelledByEmail, booking.CancelledByEmail)
+                        .SetProperty(b => b.UpdatedAt, booking.UpdatedAt),
+                cancellationToken
+            );
         if (cancelled == 0)
         {
             return false;
@@ -135,7 +160,8 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
             query = query.Where(b =>
                 (filter.Upcoming && b.Status == BookingStatus.Accepted && b.End >= now)
                 || (filter.Past && b.Status == BookingStatus.Accepted && b.End < now)
-                || (filter.Cancelled && b.Status == BookingStatus.Cancelled));
+                || (filter.Cancelled && b.Status == BookingStatus.Cancelled)
+            );
         }
 
         if (filter.AttendeeEmail is { } email)
@@ -159,22 +185,50 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
         }
 
         var total = await query.CountAsync(cancellationToken);
-        var ordered = filter.Descending ? query.OrderByDescending(b => b.Start).ThenByDescending(b => b.Id) : query.OrderBy(b => b.Start).ThenBy(b => b.Id);
+        var ordered = filter.Descending
+            ? query.OrderByDescending(b => b.Start).ThenByDescending(b => b.Id)
+            : query.OrderBy(b => b.Start).ThenBy(b => b.Id);
         return (await ordered.Skip(filter.Skip).Take(filter.Take).ToListAsync(cancellationToken), total);
     }
 
-    public async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> AcceptedBlocksAsync(int hostUserId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        (await db.Bookings.AsNoTracking()
-            .Where(b => b.HostUserId == hostUserId && b.Status == BookingStatus.Accepted && b.BlockStart < to && b.BlockEnd > from)
-            .Select(b => new { b.BlockStart, b.BlockEnd })
-            .ToListAsync(cancellationToken))
-        .Select(b => (b.BlockStart, b.BlockEnd)).ToList();
+    public async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> AcceptedBlocksAsync(
+        int hostUserId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await db
+                .Bookings.AsNoTracking()
+                .Where(b => b.HostUserId == hostUserId && b.Status == BookingStatus.Accepted && b.BlockStart < to && b.BlockEnd > from)
+                .Select(b => new { b.BlockStart, b.BlockEnd })
+                .ToListAsync(cancellationToken)
+        )
+            .Select(b => (b.BlockStart, b.BlockEnd))
+            .ToList();
 
-    public async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> PendingEventDeletesAsync(int hostUserId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> PendingEventDeletesAsync(
+        int hostUserId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken
+    )
     {
-        var cancelled = await db.Bookings.AsNoTracking()
-            .Where(b => b.HostUserId == hostUserId && b.Status == BookingStatus.Cancelled && b.DestinationCredentialId != null && b.Start < to && b.End > from)
-            .Select(b => new { b.RootUid, b.Start, b.End })
+        var cancelled = await db
+            .Bookings.AsNoTracking()
+            .Where(b =>
+                b.HostUserId == hostUserId
+                && b.Status == BookingStatus.Cancelled
+                && b.DestinationCredentialId != null
+                && b.Start < to
+                && b.End > from
+            )
+            .Select(b => new
+            {
+                b.RootUid,
+                b.Start,
+                b.End,
+            })
             .ToListAsync(cancellationToken);
         if (cancelled.Count == 0)
         {
@@ -183,21 +237,39 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
 
         // Those whose calendar history still has a delete to do.
         var keys = cancelled.Select(c => "calendar:" + c.RootUid).Distinct().ToList();
-        var pending = (await db.Outbox.AsNoTracking()
-            .Where(o => keys.Contains(o.OrderKey) && o.Kind == OutboxKind.CalendarDelete && o.CompletedAt == null && o.FailedAt == null)
-            .Select(o => o.OrderKey)
-            .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var pending = (
+            await db
+                .Outbox.AsNoTracking()
+                .Where(o => keys.Contains(o.OrderKey) && o.Kind == OutboxKind.CalendarDelete && o.CompletedAt == null && o.FailedAt == null)
+                .Select(o => o.OrderKey)
+                .ToListAsync(cancellationToken)
+        ).ToHashSet(StringComparer.Ordinal);
         return cancelled.Where(c => pending.Contains("calendar:" + c.RootUid)).Select(c => (c.Start, c.End)).ToList();
     }
 
     public Task EventWrittenAsync(string uid, string href, string? etag, CancellationToken cancellationToken) =>
-        db.Bookings.Where(b => b.Uid == uid).ExecuteUpdateAsync(s => s.SetProperty(b => b.CalendarEventHref, href).SetProperty(b => b.CalendarEventETag, etag), cancellationToken);
+        db
+            .Bookings.Where(b => b.Uid == uid)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.CalendarEventHref, href).SetProperty(b => b.CalendarEventETag, etag),
+                cancellationToken
+            );
 
-    public async Task<(IdempotencyClaim Claim, string? BookingUid)> ClaimAsync(string key, string bodyHash, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<(IdempotencyClaim Claim, string? BookingUid)> ClaimAsync(
+        string key,
+        string bodyHash,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var record = new IdempotencyRecord { Key = key, BodyHash = bodyHash, CreatedAt = now };
+            var record = new IdempotencyRecord
+            {
+                Key = key,
+                BodyHash = bodyHash,
+                CreatedAt = now,
+            };
             db.IdempotencyKeys.Add(record);
             try
             {
@@ -223,7 +295,9 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
             var abandoned = existing.BookingUid is null && existing.CreatedAt + AbandonedAfter < now;
             if (expired || abandoned)
             {
-                await db.IdempotencyKeys.Where(k => k.Key == key && k.CreatedAt == existing.CreatedAt).ExecuteDeleteAsync(cancellationToken);
+                await db
+                    .IdempotencyKeys.Where(k => k.Key == key && k.CreatedAt == existing.CreatedAt)
+                    .ExecuteDeleteAsync(cancellationToken);
                 continue;
             }
 
@@ -238,18 +312,42 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
     public Task ReleaseAsync(string key, CancellationToken cancellationToken) =>
         db.IdempotencyKeys.Where(k => k.Key == key && k.BookingUid == null).ExecuteDeleteAsync(cancellationToken);
 
-    public async Task<ReservationOutcome> SaveAsync(SlotReservation reservation, bool isNew, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<ReservationOutcome> SaveAsync(
+        SlotReservation reservation,
+        bool isNew,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         await using var transaction = await BeginForHostAsync(reservation.HostUserId, cancellationToken);
         var blockStart = reservation.SlotStart;
         var blockEnd = reservation.SlotEnd;
-        if (await db.Bookings.AnyAsync(b => b.HostUserId == reservation.HostUserId && b.Status == BookingStatus.Accepted && b.BlockStart < blockEnd && b.BlockEnd > blockStart, cancellationToken))
+        if (
+            await db.Bookings.AnyAsync(
+                b =>
+                    b.HostUserId == reservation.HostUserId
+                    && b.Status == BookingStatus.Accepted
+                    && b.BlockStart < blockEnd
+                    && b.BlockEnd > blockStart,
+                cancellationToken
+            )
+        )
         {
             return ReservationOutcome.Booked;
         }
 
         var uid = reservation.Uid;
-        if (await db.SlotReservations.AnyAsync(r => r.HostUserId == reservation.HostUserId && r.Uid != uid && r.ReservedUntil > now && r.SlotStart < blockEnd && r.SlotEnd > blockStart, cancellationToken))
+        if (
+            await db.SlotReservations.AnyAsync(
+                r =>
+                    r.HostUserId == reservation.HostUserId
+                    && r.Uid != uid
+                    && r.ReservedUntil > now
+                    && r.SlotStart < blockEnd
+                    && r.SlotEnd > blockStart,
+                cancellationToken
+            )
+        )
         {
             return ReservationOutcome.ReservedByAnother;
         }
@@ -283,24 +381,45 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
         await db.SlotReservations.Where(r => r.Uid == uid).ExecuteDeleteAsync(cancellationToken) > 0;
 
     public async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> ActiveAsync(
-        int hostUserId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, string? exceptUid, CancellationToken cancellationToken) =>
-        (await db.SlotReservations.AsNoTracking()
-            .Where(r => r.HostUserId == hostUserId && r.ReservedUntil > now && r.SlotStart < to && r.SlotEnd > from && r.Uid != exceptUid)
-            .Select(r => new { r.SlotStart, r.SlotEnd })
-            .ToListAsync(cancellationToken))
-        .Select(r => (r.SlotStart, r.SlotEnd)).ToList();
+        int hostUserId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        DateTimeOffset now,
+        string? exceptUid,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await db
+                .SlotReservations.AsNoTracking()
+                .Where(r =>
+                    r.HostUserId == hostUserId && r.ReservedUntil > now && r.SlotStart < to && r.SlotEnd > from && r.Uid != exceptUid
+                )
+                .Select(r => new { r.SlotStart, r.SlotEnd })
+                .ToListAsync(cancellationToken)
+        )
+            .Select(r => (r.SlotStart, r.SlotEnd))
+            .ToList();
 
     public Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        gate.WriteAsync(db, () => db.SlotReservations.Where(r => r.ReservedUntil < before).ExecuteDeleteAsync(cancellationToken), cancellationToken);
+        gate.WriteAsync(
+            db,
+            () => db.SlotReservations.Where(r => r.ReservedUntil < before).ExecuteDeleteAsync(cancellationToken),
+            cancellationToken
+        );
 
     /// <summary>Idempotency keys past their 24 hours, deleted.</summary>
     public Task<int> DeleteExpiredKeysAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var before = now - IdempotencyLifetime;
-        return gate.WriteAsync(db, () => db.IdempotencyKeys.Where(k => k.CreatedAt < before).ExecuteDeleteAsync(cancellationToken), cancellationToken);
+        return gate.WriteAsync(
+            db,
+            () => db.IdempotencyKeys.Where(k => k.CreatedAt < before).ExecuteDeleteAsync(cancellationToken),
+            cancellationToken
+        );
     }
 
-    /// <summary>A transaction holding the host's lock (see the class summary), so the checks that follow cannot race another writer for the host.</summary>
+    /// <summary>A transaction holding the host's lock (see the class summary), so the checks that follow cannot race another writer for the
+    /// host.</summary>
     private async Task<IDbContextTransaction> BeginForHostAsync(int hostUserId, CancellationToken cancellationToken)
     {
         var transaction = await gate.BeginTransactionAsync(db, cancellationToken);
@@ -308,12 +427,18 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
         {
             if (db.Database.IsNpgsql())
             {
-                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({HostLockSpace}, {hostUserId})", cancellationToken);
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"SELECT pg_advisory_xact_lock({HostLockSpace}, {hostUserId})",
+                    cancellationToken
+                );
             }
             else if (db.Database.IsSqlServer())
             {
                 var resource = "cal:host:" + hostUserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await db.Database.ExecuteSqlInterpolatedAsync($"EXEC sp_getapplock @Resource = {resource}, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000", cancellationToken);
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"EXEC sp_getapplock @Resource = {resource}, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000",
+                    cancellationToken
+                );
             }
 
             // SQLite: the transaction began IMMEDIATE, holding the database's one write lock until it ends (entered

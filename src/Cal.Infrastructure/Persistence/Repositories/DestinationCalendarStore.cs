@@ -32,6 +32,13 @@ internal sealed class DestinationCalendarStore(CalDbContext db) : IDestinationCa
         }
     }
 
-    public Task ClearUnlessAsync(int userId, int credentialId, IReadOnlyCollection<string> remaining, CancellationToken cancellationToken) =>
-        db.DestinationCalendars.Where(d => d.UserId == userId && d.CredentialId == credentialId && !remaining.Contains(d.ExternalId)).ExecuteDeleteAsync(cancellationToken);
+    public Task ClearUnlessAsync(
+        int userId,
+        int credentialId,
+        IReadOnlyCollection<string> remaining,
+        CancellationToken cancellationToken
+    ) =>
+        db
+            .DestinationCalendars.Where(d => d.UserId == userId && d.CredentialId == credentialId && !remaining.Contains(d.ExternalId))
+            .ExecuteDeleteAsync(cancellationToken);
 }

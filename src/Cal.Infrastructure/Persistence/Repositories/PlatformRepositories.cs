@@ -32,11 +32,15 @@ internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUser
     /// </summary>
     private async Task<ManagedUserTokens?> FindWithFamilyAsync(IQueryable<ManagedUserTokens> pairs, CancellationToken cancellationToken)
     {
-        var found = await pairs.AsNoTracking()
+        var found = await pairs
+            .AsNoTracking()
             .Select(t => new
             {
                 Pair = t,
-                FamilyRevokedAt = db.ManagedUserTokens.Where(o => o.FamilyId == t.FamilyId && o.RevokedAt != null).Select(o => o.RevokedAt).FirstOrDefault(),
+                FamilyRevokedAt = db
+                    .ManagedUserTokens.Where(o => o.FamilyId == t.FamilyId && o.RevokedAt != null)
+                    .Select(o => o.RevokedAt)
+                    .FirstOrDefault(),
             })
             .SingleOrDefaultAsync(cancellationToken);
         if (found is null)
@@ -78,9 +82,13 @@ internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUser
 
         // Conditional update: of two requests racing with one refresh token, only one changes the row; and none
         // once the family is revoked (whichever of its rows the revocation marked).
-        var rotated = await db.ManagedUserTokens
-            .Where(t => t.Id == pairId && t.RotatedAt == null && t.RevokedAt == null
-                && !db.ManagedUserTokens.Any(o => o.FamilyId == t.FamilyId && o.RevokedAt != null))
+        var rotated = await db
+            .ManagedUserTokens.Where(t =>
+                t.Id == pairId
+                && t.RotatedAt == null
+                && t.RevokedAt == null
+                && !db.ManagedUserTokens.Any(o => o.FamilyId == t.FamilyId && o.RevokedAt != null)
+            )
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RotatedAt, now), cancellationToken);
         if (rotated == 0)
         {
@@ -94,16 +102,21 @@ internal sealed class ManagedUserTokenRepository(CalDbContext db) : IManagedUser
     }
 
     public Task<int> RevokeFamilyAsync(string familyId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.ManagedUserTokens
-            .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+        db
+            .ManagedUserTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
 
-    public async Task<IReadOnlyList<string>> ReplaceAllFamiliesAsync(int userId, ManagedUserTokens next, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ReplaceAllFamiliesAsync(
+        int userId,
+        ManagedUserTokens next,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var families = await db.TokenFamiliesOf(userId).ToListAsync(cancellationToken);
-        await db.ManagedUserTokens
-            .Where(t => t.UserId == userId && t.RevokedAt == null)
+        await db
+            .ManagedUserTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
         db.ManagedUserTokens.Add(next);
         try

@@ -15,7 +15,9 @@ internal sealed class ScheduleRepository(CalDbContext db) : IScheduleRepository
     public async Task AddAsync(Schedule schedule, bool makeDefault, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var hasDefault = await db.Users.Where(u => u.Id == schedule.UserId).Select(u => u.DefaultScheduleId).SingleOrDefaultAsync(cancellationToken) is not null;
+        var hasDefault =
+            await db.Users.Where(u => u.Id == schedule.UserId).Select(u => u.DefaultScheduleId).SingleOrDefaultAsync(cancellationToken)
+            is not null;
         db.Schedules.Add(schedule);
         await db.SaveChangesAsync(cancellationToken);
         db.Entry(schedule).State = EntityState.Detached;
@@ -45,15 +47,20 @@ internal sealed class ScheduleRepository(CalDbContext db) : IScheduleRepository
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Schedules.Where(s => s.Id == schedule.Id).ExecuteDeleteAsync(cancellationToken);
-        await db.Users.Where(u => u.Id == schedule.UserId && u.DefaultScheduleId == schedule.Id)
+        await db
+            .Users.Where(u => u.Id == schedule.UserId && u.DefaultScheduleId == schedule.Id)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.DefaultScheduleId, (int?)null), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task MakeDefaultAsync(Schedule schedule, CancellationToken cancellationToken)
     {
-        await db.Schedules.Where(s => s.UserId == schedule.UserId).ExecuteUpdateAsync(s => s.SetProperty(x => x.IsDefault, x => x.Id == schedule.Id), cancellationToken);
-        await db.Users.Where(u => u.Id == schedule.UserId).ExecuteUpdateAsync(u => u.SetProperty(x => x.DefaultScheduleId, schedule.Id), cancellationToken);
+        await db
+            .Schedules.Where(s => s.UserId == schedule.UserId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.IsDefault, x => x.Id == schedule.Id), cancellationToken);
+        await db
+            .Users.Where(u => u.Id == schedule.UserId)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.DefaultScheduleId, schedule.Id), cancellationToken);
         schedule.MakeDefault(true);
     }
 }

@@ -8,11 +8,22 @@ internal sealed class SelectedCalendarRepository(CalDbContext db) : ISelectedCal
 {
     public async Task<IReadOnlyDictionary<int, IReadOnlySet<string>>> DeselectedAsync(int userId, CancellationToken cancellationToken)
     {
-        var rows = await db.CalendarDeselections.AsNoTracking().Where(d => d.UserId == userId).Select(d => new { d.CredentialId, d.ExternalIdHash }).ToListAsync(cancellationToken);
-        return rows.GroupBy(r => r.CredentialId).ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(r => r.ExternalIdHash).ToHashSet(StringComparer.Ordinal));
+        var rows = await db
+            .CalendarDeselections.AsNoTracking()
+            .Where(d => d.UserId == userId)
+            .Select(d => new { d.CredentialId, d.ExternalIdHash })
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.CredentialId)
+            .ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(r => r.ExternalIdHash).ToHashSet(StringComparer.Ordinal));
     }
 
-    public async Task<bool> DeselectAsync(int userId, int credentialId, string integration, string externalIdHash, CancellationToken cancellationToken)
+    public async Task<bool> DeselectAsync(
+        int userId,
+        int credentialId,
+        string integration,
+        string externalIdHash,
+        CancellationToken cancellationToken
+    )
     {
         var row = CalendarDeselection.Of(userId, credentialId, integration, externalIdHash);
         db.CalendarDeselections.Add(row);
@@ -20,8 +31,12 @@ internal sealed class SelectedCalendarRepository(CalDbContext db) : ISelectedCal
     }
 
     public Task SelectAsync(int credentialId, string externalIdHash, CancellationToken cancellationToken) =>
-        db.CalendarDeselections.Where(d => d.CredentialId == credentialId && d.ExternalIdHash == externalIdHash).ExecuteDeleteAsync(cancellationToken);
+        db
+            .CalendarDeselections.Where(d => d.CredentialId == credentialId && d.ExternalIdHash == externalIdHash)
+            .ExecuteDeleteAsync(cancellationToken);
 
     public Task ForgetAllButAsync(int credentialId, IReadOnlyCollection<string> keptHashes, CancellationToken cancellationToken) =>
-        db.CalendarDeselections.Where(d => d.CredentialId == credentialId && !keptHashes.Contains(d.ExternalIdHash)).ExecuteDeleteAsync(cancellationToken);
+        db
+            .CalendarDeselections.Where(d => d.CredentialId == credentialId && !keptHashes.Contains(d.ExternalIdHash))
+            .ExecuteDeleteAsync(cancellationToken);
 }

@@ -22,11 +22,21 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
         }
 
         var pattern = username.Replace('-', '%');
-        var candidates = await db.Users.AsNoTracking().Where(u => EF.Functions.Like(u.Email, pattern)).Take(100).ToListAsync(cancellationToken);
+        var candidates = await db
+            .Users.AsNoTracking()
+            .Where(u => EF.Functions.Like(u.Email, pattern))
+            .Take(100)
+            .ToListAsync(cancellationToken);
         return candidates.FirstOrDefault(u => u.Username == username);
     }
 
-    public async Task<IReadOnlyList<User>> ListManagedAsync(int oAuthClientId, int offset, int limit, IReadOnlyCollection<string>? emails, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<User>> ListManagedAsync(
+        int oAuthClientId,
+        int offset,
+        int limit,
+        IReadOnlyCollection<string>? emails,
+        CancellationToken cancellationToken
+    )
     {
         var users = db.Users.AsNoTracking().Where(u => u.OAuthClientId == oAuthClientId);
         if (emails is not null)
@@ -94,7 +104,11 @@ internal sealed class UserRepository(CalDbContext db) : IUserRepository
     /// <summary>cal.com's conflict, naming the user who has the email: "... Existing user ID=7".</summary>
     internal static async Task<ConflictException> DuplicateEmailAsync(CalDbContext db, string email, CancellationToken cancellationToken)
     {
-        var holder = await db.Users.AsNoTracking().Where(u => u.Email == email).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken);
+        var holder = await db
+            .Users.AsNoTracking()
+            .Where(u => u.Email == email)
+            .Select(u => (int?)u.Id)
+            .SingleOrDefaultAsync(cancellationToken);
         return new ConflictException($"User with the provided e-mail already exists.{(holder is { } id ? $" Existing user ID={id}" : "")}");
     }
 }

@@ -17,8 +17,15 @@ internal sealed class WebhookStore(CalDbContext db, SqliteWriteGate gate) : IWeb
     public Task<Webhook?> FindAsync(string uid, CancellationToken cancellationToken) =>
         db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.Uid == uid, cancellationToken);
 
-    public async Task<IReadOnlyList<Webhook>> ListAsync(int ownerUserId, int? eventTypeId, int skip, int take, CancellationToken cancellationToken) =>
-        await db.Webhooks.AsNoTracking()
+    public async Task<IReadOnlyList<Webhook>> ListAsync(
+        int ownerUserId,
+        int? eventTypeId,
+        int skip,
+        int take,
+        CancellationToken cancellationToken
+    ) =>
+        await db
+            .Webhooks.AsNoTracking()
             .Where(w => w.OwnerUserId == ownerUserId && w.EventTypeId == eventTypeId)
             .OrderBy(w => w.Id)
             .Skip(skip)
@@ -38,29 +45,52 @@ internal sealed class WebhookStore(CalDbContext db, SqliteWriteGate gate) : IWeb
         db.Webhooks.Where(w => w.EventTypeId == eventTypeId).ExecuteDeleteAsync(cancellationToken);
 
     public async Task<IReadOnlyList<Webhook>> FiringAsync(int hostUserId, int eventTypeId, CancellationToken cancellationToken) =>
-        await db.Webhooks.AsNoTracking()
+        await db
+            .Webhooks.AsNoTracking()
             .Where(w => w.Active && ((w.OwnerUserId == hostUserId && w.EventTypeId == null) || w.EventTypeId == eventTypeId))
             .OrderBy(w => w.Id)
             .ToListAsync(cancellationToken);
 
-    public Task<bool> RecordOutcomeAsync(string uid, bool delivered, DateTimeOffset now, DateTimeOffset switchOffIfFailingSince, CancellationToken cancellationToken) =>
-        gate.WriteAsync(db, () => RecordOutcomeCoreAsync(uid, delivered, now, switchOffIfFailingSince, cancellationToken), cancellationToken);
+    public Task<bool> RecordOutcomeAsync(
+        string uid,
+        bool delivered,
+        DateTimeOffset now,
+        DateTimeOffset switchOffIfFailingSince,
+        CancellationToken cancellationToken
+    ) =>
+        gate.WriteAsync(
+            db,
+            () => RecordOutcomeCoreAsync(uid, delivered, now, switchOffIfFailingSince, cancellationToken),
+            cancellationToken
+        );
 
-    private async Task<bool> RecordOutcomeCoreAsync(string uid, bool delivered, DateTimeOffset now, DateTimeOffset switchOffIfFailingSince, CancellationToken cancellationToken)
+    private async Task<bool> RecordOutcomeCoreAsync(
+        string uid,
+        bool delivered,
+        DateTimeOffset now,
+        DateTimeOffset switchOffIfFailingSince,
+        CancellationToken cancellationToken
+    )
     {
         if (delivered)
         {
-            await db.Webhooks.Where(w => w.Uid == uid && w.FailingSince != null).ExecuteUpdateAsync(s => s.SetProperty(w => w.FailingSince, (DateTimeOffset?)null), cancellationToken);
+            await db
+                .Webhooks.Where(w => w.Uid == uid && w.FailingSince != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.FailingSince, (DateTimeOffset?)null), cancellationToken);
             return false;
         }
 
-        await db.Webhooks.Where(w => w.Uid == uid && w.FailingSince == null).ExecuteUpdateAsync(s => s.SetProperty(w => w.FailingSince, now), cancellationToken);
-        return await db.Webhooks.Where(w => w.Uid == uid && w.Active && w.FailingSince <= switchOffIfFailingSince)
-            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Active, false), cancellationToken) == 1;
+        await db
+            .Webhooks.Where(w => w.Uid == uid && w.FailingSince == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.FailingSince, now), cancellationToken);
+        return await db
+                .Webhooks.Where(w => w.Uid == uid && w.Active && w.FailingSince <= switchOffIfFailingSince)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Active, false), cancellationToken) == 1;
     }
 
     public async Task<IReadOnlyList<OutboxItem>> DeliveriesAsync(string uid, int take, CancellationToken cancellationToken) =>
-        await db.Outbox.AsNoTracking()
+        await db
+            .Outbox.AsNoTracking()
             .Where(o => o.WebhookId == uid)
             .OrderByDescending(o => o.Id)
             .Take(take)
@@ -69,23 +99,30 @@ internal sealed class WebhookStore(CalDbContext db, SqliteWriteGate gate) : IWeb
     public async Task<OutboxItem?> RedeliverAsync(string uid, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Finished: a fresh set of attempts, due now. Pending: due now (an attempt under way finishes first).
-        var changed = await db.Outbox
-            .Where(o => o.WebhookId == uid && o.DeliveryId == deliveryId && (o.CompletedAt != null || o.FailedAt != null))
+        var changed = await db
+            .Outbox.Where(o => o.WebhookId == uid && o.DeliveryId == deliveryId && (o.CompletedAt != null || o.FailedAt != null))
             .ExecuteUpdateAsync(
-                s => s.SetProperty(o => o.CompletedAt, (DateTimeOffset?)null)
-                    .SetProperty(o => o.FailedAt, (DateTimeOffset?)null)
-                    .SetProperty(o => o.Attempts, 0)
-                    .SetProperty(o => o.NextAttemptAt, now),
-                cancellationToken);
+                s =>
+                    s.SetProperty(o => o.CompletedAt, (DateTimeOffset?)null)
+                        .SetProperty(o => o.FailedAt, (DateTimeOffset?)null)
+                        .SetProperty(o => o.Attempts, 0)
+                        .SetProperty(o => o.NextAttemptAt, now),
+                cancellationToken
+            );
         if (changed == 0)
         {
-            await db.Outbox
-                .Where(o => o.WebhookId == uid && o.DeliveryId == deliveryId && o.CompletedAt == null && o.FailedAt == null && o.NextAttemptAt > now)
+            await db
+                .Outbox.Where(o =>
+                    o.WebhookId == uid && o.DeliveryId == deliveryId && o.CompletedAt == null && o.FailedAt == null && o.NextAttemptAt > now
+                )
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.NextAttemptAt, now), cancellationToken);
         }
 
-        return await db.Outbox.AsNoTracking().SingleOrDefaultAsync(o => o.WebhookId == uid && o.DeliveryId == deliveryId, cancellationToken);
+        return await db
+            .Outbox.AsNoTracking()
+            .SingleOrDefaultAsync(o => o.WebhookId == uid && o.DeliveryId == deliveryId, cancellationToken);
     }
 
-    private Task<bool> SaveAsync(Webhook webhook, CancellationToken cancellationToken) => DatabaseErrors.TrySaveUniqueAsync(db, webhook, cancellationToken);
+    private Task<bool> SaveAsync(Webhook webhook, CancellationToken cancellationToken) =>
+        DatabaseErrors.TrySaveUniqueAsync(db, webhook, cancellationToken);
 }

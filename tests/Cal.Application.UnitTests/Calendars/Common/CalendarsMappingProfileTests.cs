@@ -8,8 +8,7 @@ namespace Cal.Application.UnitTests.Calendars.Common;
 
 public sealed class CalendarsMappingProfileTests
 {
-    private static MapperConfiguration Configuration() =>
-        new(cfg => cfg.AddProfile<CalendarsMappingProfile>(), NullLoggerFactory.Instance);
+    private static MapperConfiguration Configuration() => new(cfg => cfg.AddProfile<CalendarsMappingProfile>(), NullLoggerFactory.Instance);
 
     [Test]
     public void Configuration_IsValid()
@@ -20,18 +19,27 @@ public sealed class CalendarsMappingProfileTests
     [Test]
     public void Map_CredentialToDto_CopiesEveryField()
     {
-        var credential = Credential.ForIcsFeed(7, "secret").WithId(42).With(nameof(Credential.TeamId), 9).With(nameof(Credential.Invalid), true);
+        var credential = Credential
+            .ForIcsFeed(7, "secret")
+            .WithId(42)
+            .With(nameof(Credential.TeamId), 9)
+            .With(nameof(Credential.Invalid), true);
 
         var dto = Configuration().CreateMapper().Map<CalendarCredentialDto>(credential);
 
-        Assert.That(dto, Is.EqualTo(new CalendarCredentialDto
-        {
-            Id = 42,
-            Type = "ics-feed_calendar",
-            UserId = 7,
-            TeamId = 9,
-            AppId = "ics-feed",
-            Invalid = true,
-        }));
+        Assert.That(
+            dto,
+            Is.EqualTo(
+                new CalendarCredentialDto
+                {
+                    Id = 42,
+                    Type = "ics-feed_calendar",
+                    UserId = 7,
+                    TeamId = 9,
+                    AppId = "ics-feed",
+                    Invalid = true,
+                }
+            )
+        );
     }
 }

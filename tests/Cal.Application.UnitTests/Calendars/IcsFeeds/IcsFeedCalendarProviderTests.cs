@@ -1,4 +1,3 @@
-using Cal.Domain.Common;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Calendars.IcsFeeds;
 using Cal.Application.Calendars.IcsFeeds.Common;
@@ -6,6 +5,7 @@ using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.UnitTests.TestSupport;
 using Cal.Domain.Calendars;
+using Cal.Domain.Common;
 using Moq;
 
 namespace Cal.Application.UnitTests.Calendars.IcsFeeds;
@@ -14,7 +14,11 @@ public sealed class IcsFeedCalendarProviderTests
 {
     private const string Work = "https://work.example/cal.ics";
     private const string Home = "https://home.example/cal.ics";
-    private static readonly BusyWindow Window = new(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 6, 0, 0, 0, TimeSpan.Zero), IanaTimeZone.Utc);
+    private static readonly BusyWindow Window = new(
+        new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2026, 1, 6, 0, 0, 0, TimeSpan.Zero),
+        IanaTimeZone.Utc
+    );
 
     private Mock<IIcsFeedSource> feeds = null!;
     private Credential credential = null!;
@@ -23,8 +27,12 @@ public sealed class IcsFeedCalendarProviderTests
     private static IcsFeedSnapshot Snapshot(string? name, int hour, bool truncated)
     {
         var index = new Mock<IBusyTimeIndex>();
-        index.Setup(i => i.Read(Window, It.IsAny<BusyTimeBudget>(), It.IsAny<CancellationToken>()))
-            .Returns((BusyWindow w, BusyTimeBudget _, CancellationToken _) => new BusyTimeRead([new BusyInterval(w.From.AddHours(hour), w.From.AddHours(hour + 1))], truncated));
+        index
+            .Setup(i => i.Read(Window, It.IsAny<BusyTimeBudget>(), It.IsAny<CancellationToken>()))
+            .Returns(
+                (BusyWindow w, BusyTimeBudget _, CancellationToken _) =>
+                    new BusyTimeRead([new BusyInterval(w.From.AddHours(hour), w.From.AddHours(hour + 1))], truncated)
+            );
         return new IcsFeedSnapshot(name, null, index.Object);
     }
 
@@ -37,8 +45,11 @@ public sealed class IcsFeedCalendarProviderTests
         feeds = new Mock<IIcsFeedSource>();
         var work = Snapshot("Work", 9, truncated: true);
         var home = Snapshot(null, 18, truncated: false);
-        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((Credential _, IcsFeedUrl url, CancellationToken _) => FeedFetchResult.Ok(url.Host == "work.example" ? work : home));
+        feeds
+            .Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(
+                (Credential _, IcsFeedUrl url, CancellationToken _) => FeedFetchResult.Ok(url.Host == "work.example" ? work : home)
+            );
         Provider = new IcsFeedCalendarProvider(protector.Object, feeds.Object);
     }
 
@@ -51,13 +62,23 @@ public sealed class IcsFeedCalendarProviderTests
     {
         var calendars = await Provider.ListCalendarsAsync(credential, CancellationToken.None);
 
-        Assert.That(calendars, Is.EqualTo(new[] { new ProviderCalendar(Work, "Work", true, true), new ProviderCalendar(Home, "home.example", true, true) }));
+        Assert.That(
+            calendars,
+            Is.EqualTo(new[] { new ProviderCalendar(Work, "Work", true, true), new ProviderCalendar(Home, "home.example", true, true) })
+        );
     }
 
     [Test]
     public async Task ListCalendars_WhenAFeedIsDown_StillListsItByHost()
     {
-        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "work.example"), It.IsAny<CancellationToken>()))
+        feeds
+            .Setup(f =>
+                f.GetAsync(
+                    It.Is<Credential>(c => c.Id == 3),
+                    It.Is<IcsFeedUrl>(u => u.Host == "work.example"),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ReturnsAsync(FeedFetchResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.Timeout, "slow")));
 
         var calendars = await Provider.ListCalendarsAsync(credential, CancellationToken.None);
@@ -77,31 +98,66 @@ public sealed class IcsFeedCalendarProviderTests
     [Test]
     public async Task BusyTimes_WithExternalIds_ReadsOnlyThoseFeeds()
     {
-        var busy = await Provider.GetBusyTimesAsync(credential, new CalendarSelection([Home], new HashSet<string>()), Window, Budget, CancellationToken.None);
+        var busy = await Provider.GetBusyTimesAsync(
+            credential,
+            new CalendarSelection([Home], new HashSet<string>()),
+            Window,
+            Budget,
+            CancellationToken.None
+        );
 
         Assert.That(busy.Intervals.Select(i => i.Start.Hour), Is.EqualTo(new[] { 18 }));
-        feeds.Verify(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "work.example"), It.IsAny<CancellationToken>()), Times.Never);
+        feeds.Verify(
+            f =>
+                f.GetAsync(
+                    It.Is<Credential>(c => c.Id == 3),
+                    It.Is<IcsFeedUrl>(u => u.Host == "work.example"),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Never
+        );
     }
 
     [Test]
     public void BusyTimes_WhenAFeedCannotBeRead_FailsNamingItsIndex_RatherThanReportingFree()
     {
-        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "home.example"), It.IsAny<CancellationToken>()))
+        feeds
+            .Setup(f =>
+                f.GetAsync(
+                    It.Is<Credential>(c => c.Id == 3),
+                    It.Is<IcsFeedUrl>(u => u.Host == "home.example"),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ReturnsAsync(FeedFetchResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.HttpStatus, "410", HttpStatus: 410)));
 
-        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () => await Provider.GetBusyTimesAsync(credential, CalendarSelection.All, Window, Budget, CancellationToken.None));
+        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () =>
+            await Provider.GetBusyTimesAsync(credential, CalendarSelection.All, Window, Budget, CancellationToken.None)
+        );
 
-        Assert.That((ex!.CredentialId, ex.CalendarIndex, ex.Failure.Reason, ex.DuringCheck), Is.EqualTo((3, 1, FeedFailureReason.HttpStatus, false)));
+        Assert.That(
+            (ex!.CredentialId, ex.CalendarIndex, ex.Failure.Reason, ex.DuringCheck),
+            Is.EqualTo((3, 1, FeedFailureReason.HttpStatus, false))
+        );
         Assert.That(ex.Message, Does.Not.Contain("home.example/cal.ics"));
     }
 
     [Test]
     public void BusyTimes_WhenAFeedsContentIsNotICalendarNow_FailsNamingItsIndex()
     {
-        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "home.example"), It.IsAny<CancellationToken>()))
+        feeds
+            .Setup(f =>
+                f.GetAsync(
+                    It.Is<Credential>(c => c.Id == 3),
+                    It.Is<IcsFeedUrl>(u => u.Host == "home.example"),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ReturnsAsync(FeedFetchResult.Ok(new IcsFeedSnapshot(null, new FeedFailure(FeedFailureReason.NotIcalendar, "html"), null)));
 
-        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () => await Provider.GetBusyTimesAsync(credential, CalendarSelection.All, Window, Budget, CancellationToken.None));
+        var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () =>
+            await Provider.GetBusyTimesAsync(credential, CalendarSelection.All, Window, Budget, CancellationToken.None)
+        );
 
         Assert.That((ex!.CalendarIndex, ex.Failure.Reason), Is.EqualTo((1, FeedFailureReason.NotIcalendar)));
     }
@@ -109,11 +165,21 @@ public sealed class IcsFeedCalendarProviderTests
     [Test]
     public async Task CheckConnection_ReportsTheFirstFailingFeedByIndex()
     {
-        feeds.Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.Is<IcsFeedUrl>(u => u.Host == "home.example"), It.IsAny<CancellationToken>()))
+        feeds
+            .Setup(f =>
+                f.GetAsync(
+                    It.Is<Credential>(c => c.Id == 3),
+                    It.Is<IcsFeedUrl>(u => u.Host == "home.example"),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ReturnsAsync(FeedFetchResult.Ok(new IcsFeedSnapshot(null, new FeedFailure(FeedFailureReason.NotIcalendar, "html"), null)));
 
         var check = await Provider.CheckConnectionAsync(credential, CancellationToken.None);
 
-        Assert.That((check.IsConnected, check.FailingCalendarIndex, check.Failure?.Reason), Is.EqualTo((false, (int?)1, (FeedFailureReason?)FeedFailureReason.NotIcalendar)));
+        Assert.That(
+            (check.IsConnected, check.FailingCalendarIndex, check.Failure?.Reason),
+            Is.EqualTo((false, (int?)1, (FeedFailureReason?)FeedFailureReason.NotIcalendar))
+        );
     }
 }

@@ -26,6 +26,9 @@ public sealed class IcsFeedSaveOptionsTests
     [TestCase(30 * 60 * 1000 + 1)]
     public void SaveTimeout_OutOfRange_IsRefused(int milliseconds)
     {
-        Assert.That(Problems(new IcsFeedSaveOptions { SaveTimeout = TimeSpan.FromMilliseconds(milliseconds) }), Is.EqualTo(new[] { nameof(IcsFeedSaveOptions.SaveTimeout) }));
+        Assert.That(
+            Problems(new IcsFeedSaveOptions { SaveTimeout = TimeSpan.FromMilliseconds(milliseconds) }),
+            Is.EqualTo(new[] { nameof(IcsFeedSaveOptions.SaveTimeout) })
+        );
     }
 }

@@ -18,7 +18,8 @@ public sealed class BusyTimesDtoTests
                 new SourcedBusyIntervals("caldav-calendar", [At(7, 8), At(10, 11), At(16, 17)]),
                 new SourcedBusyIntervals("apple-calendar", []),
             ],
-            []);
+            []
+        );
 
         var merged = new List<string>();
         var merge = dto.Merge();
@@ -27,11 +28,25 @@ public sealed class BusyTimesDtoTests
             merged.Add($"{merge.Current.Start.Hour}-{merge.Current.End.Hour} {merge.Source}");
         }
 
-        Assert.That(merged, Is.EqualTo(new[]
-        {
-            "7-8 caldav-calendar", "8-9 ics-feed", "10-11 caldav-calendar", "10-12 ics-feed", "14-15 ics-feed", "16-17 caldav-calendar",
-        }));
-        Assert.That(dto.Intervals.Select(i => $"{i.Start.Hour}-{i.End.Hour} {i.Source}"), Is.EqualTo(merged), "the materialised list is the same order");
+        Assert.That(
+            merged,
+            Is.EqualTo(
+                new[]
+                {
+                    "7-8 caldav-calendar",
+                    "8-9 ics-feed",
+                    "10-11 caldav-calendar",
+                    "10-12 ics-feed",
+                    "14-15 ics-feed",
+                    "16-17 caldav-calendar",
+                }
+            )
+        );
+        Assert.That(
+            dto.Intervals.Select(i => $"{i.Start.Hour}-{i.End.Hour} {i.Source}"),
+            Is.EqualTo(merged),
+            "the materialised list is the same order"
+        );
     }
 
     [Test]

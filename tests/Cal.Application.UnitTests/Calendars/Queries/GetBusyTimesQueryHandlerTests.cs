@@ -1,10 +1,10 @@
-using Cal.Domain.Common;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Calendars.Queries.GetBusyTimes;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.UnitTests.TestSupport;
 using Cal.Domain.Calendars;
+using Cal.Domain.Common;
 using FluentValidation.TestHelper;
 using Microsoft.Extensions.Options;
 using Moq;
@@ -24,38 +24,78 @@ public sealed class GetBusyTimesQueryHandlerTests
         calls.Clear();
         budgets.Clear();
         credentials = new Mock<ICredentialRepository>();
-        credentials.Setup(c => c.ListForUserAsync(7, It.IsAny<CancellationToken>())).ReturnsAsync([Credential.ForIcsFeed(7, "a").WithId(1), Credential.ForIcsFeed(7, "b").WithId(2)]);
-        credentials.Setup(c => c.FindForUserAsync(7, It.IsAny<int>(), It.IsAny<CancellationToken>()))
+        credentials
+            .Setup(c => c.ListForUserAsync(7, It.IsAny<CancellationToken>()))
+            .ReturnsAsync([Credential.ForIcsFeed(7, "a").WithId(1), Credential.ForIcsFeed(7, "b").WithId(2)]);
+        credentials
+            .Setup(c => c.FindForUserAsync(7, It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((int _, int id, CancellationToken _) => id is 1 or 2 ? Credential.ForIcsFeed(7, "x").WithId(id) : null);
         provider = new Mock<ICalendarProvider>();
         provider.Setup(p => p.Integration).Returns(new CalendarIntegration(CalendarApps.IcsFeed.Type, "ics-feed", "ics-feed", "ICS Feed"));
-        provider.Setup(p => p.GetBusyTimesAsync(It.IsAny<Credential>(), It.IsAny<CalendarSelection>(), It.IsAny<BusyWindow>(), It.IsAny<BusyTimeBudget>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((Credential c, CalendarSelection ids, BusyWindow w, BusyTimeBudget b, CancellationToken _) =>
-            {
-                calls.Add((c.Id, ids, w));
-                budgets.Add(b);
-                return new ProviderBusyTimes([new BusyInterval(w.From.AddHours(10 - c.Id), w.From.AddHours(11 - c.Id))], c.Id == 2 ? ["feed-2"] : []);
-            });
+        provider
+            .Setup(p =>
+                p.GetBusyTimesAsync(
+                    It.IsAny<Credential>(),
+                    It.IsAny<CalendarSelection>(),
+                    It.IsAny<BusyWindow>(),
+                    It.IsAny<BusyTimeBudget>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .ReturnsAsync(
+                (Credential c, CalendarSelection ids, BusyWindow w, BusyTimeBudget b, CancellationToken _) =>
+                {
+                    calls.Add((c.Id, ids, w));
+                    budgets.Add(b);
+                    return new ProviderBusyTimes(
+                        [new BusyInterval(w.From.AddHours(10 - c.Id), w.From.AddHours(11 - c.Id))],
+                        c.Id == 2 ? ["feed-2"] : []
+                    );
+                }
+            );
     }
 
     private GetBusyTimesQueryHandler Handler()
     {
         var selections = new Mock<ISelectedCalendarRepository>();
-        selections.Setup(s => s.DeselectedAsync(It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<int, IReadOnlySet<string>>());
-        return new(new BusyTimeService(new UserCalendarsReader(credentials.Object, selections.Object, new UncachedUserCalendars()), new CalendarProviders([provider.Object]), Options.Create(new BusyTimesOptions())));
+        selections
+            .Setup(s => s.DeselectedAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<int, IReadOnlySet<string>>());
+        return new(
+            new BusyTimeService(
+                new UserCalendarsReader(credentials.Object, selections.Object, new UncachedUserCalendars()),
+                new CalendarProviders([provider.Object]),
+                Options.Create(new BusyTimesOptions())
+            )
+        );
     }
 
-    private static GetBusyTimesQuery Query(string from, string to, string? tz = null, params CalendarToLoad[] load) => Query(from, to, null, tz, load);
+    private static GetBusyTimesQuery Query(string from, string to, string? tz = null, params CalendarToLoad[] load) =>
+        Query(from, to, null, tz, load);
 
-    private static GetBusyTimesQuery Query(string from, string to, string? timeZone, string? loggedInUsersTz, params CalendarToLoad[] load) =>
-        new(7, BusyWindowInput.Parse(from, to, timeZone, loggedInUsersTz, "Europe/Berlin"), load);
+    private static GetBusyTimesQuery Query(
+        string from,
+        string to,
+        string? timeZone,
+        string? loggedInUsersTz,
+        params CalendarToLoad[] load
+    ) => new(7, BusyWindowInput.Parse(from, to, timeZone, loggedInUsersTz, "Europe/Berlin"), load);
 
     [Test]
     public async Task DateOnly_FromIsTheDaysStart_ToIsTheDaysEnd_InTheUsersZone_ByDefault()
     {
         await Handler().Handle(Query("2026-01-05", "2026-01-06"), CancellationToken.None);
 
-        Assert.That(calls[0].Window, Is.EqualTo(new BusyWindow(new DateTimeOffset(2026, 1, 4, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 6, 23, 0, 0, TimeSpan.Zero), IanaTimeZone.Parse("Europe/Berlin"))));
+        Assert.That(
+            calls[0].Window,
+            Is.EqualTo(
+                new BusyWindow(
+                    new DateTimeOffset(2026, 1, 4, 23, 0, 0, TimeSpan.Zero),
+                    new DateTimeOffset(2026, 1, 6, 23, 0, 0, TimeSpan.Zero),
+                    IanaTimeZone.Parse("Europe/Berlin")
+                )
+            )
+        );
     }
 
     [Test]
@@ -63,7 +103,10 @@ public sealed class GetBusyTimesQueryHandlerTests
     {
         await Handler().Handle(Query("2026-03-02", "2026-03-02"), CancellationToken.None);
 
-        Assert.That((calls[0].Window.From, calls[0].Window.To), Is.EqualTo((new DateTimeOffset(2026, 3, 1, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 23, 0, 0, TimeSpan.Zero))));
+        Assert.That(
+            (calls[0].Window.From, calls[0].Window.To),
+            Is.EqualTo((new DateTimeOffset(2026, 3, 1, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 23, 0, 0, TimeSpan.Zero)))
+        );
     }
 
     [Test]
@@ -78,7 +121,9 @@ public sealed class GetBusyTimesQueryHandlerTests
     [Test]
     public void InvalidTimeZone_IsNamedByTheParameterItCameIn()
     {
-        var result = new GetBusyTimesQueryValidator().TestValidate(Query("2026-01-05", "2026-01-05", timeZone: "Mars/Olympus", loggedInUsersTz: null));
+        var result = new GetBusyTimesQueryValidator().TestValidate(
+            Query("2026-01-05", "2026-01-05", timeZone: "Mars/Olympus", loggedInUsersTz: null)
+        );
         Assert.That(result.Errors.Select(e => e.PropertyName), Is.EqualTo(new[] { "timeZone" }));
     }
 
@@ -116,7 +161,10 @@ public sealed class GetBusyTimesQueryHandlerTests
     {
         var result = new GetBusyTimesQueryValidator().TestValidate(Query(from, to));
 
-        Assert.That(result.Errors.Select(e => (e.PropertyName, e.ErrorMessage)), Does.Contain((field, BusyWindowParser.OutsideYearsMessage)));
+        Assert.That(
+            result.Errors.Select(e => (e.PropertyName, e.ErrorMessage)),
+            Does.Contain((field, BusyWindowParser.OutsideYearsMessage))
+        );
     }
 
     [Test]
@@ -142,7 +190,11 @@ public sealed class GetBusyTimesQueryHandlerTests
     [Test]
     public async Task CalendarsToLoad_GroupsExternalIdsPerCredential()
     {
-        await Handler().Handle(Query("2026-01-05", "2026-01-06", null, new CalendarToLoad(2, "x"), new CalendarToLoad(2, "y")), CancellationToken.None);
+        await Handler()
+            .Handle(
+                Query("2026-01-05", "2026-01-06", null, new CalendarToLoad(2, "x"), new CalendarToLoad(2, "y")),
+                CancellationToken.None
+            );
 
         Assert.That(calls, Has.Count.EqualTo(1));
         Assert.That(calls[0].CredentialId, Is.EqualTo(2));
@@ -152,7 +204,9 @@ public sealed class GetBusyTimesQueryHandlerTests
     [Test]
     public void CalendarsToLoad_WithSomeoneElsesCredential_IsNotFound()
     {
-        Assert.ThrowsAsync<NotFoundException>(async () => await Handler().Handle(Query("2026-01-05", "2026-01-06", null, new CalendarToLoad(99, null)), CancellationToken.None));
+        Assert.ThrowsAsync<NotFoundException>(async () =>
+            await Handler().Handle(Query("2026-01-05", "2026-01-06", null, new CalendarToLoad(99, null)), CancellationToken.None)
+        );
         Assert.That(calls, Is.Empty);
     }
 
@@ -175,7 +229,9 @@ public sealed class GetBusyTimesQueryHandlerTests
     public void WallTimeInADstGap_MovesForward()
     {
         // 2026-03-29 02:30 does not exist in Berlin; it is read as 03:00 CEST = 01:00Z.
-        Assert.That(BusyWindowParser.AtWallTime(new DateTime(2026, 3, 29, 2, 30, 0), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")),
-            Is.EqualTo(new DateTimeOffset(2026, 3, 29, 1, 0, 0, TimeSpan.Zero)));
+        Assert.That(
+            BusyWindowParser.AtWallTime(new DateTime(2026, 3, 29, 2, 30, 0), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")),
+            Is.EqualTo(new DateTimeOffset(2026, 3, 29, 1, 0, 0, TimeSpan.Zero))
+        );
     }
 }

@@ -1,6 +1,5 @@
-using Cal.Testing;
 using Cal.Application.Common.Behaviours;
-using Cal.Application.UnitTests.TestSupport;
+using Cal.Testing;
 using Mediator;
 
 namespace Cal.Application.UnitTests.Common.Behaviours;
@@ -15,7 +14,11 @@ public sealed class LoggingBehaviourTests
         var logger = new ListLogger<LoggingBehaviour<SecretCommand, int>>();
         var behaviour = new LoggingBehaviour<SecretCommand, int>(logger);
 
-        var result = await behaviour.Handle(new SecretCommand("https://a.example/s3cr3t.ics"), (_, _) => ValueTask.FromResult(5), CancellationToken.None);
+        var result = await behaviour.Handle(
+            new SecretCommand("https://a.example/s3cr3t.ics"),
+            (_, _) => ValueTask.FromResult(5),
+            CancellationToken.None
+        );
 
         Assert.Multiple(() =>
         {
@@ -30,8 +33,13 @@ public sealed class LoggingBehaviourTests
         var logger = new ListLogger<LoggingBehaviour<SecretCommand, int>>();
         var behaviour = new LoggingBehaviour<SecretCommand, int>(logger);
 
-        Assert.ThrowsAsync<InvalidOperationException>(async () => await behaviour.Handle(
-            new SecretCommand("https://a.example/s3cr3t.ics"), (_, _) => throw new InvalidOperationException("boom"), CancellationToken.None));
+        Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await behaviour.Handle(
+                new SecretCommand("https://a.example/s3cr3t.ics"),
+                (_, _) => throw new InvalidOperationException("boom"),
+                CancellationToken.None
+            )
+        );
 
         Assert.Multiple(() =>
         {

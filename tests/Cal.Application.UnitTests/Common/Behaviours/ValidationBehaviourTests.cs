@@ -9,16 +9,16 @@ public sealed class ValidationBehaviourTests
 {
     public sealed record Ping(string Name, int Count) : ICommand<string>, IValidated;
 
-    private int _nextCalls;
+    private int nextCalls;
 
     private ValueTask<string> Next(Ping message, CancellationToken cancellationToken)
     {
-        _nextCalls++;
+        nextCalls++;
         return ValueTask.FromResult("handled " + message.Name);
     }
 
     [SetUp]
-    public void SetUp() => _nextCalls = 0;
+    public void SetUp() => nextCalls = 0;
 
     private static InlineValidator<Ping> Validator(Action<InlineValidator<Ping>> rules)
     {
@@ -30,22 +30,25 @@ public sealed class ValidationBehaviourTests
     [Test]
     public void Handle_WithAFailingValidator_ThrowsAndDoesNotCallNext()
     {
-        var behaviour = new ValidationBehaviour<Ping, string>([Validator(v => v.RuleFor(p => p.Name).NotEmpty().WithMessage("is required").OverridePropertyName("name"))]);
+        var behaviour = new ValidationBehaviour<Ping, string>([
+            Validator(v => v.RuleFor(p => p.Name).NotEmpty().WithMessage("is required").OverridePropertyName("name")),
+        ]);
 
-        var ex = Assert.ThrowsAsync<RequestValidationException>(async () => await behaviour.Handle(new Ping("", 1), Next, CancellationToken.None));
+        var ex = Assert.ThrowsAsync<RequestValidationException>(async () =>
+            await behaviour.Handle(new Ping("", 1), Next, CancellationToken.None)
+        );
 
         Assert.Multiple(() =>
         {
             Assert.That(ex.Errors, Is.EqualTo(new[] { new FieldError("name", "is required") }));
-            Assert.That(_nextCalls, Is.Zero);
+            Assert.That(nextCalls, Is.Zero);
         });
     }
 
     [Test]
     public void Handle_CollectsAllFailuresOfAllValidators()
     {
-        var behaviour = new ValidationBehaviour<Ping, string>(
-        [
+        var behaviour = new ValidationBehaviour<Ping, string>([
             Validator(v =>
             {
                 v.RuleFor(p => p.Name).NotEmpty().WithMessage("is required").OverridePropertyName("name");
@@ -55,28 +58,38 @@ public sealed class ValidationBehaviourTests
             Validator(v => v.RuleFor(p => p.Name).Must(_ => true)),
         ]);
 
-        var ex = Assert.ThrowsAsync<RequestValidationException>(async () => await behaviour.Handle(new Ping("", 0), Next, CancellationToken.None));
+        var ex = Assert.ThrowsAsync<RequestValidationException>(async () =>
+            await behaviour.Handle(new Ping("", 0), Next, CancellationToken.None)
+        );
 
         Assert.Multiple(() =>
         {
-            Assert.That(ex.Errors, Is.EquivalentTo(new[]
-            {
-                new FieldError("name", "is required"),
-                new FieldError("count", "must be positive"),
-                new FieldError("count", "must be below -10"),
-            }));
+            Assert.That(
+                ex.Errors,
+                Is.EquivalentTo(
+                    new[]
+                    {
+                        new FieldError("name", "is required"),
+                        new FieldError("count", "must be positive"),
+                        new FieldError("count", "must be below -10"),
+                    }
+                )
+            );
             Assert.That(ex.Message, Is.EqualTo("The request has 3 invalid fields."));
-            Assert.That(_nextCalls, Is.Zero);
+            Assert.That(nextCalls, Is.Zero);
         });
     }
 
     [Test]
     public void Handle_KeepsCustomFieldPathsSuchAsIndexes()
     {
-        var behaviour = new ValidationBehaviour<Ping, string>(
-            [Validator(v => v.RuleFor(p => p.Name).Custom((_, ctx) => ctx.AddFailure("urls[2]", "repeats urls[1]")))]);
+        var behaviour = new ValidationBehaviour<Ping, string>([
+            Validator(v => v.RuleFor(p => p.Name).Custom((_, ctx) => ctx.AddFailure("urls[2]", "repeats urls[1]"))),
+        ]);
 
-        var ex = Assert.ThrowsAsync<RequestValidationException>(async () => await behaviour.Handle(new Ping("x", 1), Next, CancellationToken.None));
+        var ex = Assert.ThrowsAsync<RequestValidationException>(async () =>
+            await behaviour.Handle(new Ping("x", 1), Next, CancellationToken.None)
+        );
 
         Assert.Multiple(() =>
         {
@@ -88,8 +101,7 @@ public sealed class ValidationBehaviourTests
     [Test]
     public async Task Handle_WithPassingValidators_CallsNextOnce_AndReturnsItsResult()
     {
-        var behaviour = new ValidationBehaviour<Ping, string>(
-        [
+        var behaviour = new ValidationBehaviour<Ping, string>([
             Validator(v => v.RuleFor(p => p.Name).NotEmpty()),
             Validator(v => v.RuleFor(p => p.Count).GreaterThan(0)),
         ]);
@@ -99,7 +111,7 @@ public sealed class ValidationBehaviourTests
         Assert.Multiple(() =>
         {
             Assert.That(result, Is.EqualTo("handled ok"));
-            Assert.That(_nextCalls, Is.EqualTo(1));
+            Assert.That(nextCalls, Is.EqualTo(1));
         });
     }
 
@@ -113,7 +125,7 @@ public sealed class ValidationBehaviourTests
         Assert.Multiple(() =>
         {
             Assert.That(result, Is.EqualTo("handled "));
-            Assert.That(_nextCalls, Is.EqualTo(1));
+            Assert.That(nextCalls, Is.EqualTo(1));
         });
     }
 
@@ -125,11 +137,15 @@ public sealed class ValidationBehaviourTests
         (Ping Message, CancellationToken Token)? seen = null;
         var behaviour = new ValidationBehaviour<Ping, string>([Validator(v => v.RuleFor(p => p.Name).NotEmpty())]);
 
-        await behaviour.Handle(message, (m, ct) =>
-        {
-            seen = (m, ct);
-            return ValueTask.FromResult("");
-        }, cts.Token);
+        await behaviour.Handle(
+            message,
+            (m, ct) =>
+            {
+                seen = (m, ct);
+                return ValueTask.FromResult("");
+            },
+            cts.Token
+        );
 
         Assert.Multiple(() =>
         {

@@ -8,7 +8,9 @@ public sealed class ExceptionMessageTests
     [Test]
     public void IcsFeedsUnusable_WithOneFailure_NamesItsIndexAndReason_NotTheUrl()
     {
-        var ex = new IcsFeedsUnusableException([new IndexedFeedFailure(3, new FeedFailure(FeedFailureReason.HttpStatus, "The feed answered 404.", 404))]);
+        var ex = new IcsFeedsUnusableException([
+            new IndexedFeedFailure(3, new FeedFailure(FeedFailureReason.HttpStatus, "The feed answered 404.", 404)),
+        ]);
 
         Assert.That(ex.Message, Is.EqualTo("The ICS feed urls[3] could not be used: The feed answered 404."));
     }

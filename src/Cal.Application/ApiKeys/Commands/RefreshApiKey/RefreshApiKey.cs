@@ -1,9 +1,9 @@
+using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.ApiKeys;
 using Mediator;
 using Microsoft.Extensions.Options;
-using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.ApiKeys.Commands.RefreshApiKey;
 
@@ -12,10 +12,17 @@ namespace Cal.Application.ApiKeys.Commands.RefreshApiKey;
 /// revoked (after <see cref="ApiKeyOptions.RefreshGracePeriod"/>, so a fleet can roll over). Optional
 /// validity as cal.com takes it: <c>apiKeyDaysValid</c> (default 30) or <c>apiKeyNeverExpires</c>.
 /// </summary>
-public sealed record RefreshApiKeyCommand(int UserId, int CurrentApiKeyId, int? DaysValid, bool? NeverExpires) : ICommand<string>, IValidated;
+public sealed record RefreshApiKeyCommand(int UserId, int CurrentApiKeyId, int? DaysValid, bool? NeverExpires)
+    : ICommand<string>,
+        IValidated;
 
-public sealed class RefreshApiKeyCommandHandler(IApiKeyRepository apiKeys, IApiKeyGenerator generator, IAuthenticationCache authCache, TimeProvider time, IOptions<ApiKeyOptions> options)
-    : ICommandHandler<RefreshApiKeyCommand, string>
+public sealed class RefreshApiKeyCommandHandler(
+    IApiKeyRepository apiKeys,
+    IApiKeyGenerator generator,
+    IAuthenticationCache authCache,
+    TimeProvider time,
+    IOptions<ApiKeyOptions> options
+) : ICommandHandler<RefreshApiKeyCommand, string>
 {
     public async ValueTask<string> Handle(RefreshApiKeyCommand command, CancellationToken cancellationToken)
     {
@@ -25,7 +32,16 @@ public sealed class RefreshApiKeyCommandHandler(IApiKeyRepository apiKeys, IApiK
         var replacement = ApiKey.Issue(command.UserId, generator.Hash(plaintext), now, expiresAt);
 
         // Decided by the database, not by the (up to Auth:CacheDuration old) validation that let this call in.
-        if (!await apiKeys.ReplaceAsync(command.UserId, command.CurrentApiKeyId, replacement, now, now + options.Value.RefreshGracePeriod, cancellationToken))
+        if (
+            !await apiKeys.ReplaceAsync(
+                command.UserId,
+                command.CurrentApiKeyId,
+                replacement,
+                now,
+                now + options.Value.RefreshGracePeriod,
+                cancellationToken
+            )
+        )
         {
             throw new UnauthorizedException("The API key used has been revoked or has expired.");
         }

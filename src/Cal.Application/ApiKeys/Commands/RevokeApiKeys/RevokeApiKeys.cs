@@ -10,12 +10,17 @@ namespace Cal.Application.ApiKeys.Commands.RevokeApiKeys;
 /// </summary>
 public sealed record RevokeApiKeysCommand(string Email) : ICommand<IReadOnlyList<int>>;
 
-public sealed class RevokeApiKeysCommandHandler(IUserRepository users, IApiKeyRepository apiKeys, IAuthenticationCache authCache, TimeProvider time)
-    : ICommandHandler<RevokeApiKeysCommand, IReadOnlyList<int>>
+public sealed class RevokeApiKeysCommandHandler(
+    IUserRepository users,
+    IApiKeyRepository apiKeys,
+    IAuthenticationCache authCache,
+    TimeProvider time
+) : ICommandHandler<RevokeApiKeysCommand, IReadOnlyList<int>>
 {
     public async ValueTask<IReadOnlyList<int>> Handle(RevokeApiKeysCommand command, CancellationToken cancellationToken)
     {
-        var user = await users.FindByEmailAsync(command.Email.Trim().ToLowerInvariant(), cancellationToken)
+        var user =
+            await users.FindByEmailAsync(command.Email.Trim().ToLowerInvariant(), cancellationToken)
             ?? throw new NotFoundException($"No user with email {command.Email}.");
         var revoked = await apiKeys.RevokeAllForUserAsync(user.Id, time.GetUtcNow(), cancellationToken);
         foreach (var id in revoked)

@@ -21,7 +21,8 @@ public sealed class AuthenticateBearerQueryHandler(
     WarmBearers warm,
     IAuthenticationCache cache,
     TimeProvider time,
-    IOptions<AuthOptions> options) : IQueryHandler<AuthenticateBearerQuery, BearerAuthentication>
+    IOptions<AuthOptions> options
+) : IQueryHandler<AuthenticateBearerQuery, BearerAuthentication>
 {
     public async ValueTask<BearerAuthentication> Handle(AuthenticateBearerQuery query, CancellationToken cancellationToken)
     {
@@ -41,8 +42,12 @@ public sealed class AuthenticateBearerQueryHandler(
         var issued = cache.IssuedGeneration;
         var (result, entry) = await warm.ColdLookups.RunAsync(
             (hash, generation),
-            () => isApiKey ? AuthenticateApiKeyAsync(hash, now, cancellationToken) : AuthenticateAccessTokenAsync(hash, now, cancellationToken),
-            cancellationToken);
+            () =>
+                isApiKey
+                    ? AuthenticateApiKeyAsync(hash, now, cancellationToken)
+                    : AuthenticateAccessTokenAsync(hash, now, cancellationToken),
+            cancellationToken
+        );
         if (entry is not null && options.Value.CacheDuration > TimeSpan.Zero)
         {
             cache.Set(hash, entry, generation);
@@ -56,12 +61,21 @@ public sealed class AuthenticateBearerQueryHandler(
         return result;
     }
 
-    private async Task<(BearerAuthentication, CachedBearer?)> AuthenticateApiKeyAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(BearerAuthentication, CachedBearer?)> AuthenticateApiKeyAsync(
+        string hash,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         // Found through the index on the hash (whose timing says nothing about the key itself), then
         // confirmed with a constant-time comparison, whatever the database's collation.
         var key = await apiKeys.FindByHashAsync(hash, cancellationToken);
-        if (key is null || !SameHash(key.HashedKey, hash) || !key.IsUsableAt(now) || await users.FindByIdAsync(key.UserId, cancellationToken) is not { } user)
+        if (
+            key is null
+            || !SameHash(key.HashedKey, hash)
+            || !key.IsUsableAt(now)
+            || await users.FindByIdAsync(key.UserId, cancellationToken) is not { } user
+        )
         {
             return (BearerAuthentication.Invalid, null);
         }
@@ -71,7 +85,11 @@ public sealed class AuthenticateBearerQueryHandler(
         return (new BearerAuthentication(BearerStatus.Authenticated, caller), new CachedBearer(caller, validUntil, null));
     }
 
-    private async Task<(BearerAuthentication, CachedBearer?)> AuthenticateAccessTokenAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(BearerAuthentication, CachedBearer?)> AuthenticateAccessTokenAsync(
+        string hash,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var pair = await tokens.FindByAccessTokenHashAsync(hash, cancellationToken);
         if (pair is null || !SameHash(pair.AccessTokenHash, hash) || pair.IsRevoked)
@@ -90,7 +108,10 @@ public sealed class AuthenticateBearerQueryHandler(
         }
 
         var caller = new AuthenticatedCaller(user.Id, user.Email, user.TimeZone, null, pair.FamilyId);
-        return (new BearerAuthentication(BearerStatus.Authenticated, caller), new CachedBearer(caller, now + options.Value.CacheDuration, pair.AccessTokenExpiresAt));
+        return (
+            new BearerAuthentication(BearerStatus.Authenticated, caller),
+            new CachedBearer(caller, now + options.Value.CacheDuration, pair.AccessTokenExpiresAt)
+        );
     }
 
     private static bool SameHash(string stored, string computed) =>

@@ -7,11 +7,19 @@ using Mediator;
 
 namespace Cal.Application.Bookings.Commands.CancelBooking;
 
-/// <summary>cal.com's <c>POST /v2/bookings/{uid}/cancel</c>: the booking cancelled, its calendar event deleted (a side effect), its slot offered again at once.</summary>
-public sealed record CancelBookingCommand(string Uid, string? CancellationReason, int? CallerUserId, string? CallerEmail) : ICommand<BookingDto>, IValidated;
+/// <summary>cal.com's <c>POST /v2/bookings/{uid}/cancel</c>: the booking cancelled, its calendar event deleted (a side effect), its slot
+/// offered again at once.</summary>
+public sealed record CancelBookingCommand(string Uid, string? CancellationReason, int? CallerUserId, string? CallerEmail)
+    : ICommand<BookingDto>,
+        IValidated;
 
-public sealed class CancelBookingCommandHandler(BookingAccess access, IBookingStore store, BookingSideEffects sideEffects, IOutboxSignal outbox, TimeProvider time)
-    : ICommandHandler<CancelBookingCommand, BookingDto>
+public sealed class CancelBookingCommandHandler(
+    BookingAccess access,
+    IBookingStore store,
+    BookingSideEffects sideEffects,
+    IOutboxSignal outbox,
+    TimeProvider time
+) : ICommandHandler<CancelBookingCommand, BookingDto>
 {
     public async ValueTask<BookingDto> Handle(CancelBookingCommand command, CancellationToken cancellationToken)
     {

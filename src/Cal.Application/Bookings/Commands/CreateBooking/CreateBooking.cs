@@ -1,8 +1,8 @@
-using Cal.Application.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cal.Application.Bookings.Common;
+using Cal.Application.Common;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
@@ -31,7 +31,8 @@ public sealed record CreateBookingCommand(
     int? LengthInMinutes,
     string? ReservedSlotUid,
     string? IdempotencyKey,
-    int? CallerUserId) : ICommand<BookingCreated>, IValidated;
+    int? CallerUserId
+) : ICommand<BookingCreated>, IValidated;
 
 /// <summary>The booking, and whether this request made it (false: an idempotent repeat answered with the first one).</summary>
 public sealed record BookingCreated(BookingDto Booking, bool IsNew);
@@ -44,7 +45,8 @@ public sealed class CreateBookingCommandHandler(
     AnonymousAvailabilityLimit hostLimit,
     BookingSideEffects sideEffects,
     IOutboxSignal outbox,
-    TimeProvider time) : ICommandHandler<CreateBookingCommand, BookingCreated>
+    TimeProvider time
+) : ICommandHandler<CreateBookingCommand, BookingCreated>
 {
     public const string NotAvailable = "User either already has booking at this time or is not available";
     public const string InThePast = "Attempting to book a meeting in the past.";
@@ -53,17 +55,26 @@ public sealed class CreateBookingCommandHandler(
     {
         // The validation behaviour has refused what does not parse or breaks a field's rule.
         var start = BookingInput.ValidatedStart(command.Start);
-        var eventType = command.EventTypeId is { } id
-            ? await eventTypes.FindAsync(id, cancellationToken)
-            : await users.FindByUsernameAsync(command.Username!, cancellationToken) is { } owner ? await eventTypes.FindBySlugAsync(owner.Id, command.EventTypeSlug!, cancellationToken) : null;
+        var eventType =
+            command.EventTypeId is { } id ? await eventTypes.FindAsync(id, cancellationToken)
+            : await users.FindByUsernameAsync(command.Username!, cancellationToken) is { } owner
+                ? await eventTypes.FindBySlugAsync(owner.Id, command.EventTypeSlug!, cancellationToken)
+            : null;
         if (eventType is null)
         {
-            throw new NotFoundException(command.EventTypeId is { } missing ? $"Event type with id {missing} not found." : $"Event type with slug {command.EventTypeSlug} not found.");
+            throw new NotFoundException(
+                command.EventTypeId is { } missing
+                    ? $"Event type with id {missing} not found."
+                    : $"Event type with slug {command.EventTypeSlug} not found."
+            );
         }
 
         if (command.LengthInMinutes is { } length && length != eventType.LengthInMinutes)
         {
-            throw new BadRequestException($"lengthInMinutes {length} is not a length event type {eventType.Id} offers: it is {eventType.LengthInMinutes} minutes long.");
+            throw new BadRequestException(
+                $"lengthInMinutes {length} is not a length event type {eventType.Id} offers: it is {eventType.LengthInMinutes} minutes "
+                    + "long."
+            );
         }
 
         var now = time.GetUtcNow();
@@ -72,7 +83,9 @@ public sealed class CreateBookingCommandHandler(
             throw new BadRequestException(InThePast);
         }
 
-        var host = await users.FindByIdAsync(eventType.UserId, cancellationToken) ?? throw new NotFoundException($"Event type with id {eventType.Id} not found.");
+        var host =
+            await users.FindByIdAsync(eventType.UserId, cancellationToken)
+            ?? throw new NotFoundException($"Event type with id {eventType.Id} not found.");
 
         var key = command.IdempotencyKey;
         if (key is not null)
@@ -81,7 +94,9 @@ public sealed class CreateBookingCommandHandler(
             switch (claim)
             {
                 case IdempotencyClaim.Done:
-                    var first = await store.FindAsync(existingUid!, cancellationToken) ?? throw new ConflictException("The request with this Idempotency-Key is still being processed.");
+                    var first =
+                        await store.FindAsync(existingUid!, cancellationToken)
+                        ?? throw new ConflictException("The request with this Idempotency-Key is still being processed.");
                     return new BookingCreated(BookingDto.From(first, host, eventType), IsNew: false);
                 case IdempotencyClaim.InFlight:
                     throw new ConflictException("A request with this Idempotency-Key is still being processed; send it again in a moment.");
@@ -100,22 +115,51 @@ public sealed class CreateBookingCommandHandler(
             }
 
             var booking = Booking.Accept(
-                NewUid(), NewUid() + "@cal", eventType.Id, host.Id, $"{eventType.Title} between {host.Name ?? host.Email} and {command.Attendee!.Name!.Trim()}", "",
-                start, start.AddMinutes(eventType.LengthInMinutes), TimeSpan.FromMinutes(eventType.BeforeEventBuffer), TimeSpan.FromMinutes(eventType.AfterEventBuffer),
-                new Attendee(command.Attendee.Name!.Trim(), command.Attendee.Email!.Trim().ToLowerInvariant(), command.Attendee.TimeZone!.Valid.Id, command.Attendee.Language?.Trim() ?? "en"),
+                NewUid(),
+                NewUid() + "@cal",
+                eventType.Id,
+                host.Id,
+                $"{eventType.Title} between {host.Name ?? host.Email} and {command.Attendee!.Name!.Trim()}",
+                "",
+                start,
+                start.AddMinutes(eventType.LengthInMinutes),
+                TimeSpan.FromMinutes(eventType.BeforeEventBuffer),
+                TimeSpan.FromMinutes(eventType.AfterEventBuffer),
+                new Attendee(
+                    command.Attendee.Name!.Trim(),
+                    command.Attendee.Email!.Trim().ToLowerInvariant(),
+                    command.Attendee.TimeZone!.Valid.Id,
+                    command.Attendee.Language?.Trim() ?? "en"
+                ),
                 JsonSerializer.Serialize((command.Guests ?? []).Select(g => g!.Trim().ToLowerInvariant()).ToList()),
                 command.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata.GetRawText() : "{}",
-                now);
+                now
+            );
 
             // Offered now (schedule, notice, the host's calendars and bookings as read for this request)...
-            if (!await availability.IsOfferedAsync(eventType, start, new EventTypeAvailability.Ignoring(Reservations: false), cancellationToken))
+            if (
+                !await availability.IsOfferedAsync(
+                    eventType,
+                    start,
+                    new EventTypeAvailability.Ignoring(Reservations: false),
+                    cancellationToken
+                )
+            )
             {
                 throw new BadRequestException(NotAvailable);
             }
 
             // ...and decided by the database: overlaps checked again, and reservations, under the host's lock as it inserts.
             var effects = await sideEffects.ForCreatedAsync(booking, host, eventType, cancellationToken);
-            var inserted = await store.InsertAcceptedAsync(booking, effects, command.ReservedSlotUid, replacing: null, key, now, cancellationToken);
+            var inserted = await store.InsertAcceptedAsync(
+                booking,
+                effects,
+                command.ReservedSlotUid,
+                replacing: null,
+                key,
+                now,
+                cancellationToken
+            );
             switch (inserted.Outcome)
             {
                 case BookingInsert.Overlaps:
@@ -144,15 +188,32 @@ public sealed class CreateBookingCommandHandler(
     }
 
     public static string ReservedMessage(DateTimeOffset until, DateTimeOffset now) =>
-        $"Someone else reserved this booking time slot before you. This time slot will be freed up in {Math.Max(1, (int)Math.Ceiling((until - now).TotalSeconds))} seconds.";
+        "Someone else reserved this booking time slot before you. This time slot will be freed up in "
+        + $"{Math.Max(1, (int)Math.Ceiling((until - now).TotalSeconds))} seconds.";
 
     /// <summary>A URL-safe random id of 144 bits.</summary>
     public static string NewUid() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
 
     /// <summary>What "the same body" means for an idempotent repeat: every field the booking depends on.</summary>
     private static string BodyHash(CreateBookingCommand c) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
-        {
-            c.Start, c.EventTypeId, c.EventTypeSlug, c.Username, c.Attendee, c.Guests, Metadata = c.Metadata?.GetRawText(), c.LengthInMinutes, c.ReservedSlotUid,
-        }))));
+        Convert.ToHexStringLower(
+            SHA256.HashData(
+                Encoding.UTF8.GetBytes(
+                    JsonSerializer.Serialize(
+                        new
+                        {
+                            c.Start,
+                            c.EventTypeId,
+                            c.EventTypeSlug,
+                            c.Username,
+                            c.Attendee,
+                            c.Guests,
+                            Metadata = c.Metadata?.GetRawText(),
+                            c.LengthInMinutes,
+                            c.ReservedSlotUid,
+                        }
+                    )
+                )
+            )
+        );
 }

@@ -15,7 +15,8 @@ namespace Cal.Application.Bookings.Commands.RescheduleBooking;
 /// booking's start is, the old booking's own time aside), the old one cancelled and pointing to it; in one transaction.
 /// </summary>
 public sealed record RescheduleBookingCommand(string Uid, string? Start, string? ReschedulingReason, int? CallerUserId, string? CallerEmail)
-    : ICommand<BookingDto>, IValidated;
+    : ICommand<BookingDto>,
+        IValidated;
 
 public sealed class RescheduleBookingCommandHandler(
     BookingAccess access,
@@ -23,7 +24,8 @@ public sealed class RescheduleBookingCommandHandler(
     EventTypeAvailability availability,
     BookingSideEffects sideEffects,
     IOutboxSignal outbox,
-    TimeProvider time) : ICommandHandler<RescheduleBookingCommand, BookingDto>
+    TimeProvider time
+) : ICommandHandler<RescheduleBookingCommand, BookingDto>
 {
     public async ValueTask<BookingDto> Handle(RescheduleBookingCommand command, CancellationToken cancellationToken)
     {
@@ -31,7 +33,9 @@ public sealed class RescheduleBookingCommandHandler(
         var (old, host, eventType) = await access.FindAsync(command.Uid, command.CallerUserId, cancellationToken);
         if (!old.IsAccepted || eventType is null)
         {
-            throw new BadRequestException($"Can't reschedule booking with uid={old.Uid} because it has been cancelled. Please create a new booking instead.");
+            throw new BadRequestException(
+                $"Can't reschedule booking with uid={old.Uid} because it has been cancelled. Please create a new booking instead."
+            );
         }
 
         var now = time.GetUtcNow();
@@ -41,9 +45,21 @@ public sealed class RescheduleBookingCommandHandler(
         }
 
         var booking = Booking.Accept(
-            CreateBookingCommandHandler.NewUid(), CreateBookingCommandHandler.NewUid() + "@cal", eventType.Id, host.Id, old.Title, old.Description,
-            start, start.AddMinutes(eventType.LengthInMinutes), TimeSpan.FromMinutes(eventType.BeforeEventBuffer), TimeSpan.FromMinutes(eventType.AfterEventBuffer),
-            new Attendee(old.AttendeeName, old.AttendeeEmail, old.AttendeeTimeZone, old.AttendeeLanguage), old.Guests, old.Metadata, now);
+            CreateBookingCommandHandler.NewUid(),
+            CreateBookingCommandHandler.NewUid() + "@cal",
+            eventType.Id,
+            host.Id,
+            old.Title,
+            old.Description,
+            start,
+            start.AddMinutes(eventType.LengthInMinutes),
+            TimeSpan.FromMinutes(eventType.BeforeEventBuffer),
+            TimeSpan.FromMinutes(eventType.AfterEventBuffer),
+            new Attendee(old.AttendeeName, old.AttendeeEmail, old.AttendeeTimeZone, old.AttendeeLanguage),
+            old.Guests,
+            old.Metadata,
+            now
+        );
         var reason = command.ReschedulingReason?.Trim();
         booking.RescheduleFrom(old, reason);
         if (!await availability.IsOfferedAsync(eventType, start, new EventTypeAvailability.Ignoring(Moving: old), cancellationToken))
@@ -53,7 +69,15 @@ public sealed class RescheduleBookingCommandHandler(
 
         old.MoveTo(booking, reason, command.CallerEmail ?? old.AttendeeEmail, now);
         var effects = await sideEffects.ForAsync(BookingChange.Rescheduled, booking, old, host, eventType, cancellationToken);
-        var inserted = await store.InsertAcceptedAsync(booking, effects, reservationUid: null, replacing: old, idempotencyKey: null, now, cancellationToken);
+        var inserted = await store.InsertAcceptedAsync(
+            booking,
+            effects,
+            reservationUid: null,
+            replacing: old,
+            idempotencyKey: null,
+            now,
+            cancellationToken
+        );
         switch (inserted.Outcome)
         {
             case BookingInsert.Overlaps:
@@ -61,7 +85,9 @@ public sealed class RescheduleBookingCommandHandler(
             case BookingInsert.Reserved:
                 throw new ConflictException(CreateBookingCommandHandler.ReservedMessage(inserted.ReservedUntil!.Value, now));
             case BookingInsert.NoLongerAccepted:
-                throw new BadRequestException($"Can't reschedule booking with uid={old.Uid} because it has been cancelled. Please create a new booking instead.");
+                throw new BadRequestException(
+                    $"Can't reschedule booking with uid={old.Uid} because it has been cancelled. Please create a new booking instead."
+                );
             default:
                 break;
         }
@@ -79,7 +105,10 @@ public sealed class RescheduleBookingCommandValidator : AbstractValidator<Resche
 {
     public RescheduleBookingCommandValidator()
     {
-        RuleFor(c => c.Start).Must(s => BookingInput.TryParseStart(s, out _)).WithMessage(BookingInput.StartMessage).OverridePropertyName("start");
+        RuleFor(c => c.Start)
+            .Must(s => BookingInput.TryParseStart(s, out _))
+            .WithMessage(BookingInput.StartMessage)
+            .OverridePropertyName("start");
         RuleFor(c => c.ReschedulingReason).MaximumLength(BookingInput.MaxReasonLength).OverridePropertyName("reschedulingReason");
     }
 }

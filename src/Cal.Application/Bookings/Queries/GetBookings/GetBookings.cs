@@ -11,10 +11,19 @@ namespace Cal.Application.Bookings.Queries.GetBookings;
 /// <c>upcoming</c>, <c>past</c>, <c>cancelled</c> (none: all).
 /// </summary>
 public sealed record GetBookingsQuery(
-    int UserId, string? Status, string? AttendeeEmail, int? EventTypeId, string? AfterStart, string? BeforeEnd, string? SortStart, int? Take, int? Skip)
-    : IQuery<BookingsPage>, IValidated;
+    int UserId,
+    string? Status,
+    string? AttendeeEmail,
+    int? EventTypeId,
+    string? AfterStart,
+    string? BeforeEnd,
+    string? SortStart,
+    int? Take,
+    int? Skip
+) : IQuery<BookingsPage>, IValidated;
 
-public sealed class GetBookingsQueryHandler(IBookingStore store, IUserRepository users, IEventTypeRepository eventTypes, TimeProvider time) : IQueryHandler<GetBookingsQuery, BookingsPage>
+public sealed class GetBookingsQueryHandler(IBookingStore store, IUserRepository users, IEventTypeRepository eventTypes, TimeProvider time)
+    : IQueryHandler<GetBookingsQuery, BookingsPage>
 {
     public const int DefaultTake = 100;
 
@@ -35,7 +44,8 @@ public sealed class GetBookingsQueryHandler(IBookingStore store, IUserRepository
             string.Equals(query.SortStart, "desc", StringComparison.OrdinalIgnoreCase),
             take,
             skip,
-            time.GetUtcNow());
+            time.GetUtcNow()
+        );
         var (page, total) = await store.ListAsync(filter, cancellationToken);
         var host = await users.FindByIdAsync(query.UserId, cancellationToken);
         var types = (await eventTypes.ListAsync(query.UserId, cancellationToken)).ToDictionary(e => e.Id);
@@ -44,7 +54,10 @@ public sealed class GetBookingsQueryHandler(IBookingStore store, IUserRepository
     }
 
     public static HashSet<string> Statuses(string? status) =>
-        (status ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        (status ?? "")
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => s.ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
 
     public static DateTimeOffset? TryInstant(string? value) =>
         Calendars.Common.BusyWindowParser.TryParseInstant(value, TimeZoneInfo.Utc, out var instant) ? instant : null;
@@ -56,17 +69,27 @@ public sealed class GetBookingsQueryValidator : AbstractValidator<GetBookingsQue
 
     public GetBookingsQueryValidator()
     {
-        RuleFor(q => q.Status).Must(s => GetBookingsQueryHandler.Statuses(s).All(Known.Contains))
-            .WithMessage("must be a comma list of upcoming, past, cancelled").OverridePropertyName("status");
+        RuleFor(q => q.Status)
+            .Must(s => GetBookingsQueryHandler.Statuses(s).All(Known.Contains))
+            .WithMessage("must be a comma list of upcoming, past, cancelled")
+            .OverridePropertyName("status");
         RuleFor(q => q.Take).InclusiveBetween(1, 250).OverridePropertyName("take");
         RuleFor(q => q.Skip).GreaterThanOrEqualTo(0).OverridePropertyName("skip");
         RuleFor(q => q.EventTypeId).GreaterThan(0).OverridePropertyName("eventTypeId");
-        RuleFor(q => q.SortStart).Must(s => s is null || s.Equals("asc", StringComparison.OrdinalIgnoreCase) || s.Equals("desc", StringComparison.OrdinalIgnoreCase))
-            .WithMessage("must be asc or desc").OverridePropertyName("sortStart");
+        RuleFor(q => q.SortStart)
+            .Must(s =>
+                s is null || s.Equals("asc", StringComparison.OrdinalIgnoreCase) || s.Equals("desc", StringComparison.OrdinalIgnoreCase)
+            )
+            .WithMessage("must be asc or desc")
+            .OverridePropertyName("sortStart");
         RuleFor(q => q.AttendeeEmail).MaximumLength(BookingInput.MaxEmailLength).OverridePropertyName("attendeeEmail");
-        RuleFor(q => q.AfterStart).Must(v => v is null || GetBookingsQueryHandler.TryInstant(v) is not null)
-            .WithMessage("must be an ISO date or date-time").OverridePropertyName("afterStart");
-        RuleFor(q => q.BeforeEnd).Must(v => v is null || GetBookingsQueryHandler.TryInstant(v) is not null)
-            .WithMessage("must be an ISO date or date-time").OverridePropertyName("beforeEnd");
+        RuleFor(q => q.AfterStart)
+            .Must(v => v is null || GetBookingsQueryHandler.TryInstant(v) is not null)
+            .WithMessage("must be an ISO date or date-time")
+            .OverridePropertyName("afterStart");
+        RuleFor(q => q.BeforeEnd)
+            .Must(v => v is null || GetBookingsQueryHandler.TryInstant(v) is not null)
+            .WithMessage("must be an ISO date or date-time")
+            .OverridePropertyName("beforeEnd");
     }
 }

@@ -10,7 +10,13 @@ namespace Cal.Application.Calendars.CalDav.Common;
 /// the account was added or its calendar home was last revalidated, and that home (null for an account added by a
 /// calendar's own URL, or by a version of Cal that did not keep it: discovered again when revalidated).
 /// </summary>
-public sealed record CalDavSettings(string ServerUrl, string Username, string Password, IReadOnlyList<CalDavCalendar> Calendars, string? HomeUrl = null)
+public sealed record CalDavSettings(
+    string ServerUrl,
+    string Username,
+    string Password,
+    IReadOnlyList<CalDavCalendar> Calendars,
+    string? HomeUrl = null
+)
 {
     public CalDavAccount Account => new(new Uri(ServerUrl), Username, Password);
 
@@ -36,7 +42,8 @@ public static class CalDavSecret
     public static string AccountIdentity(Uri serverUrl, string username) =>
         serverUrl.GetLeftPart(UriPartial.Authority).ToLowerInvariant() + "\n" + username.Trim().ToLowerInvariant();
 
-    /// <summary>The form earlier versions stored: an unsalted SHA-256 of <see cref="AccountIdentity"/> (64 hex characters), migrated at start.</summary>
+    /// <summary>The form earlier versions stored: an unsalted SHA-256 of <see cref="AccountIdentity"/> (64 hex characters), migrated at
+    /// start.</summary>
     public static string LegacyAccountKey(Uri serverUrl, string username) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AccountIdentity(serverUrl, username))));
 }

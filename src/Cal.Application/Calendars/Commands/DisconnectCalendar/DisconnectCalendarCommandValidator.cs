@@ -10,7 +10,8 @@ public sealed class DisconnectCalendarCommandValidator : AbstractValidator<Disco
         RuleFor(c => c.Calendar).MustNameACalendar();
         RuleFor(c => c.CredentialId)
             .Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("is required: the credential's id")
+            .NotNull()
+            .WithMessage("is required: the credential's id")
             .GreaterThan(0)
             .OverridePropertyName("id");
     }

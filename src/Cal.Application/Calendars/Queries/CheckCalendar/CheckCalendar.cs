@@ -1,10 +1,10 @@
 using Cal.Application.Calendars.Common;
+using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using FluentValidation;
 using Mediator;
-using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Calendars.Queries.CheckCalendar;
 
@@ -19,14 +19,19 @@ public sealed class CheckCalendarQueryValidator : AbstractValidator<CheckCalenda
     public CheckCalendarQueryValidator() => RuleFor(c => c.Calendar).MustNameACalendar();
 }
 
-public sealed class CheckCalendarQueryHandler(ICredentialRepository credentials, CalendarProviders providers) : IQueryHandler<CheckCalendarQuery, Unit>
+public sealed class CheckCalendarQueryHandler(ICredentialRepository credentials, CalendarProviders providers)
+    : IQueryHandler<CheckCalendarQuery, Unit>
 {
     public async ValueTask<Unit> Handle(CheckCalendarQuery query, CancellationToken cancellationToken)
     {
         var type = CalendarApps.TypeOfRoute(query.Calendar)!;
-        var (notFound, invalid) = type == CalendarApps.IcsFeed.Type
-            ? ("Credentials for Ics Feed calendar not found.", "Invalid Ics Feed credentials.") // cal.com's words for ICS feeds
-            : ($"Credentials for {query.Calendar.ToLowerInvariant()} calendar not found.", $"Invalid {query.Calendar.ToLowerInvariant()} calendar credentials.");
+        var (notFound, invalid) =
+            type == CalendarApps.IcsFeed.Type
+                ? ("Credentials for Ics Feed calendar not found.", "Invalid Ics Feed credentials.") // cal.com's words for ICS feeds
+                : (
+                    $"Credentials for {query.Calendar.ToLowerInvariant()} calendar not found.",
+                    $"Invalid {query.Calendar.ToLowerInvariant()} calendar credentials."
+                );
 
         var found = await credentials.ListForUserAndTypeAsync(query.UserId, type, cancellationToken);
         if (found.Count == 0)
@@ -45,7 +50,13 @@ public sealed class CheckCalendarQueryHandler(ICredentialRepository credentials,
             var check = await provider.CheckConnectionAsync(credential, cancellationToken);
             if (!check.IsConnected)
             {
-                throw new CalendarUnavailableException(credential.Id, check.FailingCalendarIndex ?? 0, check.Failure!, duringCheck: true, check.Account);
+                throw new CalendarUnavailableException(
+                    credential.Id,
+                    check.FailingCalendarIndex ?? 0,
+                    check.Failure!,
+                    duringCheck: true,
+                    check.Account
+                );
             }
         }
 

@@ -1,17 +1,15 @@
 using Cal.Application.Calendars.Common;
-using Cal.Application.Common.Exceptions;
-using Cal.Application.Common.Interfaces;
-using Cal.Application.Common.Telemetry;
-using Cal.Domain.Calendars;
-using Mediator;
 using Cal.Application.Common.Behaviours;
+using Mediator;
 
 namespace Cal.Application.Calendars.Queries.GetBusyTimes;
 
 /// <summary>
 /// cal.com's <c>GET /v2/calendars/busy-times</c>, its window parsed where the request came in (<see cref="BusyWindowInput"/>).
 /// </summary>
-public sealed record GetBusyTimesQuery(int UserId, BusyWindowInput Window, IReadOnlyList<CalendarToLoad> CalendarsToLoad) : IQuery<BusyTimesDto>, IValidated;
+public sealed record GetBusyTimesQuery(int UserId, BusyWindowInput Window, IReadOnlyList<CalendarToLoad> CalendarsToLoad)
+    : IQuery<BusyTimesDto>,
+        IValidated;
 
 public sealed record CalendarToLoad(int? CredentialId, string? ExternalId);
 
@@ -72,7 +70,11 @@ public sealed class BusyTimeMerge(IReadOnlyList<SourcedBusyIntervals> sources)
             }
 
             var candidate = list[positions[s]];
-            if (bestInterval is null || candidate.Start < bestInterval.Start || (candidate.Start == bestInterval.Start && candidate.End < bestInterval.End))
+            if (
+                bestInterval is null
+                || candidate.Start < bestInterval.Start
+                || (candidate.Start == bestInterval.Start && candidate.End < bestInterval.End)
+            )
             {
                 best = s;
                 bestInterval = candidate;
@@ -105,5 +107,6 @@ public sealed class GetBusyTimesQueryHandler(BusyTimeService busyTimes) : IQuery
             query.UserId,
             query.Window.Window ?? throw new InvalidOperationException("An unparsed busy-times window reached its handler."),
             query.CalendarsToLoad,
-            cancellationToken);
+            cancellationToken
+        );
 }

@@ -7,18 +7,25 @@ public sealed class GetBusyTimesQueryValidator : AbstractValidator<GetBusyTimesQ
 {
     public GetBusyTimesQueryValidator()
     {
-        RuleFor(q => q.Window).Custom((input, context) =>
-        {
-            foreach (var problem in input.Problems)
-            {
-                context.AddFailure(problem.Field, problem.Message);
-            }
-        });
+        RuleFor(q => q.Window)
+            .Custom(
+                (input, context) =>
+                {
+                    foreach (var problem in input.Problems)
+                    {
+                        context.AddFailure(problem.Field, problem.Message);
+                    }
+                }
+            );
 
         // Most requests name no calendars: the collection rule (which allocates as it starts) only when some are named.
-        When(q => q.CalendarsToLoad.Count > 0, () =>
-            RuleForEach(q => q.CalendarsToLoad)
-                .Must(c => c.CredentialId is > 0).WithMessage("credentialId is required and must be a positive integer")
-                .OverridePropertyName("calendarsToLoad"));
+        When(
+            q => q.CalendarsToLoad.Count > 0,
+            () =>
+                RuleForEach(q => q.CalendarsToLoad)
+                    .Must(c => c.CredentialId is > 0)
+                    .WithMessage("credentialId is required and must be a positive integer")
+                    .OverridePropertyName("calendarsToLoad")
+        );
     }
 }

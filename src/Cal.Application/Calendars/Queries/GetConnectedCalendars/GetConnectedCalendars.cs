@@ -7,7 +7,10 @@ namespace Cal.Application.Calendars.Queries.GetConnectedCalendars;
 /// <summary>cal.com's <c>GET /v2/calendars</c>: the user's connected calendars, grouped by credential.</summary>
 public sealed record GetConnectedCalendarsQuery(int UserId) : IQuery<ConnectedCalendarsDto>;
 
-public sealed record ConnectedCalendarsDto(IReadOnlyList<ConnectedCalendarDto> ConnectedCalendars, DestinationCalendarDto? DestinationCalendar) : IShortLivedView
+public sealed record ConnectedCalendarsDto(
+    IReadOnlyList<ConnectedCalendarDto> ConnectedCalendars,
+    DestinationCalendarDto? DestinationCalendar
+) : IShortLivedView
 {
     /// <summary>How long the read model may keep this list (its providers' shortest; CalDAV accounts' calendars are revalidated).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -27,10 +30,17 @@ public sealed record DestinationCalendarDto(
     bool Primary,
     bool ReadOnly,
     string? Email,
-    string IntegrationTitle);
+    string IntegrationTitle
+);
 
 /// <summary>cal.com's connected calendar: its app, credential, primary calendar (the first), and calendars.</summary>
-public sealed record ConnectedCalendarDto(IntegrationDto Integration, int CredentialId, int? DelegationCredentialId, CalendarDto? Primary, IReadOnlyList<CalendarDto> Calendars);
+public sealed record ConnectedCalendarDto(
+    IntegrationDto Integration,
+    int CredentialId,
+    int? DelegationCredentialId,
+    CalendarDto? Primary,
+    IReadOnlyList<CalendarDto> Calendars
+);
 
 /// <summary>cal.com's app fields of <c>connectedCalendars[].integration</c> (<c>appId</c> is Cal's addition).</summary>
 public sealed record IntegrationDto(
@@ -48,13 +58,31 @@ public sealed record IntegrationDto(
     string Email,
     object? LocationOption,
     string DirName,
-    string AppId)
+    string AppId
+)
 {
-    public static IntegrationDto From(CalendarIntegration app) => new(
-        app.DisplayName, app.Description, app.Type, app.Title, app.Category, app.Category, [app.Category], app.Logo, app.Publisher, app.Slug, app.Url, app.Email, null, app.Folder, app.AppId);
+    public static IntegrationDto From(CalendarIntegration app) =>
+        new(
+            app.DisplayName,
+            app.Description,
+            app.Type,
+            app.Title,
+            app.Category,
+            app.Category,
+            [app.Category],
+            app.Logo,
+            app.Publisher,
+            app.Slug,
+            app.Url,
+            app.Email,
+            null,
+            app.Folder,
+            app.AppId
+        );
 }
 
-/// <summary>cal.com's calendar of a connected calendar (<c>email</c>: the account's, for providers with accounts; absent for ICS feeds).</summary>
+/// <summary>cal.com's calendar of a connected calendar (<c>email</c>: the account's, for providers with accounts; absent for ICS
+/// feeds).</summary>
 public sealed record CalendarDto(
     string ExternalId,
     string Name,
@@ -65,10 +93,15 @@ public sealed record CalendarDto(
     int? DelegationCredentialId,
     string Integration,
     string IntegrationName,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Email = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        string? Email = null
+);
 
-public sealed class GetConnectedCalendarsQueryHandler(UserCalendarsReader calendars, CalendarProviders providers, DestinationCalendars.Common.IDestinationCalendarStore destinations)
-    : IQueryHandler<GetConnectedCalendarsQuery, ConnectedCalendarsDto>
+public sealed class GetConnectedCalendarsQueryHandler(
+    UserCalendarsReader calendars,
+    CalendarProviders providers,
+    DestinationCalendars.Common.IDestinationCalendarStore destinations
+) : IQueryHandler<GetConnectedCalendarsQuery, ConnectedCalendarsDto>
 {
     /// <summary>From the user's read model: built once, then served from memory until a write changes the user's calendars.</summary>
     public ValueTask<ConnectedCalendarsDto> Handle(GetConnectedCalendarsQuery query, CancellationToken cancellationToken) =>
@@ -93,22 +126,49 @@ public sealed class GetConnectedCalendarsQueryHandler(UserCalendarsReader calend
             var integration = provider.Integration;
             var selection = user.SelectionFor(credential);
             var calendars = (await provider.ListCalendarsAsync(credential, cancellationToken))
-                .Select((c, i) => new CalendarDto(
-                    c.ExternalId, c.Name, i == 0, c.ReadOnly, c.IsSelected && !selection.IsDeselected(c.ExternalId),
-                    credential.Id, null, integration.Type, integration.DisplayName, c.Email))
+                .Select(
+                    (c, i) =>
+                        new CalendarDto(
+                            c.ExternalId,
+                            c.Name,
+                            i == 0,
+                            c.ReadOnly,
+                            c.IsSelected && !selection.IsDeselected(c.ExternalId),
+                            credential.Id,
+                            null,
+                            integration.Type,
+                            integration.DisplayName,
+                            c.Email
+                        )
+                )
                 .ToList();
-            connected.Add(new ConnectedCalendarDto(IntegrationDto.From(integration), credential.Id, null, calendars.FirstOrDefault(), calendars));
+            connected.Add(
+                new ConnectedCalendarDto(IntegrationDto.From(integration), credential.Id, null, calendars.FirstOrDefault(), calendars)
+            );
         }
 
         // The destination, as one of the calendars listed (a calendar gone from its server is not one).
         DestinationCalendarDto? destination = null;
-        if (await destinations.FindAsync(userId, cancellationToken) is { } stored
+        if (
+            await destinations.FindAsync(userId, cancellationToken) is { } stored
             && connected.FirstOrDefault(c => c.CredentialId == stored.CredentialId) is { } account
-            && account.Calendars.FirstOrDefault(c => c.ExternalId == stored.ExternalId) is { } calendar)
+            && account.Calendars.FirstOrDefault(c => c.ExternalId == stored.ExternalId) is { } calendar
+        )
         {
             destination = new DestinationCalendarDto(
-                stored.Id, stored.Integration, stored.ExternalId, calendar.Email, stored.UserId, null, stored.CredentialId, calendar.Name, calendar.Primary, calendar.ReadOnly,
-                calendar.Email, account.Integration.Title);
+                stored.Id,
+                stored.Integration,
+                stored.ExternalId,
+                calendar.Email,
+                stored.UserId,
+                null,
+                stored.CredentialId,
+                calendar.Name,
+                calendar.Primary,
+                calendar.ReadOnly,
+                calendar.Email,
+                account.Integration.Title
+            );
         }
 
         return new ConnectedCalendarsDto(connected, destination) { KeepFor = keepFor };

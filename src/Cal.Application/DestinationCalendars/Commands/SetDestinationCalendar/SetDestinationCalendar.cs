@@ -17,10 +17,16 @@ public sealed record DestinationCalendarSetDto(int UserId, string Integration, s
 /// cal.com's <c>PUT /v2/destination-calendars</c>: where the caller's bookings are written. It must be one of the caller's
 /// connected calendars that can be written (a CalDAV or Apple calendar with <c>readOnly: false</c>; ICS feeds cannot).
 /// </summary>
-public sealed record SetDestinationCalendarCommand(int UserId, string? Integration, string? ExternalId) : ICommand<DestinationCalendarSetDto>, IValidated, IChangesUserCalendars;
+public sealed record SetDestinationCalendarCommand(int UserId, string? Integration, string? ExternalId)
+    : ICommand<DestinationCalendarSetDto>,
+        IValidated,
+        IChangesUserCalendars;
 
-public sealed class SetDestinationCalendarCommandHandler(UserCalendarsReader calendars, CalendarProviders providers, IDestinationCalendarStore destinations)
-    : ICommandHandler<SetDestinationCalendarCommand, DestinationCalendarSetDto>
+public sealed class SetDestinationCalendarCommandHandler(
+    UserCalendarsReader calendars,
+    CalendarProviders providers,
+    IDestinationCalendarStore destinations
+) : ICommandHandler<SetDestinationCalendarCommand, DestinationCalendarSetDto>
 {
     public async ValueTask<DestinationCalendarSetDto> Handle(SetDestinationCalendarCommand command, CancellationToken cancellationToken)
     {
@@ -32,10 +38,15 @@ public sealed class SetDestinationCalendarCommandHandler(UserCalendarsReader cal
                 continue;
             }
 
-            var found = (await provider.ListCalendarsAsync(credential, cancellationToken)).FirstOrDefault(c => c.ExternalId == command.ExternalId && !c.ReadOnly);
+            var found = (await provider.ListCalendarsAsync(credential, cancellationToken)).FirstOrDefault(c =>
+                c.ExternalId == command.ExternalId && !c.ReadOnly
+            );
             if (found is not null)
             {
-                var set = await destinations.SetAsync(DestinationCalendar.Of(command.UserId, credential.Type, found.ExternalId, credential.Id), cancellationToken);
+                var set = await destinations.SetAsync(
+                    DestinationCalendar.Of(command.UserId, credential.Type, found.ExternalId, credential.Id),
+                    cancellationToken
+                );
                 return new DestinationCalendarSetDto(set.UserId, set.Integration, set.ExternalId, set.CredentialId);
             }
         }
@@ -48,8 +59,11 @@ public sealed class SetDestinationCalendarCommandValidator : AbstractValidator<S
 {
     public SetDestinationCalendarCommandValidator()
     {
-        RuleFor(c => c.Integration).NotEmpty().Must(i => i is CalendarApps.Apple.Type or CalendarApps.CalDav.Type or CalendarApps.IcsFeed.Type)
-            .WithMessage("must be apple_calendar or caldav_calendar").OverridePropertyName("integration");
+        RuleFor(c => c.Integration)
+            .NotEmpty()
+            .Must(i => i is CalendarApps.Apple.Type or CalendarApps.CalDav.Type or CalendarApps.IcsFeed.Type)
+            .WithMessage("must be apple_calendar or caldav_calendar")
+            .OverridePropertyName("integration");
         RuleFor(c => c.ExternalId).NotEmpty().MaximumLength(2048).OverridePropertyName("externalId");
     }
 }
@@ -57,6 +71,10 @@ public sealed class SetDestinationCalendarCommandValidator : AbstractValidator<S
 /// <summary>A destination calendar gone from its server is no longer one (its account's calendars were revalidated).</summary>
 public sealed class ClearRemovedDestination(IDestinationCalendarStore destinations) : ICalendarsRemovedHandler
 {
-    public Task CalendarsRemovedAsync(int userId, int credentialId, IReadOnlyList<string> remainingExternalIds, CancellationToken cancellationToken) =>
-        destinations.ClearUnlessAsync(userId, credentialId, remainingExternalIds, cancellationToken);
+    public Task CalendarsRemovedAsync(
+        int userId,
+        int credentialId,
+        IReadOnlyList<string> remainingExternalIds,
+        CancellationToken cancellationToken
+    ) => destinations.ClearUnlessAsync(userId, credentialId, remainingExternalIds, cancellationToken);
 }

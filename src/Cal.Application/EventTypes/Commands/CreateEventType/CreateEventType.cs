@@ -23,7 +23,8 @@ public sealed class CreateEventTypeCommandHandler(IEventTypeRepository eventType
             beforeEventBuffer: f.BeforeEventBuffer,
             afterEventBuffer: f.AfterEventBuffer,
             minimumBookingNotice: f.MinimumBookingNotice,
-            slotInterval: f.SlotInterval);
+            slotInterval: f.SlotInterval
+        );
         await eventTypes.AddAsync(eventType, cancellationToken);
         return EventTypeDto.From(eventType);
     }

@@ -16,7 +16,17 @@ public sealed class UpdateEventTypeCommandHandler(IEventTypeRepository eventType
         var f = command.Fields;
         var eventType = await eventTypes.FindOwnedAsync(command.UserId, command.EventTypeId, cancellationToken);
         await schedules.EnsureOwnedAsync(command.UserId, f.ScheduleId, cancellationToken);
-        eventType.Change(f.Title, f.Slug, f.LengthInMinutes, f.Description, f.ScheduleId, f.BeforeEventBuffer, f.AfterEventBuffer, f.MinimumBookingNotice, f.SlotInterval);
+        eventType.Change(
+            f.Title,
+            f.Slug,
+            f.LengthInMinutes,
+            f.Description,
+            f.ScheduleId,
+            f.BeforeEventBuffer,
+            f.AfterEventBuffer,
+            f.MinimumBookingNotice,
+            f.SlotInterval
+        );
         await eventTypes.UpdateAsync(eventType, cancellationToken);
         return EventTypeDto.From(eventType);
     }

@@ -14,14 +14,20 @@ public sealed record CreateScheduleCommand(
     TimeZoneInput? TimeZone,
     bool? IsDefault,
     IReadOnlyList<AvailabilityDto>? Availability,
-    IReadOnlyList<OverrideDto>? Overrides) : ICommand<ScheduleDto>, IValidated, IScheduleFields;
+    IReadOnlyList<OverrideDto>? Overrides
+) : ICommand<ScheduleDto>, IValidated, IScheduleFields;
 
 public sealed class CreateScheduleCommandHandler(IScheduleRepository schedules) : ICommandHandler<CreateScheduleCommand, ScheduleDto>
 {
     public async ValueTask<ScheduleDto> Handle(CreateScheduleCommand command, CancellationToken cancellationToken)
     {
         var schedule = Schedule.Create(
-            command.UserId, command.Name!, command.TimeZone!.Valid.Id, ScheduleInput.Availability(command.Availability), ScheduleInput.Overrides(command.Overrides));
+            command.UserId,
+            command.Name!,
+            command.TimeZone!.Valid.Id,
+            ScheduleInput.Availability(command.Availability),
+            ScheduleInput.Overrides(command.Overrides)
+        );
         await schedules.AddAsync(schedule, command.IsDefault == true, cancellationToken);
         return ScheduleDto.From((await schedules.FindAsync(schedule.Id, cancellationToken))!);
     }

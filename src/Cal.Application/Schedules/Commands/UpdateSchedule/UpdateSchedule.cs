@@ -14,14 +14,20 @@ public sealed record UpdateScheduleCommand(
     TimeZoneInput? TimeZone,
     bool? IsDefault,
     IReadOnlyList<AvailabilityDto>? Availability,
-    IReadOnlyList<OverrideDto>? Overrides) : ICommand<ScheduleDto>, IValidated, IScheduleFields;
+    IReadOnlyList<OverrideDto>? Overrides
+) : ICommand<ScheduleDto>, IValidated, IScheduleFields;
 
 public sealed class UpdateScheduleCommandHandler(IScheduleRepository schedules) : ICommandHandler<UpdateScheduleCommand, ScheduleDto>
 {
     public async ValueTask<ScheduleDto> Handle(UpdateScheduleCommand command, CancellationToken cancellationToken)
     {
         var schedule = await schedules.FindOwnedAsync(command.UserId, command.ScheduleId, cancellationToken);
-        schedule.Change(command.Name, command.TimeZone?.Valid.Id, ScheduleInput.Availability(command.Availability), ScheduleInput.Overrides(command.Overrides));
+        schedule.Change(
+            command.Name,
+            command.TimeZone?.Valid.Id,
+            ScheduleInput.Availability(command.Availability),
+            ScheduleInput.Overrides(command.Overrides)
+        );
         await schedules.UpdateAsync(schedule, command.IsDefault == true, cancellationToken);
         return ScheduleDto.From((await schedules.FindAsync(schedule.Id, cancellationToken))!);
     }

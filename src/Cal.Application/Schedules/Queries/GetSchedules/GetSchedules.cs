@@ -14,7 +14,9 @@ public sealed record GetDefaultScheduleQuery(int UserId) : IQuery<ScheduleDto?>;
 public sealed record GetScheduleQuery(int UserId, int ScheduleId) : IQuery<ScheduleDto>;
 
 public sealed class GetSchedulesHandlers(IScheduleRepository schedules)
-    : IQueryHandler<GetSchedulesQuery, IReadOnlyList<ScheduleDto>>, IQueryHandler<GetDefaultScheduleQuery, ScheduleDto?>, IQueryHandler<GetScheduleQuery, ScheduleDto>
+    : IQueryHandler<GetSchedulesQuery, IReadOnlyList<ScheduleDto>>,
+        IQueryHandler<GetDefaultScheduleQuery, ScheduleDto?>,
+        IQueryHandler<GetScheduleQuery, ScheduleDto>
 {
     public async ValueTask<IReadOnlyList<ScheduleDto>> Handle(GetSchedulesQuery query, CancellationToken cancellationToken) =>
         (await schedules.ListAsync(query.UserId, cancellationToken)).Select(ScheduleDto.From).ToList();

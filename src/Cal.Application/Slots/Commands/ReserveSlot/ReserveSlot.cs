@@ -20,10 +20,19 @@ public sealed record SlotReservationDto(
     int SlotDuration,
     string ReservationUid,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ReservationDuration,
-    DateTimeOffset ReservationUntil)
+    DateTimeOffset ReservationUntil
+)
 {
     public static SlotReservationDto From(SlotReservation r, bool withDuration) =>
-        new(r.EventTypeId, r.SlotStart, r.SlotEnd, (int)(r.SlotEnd - r.SlotStart).TotalMinutes, r.Uid, withDuration ? r.ReservationMinutes : null, r.ReservedUntil);
+        new(
+            r.EventTypeId,
+            r.SlotStart,
+            r.SlotEnd,
+            (int)(r.SlotEnd - r.SlotStart).TotalMinutes,
+            r.Uid,
+            withDuration ? r.ReservationMinutes : null,
+            r.ReservedUntil
+        );
 }
 
 /// <summary>
@@ -31,8 +40,14 @@ public sealed record SlotReservationDto(
 /// started again): hold an offered slot for <c>reservationDuration</c> minutes (default 5; another length only for the
 /// event type's authenticated host). While it lasts the slot is offered to no one, and only a booking naming its uid takes it.
 /// </summary>
-public sealed record ReserveSlotCommand(string? Uid, int? EventTypeId, string? SlotStart, int? SlotDuration, int? ReservationDuration, int? CallerUserId)
-    : ICommand<SlotReservationDto>, IValidated;
+public sealed record ReserveSlotCommand(
+    string? Uid,
+    int? EventTypeId,
+    string? SlotStart,
+    int? SlotDuration,
+    int? ReservationDuration,
+    int? CallerUserId
+) : ICommand<SlotReservationDto>, IValidated;
 
 public sealed class ReserveSlotCommandHandler(
     IEventTypeRepository eventTypes,
@@ -40,7 +55,8 @@ public sealed class ReserveSlotCommandHandler(
     IBookingStore bookings,
     EventTypeAvailability availability,
     AnonymousAvailabilityLimit hostLimit,
-    TimeProvider time) : ICommandHandler<ReserveSlotCommand, SlotReservationDto>
+    TimeProvider time
+) : ICommandHandler<ReserveSlotCommand, SlotReservationDto>
 {
     public const int DefaultMinutes = 5;
     public const string Booked = "Can't reserve a slot if the event is already booked.";
@@ -53,12 +69,16 @@ public sealed class ReserveSlotCommandHandler(
         var start = BookingInput.ValidatedStart(command.SlotStart);
         var now = time.GetUtcNow();
         SlotReservation? existing = null;
-        if (command.Uid is { } uid && ((existing = await reservations.FindAsync(uid, cancellationToken)) is null || !existing.IsActiveAt(now)))
+        if (
+            command.Uid is { } uid
+            && ((existing = await reservations.FindAsync(uid, cancellationToken)) is null || !existing.IsActiveAt(now))
+        )
         {
             throw new NotFoundException(NotFound(uid));
         }
 
-        var eventType = await eventTypes.FindAsync(command.EventTypeId!.Value, cancellationToken)
+        var eventType =
+            await eventTypes.FindAsync(command.EventTypeId!.Value, cancellationToken)
             ?? throw new NotFoundException($"Event type with id {command.EventTypeId} not found.");
         if (existing is not null && existing.HostUserId != eventType.UserId)
         {
@@ -68,7 +88,10 @@ public sealed class ReserveSlotCommandHandler(
         var minutes = ReservationMinutes(command, eventType);
         if (command.SlotDuration is { } slotDuration && slotDuration != eventType.LengthInMinutes)
         {
-            throw new BadRequestException($"slotDuration {slotDuration} is not a length event type {eventType.Id} offers: it is {eventType.LengthInMinutes} minutes long.");
+            throw new BadRequestException(
+                $"slotDuration {slotDuration} is not a length event type {eventType.Id} offers: it is {eventType.LengthInMinutes} minutes "
+                    + "long."
+            );
         }
 
         if (command.CallerUserId != eventType.UserId)
@@ -77,7 +100,14 @@ public sealed class ReserveSlotCommandHandler(
         }
 
         var end = start.AddMinutes(eventType.LengthInMinutes);
-        if (!await availability.IsOfferedAsync(eventType, start, new EventTypeAvailability.Ignoring(ReservationUid: existing?.Uid), cancellationToken))
+        if (
+            !await availability.IsOfferedAsync(
+                eventType,
+                start,
+                new EventTypeAvailability.Ignoring(ReservationUid: existing?.Uid),
+                cancellationToken
+            )
+        )
         {
             // Taken, or never offered: say which.
             if ((await bookings.AcceptedBlocksAsync(eventType.UserId, start, end, cancellationToken)).Count > 0)
@@ -93,7 +123,9 @@ public sealed class ReserveSlotCommandHandler(
             throw new BadRequestException($"{command.SlotStart} is not a slot event type {eventType.Id} offers.");
         }
 
-        var reservation = existing ?? SlotReservation.Reserve(CreateBookingCommandHandler.NewUid(), eventType.Id, eventType.UserId, start, end, minutes, now);
+        var reservation =
+            existing
+            ?? SlotReservation.Reserve(CreateBookingCommandHandler.NewUid(), eventType.Id, eventType.UserId, start, end, minutes, now);
         reservation.Move(eventType.Id, start, end, minutes, now);
         switch (await reservations.SaveAsync(reservation, isNew: existing is null, now, cancellationToken))
         {
@@ -115,10 +147,10 @@ public sealed class ReserveSlotCommandHandler(
 
         // cal.com: only the event type's host chooses how long a slot is held.
         return command.CallerUserId is null
-            ? throw new UnauthorizedException("reservationDuration can only be set by the event type's owner: authenticate as them.")
+                ? throw new UnauthorizedException("reservationDuration can only be set by the event type's owner: authenticate as them.")
             : command.CallerUserId != eventType.UserId
                 ? throw new ForbiddenException("reservationDuration can only be set by the event type's owner.")
-                : minutes;
+            : minutes;
     }
 }
 
@@ -127,7 +159,10 @@ public sealed class ReserveSlotCommandValidator : AbstractValidator<ReserveSlotC
     public ReserveSlotCommandValidator()
     {
         RuleFor(c => c.EventTypeId).NotNull().GreaterThan(0).OverridePropertyName("eventTypeId");
-        RuleFor(c => c.SlotStart).Must(s => BookingInput.TryParseStart(s, out _)).WithMessage(BookingInput.StartMessage).OverridePropertyName("slotStart");
+        RuleFor(c => c.SlotStart)
+            .Must(s => BookingInput.TryParseStart(s, out _))
+            .WithMessage(BookingInput.StartMessage)
+            .OverridePropertyName("slotStart");
         RuleFor(c => c.SlotDuration).InclusiveBetween(1, 1440).OverridePropertyName("slotDuration");
         RuleFor(c => c.ReservationDuration).InclusiveBetween(1, 1440).OverridePropertyName("reservationDuration");
         RuleFor(c => c.Uid).MaximumLength(64).OverridePropertyName("uid");
@@ -141,7 +176,8 @@ public sealed record GetSlotReservationQuery(string Uid) : IQuery<SlotReservatio
 public sealed record DeleteSlotReservationCommand(string Uid) : ICommand<bool>;
 
 public sealed class SlotReservationHandlers(ISlotReservationStore reservations, TimeProvider time)
-    : IQueryHandler<GetSlotReservationQuery, SlotReservationDto>, ICommandHandler<DeleteSlotReservationCommand, bool>
+    : IQueryHandler<GetSlotReservationQuery, SlotReservationDto>,
+        ICommandHandler<DeleteSlotReservationCommand, bool>
 {
     public async ValueTask<SlotReservationDto> Handle(GetSlotReservationQuery query, CancellationToken cancellationToken) =>
         await reservations.FindAsync(query.Uid, cancellationToken) is { } r && r.IsActiveAt(time.GetUtcNow())
@@ -149,7 +185,9 @@ public sealed class SlotReservationHandlers(ISlotReservationStore reservations, 
             : throw new NotFoundException(ReserveSlotCommandHandler.NotFound(query.Uid));
 
     public async ValueTask<bool> Handle(DeleteSlotReservationCommand command, CancellationToken cancellationToken) =>
-        await reservations.FindAsync(command.Uid, cancellationToken) is { } r && r.IsActiveAt(time.GetUtcNow()) && await reservations.DeleteAsync(command.Uid, cancellationToken)
+        await reservations.FindAsync(command.Uid, cancellationToken) is { } r
+        && r.IsActiveAt(time.GetUtcNow())
+        && await reservations.DeleteAsync(command.Uid, cancellationToken)
             ? true
             : throw new NotFoundException(ReserveSlotCommandHandler.NotFound(command.Uid));
 }

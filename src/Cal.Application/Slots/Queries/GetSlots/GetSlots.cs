@@ -1,13 +1,12 @@
 using System.Globalization;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Common;
-using Cal.Application.Slots.Common;
-using Cal.Domain.Common;
+using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
-using Cal.Domain.Availability;
+using Cal.Application.Slots.Common;
+using Cal.Domain.Common;
 using Mediator;
-using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Slots.Queries.GetSlots;
 
@@ -17,23 +16,37 @@ namespace Cal.Application.Slots.Queries.GetSlots;
 /// widened by the buffers, stepped by the slot interval, after the minimum notice; grouped by date in <c>timeZone</c>.
 /// A calendar that cannot be read is a <c>503</c> naming it (<see cref="CalendarUnavailableException"/>), never "free".
 /// </summary>
-/// <param name="CallerUserId">The authenticated caller, if any: the host asking for their own slots is not counted against the anonymous per-host limit.</param>
-public sealed record GetSlotsQuery(int? EventTypeId, string? EventTypeSlug, string? Username, string? Start, string? End, TimeZoneInput? TimeZone, int? Duration, string? Format, int? CallerUserId = null)
-    : IQuery<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>, IValidated;
+/// <param name="CallerUserId">The authenticated caller, if any: the host asking for their own slots is not counted against the anonymous
+/// per-host limit.</param>
+public sealed record GetSlotsQuery(
+    int? EventTypeId,
+    string? EventTypeSlug,
+    string? Username,
+    string? Start,
+    string? End,
+    TimeZoneInput? TimeZone,
+    int? Duration,
+    string? Format,
+    int? CallerUserId = null
+) : IQuery<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>, IValidated;
 
 public sealed class GetSlotsQueryHandler(
     IEventTypeRepository eventTypes,
     IUserRepository users,
     EventTypeAvailability availability,
-    AnonymousAvailabilityLimit ownerLimit)
-    : IQueryHandler<GetSlotsQuery, IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>
+    AnonymousAvailabilityLimit ownerLimit
+) : IQueryHandler<GetSlotsQuery, IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>
 {
     public const string InvalidRange = "Invalid time range given - check the 'start' and 'end' query parameters.";
 
-    /// <summary>Slots one answer may hold: a range that would hold more is refused, so one request's work and answer stay bounded.</summary>
+    /// <summary>Slots one answer may hold: a range that would hold more is refused, so one request's work and answer stay
+    /// bounded.</summary>
     public const int MaxSlots = 10_000;
 
-    public async ValueTask<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>> Handle(GetSlotsQuery query, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>> Handle(
+        GetSlotsQuery query,
+        CancellationToken cancellationToken
+    )
     {
         var outputZone = (query.TimeZone?.Valid ?? IanaTimeZone.Utc).System;
         if (!TryInstant(query.Start, endOfDay: false, out var start) || !TryInstant(query.End, endOfDay: true, out var end))
@@ -51,12 +64,18 @@ public sealed class GetSlotsQueryHandler(
             throw new BadRequestException(InvalidRange);
         }
 
-        var eventType = query.EventTypeId is { } id
-            ? await eventTypes.FindAsync(id, cancellationToken)
-            : await users.FindByUsernameAsync(query.Username!, cancellationToken) is { } owner ? await eventTypes.FindBySlugAsync(owner.Id, query.EventTypeSlug!, cancellationToken) : null;
+        var eventType =
+            query.EventTypeId is { } id ? await eventTypes.FindAsync(id, cancellationToken)
+            : await users.FindByUsernameAsync(query.Username!, cancellationToken) is { } owner
+                ? await eventTypes.FindBySlugAsync(owner.Id, query.EventTypeSlug!, cancellationToken)
+            : null;
         if (eventType is null)
         {
-            throw new NotFoundException(query.EventTypeId is { } missing ? $"Event type with id={missing} not found." : $"Event type '{query.EventTypeSlug}' of '{query.Username}' not found.");
+            throw new NotFoundException(
+                query.EventTypeId is { } missing
+                    ? $"Event type with id={missing} not found."
+                    : $"Event type '{query.EventTypeSlug}' of '{query.Username}' not found."
+            );
         }
 
         if (query.Duration is { } duration && duration != eventType.LengthInMinutes)
@@ -64,7 +83,8 @@ public sealed class GetSlotsQueryHandler(
             // cal.com offers only the lengths an event type has; this one has one.
             throw new BadRequestException(
                 $"duration {duration} is not a length event type {eventType.Id} offers: it is {eventType.LengthInMinutes} minutes long.",
-                new { duration, lengthInMinutes = eventType.LengthInMinutes });
+                new { duration, lengthInMinutes = eventType.LengthInMinutes }
+            );
         }
 
         // Anonymous callers reach the host's calendars: bounded per host, whoever sends them.
@@ -76,23 +96,29 @@ public sealed class GetSlotsQueryHandler(
         var computed = await availability.SlotsAsync(eventType, start, end, MaxSlots, ignoring: null, cancellationToken);
         if (computed.Exceeded)
         {
-            throw new BadRequestException($"The range holds more than {MaxSlots} slots; ask for a shorter range (check the 'start' and 'end' query parameters).");
+            throw new BadRequestException(
+                $"The range holds more than {MaxSlots} slots; ask for a shorter range (check the 'start' and 'end' query parameters)."
+            );
         }
 
         var length = TimeSpan.FromMinutes(eventType.LengthInMinutes);
         var range = string.Equals(query.Format, "range", StringComparison.Ordinal);
-        return computed.Slots
-            .GroupBy(s => TimeZoneInfo.ConvertTime(s, outputZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+        return computed
+            .Slots.GroupBy(s => TimeZoneInfo.ConvertTime(s, outputZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
             .ToDictionary(
                 g => g.Key,
-                g => (IReadOnlyList<SlotDto>)g.Select(s => new SlotDto(Format(s, outputZone), range ? Format(s + length, outputZone) : null)).ToList());
+                g =>
+                    (IReadOnlyList<SlotDto>)
+                        g.Select(s => new SlotDto(Format(s, outputZone), range ? Format(s + length, outputZone) : null)).ToList()
+            );
     }
 
     /// <summary>An instant as cal.com writes slots: <c>2026-12-01T09:00:00.000+01:00</c>, in the zone with its offset.</summary>
     public static string Format(DateTimeOffset instant, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
 
-    /// <summary>An ISO date (midnight UTC; with <paramref name="endOfDay"/> the next midnight) or date-time (UTC unless it says otherwise).</summary>
+    /// <summary>An ISO date (midnight UTC; with <paramref name="endOfDay"/> the next midnight) or date-time (UTC unless it says
+    /// otherwise).</summary>
     public static bool TryInstant(string? value, bool endOfDay, out DateTimeOffset instant) =>
         BusyWindowParser.TryParseInstant(value, TimeZoneInfo.Utc, out instant, endOfDay);
 }

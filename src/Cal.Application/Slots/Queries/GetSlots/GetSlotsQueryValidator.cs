@@ -7,13 +7,20 @@ public sealed class GetSlotsQueryValidator : AbstractValidator<GetSlotsQuery>
 {
     public GetSlotsQueryValidator()
     {
-        RuleFor(q => q.EventTypeId).NotNull().When(q => string.IsNullOrWhiteSpace(q.EventTypeSlug) || string.IsNullOrWhiteSpace(q.Username))
-            .WithMessage("is required, or eventTypeSlug with username").OverridePropertyName("eventTypeId");
+        RuleFor(q => q.EventTypeId)
+            .NotNull()
+            .When(q => string.IsNullOrWhiteSpace(q.EventTypeSlug) || string.IsNullOrWhiteSpace(q.Username))
+            .WithMessage("is required, or eventTypeSlug with username")
+            .OverridePropertyName("eventTypeId");
         RuleFor(q => q.EventTypeId).GreaterThan(0).OverridePropertyName("eventTypeId");
         RuleFor(q => q.Start).NotEmpty().OverridePropertyName("start");
         RuleFor(q => q.End).NotEmpty().OverridePropertyName("end");
         RuleFor(q => q.TimeZone).IsIanaTimeZone().OverridePropertyName("timeZone");
-        RuleFor(q => q.Duration).InclusiveBetween(1, 1440).OverridePropertyName("duration"); // and the event type's length (the handler knows it)
-        RuleFor(q => q.Format).Must(f => f is null or "time" or "range").WithMessage("must be time or range").OverridePropertyName("format");
+        // and the event type's length (the handler knows it)
+        RuleFor(q => q.Duration).InclusiveBetween(1, 1440).OverridePropertyName("duration");
+        RuleFor(q => q.Format)
+            .Must(f => f is null or "time" or "range")
+            .WithMessage("must be time or range")
+            .OverridePropertyName("format");
     }
 }

@@ -1,9 +1,8 @@
 using Cal.Application.Common;
-using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Users;
 using Mediator;
-using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Users.Commands.CreateUser;
 

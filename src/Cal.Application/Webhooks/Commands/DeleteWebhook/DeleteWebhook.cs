@@ -3,13 +3,15 @@ using Mediator;
 
 namespace Cal.Application.Webhooks.Commands.DeleteWebhook;
 
-/// <summary>cal.com's <c>DELETE</c> of one webhook: answers with the webhook as it was. Its pending deliveries are dropped when they come due.</summary>
+/// <summary>cal.com's <c>DELETE</c> of one webhook: answers with the webhook as it was. Its pending deliveries are dropped when they come
+/// due.</summary>
 public sealed record DeleteWebhookCommand(WebhookScope Scope, string Uid) : ICommand<WebhookDto>;
 
 /// <summary>cal.com's <c>DELETE /v2/event-types/{id}/webhooks</c>: every webhook of the event type; <c>"N webhooks deleted"</c>.</summary>
 public sealed record DeleteEventTypeWebhooksCommand(int UserId, int EventTypeId) : ICommand<string>;
 
-public sealed class DeleteWebhookCommandHandler(WebhookAccess access, IWebhookStore store) : ICommandHandler<DeleteWebhookCommand, WebhookDto>
+public sealed class DeleteWebhookCommandHandler(WebhookAccess access, IWebhookStore store)
+    : ICommandHandler<DeleteWebhookCommand, WebhookDto>
 {
     public async ValueTask<WebhookDto> Handle(DeleteWebhookCommand command, CancellationToken cancellationToken)
     {
@@ -20,7 +22,8 @@ public sealed class DeleteWebhookCommandHandler(WebhookAccess access, IWebhookSt
     }
 }
 
-public sealed class DeleteEventTypeWebhooksCommandHandler(WebhookAccess access, IWebhookStore store) : ICommandHandler<DeleteEventTypeWebhooksCommand, string>
+public sealed class DeleteEventTypeWebhooksCommandHandler(WebhookAccess access, IWebhookStore store)
+    : ICommandHandler<DeleteEventTypeWebhooksCommand, string>
 {
     public async ValueTask<string> Handle(DeleteEventTypeWebhooksCommand command, CancellationToken cancellationToken)
     {

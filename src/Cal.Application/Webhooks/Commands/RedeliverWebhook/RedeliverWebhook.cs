@@ -18,8 +18,15 @@ public sealed class RedeliverWebhookCommandHandler(WebhookAccess access, IWebhoo
     public async ValueTask<WebhookDeliveryDto> Handle(RedeliverWebhookCommand command, CancellationToken cancellationToken)
     {
         var webhook = await access.FindAsync(command.Scope, command.Uid, cancellationToken);
-        var item = (command.DeliveryId.Length <= 64 ? await store.RedeliverAsync(webhook.Uid, command.DeliveryId, time.GetUtcNow(), cancellationToken) : null)
-            ?? throw new NotFoundException($"Delivery ({(command.DeliveryId.Length <= 64 ? command.DeliveryId : command.DeliveryId[..64] + "…")}) not found");
+        var item =
+            (
+                command.DeliveryId.Length <= 64
+                    ? await store.RedeliverAsync(webhook.Uid, command.DeliveryId, time.GetUtcNow(), cancellationToken)
+                    : null
+            )
+            ?? throw new NotFoundException(
+                $"Delivery ({(command.DeliveryId.Length <= 64 ? command.DeliveryId : command.DeliveryId[..64] + "…")}) not found"
+            );
         outbox.Notify();
         return WebhookDeliveryDto.From(item);
     }

@@ -8,12 +8,25 @@ using Mediator;
 namespace Cal.Application.Webhooks.Commands.SaveWebhook;
 
 /// <summary>cal.com's <c>POST /v2/webhooks</c> and <c>POST /v2/event-types/{id}/webhooks</c> (<c>CreateWebhookInputDto</c>).</summary>
-public sealed record CreateWebhookCommand(WebhookScope Scope, string? SubscriberUrl, IReadOnlyList<string?>? Triggers, bool? Active, string? PayloadTemplate, string? Secret)
-    : ICommand<WebhookDto>, IValidated;
+public sealed record CreateWebhookCommand(
+    WebhookScope Scope,
+    string? SubscriberUrl,
+    IReadOnlyList<string?>? Triggers,
+    bool? Active,
+    string? PayloadTemplate,
+    string? Secret
+) : ICommand<WebhookDto>, IValidated;
 
 /// <summary>cal.com's <c>PATCH</c> of a webhook (<c>UpdateWebhookInputDto</c>: every field optional; what is not given stays).</summary>
-public sealed record UpdateWebhookCommand(WebhookScope Scope, string Uid, string? SubscriberUrl, IReadOnlyList<string?>? Triggers, bool? Active, string? PayloadTemplate, string? Secret)
-    : ICommand<WebhookDto>, IValidated;
+public sealed record UpdateWebhookCommand(
+    WebhookScope Scope,
+    string Uid,
+    string? SubscriberUrl,
+    IReadOnlyList<string?>? Triggers,
+    bool? Active,
+    string? PayloadTemplate,
+    string? Secret
+) : ICommand<WebhookDto>, IValidated;
 
 public sealed class CreateWebhookCommandHandler(WebhookAccess access, IWebhookStore store, ISubscriberUrlPolicy policy, TimeProvider time)
     : ICommandHandler<CreateWebhookCommand, WebhookDto>
@@ -24,8 +37,16 @@ public sealed class CreateWebhookCommandHandler(WebhookAccess access, IWebhookSt
         var url = command.SubscriberUrl!.Trim();
         await SubscriberUrls.CheckAsync(policy, url, cancellationToken);
         var webhook = Webhook.Create(
-            Guid.NewGuid().ToString(), command.Scope.UserId, command.Scope.EventTypeId, url, WebhookInput.Distinct(command.Triggers!), command.Active!.Value,
-            command.PayloadTemplate, access.Protect(command.Secret), time.GetUtcNow());
+            Guid.NewGuid().ToString(),
+            command.Scope.UserId,
+            command.Scope.EventTypeId,
+            url,
+            WebhookInput.Distinct(command.Triggers!),
+            command.Active!.Value,
+            command.PayloadTemplate,
+            access.Protect(command.Secret),
+            time.GetUtcNow()
+        );
         if (!await store.AddAsync(webhook, cancellationToken))
         {
             throw new ConflictException(SubscriberUrls.Taken(command.Scope));
@@ -47,7 +68,13 @@ public sealed class UpdateWebhookCommandHandler(WebhookAccess access, IWebhookSt
             await SubscriberUrls.CheckAsync(policy, url, cancellationToken);
         }
 
-        webhook.Change(url, command.Triggers is null ? null : WebhookInput.Distinct(command.Triggers), command.Active, command.PayloadTemplate, command.Secret is "" ? "" : access.Protect(command.Secret));
+        webhook.Change(
+            url,
+            command.Triggers is null ? null : WebhookInput.Distinct(command.Triggers),
+            command.Active,
+            command.PayloadTemplate,
+            command.Secret is "" ? "" : access.Protect(command.Secret)
+        );
         if (!await store.UpdateAsync(webhook, cancellationToken))
         {
             throw new ConflictException(SubscriberUrls.Taken(command.Scope));
@@ -68,7 +95,9 @@ internal static class SubscriberUrls
     }
 
     public static string Taken(WebhookScope scope) =>
-        scope.EventTypeId is null ? "Webhook with this subscriber url already exists for this user" : "Webhook with this subscriber url already exists for this event type";
+        scope.EventTypeId is null
+            ? "Webhook with this subscriber url already exists for this user"
+            : "Webhook with this subscriber url already exists for this event type";
 }
 
 public sealed class CreateWebhookCommandValidator : AbstractValidator<CreateWebhookCommand>

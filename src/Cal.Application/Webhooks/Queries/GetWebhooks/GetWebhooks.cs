@@ -8,11 +8,14 @@ namespace Cal.Application.Webhooks.Queries.GetWebhooks;
 /// <summary>cal.com's <c>GET</c> of one webhook.</summary>
 public sealed record GetWebhookQuery(WebhookScope Scope, string Uid) : IQuery<WebhookDto>;
 
-/// <summary>cal.com's <c>GET /v2/webhooks</c> and <c>GET /v2/event-types/{id}/webhooks</c> (<c>SkipTakePagination</c>: take default 250).</summary>
+/// <summary>cal.com's <c>GET /v2/webhooks</c> and <c>GET /v2/event-types/{id}/webhooks</c> (<c>SkipTakePagination</c>: take default
+/// 250).</summary>
 public sealed record GetWebhooksQuery(WebhookScope Scope, int? Skip, int? Take) : IQuery<IReadOnlyList<WebhookDto>>, IValidated;
 
 /// <summary><c>GET /v2/webhooks/{id}/deliveries</c> (beyond cal.com): the latest deliveries, newest first.</summary>
-public sealed record GetWebhookDeliveriesQuery(WebhookScope Scope, string Uid, int? Take) : IQuery<IReadOnlyList<WebhookDeliveryDto>>, IValidated;
+public sealed record GetWebhookDeliveriesQuery(WebhookScope Scope, string Uid, int? Take)
+    : IQuery<IReadOnlyList<WebhookDeliveryDto>>,
+        IValidated;
 
 public sealed class GetWebhookQueryHandler(WebhookAccess access) : IQueryHandler<GetWebhookQuery, WebhookDto>
 {
@@ -20,19 +23,27 @@ public sealed class GetWebhookQueryHandler(WebhookAccess access) : IQueryHandler
         access.Dto(await access.FindAsync(query.Scope, query.Uid, cancellationToken));
 }
 
-public sealed class GetWebhooksQueryHandler(WebhookAccess access, IWebhookStore store) : IQueryHandler<GetWebhooksQuery, IReadOnlyList<WebhookDto>>
+public sealed class GetWebhooksQueryHandler(WebhookAccess access, IWebhookStore store)
+    : IQueryHandler<GetWebhooksQuery, IReadOnlyList<WebhookDto>>
 {
     public const int MaxTake = 250;
 
     public async ValueTask<IReadOnlyList<WebhookDto>> Handle(GetWebhooksQuery query, CancellationToken cancellationToken)
     {
         await access.CheckScopeAsync(query.Scope, cancellationToken);
-        var page = await store.ListAsync(query.Scope.UserId, query.Scope.EventTypeId, query.Skip ?? 0, query.Take ?? MaxTake, cancellationToken);
+        var page = await store.ListAsync(
+            query.Scope.UserId,
+            query.Scope.EventTypeId,
+            query.Skip ?? 0,
+            query.Take ?? MaxTake,
+            cancellationToken
+        );
         return [.. page.Select(access.Dto)];
     }
 }
 
-public sealed class GetWebhookDeliveriesQueryHandler(WebhookAccess access, IWebhookStore store) : IQueryHandler<GetWebhookDeliveriesQuery, IReadOnlyList<WebhookDeliveryDto>>
+public sealed class GetWebhookDeliveriesQueryHandler(WebhookAccess access, IWebhookStore store)
+    : IQueryHandler<GetWebhookDeliveriesQuery, IReadOnlyList<WebhookDeliveryDto>>
 {
     public const int DefaultTake = 50;
 
@@ -41,7 +52,10 @@ public sealed class GetWebhookDeliveriesQueryHandler(WebhookAccess access, IWebh
     public async ValueTask<IReadOnlyList<WebhookDeliveryDto>> Handle(GetWebhookDeliveriesQuery query, CancellationToken cancellationToken)
     {
         var webhook = await access.FindAsync(query.Scope, query.Uid, cancellationToken);
-        return [.. (await store.DeliveriesAsync(webhook.Uid, query.Take ?? DefaultTake, cancellationToken)).Select(WebhookDeliveryDto.From)];
+        return
+        [
+            .. (await store.DeliveriesAsync(webhook.Uid, query.Take ?? DefaultTake, cancellationToken)).Select(WebhookDeliveryDto.From),
+        ];
     }
 }
 

@@ -15,40 +15,43 @@ public sealed class CreateApiKeyCommandHandlerTests
     private const string Hashed = "hash-of-the-plaintext";
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private Mock<IUserRepository> _users = null!;
-    private Mock<IApiKeyRepository> _apiKeys = null!;
-    private Mock<IApiKeyGenerator> _generator = null!;
-    private List<ApiKey> _stored = null!;
-    private User _alice = null!;
+    private Mock<IUserRepository> users = null!;
+    private Mock<IApiKeyRepository> apiKeys = null!;
+    private Mock<IApiKeyGenerator> generator = null!;
+    private List<ApiKey> stored = null!;
+    private User alice = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _alice = User.Create("alice@example.com", "Europe/Berlin", null, Now.AddDays(-1)).WithId(7);
-        _users = new Mock<IUserRepository>();
-        _users.Setup(u => u.FindByEmailAsync("alice@example.com", It.IsAny<CancellationToken>())).ReturnsAsync(_alice);
+        alice = User.Create("alice@example.com", "Europe/Berlin", null, Now.AddDays(-1)).WithId(7);
+        users = new Mock<IUserRepository>();
+        users.Setup(u => u.FindByEmailAsync("alice@example.com", It.IsAny<CancellationToken>())).ReturnsAsync(alice);
 
-        _stored = [];
-        _apiKeys = new Mock<IApiKeyRepository>();
-        _apiKeys.Setup(k => k.AddAsync(It.IsAny<ApiKey>(), It.IsAny<CancellationToken>()))
-            .Callback<ApiKey, CancellationToken>((key, _) => _stored.Add(key))
+        stored = [];
+        apiKeys = new Mock<IApiKeyRepository>();
+        apiKeys
+            .Setup(k => k.AddAsync(It.IsAny<ApiKey>(), It.IsAny<CancellationToken>()))
+            .Callback<ApiKey, CancellationToken>((key, _) => stored.Add(key))
             .Returns(Task.CompletedTask);
 
-        _generator = new Mock<IApiKeyGenerator>();
-        _generator.Setup(g => g.Generate()).Returns(Plaintext);
-        _generator.Setup(g => g.Hash(Plaintext)).Returns(Hashed);
+        generator = new Mock<IApiKeyGenerator>();
+        generator.Setup(g => g.Generate()).Returns(Plaintext);
+        generator.Setup(g => g.Hash(Plaintext)).Returns(Hashed);
     }
 
     private CreateApiKeyCommandHandler CreateHandler() =>
-        new(_users.Object, _apiKeys.Object, _generator.Object, new Mock<IAuthenticationCache>().Object, new FakeTimeProvider(Now));
+        new(users.Object, apiKeys.Object, generator.Object, new Mock<IAuthenticationCache>().Object, new FakeTimeProvider(Now));
 
     [Test]
     public void Handle_ForUnknownUser_ThrowsNotFound_AndStoresNoKey()
     {
-        Assert.ThrowsAsync<NotFoundException>(async () => await CreateHandler().Handle(new CreateApiKeyCommand("nobody@example.com", null), CancellationToken.None));
+        Assert.ThrowsAsync<NotFoundException>(async () =>
+            await CreateHandler().Handle(new CreateApiKeyCommand("nobody@example.com", null), CancellationToken.None)
+        );
 
-        _apiKeys.Verify(k => k.AddAsync(It.IsAny<ApiKey>(), It.IsAny<CancellationToken>()), Times.Never);
-        _generator.Verify(g => g.Generate(), Times.Never);
+        apiKeys.Verify(k => k.AddAsync(It.IsAny<ApiKey>(), It.IsAny<CancellationToken>()), Times.Never);
+        generator.Verify(g => g.Generate(), Times.Never);
     }
 
     [Test]
@@ -56,7 +59,7 @@ public sealed class CreateApiKeyCommandHandlerTests
     {
         await CreateHandler().Handle(new CreateApiKeyCommand("  Alice@Example.COM ", null), CancellationToken.None);
 
-        Assert.That(_stored.Single().UserId, Is.EqualTo(7));
+        Assert.That(stored.Single().UserId, Is.EqualTo(7));
     }
 
     [Test]
@@ -64,16 +67,16 @@ public sealed class CreateApiKeyCommandHandlerTests
     {
         var returned = await CreateHandler().Handle(new CreateApiKeyCommand("alice@example.com", null), CancellationToken.None);
 
-        var key = _stored.Single();
+        var key = stored.Single();
         Assert.Multiple(() =>
         {
             Assert.That(returned, Is.EqualTo(Plaintext));
             Assert.That(key.HashedKey, Is.EqualTo(Hashed));
             Assert.That(key.HashedKey, Does.Not.Contain(Plaintext));
-            Assert.That(key.UserId, Is.EqualTo(_alice.Id));
+            Assert.That(key.UserId, Is.EqualTo(alice.Id));
             Assert.That(key.CreatedAt, Is.EqualTo(Now));
         });
-        _generator.Verify(g => g.Hash(Plaintext), Times.Once);
+        generator.Verify(g => g.Hash(Plaintext), Times.Once);
     }
 
     [TestCase(1)]
@@ -83,7 +86,7 @@ public sealed class CreateApiKeyCommandHandlerTests
     {
         await CreateHandler().Handle(new CreateApiKeyCommand("alice@example.com", days), CancellationToken.None);
 
-        Assert.That(_stored.Single().ExpiresAt, Is.EqualTo(Now.AddDays(days)));
+        Assert.That(stored.Single().ExpiresAt, Is.EqualTo(Now.AddDays(days)));
     }
 
     [Test]
@@ -91,7 +94,7 @@ public sealed class CreateApiKeyCommandHandlerTests
     {
         await CreateHandler().Handle(new CreateApiKeyCommand("alice@example.com", null), CancellationToken.None);
 
-        Assert.That(_stored.Single().ExpiresAt, Is.Null);
+        Assert.That(stored.Single().ExpiresAt, Is.Null);
     }
 
     [Test]
@@ -99,6 +102,6 @@ public sealed class CreateApiKeyCommandHandlerTests
     {
         await CreateHandler().Handle(new CreateApiKeyCommand("alice@example.com", 1), CancellationToken.None);
 
-        Assert.That(_stored.Single().IsUsableAt(Now), Is.True);
+        Assert.That(stored.Single().IsUsableAt(Now), Is.True);
     }
 }

@@ -5,14 +5,14 @@ namespace Cal.Application.UnitTests.ApiKeys.Commands.CreateApiKey;
 
 public sealed class CreateApiKeyCommandValidatorTests
 {
-    private readonly CreateApiKeyCommandValidator _validator = new();
+    private readonly CreateApiKeyCommandValidator validator = new();
 
     [TestCase(null)]
     [TestCase(1)]
     [TestCase(3650)]
     public void Validate_AcceptsNoExpiryOrOneDayToTenYears(int? days)
     {
-        _validator.TestValidate(new CreateApiKeyCommand("alice@example.com", days)).ShouldNotHaveAnyValidationErrors();
+        validator.TestValidate(new CreateApiKeyCommand("alice@example.com", days)).ShouldNotHaveAnyValidationErrors();
     }
 
     [TestCase(0)]
@@ -20,13 +20,13 @@ public sealed class CreateApiKeyCommandValidatorTests
     [TestCase(3651)]
     public void Validate_RefusesExpiryOutsideOneDayToTenYears(int days)
     {
-        _validator.TestValidate(new CreateApiKeyCommand("alice@example.com", days)).ShouldHaveValidationErrorFor("expiresInDays").Only();
+        validator.TestValidate(new CreateApiKeyCommand("alice@example.com", days)).ShouldHaveValidationErrorFor("expiresInDays").Only();
     }
 
     [TestCase("")]
     [TestCase("  ")]
     public void Validate_RefusesMissingEmail(string email)
     {
-        _validator.TestValidate(new CreateApiKeyCommand(email, null)).ShouldHaveValidationErrorFor("email").Only();
+        validator.TestValidate(new CreateApiKeyCommand(email, null)).ShouldHaveValidationErrorFor("email").Only();
     }
 }

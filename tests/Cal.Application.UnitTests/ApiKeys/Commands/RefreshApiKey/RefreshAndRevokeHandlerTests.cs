@@ -26,8 +26,19 @@ public sealed class RefreshAndRevokeHandlerTests
     {
         added = null;
         apiKeys = new Mock<IApiKeyRepository>();
-        apiKeys.Setup(k => k.ReplaceAsync(It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ApiKey>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .Callback<int, int, ApiKey, DateTimeOffset, DateTimeOffset, CancellationToken>((_, _, k, _, _, _) => added = k).ReturnsAsync(true);
+        apiKeys
+            .Setup(k =>
+                k.ReplaceAsync(
+                    It.IsAny<int>(),
+                    It.IsAny<int>(),
+                    It.IsAny<ApiKey>(),
+                    It.IsAny<DateTimeOffset>(),
+                    It.IsAny<DateTimeOffset>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .Callback<int, int, ApiKey, DateTimeOffset, DateTimeOffset, CancellationToken>((_, _, k, _, _, _) => added = k)
+            .ReturnsAsync(true);
         authCache = new Mock<IAuthenticationCache>();
         generator = new Mock<IApiKeyGenerator>();
         generator.Setup(g => g.Generate()).Returns("cal_new");
@@ -35,7 +46,13 @@ public sealed class RefreshAndRevokeHandlerTests
     }
 
     private RefreshApiKeyCommandHandler Refresh(TimeSpan grace = default) =>
-        new(apiKeys.Object, generator.Object, authCache.Object, new FakeTimeProvider(Now), Options.Create(new ApiKeyOptions { RefreshGracePeriod = grace }));
+        new(
+            apiKeys.Object,
+            generator.Object,
+            authCache.Object,
+            new FakeTimeProvider(Now),
+            Options.Create(new ApiKeyOptions { RefreshGracePeriod = grace })
+        );
 
     [Test]
     public async Task Refresh_StoresOnlyTheNewKeysHash_ForTheSameOwner_ValidThirtyDaysByDefault()
@@ -52,7 +69,10 @@ public sealed class RefreshAndRevokeHandlerTests
     {
         await Refresh(TimeSpan.FromSeconds(graceSeconds)).Handle(new RefreshApiKeyCommand(7, 3, 5, null), CancellationToken.None);
 
-        apiKeys.Verify(k => k.ReplaceAsync(7, 3, It.IsAny<ApiKey>(), Now, Now.AddSeconds(graceSeconds), It.IsAny<CancellationToken>()), Times.Once);
+        apiKeys.Verify(
+            k => k.ReplaceAsync(7, 3, It.IsAny<ApiKey>(), Now, Now.AddSeconds(graceSeconds), It.IsAny<CancellationToken>()),
+            Times.Once
+        );
         authCache.Verify(c => c.InvalidateAsync("api-key:3"), Times.Once, "this instance forgets the key's cached validation at once");
         Assert.That(added!.ExpiresAt, Is.EqualTo(Now.AddDays(5)));
     }
@@ -63,7 +83,9 @@ public sealed class RefreshAndRevokeHandlerTests
         // The caller may have come from the authentication cache; the database decides.
         apiKeys.Setup(k => k.ReplaceAsync(7, 3, It.IsAny<ApiKey>(), Now, Now, It.IsAny<CancellationToken>())).ReturnsAsync(false);
 
-        Assert.ThrowsAsync<UnauthorizedException>(async () => await Refresh().Handle(new RefreshApiKeyCommand(7, 3, null, null), CancellationToken.None));
+        Assert.ThrowsAsync<UnauthorizedException>(async () =>
+            await Refresh().Handle(new RefreshApiKeyCommand(7, 3, null, null), CancellationToken.None)
+        );
     }
 
     [Test]
@@ -77,13 +99,24 @@ public sealed class RefreshAndRevokeHandlerTests
     public async Task Revoke_RevokesEveryKeyOfTheUser_FoundByNormalisedEmail()
     {
         var users = new Mock<IUserRepository>();
-        users.Setup(u => u.FindByEmailAsync("erin@example.com", It.IsAny<CancellationToken>())).ReturnsAsync(User.Create("erin@example.com", null, null, Now).WithId(9));
+        users
+            .Setup(u => u.FindByEmailAsync("erin@example.com", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(User.Create("erin@example.com", null, null, Now).WithId(9));
         apiKeys.Setup(k => k.RevokeAllForUserAsync(9, Now, It.IsAny<CancellationToken>())).ReturnsAsync([4, 5]);
 
-        var revoked = await new RevokeApiKeysCommandHandler(users.Object, apiKeys.Object, authCache.Object, new FakeTimeProvider(Now)).Handle(new RevokeApiKeysCommand(" Erin@Example.com "), CancellationToken.None);
+        var revoked = await new RevokeApiKeysCommandHandler(
+            users.Object,
+            apiKeys.Object,
+            authCache.Object,
+            new FakeTimeProvider(Now)
+        ).Handle(new RevokeApiKeysCommand(" Erin@Example.com "), CancellationToken.None);
 
         Assert.That(revoked, Is.EqualTo(new[] { 4, 5 }));
-        authCache.Verify(c => c.InvalidateAsync("api-key:4"), Times.Once, "every revoked key's cached validations dropped (in a fleet, everywhere)");
+        authCache.Verify(
+            c => c.InvalidateAsync("api-key:4"),
+            Times.Once,
+            "every revoked key's cached validations dropped (in a fleet, everywhere)"
+        );
         authCache.Verify(c => c.InvalidateAsync("api-key:5"), Times.Once);
     }
 
@@ -91,6 +124,12 @@ public sealed class RefreshAndRevokeHandlerTests
     public void Revoke_UnknownUser_IsNotFound()
     {
         Assert.ThrowsAsync<NotFoundException>(async () =>
-            await new RevokeApiKeysCommandHandler(new Mock<IUserRepository>().Object, apiKeys.Object, authCache.Object, new FakeTimeProvider(Now)).Handle(new RevokeApiKeysCommand("x@example.com"), CancellationToken.None));
+            await new RevokeApiKeysCommandHandler(
+                new Mock<IUserRepository>().Object,
+                apiKeys.Object,
+                authCache.Object,
+                new FakeTimeProvider(Now)
+            ).Handle(new RevokeApiKeysCommand("x@example.com"), CancellationToken.None)
+        );
     }
 }

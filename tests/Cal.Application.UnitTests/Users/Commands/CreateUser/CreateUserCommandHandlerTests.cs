@@ -12,27 +12,29 @@ public sealed class CreateUserCommandHandlerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private Mock<IUserRepository> _users = null!;
-    private List<User> _added = null!;
+    private Mock<IUserRepository> users = null!;
+    private List<User> added = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _added = [];
-        _users = new Mock<IUserRepository>();
-        _users.Setup(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()))
-            .Callback<User, CancellationToken>((user, _) => _added.Add(user.WithId(17)))
+        added = [];
+        users = new Mock<IUserRepository>();
+        users
+            .Setup(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()))
+            .Callback<User, CancellationToken>((user, _) => added.Add(user.WithId(17)))
             .Returns(Task.CompletedTask);
     }
 
-    private CreateUserCommandHandler CreateHandler() => new(_users.Object, new FakeTimeProvider(Now));
+    private CreateUserCommandHandler CreateHandler() => new(users.Object, new FakeTimeProvider(Now));
 
     [Test]
     public async Task Handle_AddsTheUser_AndReturnsItWithItsNewId()
     {
-        var dto = await CreateHandler().Handle(new CreateUserCommand("Alice@Example.com", "Europe/Berlin", "Alice"), CancellationToken.None);
+        var dto = await CreateHandler()
+            .Handle(new CreateUserCommand("Alice@Example.com", "Europe/Berlin", "Alice"), CancellationToken.None);
 
-        var user = _added.Single();
+        var user = added.Single();
         Assert.Multiple(() =>
         {
             Assert.That(dto, Is.EqualTo(new UserDto(17, "alice@example.com", "Europe/Berlin")));
@@ -55,17 +57,21 @@ public sealed class CreateUserCommandHandlerTests
     {
         await CreateHandler().Handle(new CreateUserCommand("  ALICE@example.com ", null), CancellationToken.None);
 
-        Assert.That(_added.Single().Email, Is.EqualTo("alice@example.com"));
-        _users.Verify(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()), Times.Once);
-        _users.VerifyNoOtherCalls();
+        Assert.That(added.Single().Email, Is.EqualTo("alice@example.com"));
+        users.Verify(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()), Times.Once);
+        users.VerifyNoOtherCalls();
     }
 
     [Test]
     public void Handle_WithTakenEmail_IsTheRepositorysConflict()
     {
-        _users.Setup(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>())).ThrowsAsync(new ConflictException("A user with email alice@example.com already exists."));
+        users
+            .Setup(u => u.AddAsync(It.IsAny<User>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConflictException("A user with email alice@example.com already exists."));
 
-        var conflict = Assert.ThrowsAsync<ConflictException>(async () => await CreateHandler().Handle(new CreateUserCommand("Alice@Example.com", null), CancellationToken.None));
+        var conflict = Assert.ThrowsAsync<ConflictException>(async () =>
+            await CreateHandler().Handle(new CreateUserCommand("Alice@Example.com", null), CancellationToken.None)
+        );
 
         Assert.That(conflict!.Message, Does.Contain("alice@example.com"));
     }

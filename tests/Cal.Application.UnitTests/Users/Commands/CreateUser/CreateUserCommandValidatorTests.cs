@@ -5,7 +5,7 @@ namespace Cal.Application.UnitTests.Users.Commands.CreateUser;
 
 public sealed class CreateUserCommandValidatorTests
 {
-    private readonly CreateUserCommandValidator _validator = new();
+    private readonly CreateUserCommandValidator validator = new();
 
     [TestCase("alice@example.com", null)]
     [TestCase("alice@example.com", "Europe/Berlin")]
@@ -13,14 +13,14 @@ public sealed class CreateUserCommandValidatorTests
     [TestCase("alice@example.com", "UTC")]
     public void Validate_AcceptsEmailAndIanaTimeZone(string email, string? timeZone)
     {
-        _validator.TestValidate(new CreateUserCommand(email, timeZone)).ShouldNotHaveAnyValidationErrors();
+        validator.TestValidate(new CreateUserCommand(email, timeZone)).ShouldNotHaveAnyValidationErrors();
     }
 
     [TestCase("")]
     [TestCase("not-an-email")]
     public void Validate_RefusesBadEmail(string email)
     {
-        _validator.TestValidate(new CreateUserCommand(email, null)).ShouldHaveValidationErrorFor("email");
+        validator.TestValidate(new CreateUserCommand(email, null)).ShouldHaveValidationErrorFor("email");
     }
 
     [Test]
@@ -28,14 +28,15 @@ public sealed class CreateUserCommandValidatorTests
     {
         var email = new string('a', 310) + "@example.com";
 
-        _validator.TestValidate(new CreateUserCommand(email, null)).ShouldHaveValidationErrorFor("email");
+        validator.TestValidate(new CreateUserCommand(email, null)).ShouldHaveValidationErrorFor("email");
     }
 
     [TestCase("Mars/Olympus_Mons")]
     [TestCase("not a zone")]
     public void Validate_RefusesUnknownTimeZone(string timeZone)
     {
-        _validator.TestValidate(new CreateUserCommand("alice@example.com", timeZone))
+        validator
+            .TestValidate(new CreateUserCommand("alice@example.com", timeZone))
             .ShouldHaveValidationErrorFor("timeZone")
             .WithErrorMessage("must be an IANA time zone such as Europe/Berlin");
     }
@@ -44,6 +45,6 @@ public sealed class CreateUserCommandValidatorTests
     [TestCase("Pacific Standard Time")]
     public void Validate_RefusesWindowsTimeZoneIds(string timeZone)
     {
-        _validator.TestValidate(new CreateUserCommand("alice@example.com", timeZone)).ShouldHaveValidationErrorFor("timeZone");
+        validator.TestValidate(new CreateUserCommand("alice@example.com", timeZone)).ShouldHaveValidationErrorFor("timeZone");
     }
 }

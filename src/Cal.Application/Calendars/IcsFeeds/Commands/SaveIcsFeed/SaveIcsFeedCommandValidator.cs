@@ -7,12 +7,15 @@ public sealed class SaveIcsFeedCommandValidator : AbstractValidator<SaveIcsFeedC
 {
     public SaveIcsFeedCommandValidator()
     {
-        RuleFor(c => c.Urls).Custom((input, context) =>
-        {
-            foreach (var problem in input.Problems)
-            {
-                context.AddFailure(problem.Field, problem.Message);
-            }
-        });
+        RuleFor(c => c.Urls)
+            .Custom(
+                (input, context) =>
+                {
+                    foreach (var problem in input.Problems)
+                    {
+                        context.AddFailure(problem.Field, problem.Message);
+                    }
+                }
+            );
     }
 }

@@ -1,5 +1,5 @@
 using Cal.Application.Common;
-using Cal.Application.Common.Exceptions;
+using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Platform.ManagedUsers.Common;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
@@ -7,7 +7,6 @@ using Cal.Application.Platform.Tokens;
 using Cal.Domain.Platform;
 using Cal.Domain.Users;
 using Mediator;
-using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 
@@ -16,7 +15,13 @@ namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 /// token pair. As cal.com does, the stored email carries the client id (<c>alice+{clientId}@example.com</c>),
 /// so two clients can each have their own "alice@example.com".
 /// </summary>
-public sealed record CreateManagedUserCommand(OAuthClientRef Client, string Email, TimeZoneInput? TimeZone, string? Name, ManagedUserProfile? Profile = null) : ICommand<ManagedUserCreated>, IValidated;
+public sealed record CreateManagedUserCommand(
+    OAuthClientRef Client,
+    string Email,
+    TimeZoneInput? TimeZone,
+    string? Name,
+    ManagedUserProfile? Profile = null
+) : ICommand<ManagedUserCreated>, IValidated;
 
 /// <summary>
 /// cal.com's <c>ManagedUserOutput</c>, in its order: <c>id, email, username, name, bio, timeZone, weekStart, createdDate,
@@ -37,22 +42,25 @@ public sealed record ManagedUserDto(
     int? DefaultScheduleId,
     string? Locale,
     string? AvatarUrl,
-    System.Text.Json.JsonElement? Metadata)
+    System.Text.Json.JsonElement? Metadata
+)
 {
-    public static ManagedUserDto From(User user) => new(
-        user.Id,
-        user.Email,
-        user.Username,
-        user.Name,
-        user.Bio,
-        user.TimeZone,
-        user.WeekStart,
-        new DateTime(user.CreatedAt.UtcTicks - (user.CreatedAt.UtcTicks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
-        user.TimeFormat,
-        user.DefaultScheduleId,
-        user.Locale,
-        user.AvatarUrl,
-        user.Metadata is { } json ? System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() : null);
+    public static ManagedUserDto From(User user) =>
+        new(
+            user.Id,
+            user.Email,
+            user.Username,
+            user.Name,
+            user.Bio,
+            user.TimeZone,
+            user.WeekStart,
+            new DateTime(user.CreatedAt.UtcTicks - (user.CreatedAt.UtcTicks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
+            user.TimeFormat,
+            user.DefaultScheduleId,
+            user.Locale,
+            user.AvatarUrl,
+            user.Metadata is { } json ? System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() : null
+        );
 }
 
 public sealed record ManagedUserCreated(ManagedUserDto User, TokenPairDto Tokens);
@@ -62,12 +70,19 @@ public sealed class CreateManagedUserCommandHandler(
     IScheduleRepository schedules,
     IPlatformSecrets secrets,
     TokenIssuer issuer,
-    TimeProvider time) : ICommandHandler<CreateManagedUserCommand, ManagedUserCreated>
+    TimeProvider time
+) : ICommandHandler<CreateManagedUserCommand, ManagedUserCreated>
 {
     public async ValueTask<ManagedUserCreated> Handle(CreateManagedUserCommand command, CancellationToken cancellationToken)
     {
         var client = command.Client;
-        var user = User.CreateManaged(client.Id, ManagedEmail(command.Email, client.ClientId), command.TimeZone?.Valid.Id, command.Name?.Trim(), time.GetUtcNow());
+        var user = User.CreateManaged(
+            client.Id,
+            ManagedEmail(command.Email, client.ClientId),
+            command.TimeZone?.Valid.Id,
+            command.Name?.Trim(),
+            time.GetUtcNow()
+        );
         (command.Profile ?? ManagedUserProfile.None).ApplyTo(user);
         // The email's uniqueness is decided once, by the database's unique index, as the user is stored (a 409).
         TokenPairDto? plaintext = null;
@@ -79,7 +94,8 @@ public sealed class CreateManagedUserCommandHandler(
                 (issued, plaintext) = issuer.Issue(secrets.NewFamilyId(), saved.Id, client.Id);
                 return issued;
             },
-            cancellationToken);
+            cancellationToken
+        );
         await issuer.IssuedAsync(issued!);
 
         // As cal.com: a user created with a time zone gets a default schedule in it (Monday to Friday, 09:00-17:00).
@@ -105,4 +121,3 @@ public sealed class CreateManagedUserCommandHandler(
         return $"{email[..at]}+{clientId}{email[at..]}";
     }
 }
-

@@ -1,5 +1,4 @@
 using Cal.Application.Common;
-using Cal.Application.Users.Commands.CreateUser;
 using FluentValidation;
 
 namespace Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
@@ -10,8 +9,7 @@ public sealed class CreateManagedUserCommandValidator : AbstractValidator<Create
     public CreateManagedUserCommandValidator()
     {
         RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(254).OverridePropertyName("email");
-        RuleFor(c => c.TimeZone).IsIanaTimeZone()
-            .OverridePropertyName("timeZone");
+        RuleFor(c => c.TimeZone).IsIanaTimeZone().OverridePropertyName("timeZone");
         RuleFor(c => c.Name).MaximumLength(256).OverridePropertyName("name");
         RuleFor(c => c.Profile).Custom(Common.ManagedUserProfileValidator.Report);
     }

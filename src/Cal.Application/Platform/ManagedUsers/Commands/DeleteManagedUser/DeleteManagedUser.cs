@@ -15,19 +15,26 @@ namespace Cal.Application.Platform.ManagedUsers.Commands.DeleteManagedUser;
 /// </summary>
 public sealed record DeleteManagedUserCommand(OAuthClientRef Client, int UserId) : ICommand<ManagedUserDto>;
 
-public sealed partial class DeleteManagedUserCommandHandler(IUserRepository users, IAuthenticationCache cache, ILogger<DeleteManagedUserCommandHandler> logger)
-    : ICommandHandler<DeleteManagedUserCommand, ManagedUserDto>
+public sealed partial class DeleteManagedUserCommandHandler(
+    IUserRepository users,
+    IAuthenticationCache cache,
+    ILogger<DeleteManagedUserCommandHandler> logger
+) : ICommandHandler<DeleteManagedUserCommand, ManagedUserDto>
 {
     public async ValueTask<ManagedUserDto> Handle(DeleteManagedUserCommand command, CancellationToken cancellationToken)
     {
         var user = await OwnedManagedUser.FindAsync(users, command.Client, command.UserId, cancellationToken);
-        var deleted = await users.DeleteWithEverythingAsync(user.Id, cancellationToken)
+        var deleted =
+            await users.DeleteWithEverythingAsync(user.Id, cancellationToken)
             ?? throw new NotFoundException($"Managed user {command.UserId} not found for this OAuth client.");
         await OwnedManagedUser.ForgetCachedCredentialsAsync(cache, deleted.TokenFamilies, deleted.ApiKeyIds);
         LogDeleted(logger, user.Id, deleted.TokenFamilies.Count);
         return ManagedUserDto.From(user);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Managed user {UserId} deleted with everything theirs ({Families} token families)")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Managed user {UserId} deleted with everything theirs ({Families} token families)"
+    )]
     private static partial void LogDeleted(ILogger logger, int userId, int families);
 }

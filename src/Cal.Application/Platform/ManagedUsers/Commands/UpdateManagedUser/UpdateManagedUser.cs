@@ -1,12 +1,11 @@
 using Cal.Application.Common;
+using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 using Cal.Application.Platform.ManagedUsers.Common;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
-using Cal.Application.Users.Commands.CreateUser;
 using FluentValidation;
 using Mediator;
-using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Platform.ManagedUsers.Commands.UpdateManagedUser;
 
@@ -15,7 +14,14 @@ namespace Cal.Application.Platform.ManagedUsers.Commands.UpdateManagedUser;
 /// <c>+{clientId}</c>, a clash is <c>409</c>), <c>name</c>, <c>timeZone</c>; what is absent stays. A new zone does not
 /// move existing schedules (cal.com does not either).
 /// </summary>
-public sealed record UpdateManagedUserCommand(OAuthClientRef Client, int UserId, string? Email, string? Name, TimeZoneInput? TimeZone, ManagedUserProfile? Profile = null) : ICommand<ManagedUserDto>, IValidated;
+public sealed record UpdateManagedUserCommand(
+    OAuthClientRef Client,
+    int UserId,
+    string? Email,
+    string? Name,
+    TimeZoneInput? TimeZone,
+    ManagedUserProfile? Profile = null
+) : ICommand<ManagedUserDto>, IValidated;
 
 public sealed class UpdateManagedUserCommandHandler(IUserRepository users, IManagedUserTokenRepository tokens, IAuthenticationCache cache)
     : ICommandHandler<UpdateManagedUserCommand, ManagedUserDto>
@@ -53,8 +59,7 @@ public sealed class UpdateManagedUserCommandValidator : AbstractValidator<Update
     public UpdateManagedUserCommandValidator()
     {
         RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(254).When(c => c.Email is not null).OverridePropertyName("email");
-        RuleFor(c => c.TimeZone).IsIanaTimeZone()
-            .OverridePropertyName("timeZone");
+        RuleFor(c => c.TimeZone).IsIanaTimeZone().OverridePropertyName("timeZone");
         RuleFor(c => c.Name).MaximumLength(256).OverridePropertyName("name");
         RuleFor(c => c.Profile).Custom(ManagedUserProfileValidator.Report);
     }

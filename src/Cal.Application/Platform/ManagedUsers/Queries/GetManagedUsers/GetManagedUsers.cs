@@ -1,9 +1,9 @@
+using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using FluentValidation;
 using Mediator;
-using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
 
@@ -12,17 +12,26 @@ namespace Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
 /// and <c>offset</c>, optionally only those with the given <c>emails</c> (as the user gave them or as Cal returned them,
 /// with the <c>+clientId</c> part).
 /// </summary>
-public sealed record GetManagedUsersQuery(OAuthClientRef Client, int? Limit, int? Offset, IReadOnlyList<string>? Emails = null) : IQuery<IReadOnlyList<ManagedUserDto>>, IValidated;
+public sealed record GetManagedUsersQuery(OAuthClientRef Client, int? Limit, int? Offset, IReadOnlyList<string>? Emails = null)
+    : IQuery<IReadOnlyList<ManagedUserDto>>,
+        IValidated;
 
 public sealed class GetManagedUsersQueryHandler(IUserRepository users) : IQueryHandler<GetManagedUsersQuery, IReadOnlyList<ManagedUserDto>>
 {
     public async ValueTask<IReadOnlyList<ManagedUserDto>> Handle(GetManagedUsersQuery query, CancellationToken cancellationToken)
     {
-        var emails = query.Emails?.Where(e => !string.IsNullOrWhiteSpace(e))
+        var emails = query
+            .Emails?.Where(e => !string.IsNullOrWhiteSpace(e))
             .Select(e => CreateManagedUserCommandHandler.ManagedEmail(PlusFromQuery(e.Trim()), query.Client.ClientId).ToLowerInvariant())
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        var found = await users.ListManagedAsync(query.Client.Id, query.Offset ?? 0, query.Limit ?? 50, emails is { Count: > 0 } ? emails : null, cancellationToken);
+        var found = await users.ListManagedAsync(
+            query.Client.Id,
+            query.Offset ?? 0,
+            query.Limit ?? 50,
+            emails is { Count: > 0 } ? emails : null,
+            cancellationToken
+        );
         return found.Select(ManagedUserDto.From).ToList();
     }
 
@@ -40,7 +49,8 @@ public sealed class GetManagedUsersQueryValidator : AbstractValidator<GetManaged
     }
 }
 
-/// <summary>cal.com's <c>GET /v2/oauth-clients/{clientId}/users/{userId}</c>: one managed user of this client; another client's user is not found.</summary>
+/// <summary>cal.com's <c>GET /v2/oauth-clients/{clientId}/users/{userId}</c>: one managed user of this client; another client's user is not
+/// found.</summary>
 public sealed record GetManagedUserQuery(OAuthClientRef Client, int UserId) : IQuery<ManagedUserDto>;
 
 public sealed class GetManagedUserQueryHandler(IUserRepository users) : IQueryHandler<GetManagedUserQuery, ManagedUserDto>

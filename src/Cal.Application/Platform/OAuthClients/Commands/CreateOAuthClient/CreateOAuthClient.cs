@@ -1,7 +1,7 @@
+using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Platform;
 using Mediator;
-using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Platform.OAuthClients.Commands.CreateOAuthClient;
 

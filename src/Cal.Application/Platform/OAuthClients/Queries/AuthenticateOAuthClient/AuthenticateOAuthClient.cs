@@ -31,6 +31,8 @@ public sealed class AuthenticateOAuthClientQueryHandler(IOAuthClientRepository c
 
         var client = query.ClientId.Length is > 0 and <= 64 ? await clients.FindByClientIdAsync(query.ClientId, cancellationToken) : null;
         var matches = secrets.Matches(query.Secret, client?.SecretHash ?? UnknownClientHash);
-        return client is not null && matches ? new OAuthClientRef(client.Id, client.ClientId) : throw new UnauthorizedException(InvalidCredentials);
+        return client is not null && matches
+            ? new OAuthClientRef(client.Id, client.ClientId)
+            : throw new UnauthorizedException(InvalidCredentials);
     }
 }

@@ -19,7 +19,8 @@ public sealed class ForceRefreshTokensCommandHandler(
     IPlatformSecrets secrets,
     TokenIssuer issuer,
     IAuthenticationCache cache,
-    TimeProvider time) : ICommandHandler<ForceRefreshTokensCommand, TokenPairDto>
+    TimeProvider time
+) : ICommandHandler<ForceRefreshTokensCommand, TokenPairDto>
 {
     public async ValueTask<TokenPairDto> Handle(ForceRefreshTokensCommand command, CancellationToken cancellationToken)
     {

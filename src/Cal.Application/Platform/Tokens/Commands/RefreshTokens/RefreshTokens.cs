@@ -1,10 +1,10 @@
+using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Common.Telemetry;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Mediator;
 using Microsoft.Extensions.Logging;
-using Cal.Application.Common.Behaviours;
 
 namespace Cal.Application.Platform.Tokens.Commands.RefreshTokens;
 
@@ -23,7 +23,8 @@ public sealed partial class RefreshTokensCommandHandler(
     TokenIssuer issuer,
     IAuthenticationCache authCache,
     TimeProvider time,
-    ILogger<RefreshTokensCommandHandler> logger) : ICommandHandler<RefreshTokensCommand, TokenPairDto>
+    ILogger<RefreshTokensCommandHandler> logger
+) : ICommandHandler<RefreshTokensCommand, TokenPairDto>
 {
     public const string InvalidRefreshToken = "Invalid refresh token.";
 
@@ -45,9 +46,11 @@ public sealed partial class RefreshTokensCommandHandler(
     private async Task<TokenPairDto> RefreshAsync(RefreshTokensCommand command, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var pair = command.RefreshToken.StartsWith(IPlatformSecrets.RefreshTokenPrefix, StringComparison.Ordinal) && command.RefreshToken.Length <= 200
-            ? await tokens.FindByRefreshTokenHashAsync(secrets.Hash(command.RefreshToken), cancellationToken)
-            : null;
+        var pair =
+            command.RefreshToken.StartsWith(IPlatformSecrets.RefreshTokenPrefix, StringComparison.Ordinal)
+            && command.RefreshToken.Length <= 200
+                ? await tokens.FindByRefreshTokenHashAsync(secrets.Hash(command.RefreshToken), cancellationToken)
+                : null;
         if (pair is null || pair.OAuthClientId != command.Client.Id || pair.IsRevoked)
         {
             throw new UnauthorizedException(InvalidRefreshToken);
@@ -85,6 +88,10 @@ public sealed partial class RefreshTokensCommandHandler(
         LogReuse(logger, userId, revoked);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A rotated refresh token of managed user {UserId} was presented again; its token family was revoked ({Revoked} token pairs)")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "A rotated refresh token of managed user {UserId} was presented again; its token family was revoked ({Revoked} "
+            + "token pairs)"
+    )]
     private static partial void LogReuse(ILogger logger, int userId, int revoked);
 }

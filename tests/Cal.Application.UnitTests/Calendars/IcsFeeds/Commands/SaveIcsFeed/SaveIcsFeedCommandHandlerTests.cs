@@ -1,19 +1,23 @@
-using Cal.Application.Calendars.Common;
-using Cal.Testing;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AutoMapper;
+using Cal.Application.Calendars.Common;
 using Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
 using Cal.Application.Calendars.IcsFeeds.Common;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.UnitTests.TestSupport;
 using Cal.Domain.Calendars;
+using Cal.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
-using Reader = System.Func<System.IO.TextReader, System.Threading.CancellationToken, System.Threading.Tasks.Task<Cal.Application.Common.Interfaces.IcsCheckResult>>;
+using Reader = System.Func<
+    System.IO.TextReader,
+    System.Threading.CancellationToken,
+    System.Threading.Tasks.Task<Cal.Application.Common.Interfaces.IcsCheckResult>
+>;
 
 namespace Cal.Application.UnitTests.Calendars.IcsFeeds.Commands.SaveIcsFeed;
 
@@ -27,70 +31,83 @@ public sealed class SaveIcsFeedCommandHandlerTests
     /// <summary>How long a test waits for something that should happen at once, before it fails instead of hanging.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    private Mock<IIcsFeedFetcher> _fetcher = null!;
-    private Mock<IIcsFeedChecker> _parser = null!;
+    private Mock<IIcsFeedFetcher> fetcher = null!;
+    private Mock<IIcsFeedChecker> parser = null!;
 
-    /// <summary>What each feed serves: its text, or why it cannot be fetched. The fetcher mock streams the text into the reader it is given, as the real one does.</summary>
-    private Func<IcsFeedUrl, CancellationToken, Task<FeedFetchResult<string>>> _serve = null!;
+    /// <summary>What each feed serves: its text, or why it cannot be fetched. The fetcher mock streams the text into the reader it is
+    /// given, as the real one does.</summary>
+    private Func<IcsFeedUrl, CancellationToken, Task<FeedFetchResult<string>>> serve = null!;
 
-    /// <summary>The parser's verdict per text (default: valid); every text it was given is recorded in <see cref="_parsed"/>.</summary>
-    private Dictionary<string, IcsCheckResult> _verdicts = null!;
-    private ConcurrentQueue<string> _parsed = null!;
-    private Mock<ISecretProtector> _protector = null!;
-    private Mock<ICredentialRepository> _credentials = null!;
-    private IcsFeedSaveOptions _options = null!;
-    private FakeTimeProvider _time = null!;
-    private ListLogger<SaveIcsFeedCommandHandler> _logger = null!;
+    /// <summary>The parser's verdict per text (default: valid); every text it was given is recorded in <see cref="parsed"/>.</summary>
+    private Dictionary<string, IcsCheckResult> verdicts = null!;
+    private ConcurrentQueue<string> parsed = null!;
+    private Mock<ISecretProtector> protector = null!;
+    private Mock<ICredentialRepository> credentials = null!;
+    private IcsFeedSaveOptions options = null!;
+    private FakeTimeProvider time = null!;
+    private ListLogger<SaveIcsFeedCommandHandler> logger = null!;
 
-    private static readonly IMapper Mapper =
-        new MapperConfiguration(cfg => cfg.AddProfile<CalendarsMappingProfile>(), NullLoggerFactory.Instance).CreateMapper();
+    private static readonly IMapper Mapper = new MapperConfiguration(
+        cfg => cfg.AddProfile<CalendarsMappingProfile>(),
+        NullLoggerFactory.Instance
+    ).CreateMapper();
 
     [SetUp]
     public void SetUp()
     {
-        _serve = (_, _) => Task.FromResult(FeedFetchResult.Ok(Calendar));
-        _fetcher = new Mock<IIcsFeedFetcher>();
-        _fetcher.Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<int>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()))
-            .Returns(async (IcsFeedUrl url, int owner, Reader read, CancellationToken ct) =>
-            {
-                var served = await _serve(url, ct);
-                return served.Failure is { } failure
-                    ? FeedFetchResult.Failed<IcsCheckResult>(failure)
-                    : FeedFetchResult.Ok(await read(new StringReader(served.Value!), ct));
-            });
+        serve = (_, _) => Task.FromResult(FeedFetchResult.Ok(Calendar));
+        fetcher = new Mock<IIcsFeedFetcher>();
+        fetcher
+            .Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<int>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()))
+            .Returns(
+                async (IcsFeedUrl url, int owner, Reader read, CancellationToken ct) =>
+                {
+                    var served = await serve(url, ct);
+                    return served.Failure is { } failure
+                        ? FeedFetchResult.Failed<IcsCheckResult>(failure)
+                        : FeedFetchResult.Ok(await read(new StringReader(served.Value!), ct));
+                }
+            );
 
-        _verdicts = new Dictionary<string, IcsCheckResult>(StringComparer.Ordinal);
-        _parsed = new ConcurrentQueue<string>();
-        _parser = new Mock<IIcsFeedChecker>();
-        _parser.Setup(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()))
-            .Returns(async (TextReader content, CancellationToken ct) =>
-            {
-                var text = await content.ReadToEndAsync(ct);
-                _parsed.Enqueue(text);
-                return _verdicts.GetValueOrDefault(text) ?? IcsCheckResult.Valid("Work");
-            });
+        verdicts = new Dictionary<string, IcsCheckResult>(StringComparer.Ordinal);
+        parsed = new ConcurrentQueue<string>();
+        parser = new Mock<IIcsFeedChecker>();
+        parser
+            .Setup(p => p.CheckAsync(It.IsAny<TextReader>(), It.IsAny<CancellationToken>()))
+            .Returns(
+                async (TextReader content, CancellationToken ct) =>
+                {
+                    var text = await content.ReadToEndAsync(ct);
+                    parsed.Enqueue(text);
+                    return verdicts.GetValueOrDefault(text) ?? IcsCheckResult.Valid("Work");
+                }
+            );
 
-        _protector = new Mock<ISecretProtector>();
-        _protector.Setup(p => p.Protect(It.IsAny<string>())).Returns(ProtectedBlob);
+        protector = new Mock<ISecretProtector>();
+        protector.Setup(p => p.Protect(It.IsAny<string>())).Returns(ProtectedBlob);
 
-        _credentials = new Mock<ICredentialRepository>();
-        _credentials.Setup(c => c.SaveIcsFeedAsync(It.IsAny<int>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+        credentials = new Mock<ICredentialRepository>();
+        credentials
+            .Setup(c => c.SaveIcsFeedAsync(It.IsAny<int>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((int userId, string key, CancellationToken _) => Credential.ForIcsFeed(userId, key).WithId(CredentialId));
 
-        _options = new IcsFeedSaveOptions();
-        _time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        _logger = new ListLogger<SaveIcsFeedCommandHandler>();
+        options = new IcsFeedSaveOptions();
+        time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        logger = new ListLogger<SaveIcsFeedCommandHandler>();
     }
 
-    private void Serve(Func<IcsFeedUrl, FeedFetchResult<string>> serve) => _serve = (url, _) => Task.FromResult(serve(url));
+    private void Serve(Func<IcsFeedUrl, FeedFetchResult<string>> answer) => serve = (url, _) => Task.FromResult(answer(url));
 
-    private void Serve(Func<IcsFeedUrl, CancellationToken, Task<FeedFetchResult<string>>> serve) => _serve = serve;
+    private void Serve(Func<IcsFeedUrl, CancellationToken, Task<FeedFetchResult<string>>> answer) => serve = answer;
 
     private void VerifyFetches(Times times) =>
-        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<int>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()), times);
+        fetcher.Verify(
+            f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<int>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()),
+            times
+        );
 
     private SaveIcsFeedCommandHandler CreateHandler() =>
-        new(_fetcher.Object, _parser.Object, _protector.Object, _credentials.Object, Mapper, Options.Create(_options), _time, _logger);
+        new(fetcher.Object, parser.Object, protector.Object, credentials.Object, Mapper, Options.Create(options), time, logger);
 
     private static SaveIcsFeedCommand Command(bool? readOnly, params string[] urls) => new(UserId, IcsFeedUrlsInput.Parse(urls), readOnly);
 
@@ -98,8 +115,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
 
     private void AssertNothingStored()
     {
-        _credentials.Verify(c => c.SaveIcsFeedAsync(It.IsAny<int>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
-        _protector.Verify(p => p.Protect(It.IsAny<string>()), Times.Never);
+        credentials.Verify(c => c.SaveIcsFeedAsync(It.IsAny<int>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        protector.Verify(p => p.Protect(It.IsAny<string>()), Times.Never);
     }
 
     // ---- success ----
@@ -109,15 +126,15 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None);
 
-        _credentials.Verify(c => c.SaveIcsFeedAsync(UserId, ProtectedBlob, It.IsAny<CancellationToken>()), Times.Once);
-        _credentials.VerifyNoOtherCalls();
+        credentials.Verify(c => c.SaveIcsFeedAsync(UserId, ProtectedBlob, It.IsAny<CancellationToken>()), Times.Once);
+        credentials.VerifyNoOtherCalls();
     }
 
     [Test]
     public async Task Handle_WhenAllFeedsAreUsable_ProtectsJsonWithTheUrlsInOrderAsGiven()
     {
         string? plaintext = null;
-        _protector.Setup(p => p.Protect(It.IsAny<string>())).Callback<string>(s => plaintext = s).Returns(ProtectedBlob);
+        protector.Setup(p => p.Protect(It.IsAny<string>())).Callback<string>(s => plaintext = s).Returns(ProtectedBlob);
         string[] urls = ["https://b.example/z.ics", "webcal://A.example:443/feed?token=s3cr3t&x=1", "http://c.example/a"];
 
         await CreateHandler().Handle(Command(urls), CancellationToken.None);
@@ -126,7 +143,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
         using var json = JsonDocument.Parse(plaintext!);
         var stored = json.RootElement.GetProperty("urls").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.That(stored, Is.EqualTo(urls), "the URLs are stored in request order, exactly as the user gave them");
-        _protector.Verify(p => p.Protect(It.IsAny<string>()), Times.Once);
+        protector.Verify(p => p.Protect(It.IsAny<string>()), Times.Once);
     }
 
     [TestCase(null, true)]
@@ -135,7 +152,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     public async Task Handle_StoresReadOnly_DefaultingToTrue(bool? readOnly, bool expected)
     {
         string? plaintext = null;
-        _protector.Setup(p => p.Protect(It.IsAny<string>())).Callback<string>(s => plaintext = s).Returns(ProtectedBlob);
+        protector.Setup(p => p.Protect(It.IsAny<string>())).Callback<string>(s => plaintext = s).Returns(ProtectedBlob);
 
         await CreateHandler().Handle(Command(readOnly, "https://a.example/a.ics"), CancellationToken.None);
 
@@ -147,7 +164,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     public async Task Handle_ProtectedSecret_IsReadableAsIcsFeedSettings()
     {
         string? plaintext = null;
-        _protector.Setup(p => p.Protect(It.IsAny<string>())).Callback<string>(s => plaintext = s).Returns(ProtectedBlob);
+        protector.Setup(p => p.Protect(It.IsAny<string>())).Callback<string>(s => plaintext = s).Returns(ProtectedBlob);
 
         await CreateHandler().Handle(Command(false, "https://a.example/a.ics", "webcal://b.example/b"), CancellationToken.None);
 
@@ -164,8 +181,20 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None);
 
-        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), UserId, It.IsAny<Reader>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
-        _fetcher.Verify(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.Is<int>(owner => owner != UserId), It.IsAny<Reader>(), It.IsAny<CancellationToken>()), Times.Never);
+        fetcher.Verify(
+            f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), UserId, It.IsAny<Reader>(), It.IsAny<CancellationToken>()),
+            Times.Exactly(2)
+        );
+        fetcher.Verify(
+            f =>
+                f.FetchAsync(
+                    It.IsAny<IcsFeedUrl>(),
+                    It.Is<int>(owner => owner != UserId),
+                    It.IsAny<Reader>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Never
+        );
     }
 
     [Test]
@@ -173,22 +202,28 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         var result = await CreateHandler().Handle(Command("https://a.example/a.ics"), CancellationToken.None);
 
-        Assert.That(result, Is.EqualTo(new CalendarCredentialDto
-        {
-            Id = CredentialId,
-            Type = "ics-feed_calendar",
-            AppId = "ics-feed",
-            UserId = UserId,
-            TeamId = null,
-            Invalid = false,
-        }));
+        Assert.That(
+            result,
+            Is.EqualTo(
+                new CalendarCredentialDto
+                {
+                    Id = CredentialId,
+                    Type = "ics-feed_calendar",
+                    AppId = "ics-feed",
+                    UserId = UserId,
+                    TeamId = null,
+                    Invalid = false,
+                }
+            )
+        );
     }
 
     [Test]
     public async Task Handle_ReturnsWhatTheRepositoryStored_NotANewCredential()
     {
         // An existing credential keeps its id: the result must come from the repository's answer.
-        _credentials.Setup(c => c.SaveIcsFeedAsync(It.IsAny<int>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+        credentials
+            .Setup(c => c.SaveIcsFeedAsync(It.IsAny<int>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(Credential.ForIcsFeed(UserId, ProtectedBlob).WithId(1234));
 
         var result = await CreateHandler().Handle(Command("https://a.example/a.ics"), CancellationToken.None);
@@ -201,12 +236,13 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         Serve(u => FeedFetchResult.Ok("content of " + u.Host));
 
-        await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None);
+        await CreateHandler()
+            .Handle(Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None);
 
         VerifyFetches(Times.Exactly(3));
-        Assert.That(_parsed, Has.Exactly(1).EqualTo("content of a.example"));
-        Assert.That(_parsed, Has.Exactly(1).EqualTo("content of b.example"));
-        Assert.That(_parsed, Has.Exactly(1).EqualTo("content of c.example"));
+        Assert.That(parsed, Has.Exactly(1).EqualTo("content of a.example"));
+        Assert.That(parsed, Has.Exactly(1).EqualTo("content of b.example"));
+        Assert.That(parsed, Has.Exactly(1).EqualTo("content of c.example"));
     }
 
     [Test]
@@ -219,11 +255,13 @@ public sealed class SaveIcsFeedCommandHandlerTests
             return FeedFetchResult.Ok(Calendar);
         });
 
-        await CreateHandler().Handle(Command("webcal://cal.example/private/basic.ics", "WEBCAL://other.example:443/x"), CancellationToken.None);
+        await CreateHandler()
+            .Handle(Command("webcal://cal.example/private/basic.ics", "WEBCAL://other.example:443/x"), CancellationToken.None);
 
         Assert.That(
             fetched.Select(u => u.FetchUri.AbsoluteUri),
-            Is.EquivalentTo(new[] { "https://cal.example/private/basic.ics", "https://other.example/x" }));
+            Is.EquivalentTo(new[] { "https://cal.example/private/basic.ics", "https://other.example/x" })
+        );
     }
 
     // ---- failures ----
@@ -231,10 +269,15 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [Test]
     public void Handle_WhenAnyFeedFails_StoresNothing()
     {
-        Serve(u => u.Host == "b.example" ? FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Unreachable, "down")) : FeedFetchResult.Ok(Calendar));
+        Serve(u =>
+            u.Host == "b.example"
+                ? FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Unreachable, "down"))
+                : FeedFetchResult.Ok(Calendar)
+        );
 
-        Assert.ThrowsAsync<IcsFeedsUnusableException>(
-            async () => await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None));
+        Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
+            await CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None)
+        );
 
         AssertNothingStored();
     }
@@ -244,16 +287,22 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         var notFound = new FeedFailure(FeedFailureReason.HttpStatus, "The feed answered 404.", HttpStatus: 404);
         var unreachable = new FeedFailure(FeedFailureReason.Unreachable, "The feed's server could not be reached.");
-        Serve(u => u.Host switch
-        {
-            "b.example" => FeedFetchResult.Failed<string>(notFound),
-            "d.example" => FeedFetchResult.Failed<string>(unreachable),
-            _ => FeedFetchResult.Ok(Calendar),
-        });
+        Serve(u =>
+            u.Host switch
+            {
+                "b.example" => FeedFetchResult.Failed<string>(notFound),
+                "d.example" => FeedFetchResult.Failed<string>(unreachable),
+                _ => FeedFetchResult.Ok(Calendar),
+            }
+        );
 
-        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
-            Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics", "https://d.example/d.ics"),
-            CancellationToken.None));
+        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
+            await CreateHandler()
+                .Handle(
+                    Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics", "https://d.example/d.ics"),
+                    CancellationToken.None
+                )
+        );
 
         Assert.That(ex.Failures, Is.EqualTo(new[] { new IndexedFeedFailure(1, notFound), new IndexedFeedFailure(3, unreachable) }));
         AssertNothingStored();
@@ -264,11 +313,12 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         var parseError = new FeedFailure(FeedFailureReason.ParseError, "Line 3 is not a property.", Line: 3);
         Serve(u => FeedFetchResult.Ok("content of " + u.Host));
-        _verdicts["content of c.example"] = IcsCheckResult.Invalid(parseError);
+        verdicts["content of c.example"] = IcsCheckResult.Invalid(parseError);
 
-        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
-            Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"),
-            CancellationToken.None));
+        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
+            await CreateHandler()
+                .Handle(Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None)
+        );
 
         Assert.That(ex.Failures, Is.EqualTo(new[] { new IndexedFeedFailure(2, parseError) }));
         AssertNothingStored();
@@ -280,11 +330,12 @@ public sealed class SaveIcsFeedCommandHandlerTests
         var timeout = new FeedFailure(FeedFailureReason.Timeout, "slow");
         var notIcal = new FeedFailure(FeedFailureReason.NotIcalendar, "This is HTML.");
         Serve(u => u.Host == "c.example" ? FeedFetchResult.Failed<string>(timeout) : FeedFetchResult.Ok("content of " + u.Host));
-        _verdicts["content of a.example"] = IcsCheckResult.Invalid(notIcal);
+        verdicts["content of a.example"] = IcsCheckResult.Invalid(notIcal);
 
-        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
-            Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"),
-            CancellationToken.None));
+        var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
+            await CreateHandler()
+                .Handle(Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None)
+        );
 
         Assert.That(ex.Failures, Is.EqualTo(new[] { new IndexedFeedFailure(0, notIcal), new IndexedFeedFailure(2, timeout) }));
         AssertNothingStored();
@@ -295,18 +346,26 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         Serve(_ => FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.TooLarge, "too big")));
 
-        Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(Command("https://a.example/a.ics"), CancellationToken.None));
+        Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
+            await CreateHandler().Handle(Command("https://a.example/a.ics"), CancellationToken.None)
+        );
 
-        Assert.That(_parsed, Is.Empty);
+        Assert.That(parsed, Is.Empty);
     }
 
     [Test]
     public void Handle_WhenAFeedFails_StillChecksEveryOtherFeed()
     {
-        Serve(u => u.Host == "a.example" ? FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.BlockedAddress, "private address")) : FeedFetchResult.Ok(Calendar));
+        Serve(u =>
+            u.Host == "a.example"
+                ? FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.BlockedAddress, "private address"))
+                : FeedFetchResult.Ok(Calendar)
+        );
 
-        Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
-            Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None));
+        Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
+            await CreateHandler()
+                .Handle(Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None)
+        );
 
         VerifyFetches(Times.Exactly(3));
     }
@@ -319,7 +378,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
         const int feeds = 5;
         var started = 0;
         var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Serve(async (_, _) =>
+        Serve(
+            async (_, _) =>
             {
                 if (Interlocked.Increment(ref started) == feeds)
                 {
@@ -331,7 +391,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 return winner == allStarted.Task
                     ? FeedFetchResult.Ok(Calendar)
                     : FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "fetches were not concurrent"));
-            });
+            }
+        );
         var urls = Enumerable.Range(0, feeds).Select(i => $"https://feed{i}.example/cal.ics").ToArray();
 
         var result = await CreateHandler().Handle(Command(urls), CancellationToken.None).AsTask().WaitAsync(Patience * 2);
@@ -346,19 +407,22 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [Test]
     public async Task Handle_FetchesAtMostMaxConcurrentFetchesPerSave_AtOnce()
     {
-        _options.MaxConcurrentFetchesPerSave = 2;
+        options.MaxConcurrentFetchesPerSave = 2;
         var inFlight = 0;
         var most = 0;
-        Serve(async (_, ct) =>
-        {
-            var now = Interlocked.Increment(ref inFlight);
-            InterlockedMax(ref most, now);
-            await Task.Delay(50, ct);
-            Interlocked.Decrement(ref inFlight);
-            return FeedFetchResult.Ok(Calendar);
-        });
+        Serve(
+            async (_, ct) =>
+            {
+                var now = Interlocked.Increment(ref inFlight);
+                InterlockedMax(ref most, now);
+                await Task.Delay(50, ct);
+                Interlocked.Decrement(ref inFlight);
+                return FeedFetchResult.Ok(Calendar);
+            }
+        );
 
-        await CreateHandler().Handle(Command(Enumerable.Range(0, 6).Select(i => $"https://feed{i}.example/cal.ics").ToArray()), CancellationToken.None);
+        await CreateHandler()
+            .Handle(Command(Enumerable.Range(0, 6).Select(i => $"https://feed{i}.example/cal.ics").ToArray()), CancellationToken.None);
 
         Assert.That(most, Is.EqualTo(2), "two at a time: never more, and not one by one");
         VerifyFetches(Times.Exactly(6));
@@ -367,19 +431,18 @@ public sealed class SaveIcsFeedCommandHandlerTests
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
-        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
-        {
-        }
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
     }
 
     [Test]
     public async Task Handle_CancelsTheFetchersToken_WhenTheSaveTimeoutPasses()
     {
-        _options.SaveTimeout = TimeSpan.FromSeconds(3);
+        options.SaveTimeout = TimeSpan.FromSeconds(3);
         var timeout = new FeedFailure(FeedFailureReason.Timeout, "took too long");
         var tokens = new ConcurrentBag<CancellationToken>();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Serve(async (u, ct) =>
+        Serve(
+            async (u, ct) =>
             {
                 tokens.Add(ct);
                 if (tokens.Count == 2)
@@ -397,15 +460,18 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 {
                     return FeedFetchResult.Failed<string>(timeout);
                 }
-            });
+            }
+        );
 
-        var handling = CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None).AsTask();
+        var handling = CreateHandler()
+            .Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None)
+            .AsTask();
         await started.Task.WaitAsync(Patience);
 
-        _time.Advance(TimeSpan.FromSeconds(3) - TimeSpan.FromMilliseconds(1));
+        time.Advance(TimeSpan.FromSeconds(3) - TimeSpan.FromMilliseconds(1));
         Assert.That(tokens.Any(t => t.IsCancellationRequested), Is.False, "cancelled before the save timeout");
 
-        _time.Advance(TimeSpan.FromMilliseconds(2));
+        time.Advance(TimeSpan.FromMilliseconds(2));
         Assert.That(tokens.All(t => t.IsCancellationRequested), Is.True, "not cancelled after the save timeout");
 
         var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await handling.WaitAsync(Patience));
@@ -417,12 +483,13 @@ public sealed class SaveIcsFeedCommandHandlerTests
     public async Task Handle_SaveTimeout_BoundsTheWholeSave_NotEachFeed()
     {
         // Feed a answers after 2 s; feed b is still going at 3 s, when the 3 s deadline for the whole save ends it.
-        _options.SaveTimeout = TimeSpan.FromSeconds(3);
+        options.SaveTimeout = TimeSpan.FromSeconds(3);
         var tokens = new ConcurrentDictionary<string, CancellationToken>();
         var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var releaseA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var aDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Serve(async (u, ct) =>
+        Serve(
+            async (u, ct) =>
             {
                 tokens[u.Host] = ct;
                 if (tokens.Count == 2)
@@ -446,24 +513,27 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 {
                     return FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "took too long"));
                 }
-            });
+            }
+        );
 
-        var handling = CreateHandler().Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None).AsTask();
+        var handling = CreateHandler()
+            .Handle(Command("https://a.example/a.ics", "https://b.example/b.ics"), CancellationToken.None)
+            .AsTask();
         await bothStarted.Task.WaitAsync(Patience);
 
-        _time.Advance(TimeSpan.FromSeconds(2));
+        time.Advance(TimeSpan.FromSeconds(2));
         releaseA.SetResult();
         await aDone.Task.WaitAsync(Patience);
 
         // Feed a is read too before the clock moves on (else the deadline could land mid-read: a race of this test's, not the handler's).
-        for (var waited = TimeSpan.Zero; _parsed.IsEmpty && waited < Patience; waited += TimeSpan.FromMilliseconds(5))
+        for (var waited = TimeSpan.Zero; parsed.IsEmpty && waited < Patience; waited += TimeSpan.FromMilliseconds(5))
         {
             await Task.Delay(5);
         }
 
-        Assert.That(_parsed, Has.Count.EqualTo(1), "feed a was read");
+        Assert.That(parsed, Has.Count.EqualTo(1), "feed a was read");
         Assert.That(tokens["b.example"].IsCancellationRequested, Is.False, "cancelled before the save timeout");
-        _time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
 
         var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await handling.WaitAsync(Patience));
         Assert.Multiple(() =>
@@ -477,16 +547,19 @@ public sealed class SaveIcsFeedCommandHandlerTests
     public void Handle_WhenTheCallerCancelsDuringFetching_ThrowsOperationCanceled_AndStoresNothing()
     {
         using var caller = new CancellationTokenSource();
-        Serve(async (_, ct) =>
+        Serve(
+            async (_, ct) =>
             {
                 await caller.CancelAsync();
                 await Task.Delay(Timeout.InfiniteTimeSpan, ct);
                 return FeedFetchResult.Ok(Calendar);
-            });
+            }
+        );
 
         Assert.That(
             async () => await CreateHandler().Handle(Command("https://a.example/a.ics"), caller.Token).AsTask().WaitAsync(Patience),
-            Throws.InstanceOf<OperationCanceledException>());
+            Throws.InstanceOf<OperationCanceledException>()
+        );
         AssertNothingStored();
     }
 
@@ -496,7 +569,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
         // The fetcher's contract turns any cancellation into a Timeout result; the handler must still tell
         // a caller who went away from a slow feed, and store nothing.
         using var caller = new CancellationTokenSource();
-        Serve(async (_, ct) =>
+        Serve(
+            async (_, ct) =>
             {
                 await caller.CancelAsync();
                 try
@@ -508,11 +582,13 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 {
                     return FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "cancelled"));
                 }
-            });
+            }
+        );
 
         Assert.That(
             async () => await CreateHandler().Handle(Command("https://a.example/a.ics"), caller.Token).AsTask().WaitAsync(Patience),
-            Throws.InstanceOf<OperationCanceledException>());
+            Throws.InstanceOf<OperationCanceledException>()
+        );
         AssertNothingStored();
     }
 
@@ -524,7 +600,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
 
         Assert.That(
             async () => await CreateHandler().Handle(Command("https://a.example/a.ics"), caller.Token),
-            Throws.InstanceOf<OperationCanceledException>());
+            Throws.InstanceOf<OperationCanceledException>()
+        );
         AssertNothingStored();
     }
 
@@ -535,7 +612,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
 
         await CreateHandler().Handle(Command("https://a.example/a.ics"), caller.Token);
 
-        _credentials.Verify(c => c.SaveIcsFeedAsync(UserId, ProtectedBlob, caller.Token), Times.Once);
+        credentials.Verify(c => c.SaveIcsFeedAsync(UserId, ProtectedBlob, caller.Token), Times.Once);
     }
 
     // ---- logs ----
@@ -543,15 +620,20 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [Test]
     public async Task Handle_LogsOnlyTheHostsOfTheFeeds_NeverTheirPathsOrQueries()
     {
-        await CreateHandler().Handle(
-            Command("https://a.example/users/alice/private-s3cr3t.ics?token=t0ps3cr3t", "webcal://b.example/x/hidden-path"),
-            CancellationToken.None);
+        await CreateHandler()
+            .Handle(
+                Command("https://a.example/users/alice/private-s3cr3t.ics?token=t0ps3cr3t", "webcal://b.example/x/hidden-path"),
+                CancellationToken.None
+            );
 
-        var logged = _logger.AllText;
+        var logged = logger.AllText;
         Assert.Multiple(() =>
         {
             Assert.That(logged, Does.Contain("a.example").And.Contain("b.example"));
-            Assert.That(logged, Does.Not.Contain("s3cr3t").And.Not.Contain("t0ps3cr3t").And.Not.Contain("hidden-path").And.Not.Contain("alice"));
+            Assert.That(
+                logged,
+                Does.Not.Contain("s3cr3t").And.Not.Contain("t0ps3cr3t").And.Not.Contain("hidden-path").And.Not.Contain("alice")
+            );
         });
     }
 
@@ -560,9 +642,10 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         Serve(_ => FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.HttpStatus, "403", HttpStatus: 403)));
 
-        Assert.ThrowsAsync<IcsFeedsUnusableException>(async () => await CreateHandler().Handle(
-            Command("https://a.example/private-s3cr3t.ics?token=t0ps3cr3t"), CancellationToken.None));
+        Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
+            await CreateHandler().Handle(Command("https://a.example/private-s3cr3t.ics?token=t0ps3cr3t"), CancellationToken.None)
+        );
 
-        Assert.That(_logger.AllText, Does.Not.Contain("s3cr3t").And.Not.Contain("token"));
+        Assert.That(logger.AllText, Does.Not.Contain("s3cr3t").And.Not.Contain("token"));
     }
 }

@@ -6,23 +6,22 @@ namespace Cal.Application.UnitTests.Calendars.IcsFeeds.Commands.SaveIcsFeed;
 
 public sealed class SaveIcsFeedCommandValidatorTests
 {
-    private readonly SaveIcsFeedCommandValidator _validator = new();
+    private readonly SaveIcsFeedCommandValidator validator = new();
 
     private static SaveIcsFeedCommand Command(params string?[] urls) => new(7, IcsFeedUrlsInput.Parse(urls), null);
 
-    private static string[] DistinctUrls(int count) =>
-        Enumerable.Range(0, count).Select(i => $"https://feed{i}.example/cal.ics").ToArray();
+    private static string[] DistinctUrls(int count) => Enumerable.Range(0, count).Select(i => $"https://feed{i}.example/cal.ics").ToArray();
 
     [Test]
     public void Validate_OneValidUrl_Passes()
     {
-        _validator.TestValidate(Command("https://cal.example/feed.ics")).ShouldNotHaveAnyValidationErrors();
+        validator.TestValidate(Command("https://cal.example/feed.ics")).ShouldNotHaveAnyValidationErrors();
     }
 
     [Test]
     public void Validate_NullUrls_IsRefusedUnderUrls()
     {
-        var result = _validator.TestValidate(new SaveIcsFeedCommand(7, IcsFeedUrlsInput.Parse(null), null));
+        var result = validator.TestValidate(new SaveIcsFeedCommand(7, IcsFeedUrlsInput.Parse(null), null));
 
         result.ShouldHaveValidationErrorFor("urls").WithErrorMessage("is required: an array of 1 to 50 feed URLs").Only();
     }
@@ -30,7 +29,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
     [Test]
     public void Validate_EmptyList_IsRefusedUnderUrls()
     {
-        var result = _validator.TestValidate(Command());
+        var result = validator.TestValidate(Command());
 
         result.ShouldHaveValidationErrorFor("urls").WithErrorMessage("must hold between 1 and 50 URLs").Only();
     }
@@ -40,14 +39,14 @@ public sealed class SaveIcsFeedCommandValidatorTests
     [TestCase(50)]
     public void Validate_UpTo50DistinctUrls_Passes(int count)
     {
-        _validator.TestValidate(Command(DistinctUrls(count))).ShouldNotHaveAnyValidationErrors();
+        validator.TestValidate(Command(DistinctUrls(count))).ShouldNotHaveAnyValidationErrors();
     }
 
     [TestCase(51)]
     [TestCase(200)]
     public void Validate_MoreThan50Urls_IsRefused(int count)
     {
-        var result = _validator.TestValidate(Command(DistinctUrls(count)));
+        var result = validator.TestValidate(Command(DistinctUrls(count)));
 
         result.ShouldHaveValidationErrorFor("urls").WithErrorMessage("must hold between 1 and 50 URLs").Only();
     }
@@ -68,7 +67,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
         var urls = DistinctUrls(5).Cast<string?>().ToArray();
         urls[index] = bad;
 
-        var result = _validator.TestValidate(Command(urls));
+        var result = validator.TestValidate(Command(urls));
 
         result.ShouldHaveValidationErrorFor($"urls[{index}]").WithErrorMessage(expectedMessage).Only();
     }
@@ -78,7 +77,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
     {
         var tooLong = "https://cal.example/" + new string('a', 2049);
 
-        var result = _validator.TestValidate(Command("https://a.example/a.ics", tooLong));
+        var result = validator.TestValidate(Command("https://a.example/a.ics", tooLong));
 
         result.ShouldHaveValidationErrorFor("urls[1]").WithErrorMessage("must be at most 2048 characters").Only();
     }
@@ -86,7 +85,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
     [Test]
     public void Validate_Duplicate_IsReportedAtTheLaterIndex_NamingTheEarlierOne()
     {
-        var result = _validator.TestValidate(Command("https://a.example/a.ics", "https://b.example/b.ics", "https://b.example/b.ics"));
+        var result = validator.TestValidate(Command("https://a.example/a.ics", "https://b.example/b.ics", "https://b.example/b.ics"));
 
         result.ShouldHaveValidationErrorFor("urls[2]").WithErrorMessage("repeats urls[1]; URLs must be distinct").Only();
     }
@@ -94,7 +93,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
     [Test]
     public void Validate_ThreeCopies_ReportsBothLaterOnes_AgainstTheFirst()
     {
-        var result = _validator.TestValidate(Command("https://a.example/a.ics", "https://a.example/a.ics", "https://a.example/a.ics"));
+        var result = validator.TestValidate(Command("https://a.example/a.ics", "https://a.example/a.ics", "https://a.example/a.ics"));
 
         result.ShouldHaveValidationErrorFor("urls[1]").WithErrorMessage("repeats urls[0]; URLs must be distinct");
         result.ShouldHaveValidationErrorFor("urls[2]").WithErrorMessage("repeats urls[0]; URLs must be distinct");
@@ -109,7 +108,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
     [TestCase("http://cal.example:80/feed.ics", "http://cal.example/feed.ics")]
     public void Validate_TwoSpellingsOfTheSameFeed_AreDuplicates(string first, string second)
     {
-        var result = _validator.TestValidate(Command(first, second));
+        var result = validator.TestValidate(Command(first, second));
 
         result.ShouldHaveValidationErrorFor("urls[1]").WithErrorMessage("repeats urls[0]; URLs must be distinct").Only();
     }
@@ -120,13 +119,13 @@ public sealed class SaveIcsFeedCommandValidatorTests
     [TestCase("https://cal.example/feed.ics?a=1", "https://cal.example/feed.ics?a=2")]
     public void Validate_DifferentFeeds_AreNotDuplicates(string first, string second)
     {
-        _validator.TestValidate(Command(first, second)).ShouldNotHaveAnyValidationErrors();
+        validator.TestValidate(Command(first, second)).ShouldNotHaveAnyValidationErrors();
     }
 
     [Test]
     public void Validate_UnicodeAndPunycodeSpellingsOfOneHost_AreDuplicates()
     {
-        var result = _validator.TestValidate(Command("https://bücher.example/feed.ics", "https://xn--bcher-kva.example/feed.ics"));
+        var result = validator.TestValidate(Command("https://bücher.example/feed.ics", "https://xn--bcher-kva.example/feed.ics"));
 
         result.ShouldHaveValidationErrorFor("urls[1]").WithErrorMessage("repeats urls[0]; URLs must be distinct");
     }
@@ -134,7 +133,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
     [Test]
     public void Validate_InvalidElement_IsNotAlsoCountedForDuplicates()
     {
-        var result = _validator.TestValidate(Command("ftp://x.example/a", "ftp://x.example/a"));
+        var result = validator.TestValidate(Command("ftp://x.example/a", "ftp://x.example/a"));
 
         Assert.Multiple(() =>
         {
@@ -146,22 +145,22 @@ public sealed class SaveIcsFeedCommandValidatorTests
     [Test]
     public void Validate_SeveralProblems_AreAllReportedAtOnce()
     {
-        var result = _validator.TestValidate(Command(
-            "https://a.example/a.ics",
-            "ftp://b.example/b.ics",
-            "webcal://a.example/a.ics",
-            "",
-            "https://user:pw@c.example/c.ics"));
+        var result = validator.TestValidate(
+            Command("https://a.example/a.ics", "ftp://b.example/b.ics", "webcal://a.example/a.ics", "", "https://user:pw@c.example/c.ics")
+        );
 
         Assert.That(
             result.Errors.Select(e => (e.PropertyName, e.ErrorMessage)),
-            Is.EquivalentTo(new[]
-            {
-                ("urls[1]", "must be an absolute http, https or webcal URL"),
-                ("urls[2]", "repeats urls[0]; URLs must be distinct"),
-                ("urls[3]", "must not be empty"),
-                ("urls[4]", "must not contain a user name or password"),
-            }));
+            Is.EquivalentTo(
+                new[]
+                {
+                    ("urls[1]", "must be an absolute http, https or webcal URL"),
+                    ("urls[2]", "repeats urls[0]; URLs must be distinct"),
+                    ("urls[3]", "must not be empty"),
+                    ("urls[4]", "must not contain a user name or password"),
+                }
+            )
+        );
     }
 
     [Test]
@@ -170,7 +169,7 @@ public sealed class SaveIcsFeedCommandValidatorTests
         var urls = DistinctUrls(51);
         urls[50] = urls[0];
 
-        var result = _validator.TestValidate(Command(urls));
+        var result = validator.TestValidate(Command(urls));
 
         result.ShouldHaveValidationErrorFor("urls").WithErrorMessage("must hold between 1 and 50 URLs");
         result.ShouldHaveValidationErrorFor("urls[50]").WithErrorMessage("repeats urls[0]; URLs must be distinct");
