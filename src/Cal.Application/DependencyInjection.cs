@@ -53,7 +53,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<Calendars.CalDav.CalDavAccountCalendars>();
         services.AddSingleton<Platform.Tokens.TokenIssuer>();
-        services.AddSingleton<Authentication.WarmBearers>();
+        services.AddSingleton<Authentication.AuthenticatedBearerCache>();
         services.AddSingleton(TimeProvider.System);
 
         services.AddScoped(sp => new UserCalendarsReader(sp, sp.GetRequiredService<Common.Interfaces.IUserCalendarsCache>()));

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Cal.Application.Common.Interfaces;
 using Cal.Infrastructure.Caching;
 using Cal.Infrastructure.Calendars.CalDav;
@@ -10,18 +12,22 @@ using Cal.Infrastructure.Persistence.Repositories;
 using Cal.Infrastructure.RateLimiting;
 using Cal.Infrastructure.Security;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Cal.Infrastructure;
 
 /// <summary>
 /// Infrastructure's adapters, in the pieces a reader looks for: the database (<see cref="AddPersistence"/>), what a fleet
-/// shares and the key ring (<see cref="AddSharedState"/>), keys and secrets (<see cref="AddSecrets"/>), reading feeds
+/// shares and the key ring (<see cref="AddFleetStateAndKeyRing"/>), keys and secrets (<see cref="AddSecrets"/>), reading feeds
 /// (<see cref="AddFeeds"/>) and fetching them (<see cref="AddOutbound"/>).
 /// </summary>
 public static class DependencyInjection
@@ -44,7 +50,7 @@ public static class DependencyInjection
     )
     {
         var storage = services.AddPersistence(configuration, contentRoot, keysRoot);
-        services.AddSharedState(configuration, storage);
+        services.AddFleetStateAndKeyRing(configuration, storage);
         services.AddSecrets();
         services
             .AddOptions<ReadModelOptions>()
@@ -125,75 +131,96 @@ public static class DependencyInjection
     }
 
     /// <summary>
-    /// What a fleet shares through Redis when <c>Redis:Configuration</c> is set (rate-limit counts, the feed cache's
-    /// second level), and where the Data Protection key ring lives.
+    /// What a fleet shares through Redis when <c>Redis:Configuration</c> is set (<see cref="AddFleetState"/>), and where the
+    /// Data Protection key ring lives (<see cref="AddKeyRing"/>).
     /// </summary>
-    private static void AddSharedState(this IServiceCollection services, IConfiguration configuration, StorageLocations storage)
+    private static void AddFleetStateAndKeyRing(this IServiceCollection services, IConfiguration configuration, StorageLocations storage)
     {
-        // The Data Protection key ring is kept with the data it protects (the database) in a fleet, in a folder of its own for
-        // one instance, in Redis only by explicit choice (DataProtection:KeyStore): a Redis flush or eviction must never lose
-        // every credential.
         var redis = configuration["Redis:Configuration"];
-        var keyRing = KeyRingLocation.Resolve(configuration, storage, redisConfigured: !string.IsNullOrWhiteSpace(redis));
-        services.AddSingleton(keyRing);
+        var connection = string.IsNullOrWhiteSpace(redis) ? null : RedisConnection(redis);
+        services.AddFleetState(configuration, connection);
+        services.AddKeyRing(configuration, storage, connection);
+    }
+
+    /// <summary>One connection for the process, made when first used; it starts, and reconnects, while Redis is away.</summary>
+    private static Lazy<IConnectionMultiplexer> RedisConnection(string redis) =>
+        new(() =>
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            options.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(options);
+        });
+
+    /// <summary>Rate-limit counts, fleet invalidations and the feed cache: shared through Redis when there is one, else per
+    /// instance.</summary>
+    private static void AddFleetState(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Lazy<IConnectionMultiplexer>? connection
+    )
+    {
         services
             .AddOptions<RedisOptions>()
             .Bind(configuration.GetSection(RedisOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<MemoryRateLimitStore>();
-        var dataProtection = services.AddDataProtection().SetApplicationName("Cal");
-        Lazy<StackExchange.Redis.IConnectionMultiplexer>? connection = null;
-        if (!string.IsNullOrWhiteSpace(redis))
+        if (connection is null)
         {
-            connection = new Lazy<StackExchange.Redis.IConnectionMultiplexer>(() =>
-            {
-                var options = StackExchange.Redis.ConfigurationOptions.Parse(redis);
-                options.AbortOnConnectFail = false; // start, and reconnect, while Redis is away
-                return StackExchange.Redis.ConnectionMultiplexer.Connect(options);
-            });
-            services.AddSingleton(_ => connection.Value);
-            services.AddSingleton(sp => new RedisGuard(
-                connection,
-                sp.GetRequiredService<IOptions<RedisOptions>>(),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisGuard>>()
-            ));
-            services.AddSingleton(sp => new FleetInvalidation(
-                sp.GetRequiredService<RedisGuard>(),
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()
-            ));
-            services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
-            services.AddStackExchangeRedisCache(o =>
-            {
-                o.ConnectionMultiplexerFactory = () => Task.FromResult(connection.Value);
-                o.InstanceName = FeedCache.SharedKeyPrefix;
-            });
-            services.AddSingleton(sp => new SharedFeedBudget(
-                sp.GetRequiredService<RedisGuard>(),
-                sp.GetRequiredService<IOptions<FeedCacheOptions>>(),
-                TimeProvider.System
-            ));
-            services.AddSingleton(sp => new FeedCache(
-                sp.GetRequiredService<IOptions<FeedCacheOptions>>(),
-                sp.GetRequiredService<IDataProtectionProvider>(),
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FeedCache>>(),
-                sp.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(),
-                sp.GetRequiredService<SharedFeedBudget>(),
-                new FeedFetchLeases(sp.GetRequiredService<RedisGuard>()),
-                sp.GetRequiredService<RedisGuard>()
-            ));
-        }
-        else
-        {
-            services.AddSingleton(sp => new FleetInvalidation(
-                null,
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetInvalidation>>()
-            ));
+            services.AddSingleton(sp => new FleetInvalidation(null, sp.GetRequiredService<ILogger<FleetInvalidation>>()));
             services.AddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
             services.AddSingleton<FeedCache>();
+            return;
         }
 
+        services.AddSingleton(_ => connection.Value);
+        services.AddSingleton(sp => new RedisGuard(
+            connection,
+            sp.GetRequiredService<IOptions<RedisOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RedisGuard>>()
+        ));
+        services.AddSingleton(sp => new FleetInvalidation(
+            sp.GetRequiredService<RedisGuard>(),
+            sp.GetRequiredService<ILogger<FleetInvalidation>>()
+        ));
+        services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
+        services.AddStackExchangeRedisCache(o =>
+        {
+            o.ConnectionMultiplexerFactory = () => Task.FromResult(connection.Value);
+            o.InstanceName = FeedCache.SharedKeyPrefix;
+        });
+        services.AddSingleton(sp => new SharedFeedBudget(
+            sp.GetRequiredService<RedisGuard>(),
+            sp.GetRequiredService<IOptions<FeedCacheOptions>>(),
+            TimeProvider.System
+        ));
+        services.AddSingleton(sp => new FeedCache(
+            sp.GetRequiredService<IOptions<FeedCacheOptions>>(),
+            sp.GetRequiredService<IDataProtectionProvider>(),
+            sp.GetRequiredService<ILogger<FeedCache>>(),
+            sp.GetRequiredService<IDistributedCache>(),
+            sp.GetRequiredService<SharedFeedBudget>(),
+            new FleetFeedFetchLocks(sp.GetRequiredService<RedisGuard>()),
+            sp.GetRequiredService<RedisGuard>()
+        ));
+    }
+
+    /// <summary>
+    /// The Data Protection key ring, kept with the data it protects (the database) in a fleet, in a folder of its own for one
+    /// instance, in Redis only by explicit choice (<c>DataProtection:KeyStore</c>): a Redis flush or eviction must never lose every
+    /// credential. No key is created until the start-up check of the key ring has passed (<see cref="KeyRingInitializer"/>).
+    /// </summary>
+    private static void AddKeyRing(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        StorageLocations storage,
+        Lazy<IConnectionMultiplexer>? connection
+    )
+    {
+        var keyRing = KeyRingLocation.Resolve(configuration, storage, redisConfigured: connection is not null);
+        services.AddSingleton(keyRing);
+        var dataProtection = services.AddDataProtection().SetApplicationName("Cal");
         switch (keyRing.Store)
         {
             case KeyStore.Database:
@@ -208,34 +235,14 @@ public static class DependencyInjection
                 break;
         }
 
-        // Keys at rest protected with a certificate (a fleet's shared key store): DataProtection:CertificatePath (a PKCS#12 file).
-        if (configuration[KeyRingLocation.SectionName + ":CertificatePath"] is { Length: > 0 } certificatePath)
+        if (KeyCertificate(configuration) is { } certificate)
         {
-            System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
-            try
-            {
-                certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
-                    certificatePath,
-                    configuration[KeyRingLocation.SectionName + ":CertificatePassword"],
-                    System.Security.Cryptography.X509Certificates.X509KeyStorageFlags.EphemeralKeySet
-                );
-            }
-            catch (Exception ex)
-                when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                throw new CalConfigurationException(
-                    $"DataProtection:CertificatePath '{certificatePath}' could not be read as a PKCS#12 certificate with its private key "
-                        + $"({ex.GetType().Name}); check the file and DataProtection:CertificatePassword."
-                );
-            }
-
             dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
         }
 
-        // No key is created until the start-up check of the key ring has passed (KeyRingInitializer opens the gate).
         services.AddSingleton<KeyRingGate>();
         services
-            .AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .AddOptions<KeyManagementOptions>()
             .PostConfigure<KeyRingGate>(
                 (o, gate) =>
                 {
@@ -245,22 +252,41 @@ public static class DependencyInjection
                     }
                 }
             );
-
         services.AddScoped(sp => new KeyRingInitializer(
             keyRing,
-            sp.GetRequiredService<IOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(),
+            sp.GetRequiredService<IOptions<KeyManagementOptions>>(),
             sp.GetRequiredService<KeyRingGate>(),
             sp.GetRequiredService<IDataProtectionProvider>(),
             sp.GetRequiredService<CalDbContext>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KeyRingInitializer>>(),
-            connection is null
-                ? null
-                : () =>
-                    new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(
-                        () => connection.Value.GetDatabase(),
-                        DataProtectionRedisKey
-                    )
+            sp.GetRequiredService<ILogger<KeyRingInitializer>>(),
+            connection is null ? null : () => new RedisXmlRepository(() => connection.Value.GetDatabase(), DataProtectionRedisKey)
         ));
+    }
+
+    /// <summary>The certificate keys at rest are protected with (a fleet's shared key store): <c>DataProtection:CertificatePath</c>,
+    /// PKCS#12.</summary>
+    private static X509Certificate2? KeyCertificate(IConfiguration configuration)
+    {
+        if (configuration[KeyRingLocation.SectionName + ":CertificatePath"] is not { Length: > 0 } certificatePath)
+        {
+            return null;
+        }
+
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(
+                certificatePath,
+                configuration[KeyRingLocation.SectionName + ":CertificatePassword"],
+                X509KeyStorageFlags.EphemeralKeySet
+            );
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new CalConfigurationException(
+                $"DataProtection:CertificatePath '{certificatePath}' could not be read as a PKCS#12 certificate with its private key "
+                    + $"({ex.GetType().Name}); check the file and DataProtection:CertificatePassword."
+            );
+        }
     }
 
     /// <summary>API keys, platform secrets and tokens (as hashes), the authentication cache, and credential encryption.</summary>

@@ -37,7 +37,7 @@ internal sealed class MemoryUserCalendarsCache : IUserCalendarsCache, IDisposabl
 
     private readonly MemoryCache cache;
     private readonly ConcurrentDictionary<int, UserEntry> users = new();
-    private readonly SingleFlight<(int UserId, Type View, long Generation, long? Version), object> flights = new();
+    private readonly CoalescedBuilds<(int UserId, Type View, long Generation, long? Version), object> flights = new();
     private readonly FleetInvalidation fleet;
     private readonly ReadModelOptions options;
 

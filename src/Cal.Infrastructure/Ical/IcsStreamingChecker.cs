@@ -11,7 +11,8 @@ namespace Cal.Infrastructure.Ical;
 /// its END), and the text must be at least one VCALENDAR. This is the check cal.com makes (ical.js's
 /// <c>ICAL.parse</c>), made without building an object model: memory is bounded by the longest line, not the
 /// feed, and a 25 MB feed is checked in a fraction of the time Ical.Net takes to load it (see benchmarks/).
-/// Ical.Net stays the library for reading events (recurrence expansion), where it is fast.
+/// Events are read by Cal's own index (<see cref="BusyIndex.IcsIndexBuilder"/>, fed by this same pass); Ical.Net is not used
+/// by src to read feeds: it writes the booking events and is the independent reading the tests compare with.
 /// Failures name the 1-based physical line and never quote the feed (not even its component names).
 /// </summary>
 internal sealed class IcsStreamingChecker : IIcsFeedChecker

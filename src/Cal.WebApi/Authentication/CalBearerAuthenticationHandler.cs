@@ -22,7 +22,7 @@ public sealed class CalBearerAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IMediator mediator,
-    WarmBearers warm,
+    AuthenticatedBearerCache warm,
     Application.Common.Interfaces.IRateLimitStore counts,
     IOptionsMonitor<RateLimiting.RateLimitingOptions> limits,
     TimeProvider time,

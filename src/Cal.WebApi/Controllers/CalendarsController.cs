@@ -95,7 +95,10 @@ public sealed partial class CalendarsController(IMediator mediator) : Controller
     [ProducesResponseType<SuccessEnvelope<ConnectedCalendarsDto>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> GetConnectedCalendars() => // no parameter to bind: the hot read skips model binding
         // the read model's object: its JSON made once
-        SerializedOnce.Ok(HttpContext, await mediator.Send(new GetConnectedCalendarsQuery(User.GetUserId()), HttpContext.RequestAborted));
+        CachedResponseJson.Ok(
+            HttpContext,
+            await mediator.Send(new GetConnectedCalendarsQuery(User.GetUserId()), HttpContext.RequestAborted)
+        );
 
     /// <summary>Deletes the caller's credential of <c>{calendar}</c> (<c>ics-feed</c>, <c>apple</c>, <c>caldav</c>) and its
     /// secret.</summary>

@@ -15,10 +15,10 @@ namespace Cal.WebApi.Envelopes;
 /// of a large feed is thousands of intervals and a year hundreds of thousands; every item has the same fixed shape
 /// (two 24-character timestamps and an app id encoded once), so it is laid out byte by byte from a template rather
 /// than through a general JSON writer's per-value checks. The sources are merged in order on the way
-/// (<see cref="BusyTimesDto.Merge"/>). A small answer (a week) is laid out whole and sent with its Content-Length; a large
+/// (<see cref="MergedBusyTimes.Merge"/>). A small answer (a week) is laid out whole and sent with its Content-Length; a large
 /// one is streamed, the pipe flushed every 64 KB, so a year never sits whole in memory.
 /// </summary>
-internal sealed class BusyTimesResult(BusyTimesDto busy) : IActionResult
+internal sealed class BusyTimesResult(MergedBusyTimes busy) : IActionResult
 {
     private static readonly byte[] Head = "{\"status\":\"success\",\"data\":["u8.ToArray();
     private static readonly byte[] ItemStart = "{\"start\":\""u8.ToArray();
@@ -71,7 +71,7 @@ internal sealed class BusyTimesResult(BusyTimesDto busy) : IActionResult
     }
 
     /// <summary>The answer laid out piece by piece: each <see cref="Write"/> call continues where the last stopped.</summary>
-    private sealed class Writer(BusyTimesDto busy, JavaScriptEncoder encoder)
+    private sealed class Writer(MergedBusyTimes busy, JavaScriptEncoder encoder)
     {
         private readonly BusyTimeMerge merge = busy.Merge();
         private bool started;

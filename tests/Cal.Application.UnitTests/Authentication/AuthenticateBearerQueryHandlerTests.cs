@@ -35,16 +35,16 @@ public sealed class AuthenticateBearerQueryHandlerTests
         cache = new DictionaryCache();
     }
 
-    private WarmBearers Warm()
+    private AuthenticatedBearerCache Warm()
     {
         var hasher = new Mock<IApiKeyGenerator>();
         hasher.Setup(h => h.Hash(It.IsAny<string>())).Returns<string>(s => "k:" + s);
         var secrets = new Mock<IPlatformSecrets>();
         secrets.Setup(h => h.Hash(It.IsAny<string>())).Returns<string>(s => "t:" + s);
-        return new WarmBearers(hasher.Object, secrets.Object, cache, clock);
+        return new AuthenticatedBearerCache(hasher.Object, secrets.Object, cache, clock);
     }
 
-    private AuthenticateBearerQueryHandler Handler(TimeSpan? cacheDuration = null, WarmBearers? warm = null) =>
+    private AuthenticateBearerQueryHandler Handler(TimeSpan? cacheDuration = null, AuthenticatedBearerCache? warm = null) =>
         new(
             apiKeys.Object,
             tokens.Object,
@@ -127,7 +127,7 @@ public sealed class AuthenticateBearerQueryHandlerTests
     [Test]
     public async Task ConcurrentColdRequestsWithOneToken_ShareOneLookup_ButNotAcrossARevocation()
     {
-        // One WarmBearers per process (a singleton), one handler per request.
+        // One AuthenticatedBearerCache per process (a singleton), one handler per request.
         var warm = Warm();
         var release = new TaskCompletionSource();
         apiKeys

@@ -226,7 +226,7 @@ public sealed class SharedStateTests
         Assert.That(feeds.RequestCount("/feeds/slow"), Is.EqualTo(1), "one upstream fetch for the fleet");
         using var connection = ConnectionMultiplexer.Connect(redis.Configuration);
         Assert.That(
-            connection.GetServer(redis.Configuration).Keys(pattern: FeedFetchLeases.KeyPrefix + "*").ToList(),
+            connection.GetServer(redis.Configuration).Keys(pattern: FleetFeedFetchLocks.KeyPrefix + "*").ToList(),
             Is.Empty,
             "the fetch mark is released"
         );

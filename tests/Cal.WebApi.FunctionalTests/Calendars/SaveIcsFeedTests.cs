@@ -82,7 +82,7 @@ public sealed class SaveIcsFeedTests
         var protectedKey = await api.WithDbAsync(db => db.Credentials.Select(c => c.ProtectedKey).SingleAsync());
         Assert.That(protectedKey, Does.Not.Contain("private-token-7f3c9a2e41"));
         Assert.That(protectedKey, Does.Not.Contain("127.0.0.1"));
-        Assert.That(await StoredSettingsAsync(), Has.Property(nameof(IcsFeedSettings.ReadOnly)).True, "readOnly defaults to true");
+        Assert.That(await StoredSettingsAsync(), Has.Property(nameof(IcsFeedCredentialSecret.ReadOnly)).True, "readOnly defaults to true");
     }
 
     [Test]
@@ -294,14 +294,14 @@ public sealed class SaveIcsFeedTests
         Assert.That(stored.ReadOnly, Is.False);
     }
 
-    private async Task<IcsFeedSettings> StoredSettingsAsync()
+    private async Task<IcsFeedCredentialSecret> StoredSettingsAsync()
     {
         await using var scope = api.Services.CreateAsyncScope();
         var repository = scope.ServiceProvider.GetRequiredService<ICredentialRepository>();
         var credential = await repository.FindByUserAndTypeAsync(userId, CalendarApps.IcsFeed.Type, CancellationToken.None);
         Assert.That(credential, Is.Not.Null, "a credential is stored");
         var protector = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
-        return IcsFeedSecret.Deserialize(protector.Unprotect(credential!.ProtectedKey));
+        return IcsFeedSecretSerializer.Deserialize(protector.Unprotect(credential!.ProtectedKey));
     }
 
     /// <summary>Loopback is refused unless allow-listed: the feed server's port and the closed port are.</summary>

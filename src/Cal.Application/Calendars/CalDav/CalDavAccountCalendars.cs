@@ -27,7 +27,7 @@ public sealed partial class CalDavAccountCalendars(
 )
 {
     private readonly ConcurrentDictionary<int, Listed> listed = new();
-    private readonly SingleFlight<(int CredentialId, string Key), IReadOnlyList<CalDavCalendar>> flights = new();
+    private readonly CoalescedBuilds<(int CredentialId, string Key), IReadOnlyList<CalDavCalendar>> flights = new();
 
     /// <summary>How long a listing of an account's calendars is trusted.</summary>
     public TimeSpan TimeToLive => options.Value.TimeToLive;

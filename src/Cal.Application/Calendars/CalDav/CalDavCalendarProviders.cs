@@ -20,7 +20,7 @@ public abstract class CalDavCalendarProviderBase(
     CalDavAccountCalendars accounts
 ) : IWritableCalendarProvider
 {
-    private readonly ParsedSecrets<CalDavSettings> secrets = new(protector, CalDavSecret.Deserialize);
+    private readonly DecryptedSecretCache<CalDavSettings> secrets = new(protector, CalDavSecret.Deserialize);
 
     public abstract CalendarIntegration Integration { get; }
 

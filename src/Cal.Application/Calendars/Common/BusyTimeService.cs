@@ -17,7 +17,7 @@ public sealed class BusyTimeService(UserCalendarsReader calendars, CalendarProvi
     /// Every busy interval of the user's selected calendars (or of <paramref name="calendarsToLoad"/>) overlapping the
     /// window, each source sorted; a calendar that cannot be read throws <see cref="CalendarUnavailableException"/>.
     /// </summary>
-    public async Task<BusyTimesDto> ReadAsync(
+    public async Task<MergedBusyTimes> ReadAsync(
         int userId,
         BusyWindow window,
         IReadOnlyList<CalendarToLoad> calendarsToLoad,
@@ -61,7 +61,7 @@ public sealed class BusyTimeService(UserCalendarsReader calendars, CalendarProvi
             CalMetrics.BusyTimesTruncations.Add(truncated.Count);
         }
 
-        return new BusyTimesDto(sources, truncated);
+        return new MergedBusyTimes(sources, truncated);
     }
 
     private static List<BusyInterval> Sorted(IReadOnlyList<BusyInterval> intervals)

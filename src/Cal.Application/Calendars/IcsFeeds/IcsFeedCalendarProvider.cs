@@ -13,7 +13,10 @@ namespace Cal.Application.Calendars.IcsFeeds;
 /// </summary>
 public sealed class IcsFeedCalendarProvider(ISecretProtector protector, IIcsFeedSource feeds) : ICalendarProvider
 {
-    private readonly ParsedSecrets<Feeds> secrets = new(protector, json => new Feeds(IcsFeedSecret.Deserialize(json).Urls));
+    private readonly DecryptedSecretCache<Feeds> secrets = new(
+        protector,
+        json => new Feeds(IcsFeedSecretSerializer.Deserialize(json).Urls)
+    );
 
     public CalendarIntegration Integration { get; } =
         new(

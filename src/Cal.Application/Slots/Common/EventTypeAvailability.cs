@@ -100,7 +100,7 @@ public sealed class EventTypeAvailability(
         CancellationToken cancellationToken
     )
     {
-        BusyTimesDto calendars;
+        MergedBusyTimes calendars;
         try
         {
             calendars = await busyTimes.ReadAsync(eventType.UserId, new BusyWindow(from, to, zone), [], cancellationToken);

@@ -65,7 +65,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
     private readonly TimeProvider time;
     private readonly ILogger<CalDavCalendarCache> logger;
     private readonly MemoryCache kept;
-    private readonly SingleFlight<CalDavCalendarKey, FeedFetchResult<IBusyTimeIndex>> flights = new();
+    private readonly CoalescedBuilds<CalDavCalendarKey, FeedFetchResult<IBusyTimeIndex>> flights = new();
     private readonly ConcurrentDictionary<int, DateTimeOffset> staleBefore = new();
     private readonly ConcurrentDictionary<CalDavCalendarKey, object> writeLocks = new();
 

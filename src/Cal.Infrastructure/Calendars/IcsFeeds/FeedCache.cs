@@ -33,7 +33,7 @@ internal sealed partial class FeedCache(
     ILogger<FeedCache> logger,
     IDistributedCache? shared = null,
     SharedFeedBudget? sharedBudget = null,
-    FeedFetchLeases? leases = null,
+    FleetFeedFetchLocks? leases = null,
     Caching.RedisGuard? redis = null
 ) : IDisposable
 {
@@ -44,7 +44,7 @@ internal sealed partial class FeedCache(
 
     private readonly MemoryCache local = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxIndexBytes) });
     private readonly IDataProtector protector = protection.CreateProtector("Cal.FeedCache.v1");
-    private readonly SingleFlight<FeedCacheKey, FeedFetchResult<IcsFeedSnapshot>> inflight = new();
+    private readonly CoalescedBuilds<FeedCacheKey, FeedFetchResult<IcsFeedSnapshot>> inflight = new();
 
     public bool HasSharedLevel => shared is not null;
 

@@ -40,7 +40,9 @@ public sealed class IcsFeedCalendarProviderTests
     public void SetUp()
     {
         var protector = new Mock<ISecretProtector>();
-        protector.Setup(p => p.Unprotect("secret")).Returns(IcsFeedSecret.Serialize(new IcsFeedSettings([Work, Home], ReadOnly: false)));
+        protector
+            .Setup(p => p.Unprotect("secret"))
+            .Returns(IcsFeedSecretSerializer.Serialize(new IcsFeedCredentialSecret([Work, Home], ReadOnly: false)));
         credential = Credential.ForIcsFeed(7, "secret").WithId(3);
         feeds = new Mock<IIcsFeedSource>();
         var work = Snapshot("Work", 9, truncated: true);

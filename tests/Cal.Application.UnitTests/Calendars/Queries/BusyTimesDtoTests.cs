@@ -12,7 +12,7 @@ public sealed class BusyTimesDtoTests
     [Test]
     public void Merge_InterleavesSources_ByStartThenEnd_KeepingEachIntervalsSource()
     {
-        var dto = new BusyTimesDto(
+        var dto = new MergedBusyTimes(
             [
                 new SourcedBusyIntervals("ics-feed", [At(8, 9), At(10, 12), At(14, 15)]),
                 new SourcedBusyIntervals("caldav-calendar", [At(7, 8), At(10, 11), At(16, 17)]),
@@ -52,7 +52,7 @@ public sealed class BusyTimesDtoTests
     [Test]
     public void NoSources_MergeToNothing()
     {
-        var dto = new BusyTimesDto([], []);
+        var dto = new MergedBusyTimes([], []);
 
         Assert.That(dto.Merge().MoveNext(), Is.False);
         Assert.That(dto.Intervals, Is.Empty);

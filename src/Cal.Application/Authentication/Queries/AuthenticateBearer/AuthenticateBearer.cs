@@ -18,7 +18,7 @@ public sealed class AuthenticateBearerQueryHandler(
     IApiKeyRepository apiKeys,
     IManagedUserTokenRepository tokens,
     IUserRepository users,
-    WarmBearers warm,
+    AuthenticatedBearerCache bearers,
     IAuthenticationCache cache,
     TimeProvider time,
     IOptions<AuthOptions> options
@@ -26,13 +26,13 @@ public sealed class AuthenticateBearerQueryHandler(
 {
     public async ValueTask<BearerAuthentication> Handle(AuthenticateBearerQuery query, CancellationToken cancellationToken)
     {
-        if (warm.Identify(query.Token) is not var (isApiKey, hash))
+        if (bearers.Identify(query.Token) is not var (isApiKey, hash))
         {
             return BearerAuthentication.Invalid;
         }
 
         var now = time.GetUtcNow();
-        if (warm.FromCache(hash, now) is { } cached)
+        if (bearers.FromCache(hash, now) is { } cached)
         {
             return cached;
         }
@@ -40,7 +40,7 @@ public sealed class AuthenticateBearerQueryHandler(
         // Concurrent requests with this token share one lookup (an expired entry under load is one database read).
         var generation = cache.Generation;
         var issued = cache.IssuedGeneration;
-        var (result, entry) = await warm.ColdLookups.RunAsync(
+        var (result, entry) = await bearers.LookupsInFlight.RunAsync(
             (hash, generation),
             () =>
                 isApiKey

@@ -8,7 +8,7 @@ namespace Cal.Application.Calendars.Queries.GetBusyTimes;
 /// cal.com's <c>GET /v2/calendars/busy-times</c>, its window parsed where the request came in (<see cref="BusyWindowInput"/>).
 /// </summary>
 public sealed record GetBusyTimesQuery(int UserId, BusyWindowInput Window, IReadOnlyList<CalendarToLoad> CalendarsToLoad)
-    : IQuery<BusyTimesDto>,
+    : IQuery<MergedBusyTimes>,
         IValidated;
 
 public sealed record CalendarToLoad(int? CredentialId, string? ExternalId);
@@ -18,7 +18,7 @@ public sealed record CalendarToLoad(int? CredentialId, string? ExternalId);
 /// way out (<see cref="Merge"/>) rather than copied into one list of new objects: a year of a large feed is hundreds
 /// of thousands of intervals, and a copy per interval cost more than reading them from the index.
 /// </summary>
-public sealed class BusyTimesDto(IReadOnlyList<SourcedBusyIntervals> sources, IReadOnlyList<TruncatedCalendar> truncated)
+public sealed class MergedBusyTimes(IReadOnlyList<SourcedBusyIntervals> sources, IReadOnlyList<TruncatedCalendar> truncated)
 {
     private IReadOnlyList<BusyTime>? merged;
 
@@ -99,9 +99,9 @@ public sealed record BusyTime(DateTimeOffset Start, DateTimeOffset End, string S
 /// <summary>A calendar whose busy times were cut short by the budget.</summary>
 public sealed record TruncatedCalendar(int CredentialId, string ExternalId);
 
-public sealed class GetBusyTimesQueryHandler(BusyTimeService busyTimes) : IQueryHandler<GetBusyTimesQuery, BusyTimesDto>
+public sealed class GetBusyTimesQueryHandler(BusyTimeService busyTimes) : IQueryHandler<GetBusyTimesQuery, MergedBusyTimes>
 {
-    public async ValueTask<BusyTimesDto> Handle(GetBusyTimesQuery query, CancellationToken cancellationToken) =>
+    public async ValueTask<MergedBusyTimes> Handle(GetBusyTimesQuery query, CancellationToken cancellationToken) =>
         // The validation behaviour has refused a window with problems.
         await busyTimes.ReadAsync(
             query.UserId,

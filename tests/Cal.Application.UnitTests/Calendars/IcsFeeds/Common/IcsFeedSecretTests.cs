@@ -9,7 +9,7 @@ public sealed class IcsFeedSecretTests
     [Test]
     public void Serialize_UsesCamelCaseUrlsAndReadOnly()
     {
-        var json = IcsFeedSecret.Serialize(new IcsFeedSettings(["https://a.example/a.ics?x=1&y=2"], false));
+        var json = IcsFeedSecretSerializer.Serialize(new IcsFeedCredentialSecret(["https://a.example/a.ics?x=1&y=2"], false));
 
         using var doc = JsonDocument.Parse(json);
         Assert.Multiple(() =>
@@ -22,9 +22,9 @@ public sealed class IcsFeedSecretTests
     [Test]
     public void Deserialize_ReadsWhatSerializeWrote()
     {
-        var settings = new IcsFeedSettings(["webcal://b.example/b", "https://a.example/a.ics"], true);
+        var settings = new IcsFeedCredentialSecret(["webcal://b.example/b", "https://a.example/a.ics"], true);
 
-        var back = IcsFeedSecret.Deserialize(IcsFeedSecret.Serialize(settings));
+        var back = IcsFeedSecretSerializer.Deserialize(IcsFeedSecretSerializer.Serialize(settings));
 
         Assert.Multiple(() =>
         {
@@ -36,6 +36,6 @@ public sealed class IcsFeedSecretTests
     [Test]
     public void Deserialize_OfJsonNull_Throws()
     {
-        Assert.That(() => IcsFeedSecret.Deserialize("null"), Throws.InvalidOperationException);
+        Assert.That(() => IcsFeedSecretSerializer.Deserialize("null"), Throws.InvalidOperationException);
     }
 }

@@ -19,11 +19,11 @@ public sealed record SaveIcsFeedCommand(int UserId, IcsFeedUrlsInput Urls, bool?
 
 public sealed class SaveIcsFeedCommandHandler(
     IIcsFeedFetcher fetcher,
-    IIcsFeedChecker parser,
+    IIcsFeedChecker checker,
     ISecretProtector protector,
     ICredentialRepository credentials,
     IMapper mapper,
-    IOptions<IcsFeedSaveOptions> outbound,
+    IOptions<IcsFeedSaveOptions> saveOptions,
     TimeProvider time,
     ILogger<SaveIcsFeedCommandHandler> logger
 ) : ICommandHandler<SaveIcsFeedCommand, CalendarCredentialDto>
@@ -45,10 +45,10 @@ public sealed class SaveIcsFeedCommandHandler(
             throw new IcsFeedsUnusableException(failures);
         }
 
-        var settings = new IcsFeedSettings(urls.Select(u => u.Original).ToList(), command.ReadOnly ?? true);
+        var settings = new IcsFeedCredentialSecret(urls.Select(u => u.Original).ToList(), command.ReadOnly ?? true);
         var credential = await credentials.SaveIcsFeedAsync(
             command.UserId,
-            protector.Protect(IcsFeedSecret.Serialize(settings)),
+            protector.Protect(IcsFeedSecretSerializer.Serialize(settings)),
             cancellationToken
         );
 
@@ -72,11 +72,11 @@ public sealed class SaveIcsFeedCommandHandler(
         CancellationToken cancellationToken
     )
     {
-        using var deadline = new CancellationTokenSource(outbound.Value.SaveTimeout, time);
+        using var deadline = new CancellationTokenSource(saveOptions.Value.SaveTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
         var results = new FeedFailure?[urls.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = outbound.Value.MaxConcurrentFetchesPerSave };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = saveOptions.Value.MaxConcurrentFetchesPerSave };
         await Parallel.ForEachAsync(
             Enumerable.Range(0, urls.Count),
             parallel,
@@ -93,7 +93,7 @@ public sealed class SaveIcsFeedCommandHandler(
     /// <summary>The feed is checked as it streams in: fetch and parse are one pass, and nothing is buffered whole.</summary>
     private async Task<FeedFailure?> CheckFeedAsync(IcsFeedUrl url, int userId, CancellationToken cancellationToken)
     {
-        var fetched = await fetcher.FetchAsync(url, userId, parser.CheckAsync, cancellationToken);
+        var fetched = await fetcher.FetchAsync(url, userId, checker.CheckAsync, cancellationToken);
         return fetched.Failure ?? fetched.Value!.Failure;
     }
 }

@@ -168,7 +168,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
 
         await CreateHandler().Handle(Command(false, "https://a.example/a.ics", "webcal://b.example/b"), CancellationToken.None);
 
-        var settings = IcsFeedSecret.Deserialize(plaintext!);
+        var settings = IcsFeedSecretSerializer.Deserialize(plaintext!);
         Assert.Multiple(() =>
         {
             Assert.That(settings.Urls, Is.EqualTo(new[] { "https://a.example/a.ics", "webcal://b.example/b" }));

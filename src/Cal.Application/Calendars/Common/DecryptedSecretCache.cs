@@ -11,7 +11,7 @@ namespace Cal.Application.Calendars.Common;
 /// (a weak table, so nothing outlives the read model), and read again if the object's protected key is not the one
 /// parsed.
 /// </summary>
-public sealed class ParsedSecrets<T>(ISecretProtector protector, Func<string, T> parse)
+public sealed class DecryptedSecretCache<T>(ISecretProtector protector, Func<string, T> parse)
     where T : class
 {
     private readonly ConditionalWeakTable<Credential, Parsed> parsed = new();

@@ -9,7 +9,7 @@ namespace Cal.Infrastructure.Calendars.IcsFeeds;
 /// others wait for it there. A mark expires on its own (a holder that died frees it after
 /// <see cref="Outbound.OutboundOptions.FeedTimeout"/> and a margin). Keys hold no URL: the shared level's key.
 /// </summary>
-internal sealed class FeedFetchLeases(RedisGuard redis)
+internal sealed class FleetFeedFetchLocks(RedisGuard redis)
 {
     public const string KeyPrefix = "cal:feed-lease:";
 

@@ -10,7 +10,7 @@ namespace Cal.WebApi.Envelopes;
 /// same object is returned until a write replaces it, so its JSON is made once (with MVC's own options, the same bytes
 /// the formatter would write) and kept as long as the object lives.
 /// </summary>
-public static class SerializedOnce
+public static class CachedResponseJson
 {
     public static IActionResult Ok<T>(HttpContext context, T data)
         where T : class

@@ -14,7 +14,7 @@ namespace Cal.Application.Common;
 /// every caller, the first too, waits within its own cancellation and may leave it running.</item>
 /// </list>
 /// </summary>
-public sealed class SingleFlight<TKey, TValue>
+public sealed class CoalescedBuilds<TKey, TValue>
     where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, Lazy<Task<TValue>>> flights = new();

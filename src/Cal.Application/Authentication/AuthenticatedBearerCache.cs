@@ -9,10 +9,10 @@ namespace Cal.Application.Authentication;
 /// (<see cref="IAuthenticationCache"/>) already say, with no repository, database or use-case pipeline. Authentication
 /// runs on every request, so the host asks this first and sends the query only when it answers nothing (a cold or
 /// expired cache entry). The query handler asks it too: one place decides what a cached entry means. It also holds the
-/// cold lookups in flight (<see cref="ColdLookups"/>), so concurrent requests with one token whose entry expired cost
+/// cold lookups in flight (<see cref="LookupsInFlight"/>), so concurrent requests with one token whose entry expired cost
 /// one database lookup, not one each.
 /// </summary>
-public sealed class WarmBearers(
+public sealed class AuthenticatedBearerCache(
     IApiKeyGenerator apiKeyHasher,
     IPlatformSecrets platformSecrets,
     IAuthenticationCache cache,
@@ -23,7 +23,8 @@ public sealed class WarmBearers(
 
     /// <summary>Database lookups in flight, by token hash and the cache's generation when they started (never joined across a
     /// revocation).</summary>
-    public SingleFlight<(string Hash, long Generation), (BearerAuthentication Result, CachedBearer? Entry)> ColdLookups { get; } = new();
+    public CoalescedBuilds<(string Hash, long Generation), (BearerAuthentication Result, CachedBearer? Entry)> LookupsInFlight { get; } =
+        new();
 
     /// <summary>The token's kind and lookup hash; null when it cannot be a Cal token (length, prefix): invalid without a lookup.</summary>
     public (bool IsApiKey, string Hash)? Identify(string token)
