@@ -18,7 +18,6 @@ public sealed class SourceStyleTests
     /// <summary>Methods over 60 lines when the rule came in (issue 29), with their length then; each is split when next touched.</summary>
     private static readonly Dictionary<string, int> LongMethodsLeft = new(StringComparer.Ordinal)
     {
-        ["Cal.Application/Bookings/Commands/CreateBooking/CreateBooking.cs: CreateBookingCommandHandler.Handle"] = 135,
         [
             "Cal.Application/Bookings/Commands/CreateBooking/CreateBookingCommandValidator.cs: CreateBookingCommandValidator.CreateBookingCommandValidator.ctor"
         ] = 61,

@@ -1,4 +1,3 @@
-using Cal.Application.Calendars.Queries.GetBusyTimes;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Telemetry;
 using Cal.Domain.Calendars;

@@ -1,6 +1,5 @@
 using Cal.Application.Bookings.Common;
 using Cal.Application.Calendars.Common;
-using Cal.Application.Calendars.Queries.GetBusyTimes;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Availability;

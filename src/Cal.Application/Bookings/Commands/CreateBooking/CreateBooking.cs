@@ -9,6 +9,8 @@ using Cal.Application.Common.Interfaces;
 using Cal.Application.Outbox;
 using Cal.Application.Slots.Common;
 using Cal.Domain.Bookings;
+using Cal.Domain.EventTypes;
+using Cal.Domain.Users;
 using Mediator;
 
 namespace Cal.Application.Bookings.Commands.CreateBooking;
@@ -55,6 +57,41 @@ public sealed class CreateBookingCommandHandler(
     {
         // The validation behaviour has refused what does not parse or breaks a field's rule.
         var start = BookingInput.ValidatedStart(command.Start);
+        var eventType = await FindEventTypeAsync(command, cancellationToken);
+        var now = time.GetUtcNow();
+        if (start < now)
+        {
+            throw new BadRequestException(InThePast);
+        }
+
+        var host =
+            await users.FindByIdAsync(eventType.UserId, cancellationToken)
+            ?? throw new NotFoundException($"Event type with id {eventType.Id} not found.");
+
+        var key = command.IdempotencyKey;
+        if (key is not null && await ClaimAsync(key, command, host, eventType, now, cancellationToken) is { } repeated)
+        {
+            return repeated;
+        }
+
+        try
+        {
+            var booking = await BookAsync(command, eventType, host, start, now, cancellationToken);
+            key = null; // it stands for the booking now
+            return new BookingCreated(BookingDto.From(booking, host, eventType), IsNew: true);
+        }
+        finally
+        {
+            if (key is not null)
+            {
+                await store.ReleaseAsync(key, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>The event type booked (by id, or by its owner's username and slug), offering the length asked for.</summary>
+    private async Task<EventType> FindEventTypeAsync(CreateBookingCommand command, CancellationToken cancellationToken)
+    {
         var eventType =
             command.EventTypeId is { } id ? await eventTypes.FindAsync(id, cancellationToken)
             : await users.FindByUsernameAsync(command.Username!, cancellationToken) is { } owner
@@ -77,114 +114,119 @@ public sealed class CreateBookingCommandHandler(
             );
         }
 
-        var now = time.GetUtcNow();
-        if (start < now)
+        return eventType;
+    }
+
+    /// <summary>Claims an <c>Idempotency-Key</c>: null when this request is the first; the first's booking when it is a repeat.</summary>
+    private async Task<BookingCreated?> ClaimAsync(
+        string key,
+        CreateBookingCommand command,
+        User host,
+        EventType eventType,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
+    {
+        var (claim, existingUid) = await store.ClaimAsync(key, BodyHash(command), now, cancellationToken);
+        switch (claim)
         {
-            throw new BadRequestException(InThePast);
+            case IdempotencyClaim.Done:
+                var first =
+                    await store.FindAsync(existingUid!, cancellationToken)
+                    ?? throw new ConflictException("The request with this Idempotency-Key is still being processed.");
+                return new BookingCreated(BookingDto.From(first, host, eventType), IsNew: false);
+            case IdempotencyClaim.InFlight:
+                throw new ConflictException("A request with this Idempotency-Key is still being processed; send it again in a moment.");
+            case IdempotencyClaim.OtherBody:
+                throw new UnprocessableException("This Idempotency-Key was used with another request body.");
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The booking, checked as offered now and then inserted: the database decides overlaps and reservations.</summary>
+    private async Task<Booking> BookAsync(
+        CreateBookingCommand command,
+        EventType eventType,
+        User host,
+        DateTimeOffset start,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
+    {
+        if (command.CallerUserId != host.Id)
+        {
+            await hostLimit.EnterAsync(host.Id, cancellationToken);
         }
 
-        var host =
-            await users.FindByIdAsync(eventType.UserId, cancellationToken)
-            ?? throw new NotFoundException($"Event type with id {eventType.Id} not found.");
+        var booking = NewBooking(command, eventType, host, start, now);
 
-        var key = command.IdempotencyKey;
-        if (key is not null)
+        // Offered now (schedule, notice, the host's calendars and bookings as read for this request)...
+        var ignoring = new EventTypeAvailability.Ignoring(Reservations: false);
+        if (!await availability.IsOfferedAsync(eventType, start, ignoring, cancellationToken))
         {
-            var (claim, existingUid) = await store.ClaimAsync(key, BodyHash(command), now, cancellationToken);
-            switch (claim)
-            {
-                case IdempotencyClaim.Done:
-                    var first =
-                        await store.FindAsync(existingUid!, cancellationToken)
-                        ?? throw new ConflictException("The request with this Idempotency-Key is still being processed.");
-                    return new BookingCreated(BookingDto.From(first, host, eventType), IsNew: false);
-                case IdempotencyClaim.InFlight:
-                    throw new ConflictException("A request with this Idempotency-Key is still being processed; send it again in a moment.");
-                case IdempotencyClaim.OtherBody:
-                    throw new UnprocessableException("This Idempotency-Key was used with another request body.");
-                default:
-                    break;
-            }
+            throw new BadRequestException(NotAvailable);
         }
 
-        try
+        // ...and decided by the database: overlaps checked again, and reservations, under the host's lock as it inserts.
+        var effects = await sideEffects.ForCreatedAsync(booking, host, eventType, cancellationToken);
+        var inserted = await store.InsertAcceptedAsync(
+            booking,
+            effects,
+            command.ReservedSlotUid,
+            replacing: null,
+            command.IdempotencyKey,
+            now,
+            cancellationToken
+        );
+        switch (inserted.Outcome)
         {
-            if (command.CallerUserId != host.Id)
-            {
-                await hostLimit.EnterAsync(host.Id, cancellationToken);
-            }
-
-            var booking = Booking.Accept(
-                NewUid(),
-                NewUid() + "@cal",
-                eventType.Id,
-                host.Id,
-                $"{eventType.Title} between {host.Name ?? host.Email} and {command.Attendee!.Name!.Trim()}",
-                "",
-                start,
-                start.AddMinutes(eventType.LengthInMinutes),
-                TimeSpan.FromMinutes(eventType.BeforeEventBuffer),
-                TimeSpan.FromMinutes(eventType.AfterEventBuffer),
-                new Attendee(
-                    command.Attendee.Name!.Trim(),
-                    command.Attendee.Email!.Trim().ToLowerInvariant(),
-                    command.Attendee.TimeZone!.Valid.Id,
-                    command.Attendee.Language?.Trim() ?? "en"
-                ),
-                JsonSerializer.Serialize((command.Guests ?? []).Select(g => g!.Trim().ToLowerInvariant()).ToList()),
-                command.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata.GetRawText() : "{}",
-                now
-            );
-
-            // Offered now (schedule, notice, the host's calendars and bookings as read for this request)...
-            if (
-                !await availability.IsOfferedAsync(
-                    eventType,
-                    start,
-                    new EventTypeAvailability.Ignoring(Reservations: false),
-                    cancellationToken
-                )
-            )
-            {
+            case BookingInsert.Overlaps:
                 throw new BadRequestException(NotAvailable);
-            }
-
-            // ...and decided by the database: overlaps checked again, and reservations, under the host's lock as it inserts.
-            var effects = await sideEffects.ForCreatedAsync(booking, host, eventType, cancellationToken);
-            var inserted = await store.InsertAcceptedAsync(
-                booking,
-                effects,
-                command.ReservedSlotUid,
-                replacing: null,
-                key,
-                now,
-                cancellationToken
-            );
-            switch (inserted.Outcome)
-            {
-                case BookingInsert.Overlaps:
-                    throw new BadRequestException(NotAvailable);
-                case BookingInsert.Reserved:
-                    throw new ConflictException(ReservedMessage(inserted.ReservedUntil!.Value, now));
-                default:
-                    break;
-            }
-
-            key = null; // it stands for the booking now
-            if (effects.Count > 0)
-            {
-                outbox.Notify();
-            }
-
-            return new BookingCreated(BookingDto.From(booking, host, eventType), IsNew: true);
+            case BookingInsert.Reserved:
+                throw new ConflictException(ReservedMessage(inserted.ReservedUntil!.Value, now));
+            default:
+                break;
         }
-        finally
+
+        if (effects.Count > 0)
         {
-            if (key is not null)
-            {
-                await store.ReleaseAsync(key, CancellationToken.None);
-            }
+            outbox.Notify();
         }
+
+        return booking;
+    }
+
+    private static Booking NewBooking(
+        CreateBookingCommand command,
+        EventType eventType,
+        User host,
+        DateTimeOffset start,
+        DateTimeOffset now
+    )
+    {
+        var attendee = command.Attendee!;
+        return Booking.Accept(
+            NewUid(),
+            NewUid() + "@cal",
+            eventType.Id,
+            host.Id,
+            $"{eventType.Title} between {host.Name ?? host.Email} and {attendee.Name!.Trim()}",
+            "",
+            start,
+            start.AddMinutes(eventType.LengthInMinutes),
+            TimeSpan.FromMinutes(eventType.BeforeEventBuffer),
+            TimeSpan.FromMinutes(eventType.AfterEventBuffer),
+            new Attendee(
+                attendee.Name!.Trim(),
+                attendee.Email!.Trim().ToLowerInvariant(),
+                attendee.TimeZone!.Valid.Id,
+                attendee.Language?.Trim() ?? "en"
+            ),
+            JsonSerializer.Serialize((command.Guests ?? []).Select(g => g!.Trim().ToLowerInvariant()).ToList()),
+            command.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata.GetRawText() : "{}",
+            now
+        );
     }
 
     public static string ReservedMessage(DateTimeOffset until, DateTimeOffset now) =>

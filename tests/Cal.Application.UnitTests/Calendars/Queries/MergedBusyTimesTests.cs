@@ -1,10 +1,9 @@
 using Cal.Application.Calendars.Common;
-using Cal.Application.Calendars.Queries.GetBusyTimes;
 
 namespace Cal.Application.UnitTests.Calendars.Queries;
 
 /// <summary>The answer merges each source's sorted intervals on the way out; the order is start, then end, across sources.</summary>
-public sealed class BusyTimesDtoTests
+public sealed class MergedBusyTimesTests
 {
     private static BusyInterval At(int startHour, int endHour) =>
         new(new DateTimeOffset(2026, 3, 2, startHour, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, endHour, 0, 0, TimeSpan.Zero));
