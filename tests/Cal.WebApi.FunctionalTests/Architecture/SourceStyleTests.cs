@@ -29,7 +29,6 @@ public sealed class SourceStyleTests
         ["Cal.Application/DependencyInjection.cs: DependencyInjection.AddApplicationServices"] = 83,
         ["Cal.Application/Slots/Commands/ReserveSlot/ReserveSlot.cs: ReserveSlotCommandHandler.Handle"] = 73,
         ["Cal.Application/Slots/Common/EventTypeAvailability.cs: EventTypeAvailability.BusyAsync"] = 64,
-        ["Cal.Application/Slots/Queries/GetSlots/GetSlots.cs: GetSlotsQueryHandler.Handle"] = 69,
         ["Cal.Application/Webhooks/Common/WebhookPayload.cs: WebhookPayload.For"] = 103,
         ["Cal.Application/Webhooks/Delivery/WebhookDeliveryHandler.cs: WebhookDeliveryHandler.PerformAsync"] = 68,
         ["Cal.Domain/Availability/SlotCalculator.cs: SlotCalculator.Compute"] = 87,

@@ -6,6 +6,7 @@ using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Slots.Common;
 using Cal.Domain.Common;
+using Cal.Domain.EventTypes;
 using Mediator;
 
 namespace Cal.Application.Slots.Queries.GetSlots;
@@ -48,7 +49,29 @@ public sealed class GetSlotsQueryHandler(
         CancellationToken cancellationToken
     )
     {
-        var outputZone = (query.TimeZone?.Valid ?? IanaTimeZone.Utc).System;
+        var (start, end) = Range(query);
+        var eventType = await FindEventTypeAsync(query, cancellationToken);
+
+        // Anonymous callers reach the host's calendars: bounded per host, whoever sends them.
+        if (query.CallerUserId != eventType.UserId)
+        {
+            await ownerLimit.EnterAsync(eventType.UserId, cancellationToken);
+        }
+
+        var computed = await availability.SlotsAsync(eventType, start, end, MaxSlots, ignoring: null, cancellationToken);
+        if (computed.Exceeded)
+        {
+            throw new BadRequestException(
+                $"The range holds more than {MaxSlots} slots; ask for a shorter range (check the 'start' and 'end' query parameters)."
+            );
+        }
+
+        return ByDate(computed.Slots, TimeSpan.FromMinutes(eventType.LengthInMinutes), query);
+    }
+
+    /// <summary>[start, end] of the query: instants of the answered years, at most a year apart.</summary>
+    private static (DateTimeOffset Start, DateTimeOffset End) Range(GetSlotsQuery query)
+    {
         if (!TryInstant(query.Start, endOfDay: false, out var start) || !TryInstant(query.End, endOfDay: true, out var end))
         {
             throw new BadRequestException(InvalidRange);
@@ -64,6 +87,12 @@ public sealed class GetSlotsQueryHandler(
             throw new BadRequestException(InvalidRange);
         }
 
+        return (start, end);
+    }
+
+    /// <summary>The event type asked for (by id, or by its owner's username and slug), offering the duration asked for.</summary>
+    private async Task<EventType> FindEventTypeAsync(GetSlotsQuery query, CancellationToken cancellationToken)
+    {
         var eventType =
             query.EventTypeId is { } id ? await eventTypes.FindAsync(id, cancellationToken)
             : await users.FindByUsernameAsync(query.Username!, cancellationToken) is { } owner
@@ -87,29 +116,23 @@ public sealed class GetSlotsQueryHandler(
             );
         }
 
-        // Anonymous callers reach the host's calendars: bounded per host, whoever sends them.
-        if (query.CallerUserId != eventType.UserId)
-        {
-            await ownerLimit.EnterAsync(eventType.UserId, cancellationToken);
-        }
+        return eventType;
+    }
 
-        var computed = await availability.SlotsAsync(eventType, start, end, MaxSlots, ignoring: null, cancellationToken);
-        if (computed.Exceeded)
-        {
-            throw new BadRequestException(
-                $"The range holds more than {MaxSlots} slots; ask for a shorter range (check the 'start' and 'end' query parameters)."
-            );
-        }
-
-        var length = TimeSpan.FromMinutes(eventType.LengthInMinutes);
+    /// <summary>The slots grouped by their date in the query's zone, as cal.com answers them.</summary>
+    private static Dictionary<string, IReadOnlyList<SlotDto>> ByDate(
+        IEnumerable<DateTimeOffset> slots,
+        TimeSpan length,
+        GetSlotsQuery query
+    )
+    {
+        var zone = (query.TimeZone?.Valid ?? IanaTimeZone.Utc).System;
         var range = string.Equals(query.Format, "range", StringComparison.Ordinal);
-        return computed
-            .Slots.GroupBy(s => TimeZoneInfo.ConvertTime(s, outputZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+        return slots
+            .GroupBy(s => TimeZoneInfo.ConvertTime(s, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
             .ToDictionary(
                 g => g.Key,
-                g =>
-                    (IReadOnlyList<SlotDto>)
-                        g.Select(s => new SlotDto(Format(s, outputZone), range ? Format(s + length, outputZone) : null)).ToList()
+                g => (IReadOnlyList<SlotDto>)g.Select(s => new SlotDto(Format(s, zone), range ? Format(s + length, zone) : null)).ToList()
             );
     }
 
