@@ -6,6 +6,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Common.Interfaces;
+using Cal.Domain.Common;
 using Cal.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +27,7 @@ public static class CalPaths
         new(
             DateTimeOffset.Parse(from ?? "2026-01-01T00:00:00Z", CultureInfo.InvariantCulture),
             DateTimeOffset.Parse(to ?? "2027-01-01T00:00:00Z", CultureInfo.InvariantCulture),
-            zone ?? "Europe/Berlin"
+            IanaTimeZone.Parse(zone ?? "Europe/Berlin")
         );
 
     public static IServiceProvider Services()

@@ -29,6 +29,7 @@ feeds="http://127.0.0.1:$feed_port"
 
 settings=(--ConnectionStrings:Default="Data Source=$work/cal.db" --DataProtection:KeysPath="$work/keys"
           --Outbound:AllowedHosts:0="127.0.0.1:$feed_port" --RateLimiting:PermitLimit=100000000 --RateLimiting:AccessTokenPermitLimit=100000000 --RateLimiting:OAuthClientPermitLimit=100000000
+          --Outbound:MaxBytesPerUserPerMinute=1099511627776
           --Serilog:MinimumLevel:Default=Warning)
 # Extra settings for a comparison run, e.g. CAL_EXTRA_SETTINGS="--Database:SqliteSynchronous=Normal".
 read -r -a extra <<< "${CAL_EXTRA_SETTINGS:-}"

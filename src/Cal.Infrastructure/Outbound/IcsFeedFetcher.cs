@@ -34,53 +34,54 @@ internal sealed class IcsFeedFetcher(
     /// <summary>Fetches attributed to no user share one partition (tests, tools).</summary>
     public const int NoOwner = 0;
 
-    public async Task<FeedFetchResult<T>> FetchAsync<T>(
+    public async Task<OutboundResult<T>> FetchAsync<T>(
         IcsFeedUrl url,
         int ownerUserId,
-        Func<TextReader, CancellationToken, Task<T>> readBody,
+        Func<TextReader, CancellationToken, Task<OutboundResult<T>>> readBody,
         CancellationToken cancellationToken
-    ) => (await FetchAsync(url, ownerUserId, readBody, ifChangedSince: null, cancellationToken)).Result;
+    ) => await FetchAsync(url, ownerUserId, readBody, ifChangedSince: null, cancellationToken);
 
-    public Task<FeedFetchResult<T>> FetchAsync<T>(
+    public Task<OutboundResult<T>> FetchAsync<T>(
         IcsFeedUrl url,
-        Func<TextReader, CancellationToken, Task<T>> readBody,
+        Func<TextReader, CancellationToken, Task<OutboundResult<T>>> readBody,
         CancellationToken cancellationToken
     ) => FetchAsync(url, NoOwner, readBody, cancellationToken);
 
-    internal Task<FeedFetchOutcome<T>> FetchAsync<T>(
+    internal Task<OutboundResult<T>> FetchAsync<T>(
         IcsFeedUrl url,
-        Func<TextReader, CancellationToken, Task<T>> readBody,
-        FeedValidators? ifChangedSince,
+        Func<TextReader, CancellationToken, Task<OutboundResult<T>>> readBody,
+        ResourceVersion? ifChangedSince,
         CancellationToken cancellationToken
     ) => FetchAsync(url, NoOwner, readBody, ifChangedSince, cancellationToken);
 
     /// <summary>
-    /// As <see cref="FetchAsync{T}(IcsFeedUrl, Func{TextReader, CancellationToken, Task{T}}, CancellationToken)"/>, but a
-    /// conditional request when <paramref name="ifChangedSince"/> is given: an unchanged feed answers 304 and its body is not read.
+    /// As <see cref="FetchAsync{T}(IcsFeedUrl, int, Func{TextReader, CancellationToken, Task{OutboundResult{T}}}, CancellationToken)"/>,
+    /// but a conditional request when <paramref name="ifChangedSince"/> is given: an unchanged feed answers 304 and its body is
+    /// not read.
     /// </summary>
-    internal async Task<FeedFetchOutcome<T>> FetchAsync<T>(
+    internal async Task<OutboundResult<T>> FetchAsync<T>(
         IcsFeedUrl url,
         int ownerUserId,
-        Func<TextReader, CancellationToken, Task<T>> readBody,
-        FeedValidators? ifChangedSince,
+        Func<TextReader, CancellationToken, Task<OutboundResult<T>>> readBody,
+        ResourceVersion? ifChangedSince,
         CancellationToken cancellationToken
     )
     {
-        var outcome = await FetchOnceAsync(url, ownerUserId, readBody, ifChangedSince, cancellationToken);
+        var result = await FetchOnceAsync(url, ownerUserId, readBody, ifChangedSince, cancellationToken);
         CalMetrics.FeedsFetched.Count(
             "outcome",
-            outcome.NotModified ? "not_modified"
-                : outcome.Result.Failure is { } failure ? FeedFailure.WireName(failure.Reason)
+            result.NotModified ? "not_modified"
+                : result.Failure is { } failure ? FeedFailure.WireName(failure.Reason)
                 : "ok"
         );
-        return outcome;
+        return result;
     }
 
-    private async Task<FeedFetchOutcome<T>> FetchOnceAsync<T>(
+    private async Task<OutboundResult<T>> FetchOnceAsync<T>(
         IcsFeedUrl url,
         int ownerUserId,
-        Func<TextReader, CancellationToken, Task<T>> readBody,
-        FeedValidators? ifChangedSince,
+        Func<TextReader, CancellationToken, Task<OutboundResult<T>>> readBody,
+        ResourceVersion? ifChangedSince,
         CancellationToken cancellationToken
     )
     {
@@ -90,7 +91,7 @@ internal sealed class IcsFeedFetcher(
         if (await limiter.TryAcquireAsync(ownerUserId, limits.MaxFetchQueueTime, time, cancellationToken) is not { } lease)
         {
             logger.LogInformation("ICS feed on {Host} waited too long for a fetch permit", url.Host);
-            return FeedFetchOutcome<T>.Failed(
+            return OutboundResult.Failed<T>(
                 new FeedFailure(
                     FeedFailureReason.Timeout,
                     string.Create(
@@ -106,82 +107,80 @@ internal sealed class IcsFeedFetcher(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var outcome = await FetchFollowingRedirectsAsync(url.FetchUri, ownerUserId, readBody, ifChangedSince, limits, linked.Token);
-            if (outcome.Result.Failure is { } failure)
+            var result = await FetchFollowingRedirectsAsync(url.FetchUri, ownerUserId, readBody, ifChangedSince, limits, linked.Token);
+            if (result.Failure is { } failure)
             {
                 logger.LogInformation("ICS feed on {Host} unusable: {Reason}", url.Host, FeedFailure.WireName(failure.Reason));
             }
 
-            return outcome;
+            return result;
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (FailureOf(ex, url, ownerUserId, limits) is { } failure)
         {
-            logger.LogInformation("ICS feed on {Host} timed out", url.Host);
-            return FeedFetchOutcome<T>.Failed(
-                new FeedFailure(
+            return OutboundResult.Failed<T>(failure);
+        }
+    }
+
+    /// <summary>
+    /// The failure an exception thrown while fetching stands for, logged with the host only (an exception's text can name the
+    /// whole URL); null for an exception that is a bug, which then propagates.
+    /// </summary>
+    private FeedFailure? FailureOf(Exception exception, IcsFeedUrl url, int ownerUserId, OutboundOptions limits)
+    {
+        switch (exception)
+        {
+            case OperationCanceledException:
+                logger.LogInformation("ICS feed on {Host} timed out", url.Host);
+                return new FeedFailure(
                     FeedFailureReason.Timeout,
                     string.Create(
                         CultureInfo.InvariantCulture,
                         $"The feed did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s."
                     )
-                )
-            );
-        }
-        catch (HttpRequestException ex) when (ex.InnerException is OutboundAddressBlockedException blocked)
-        {
-            logger.LogWarning("ICS feed on {Host} refused: {Reason} address", blocked.Host, blocked.Reason);
-            return FeedFetchOutcome<T>.Failed(
-                new FeedFailure(
+                );
+            case HttpRequestException { InnerException: OutboundAddressBlockedException blocked }:
+                logger.LogWarning("ICS feed on {Host} refused: {Reason} address", blocked.Host, blocked.Reason);
+                return new FeedFailure(
                     FeedFailureReason.BlockedAddress,
                     $"The feed's host resolves to a {blocked.Reason} address, which Cal does not fetch from."
-                )
-            );
-        }
-        catch (HttpRequestException ex)
-        {
-            // The exception text can name the full URL; log only its kind and the host.
-            logger.LogInformation("ICS feed on {Host} unreachable: {Error}", url.Host, ex.HttpRequestError);
-            return FeedFetchOutcome<T>.Failed(new FeedFailure(FeedFailureReason.Unreachable, "The feed's server could not be reached."));
-        }
-        catch (FeedTooLargeException)
-        {
-            logger.LogInformation("ICS feed on {Host} unusable: {Reason}", url.Host, "too_large");
-            return new FeedFetchOutcome<T>(TooLarge<T>(limits));
-        }
-        catch (FetchBudgetExceededException)
-        {
-            logger.LogInformation(
-                "ICS feed on {Host} stopped: user {UserId} read past Outbound:MaxBytesPerUserPerMinute",
-                url.Host,
-                ownerUserId
-            );
-            return FeedFetchOutcome<T>.Failed(
-                new FeedFailure(FeedFailureReason.RateLimited, OutboundLimits.RateLimitedMessage("feeds", limits.MaxBytesPerUserPerMinute))
-            );
-        }
-        catch (InvalidDataException)
-        {
-            // Content-Encoding said gzip/deflate/brotli but the body is not.
-            logger.LogInformation("ICS feed on {Host} sent a body that does not decompress", url.Host);
-            return FeedFetchOutcome<T>.Failed(
-                new FeedFailure(FeedFailureReason.NotIcalendar, "The feed's compressed body could not be decompressed.")
-            );
-        }
-        catch (IOException ex)
-        {
-            // Connection reset or closed before the whole body arrived (HttpIOException is an IOException).
-            logger.LogInformation("ICS feed on {Host} broke off mid-body: {Error}", url.Host, ex.GetType().Name);
-            return FeedFetchOutcome<T>.Failed(
-                new FeedFailure(FeedFailureReason.Unreachable, "The feed's server closed the connection before the whole feed arrived.")
-            );
+                );
+            case HttpRequestException http:
+                logger.LogInformation("ICS feed on {Host} unreachable: {Error}", url.Host, http.HttpRequestError);
+                return new FeedFailure(FeedFailureReason.Unreachable, "The feed's server could not be reached.");
+            case FeedTooLargeException:
+                logger.LogInformation("ICS feed on {Host} unusable: {Reason}", url.Host, "too_large");
+                return TooLarge(limits);
+            case FetchBudgetExceededException:
+                logger.LogInformation(
+                    "ICS feed on {Host} stopped: user {UserId} read past Outbound:MaxBytesPerUserPerMinute",
+                    url.Host,
+                    ownerUserId
+                );
+                return new FeedFailure(
+                    FeedFailureReason.RateLimited,
+                    OutboundLimits.RateLimitedMessage("feeds", limits.MaxBytesPerUserPerMinute)
+                );
+            case InvalidDataException:
+                // Content-Encoding said gzip/deflate/brotli but the body is not.
+                logger.LogInformation("ICS feed on {Host} sent a body that does not decompress", url.Host);
+                return new FeedFailure(FeedFailureReason.NotIcalendar, "The feed's compressed body could not be decompressed.");
+            case IOException io:
+                // Connection reset or closed before the whole body arrived (HttpIOException is an IOException).
+                logger.LogInformation("ICS feed on {Host} broke off mid-body: {Error}", url.Host, io.GetType().Name);
+                return new FeedFailure(
+                    FeedFailureReason.Unreachable,
+                    "The feed's server closed the connection before the whole feed arrived."
+                );
+            default:
+                return null;
         }
     }
 
-    private async Task<FeedFetchOutcome<T>> FetchFollowingRedirectsAsync<T>(
+    private async Task<OutboundResult<T>> FetchFollowingRedirectsAsync<T>(
         Uri uri,
         int ownerUserId,
-        Func<TextReader, CancellationToken, Task<T>> readBody,
-        FeedValidators? ifChangedSince,
+        Func<TextReader, CancellationToken, Task<OutboundResult<T>>> readBody,
+        ResourceVersion? ifChangedSince,
         OutboundOptions limits,
         CancellationToken cancellationToken
     )
@@ -191,19 +190,22 @@ internal sealed class IcsFeedFetcher(
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Accept.ParseAdd("text/calendar, */*;q=0.8");
-            ifChangedSince?.ApplyTo(request);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (ifChangedSince is not null)
+            {
+                request.AskIfChangedSince(ifChangedSince);
+            }
 
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotModified && ifChangedSince is not null)
             {
-                return FeedFetchOutcome<T>.Unchanged(FeedValidators.From(response) ?? ifChangedSince);
+                return OutboundResult.Unchanged<T>(ResourceVersionHeaders.Of(response) ?? ifChangedSince);
             }
 
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
             {
                 if (hops >= limits.MaxRedirects)
                 {
-                    return FeedFetchOutcome<T>.Failed(
+                    return OutboundResult.Failed<T>(
                         new FeedFailure(FeedFailureReason.TooManyRedirects, $"The feed redirected more than {limits.MaxRedirects} times.")
                     );
                 }
@@ -211,7 +213,7 @@ internal sealed class IcsFeedFetcher(
                 uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
                 if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 {
-                    return FeedFetchOutcome<T>.Failed(
+                    return OutboundResult.Failed<T>(
                         new FeedFailure(FeedFailureReason.Unreachable, "The feed redirected to a URL that is not http or https.")
                     );
                 }
@@ -219,38 +221,48 @@ internal sealed class IcsFeedFetcher(
                 continue;
             }
 
-            if (!response.IsSuccessStatusCode)
-            {
-                var status = (int)response.StatusCode;
-                return FeedFetchOutcome<T>.Failed(
-                    new FeedFailure(FeedFailureReason.HttpStatus, $"The feed answered HTTP {status}.", HttpStatus: status)
-                );
-            }
+            return await ReadAsync(response, ownerUserId, readBody, limits, cancellationToken);
+        }
+    }
 
-            if (response.Content.Headers.ContentLength > limits.MaxFeedBytes)
-            {
-                return new FeedFetchOutcome<T>(TooLarge<T>(limits));
-            }
-
-            // Streamed straight into the reader: counted after decompression, decoded by BOM or charset
-            // (UTF-8 by default, as iCalendar says), never held whole.
-            await using var body = new CappedReadStream(
-                await response.Content.ReadAsStreamAsync(cancellationToken),
-                limits.MaxFeedBytes,
-                read => limiter.TryChargeBytes(ownerUserId, read),
-                cancellationToken
-            );
-            using var text = new StreamReader(
-                body,
-                CharsetOf(response.Content) ?? Encoding.UTF8,
-                detectEncodingFromByteOrderMarks: true,
-                bufferSize: 16 * 1024
-            );
-            return new FeedFetchOutcome<T>(
-                FeedFetchResult.Ok(await readBody(text, cancellationToken)),
-                Validators: FeedValidators.From(response)
+    /// <summary>The final answer: its status checked, then its body streamed into the reader.</summary>
+    private async Task<OutboundResult<T>> ReadAsync<T>(
+        HttpResponseMessage response,
+        int ownerUserId,
+        Func<TextReader, CancellationToken, Task<OutboundResult<T>>> readBody,
+        OutboundOptions limits,
+        CancellationToken cancellationToken
+    )
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var status = (int)response.StatusCode;
+            return OutboundResult.Failed<T>(
+                new FeedFailure(FeedFailureReason.HttpStatus, $"The feed answered HTTP {status}.", HttpStatus: status)
             );
         }
+
+        if (response.Content.Headers.ContentLength > limits.MaxFeedBytes)
+        {
+            return OutboundResult.Failed<T>(TooLarge(limits));
+        }
+
+        // Streamed straight into the reader: counted after decompression, decoded by BOM or charset
+        // (UTF-8 by default, as iCalendar says), never held whole.
+        await using var body = new CappedReadStream(
+            await response.Content.ReadAsStreamAsync(cancellationToken),
+            limits.MaxFeedBytes,
+            read => limiter.TryChargeBytes(ownerUserId, read),
+            cancellationToken
+        );
+        using var text = new StreamReader(
+            body,
+            CharsetOf(response.Content) ?? Encoding.UTF8,
+            detectEncodingFromByteOrderMarks: true,
+            bufferSize: 16 * 1024
+        );
+        var read = await readBody(text, cancellationToken);
+        return read.Succeeded ? read with { Version = ResourceVersionHeaders.Of(response) } : read;
     }
 
     private static Encoding? CharsetOf(HttpContent content)
@@ -271,8 +283,8 @@ internal sealed class IcsFeedFetcher(
         }
     }
 
-    private static FeedFetchResult<T> TooLarge<T>(OutboundOptions limits) =>
-        FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.TooLarge, $"The feed is larger than {limits.MaxFeedBytes} bytes."));
+    private static FeedFailure TooLarge(OutboundOptions limits) =>
+        new(FeedFailureReason.TooLarge, $"The feed is larger than {limits.MaxFeedBytes} bytes.");
 
     /// <summary>The redirects outbound clients follow themselves (each hop counted and its connection checked); CalDAV's too.</summary>
     internal static bool IsRedirect(HttpStatusCode status) =>

@@ -55,18 +55,10 @@ public sealed class FetchThenParseTests : FetcherFixture
     [TestCase("empty")]
     public async Task NonCalendarPages_AreNotIcalendar(string route)
     {
-        var fetched = await fetcher.FetchAsync(
-            IcsFeedUrl.Create(feeds.Url(route)),
-            IcsFeedFetcher.NoOwner,
-            parser.CheckAsync,
-            CancellationToken.None
-        );
+        var fetched = await FetchAndCheckAsync(feeds.Url(route));
 
-        Assert.Multiple(() =>
-        {
-            Assert.That(fetched.Failure, Is.Null, "the page itself downloads fine");
-            Assert.That(fetched.Value!.Failure?.Reason, Is.EqualTo(FeedFailureReason.NotIcalendar));
-        });
+        // The page itself downloads fine: the failure is its content's, which is the fetch's failure.
+        Assert.That(fetched.Failure?.Reason, Is.EqualTo(FeedFailureReason.NotIcalendar));
     }
 
     [Test]
@@ -96,8 +88,13 @@ public sealed class FetchThenParseTests : FetcherFixture
 
     private async Task<IcsCheckResult> FetchAndCheckAsync(string url)
     {
-        var fetched = await fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, parser.CheckAsync, CancellationToken.None);
-        return fetched.Failure is { } failure ? IcsCheckResult.Invalid(failure) : fetched.Value!;
+        var fetched = await fetcher.FetchAsync(
+            IcsFeedUrl.Create(url),
+            IcsFeedFetcher.NoOwner,
+            async (body, ct) => (await parser.CheckAsync(body, ct)).AsOutboundResult(),
+            CancellationToken.None
+        );
+        return fetched.Failure is { } failure ? IcsCheckResult.Invalid(failure) : IcsCheckResult.Valid(fetched.Value);
     }
 
     private Task<IcsCheckResult> CheckTextAsync(string text) => parser.CheckAsync(new StringReader(text), CancellationToken.None);

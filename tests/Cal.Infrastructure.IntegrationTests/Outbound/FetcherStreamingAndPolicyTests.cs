@@ -42,7 +42,8 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
         return Fetcher(settings);
     }
 
-    private static readonly Func<TextReader, CancellationToken, Task<string>> ReadAll = (reader, ct) => reader.ReadToEndAsync(ct);
+    private static readonly Func<TextReader, CancellationToken, Task<OutboundResult<string>>> ReadAll = async (reader, ct) =>
+        OutboundResult.Ok(await reader.ReadToEndAsync(ct));
 
     [Test]
     public async Task LoopbackServerNotOnTheAllowList_IsBlocked_AndNeverReached()
@@ -104,7 +105,7 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
                         await reader.ReadLineAsync(ct);
                     }
 
-                    return "ten lines";
+                    return OutboundResult.Ok("ten lines");
                 },
                 CancellationToken.None
             )
@@ -123,12 +124,12 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
             .FetchAsync(
                 IcsFeedUrl.Create(allowed.Url("endless")),
                 IcsFeedFetcher.NoOwner,
-                (reader, ct) => reader.ReadLineAsync(ct).AsTask(),
+                async (reader, ct) => OutboundResult.Ok(await reader.ReadLineAsync(ct)),
                 CancellationToken.None
             )
             .WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.That(result, Is.EqualTo(FeedFetchResult.Ok<string?>("BEGIN:VCALENDAR")));
+        Assert.That((result.Value, result.Failure), Is.EqualTo(("BEGIN:VCALENDAR", (FeedFailure?)null)));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
     }
 
@@ -183,7 +184,7 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
                         await reader.ReadLineAsync(ct);
                     }
 
-                    return "ten lines";
+                    return OutboundResult.Ok("ten lines");
                 },
                 CancellationToken.None
             )
@@ -195,7 +196,7 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
 
         Assert.Multiple(() =>
         {
-            Assert.That(result, Is.EqualTo(FeedFetchResult.Ok("ten lines")));
+            Assert.That((result.Value, result.Failure), Is.EqualTo(("ten lines", (FeedFailure?)null)));
             Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
             Assert.That(total, Is.LessThan(cap / 4), "only what the reader asked for was pulled, not the whole cap");
         });
@@ -239,14 +240,14 @@ public sealed class FetcherStreamingAndPolicyTests : FetcherFixture
                         last = await reader.ReadLineAsync(ct);
                     }
 
-                    return last;
+                    return OutboundResult.Ok(last);
                 },
                 CancellationToken.None
             )
             .WaitAsync(TimeSpan.FromSeconds(30));
         release.TrySetResult();
 
-        Assert.That(result, Is.EqualTo(FeedFetchResult.Ok<string?>("X-LINE:7")));
+        Assert.That((result.Value, result.Failure), Is.EqualTo(("X-LINE:7", (FeedFailure?)null)));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "the reader was fed as the body arrived");
     }
 

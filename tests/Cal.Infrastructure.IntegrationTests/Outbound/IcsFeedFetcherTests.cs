@@ -49,7 +49,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
 
         var result = await FetchAsync(url);
 
-        Assert.That(result, Is.EqualTo(FeedFetchResult.Ok(content)));
+        Assert.That((result.Value, result.Failure), Is.EqualTo((content, (FeedFailure?)null)));
     }
 
     [Test]
@@ -201,7 +201,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
             fetcher.FetchAsync(IcsFeedUrl.Create(feeds.Url("delay/100")), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None)
         );
 
-        Assert.That(result, Is.EqualTo(FeedFetchResult.Ok(IcsSamples.Simple())));
+        Assert.That((result.Value, result.Failure), Is.EqualTo((IcsSamples.Simple(), (FeedFailure?)null)));
     }
 
     [Test]
@@ -305,7 +305,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
         using var caller = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         var watch = Stopwatch.StartNew();
-        FeedFetchResult<string>? result = null;
+        OutboundResult<string>? result = null;
         try
         {
             result = await Bounded(fetcher.FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, caller.Token));
@@ -495,7 +495,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
 
         var result = await FetchAsync(url);
 
-        Assert.That(result, Is.EqualTo(FeedFetchResult.Ok(content)));
+        Assert.That((result.Value, result.Failure), Is.EqualTo((content, (FeedFailure?)null)));
     }
 
     [TestCase("gzip", true)]
@@ -542,7 +542,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
 
         Assert.Multiple(() =>
         {
-            Assert.That(result, Is.EqualTo(FeedFetchResult.Ok(IcsSamples.Simple("Redirected"))));
+            Assert.That((result.Value, result.Failure), Is.EqualTo((IcsSamples.Simple("Redirected"), (FeedFailure?)null)));
             Assert.That(feeds.RequestCount("/redirect/") - before, Is.EqualTo(4));
         });
     }
@@ -618,7 +618,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
 
         var result = await FetchAsync(url);
 
-        Assert.That(result, Is.EqualTo(FeedFetchResult.Ok(content)));
+        Assert.That((result.Value, result.Failure), Is.EqualTo((content, (FeedFailure?)null)));
     }
 
     [TestCase("ftp://127.0.0.1/calendar.ics")]
@@ -711,7 +711,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     {
         var url = RawBytes(Encoding.UTF8.GetBytes(FeedBodies.Named("Seven")), "text/calendar; charset=utf-7");
 
-        FeedFetchResult<string>? result = null;
+        OutboundResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(url));
         Assert.That(result?.Value, Is.EqualTo(FeedBodies.Named("Seven")));
     }
@@ -778,7 +778,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
 
         foreach (var url in urls)
         {
-            FeedFetchResult<string>? result = null;
+            OutboundResult<string>? result = null;
             Assert.DoesNotThrowAsync(
                 async () =>
                     result = await Bounded(
@@ -807,7 +807,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
             }
         );
 
-        FeedFetchResult<string>? result = null;
+        OutboundResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(server.Url()));
         Assert.Multiple(() =>
         {
@@ -831,7 +831,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
             "chunked-abort"
         );
 
-        FeedFetchResult<string>? result = null;
+        OutboundResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(url));
         Assert.Multiple(() =>
         {
@@ -853,7 +853,7 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
             "false-gzip"
         );
 
-        FeedFetchResult<string>? result = null;
+        OutboundResult<string>? result = null;
         Assert.DoesNotThrowAsync(async () => result = await FetchAsync(url));
         Assert.Multiple(() =>
         {
@@ -894,7 +894,8 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
     // ---- helpers ----
 
     /// <summary>The simplest body reader: the whole decoded text.</summary>
-    private static readonly Func<TextReader, CancellationToken, Task<string>> ReadAll = (reader, ct) => reader.ReadToEndAsync(ct);
+    private static readonly Func<TextReader, CancellationToken, Task<OutboundResult<string>>> ReadAll = async (reader, ct) =>
+        OutboundResult.Ok(await reader.ReadToEndAsync(ct));
 
     private IIcsFeedFetcher Fetcher(params (string Key, string Value)[] settings) => Fetcher(settings, null);
 
@@ -914,11 +915,11 @@ public sealed class IcsFeedFetcherTests : FetcherFixture
         return Fetcher(values, configure);
     }
 
-    private Task<FeedFetchResult<string>> FetchAsync(string url, params (string Key, string Value)[] settings) =>
+    private Task<OutboundResult<string>> FetchAsync(string url, params (string Key, string Value)[] settings) =>
         Bounded(Fetcher(settings).FetchAsync(IcsFeedUrl.Create(url), IcsFeedFetcher.NoOwner, ReadAll, CancellationToken.None));
 
     /// <summary>A fetch whose deadline is broken would hang the run; this turns that into a failure.</summary>
-    private static Task<FeedFetchResult<string>> Bounded(Task<FeedFetchResult<string>> fetch) => fetch.WaitAsync(TimeSpan.FromSeconds(30));
+    private static Task<OutboundResult<string>> Bounded(Task<OutboundResult<string>> fetch) => fetch.WaitAsync(TimeSpan.FromSeconds(30));
 
     private string RawBytes(byte[] body, string contentType) =>
         odd.Map(

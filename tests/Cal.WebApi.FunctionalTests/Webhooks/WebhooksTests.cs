@@ -947,11 +947,15 @@ public sealed class WebhooksTests
             w => !w.GetProperty("active").GetBoolean()
         );
         Assert.That(read.GetProperty("active").GetBoolean(), Is.False);
-        Assert.That(
-            api.Logs.Where(l => l.Contains("switched off", StringComparison.Ordinal)).ToList(),
-            Has.Count.EqualTo(1).And.Some.Contains(id),
-            "logged once"
-        );
+        // The warning is written just after the switch-off is stored, so a reader can see the webhook off first.
+        List<string> SwitchOffLines() => api.Logs.Where(l => l.Contains("switched off", StringComparison.Ordinal)).ToList();
+        for (var wait = 0; wait < 50 && SwitchOffLines().Count == 0; wait++)
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(300);
+        Assert.That(SwitchOffLines(), Has.Count.EqualTo(1).And.Some.Contains(id), "logged once");
         var sinceOff = receiver.Received.Count;
         await BookAsync($"{Monday}T09:00:00Z");
         await Task.Delay(800);

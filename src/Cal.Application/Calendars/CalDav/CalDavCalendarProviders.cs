@@ -91,7 +91,7 @@ public abstract class CalDavCalendarProviderBase(
             : ConnectionCheck.Connected;
     }
 
-    public Task<FeedFetchResult<CalDavWritten>> WriteEventAsync(
+    public Task<OutboundResult<CalDavWritten>> WriteEventAsync(
         Credential credential,
         string calendarId,
         string uid,
@@ -105,7 +105,7 @@ public abstract class CalDavCalendarProviderBase(
             cancellationToken
         );
 
-    public Task<FeedFetchResult<CalDavWritten>> DeleteEventAsync(
+    public Task<OutboundResult<CalDavWritten>> DeleteEventAsync(
         Credential credential,
         string calendarId,
         string href,

@@ -11,7 +11,7 @@ namespace Cal.Application.Calendars.Common;
 /// </summary>
 public interface IWritableCalendarProvider : ICalendarProvider
 {
-    Task<FeedFetchResult<CalDavWritten>> WriteEventAsync(
+    Task<OutboundResult<CalDavWritten>> WriteEventAsync(
         Credential credential,
         string calendarId,
         string uid,
@@ -19,7 +19,7 @@ public interface IWritableCalendarProvider : ICalendarProvider
         CancellationToken cancellationToken
     );
 
-    Task<FeedFetchResult<CalDavWritten>> DeleteEventAsync(
+    Task<OutboundResult<CalDavWritten>> DeleteEventAsync(
         Credential credential,
         string calendarId,
         string href,

@@ -64,13 +64,12 @@ public sealed class IcsFeedCalendarProvider(ISecretProtector protector, IIcsFeed
             {
                 var feed = await feeds.GetAsync(credential, settings.Parsed[u.Index], cancellationToken);
                 // Better no answer than a wrong "free": scheduling on an unreadable calendar double-books.
-                var failure = feed.Failure ?? feed.Value!.ContentFailure;
-                if (failure is not null || feed.Value!.Busy is not { } index)
+                if (!feed.Succeeded || feed.Value.Busy is not { } index)
                 {
                     throw new CalendarUnavailableException(
                         credential.Id,
                         u.Index,
-                        failure ?? new FeedFailure(FeedFailureReason.ParseError, "The feed's events could not be read."),
+                        feed.Failure ?? new FeedFailure(FeedFailureReason.ParseError, "The feed's events could not be read."),
                         duringCheck: false
                     );
                 }
@@ -91,7 +90,7 @@ public sealed class IcsFeedCalendarProvider(ISecretProtector protector, IIcsFeed
         for (var i = 0; i < settings.Urls.Count; i++)
         {
             var feed = await feeds.GetAsync(credential, settings.Parsed[i], cancellationToken);
-            if ((feed.Failure ?? feed.Value!.ContentFailure) is { } failure)
+            if (feed.Failure is { } failure)
             {
                 return new ConnectionCheck(false, i, failure);
             }

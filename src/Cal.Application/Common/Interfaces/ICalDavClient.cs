@@ -16,10 +16,10 @@ public interface ICalDavClient
     /// otherwise <c>/.well-known/caldav</c>, then <c>current-user-principal</c>, <c>calendar-home-set</c> and a
     /// <c>PROPFIND</c> of depth 1 (calendars without <c>VEVENT</c> are skipped).
     /// </summary>
-    Task<FeedFetchResult<CalDavDiscovery>> DiscoverAsync(CalDavAccount account, int ownerUserId, CancellationToken cancellationToken);
+    Task<OutboundResult<CalDavDiscovery>> DiscoverAsync(CalDavAccount account, int ownerUserId, CancellationToken cancellationToken);
 
     /// <summary>The event calendars in a calendar home found by <see cref="DiscoverAsync"/> (one <c>PROPFIND</c> of depth 1).</summary>
-    Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListCalendarsAsync(
+    Task<OutboundResult<IReadOnlyList<CalDavCalendar>>> ListCalendarsAsync(
         CalDavAccount account,
         string homeUrl,
         int ownerUserId,
@@ -35,10 +35,10 @@ public interface ICalDavClient
 public interface ICalDavCalendars
 {
     /// <summary>The calendar's busy-time index, as fresh as <c>CalDav:TimeToLive</c> allows; concurrent callers share one load.</summary>
-    Task<FeedFetchResult<IBusyTimeIndex>> GetIndexAsync(CalDavCalendarRef calendar, CancellationToken cancellationToken);
+    Task<OutboundResult<IBusyTimeIndex>> GetIndexAsync(CalDavCalendarRef calendar, CancellationToken cancellationToken);
 
     /// <summary>Writes one new iCalendar object (<c>PUT {calendar}{uid}.ics</c>, <c>If-None-Match: *</c>); its href and ETag.</summary>
-    Task<FeedFetchResult<CalDavWritten>> PutAsync(
+    Task<OutboundResult<CalDavWritten>> PutAsync(
         CalDavCalendarRef calendar,
         string uid,
         string icalendar,
@@ -46,7 +46,7 @@ public interface ICalDavCalendars
     );
 
     /// <summary>Deletes an object Cal wrote (<c>If-Match</c> its ETag when known); one already gone or changed counts as deleted.</summary>
-    Task<FeedFetchResult<CalDavWritten>> DeleteAsync(
+    Task<OutboundResult<CalDavWritten>> DeleteAsync(
         CalDavCalendarRef calendar,
         string href,
         string? etag,

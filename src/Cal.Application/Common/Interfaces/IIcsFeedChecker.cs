@@ -16,4 +16,8 @@ public sealed record IcsCheckResult(string? CalendarName, FeedFailure? Failure)
     public static IcsCheckResult Valid(string? calendarName) => new(calendarName, null);
 
     public static IcsCheckResult Invalid(FeedFailure failure) => new(null, failure);
+
+    /// <summary>As the result of the fetch whose body was checked: the calendar's name, or the content's failure.</summary>
+    public OutboundResult<string?> AsOutboundResult() =>
+        Failure is { } failure ? OutboundResult.Failed<string?>(failure) : OutboundResult.Ok(CalendarName);
 }

@@ -10,24 +10,15 @@ public interface IIcsFeedFetcher
 {
     /// <summary>
     /// Never throws for a feed problem (unreachable, timeout, HTTP status, too large, blocked address): the
-    /// result names the failure, and a body over the cap stops <paramref name="readBody"/> mid-read.
+    /// result names the failure, and a body over the cap stops <paramref name="readBody"/> mid-read. A failure the reader
+    /// returns (content that is not usable) is the fetch's failure.
     /// Cancellation by <paramref name="cancellationToken"/> is reported as a timeout. Fetches are shared fairly between
     /// users: <paramref name="ownerUserId"/> is the user the feed is fetched for.
     /// </summary>
-    Task<FeedFetchResult<T>> FetchAsync<T>(
+    Task<OutboundResult<T>> FetchAsync<T>(
         IcsFeedUrl url,
         int ownerUserId,
-        Func<TextReader, CancellationToken, Task<T>> readBody,
+        Func<TextReader, CancellationToken, Task<OutboundResult<T>>> readBody,
         CancellationToken cancellationToken
     );
-}
-
-/// <summary>Either what the body reader returned, or why the feed could not be read.</summary>
-public sealed record FeedFetchResult<T>(T? Value, FeedFailure? Failure);
-
-public static class FeedFetchResult
-{
-    public static FeedFetchResult<T> Ok<T>(T value) => new(value, null);
-
-    public static FeedFetchResult<T> Failed<T>(FeedFailure failure) => new(default, failure);
 }

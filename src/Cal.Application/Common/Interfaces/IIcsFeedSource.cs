@@ -8,11 +8,12 @@ namespace Cal.Application.Common.Interfaces;
 /// fresh, revalidated upstream with ETag / Last-Modified when stale (an unchanged feed costs one 304). Each fetched
 /// version is read once into an <see cref="IcsFeedSnapshot"/>; requests read that, never the text.
 /// The cache key includes the credential and its owner, so one user's feed is never served to another
-/// (not even when a deleted credential's id is reused).
+/// (not even when a deleted credential's id is reused). A feed whose content is not a usable iCalendar object is a failed
+/// result, as an unreachable one is.
 /// </summary>
 public interface IIcsFeedSource
 {
-    Task<FeedFetchResult<IcsFeedSnapshot>> GetAsync(Credential credential, IcsFeedUrl url, CancellationToken cancellationToken);
+    Task<OutboundResult<IcsFeedSnapshot>> GetAsync(Credential credential, IcsFeedUrl url, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -65,7 +65,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
     private readonly TimeProvider time;
     private readonly ILogger<CalDavCalendarCache> logger;
     private readonly MemoryCache kept;
-    private readonly CoalescedBuilds<CalDavCalendarKey, FeedFetchResult<IBusyTimeIndex>> flights = new();
+    private readonly CoalescedBuilds<CalDavCalendarKey, OutboundResult<IBusyTimeIndex>> flights = new();
     private readonly ConcurrentDictionary<int, DateTimeOffset> staleBefore = new();
     private readonly ConcurrentDictionary<CalDavCalendarKey, object> writeLocks = new();
 
@@ -98,20 +98,20 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         );
     }
 
-    public async Task<FeedFetchResult<IBusyTimeIndex>> GetIndexAsync(CalDavCalendarRef calendar, CancellationToken cancellationToken)
+    public async Task<OutboundResult<IBusyTimeIndex>> GetIndexAsync(CalDavCalendarRef calendar, CancellationToken cancellationToken)
     {
         var key = KeyOf(calendar);
         if (TryGet(key) is { } current && IsFresh(key, current))
         {
             CalMetrics.CalDavIndexLookups.Count("result", "hit");
-            return FeedFetchResult.Ok<IBusyTimeIndex>(current.Index);
+            return OutboundResult.Ok<IBusyTimeIndex>(current.Index);
         }
 
         // One load or revalidation per calendar at a time, for every caller; it belongs to none of them (its own deadlines bound it).
         return await flights.ShareAsync(key, () => RefreshAsync(calendar, key), cancellationToken);
     }
 
-    public async Task<FeedFetchResult<CalDavWritten>> PutAsync(
+    public async Task<OutboundResult<CalDavWritten>> PutAsync(
         CalDavCalendarRef calendar,
         string uid,
         string icalendar,
@@ -141,7 +141,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         return written;
     }
 
-    public async Task<FeedFetchResult<CalDavWritten>> DeleteAsync(
+    public async Task<OutboundResult<CalDavWritten>> DeleteAsync(
         CalDavCalendarRef calendar,
         string href,
         string? etag,
@@ -202,7 +202,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         }
     }
 
-    private async Task<FeedFetchResult<IBusyTimeIndex>> RefreshAsync(CalDavCalendarRef calendar, CalDavCalendarKey key)
+    private async Task<OutboundResult<IBusyTimeIndex>> RefreshAsync(CalDavCalendarRef calendar, CalDavCalendarKey key)
     {
         var startedAt = time.GetUtcNow();
         var previous = TryGet(key);
@@ -210,7 +210,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         if (refreshed.Value is not { } calendarNow)
         {
             CalMetrics.CalDavIndexLookups.Count("result", "failed");
-            return FeedFetchResult.Failed<IBusyTimeIndex>(refreshed.Failure!);
+            return OutboundResult.Failed<IBusyTimeIndex>(refreshed.Failure!);
         }
 
         lock (writeLocks.GetOrAdd(key, _ => new object()))
@@ -220,38 +220,38 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
             Keep(key, wroteMeanwhile ? calendarNow with { CheckedAt = DateTimeOffset.MinValue } : calendarNow);
         }
 
-        return FeedFetchResult.Ok<IBusyTimeIndex>(calendarNow.Index);
+        return OutboundResult.Ok<IBusyTimeIndex>(calendarNow.Index);
     }
 
     /// <summary>The whole calendar: its markers, a listing of its members, then their objects in batches.</summary>
-    private async Task<FeedFetchResult<KeptCalendar>> LoadAsync(CalDavCalendarRef calendar, DateTimeOffset startedAt)
+    private async Task<OutboundResult<KeptCalendar>> LoadAsync(CalDavCalendarRef calendar, DateTimeOffset startedAt)
     {
         var state = await client.StateAsync(calendar.Account, calendar.CalendarUrl, calendar.OwnerUserId, CancellationToken.None);
         if (state.Failure is { } failure)
         {
-            return FeedFetchResult.Failed<KeptCalendar>(failure);
+            return OutboundResult.Failed<KeptCalendar>(failure);
         }
 
         var members = await client.ListAsync(calendar.Account, calendar.CalendarUrl, calendar.OwnerUserId, CancellationToken.None);
         if (members.Failure is { } listingFailure)
         {
-            return FeedFetchResult.Failed<KeptCalendar>(listingFailure);
+            return OutboundResult.Failed<KeptCalendar>(listingFailure);
         }
 
         var objects = await FetchAsync(calendar, members.Value!.Select(m => m.Href).ToList(), orAll: true);
         if (objects.Failure is { } fetchFailure)
         {
-            return FeedFetchResult.Failed<KeptCalendar>(fetchFailure);
+            return OutboundResult.Failed<KeptCalendar>(fetchFailure);
         }
 
         CalMetrics.CalDavIndexLookups.Count("result", "loaded");
         var byHref = objects
             .Value!.GroupBy(o => o.Href, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-        return FeedFetchResult.Ok(await KeptAsync(byHref, state.Value!, startedAt));
+        return OutboundResult.Ok(await KeptAsync(byHref, state.Value!, startedAt));
     }
 
-    private async Task<FeedFetchResult<KeptCalendar>> RevalidateAsync(
+    private async Task<OutboundResult<KeptCalendar>> RevalidateAsync(
         CalDavCalendarRef calendar,
         KeptCalendar previous,
         DateTimeOffset startedAt
@@ -260,7 +260,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         var state = await client.StateAsync(calendar.Account, calendar.CalendarUrl, calendar.OwnerUserId, CancellationToken.None);
         if (state.Failure is { } failure)
         {
-            return FeedFetchResult.Failed<KeptCalendar>(failure);
+            return OutboundResult.Failed<KeptCalendar>(failure);
         }
 
         var markers = state.Value!;
@@ -270,7 +270,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         if (unchanged)
         {
             CalMetrics.CalDavIndexLookups.Count("result", "unchanged");
-            return FeedFetchResult.Ok(previous with { CheckedAt = startedAt });
+            return OutboundResult.Ok(previous with { CheckedAt = startedAt });
         }
 
         if (previous.SyncToken is { } token && markers.SyncToken is not null)
@@ -284,7 +284,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
             );
             if (synced.Failure is { } syncFailure)
             {
-                return FeedFetchResult.Failed<KeptCalendar>(syncFailure);
+                return OutboundResult.Failed<KeptCalendar>(syncFailure);
             }
 
             switch (synced.Value.Refusal)
@@ -314,7 +314,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         var members = await client.ListAsync(calendar.Account, calendar.CalendarUrl, calendar.OwnerUserId, CancellationToken.None);
         if (members.Failure is { } listingFailure)
         {
-            return FeedFetchResult.Failed<KeptCalendar>(listingFailure);
+            return OutboundResult.Failed<KeptCalendar>(listingFailure);
         }
 
         CalMetrics.CalDavIndexLookups.Count("result", "listed");
@@ -325,7 +325,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
 
     /// <summary>The kept calendar with <paramref name="removed"/> dropped and the <paramref name="changed"/> members whose ETag is not the
     /// kept one fetched again.</summary>
-    private async Task<FeedFetchResult<KeptCalendar>> ApplyAsync(
+    private async Task<OutboundResult<KeptCalendar>> ApplyAsync(
         CalDavCalendarRef calendar,
         KeptCalendar previous,
         IReadOnlyList<CalDavMember> changed,
@@ -351,7 +351,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
             var fetched = await FetchAsync(calendar, toFetch, orAll: false);
             if (fetched.Failure is { } failure)
             {
-                return FeedFetchResult.Failed<KeptCalendar>(failure);
+                return OutboundResult.Failed<KeptCalendar>(failure);
             }
 
             foreach (var href in toFetch)
@@ -367,17 +367,17 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
 
         if (removed.Count == 0 && toFetch.Count == 0)
         {
-            return FeedFetchResult.Ok(previous with { CTag = markers.CTag, SyncToken = markers.SyncToken, CheckedAt = startedAt });
+            return OutboundResult.Ok(previous with { CTag = markers.CTag, SyncToken = markers.SyncToken, CheckedAt = startedAt });
         }
 
-        return FeedFetchResult.Ok(await KeptAsync(objects, markers, startedAt));
+        return OutboundResult.Ok(await KeptAsync(objects, markers, startedAt));
     }
 
     /// <summary>
     /// The objects named, in batches of <see cref="CalDavOptions.MultigetBatchSize"/>; with <paramref name="orAll"/>, a server
     /// without <c>calendar-multiget</c> is asked for the whole calendar at once instead.
     /// </summary>
-    private async Task<FeedFetchResult<List<CalDavObject>>> FetchAsync(CalDavCalendarRef calendar, List<string> hrefs, bool orAll)
+    private async Task<OutboundResult<List<CalDavObject>>> FetchAsync(CalDavCalendarRef calendar, List<string> hrefs, bool orAll)
     {
         var all = new List<CalDavObject>();
         foreach (var batch in hrefs.Chunk(options.Value.MultigetBatchSize))
@@ -402,7 +402,7 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
             all.AddRange(fetched.Value!);
         }
 
-        return FeedFetchResult.Ok(all);
+        return OutboundResult.Ok(all);
     }
 
     private async Task<KeptCalendar> KeptAsync(

@@ -92,13 +92,13 @@ internal sealed partial class CalDavClient(
 
     private int MaxObjects => calDav.Value.MaxObjectsPerCalendar;
 
-    public Task<FeedFetchResult<CalDavDiscovery>> DiscoverAsync(
+    public Task<OutboundResult<CalDavDiscovery>> DiscoverAsync(
         CalDavAccount account,
         int ownerUserId,
         CancellationToken cancellationToken
     ) => GuardAsync(account, ownerUserId, "discovery", DiscoverAsync, cancellationToken);
 
-    public Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListCalendarsAsync(
+    public Task<OutboundResult<IReadOnlyList<CalDavCalendar>>> ListCalendarsAsync(
         CalDavAccount account,
         string homeUrl,
         int ownerUserId,
@@ -106,7 +106,7 @@ internal sealed partial class CalDavClient(
     ) => GuardAsync(account, ownerUserId, "calendar list", session => ListHomeAsync(session, session.Calendar(homeUrl)), cancellationToken);
 
     /// <summary><c>PROPFIND</c> Depth 0 of the calendar's <c>getctag</c> and <c>sync-token</c>.</summary>
-    public Task<FeedFetchResult<CalDavState>> StateAsync(
+    public Task<OutboundResult<CalDavState>> StateAsync(
         CalDavAccount account,
         string calendarUrl,
         int ownerUserId,
@@ -132,14 +132,14 @@ internal sealed partial class CalDavClient(
                     }
                 );
                 return failure is not null
-                    ? FeedFetchResult.Failed<CalDavState>(failure)
-                    : FeedFetchResult.Ok(new CalDavState(found?.CTag, found?.SyncToken));
+                    ? OutboundResult.Failed<CalDavState>(failure)
+                    : OutboundResult.Ok(new CalDavState(found?.CTag, found?.SyncToken));
             },
             cancellationToken
         );
 
     /// <summary>Every member of the calendar with its ETag (<c>calendar-query</c> asking for <c>getetag</c> only).</summary>
-    public Task<FeedFetchResult<List<CalDavMember>>> ListAsync(
+    public Task<OutboundResult<List<CalDavMember>>> ListAsync(
         CalDavAccount account,
         string calendarUrl,
         int ownerUserId,
@@ -170,7 +170,7 @@ internal sealed partial class CalDavClient(
                         return ValueTask.CompletedTask;
                     }
                 );
-                return failure is not null ? FeedFetchResult.Failed<List<CalDavMember>>(failure) : FeedFetchResult.Ok(members);
+                return failure is not null ? OutboundResult.Failed<List<CalDavMember>>(failure) : OutboundResult.Ok(members);
             },
             cancellationToken
         );
@@ -179,7 +179,7 @@ internal sealed partial class CalDavClient(
     /// The objects named (<c>calendar-multiget</c>), or every object of the calendar when <paramref name="hrefs"/> is null
     /// (<c>calendar-query</c> asking for the data), each read by the one-pass reader as it arrives.
     /// </summary>
-    public Task<FeedFetchResult<List<CalDavObject>>> FetchAsync(
+    public Task<OutboundResult<List<CalDavObject>>> FetchAsync(
         CalDavAccount account,
         string calendarUrl,
         IReadOnlyList<string>? hrefs,
@@ -223,8 +223,8 @@ internal sealed partial class CalDavClient(
                     ParseObjectAsync(session.Cancellation)
                 );
                 return (failure ?? unreadable) is { } failed
-                    ? FeedFetchResult.Failed<List<CalDavObject>>(failed)
-                    : FeedFetchResult.Ok(objects);
+                    ? OutboundResult.Failed<List<CalDavObject>>(failed)
+                    : OutboundResult.Ok(objects);
             },
             cancellationToken
         );
@@ -233,7 +233,7 @@ internal sealed partial class CalDavClient(
     /// RFC 6578 <c>sync-collection</c> from <paramref name="syncToken"/> (asked again with each new token while the server
     /// answers 507, a truncated answer). A refused token or a server without it is a <see cref="CalDavSyncRefusal"/>.
     /// </summary>
-    public Task<FeedFetchResult<(CalDavChanges? Changes, CalDavSyncRefusal? Refusal)>> SyncAsync(
+    public Task<OutboundResult<(CalDavChanges? Changes, CalDavSyncRefusal? Refusal)>> SyncAsync(
         CalDavAccount account,
         string calendarUrl,
         string syncToken,
@@ -262,17 +262,17 @@ internal sealed partial class CalDavClient(
                     {
                         if (redirectFailure is not null)
                         {
-                            return FeedFetchResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(redirectFailure);
+                            return OutboundResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(redirectFailure);
                         }
 
                         if (await SyncRefusalAsync(session, response!) is { } refusal)
                         {
-                            return FeedFetchResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((null, refusal));
+                            return OutboundResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((null, refusal));
                         }
 
                         if (CalDavSession.MultistatusFailure(response!, Report) is { } failure)
                         {
-                            return FeedFetchResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(failure);
+                            return OutboundResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(failure);
                         }
 
                         await using var stream = await session.BodyAsync(response!);
@@ -306,7 +306,7 @@ internal sealed partial class CalDavClient(
 
                     if (!truncated || round >= 100)
                     {
-                        return FeedFetchResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((changes, null));
+                        return OutboundResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((changes, null));
                     }
                 }
             },
@@ -314,7 +314,7 @@ internal sealed partial class CalDavClient(
         );
 
     /// <summary>Creates one object (<c>If-None-Match: *</c>); one already there with that name is Cal's own earlier write.</summary>
-    public Task<FeedFetchResult<CalDavWritten>> PutAsync(
+    public Task<OutboundResult<CalDavWritten>> PutAsync(
         CalDavAccount account,
         string calendarUrl,
         string uid,
@@ -343,25 +343,25 @@ internal sealed partial class CalDavClient(
                 {
                     if (redirectFailure is not null)
                     {
-                        return FeedFetchResult.Failed<CalDavWritten>(redirectFailure);
+                        return OutboundResult.Failed<CalDavWritten>(redirectFailure);
                     }
 
                     var status = (int)response!.StatusCode;
                     return response.StatusCode switch
                     {
-                        HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.OK => FeedFetchResult.Ok(
+                        HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.OK => OutboundResult.Ok(
                             new CalDavWritten(target.AbsoluteUri, response.Headers.ETag?.ToString())
                         ),
                         // written before (a retried write)
-                        HttpStatusCode.PreconditionFailed => FeedFetchResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
-                        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => FeedFetchResult.Failed<CalDavWritten>(
+                        HttpStatusCode.PreconditionFailed => OutboundResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
+                        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => OutboundResult.Failed<CalDavWritten>(
                             new FeedFailure(
                                 FeedFailureReason.Unauthorized,
                                 $"The calendar server refused to store the event (HTTP {status}).",
                                 HttpStatus: status
                             )
                         ),
-                        _ => FeedFetchResult.Failed<CalDavWritten>(
+                        _ => OutboundResult.Failed<CalDavWritten>(
                             new FeedFailure(
                                 FeedFailureReason.HttpStatus,
                                 $"The calendar server answered HTTP {status} to the event's PUT.",
@@ -376,7 +376,7 @@ internal sealed partial class CalDavClient(
 
     /// <summary>Deletes one object (<c>If-Match</c> its ETag when known): 404 and 412 (gone, or changed by its owner since) count as
     /// done.</summary>
-    public Task<FeedFetchResult<CalDavWritten>> DeleteAsync(
+    public Task<OutboundResult<CalDavWritten>> DeleteAsync(
         CalDavAccount account,
         string calendarUrl,
         string href,
@@ -394,7 +394,7 @@ internal sealed partial class CalDavClient(
                 var target = new Uri(href);
                 if (!session.IsTrusted(target))
                 {
-                    return FeedFetchResult.Failed<CalDavWritten>(
+                    return OutboundResult.Failed<CalDavWritten>(
                         new FeedFailure(FeedFailureReason.BlockedAddress, "The event is not on the calendar's server.")
                     );
                 }
@@ -416,7 +416,7 @@ internal sealed partial class CalDavClient(
                 {
                     if (redirectFailure is not null)
                     {
-                        return FeedFetchResult.Failed<CalDavWritten>(redirectFailure);
+                        return OutboundResult.Failed<CalDavWritten>(redirectFailure);
                     }
 
                     var status = (int)response!.StatusCode;
@@ -427,15 +427,15 @@ internal sealed partial class CalDavClient(
                         or HttpStatusCode.Accepted
                         or HttpStatusCode.NotFound
                         or HttpStatusCode.Gone
-                        or HttpStatusCode.PreconditionFailed => FeedFetchResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
-                        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => FeedFetchResult.Failed<CalDavWritten>(
+                        or HttpStatusCode.PreconditionFailed => OutboundResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
+                        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => OutboundResult.Failed<CalDavWritten>(
                             new FeedFailure(
                                 FeedFailureReason.Unauthorized,
                                 $"The calendar server refused to delete the event (HTTP {status}).",
                                 HttpStatus: status
                             )
                         ),
-                        _ => FeedFetchResult.Failed<CalDavWritten>(
+                        _ => OutboundResult.Failed<CalDavWritten>(
                             new FeedFailure(
                                 FeedFailureReason.HttpStatus,
                                 $"The calendar server answered HTTP {status} to the event's DELETE.",
@@ -448,7 +448,7 @@ internal sealed partial class CalDavClient(
             cancellationToken
         );
 
-    private async Task<FeedFetchResult<CalDavDiscovery>> DiscoverAsync(CalDavSession session)
+    private async Task<OutboundResult<CalDavDiscovery>> DiscoverAsync(CalDavSession session)
     {
         var start = session.Account.ServerUrl;
         var (first, failure) = await PropFindOneAsync(session, start);
@@ -469,7 +469,7 @@ internal sealed partial class CalDavClient(
 
         if (failure is not null)
         {
-            return FeedFetchResult.Failed<CalDavDiscovery>(
+            return OutboundResult.Failed<CalDavDiscovery>(
                 failure.Reason is FeedFailureReason.HttpStatus ? NotCalDav("The server does not answer CalDAV's PROPFIND.") : failure
             );
         }
@@ -478,13 +478,13 @@ internal sealed partial class CalDavClient(
         if (resource is not null && IsEventCalendar(resource.Props))
         {
             return session.IsTrusted(here)
-                ? FeedFetchResult.Ok(new CalDavDiscovery([CalendarOf(resource, here)], null))
-                : FeedFetchResult.Failed<CalDavDiscovery>(NotTrusted());
+                ? OutboundResult.Ok(new CalDavDiscovery([CalendarOf(resource, here)], null))
+                : OutboundResult.Failed<CalDavDiscovery>(NotTrusted());
         }
 
         if (session.IsRefusedScheme(here, resource?.Props.HomeHref) || session.IsRefusedScheme(here, resource?.Props.PrincipalHref))
         {
-            return FeedFetchResult.Failed<CalDavDiscovery>(NotTrusted());
+            return OutboundResult.Failed<CalDavDiscovery>(NotTrusted());
         }
 
         var home = session.Resolve(here, resource?.Props.HomeHref, trust: true);
@@ -493,41 +493,41 @@ internal sealed partial class CalDavClient(
             var principal = session.Resolve(here, resource?.Props.PrincipalHref, trust: true);
             if (principal is null)
             {
-                return FeedFetchResult.Failed<CalDavDiscovery>(NotCalDav("The server named no principal for this account."));
+                return OutboundResult.Failed<CalDavDiscovery>(NotCalDav("The server named no principal for this account."));
             }
 
             var (principalAnswer, principalFailure) = await PropFindOneAsync(session, principal);
             if (principalFailure is not null)
             {
-                return FeedFetchResult.Failed<CalDavDiscovery>(principalFailure);
+                return OutboundResult.Failed<CalDavDiscovery>(principalFailure);
             }
 
             if (session.IsRefusedScheme(principalAnswer!.Value.Url, principalAnswer.Value.Response?.Props.HomeHref))
             {
-                return FeedFetchResult.Failed<CalDavDiscovery>(NotTrusted());
+                return OutboundResult.Failed<CalDavDiscovery>(NotTrusted());
             }
 
             home = session.Resolve(principalAnswer.Value.Url, principalAnswer.Value.Response?.Props.HomeHref, trust: true);
             if (home is null)
             {
-                return FeedFetchResult.Failed<CalDavDiscovery>(NotCalDav("The account's principal names no calendar home."));
+                return OutboundResult.Failed<CalDavDiscovery>(NotCalDav("The account's principal names no calendar home."));
             }
         }
 
         if (!session.IsTrusted(home))
         {
-            return FeedFetchResult.Failed<CalDavDiscovery>(NotTrusted());
+            return OutboundResult.Failed<CalDavDiscovery>(NotTrusted());
         }
 
         var listed = await ListHomeAsync(session, home);
         return listed.Failure is { } listingFailure
-            ? FeedFetchResult.Failed<CalDavDiscovery>(listingFailure)
-            : FeedFetchResult.Ok(new CalDavDiscovery(listed.Value!, home.AbsoluteUri));
+            ? OutboundResult.Failed<CalDavDiscovery>(listingFailure)
+            : OutboundResult.Ok(new CalDavDiscovery(listed.Value!, home.AbsoluteUri));
     }
 
     /// <summary>The home's event calendars (<c>PROPFIND</c> Depth 1): only those the password may go to, at most
     /// <see cref="CalDavOptions.MaxCalendarsPerAccount"/>.</summary>
-    private async Task<FeedFetchResult<IReadOnlyList<CalDavCalendar>>> ListHomeAsync(CalDavSession session, Uri home)
+    private async Task<OutboundResult<IReadOnlyList<CalDavCalendar>>> ListHomeAsync(CalDavSession session, Uri home)
     {
         var calendars = new List<CalDavCalendar>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -562,11 +562,11 @@ internal sealed partial class CalDavClient(
         );
         if (failure is not null)
         {
-            return FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(failure);
+            return OutboundResult.Failed<IReadOnlyList<CalDavCalendar>>(failure);
         }
 
         return tooMany
-            ? FeedFetchResult.Failed<IReadOnlyList<CalDavCalendar>>(
+            ? OutboundResult.Failed<IReadOnlyList<CalDavCalendar>>(
                 new FeedFailure(
                     FeedFailureReason.TooLarge,
                     string.Create(
@@ -575,7 +575,7 @@ internal sealed partial class CalDavClient(
                     )
                 )
             )
-            : FeedFetchResult.Ok<IReadOnlyList<CalDavCalendar>>(calendars);
+            : OutboundResult.Ok<IReadOnlyList<CalDavCalendar>>(calendars);
     }
 
     /// <summary>A <c>PROPFIND</c> Depth 0 of the discovery properties: the resource's first response and the URL that answered.</summary>
@@ -722,11 +722,11 @@ internal sealed partial class CalDavClient(
         );
 
     /// <summary>One call's permit, deadline (every request and body) and failure mapping, as the feed fetcher's.</summary>
-    private async Task<FeedFetchResult<T>> GuardAsync<T>(
+    private async Task<OutboundResult<T>> GuardAsync<T>(
         CalDavAccount account,
         int ownerUserId,
         string operation,
-        Func<CalDavSession, Task<FeedFetchResult<T>>> call,
+        Func<CalDavSession, Task<OutboundResult<T>>> call,
         CancellationToken cancellationToken
     )
     {
@@ -734,7 +734,7 @@ internal sealed partial class CalDavClient(
         var host = account.ServerUrl.Host;
         if (await limiter.TryAcquireAsync(ownerUserId, limits.MaxFetchQueueTime, time, cancellationToken) is not { } lease)
         {
-            return FeedFetchResult.Failed<T>(
+            return OutboundResult.Failed<T>(
                 new FeedFailure(FeedFailureReason.Timeout, "The server was too busy to reach the calendar server; try again.")
             );
         }
@@ -742,7 +742,7 @@ internal sealed partial class CalDavClient(
         using var permit = lease;
         using var deadline = new CancellationTokenSource(limits.FeedTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        FeedFetchResult<T> result;
+        OutboundResult<T> result;
         try
         {
             result = await call(
@@ -751,7 +751,7 @@ internal sealed partial class CalDavClient(
         }
         catch (OperationCanceledException)
         {
-            result = FeedFetchResult.Failed<T>(
+            result = OutboundResult.Failed<T>(
                 new FeedFailure(
                     FeedFailureReason.Timeout,
                     string.Create(
@@ -763,7 +763,7 @@ internal sealed partial class CalDavClient(
         }
         catch (HttpRequestException ex) when (ex.InnerException is OutboundAddressBlockedException blocked)
         {
-            result = FeedFetchResult.Failed<T>(
+            result = OutboundResult.Failed<T>(
                 new FeedFailure(
                     FeedFailureReason.BlockedAddress,
                     $"The calendar server's host resolves to a {blocked.Reason} address, which Cal does not connect to."
@@ -772,11 +772,11 @@ internal sealed partial class CalDavClient(
         }
         catch (HttpRequestException)
         {
-            result = FeedFetchResult.Failed<T>(new FeedFailure(FeedFailureReason.Unreachable, "The calendar server could not be reached."));
+            result = OutboundResult.Failed<T>(new FeedFailure(FeedFailureReason.Unreachable, "The calendar server could not be reached."));
         }
         catch (FeedTooLargeException)
         {
-            result = FeedFetchResult.Failed<T>(
+            result = OutboundResult.Failed<T>(
                 new FeedFailure(
                     FeedFailureReason.TooLarge,
                     string.Create(
@@ -788,7 +788,7 @@ internal sealed partial class CalDavClient(
         }
         catch (FetchBudgetExceededException)
         {
-            result = FeedFetchResult.Failed<T>(
+            result = OutboundResult.Failed<T>(
                 new FeedFailure(
                     FeedFailureReason.RateLimited,
                     OutboundLimits.RateLimitedMessage("calendars", limits.MaxBytesPerUserPerMinute)
@@ -797,15 +797,15 @@ internal sealed partial class CalDavClient(
         }
         catch (XmlException)
         {
-            result = FeedFetchResult.Failed<T>(NotCalDav("The server's answer is not the XML CalDAV answers with."));
+            result = OutboundResult.Failed<T>(NotCalDav("The server's answer is not the XML CalDAV answers with."));
         }
         catch (InvalidDataException)
         {
-            result = FeedFetchResult.Failed<T>(NotCalDav("The server's compressed answer could not be decompressed."));
+            result = OutboundResult.Failed<T>(NotCalDav("The server's compressed answer could not be decompressed."));
         }
         catch (IOException)
         {
-            result = FeedFetchResult.Failed<T>(
+            result = OutboundResult.Failed<T>(
                 new FeedFailure(FeedFailureReason.Unreachable, "The calendar server closed the connection before its whole answer arrived.")
             );
         }

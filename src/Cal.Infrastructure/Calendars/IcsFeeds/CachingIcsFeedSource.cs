@@ -23,21 +23,21 @@ internal sealed class CachingIcsFeedSource(
     TimeProvider time
 ) : IIcsFeedSource
 {
-    public async Task<FeedFetchResult<IcsFeedSnapshot>> GetAsync(Credential credential, IcsFeedUrl url, CancellationToken cancellationToken)
+    public async Task<OutboundResult<IcsFeedSnapshot>> GetAsync(Credential credential, IcsFeedUrl url, CancellationToken cancellationToken)
     {
         var key = new FeedCacheKey(credential.UserId, credential.Id, url.Identity);
         var cached = cache.TryGetLocal(key);
         if (cached is not null && time.GetUtcNow() - cached.CheckedAt < options.Value.TimeToLive)
         {
             CalMetrics.FeedCacheLookups.Count("result", "hit");
-            return FeedFetchResult.Ok(cached.Snapshot);
+            return Served(cached.Snapshot);
         }
 
         // One fetch per feed and instance at a time: the others wait for it (each within its own cancellation).
         return await cache.Coalesce(key, () => RefreshAsync(key, url, cached), cancellationToken);
     }
 
-    private async Task<FeedFetchResult<IcsFeedSnapshot>> RefreshAsync(FeedCacheKey key, IcsFeedUrl url, CachedFeed? cached)
+    private async Task<OutboundResult<IcsFeedSnapshot>> RefreshAsync(FeedCacheKey key, IcsFeedUrl url, CachedFeed? cached)
     {
         // The shared work is not cancelled by one waiter; the fetcher's own deadline bounds it.
         var cancellationToken = CancellationToken.None;
@@ -46,7 +46,7 @@ internal sealed class CachingIcsFeedSource(
         if (cached is not null && now - cached.CheckedAt < options.Value.TimeToLive)
         {
             CalMetrics.FeedCacheLookups.Count("result", "shared_hit");
-            return FeedFetchResult.Ok(cached.Snapshot);
+            return Served(cached.Snapshot);
         }
 
         // In a fleet, one instance fetches a feed at a time; the others wait for its result in the shared level.
@@ -55,7 +55,7 @@ internal sealed class CachingIcsFeedSource(
         if (!leading && await cache.WaitForSharedAsync(key, indexer, cached, fetchTime, time, cancellationToken) is { } landed)
         {
             CalMetrics.FeedCacheLookups.Count("result", "shared_wait");
-            return FeedFetchResult.Ok(landed.Snapshot);
+            return Served(landed.Snapshot);
         }
 
         try
@@ -69,7 +69,7 @@ internal sealed class CachingIcsFeedSource(
             )
             {
                 CalMetrics.FeedCacheLookups.Count("result", "shared_hit");
-                return FeedFetchResult.Ok(meanwhile.Snapshot);
+                return Served(meanwhile.Snapshot);
             }
 
             return await FetchAsync(key, url, cached, now, cancellationToken);
@@ -83,7 +83,7 @@ internal sealed class CachingIcsFeedSource(
         }
     }
 
-    private async Task<FeedFetchResult<IcsFeedSnapshot>> FetchAsync(
+    private async Task<OutboundResult<IcsFeedSnapshot>> FetchAsync(
         FeedCacheKey key,
         IcsFeedUrl url,
         CachedFeed? cached,
@@ -92,39 +92,43 @@ internal sealed class CachingIcsFeedSource(
     )
     {
         var keepText = cache.HasSharedLevel;
-        var outcome = await fetcher.FetchAsync(
+        var fetched = await fetcher.FetchAsync(
             url,
             key.UserId,
-            (reader, ct) => ReadAsync(reader, keepText, ct),
-            cached?.Validators,
+            async (reader, ct) => OutboundResult.Ok(await ReadAsync(reader, keepText, ct)),
+            cached?.Version,
             cancellationToken
         );
-        if (outcome.NotModified && cached is not null)
+        if (fetched.NotModified && cached is not null)
         {
-            var refreshed = cached with { CheckedAt = now, Validators = outcome.Validators ?? cached.Validators };
+            var refreshed = cached with { CheckedAt = now, Version = fetched.Version ?? cached.Version };
             cache.SetLocal(key, refreshed);
             await cache.TouchSharedAsync(key, refreshed, cancellationToken);
             CalMetrics.FeedCacheLookups.Count("result", "revalidated");
-            return FeedFetchResult.Ok(cached.Snapshot);
+            return Served(cached.Snapshot);
         }
 
         CalMetrics.FeedCacheLookups.Count("result", "miss");
 
-        if (outcome.Result.Failure is { } failure)
+        if (!fetched.Succeeded)
         {
-            return FeedFetchResult.Failed<IcsFeedSnapshot>(failure);
+            return fetched.FailedAs<IcsFeedSnapshot>();
         }
 
-        var (snapshot, text) = outcome.Result.Value;
-        var entry = new CachedFeed(snapshot, outcome.Validators, now);
+        var (snapshot, text) = fetched.Value;
+        var entry = new CachedFeed(snapshot, fetched.Version, now);
         cache.SetLocal(key, entry);
         if (text is not null)
         {
             await cache.SetSharedAsync(key, text, entry, cancellationToken);
         }
 
-        return FeedFetchResult.Ok(snapshot);
+        return Served(snapshot);
     }
+
+    /// <summary>A feed whose content is not usable is kept like any other version (a 304 revalidates it) but served as a failure.</summary>
+    private static OutboundResult<IcsFeedSnapshot> Served(IcsFeedSnapshot snapshot) =>
+        snapshot.ContentFailure is { } failure ? OutboundResult.Failed<IcsFeedSnapshot>(failure) : OutboundResult.Ok(snapshot);
 
     private async Task<(IcsFeedSnapshot Snapshot, string? Text)> ReadAsync(
         TextReader reader,

@@ -1,12 +1,10 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cal.Application.Common;
 using Cal.Application.Common.Interfaces;
 using Cal.Infrastructure.Ical.BusyIndex;
-using Cal.Infrastructure.Outbound;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
@@ -17,7 +15,7 @@ namespace Cal.Infrastructure.Calendars.IcsFeeds;
 
 internal readonly record struct FeedCacheKey(int UserId, int CredentialId, string FeedIdentity);
 
-internal sealed record CachedFeed(IcsFeedSnapshot Snapshot, FeedValidators? Validators, DateTimeOffset CheckedAt);
+internal sealed record CachedFeed(IcsFeedSnapshot Snapshot, ResourceVersion? Version, DateTimeOffset CheckedAt);
 
 /// <summary>
 /// The feed cache: a size-limited <see cref="MemoryCache"/> of this process's own holding snapshots (busy-time
@@ -44,7 +42,7 @@ internal sealed partial class FeedCache(
 
     private readonly MemoryCache local = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MaxIndexBytes) });
     private readonly IDataProtector protector = protection.CreateProtector("Cal.FeedCache.v1");
-    private readonly CoalescedBuilds<FeedCacheKey, FeedFetchResult<IcsFeedSnapshot>> inflight = new();
+    private readonly CoalescedBuilds<FeedCacheKey, OutboundResult<IcsFeedSnapshot>> inflight = new();
 
     public bool HasSharedLevel => shared is not null;
 
@@ -53,9 +51,9 @@ internal sealed partial class FeedCache(
     public CachedFeed? TryGetLocal(FeedCacheKey key) => local.TryGetValue(key, out CachedFeed? feed) ? feed : null;
 
     /// <summary>Runs <paramref name="refresh"/> once for all concurrent callers with the same key; the entry goes when it ends.</summary>
-    public Task<FeedFetchResult<IcsFeedSnapshot>> Coalesce(
+    public Task<OutboundResult<IcsFeedSnapshot>> Coalesce(
         FeedCacheKey key,
-        Func<Task<FeedFetchResult<IcsFeedSnapshot>>> refresh,
+        Func<Task<OutboundResult<IcsFeedSnapshot>>> refresh,
         CancellationToken cancellationToken
     ) => inflight.ShareAsync(key, refresh, cancellationToken);
 
@@ -145,11 +143,7 @@ internal sealed partial class FeedCache(
             return null;
         }
 
-        var unchanged =
-            stale?.Validators is not null
-            && entry.Validators is not null
-            && Equals(entry.Validators.ETag?.Tag, stale.Validators.ETag?.Tag)
-            && entry.Validators.LastModified == stale.Validators.LastModified;
+        var unchanged = stale?.Version is not null && entry.Version == stale.Version;
         CachedFeed feed;
         try
         {
@@ -158,11 +152,7 @@ internal sealed partial class FeedCache(
                 {
                     CheckedAt = entry.CheckedAt,
                 }
-                : new CachedFeed(
-                    await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken),
-                    entry.Validators,
-                    entry.CheckedAt
-                );
+                : new CachedFeed(await indexer.IndexAsync(new StringReader(entry.Text), cancellationToken), entry.Version, entry.CheckedAt);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
@@ -278,15 +268,10 @@ internal sealed partial class FeedCache(
     /// <summary>The shared level's form of a cached feed (the URL is not in it: keys carry only its hash).</summary>
     private sealed record SharedFeed(string Text, string? ETag, DateTimeOffset? LastModified, DateTimeOffset CheckedAt)
     {
-        public FeedValidators? Validators =>
-            ETag is null && LastModified is null
-                ? null
-                : new FeedValidators(ETag is null ? null : EntityTagHeaderValue.Parse(ETag), LastModified);
+        public ResourceVersion? Version => ETag is null && LastModified is null ? null : new ResourceVersion(ETag, LastModified);
 
         public static byte[] Write(string text, CachedFeed feed) =>
-            JsonSerializer.SerializeToUtf8Bytes(
-                new SharedFeed(text, feed.Validators?.ETag?.ToString(), feed.Validators?.LastModified, feed.CheckedAt)
-            );
+            JsonSerializer.SerializeToUtf8Bytes(new SharedFeed(text, feed.Version?.ETag, feed.Version?.LastModified, feed.CheckedAt));
 
         public static SharedFeed Read(byte[] json) =>
             JsonSerializer.Deserialize<SharedFeed>(json) ?? throw new InvalidDataException("Empty shared feed entry.");

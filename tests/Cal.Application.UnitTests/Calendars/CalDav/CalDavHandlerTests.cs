@@ -48,10 +48,10 @@ public sealed class CalDavHandlerTests
         client = new Mock<ICalDavClient>();
         client
             .Setup(c => c.DiscoverAsync(It.IsAny<CalDavAccount>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Ok(new CalDavDiscovery([Work, Holidays], Home)));
+            .ReturnsAsync(OutboundResult.Ok(new CalDavDiscovery([Work, Holidays], Home)));
         client
             .Setup(c => c.ListCalendarsAsync(It.IsAny<CalDavAccount>(), Home, It.IsAny<int>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Ok<IReadOnlyList<CalDavCalendar>>([Work, Holidays]));
+            .ReturnsAsync(OutboundResult.Ok<IReadOnlyList<CalDavCalendar>>([Work, Holidays]));
         kept = new Mock<ICalDavCalendars>();
         warmUp = new Mock<ICalDavWarmUp>();
         selections = new Mock<ISelectedCalendarRepository>();
@@ -196,7 +196,7 @@ public sealed class CalDavHandlerTests
         client
             .Setup(c => c.DiscoverAsync(It.IsAny<CalDavAccount>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(
-                FeedFetchResult.Failed<CalDavDiscovery>(
+                OutboundResult.Failed<CalDavDiscovery>(
                     new FeedFailure(
                         FeedFailureReason.Unauthorized,
                         "The calendar server refused the username and password (HTTP 401).",
@@ -313,7 +313,7 @@ public sealed class CalDavHandlerTests
         var travel = new CalDavCalendar("https://dav.example/alice/travel/", "Travel", false);
         client
             .Setup(c => c.ListCalendarsAsync(It.IsAny<CalDavAccount>(), Home, It.IsAny<int>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Ok<IReadOnlyList<CalDavCalendar>>([Work, travel]));
+            .ReturnsAsync(OutboundResult.Ok<IReadOnlyList<CalDavCalendar>>([Work, travel]));
         credentials.Setup(c => c.UpdateKeyAsync(7, 3, "protected", It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
         var ids = await Provider().CalendarIdsAsync(Stored(), CancellationToken.None);
@@ -343,7 +343,7 @@ public sealed class CalDavHandlerTests
             .Setup(i => i.Read(Window, It.IsAny<BusyTimeBudget>(), It.IsAny<CancellationToken>()))
             .Returns(new BusyTimeRead([new BusyInterval(Window.From.AddHours(9), Window.From.AddHours(10))], false));
         kept.Setup(c => c.GetIndexAsync(It.Is<CalDavCalendarRef>(r => r.CalendarUrl == Work.Url), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Ok(index.Object));
+            .ReturnsAsync(OutboundResult.Ok(index.Object));
         var selection = new CalendarSelection(null, new HashSet<string> { CalendarSelection.Hash(Holidays.Url) });
 
         var busy = await Provider()
@@ -370,7 +370,7 @@ public sealed class CalDavHandlerTests
     public void BusyTimes_ARefusedAccount_IsUnavailableNamingTheAccount_NeverFree()
     {
         kept.Setup(c => c.GetIndexAsync(It.IsAny<CalDavCalendarRef>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FeedFetchResult.Failed<IBusyTimeIndex>(new FeedFailure(FeedFailureReason.Unauthorized, "refused", 401)));
+            .ReturnsAsync(OutboundResult.Failed<IBusyTimeIndex>(new FeedFailure(FeedFailureReason.Unauthorized, "refused", 401)));
 
         var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () =>
             await Provider()

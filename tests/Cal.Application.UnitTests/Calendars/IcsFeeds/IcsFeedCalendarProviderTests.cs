@@ -50,7 +50,7 @@ public sealed class IcsFeedCalendarProviderTests
         feeds
             .Setup(f => f.GetAsync(It.Is<Credential>(c => c.Id == 3), It.IsAny<IcsFeedUrl>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(
-                (Credential _, IcsFeedUrl url, CancellationToken _) => FeedFetchResult.Ok(url.Host == "work.example" ? work : home)
+                (Credential _, IcsFeedUrl url, CancellationToken _) => OutboundResult.Ok(url.Host == "work.example" ? work : home)
             );
         Provider = new IcsFeedCalendarProvider(protector.Object, feeds.Object);
     }
@@ -81,7 +81,7 @@ public sealed class IcsFeedCalendarProviderTests
                     It.IsAny<CancellationToken>()
                 )
             )
-            .ReturnsAsync(FeedFetchResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.Timeout, "slow")));
+            .ReturnsAsync(OutboundResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.Timeout, "slow")));
 
         var calendars = await Provider.ListCalendarsAsync(credential, CancellationToken.None);
 
@@ -131,7 +131,7 @@ public sealed class IcsFeedCalendarProviderTests
                     It.IsAny<CancellationToken>()
                 )
             )
-            .ReturnsAsync(FeedFetchResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.HttpStatus, "410", HttpStatus: 410)));
+            .ReturnsAsync(OutboundResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.HttpStatus, "410", HttpStatus: 410)));
 
         var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () =>
             await Provider.GetBusyTimesAsync(credential, CalendarSelection.All, Window, Budget, CancellationToken.None)
@@ -155,7 +155,7 @@ public sealed class IcsFeedCalendarProviderTests
                     It.IsAny<CancellationToken>()
                 )
             )
-            .ReturnsAsync(FeedFetchResult.Ok(new IcsFeedSnapshot(null, new FeedFailure(FeedFailureReason.NotIcalendar, "html"), null)));
+            .ReturnsAsync(OutboundResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.NotIcalendar, "html")));
 
         var ex = Assert.ThrowsAsync<CalendarUnavailableException>(async () =>
             await Provider.GetBusyTimesAsync(credential, CalendarSelection.All, Window, Budget, CancellationToken.None)
@@ -175,7 +175,7 @@ public sealed class IcsFeedCalendarProviderTests
                     It.IsAny<CancellationToken>()
                 )
             )
-            .ReturnsAsync(FeedFetchResult.Ok(new IcsFeedSnapshot(null, new FeedFailure(FeedFailureReason.NotIcalendar, "html"), null)));
+            .ReturnsAsync(OutboundResult.Failed<IcsFeedSnapshot>(new FeedFailure(FeedFailureReason.NotIcalendar, "html")));
 
         var check = await Provider.CheckConnectionAsync(credential, CancellationToken.None);
 

@@ -93,7 +93,12 @@ public sealed class SaveIcsFeedCommandHandler(
     /// <summary>The feed is checked as it streams in: fetch and parse are one pass, and nothing is buffered whole.</summary>
     private async Task<FeedFailure?> CheckFeedAsync(IcsFeedUrl url, int userId, CancellationToken cancellationToken)
     {
-        var fetched = await fetcher.FetchAsync(url, userId, checker.CheckAsync, cancellationToken);
-        return fetched.Failure ?? fetched.Value!.Failure;
+        var fetched = await fetcher.FetchAsync(
+            url,
+            userId,
+            async (body, ct) => (await checker.CheckAsync(body, ct)).AsOutboundResult(),
+            cancellationToken
+        );
+        return fetched.Failure;
     }
 }

@@ -16,7 +16,7 @@ using Moq;
 using Reader = System.Func<
     System.IO.TextReader,
     System.Threading.CancellationToken,
-    System.Threading.Tasks.Task<Cal.Application.Common.Interfaces.IcsCheckResult>
+    System.Threading.Tasks.Task<Cal.Application.Common.Interfaces.OutboundResult<string?>>
 >;
 
 namespace Cal.Application.UnitTests.Calendars.IcsFeeds.Commands.SaveIcsFeed;
@@ -36,7 +36,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
 
     /// <summary>What each feed serves: its text, or why it cannot be fetched. The fetcher mock streams the text into the reader it is
     /// given, as the real one does.</summary>
-    private Func<IcsFeedUrl, CancellationToken, Task<FeedFetchResult<string>>> serve = null!;
+    private Func<IcsFeedUrl, CancellationToken, Task<OutboundResult<string>>> serve = null!;
 
     /// <summary>The parser's verdict per text (default: valid); every text it was given is recorded in <see cref="parsed"/>.</summary>
     private Dictionary<string, IcsCheckResult> verdicts = null!;
@@ -55,7 +55,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [SetUp]
     public void SetUp()
     {
-        serve = (_, _) => Task.FromResult(FeedFetchResult.Ok(Calendar));
+        serve = (_, _) => Task.FromResult(OutboundResult.Ok(Calendar));
         fetcher = new Mock<IIcsFeedFetcher>();
         fetcher
             .Setup(f => f.FetchAsync(It.IsAny<IcsFeedUrl>(), It.IsAny<int>(), It.IsAny<Reader>(), It.IsAny<CancellationToken>()))
@@ -64,8 +64,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 {
                     var served = await serve(url, ct);
                     return served.Failure is { } failure
-                        ? FeedFetchResult.Failed<IcsCheckResult>(failure)
-                        : FeedFetchResult.Ok(await read(new StringReader(served.Value!), ct));
+                        ? OutboundResult.Failed<string?>(failure)
+                        : await read(new StringReader(served.Value!), ct);
                 }
             );
 
@@ -96,9 +96,9 @@ public sealed class SaveIcsFeedCommandHandlerTests
         logger = new ListLogger<SaveIcsFeedCommandHandler>();
     }
 
-    private void Serve(Func<IcsFeedUrl, FeedFetchResult<string>> answer) => serve = (url, _) => Task.FromResult(answer(url));
+    private void Serve(Func<IcsFeedUrl, OutboundResult<string>> answer) => serve = (url, _) => Task.FromResult(answer(url));
 
-    private void Serve(Func<IcsFeedUrl, CancellationToken, Task<FeedFetchResult<string>>> answer) => serve = answer;
+    private void Serve(Func<IcsFeedUrl, CancellationToken, Task<OutboundResult<string>>> answer) => serve = answer;
 
     private void VerifyFetches(Times times) =>
         fetcher.Verify(
@@ -234,7 +234,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [Test]
     public async Task Handle_FetchesEveryFeedOnce_AndParsesWhatWasFetched()
     {
-        Serve(u => FeedFetchResult.Ok("content of " + u.Host));
+        Serve(u => OutboundResult.Ok("content of " + u.Host));
 
         await CreateHandler()
             .Handle(Command("https://a.example/a.ics", "https://b.example/b.ics", "https://c.example/c.ics"), CancellationToken.None);
@@ -252,7 +252,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
         Serve(u =>
         {
             fetched.Add(u);
-            return FeedFetchResult.Ok(Calendar);
+            return OutboundResult.Ok(Calendar);
         });
 
         await CreateHandler()
@@ -271,8 +271,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         Serve(u =>
             u.Host == "b.example"
-                ? FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Unreachable, "down"))
-                : FeedFetchResult.Ok(Calendar)
+                ? OutboundResult.Failed<string>(new FeedFailure(FeedFailureReason.Unreachable, "down"))
+                : OutboundResult.Ok(Calendar)
         );
 
         Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
@@ -290,9 +290,9 @@ public sealed class SaveIcsFeedCommandHandlerTests
         Serve(u =>
             u.Host switch
             {
-                "b.example" => FeedFetchResult.Failed<string>(notFound),
-                "d.example" => FeedFetchResult.Failed<string>(unreachable),
-                _ => FeedFetchResult.Ok(Calendar),
+                "b.example" => OutboundResult.Failed<string>(notFound),
+                "d.example" => OutboundResult.Failed<string>(unreachable),
+                _ => OutboundResult.Ok(Calendar),
             }
         );
 
@@ -312,7 +312,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     public void Handle_WhenAFeedDoesNotParse_ReportsItsIndex_AndStoresNothing()
     {
         var parseError = new FeedFailure(FeedFailureReason.ParseError, "Line 3 is not a property.", Line: 3);
-        Serve(u => FeedFetchResult.Ok("content of " + u.Host));
+        Serve(u => OutboundResult.Ok("content of " + u.Host));
         verdicts["content of c.example"] = IcsCheckResult.Invalid(parseError);
 
         var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
@@ -329,7 +329,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         var timeout = new FeedFailure(FeedFailureReason.Timeout, "slow");
         var notIcal = new FeedFailure(FeedFailureReason.NotIcalendar, "This is HTML.");
-        Serve(u => u.Host == "c.example" ? FeedFetchResult.Failed<string>(timeout) : FeedFetchResult.Ok("content of " + u.Host));
+        Serve(u => u.Host == "c.example" ? OutboundResult.Failed<string>(timeout) : OutboundResult.Ok("content of " + u.Host));
         verdicts["content of a.example"] = IcsCheckResult.Invalid(notIcal);
 
         var ex = Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
@@ -344,7 +344,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [Test]
     public void Handle_WhenAFetchFails_DoesNotParseThatFeed()
     {
-        Serve(_ => FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.TooLarge, "too big")));
+        Serve(_ => OutboundResult.Failed<string>(new FeedFailure(FeedFailureReason.TooLarge, "too big")));
 
         Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
             await CreateHandler().Handle(Command("https://a.example/a.ics"), CancellationToken.None)
@@ -358,8 +358,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
     {
         Serve(u =>
             u.Host == "a.example"
-                ? FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.BlockedAddress, "private address"))
-                : FeedFetchResult.Ok(Calendar)
+                ? OutboundResult.Failed<string>(new FeedFailure(FeedFailureReason.BlockedAddress, "private address"))
+                : OutboundResult.Ok(Calendar)
         );
 
         Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
@@ -389,8 +389,8 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 // Each fetch finishes only once every fetch has begun: one-at-a-time fetching never gets there.
                 var winner = await Task.WhenAny(allStarted.Task, Task.Delay(Patience, CancellationToken.None));
                 return winner == allStarted.Task
-                    ? FeedFetchResult.Ok(Calendar)
-                    : FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "fetches were not concurrent"));
+                    ? OutboundResult.Ok(Calendar)
+                    : OutboundResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "fetches were not concurrent"));
             }
         );
         var urls = Enumerable.Range(0, feeds).Select(i => $"https://feed{i}.example/cal.ics").ToArray();
@@ -417,7 +417,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 InterlockedMax(ref most, now);
                 await Task.Delay(50, ct);
                 Interlocked.Decrement(ref inFlight);
-                return FeedFetchResult.Ok(Calendar);
+                return OutboundResult.Ok(Calendar);
             }
         );
 
@@ -454,11 +454,11 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 try
                 {
                     await Task.Delay(Timeout.InfiniteTimeSpan, ct);
-                    return FeedFetchResult.Ok(Calendar);
+                    return OutboundResult.Ok(Calendar);
                 }
                 catch (OperationCanceledException)
                 {
-                    return FeedFetchResult.Failed<string>(timeout);
+                    return OutboundResult.Failed<string>(timeout);
                 }
             }
         );
@@ -503,15 +503,15 @@ public sealed class SaveIcsFeedCommandHandlerTests
                     {
                         await releaseA.Task.WaitAsync(ct);
                         aDone.SetResult();
-                        return FeedFetchResult.Ok(Calendar);
+                        return OutboundResult.Ok(Calendar);
                     }
 
                     await Task.Delay(Timeout.InfiniteTimeSpan, ct);
-                    return FeedFetchResult.Ok(Calendar);
+                    return OutboundResult.Ok(Calendar);
                 }
                 catch (OperationCanceledException)
                 {
-                    return FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "took too long"));
+                    return OutboundResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "took too long"));
                 }
             }
         );
@@ -552,7 +552,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
             {
                 await caller.CancelAsync();
                 await Task.Delay(Timeout.InfiniteTimeSpan, ct);
-                return FeedFetchResult.Ok(Calendar);
+                return OutboundResult.Ok(Calendar);
             }
         );
 
@@ -576,11 +576,11 @@ public sealed class SaveIcsFeedCommandHandlerTests
                 try
                 {
                     await Task.Delay(Timeout.InfiniteTimeSpan, ct);
-                    return FeedFetchResult.Ok(Calendar);
+                    return OutboundResult.Ok(Calendar);
                 }
                 catch (OperationCanceledException)
                 {
-                    return FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "cancelled"));
+                    return OutboundResult.Failed<string>(new FeedFailure(FeedFailureReason.Timeout, "cancelled"));
                 }
             }
         );
@@ -640,7 +640,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     [Test]
     public void Handle_WhenRefused_DoesNotLogTheUrls()
     {
-        Serve(_ => FeedFetchResult.Failed<string>(new FeedFailure(FeedFailureReason.HttpStatus, "403", HttpStatus: 403)));
+        Serve(_ => OutboundResult.Failed<string>(new FeedFailure(FeedFailureReason.HttpStatus, "403", HttpStatus: 403)));
 
         Assert.ThrowsAsync<IcsFeedsUnusableException>(async () =>
             await CreateHandler().Handle(Command("https://a.example/private-s3cr3t.ics?token=t0ps3cr3t"), CancellationToken.None)
