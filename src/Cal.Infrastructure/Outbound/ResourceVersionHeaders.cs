@@ -3,7 +3,9 @@ using Cal.Application.Common.Interfaces;
 
 namespace Cal.Infrastructure.Outbound;
 
-/// <summary>A <see cref="ResourceVersion"/> in HTTP: read from a response (<c>ETag</c>, <c>Last-Modified</c>), asked with on a request.</summary>
+/// <summary>
+/// A <see cref="ResourceVersion"/> in HTTP: read from a response (<c>ETag</c>, <c>Last-Modified</c>), asked with on a request.
+/// </summary>
 internal static class ResourceVersionHeaders
 {
     /// <summary>The version the response names; null when it names none.</summary>

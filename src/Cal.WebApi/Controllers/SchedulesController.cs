@@ -41,7 +41,14 @@ public sealed class SchedulesController(IMediator mediator) : ControllerBase
     )
     {
         var created = await mediator.Send(
-            new CreateScheduleCommand(User.GetUserId(), body?.Name, body?.TimeZone, body?.IsDefault, body?.Availability, body?.Overrides),
+            new CreateScheduleCommand(
+                User.GetUserId(),
+                body?.Name,
+                body?.TimeZone,
+                body?.IsDefault,
+                AvailabilityInput.Parse(body?.Availability),
+                OverridesInput.Parse(body?.Overrides)
+            ),
             cancellationToken
         );
         return StatusCode(StatusCodes.Status201Created, new SuccessEnvelope<ScheduleDto>(created));
@@ -86,8 +93,8 @@ public sealed class SchedulesController(IMediator mediator) : ControllerBase
                         body?.Name,
                         body?.TimeZone,
                         body?.IsDefault,
-                        body?.Availability,
-                        body?.Overrides
+                        AvailabilityInput.Parse(body?.Availability),
+                        OverridesInput.Parse(body?.Overrides)
                     ),
                     cancellationToken
                 )

@@ -52,8 +52,6 @@ public sealed class SourceStyleTests
         ["Cal.Infrastructure/Ical/Recurrence/RecurrenceExpander.cs: RecurrenceExpander.RecurrenceExpander.ctor"] = 71,
         ["Cal.Infrastructure/Ical/Recurrence/RecurrenceExpander.cs: RecurrenceExpander.Walk"] = 90,
         ["Cal.Infrastructure/Ical/Recurrence/RecurrenceRule.cs: RecurrenceRule.Parse"] = 175,
-        ["Cal.Infrastructure/Outbound/IcsFeedFetcher.cs: IcsFeedFetcher.FetchFollowingRedirectsAsync"] = 75,
-        ["Cal.Infrastructure/Outbound/IcsFeedFetcher.cs: IcsFeedFetcher.FetchOnceAsync"] = 100,
         ["Cal.Infrastructure/Outbox/OutboxWorker.cs: OutboxWorker.ExecuteAsync"] = 66,
         ["Cal.Infrastructure/Persistence/Repositories/BookingStore.cs: BookingStore.InsertAcceptedAsync"] = 88,
         ["Cal.Infrastructure/Persistence/Repositories/BookingStore.cs: BookingStore.SaveAsync"] = 61,

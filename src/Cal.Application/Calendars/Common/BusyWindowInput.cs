@@ -1,9 +1,7 @@
+using Cal.Application.Common;
 using Cal.Domain.Common;
 
 namespace Cal.Application.Calendars.Common;
-
-/// <summary>One problem with a value as it came in, under the name the client sent it by (<c>dateFrom</c>, <c>urls[2]</c>).</summary>
-public sealed record InputProblem(string Field, string Message);
 
 /// <summary>
 /// cal.com's busy-times window as it came in (<c>dateFrom</c>, <c>dateTo</c>, <c>timeZone</c> or its alias
@@ -11,7 +9,7 @@ public sealed record InputProblem(string Field, string Message);
 /// <see cref="BusyWindow"/> (instants and a resolved zone) that handlers and providers use as it is, or the problems
 /// the validation behaviour reports. Nothing downstream parses these strings again.
 /// </summary>
-public sealed class BusyWindowInput
+public sealed class BusyWindowInput : IParsedInput
 {
     private const string DateMessage = "must be an ISO date (2026-01-05) or date-time (2026-01-05T09:00:00Z)";
 

@@ -10,9 +10,9 @@ public interface IScheduleFields
 
     TimeZoneInput? TimeZone { get; }
 
-    IReadOnlyList<AvailabilityDto>? Availability { get; }
+    AvailabilityInput? Availability { get; }
 
-    IReadOnlyList<OverrideDto>? Overrides { get; }
+    OverridesInput? Overrides { get; }
 }
 
 /// <summary>The rules a created and an updated schedule share (cal.com's <c>CreateScheduleInput_2024_06_11</c>).</summary>
@@ -29,53 +29,7 @@ internal static class ScheduleRules
 
         validator.RuleFor(c => c.Name).MaximumLength(256).OverridePropertyName("name");
         validator.RuleFor(c => c.TimeZone).IsIanaTimeZone().OverridePropertyName("timeZone");
-        validator
-            .RuleFor(c => c.Availability)
-            .Custom(
-                (availability, context) =>
-                {
-                    for (var i = 0; i < (availability?.Count ?? 0); i++)
-                    {
-                        var a = availability![i];
-                        if (!ScheduleInput.TryDays(a.Days, out _))
-                        {
-                            context.AddFailure($"availability[{i}].days", "must list days by name: Monday ... Sunday");
-                        }
-
-                        if (!ScheduleInput.TryTime(a.StartTime, out var start) || !ScheduleInput.TryTime(a.EndTime, out var end))
-                        {
-                            context.AddFailure($"availability[{i}]", "startTime and endTime must be HH:mm");
-                        }
-                        else if (end <= start && end != TimeOnly.MinValue)
-                        {
-                            context.AddFailure($"availability[{i}]", "endTime must be after startTime (or 00:00, midnight)");
-                        }
-                    }
-                }
-            );
-        validator
-            .RuleFor(c => c.Overrides)
-            .Custom(
-                (overrides, context) =>
-                {
-                    for (var i = 0; i < (overrides?.Count ?? 0); i++)
-                    {
-                        var o = overrides![i];
-                        if (!ScheduleInput.TryDate(o.Date, out _))
-                        {
-                            context.AddFailure($"overrides[{i}].date", "must be a date such as 2026-12-24");
-                        }
-
-                        if (!ScheduleInput.TryTime(o.StartTime, out var start) || !ScheduleInput.TryTime(o.EndTime, out var end))
-                        {
-                            context.AddFailure($"overrides[{i}]", "startTime and endTime must be HH:mm");
-                        }
-                        else if (end < start && end != TimeOnly.MinValue)
-                        {
-                            context.AddFailure($"overrides[{i}]", "endTime must be after startTime (00:00-00:00 is a day off)");
-                        }
-                    }
-                }
-            );
+        validator.RuleFor(c => c.Availability).ReportsItsProblems();
+        validator.RuleFor(c => c.Overrides).ReportsItsProblems();
     }
 }

@@ -1,4 +1,4 @@
-using Cal.Application.Calendars.Common;
+using Cal.Application.Common;
 using Cal.Domain.Calendars;
 
 namespace Cal.Application.Calendars.IcsFeeds.Common;
@@ -7,7 +7,7 @@ namespace Cal.Application.Calendars.IcsFeeds.Common;
 /// A save's <c>urls</c> as they came in, parsed once, where the request enters: the <see cref="IcsFeedUrl"/>s the
 /// handler fetches, or the problems (each under its own path, <c>urls[2]</c>) the validation behaviour reports.
 /// </summary>
-public sealed class IcsFeedUrlsInput
+public sealed class IcsFeedUrlsInput : IParsedInput
 {
     public const int MaxUrls = 50;
 

@@ -1,3 +1,4 @@
+using Cal.Application.Common;
 using FluentValidation;
 
 namespace Cal.Application.Calendars.Queries.GetBusyTimes;
@@ -7,16 +8,7 @@ public sealed class GetBusyTimesQueryValidator : AbstractValidator<GetBusyTimesQ
 {
     public GetBusyTimesQueryValidator()
     {
-        RuleFor(q => q.Window)
-            .Custom(
-                (input, context) =>
-                {
-                    foreach (var problem in input.Problems)
-                    {
-                        context.AddFailure(problem.Field, problem.Message);
-                    }
-                }
-            );
+        RuleFor(q => q.Window).ReportsItsProblems();
 
         // Most requests name no calendars: the collection rule (which allocates as it starts) only when some are named.
         When(

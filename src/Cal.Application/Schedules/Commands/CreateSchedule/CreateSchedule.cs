@@ -13,8 +13,8 @@ public sealed record CreateScheduleCommand(
     string? Name,
     TimeZoneInput? TimeZone,
     bool? IsDefault,
-    IReadOnlyList<AvailabilityDto>? Availability,
-    IReadOnlyList<OverrideDto>? Overrides
+    AvailabilityInput? Availability,
+    OverridesInput? Overrides
 ) : ICommand<ScheduleDto>, IValidated, IScheduleFields;
 
 public sealed class CreateScheduleCommandHandler(IScheduleRepository schedules) : ICommandHandler<CreateScheduleCommand, ScheduleDto>
@@ -25,8 +25,8 @@ public sealed class CreateScheduleCommandHandler(IScheduleRepository schedules) 
             command.UserId,
             command.Name!,
             command.TimeZone!.Valid.Id,
-            ScheduleInput.Availability(command.Availability),
-            ScheduleInput.Overrides(command.Overrides)
+            command.Availability?.Valid,
+            command.Overrides?.Valid
         );
         await schedules.AddAsync(schedule, command.IsDefault == true, cancellationToken);
         return ScheduleDto.From((await schedules.FindAsync(schedule.Id, cancellationToken))!);

@@ -13,8 +13,8 @@ public sealed record UpdateScheduleCommand(
     string? Name,
     TimeZoneInput? TimeZone,
     bool? IsDefault,
-    IReadOnlyList<AvailabilityDto>? Availability,
-    IReadOnlyList<OverrideDto>? Overrides
+    AvailabilityInput? Availability,
+    OverridesInput? Overrides
 ) : ICommand<ScheduleDto>, IValidated, IScheduleFields;
 
 public sealed class UpdateScheduleCommandHandler(IScheduleRepository schedules) : ICommandHandler<UpdateScheduleCommand, ScheduleDto>
@@ -22,12 +22,7 @@ public sealed class UpdateScheduleCommandHandler(IScheduleRepository schedules) 
     public async ValueTask<ScheduleDto> Handle(UpdateScheduleCommand command, CancellationToken cancellationToken)
     {
         var schedule = await schedules.FindOwnedAsync(command.UserId, command.ScheduleId, cancellationToken);
-        schedule.Change(
-            command.Name,
-            command.TimeZone?.Valid.Id,
-            ScheduleInput.Availability(command.Availability),
-            ScheduleInput.Overrides(command.Overrides)
-        );
+        schedule.Change(command.Name, command.TimeZone?.Valid.Id, command.Availability?.Valid, command.Overrides?.Valid);
         await schedules.UpdateAsync(schedule, command.IsDefault == true, cancellationToken);
         return ScheduleDto.From((await schedules.FindAsync(schedule.Id, cancellationToken))!);
     }

@@ -1,3 +1,4 @@
+using Cal.Application.Common;
 using FluentValidation;
 
 namespace Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
@@ -5,17 +6,5 @@ namespace Cal.Application.Calendars.IcsFeeds.Commands.SaveIcsFeed;
 /// <summary>Reports what parsing the URLs found (<see cref="Common.IcsFeedUrlsInput"/>), each under its own path.</summary>
 public sealed class SaveIcsFeedCommandValidator : AbstractValidator<SaveIcsFeedCommand>
 {
-    public SaveIcsFeedCommandValidator()
-    {
-        RuleFor(c => c.Urls)
-            .Custom(
-                (input, context) =>
-                {
-                    foreach (var problem in input.Problems)
-                    {
-                        context.AddFailure(problem.Field, problem.Message);
-                    }
-                }
-            );
-    }
+    public SaveIcsFeedCommandValidator() => RuleFor(c => c.Urls).ReportsItsProblems();
 }
