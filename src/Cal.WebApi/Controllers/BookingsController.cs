@@ -6,6 +6,7 @@ using Cal.Application.Bookings.Commands.RescheduleBooking;
 using Cal.Application.Bookings.Common;
 using Cal.Application.Bookings.Queries.GetBooking;
 using Cal.Application.Bookings.Queries.GetBookings;
+using Cal.Application.Common;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
 using Mediator;
@@ -112,7 +113,17 @@ public sealed class BookingsController(IMediator mediator) : ControllerBase
     )
     {
         var page = await mediator.Send(
-            new GetBookingsQuery(User.GetUserId(), status, attendeeEmail, eventTypeId, afterStart, beforeEnd, sortStart, take, skip),
+            new GetBookingsQuery(
+                User.GetUserId(),
+                status,
+                attendeeEmail,
+                eventTypeId,
+                InstantInput.Parse(afterStart),
+                InstantInput.Parse(beforeEnd),
+                sortStart,
+                take,
+                skip
+            ),
             cancellationToken
         );
         return Ok(new BookingsOutput(page.Bookings, page.Pagination));

@@ -1,3 +1,4 @@
+using Cal.Application.Common;
 using Cal.Application.Slots.Commands.ReserveSlot;
 using Cal.Application.Slots.Common;
 using Cal.Application.Slots.Queries.GetSlots;
@@ -38,7 +39,17 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
         Ok(
             new SuccessEnvelope<IReadOnlyDictionary<string, IReadOnlyList<SlotDto>>>(
                 await mediator.Send(
-                    new GetSlotsQuery(eventTypeId, eventTypeSlug, username, start, end, timeZone, duration, format, User.FindUserId()),
+                    new GetSlotsQuery(
+                        eventTypeId,
+                        eventTypeSlug,
+                        username,
+                        InstantInput.Parse(start),
+                        InstantInput.Parse(end, endOfDay: true),
+                        timeZone,
+                        duration,
+                        format,
+                        User.FindUserId()
+                    ),
                     cancellationToken
                 )
             )
@@ -133,7 +144,17 @@ public sealed class SlotsController(IMediator mediator) : ControllerBase
     )
     {
         var slots = await mediator.Send(
-            new GetSlotsQuery(eventTypeId, null, null, startTime, endTime, timeZone, duration, null, User.FindUserId()),
+            new GetSlotsQuery(
+                eventTypeId,
+                null,
+                null,
+                InstantInput.Parse(startTime),
+                InstantInput.Parse(endTime, endOfDay: true),
+                timeZone,
+                duration,
+                null,
+                User.FindUserId()
+            ),
             cancellationToken
         );
         return Ok(

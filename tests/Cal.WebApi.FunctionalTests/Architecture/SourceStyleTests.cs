@@ -18,9 +18,6 @@ public sealed class SourceStyleTests
     /// <summary>Methods over 60 lines when the rule came in (issue 29), with their length then; each is split when next touched.</summary>
     private static readonly Dictionary<string, int> LongMethodsLeft = new(StringComparer.Ordinal)
     {
-        [
-            "Cal.Application/Bookings/Commands/CreateBooking/CreateBookingCommandValidator.cs: CreateBookingCommandValidator.CreateBookingCommandValidator.ctor"
-        ] = 61,
         ["Cal.Application/Bookings/Commands/RescheduleBooking/RescheduleBooking.cs: RescheduleBookingCommandHandler.Handle"] = 72,
         ["Cal.Application/Calendars/CalDav/CalDavAccountCalendars.cs: CalDavAccountCalendars.RevalidateAsync"] = 75,
         ["Cal.Application/Calendars/Common/BusyWindowInput.cs: BusyWindowInput.Parse"] = 62,

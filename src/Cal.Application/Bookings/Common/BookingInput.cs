@@ -30,10 +30,6 @@ public static class BookingInput
             && BusyWindowParser.InAnsweredYears(start);
     }
 
-    /// <summary>A start the validator has accepted (a handler's reading of its validated message).</summary>
-    public static DateTimeOffset ValidatedStart(string? value) =>
-        TryParseStart(value, out var start) ? start : throw new InvalidOperationException("An unvalidated start reached its handler.");
-
     /// <summary>An e-mail address as people type them (one address, no display name), lower-cased.</summary>
     public static bool IsEmail(string? value) =>
         value is { Length: > 2 and <= MaxEmailLength } text

@@ -23,7 +23,7 @@ public sealed record AttendeeInput(string? Name, string? Email, TimeZoneInput? T
 /// in cal.com. <paramref name="IdempotencyKey"/>: the same key and body again within 24 hours answers the same booking.
 /// </summary>
 public sealed record CreateBookingCommand(
-    string? Start,
+    StartInput? Start,
     int? EventTypeId,
     string? EventTypeSlug,
     string? Username,
@@ -56,7 +56,7 @@ public sealed class CreateBookingCommandHandler(
     public async ValueTask<BookingCreated> Handle(CreateBookingCommand command, CancellationToken cancellationToken)
     {
         // The validation behaviour has refused what does not parse or breaks a field's rule.
-        var start = BookingInput.ValidatedStart(command.Start);
+        var start = command.Start!.Valid;
         var eventType = await FindEventTypeAsync(command, cancellationToken);
         var now = time.GetUtcNow();
         if (start < now)
@@ -244,7 +244,7 @@ public sealed class CreateBookingCommandHandler(
                     JsonSerializer.Serialize(
                         new
                         {
-                            c.Start,
+                            Start = c.Start?.Text,
                             c.EventTypeId,
                             c.EventTypeSlug,
                             c.Username,

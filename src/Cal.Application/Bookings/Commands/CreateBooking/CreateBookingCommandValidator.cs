@@ -11,10 +11,7 @@ public sealed class CreateBookingCommandValidator : AbstractValidator<CreateBook
 {
     public CreateBookingCommandValidator()
     {
-        RuleFor(c => c.Start)
-            .Must(s => BookingInput.TryParseStart(s, out _))
-            .WithMessage(BookingInput.StartMessage)
-            .OverridePropertyName("start");
+        RuleFor(c => c.Start).IsStart().OverridePropertyName("start");
         RuleFor(c => c.EventTypeId)
             .NotNull()
             .When(c => string.IsNullOrWhiteSpace(c.EventTypeSlug) || string.IsNullOrWhiteSpace(c.Username))

@@ -14,9 +14,13 @@ namespace Cal.Application.Bookings.Commands.RescheduleBooking;
 /// cal.com's <c>POST /v2/bookings/{uid}/reschedule</c>: a new booking at <paramref name="Start"/> (checked as a new
 /// booking's start is, the old booking's own time aside), the old one cancelled and pointing to it; in one transaction.
 /// </summary>
-public sealed record RescheduleBookingCommand(string Uid, string? Start, string? ReschedulingReason, int? CallerUserId, string? CallerEmail)
-    : ICommand<BookingDto>,
-        IValidated;
+public sealed record RescheduleBookingCommand(
+    string Uid,
+    StartInput? Start,
+    string? ReschedulingReason,
+    int? CallerUserId,
+    string? CallerEmail
+) : ICommand<BookingDto>, IValidated;
 
 public sealed class RescheduleBookingCommandHandler(
     BookingAccess access,
@@ -29,7 +33,7 @@ public sealed class RescheduleBookingCommandHandler(
 {
     public async ValueTask<BookingDto> Handle(RescheduleBookingCommand command, CancellationToken cancellationToken)
     {
-        var start = BookingInput.ValidatedStart(command.Start);
+        var start = command.Start!.Valid;
         var (old, host, eventType) = await access.FindAsync(command.Uid, command.CallerUserId, cancellationToken);
         if (!old.IsAccepted || eventType is null)
         {
@@ -105,10 +109,7 @@ public sealed class RescheduleBookingCommandValidator : AbstractValidator<Resche
 {
     public RescheduleBookingCommandValidator()
     {
-        RuleFor(c => c.Start)
-            .Must(s => BookingInput.TryParseStart(s, out _))
-            .WithMessage(BookingInput.StartMessage)
-            .OverridePropertyName("start");
+        RuleFor(c => c.Start).IsStart().OverridePropertyName("start");
         RuleFor(c => c.ReschedulingReason).MaximumLength(BookingInput.MaxReasonLength).OverridePropertyName("reschedulingReason");
     }
 }

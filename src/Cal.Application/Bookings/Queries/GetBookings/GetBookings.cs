@@ -1,4 +1,5 @@
 using Cal.Application.Bookings.Common;
+using Cal.Application.Common;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
 using FluentValidation;
@@ -15,8 +16,8 @@ public sealed record GetBookingsQuery(
     string? Status,
     string? AttendeeEmail,
     int? EventTypeId,
-    string? AfterStart,
-    string? BeforeEnd,
+    InstantInput? AfterStart,
+    InstantInput? BeforeEnd,
     string? SortStart,
     int? Take,
     int? Skip
@@ -39,8 +40,8 @@ public sealed class GetBookingsQueryHandler(IBookingStore store, IUserRepository
             statuses.Count == 0 || statuses.Contains("cancelled"),
             query.AttendeeEmail?.Trim().ToLowerInvariant(),
             query.EventTypeId,
-            TryInstant(query.AfterStart),
-            TryInstant(query.BeforeEnd),
+            query.AfterStart?.Instant,
+            query.BeforeEnd?.Instant,
             string.Equals(query.SortStart, "desc", StringComparison.OrdinalIgnoreCase),
             take,
             skip,
@@ -58,9 +59,6 @@ public sealed class GetBookingsQueryHandler(IBookingStore store, IUserRepository
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(s => s.ToLowerInvariant())
             .ToHashSet(StringComparer.Ordinal);
-
-    public static DateTimeOffset? TryInstant(string? value) =>
-        Calendars.Common.BusyWindowParser.TryParseInstant(value, TimeZoneInfo.Utc, out var instant) ? instant : null;
 }
 
 public sealed class GetBookingsQueryValidator : AbstractValidator<GetBookingsQuery>
@@ -83,13 +81,7 @@ public sealed class GetBookingsQueryValidator : AbstractValidator<GetBookingsQue
             .WithMessage("must be asc or desc")
             .OverridePropertyName("sortStart");
         RuleFor(q => q.AttendeeEmail).MaximumLength(BookingInput.MaxEmailLength).OverridePropertyName("attendeeEmail");
-        RuleFor(q => q.AfterStart)
-            .Must(v => v is null || GetBookingsQueryHandler.TryInstant(v) is not null)
-            .WithMessage("must be an ISO date or date-time")
-            .OverridePropertyName("afterStart");
-        RuleFor(q => q.BeforeEnd)
-            .Must(v => v is null || GetBookingsQueryHandler.TryInstant(v) is not null)
-            .WithMessage("must be an ISO date or date-time")
-            .OverridePropertyName("beforeEnd");
+        RuleFor(q => q.AfterStart).IsInstant().OverridePropertyName("afterStart");
+        RuleFor(q => q.BeforeEnd).IsInstant().OverridePropertyName("beforeEnd");
     }
 }

@@ -43,7 +43,7 @@ public sealed record SlotReservationDto(
 public sealed record ReserveSlotCommand(
     string? Uid,
     int? EventTypeId,
-    string? SlotStart,
+    StartInput? SlotStart,
     int? SlotDuration,
     int? ReservationDuration,
     int? CallerUserId
@@ -66,7 +66,7 @@ public sealed class ReserveSlotCommandHandler(
 
     public async ValueTask<SlotReservationDto> Handle(ReserveSlotCommand command, CancellationToken cancellationToken)
     {
-        var start = BookingInput.ValidatedStart(command.SlotStart);
+        var start = command.SlotStart!.Valid;
         var now = time.GetUtcNow();
         SlotReservation? existing = null;
         if (
@@ -159,10 +159,7 @@ public sealed class ReserveSlotCommandValidator : AbstractValidator<ReserveSlotC
     public ReserveSlotCommandValidator()
     {
         RuleFor(c => c.EventTypeId).NotNull().GreaterThan(0).OverridePropertyName("eventTypeId");
-        RuleFor(c => c.SlotStart)
-            .Must(s => BookingInput.TryParseStart(s, out _))
-            .WithMessage(BookingInput.StartMessage)
-            .OverridePropertyName("slotStart");
+        RuleFor(c => c.SlotStart).IsStart().OverridePropertyName("slotStart");
         RuleFor(c => c.SlotDuration).InclusiveBetween(1, 1440).OverridePropertyName("slotDuration");
         RuleFor(c => c.ReservationDuration).InclusiveBetween(1, 1440).OverridePropertyName("reservationDuration");
         RuleFor(c => c.Uid).MaximumLength(64).OverridePropertyName("uid");

@@ -23,8 +23,8 @@ public sealed record GetSlotsQuery(
     int? EventTypeId,
     string? EventTypeSlug,
     string? Username,
-    string? Start,
-    string? End,
+    InstantInput? Start,
+    InstantInput? End,
     TimeZoneInput? TimeZone,
     int? Duration,
     string? Format,
@@ -72,7 +72,8 @@ public sealed class GetSlotsQueryHandler(
     /// <summary>[start, end] of the query: instants of the answered years, at most a year apart.</summary>
     private static (DateTimeOffset Start, DateTimeOffset End) Range(GetSlotsQuery query)
     {
-        if (!TryInstant(query.Start, endOfDay: false, out var start) || !TryInstant(query.End, endOfDay: true, out var end))
+        // cal.com answers an unreadable range with one message for the request, not field errors.
+        if (query.Start?.Instant is not { } start || query.End?.Instant is not { } end)
         {
             throw new BadRequestException(InvalidRange);
         }
@@ -139,9 +140,4 @@ public sealed class GetSlotsQueryHandler(
     /// <summary>An instant as cal.com writes slots: <c>2026-12-01T09:00:00.000+01:00</c>, in the zone with its offset.</summary>
     public static string Format(DateTimeOffset instant, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
-
-    /// <summary>An ISO date (midnight UTC; with <paramref name="endOfDay"/> the next midnight) or date-time (UTC unless it says
-    /// otherwise).</summary>
-    public static bool TryInstant(string? value, bool endOfDay, out DateTimeOffset instant) =>
-        BusyWindowParser.TryParseInstant(value, TimeZoneInfo.Utc, out instant, endOfDay);
 }

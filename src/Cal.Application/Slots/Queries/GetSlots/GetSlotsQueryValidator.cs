@@ -13,8 +13,8 @@ public sealed class GetSlotsQueryValidator : AbstractValidator<GetSlotsQuery>
             .WithMessage("is required, or eventTypeSlug with username")
             .OverridePropertyName("eventTypeId");
         RuleFor(q => q.EventTypeId).GreaterThan(0).OverridePropertyName("eventTypeId");
-        RuleFor(q => q.Start).NotEmpty().OverridePropertyName("start");
-        RuleFor(q => q.End).NotEmpty().OverridePropertyName("end");
+        RuleFor(q => q.Start == null ? null : q.Start.Text).NotEmpty().OverridePropertyName("start");
+        RuleFor(q => q.End == null ? null : q.End.Text).NotEmpty().OverridePropertyName("end");
         RuleFor(q => q.TimeZone).IsIanaTimeZone().OverridePropertyName("timeZone");
         // and the event type's length (the handler knows it)
         RuleFor(q => q.Duration).InclusiveBetween(1, 1440).OverridePropertyName("duration");
