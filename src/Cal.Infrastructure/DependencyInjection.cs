@@ -109,6 +109,13 @@ public static class DependencyInjection
                 break;
         }
 
+        services.AddRepositories();
+        return storage;
+    }
+
+    /// <summary>The database's initializer and readiness check, and every repository and store.</summary>
+    private static void AddRepositories(this IServiceCollection services)
+    {
         services.AddSingleton<SqliteWriteGate>();
         services.AddScoped<DatabaseInitializer>();
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>(DatabaseReadyHealthCheck.Name, tags: ["ready"]);
@@ -126,8 +133,6 @@ public static class DependencyInjection
         services.AddScoped<Application.DestinationCalendars.Common.IDestinationCalendarStore, DestinationCalendarStore>();
         services.AddScoped<Application.Webhooks.Common.IWebhookStore, WebhookStore>();
         services.AddScoped<Outbox.OutboxStore>();
-
-        return storage;
     }
 
     /// <summary>

@@ -63,34 +63,7 @@ public static class SlotCalculator
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Interval, TimeSpan.Zero);
         var earliest = Max(request.RangeStart, request.Now + request.MinimumNotice);
         var blocked = Merge(busy, request.BufferBefore, request.BufferAfter);
-
-        var windows = new List<(DateTimeOffset From, DateTimeOffset To)>();
-        var firstDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(request.RangeStart, zone).DateTime).AddDays(-1);
-        var lastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(request.RangeEnd, zone).DateTime);
-        var byDate = overrides.GroupBy(o => o.Date).ToDictionary(g => g.Key, g => g.SelectMany(o => o.Windows).ToList());
-        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var hours = byDate.TryGetValue(day, out var overridden)
-                ? overridden
-                : weekly.Where(w => w.Days.Contains(day.DayOfWeek)).Select(w => (w.Start, w.End)).ToList();
-            foreach (var (start, end) in hours)
-            {
-                if (start == end)
-                {
-                    continue; // 00:00-00:00 (cal.com's day off), or any empty window
-                }
-
-                var from = AtWallTime(day.ToDateTime(start), zone);
-                var to =
-                    end == TimeOnly.MinValue || end <= start
-                        ? AtWallTime(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone)
-                        : AtWallTime(day.ToDateTime(end), zone);
-                windows.Add((from, to));
-            }
-        }
-
-        windows.Sort(static (a, b) => a.From.CompareTo(b.From));
+        var windows = Windows(zone, weekly, overrides, request, cancellationToken);
         var slots = new List<DateTimeOffset>();
         var seen = new HashSet<DateTimeOffset>();
         var steps = 0;
@@ -135,6 +108,49 @@ public static class SlotCalculator
 
         slots.Sort();
         return new SlotResult(slots, Exceeded: false);
+    }
+
+    /// <summary>
+    /// The working windows as instants, in order of start: each local day of the range (from the day before its start, as a
+    /// window can run past midnight) takes its date's overrides, else its weekday's hours; an end at or before the start (or
+    /// 00:00) runs to the next midnight; an empty window (cal.com's 00:00-00:00 day off) is none.
+    /// </summary>
+    private static List<(DateTimeOffset From, DateTimeOffset To)> Windows(
+        TimeZoneInfo zone,
+        IReadOnlyList<WeeklyAvailability> weekly,
+        IReadOnlyList<DateOverride> overrides,
+        SlotRequest request,
+        CancellationToken cancellationToken
+    )
+    {
+        var windows = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        var firstDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(request.RangeStart, zone).DateTime).AddDays(-1);
+        var lastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(request.RangeEnd, zone).DateTime);
+        var byDate = overrides.GroupBy(o => o.Date).ToDictionary(g => g.Key, g => g.SelectMany(o => o.Windows).ToList());
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var hours = byDate.TryGetValue(day, out var overridden)
+                ? overridden
+                : weekly.Where(w => w.Days.Contains(day.DayOfWeek)).Select(w => (w.Start, w.End)).ToList();
+            foreach (var (start, end) in hours)
+            {
+                if (start == end)
+                {
+                    continue; // 00:00-00:00 (cal.com's day off), or any empty window
+                }
+
+                var from = AtWallTime(day.ToDateTime(start), zone);
+                var to =
+                    end == TimeOnly.MinValue || end <= start
+                        ? AtWallTime(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone)
+                        : AtWallTime(day.ToDateTime(end), zone);
+                windows.Add((from, to));
+            }
+        }
+
+        windows.Sort(static (a, b) => a.From.CompareTo(b.From));
+        return windows;
     }
 
     /// <summary>

@@ -74,34 +74,7 @@ internal sealed partial class OutboxWorker(
             {
                 try
                 {
-                    await places.WaitAsync(stoppingToken);
-                    var free = 1;
-                    while (places.Wait(0, CancellationToken.None))
-                    {
-                        free++;
-                    }
-
-                    var claimed = await ClaimAsync(free, stoppingToken);
-                    if (free > claimed.Count)
-                    {
-                        places.Release(free - claimed.Count);
-                    }
-
-                    foreach (var item in claimed)
-                    {
-                        var performing = PerformAsync(item, places, stoppingToken);
-                        inFlight[item.Id] = performing;
-                        if (performing.IsCompleted)
-                        {
-                            inFlight.TryRemove(item.Id, out _);
-                        }
-                    }
-
-                    await MeasureLagAsync(stoppingToken);
-                    if (claimed.Count == 0)
-                    {
-                        await signal.WaitAsync(await SleepAsync(stoppingToken), stoppingToken);
-                    }
+                    await PassAsync(places, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -111,11 +84,7 @@ internal sealed partial class OutboxWorker(
                 {
                     // The database is away, or a claim failed: the items stay, and are tried again after a pause.
                     LogPassFailed(logger, ex.GetType().Name);
-                    try
-                    {
-                        await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-                    }
-                    catch (OperationCanceledException)
+                    if (!await PauseAsync(stoppingToken))
                     {
                         break;
                     }
@@ -127,6 +96,53 @@ internal sealed partial class OutboxWorker(
             await Task.WhenAll(inFlight.Values); // cancelled attempts end at once; finished ones are recorded
             attempts.Writer.TryComplete();
             await recorder;
+        }
+    }
+
+    /// <summary>One pass: waits for a free place, claims as many items as places are free, starts them, then sleeps if none.</summary>
+    private async Task PassAsync(SemaphoreSlim places, CancellationToken stoppingToken)
+    {
+        await places.WaitAsync(stoppingToken);
+        var free = 1;
+        while (places.Wait(0, CancellationToken.None))
+        {
+            free++;
+        }
+
+        var claimed = await ClaimAsync(free, stoppingToken);
+        if (free > claimed.Count)
+        {
+            places.Release(free - claimed.Count);
+        }
+
+        foreach (var item in claimed)
+        {
+            var performing = PerformAsync(item, places, stoppingToken);
+            inFlight[item.Id] = performing;
+            if (performing.IsCompleted)
+            {
+                inFlight.TryRemove(item.Id, out _);
+            }
+        }
+
+        await MeasureLagAsync(stoppingToken);
+        if (claimed.Count == 0)
+        {
+            await signal.WaitAsync(await SleepAsync(stoppingToken), stoppingToken);
+        }
+    }
+
+    /// <summary>The pause after a failed pass; false when the host stops meanwhile.</summary>
+    private async Task<bool> PauseAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

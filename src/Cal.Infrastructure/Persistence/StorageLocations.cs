@@ -1,5 +1,8 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace Cal.Infrastructure.Persistence;
 
@@ -20,55 +23,11 @@ public sealed record StorageLocations(string ConnectionString, string DataProtec
 
     internal static StorageLocations Resolve(DatabaseOptions database, IConfiguration configuration, string contentRoot, string? keysRoot)
     {
-        var connectionString = configuration.GetConnectionString("Default");
-        string legacyKeysPath;
-        if (database.Provider == DatabaseProvider.Sqlite)
-        {
-            var builder = new SqliteConnectionStringBuilder(
-                string.IsNullOrWhiteSpace(connectionString) ? DatabaseOptions.DefaultSqliteConnectionString : connectionString
-            );
-            if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
-            {
-                // Relative to the content root, so `dotnet run` from anywhere uses one database.
-                builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
-                Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
-            }
-
-            connectionString = builder.ToString();
-            legacyKeysPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, contentRoot))!, "keys");
-        }
-        else
-        {
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                throw new CalConfigurationException(
-                    database.Provider == DatabaseProvider.SqlServer
-                        ? "Database:Provider is SqlServer but ConnectionStrings:Default is not set (e.g. "
-                            + "ConnectionStrings__Default=\"Server=...;Database=Cal;...\")."
-                        : "Database:Provider is Postgres but ConnectionStrings:Default is not set (e.g. "
-                            + "ConnectionStrings__Default=\"Host=...;Database=cal;Username=...;Password=...\")."
-                );
-            }
-
-            try
-            {
-                // Parsed now, so a connection string for another provider stops start-up with one clear line.
-                _ =
-                    database.Provider == DatabaseProvider.SqlServer
-                        ? (System.Data.Common.DbConnectionStringBuilder)
-                            new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString)
-                        : new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-            }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
-            {
-                throw new CalConfigurationException(
-                    $"ConnectionStrings:Default is not a {database.Provider} connection string ({ex.Message})."
-                );
-            }
-
-            legacyKeysPath = Path.Combine(contentRoot, "App_Data", "keys");
-        }
-
+        var configured = configuration.GetConnectionString("Default");
+        var (connectionString, legacyKeysPath) =
+            database.Provider == DatabaseProvider.Sqlite
+                ? SqliteFile(configured, contentRoot)
+                : Server(database.Provider, configured, contentRoot);
         var keysPath = configuration["DataProtection:KeysPath"];
         if (!string.IsNullOrWhiteSpace(keysPath))
         {
@@ -80,5 +39,55 @@ public sealed record StorageLocations(string ConnectionString, string DataProtec
         return keysRoot is null
             ? new StorageLocations(connectionString, legacyKeysPath)
             : new StorageLocations(connectionString, Path.Combine(keysRoot, "Cal", "keys"), legacyKeysPath);
+    }
+
+    /// <summary>The SQLite file, relative to the content root (so <c>dotnet run</c> from anywhere uses one database), its folder
+    /// made; earlier versions kept the keys beside it.</summary>
+    private static (string ConnectionString, string LegacyKeysPath) SqliteFile(string? configured, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(configured) ? DatabaseOptions.DefaultSqliteConnectionString : configured
+        );
+        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        {
+            builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        }
+
+        return (builder.ToString(), Path.Combine(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, contentRoot))!, "keys"));
+    }
+
+    /// <summary>A server's connection string, required and parsed now, so one for another provider stops start-up with one clear
+    /// line; earlier versions kept the keys in <c>App_Data/keys</c>.</summary>
+    private static (string ConnectionString, string LegacyKeysPath) Server(
+        DatabaseProvider provider,
+        string? configured,
+        string contentRoot
+    )
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            throw new CalConfigurationException(
+                provider == DatabaseProvider.SqlServer
+                    ? "Database:Provider is SqlServer but ConnectionStrings:Default is not set (e.g. "
+                        + "ConnectionStrings__Default=\"Server=...;Database=Cal;...\")."
+                    : "Database:Provider is Postgres but ConnectionStrings:Default is not set (e.g. "
+                        + "ConnectionStrings__Default=\"Host=...;Database=cal;Username=...;Password=...\")."
+            );
+        }
+
+        try
+        {
+            _ =
+                provider == DatabaseProvider.SqlServer
+                    ? (DbConnectionStringBuilder)new SqlConnectionStringBuilder(configured)
+                    : new NpgsqlConnectionStringBuilder(configured);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new CalConfigurationException($"ConnectionStrings:Default is not a {provider} connection string ({ex.Message}).");
+        }
+
+        return (configured, Path.Combine(contentRoot, "App_Data", "keys"));
     }
 }

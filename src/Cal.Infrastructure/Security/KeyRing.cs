@@ -1,5 +1,8 @@
+using System.Data.Common;
+using System.Security.Cryptography;
 using System.Xml.Linq;
 using Cal.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.EntityFrameworkCore;
@@ -210,7 +213,7 @@ public sealed partial class KeyRingInitializer(
         {
             credentials = await db.Credentials.CountAsync(cancellationToken);
         }
-        catch (System.Data.Common.DbException ex)
+        catch (DbException ex)
         {
             // The database cannot be read yet (not migrated, not reachable): nothing can be proven. Existing keys are used;
             // none is made into an empty ring, which might be the wrong one, until a start that can read the database.
@@ -225,24 +228,20 @@ public sealed partial class KeyRingInitializer(
 
         if (keys.Count == 0 && credentials > 0)
         {
-            throw new CalConfigurationException(
-                $"The Data Protection key ring ({Describe()}) is empty, but the database holds {credentials} credential(s) encrypted with "
-                    + "a key ring. "
-                    + "Starting would create a new key and those credentials could never be read again. Restore the key ring (or point "
-                    + "DataProtection:KeyStore / "
-                    + "DataProtection:KeysPath at it); to start anyway and accept that they are lost, set "
-                    + "DataProtection:AllowNewKeyRing=true."
-            );
+            throw EmptyRing(credentials);
         }
 
         // Keys there are, or nothing needs them: they may be created (and rotated) from now on.
         gate.Open();
-        if (credentials == 0)
+        if (credentials > 0)
         {
-            return;
+            await ProveNewestReadableAsync(keys.Count, cancellationToken);
         }
+    }
 
-        // Keys are not enough: they must be the ones the credentials were encrypted with.
+    /// <summary>Keys are not enough: they must be the ones the credentials were encrypted with (the newest one is tried).</summary>
+    private async Task ProveNewestReadableAsync(int keyCount, CancellationToken cancellationToken)
+    {
         var newest = await db
             .Credentials.AsNoTracking()
             .OrderByDescending(c => c.Id)
@@ -250,25 +249,27 @@ public sealed partial class KeyRingInitializer(
             .FirstAsync(cancellationToken);
         try
         {
-            _ = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Unprotect(
-                protection.CreateProtector(DataProtectionSecretProtector.Purpose),
-                newest.ProtectedKey
-            );
+            _ = protection.CreateProtector(DataProtectionSecretProtector.Purpose).Unprotect(newest.ProtectedKey);
         }
-        catch (System.Security.Cryptography.CryptographicException)
+        catch (CryptographicException)
         {
             throw new CalConfigurationException(
-                $"The Data Protection key ring ({Describe()}) holds {keys.Count} key(s), but not the one credential {newest.Id} in the "
-                    + "database was encrypted with: "
-                    + "every stored credential would be unreadable. Point DataProtection:KeyStore / DataProtection:KeysPath (and "
-                    + "DataProtection:CertificatePath, if the keys "
-                    + "are protected with a certificate) at the key ring the database was written with; to start anyway and accept "
-                    + "that the "
-                    + "credentials are lost, set "
+                $"The Data Protection key ring ({Describe()}) holds {keyCount} key(s), but not the one credential {newest.Id} in the "
+                    + "database was encrypted with: every stored credential would be unreadable. Point DataProtection:KeyStore / "
+                    + "DataProtection:KeysPath (and DataProtection:CertificatePath, if the keys are protected with a certificate) at "
+                    + "the key ring the database was written with; to start anyway and accept that the credentials are lost, set "
                     + "DataProtection:AllowNewKeyRing=true."
             );
         }
     }
+
+    private CalConfigurationException EmptyRing(int credentials) =>
+        new(
+            $"The Data Protection key ring ({Describe()}) is empty, but the database holds {credentials} credential(s) encrypted with "
+                + "a key ring. Starting would create a new key and those credentials could never be read again. Restore the key ring "
+                + "(or point DataProtection:KeyStore / DataProtection:KeysPath at it); to start anyway and accept that they are lost, "
+                + "set DataProtection:AllowNewKeyRing=true."
+        );
 
     private int CarryOver(IXmlRepository ring)
     {

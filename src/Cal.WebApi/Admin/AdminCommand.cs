@@ -49,15 +49,7 @@ public static class AdminCommand
             return 2;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = hostArgs });
-        if (configuration is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(configuration);
-        }
-
-        builder.Logging.ClearProviders();
-        builder.Services.AddCal(builder.Configuration, builder.Environment, logToStandardError: true);
-        using var host = builder.Build();
+        using var host = BuildHost(hostArgs, configuration, stderr);
         await using var scope = host.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
@@ -65,39 +57,7 @@ public static class AdminCommand
 
         try
         {
-            switch (command)
-            {
-                case "users create":
-                    var user = await mediator.Send(
-                        new CreateUserCommand(options.GetValueOrDefault("email") ?? "", options.GetValueOrDefault("time-zone"))
-                    );
-                    await stdout.WriteLineAsync(JsonSerializer.Serialize(user, Json));
-                    log.LogInformation("Admin: created user {UserId}", user.Id);
-                    return 0;
-                case "api-keys create":
-                    var days = options.TryGetValue("expires-in-days", out var d) ? ParseDays(d) : null;
-                    await stdout.WriteLineAsync(
-                        await mediator.Send(new CreateApiKeyCommand(options.GetValueOrDefault("email") ?? "", days))
-                    );
-                    log.LogInformation(
-                        "Admin: issued an API key for user {Email}, expiring {Expiry}",
-                        options["email"],
-                        days is null ? "never" : $"in {days} days"
-                    );
-                    return 0;
-                case "api-keys revoke":
-                    var revoked = await mediator.Send(new RevokeApiKeysCommand(options.GetValueOrDefault("email") ?? ""));
-                    await stdout.WriteLineAsync(JsonSerializer.Serialize(new { revokedApiKeyIds = revoked }, Json));
-                    log.LogInformation("Admin: revoked {Count} API key(s) of user {Email}", revoked.Count, options["email"]);
-                    return 0;
-                case "oauth-clients create":
-                    var client = await mediator.Send(new CreateOAuthClientCommand(options.GetValueOrDefault("name") ?? ""));
-                    await stdout.WriteLineAsync(JsonSerializer.Serialize(client, Json));
-                    log.LogInformation("Admin: created OAuth client {ClientId}", client.ClientId);
-                    return 0;
-                default:
-                    throw new InvalidOperationException(command);
-            }
+            return await ExecuteAsync(command, options, mediator, stdout, log);
         }
         catch (RequestValidationException ex)
         {
@@ -113,6 +73,61 @@ public static class AdminCommand
         {
             await stderr.WriteLineAsync(ex.Message);
             return 1;
+        }
+    }
+
+    private static IHost BuildHost(string[] hostArgs, IDictionary<string, string?>? configuration, TextWriter log)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = hostArgs });
+        if (configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Services.AddCal(builder.Configuration, builder.Environment, logTo: log);
+        return builder.Build();
+    }
+
+    /// <summary>One admin command through the mediator: its answer (JSON or the key) on standard output, one log line.</summary>
+    private static async Task<int> ExecuteAsync(
+        string command,
+        Dictionary<string, string?> options,
+        IMediator mediator,
+        TextWriter stdout,
+        ILogger log
+    )
+    {
+        switch (command)
+        {
+            case "users create":
+                var user = await mediator.Send(
+                    new CreateUserCommand(options.GetValueOrDefault("email") ?? "", options.GetValueOrDefault("time-zone"))
+                );
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(user, Json));
+                log.LogInformation("Admin: created user {UserId}", user.Id);
+                return 0;
+            case "api-keys create":
+                var days = options.TryGetValue("expires-in-days", out var d) ? ParseDays(d) : null;
+                await stdout.WriteLineAsync(await mediator.Send(new CreateApiKeyCommand(options.GetValueOrDefault("email") ?? "", days)));
+                log.LogInformation(
+                    "Admin: issued an API key for user {Email}, expiring {Expiry}",
+                    options["email"],
+                    days is null ? "never" : $"in {days} days"
+                );
+                return 0;
+            case "api-keys revoke":
+                var revoked = await mediator.Send(new RevokeApiKeysCommand(options.GetValueOrDefault("email") ?? ""));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(new { revokedApiKeyIds = revoked }, Json));
+                log.LogInformation("Admin: revoked {Count} API key(s) of user {Email}", revoked.Count, options["email"]);
+                return 0;
+            case "oauth-clients create":
+                var client = await mediator.Send(new CreateOAuthClientCommand(options.GetValueOrDefault("name") ?? ""));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(client, Json));
+                log.LogInformation("Admin: created OAuth client {ClientId}", client.ClientId);
+                return 0;
+            default:
+                throw new InvalidOperationException(command);
         }
     }
 

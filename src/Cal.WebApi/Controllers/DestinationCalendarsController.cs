@@ -1,4 +1,5 @@
 using Cal.Application.DestinationCalendars.Commands.SetDestinationCalendar;
+using Cal.Application.DestinationCalendars.Common;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
 using Mediator;

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using Cal.Application.Common.Exceptions;
 using Cal.Domain.Calendars;
 using Microsoft.AspNetCore.Diagnostics;
@@ -15,94 +17,83 @@ public sealed class CalExceptionHandler(ErrorEnvelopeWriter writer, ILogger<CalE
             return false;
         }
 
-        switch (exception)
+        if (Described(exception) is not { } error)
         {
-            case RequestValidationException validation:
-                await writer.WriteAsync(
-                    httpContext,
-                    400,
-                    validation.Message,
-                    new { errors = validation.Errors.Select(e => new { field = e.Field, message = e.Message }) }
-                );
-                break;
-            case IcsFeedsUnusableException feeds:
-                await writer.WriteAsync(httpContext, 400, feeds.Message, new { feeds = feeds.Failures.Select(DescribeFeed) });
-                break;
-            case BadRequestException badRequest:
-                await writer.WriteAsync(httpContext, 400, badRequest.Message, badRequest.Details);
-                break;
-            case CalendarUnavailableException unavailable:
-                await writer.WriteAsync(
-                    httpContext,
-                    unavailable.DuringCheck ? 401 : 503,
-                    unavailable.Message,
-                    new
-                    {
-                        credentialId = unavailable.CredentialId,
-                        calendarIndex = unavailable.CalendarIndex,
-                        account = unavailable.Account,
-                        reason = FeedFailure.WireName(unavailable.Failure.Reason),
-                        status = unavailable.Failure.HttpStatus,
-                        line = unavailable.Failure.Line,
-                    }
-                );
-                break;
-            case AvailabilityUnavailableException availability:
-                await writer.WriteAsync(httpContext, 503, availability.Message, new { eventTypeId = availability.EventTypeId });
-                break;
-            case TooManyRequestsException tooMany:
-                httpContext.Response.Headers.RetryAfter = tooMany.RetryAfterSeconds.ToString(
-                    System.Globalization.CultureInfo.InvariantCulture
-                );
-                await writer.WriteAsync(httpContext, 429, tooMany.Message);
-                break;
-            case NotFoundException notFound:
-                await writer.WriteAsync(httpContext, 404, notFound.Message);
-                break;
-            case UnauthorizedException unauthorized:
-                await writer.WriteAsync(httpContext, 401, unauthorized.Message);
-                break;
-            case ForbiddenException forbidden:
-                await writer.WriteAsync(httpContext, 403, forbidden.Message);
-                break;
-            case ConflictException conflict:
-                await writer.WriteAsync(httpContext, 409, conflict.Message);
-                break;
-            case UnprocessableException unprocessable:
-                await writer.WriteAsync(httpContext, 422, unprocessable.Message);
-                break;
-            case BadHttpRequestException badRequest:
-                // Kestrel's own refusals: body too large (413), malformed request, client too slow.
-                await writer.WriteAsync(
-                    httpContext,
-                    badRequest.StatusCode,
-                    badRequest.StatusCode == 413 ? "Request body too large." : "Bad request."
-                );
-                break;
-            case var text when text is System.Text.DecoderFallbackException || text.InnerException is System.Text.DecoderFallbackException:
-                // A body that is not valid text in the charset it declares (found by the API fuzzer: was a 500).
-                await writer.WriteAsync(httpContext, 400, "The request body is not valid text in its declared charset.");
-                break;
-            case var fault when IsDatabaseFault(fault):
+            if (IsDatabaseFault(exception))
+            {
                 // The database is down, locked or read-only: a condition to retry, not a bug; nothing of it is shown.
-                logger.LogWarning("Database unavailable: {Error}", fault.GetType().Name);
-                await writer.WriteAsync(
-                    httpContext,
-                    503,
-                    "The service is temporarily unavailable: its database cannot be used right now. Try again shortly."
-                );
-                break;
-            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                logger.LogWarning("Database unavailable: {Error}", exception.GetType().Name);
+                error = new Error(503, "The service is temporarily unavailable: its database cannot be used right now. Try again shortly.");
+            }
+            else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+            {
                 logger.LogDebug("Request aborted by the client");
                 return true;
-            default:
+            }
+            else
+            {
                 logger.LogError(exception, "Unhandled exception");
-                await writer.WriteAsync(httpContext, 500, "Internal server error.");
-                break;
+                error = new Error(500, "Internal server error.");
+            }
         }
 
+        if (exception is TooManyRequestsException tooMany)
+        {
+            httpContext.Response.Headers.RetryAfter = tooMany.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await writer.WriteAsync(httpContext, error.Status, error.Message, error.Details);
         return true;
     }
+
+    private sealed record Error(int Status, string Message, object? Details = null);
+
+    /// <summary>The envelope of an exception Cal means (a use case's refusal, Kestrel's, an unreadable body); null otherwise.</summary>
+    private static Error? Described(Exception exception) =>
+        exception switch
+        {
+            RequestValidationException validation => new(
+                400,
+                validation.Message,
+                new { errors = validation.Errors.Select(e => new { field = e.Field, message = e.Message }) }
+            ),
+            IcsFeedsUnusableException feeds => new(400, feeds.Message, new { feeds = feeds.Failures.Select(DescribeFeed) }),
+            BadRequestException badRequest => new(400, badRequest.Message, badRequest.Details),
+            CalendarUnavailableException unavailable => new(
+                unavailable.DuringCheck ? 401 : 503,
+                unavailable.Message,
+                DescribeUnavailable(unavailable)
+            ),
+            AvailabilityUnavailableException availability => new(503, availability.Message, new { eventTypeId = availability.EventTypeId }),
+            TooManyRequestsException tooMany => new(429, tooMany.Message),
+            NotFoundException notFound => new(404, notFound.Message),
+            UnauthorizedException unauthorized => new(401, unauthorized.Message),
+            ForbiddenException forbidden => new(403, forbidden.Message),
+            ConflictException conflict => new(409, conflict.Message),
+            UnprocessableException unprocessable => new(422, unprocessable.Message),
+            // Kestrel's own refusals: body too large (413), malformed request, client too slow.
+            BadHttpRequestException badRequest => new(
+                badRequest.StatusCode,
+                badRequest.StatusCode == 413 ? "Request body too large." : "Bad request."
+            ),
+            // A body that is not valid text in the charset it declares (found by the API fuzzer: was a 500).
+            DecoderFallbackException or { InnerException: DecoderFallbackException } => new(
+                400,
+                "The request body is not valid text in its declared charset."
+            ),
+            _ => null,
+        };
+
+    private static object DescribeUnavailable(CalendarUnavailableException unavailable) =>
+        new
+        {
+            credentialId = unavailable.CredentialId,
+            calendarIndex = unavailable.CalendarIndex,
+            account = unavailable.Account,
+            reason = FeedFailure.WireName(unavailable.Failure.Reason),
+            status = unavailable.Failure.HttpStatus,
+            line = unavailable.Failure.Line,
+        };
 
     /// <summary>A database failure anywhere in the chain (a provider's <see cref="DbException"/>, however EF wrapped it).</summary>
     private static bool IsDatabaseFault(Exception exception)

@@ -27,7 +27,7 @@ public static class CalWebApp
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
-        builder.Services.AddCal(builder.Configuration, builder.Environment, logToStandardError: false);
+        builder.Services.AddCal(builder.Configuration, builder.Environment, logTo: null);
         // First of the hosted services: the database and the key ring are checked before anything else starts (Data
         // Protection's own start-up work would create a key in a ring the check may yet refuse).
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializerHostedService>());
@@ -234,29 +234,21 @@ public static class CalWebApp
         return knownProxies.Count > 0 || knownNetworks.Count > 0;
     }
 
-    /// <summary>The middleware, in order: forwarded headers, request ids, request logging, errors, authentication, rate limiting (which
-    /// adds its headers), authorization, endpoints.</summary>
-    public static WebApplication UseCalPipeline(this WebApplication app, bool behindProxies)
+    /// <summary>A caller's own request id is kept when it is a sane token, so its logs and ours line up.</summary>
+    private static Task KeepRequestId(HttpContext context, RequestDelegate next)
     {
-        if (behindProxies)
+        if (RequestIds.AcceptIncoming(context.Request.Headers["X-Request-Id"]) is { } incoming)
         {
-            app.UseForwardedHeaders();
+            context.TraceIdentifier = incoming;
         }
 
-        app.Use(
-            (context, next) =>
-            {
-                // A caller's own request id is kept when it is a sane token, so its logs and ours line up.
-                if (RequestIds.AcceptIncoming(context.Request.Headers["X-Request-Id"]) is { } incoming)
-                {
-                    context.TraceIdentifier = incoming;
-                }
+        // Set as the response starts: the exception handler clears headers set earlier. (No closure: every request.)
+        context.Response.OnStarting(WriteRequestId, context);
+        return next(context);
+    }
 
-                // Set as the response starts: the exception handler clears headers set earlier. (No closure: every request.)
-                context.Response.OnStarting(WriteRequestId, context);
-                return next(context);
-            }
-        );
+    /// <summary>One line per request: method, route template (never the path or query), status and time, with its request id.</summary>
+    private static void UseCalRequestLogging(this WebApplication app) =>
         app.UseSerilogRequestLogging(o =>
         {
             // This host's logger, not the static one (several hosts can share a process, e.g. in tests).
@@ -273,6 +265,18 @@ public static class CalWebApp
                 );
             };
         });
+
+    /// <summary>The middleware, in order: forwarded headers, request ids, request logging, errors, authentication, rate limiting (which
+    /// adds its headers), authorization, endpoints.</summary>
+    public static WebApplication UseCalPipeline(this WebApplication app, bool behindProxies)
+    {
+        if (behindProxies)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.Use(KeepRequestId);
+        app.UseCalRequestLogging();
         app.UseExceptionHandler(
             new ExceptionHandlerOptions
             {

@@ -27,10 +27,9 @@ public static class OpenApiSetup
         [typeof(SuccessEnvelope<Cal.Application.Platform.Tokens.TokenPairDto>)] = "KeysResponseDto",
         [typeof(Cal.Application.Platform.Tokens.TokenPairDto)] = "KeysDto",
         [typeof(PlatformController.UpdateManagedUserInput)] = "UpdateManagedUserInput",
-        [typeof(Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser.ManagedUserDto)] = "ManagedUserOutput",
-        [typeof(SuccessEnvelope<Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser.ManagedUserDto>)] = "GetManagedUserOutput",
-        [typeof(SuccessEnvelope<IReadOnlyList<Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser.ManagedUserDto>>)] =
-            "GetManagedUsersOutput",
+        [typeof(Cal.Application.Platform.ManagedUsers.Common.ManagedUserDto)] = "ManagedUserOutput",
+        [typeof(SuccessEnvelope<Cal.Application.Platform.ManagedUsers.Common.ManagedUserDto>)] = "GetManagedUserOutput",
+        [typeof(SuccessEnvelope<IReadOnlyList<Cal.Application.Platform.ManagedUsers.Common.ManagedUserDto>>)] = "GetManagedUsersOutput",
         [typeof(Cal.Application.Calendars.Queries.GetConnectedCalendars.ConnectedCalendarsDto)] = "ConnectedCalendarsData",
         [typeof(SuccessEnvelope<Cal.Application.Calendars.Queries.GetConnectedCalendars.ConnectedCalendarsDto>)] =
             "ConnectedCalendarsOutput",
@@ -70,12 +69,11 @@ public static class OpenApiSetup
         [typeof(Cal.Application.Bookings.Common.BookingAttendeeDto)] = "BookingAttendee",
         [typeof(Cal.Application.Bookings.Common.PaginationDto)] = "PaginationMetaDto",
         [typeof(Cal.Application.Calendars.Queries.GetConnectedCalendars.DestinationCalendarDto)] = "DestinationCalendar",
-        [typeof(Cal.Application.DestinationCalendars.Commands.SetDestinationCalendar.DestinationCalendarSetDto)] =
-            "DestinationCalendarsOutputDto",
-        [typeof(SuccessEnvelope<Cal.Application.DestinationCalendars.Commands.SetDestinationCalendar.DestinationCalendarSetDto>)] =
+        [typeof(Cal.Application.DestinationCalendars.Common.DestinationCalendarSetDto)] = "DestinationCalendarsOutputDto",
+        [typeof(SuccessEnvelope<Cal.Application.DestinationCalendars.Common.DestinationCalendarSetDto>)] =
             "DestinationCalendarsOutputResponseDto",
-        [typeof(Cal.Application.Slots.Commands.ReserveSlot.SlotReservationDto)] = "ReserveSlotOutput_2024_09_04",
-        [typeof(SuccessEnvelope<Cal.Application.Slots.Commands.ReserveSlot.SlotReservationDto>)] = "ReserveSlotOutputResponse_2024_09_04",
+        [typeof(Cal.Application.Slots.Common.SlotReservationDto)] = "ReserveSlotOutput_2024_09_04",
+        [typeof(SuccessEnvelope<Cal.Application.Slots.Common.SlotReservationDto>)] = "ReserveSlotOutputResponse_2024_09_04",
         [typeof(Cal.Application.Webhooks.Common.WebhookDto)] = "WebhookOutputDto",
         [typeof(SuccessEnvelope<Cal.Application.Webhooks.Common.WebhookDto>)] = "WebhookOutputResponseDto",
         [typeof(SuccessEnvelope<IReadOnlyList<Cal.Application.Webhooks.Common.WebhookDto>>)] = "WebhooksOutputResponseDto",
@@ -116,151 +114,156 @@ public static class OpenApiSetup
             "v1",
             options =>
             {
-                options.AddSchemaTransformer(
-                    (schema, context, _) =>
-                    {
-                        if (Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
-                        {
-                            schema.Examples = [System.Text.Json.Nodes.JsonNode.Parse(example)!];
-                        }
-
-                        return Task.CompletedTask;
-                    }
-                );
+                options.AddSchemaTransformer(AddExample);
                 options.CreateSchemaReferenceId = type =>
                     CalComNames.TryGetValue(type.Type, out var name) ? name : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
-                options.AddDocumentTransformer(
-                    (document, _, _) =>
+                options.AddDocumentTransformer(DescribeDocument);
+                options.AddOperationTransformer(DeclareBusyTimesQuery);
+                options.AddOperationTransformer(AskPlatformSecret);
+            }
+        );
+
+    private static Task AddExample(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
+        {
+            schema.Examples = [System.Text.Json.Nodes.JsonNode.Parse(example)!];
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The title, and the two schemes: bearer (API keys and access tokens) for all, the client secret for the platform.</summary>
+    private static Task DescribeDocument(
+        OpenApiDocument document,
+        OpenApiDocumentTransformerContext context,
+        CancellationToken cancellationToken
+    )
+    {
+        document.Info = new OpenApiInfo
+        {
+            Title = "Cal API",
+            Version = "v2",
+            Description =
+                "cal.com's public API v2 for calendars (ICS feeds first). Authenticate with `Authorization: Bearer " + "cal_...`.",
+        };
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description =
+                "An API key (`cal_...`, made with `api-keys create`) or a managed user's access token (`calat_...`). An "
+                + "expired access token answers 498 (TokenExpiredException): refresh it.",
+        };
+        document.Components.SecuritySchemes[SecretKeyScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = PlatformController.SecretHeader,
+            Description = "An OAuth client's secret (made with `oauth-clients create`), for the platform endpoints.",
+        };
+        document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Busy times (a hot read) reads its query itself rather than through model binding: its parameters are declared here, with
+    /// calendarsToLoad as cal.com declares it (calendarsToLoad[0][credentialId]=..&amp;calendarsToLoad[0][externalId]=..).
+    /// </summary>
+    private static Task DeclareBusyTimesQuery(
+        OpenApiOperation operation,
+        OpenApiOperationTransformerContext context,
+        CancellationToken cancellationToken
+    )
+    {
+        if (
+            context.Description.ActionDescriptor is Microsoft.AspNetCore.Mvc.Controllers.ControllerActionDescriptor
+            {
+                ActionName: nameof(CalendarsController.GetBusyTimes)
+            }
+        )
+        {
+            operation.Parameters ??= [];
+            foreach (var (name, description) in BusyTimesParameters)
+            {
+                operation.Parameters.Add(
+                    new OpenApiParameter
                     {
-                        document.Info = new OpenApiInfo
-                        {
-                            Title = "Cal API",
-                            Version = "v2",
-                            Description =
-                                "cal.com's public API v2 for calendars (ICS feeds first). Authenticate with `Authorization: Bearer "
-                                + "cal_...`.",
-                        };
-                        document.Components ??= new OpenApiComponents();
-                        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                        document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
-                        {
-                            Type = SecuritySchemeType.Http,
-                            Scheme = "bearer",
-                            Description =
-                                "An API key (`cal_...`, made with `api-keys create`) or a managed user's access token (`calat_...`). An "
-                                + "expired access token answers 498 (TokenExpiredException): refresh it.",
-                        };
-                        document.Components.SecuritySchemes[SecretKeyScheme] = new OpenApiSecurityScheme
-                        {
-                            Type = SecuritySchemeType.ApiKey,
-                            In = ParameterLocation.Header,
-                            Name = PlatformController.SecretHeader,
-                            Description = "An OAuth client's secret (made with `oauth-clients create`), for the platform endpoints.",
-                        };
-                        document.Security =
-                        [
-                            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] },
-                        ];
-                        return Task.CompletedTask;
-                    }
-                );
-
-                // Busy times (a hot read) reads its query itself rather than through model binding: its parameters are declared
-                // here, with calendarsToLoad as cal.com declares it
-                // (calendarsToLoad[0][credentialId]=..&calendarsToLoad[0][externalId]=..).
-                options.AddOperationTransformer(
-                    (operation, context, _) =>
-                    {
-                        if (
-                            context.Description.ActionDescriptor is Microsoft.AspNetCore.Mvc.Controllers.ControllerActionDescriptor
-                            {
-                                ActionName: nameof(CalendarsController.GetBusyTimes)
-                            }
-                        )
-                        {
-                            operation.Parameters ??= [];
-                            foreach (var (name, description) in BusyTimesParameters)
-                            {
-                                operation.Parameters.Add(
-                                    new OpenApiParameter
-                                    {
-                                        Name = name,
-                                        In = ParameterLocation.Query,
-                                        Description = description,
-                                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                                    }
-                                );
-                            }
-
-                            operation.Parameters.Add(
-                                new OpenApiParameter
-                                {
-                                    Name = "calendarsToLoad",
-                                    In = ParameterLocation.Query,
-                                    Style = ParameterStyle.DeepObject,
-                                    Explode = true,
-                                    Description =
-                                        "The calendars to read (default: every calendar of the user): "
-                                        + "calendarsToLoad[0][credentialId]=1&calendarsToLoad[0][externalId]=...",
-                                    Schema = new OpenApiSchema
-                                    {
-                                        Type = JsonSchemaType.Array,
-                                        Items = new OpenApiSchema
-                                        {
-                                            Type = JsonSchemaType.Object,
-                                            Properties = new Dictionary<string, IOpenApiSchema>
-                                            {
-                                                ["credentialId"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
-                                                ["externalId"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                                            },
-                                            Required = new HashSet<string> { "credentialId" },
-                                        },
-                                    },
-                                }
-                            );
-                        }
-
-                        return Task.CompletedTask;
-                    }
-                );
-
-                // The platform endpoints take the client secret, not a bearer token.
-                options.AddOperationTransformer(
-                    (operation, context, _) =>
-                    {
-                        if (
-                            context.Description.ActionDescriptor is Microsoft.AspNetCore.Mvc.Controllers.ControllerActionDescriptor action
-                            && action.ControllerTypeInfo.AsType() == typeof(PlatformController)
-                        )
-                        {
-                            operation.Security =
-                            [
-                                new OpenApiSecurityRequirement
-                                {
-                                    [new OpenApiSecuritySchemeReference(SecretKeyScheme, context.Document)] = [],
-                                },
-                            ];
-
-                            // The header is read by the authentication scheme, not bound by the action: named here, after the path
-                            // parameters.
-                            operation.Parameters ??= [];
-                            var afterPath = operation.Parameters.Count(p => p.In == ParameterLocation.Path);
-                            operation.Parameters.Insert(
-                                afterPath,
-                                new OpenApiParameter
-                                {
-                                    Name = PlatformController.SecretHeader,
-                                    In = ParameterLocation.Header,
-                                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                                }
-                            );
-                        }
-
-                        return Task.CompletedTask;
+                        Name = name,
+                        In = ParameterLocation.Query,
+                        Description = description,
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                     }
                 );
             }
-        );
+
+            operation.Parameters.Add(
+                new OpenApiParameter
+                {
+                    Name = "calendarsToLoad",
+                    In = ParameterLocation.Query,
+                    Style = ParameterStyle.DeepObject,
+                    Explode = true,
+                    Description =
+                        "The calendars to read (default: every calendar of the user): "
+                        + "calendarsToLoad[0][credentialId]=1&calendarsToLoad[0][externalId]=...",
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Array,
+                        Items = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Object,
+                            Properties = new Dictionary<string, IOpenApiSchema>
+                            {
+                                ["credentialId"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                                ["externalId"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                            },
+                            Required = new HashSet<string> { "credentialId" },
+                        },
+                    },
+                }
+            );
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The platform endpoints take the client secret, not a bearer token.</summary>
+    private static Task AskPlatformSecret(
+        OpenApiOperation operation,
+        OpenApiOperationTransformerContext context,
+        CancellationToken cancellationToken
+    )
+    {
+        if (
+            context.Description.ActionDescriptor is Microsoft.AspNetCore.Mvc.Controllers.ControllerActionDescriptor action
+            && action.ControllerTypeInfo.AsType() == typeof(PlatformController)
+        )
+        {
+            operation.Security =
+            [
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecretKeyScheme, context.Document)] = [] },
+            ];
+
+            // The header is read by the authentication scheme, not bound by the action: named here, after the path
+            // parameters.
+            operation.Parameters ??= [];
+            var afterPath = operation.Parameters.Count(p => p.In == ParameterLocation.Path);
+            operation.Parameters.Insert(
+                afterPath,
+                new OpenApiParameter
+                {
+                    Name = PlatformController.SecretHeader,
+                    In = ParameterLocation.Header,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                }
+            );
+        }
+
+        return Task.CompletedTask;
+    }
 
     public static WebApplication MapCalOpenApi(this WebApplication app)
     {

@@ -53,7 +53,7 @@ public sealed class ManagedUserLifecycleHandlerTests
             .Callback<User, CancellationToken>((u, _) => saved = u)
             .Returns(Task.CompletedTask);
 
-        var dto = await new UpdateManagedUserCommandHandler(users.Object, tokens.Object, cache.Object).Handle(
+        var dto = await new UpdateManagedUserCommandHandler(users.Object, tokens.Object, cache.Object, TestMapper.Instance).Handle(
             new UpdateManagedUserCommand(Client, 7, "Alice.New@Example.com", null, "Asia/Tokyo"),
             CancellationToken.None
         );
@@ -70,7 +70,7 @@ public sealed class ManagedUserLifecycleHandlerTests
         var other = new OAuthClientRef(2, "clother");
 
         Assert.ThrowsAsync<NotFoundException>(async () =>
-            await new UpdateManagedUserCommandHandler(users.Object, tokens.Object, cache.Object).Handle(
+            await new UpdateManagedUserCommandHandler(users.Object, tokens.Object, cache.Object, TestMapper.Instance).Handle(
                 new UpdateManagedUserCommand(other, 7, null, "M", null),
                 CancellationToken.None
             )
@@ -79,7 +79,8 @@ public sealed class ManagedUserLifecycleHandlerTests
             await new DeleteManagedUserCommandHandler(
                 users.Object,
                 cache.Object,
-                NullLogger<DeleteManagedUserCommandHandler>.Instance
+                NullLogger<DeleteManagedUserCommandHandler>.Instance,
+                TestMapper.Instance
             ).Handle(new DeleteManagedUserCommand(other, 7), CancellationToken.None)
         );
         Assert.ThrowsAsync<NotFoundException>(async () =>
@@ -107,7 +108,8 @@ public sealed class ManagedUserLifecycleHandlerTests
         var dto = await new DeleteManagedUserCommandHandler(
             users.Object,
             cache.Object,
-            NullLogger<DeleteManagedUserCommandHandler>.Instance
+            NullLogger<DeleteManagedUserCommandHandler>.Instance,
+            TestMapper.Instance
         ).Handle(new DeleteManagedUserCommand(Client, 7), CancellationToken.None);
 
         Assert.That((dto.Id, dto.Email), Is.EqualTo((7, "alice+clacme@example.com")));

@@ -2,6 +2,7 @@ using Cal.Application.Authentication;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
+using Cal.Application.Platform.ManagedUsers.Common;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Cal.Application.Platform.Tokens;
 using Cal.Application.Platform.Tokens.Commands.RefreshTokens;
@@ -172,7 +173,14 @@ public sealed class PlatformHandlerTests
             .Setup(r => r.AddAsync(It.IsAny<Domain.Schedules.Schedule>(), true, It.IsAny<CancellationToken>()))
             .Callback<Domain.Schedules.Schedule, bool, CancellationToken>((s, _, _) => schedule = s.WithId(5))
             .Returns(Task.CompletedTask);
-        var handler = new CreateManagedUserCommandHandler(tokens.Object, schedules.Object, secrets.Object, Issuer(), clock);
+        var handler = new CreateManagedUserCommandHandler(
+            tokens.Object,
+            schedules.Object,
+            secrets.Object,
+            Issuer(),
+            clock,
+            TestMapper.Instance
+        );
 
         var created = await handler.Handle(
             new CreateManagedUserCommand(Client, "Ann@Example.com", "Asia/Tokyo", " Ann "),
@@ -223,7 +231,8 @@ public sealed class PlatformHandlerTests
             new Mock<IScheduleRepository>().Object,
             secrets.Object,
             Issuer(),
-            clock
+            clock,
+            TestMapper.Instance
         );
 
         Assert.ThrowsAsync<ConflictException>(async () =>
@@ -242,7 +251,10 @@ public sealed class PlatformHandlerTests
         users
             .Setup(u => u.FindByIdAsync(43, It.IsAny<CancellationToken>()))
             .ReturnsAsync(User.CreateManaged(1, "y+clacme@example.com", null, null, clock.GetUtcNow()).WithId(43));
-        var handler = new Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers.GetManagedUserQueryHandler(users.Object);
+        var handler = new Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers.GetManagedUserQueryHandler(
+            users.Object,
+            TestMapper.Instance
+        );
 
         Assert.ThrowsAsync<NotFoundException>(async () => await handler.Handle(new(Client, 42), CancellationToken.None));
         Assert.That((await handler.Handle(new(Client, 43), CancellationToken.None)).Email, Is.EqualTo("y+clacme@example.com"));

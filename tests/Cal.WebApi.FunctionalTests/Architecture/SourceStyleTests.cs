@@ -18,17 +18,6 @@ public sealed class SourceStyleTests
     /// <summary>Methods over 60 lines when the rule came in (issue 29), with their length then; each is split when next touched.</summary>
     private static readonly Dictionary<string, int> LongMethodsLeft = new(StringComparer.Ordinal)
     {
-        ["Cal.Application/Bookings/Commands/RescheduleBooking/RescheduleBooking.cs: RescheduleBookingCommandHandler.Handle"] = 72,
-        ["Cal.Application/Calendars/CalDav/CalDavAccountCalendars.cs: CalDavAccountCalendars.RevalidateAsync"] = 75,
-        ["Cal.Application/Calendars/Common/BusyWindowInput.cs: BusyWindowInput.Parse"] = 62,
-        ["Cal.Application/Calendars/Queries/GetConnectedCalendars/GetConnectedCalendars.cs: GetConnectedCalendarsQueryHandler.BuildAsync"] =
-            66,
-        ["Cal.Application/DependencyInjection.cs: DependencyInjection.AddApplicationServices"] = 83,
-        ["Cal.Application/Slots/Commands/ReserveSlot/ReserveSlot.cs: ReserveSlotCommandHandler.Handle"] = 73,
-        ["Cal.Application/Slots/Common/EventTypeAvailability.cs: EventTypeAvailability.BusyAsync"] = 64,
-        ["Cal.Application/Webhooks/Common/WebhookPayload.cs: WebhookPayload.For"] = 103,
-        ["Cal.Application/Webhooks/Delivery/WebhookDeliveryHandler.cs: WebhookDeliveryHandler.PerformAsync"] = 68,
-        ["Cal.Domain/Availability/SlotCalculator.cs: SlotCalculator.Compute"] = 87,
         ["Cal.Infrastructure/Calendars/CalDav/CalDavCalendarCache.cs: CalDavCalendarCache.RevalidateAsync"] = 71,
         ["Cal.Infrastructure/Calendars/CalDav/CalDavClient.cs: CalDavClient.DeleteAsync"] = 71,
         ["Cal.Infrastructure/Calendars/CalDav/CalDavClient.cs: CalDavClient.DiscoverAsync"] = 76,
@@ -36,7 +25,6 @@ public sealed class SourceStyleTests
         ["Cal.Infrastructure/Calendars/CalDav/CalDavClient.cs: CalDavClient.SyncAsync"] = 79,
         ["Cal.Infrastructure/Calendars/CalDav/MultistatusReader.cs: MultistatusReader.ReadPropAsync"] = 75,
         ["Cal.Infrastructure/Calendars/IcsFeeds/IndexWarmUp.cs: IndexWarmUp.SyntheticFeed"] = 71,
-        ["Cal.Infrastructure/DependencyInjection.cs: DependencyInjection.AddPersistence"] = 62,
         ["Cal.Infrastructure/Ical/BusyIndex/BusyTimeIndex.cs: BusyTimeIndex.Create"] = 88,
         ["Cal.Infrastructure/Ical/BusyIndex/BusyTimeIndex.Series.cs: Series.Create"] = 109,
         ["Cal.Infrastructure/Ical/BusyIndex/BusyTimeIndex.Series.cs: Series.Read"] = 100,
@@ -49,15 +37,6 @@ public sealed class SourceStyleTests
         ["Cal.Infrastructure/Ical/Recurrence/RecurrenceExpander.cs: RecurrenceExpander.RecurrenceExpander.ctor"] = 71,
         ["Cal.Infrastructure/Ical/Recurrence/RecurrenceExpander.cs: RecurrenceExpander.Walk"] = 90,
         ["Cal.Infrastructure/Ical/Recurrence/RecurrenceRule.cs: RecurrenceRule.Parse"] = 175,
-        ["Cal.Infrastructure/Outbox/OutboxWorker.cs: OutboxWorker.ExecuteAsync"] = 66,
-        ["Cal.Infrastructure/Persistence/Repositories/BookingStore.cs: BookingStore.InsertAcceptedAsync"] = 88,
-        ["Cal.Infrastructure/Persistence/Repositories/BookingStore.cs: BookingStore.SaveAsync"] = 61,
-        ["Cal.Infrastructure/Persistence/StorageLocations.cs: StorageLocations.Resolve"] = 63,
-        ["Cal.Infrastructure/Security/KeyRing.cs: KeyRingInitializer.InitializeAsync"] = 87,
-        ["Cal.WebApi/Admin/AdminCommand.cs: AdminCommand.RunAsync"] = 80,
-        ["Cal.WebApi/Envelopes/CalExceptionHandler.cs: CalExceptionHandler.TryHandleAsync"] = 95,
-        ["Cal.WebApi/Hosting/CalWebApp.cs: CalWebApp.UseCalPipeline"] = 70,
-        ["Cal.WebApi/Hosting/OpenApiSetup.cs: OpenApiSetup.AddCalOpenApi"] = 150,
     };
 
     private static readonly string Src = Path.Combine(RepositoryRoot(), "src");

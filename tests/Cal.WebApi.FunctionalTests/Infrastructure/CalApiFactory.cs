@@ -153,10 +153,9 @@ public sealed class CalApiFactory : WebApplicationFactory<Program>
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        // The admin command's own log lines (Information: "created user 1") go to the process's stderr, which here is the
-        // test run's console: kept to warnings, so the runner's results are what a person reads.
-        var quiet = new Dictionary<string, string?>(settings) { ["Serilog:MinimumLevel:Default"] = "Warning" };
-        var code = await AdminCommand.RunAsync(args, stdout, stderr, quiet);
+        // The admin command logs into the stderr writer it is given (the process's in production): here this test's own, never
+        // the test run's console.
+        var code = await AdminCommand.RunAsync(args, stdout, stderr, settings);
         return (code, stdout.ToString(), stderr.ToString());
     }
 

@@ -1,8 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Cal.Domain.Bookings;
-using Cal.Domain.EventTypes;
-using Cal.Domain.Users;
 
 namespace Cal.Application.Bookings.Common;
 
@@ -44,55 +41,6 @@ public sealed record BookingDto(
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ReschedulingReason { get; init; }
-
-    public static BookingDto From(Booking booking, User host, EventType? eventType)
-    {
-        var guests = JsonSerializer.Deserialize<List<string>>(booking.Guests) ?? [];
-        var responses = new Dictionary<string, object> { ["name"] = booking.AttendeeName, ["email"] = booking.AttendeeEmail };
-        if (guests.Count > 0)
-        {
-            responses["guests"] = guests;
-        }
-
-        return new BookingDto(
-            booking.Id,
-            booking.Uid,
-            booking.Title,
-            booking.Description,
-            [new BookingHostDto(host.Id, host.Name ?? host.Email, host.Email, host.Email, host.Username, host.TimeZone)],
-            booking.IsAccepted ? "accepted" : "cancelled",
-            booking.Start,
-            booking.End,
-            (int)booking.Duration.TotalMinutes,
-            booking.EventTypeId,
-            new BookingEventTypeDto(booking.EventTypeId, eventType?.Slug ?? ""),
-            null,
-            false,
-            booking.CreatedAt,
-            booking.UpdatedAt,
-            JsonDocument.Parse(booking.Metadata).RootElement.Clone(),
-            booking.IcsUid,
-            [
-                new BookingAttendeeDto(
-                    booking.AttendeeName,
-                    booking.AttendeeEmail,
-                    booking.AttendeeEmail,
-                    booking.AttendeeTimeZone,
-                    booking.AttendeeLanguage,
-                    false
-                ),
-            ],
-            guests,
-            responses
-        )
-        {
-            CancellationReason = booking.IsAccepted ? null : booking.CancellationReason ?? "",
-            CancelledByEmail = booking.IsAccepted ? null : booking.CancelledByEmail,
-            RescheduledToUid = booking.RescheduledToUid,
-            RescheduledFromUid = booking.RescheduledFromUid,
-            ReschedulingReason = booking.ReschedulingReason,
-        };
-    }
 }
 
 /// <summary>cal.com's booking host.</summary>

@@ -65,29 +65,7 @@ public sealed partial class CalDavAccountCalendars(
     private async Task<IReadOnlyList<CalDavCalendar>> RevalidateAsync(Credential credential, CalDavSettings settings)
     {
         var checkedAt = time.GetUtcNow();
-        var account = settings.Account;
-        IReadOnlyList<CalDavCalendar>? found = null;
-        var home = settings.HomeUrl;
-        if (home is not null)
-        {
-            var result = await client.ListCalendarsAsync(account, home, credential.UserId, CancellationToken.None);
-            found = result.Value;
-        }
-        else if (
-            settings.Calendars.Count != 1
-            || !string.Equals(settings.Calendars[0].Url, account.ServerUrl.AbsoluteUri, StringComparison.Ordinal)
-        )
-        {
-            // Added by an earlier version, which did not keep the home: discovered again (one time), home and all.
-            var discovered = await client.DiscoverAsync(account, credential.UserId, CancellationToken.None);
-            found = discovered.Value?.Calendars;
-            home = discovered.Value?.HomeUrl;
-        }
-        else
-        {
-            found = settings.Calendars; // added by a calendar's own URL: that calendar is the account
-        }
-
+        var (found, home) = await ListAsync(credential, settings);
         if (found is null)
         {
             LogUnlisted(logger, credential.Id);
@@ -106,36 +84,65 @@ public sealed partial class CalDavAccountCalendars(
         }
 
         var protectedKey = protector.Protect(CalDavSecret.Serialize(settings with { Calendars = found, HomeUrl = home }));
-        await using (var scope = scopes.CreateAsyncScope())
+        if (!await KeepAsync(credential, protectedKey, found))
         {
-            var services = scope.ServiceProvider;
-            if (
-                !await services
-                    .GetRequiredService<ICredentialRepository>()
-                    .UpdateKeyAsync(credential.UserId, credential.Id, protectedKey, CancellationToken.None)
-            )
-            {
-                return found; // disconnected meanwhile: nothing to keep
-            }
-
-            var kept = found.Select(c => CalendarSelection.Hash(c.Url)).ToList();
-            await services.GetRequiredService<ISelectedCalendarRepository>().ForgetAllButAsync(credential.Id, kept, CancellationToken.None);
-            foreach (var cleanup in services.GetServices<ICalendarsRemovedHandler>())
-            {
-                await cleanup.CalendarsRemovedAsync(
-                    credential.UserId,
-                    credential.Id,
-                    found.Select(c => c.Url).ToList(),
-                    CancellationToken.None
-                );
-            }
-
-            await services.GetRequiredService<IUserCalendarsCache>().InvalidateAsync(credential.UserId);
+            return found; // disconnected meanwhile: nothing to keep
         }
 
         LogChanged(logger, credential.Id, settings.Calendars.Count, found.Count);
         listed[credential.Id] = new Listed(credential.UserId, credential.ProtectedKey, protectedKey, found, checkedAt);
         return found;
+    }
+
+    /// <summary>The account's calendars as its server lists them now, and its home; null calendars when it could not say.</summary>
+    private async Task<(IReadOnlyList<CalDavCalendar>? Found, string? Home)> ListAsync(Credential credential, CalDavSettings settings)
+    {
+        var account = settings.Account;
+        if (settings.HomeUrl is { } home)
+        {
+            return ((await client.ListCalendarsAsync(account, home, credential.UserId, CancellationToken.None)).Value, home);
+        }
+
+        if (
+            settings.Calendars.Count != 1
+            || !string.Equals(settings.Calendars[0].Url, account.ServerUrl.AbsoluteUri, StringComparison.Ordinal)
+        )
+        {
+            // Added by an earlier version, which did not keep the home: discovered again (one time), home and all.
+            var discovered = await client.DiscoverAsync(account, credential.UserId, CancellationToken.None);
+            return (discovered.Value?.Calendars, discovered.Value?.HomeUrl);
+        }
+
+        return (settings.Calendars, null); // added by a calendar's own URL: that calendar is the account
+    }
+
+    /// <summary>
+    /// Writes the new listing into the credential, forgets selections of calendars that are gone, lets the removal handlers
+    /// clean up (a destination calendar that is gone) and drops the user's read model. False: the credential was disconnected.
+    /// </summary>
+    private async Task<bool> KeepAsync(Credential credential, string protectedKey, IReadOnlyList<CalDavCalendar> found)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        if (
+            !await services
+                .GetRequiredService<ICredentialRepository>()
+                .UpdateKeyAsync(credential.UserId, credential.Id, protectedKey, CancellationToken.None)
+        )
+        {
+            return false;
+        }
+
+        var kept = found.Select(c => CalendarSelection.Hash(c.Url)).ToList();
+        await services.GetRequiredService<ISelectedCalendarRepository>().ForgetAllButAsync(credential.Id, kept, CancellationToken.None);
+        var urls = found.Select(c => c.Url).ToList();
+        foreach (var cleanup in services.GetServices<ICalendarsRemovedHandler>())
+        {
+            await cleanup.CalendarsRemovedAsync(credential.UserId, credential.Id, urls, CancellationToken.None);
+        }
+
+        await services.GetRequiredService<IUserCalendarsCache>().InvalidateAsync(credential.UserId);
+        return true;
     }
 
     /// <summary>A listing, and the credential it was made for (before and after it was written back).</summary>

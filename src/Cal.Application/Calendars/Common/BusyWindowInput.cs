@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Cal.Application.Common;
 using Cal.Domain.Common;
 
@@ -29,64 +30,80 @@ public sealed class BusyWindowInput : IParsedInput
 
     public static BusyWindowInput Parse(string? dateFrom, string? dateTo, string? timeZone, string? loggedInUsersTz, string userTimeZone)
     {
-        // cal.com's current name wins over its deprecated alias; without either, the user's own zone.
-        var (parameter, name) =
-            !string.IsNullOrWhiteSpace(timeZone) ? (timeZone, "timeZone")
-            : !string.IsNullOrWhiteSpace(loggedInUsersTz) ? (loggedInUsersTz, "loggedInUsersTz")
-            : (null, null);
-        IanaTimeZone? zone;
-        if (parameter is not null)
+        if (!TryResolveZone(timeZone, loggedInUsersTz, userTimeZone, out var zone, out var zoneProblem))
         {
-            if (!IanaTimeZone.TryParse(parameter, out zone))
-            {
-                return new(null, [new InputProblem(name!, IanaTimeZone.InvalidMessage)]);
-            }
-        }
-        else if (!IanaTimeZone.TryParse(userTimeZone, out zone))
-        {
-            zone = IanaTimeZone.Utc;
+            return new(null, [zoneProblem]);
         }
 
         var problems = new List<InputProblem>();
-        var hasFrom = BusyWindowParser.TryParseInstant(dateFrom, zone.System, out var from);
-        var hasTo = BusyWindowParser.TryParseInstant(dateTo, zone.System, out var to, endOfDay: true);
-        if (!hasFrom)
-        {
-            problems.Add(
-                new InputProblem(
-                    "dateFrom",
-                    BusyWindowParser.OutsideAnsweredYears(dateFrom) ? BusyWindowParser.OutsideYearsMessage : DateMessage
-                )
-            );
-        }
-        else if (!BusyWindowParser.InAnsweredYears(from))
-        {
-            problems.Add(new InputProblem("dateFrom", BusyWindowParser.OutsideYearsMessage));
-            hasFrom = false;
-        }
-
-        if (!hasTo)
-        {
-            problems.Add(
-                new InputProblem(
-                    "dateTo",
-                    BusyWindowParser.OutsideAnsweredYears(dateTo) ? BusyWindowParser.OutsideYearsMessage : DateMessage
-                )
-            );
-        }
-        else if (!BusyWindowParser.InAnsweredYears(to))
-        {
-            problems.Add(new InputProblem("dateTo", BusyWindowParser.OutsideYearsMessage));
-        }
-        else if (hasFrom && to <= from)
+        var hasFrom = TryReadDate("dateFrom", dateFrom, zone, endOfDay: false, problems, out var from);
+        var hasTo = TryReadDate("dateTo", dateTo, zone, endOfDay: true, problems, out var to);
+        if (hasFrom && hasTo && to <= from)
         {
             problems.Add(new InputProblem("dateTo", "must be after dateFrom"));
         }
-        else if (hasFrom && to > from.AddYears(1))
+        else if (hasFrom && hasTo && to > from.AddYears(1))
         {
             problems.Add(new InputProblem("dateTo", "must be at most one year after dateFrom"));
         }
 
         return problems.Count > 0 ? new(null, problems) : new(new BusyWindow(from, to, zone), []);
+    }
+
+    /// <summary>cal.com's current name wins over its deprecated alias; without either, the user's own zone (UTC if it has none).</summary>
+    private static bool TryResolveZone(
+        string? timeZone,
+        string? loggedInUsersTz,
+        string userTimeZone,
+        [NotNullWhen(true)] out IanaTimeZone? zone,
+        [NotNullWhen(false)] out InputProblem? problem
+    )
+    {
+        problem = null;
+        var (parameter, name) =
+            !string.IsNullOrWhiteSpace(timeZone) ? (timeZone, "timeZone")
+            : !string.IsNullOrWhiteSpace(loggedInUsersTz) ? (loggedInUsersTz, "loggedInUsersTz")
+            : (null, null);
+        if (parameter is null)
+        {
+            zone = IanaTimeZone.TryParse(userTimeZone, out var own) ? own : IanaTimeZone.Utc;
+            return true;
+        }
+
+        if (IanaTimeZone.TryParse(parameter, out zone))
+        {
+            return true;
+        }
+
+        problem = new InputProblem(name!, IanaTimeZone.InvalidMessage);
+        return false;
+    }
+
+    /// <summary>A date or instant (a date's end of day when <paramref name="endOfDay"/>) within the answered years; else its
+    /// problem.</summary>
+    private static bool TryReadDate(
+        string field,
+        string? text,
+        IanaTimeZone zone,
+        bool endOfDay,
+        List<InputProblem> problems,
+        out DateTimeOffset value
+    )
+    {
+        if (!BusyWindowParser.TryParseInstant(text, zone.System, out value, endOfDay))
+        {
+            problems.Add(
+                new InputProblem(field, BusyWindowParser.OutsideAnsweredYears(text) ? BusyWindowParser.OutsideYearsMessage : DateMessage)
+            );
+            return false;
+        }
+
+        if (!BusyWindowParser.InAnsweredYears(value))
+        {
+            problems.Add(new InputProblem(field, BusyWindowParser.OutsideYearsMessage));
+            return false;
+        }
+
+        return true;
     }
 }

@@ -1,5 +1,3 @@
-using Cal.Domain.EventTypes;
-
 namespace Cal.Application.EventTypes.Common;
 
 /// <summary>The subset of cal.com's <c>EventTypeOutput_2024_06_14</c> that slots need (minutes throughout).</summary>
@@ -15,20 +13,4 @@ public sealed record EventTypeDto(
     int AfterEventBuffer,
     int MinimumBookingNotice,
     int? SlotInterval
-)
-{
-    public static EventTypeDto From(EventType e) =>
-        new(
-            e.Id,
-            e.UserId,
-            e.Title,
-            e.Slug,
-            e.LengthInMinutes,
-            e.Description,
-            e.ScheduleId,
-            e.BeforeEventBuffer,
-            e.AfterEventBuffer,
-            e.MinimumBookingNotice,
-            e.SlotInterval
-        );
-}
+);

@@ -99,6 +99,45 @@ public sealed class EventTypeAvailability(
         CancellationToken cancellationToken
     )
     {
+        var periods = await CalendarsBusyAsync(eventType, from, to, zone, ignoring, cancellationToken);
+        foreach (var (start, end) in await bookings.AcceptedBlocksAsync(eventType.UserId, from, to, cancellationToken))
+        {
+            if (ignoring?.Moving is not { } own || (own.BlockStart, own.BlockEnd) != (start, end))
+            {
+                periods.Add(new BusyPeriod(start, end));
+            }
+        }
+
+        if (ignoring?.Reservations ?? true)
+        {
+            var held = await reservations.ActiveAsync(
+                eventType.UserId,
+                from,
+                to,
+                time.GetUtcNow(),
+                ignoring?.ReservationUid,
+                cancellationToken
+            );
+            foreach (var (start, end) in held)
+            {
+                periods.Add(new BusyPeriod(start, end));
+            }
+        }
+
+        return periods;
+    }
+
+    /// <summary>The host's calendars' busy times, less Cal's own events for bookings that are no longer (cancelled, their delete
+    /// not done yet; the one being moved).</summary>
+    private async Task<List<BusyPeriod>> CalendarsBusyAsync(
+        EventType eventType,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IanaTimeZone zone,
+        Ignoring? ignoring,
+        CancellationToken cancellationToken
+    )
+    {
         MergedBusyTimes calendars;
         try
         {
@@ -110,7 +149,6 @@ public sealed class EventTypeAvailability(
             throw new AvailabilityUnavailableException(eventType.Id);
         }
 
-        // Cal's own events for bookings that are no longer (cancelled, their delete not done yet; the one being moved).
         var notBusy = (await bookings.PendingEventDeletesAsync(eventType.UserId, from, to, cancellationToken)).ToHashSet();
         if (ignoring?.Moving is { } moving)
         {
@@ -124,31 +162,6 @@ public sealed class EventTypeAvailability(
             if (notBusy.Count == 0 || !notBusy.Contains((merge.Current.Start, merge.Current.End)))
             {
                 periods.Add(new BusyPeriod(merge.Current.Start, merge.Current.End));
-            }
-        }
-
-        foreach (var (start, end) in await bookings.AcceptedBlocksAsync(eventType.UserId, from, to, cancellationToken))
-        {
-            if (ignoring?.Moving is not { } own || (own.BlockStart, own.BlockEnd) != (start, end))
-            {
-                periods.Add(new BusyPeriod(start, end));
-            }
-        }
-
-        if (ignoring?.Reservations ?? true)
-        {
-            foreach (
-                var (start, end) in await reservations.ActiveAsync(
-                    eventType.UserId,
-                    from,
-                    to,
-                    time.GetUtcNow(),
-                    ignoring?.ReservationUid,
-                    cancellationToken
-                )
-            )
-            {
-                periods.Add(new BusyPeriod(start, end));
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AutoMapper;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Webhooks;
@@ -13,7 +14,7 @@ public sealed record WebhookScope(int UserId, int? EventTypeId);
 /// Finds webhooks as their owner sees them: another user's webhook, an event type's webhook asked for through another
 /// event type or through <c>/v2/webhooks</c>, and another user's event type are all <c>404</c>.
 /// </summary>
-public sealed class WebhookAccess(IWebhookStore store, IEventTypeRepository eventTypes, ISecretProtector secrets)
+public sealed class WebhookAccess(IWebhookStore store, IEventTypeRepository eventTypes, ISecretProtector secrets, IMapper mapper)
 {
     public async Task CheckScopeAsync(WebhookScope scope, CancellationToken cancellationToken)
     {
@@ -48,7 +49,10 @@ public sealed class WebhookAccess(IWebhookStore store, IEventTypeRepository even
             // a key ring that lost its key: the secret cannot be shown (deliveries report it)
         }
 
-        return WebhookDto.From(webhook, secret);
+        return mapper.Map<WebhookDto>(webhook) with
+        {
+            Secret = secret,
+        };
     }
 
     public string? Protect(string? secret) => string.IsNullOrEmpty(secret) ? null : secrets.Protect(secret);

@@ -36,46 +36,6 @@ public static class WebhookPayload
     public static JsonObject For(BookingChange change, Booking booking, Booking? previous, User host, EventType eventType)
     {
         var guests = JsonSerializer.Deserialize<List<string>>(booking.Guests) ?? [];
-        var attendeeLocale = new JsonObject { ["locale"] = booking.AttendeeLanguage };
-        var attendees = new JsonArray
-        {
-            new JsonObject
-            {
-                ["name"] = booking.AttendeeName,
-                ["email"] = booking.AttendeeEmail,
-                ["timeZone"] = booking.AttendeeTimeZone,
-                ["language"] = attendeeLocale,
-                ["utcOffset"] = UtcOffset(booking.AttendeeTimeZone, booking.Start),
-            },
-        };
-        foreach (var guest in guests)
-        {
-            attendees.Add(
-                new JsonObject
-                {
-                    ["name"] = "",
-                    ["email"] = guest,
-                    ["timeZone"] = booking.AttendeeTimeZone,
-                    ["language"] = new JsonObject { ["locale"] = booking.AttendeeLanguage },
-                    ["utcOffset"] = UtcOffset(booking.AttendeeTimeZone, booking.Start),
-                }
-            );
-        }
-
-        var responses = new JsonObject
-        {
-            ["name"] = new JsonObject { ["label"] = "your_name", ["value"] = booking.AttendeeName },
-            ["email"] = new JsonObject { ["label"] = "email_address", ["value"] = booking.AttendeeEmail },
-        };
-        if (guests.Count > 0)
-        {
-            responses["guests"] = new JsonObject
-            {
-                ["label"] = "additional_guests",
-                ["value"] = new JsonArray([.. guests.Select(g => (JsonNode?)JsonValue.Create(g))]),
-            };
-        }
-
         var payload = new JsonObject
         {
             ["type"] = eventType.Slug,
@@ -85,20 +45,10 @@ public static class WebhookPayload
             ["customInputs"] = new JsonObject(),
             ["startTime"] = Time(booking.Start),
             ["endTime"] = Time(booking.End),
-            ["organizer"] = new JsonObject
-            {
-                ["id"] = host.Id,
-                ["name"] = host.Name ?? host.Email,
-                ["email"] = host.Email,
-                ["username"] = host.Username,
-                ["timeZone"] = host.TimeZone,
-                ["language"] = new JsonObject { ["locale"] = host.Locale ?? "en" },
-                ["timeFormat"] = host.TimeFormat == 24 ? "HH:mm" : "h:mma",
-                ["utcOffset"] = UtcOffset(host.TimeZone, booking.Start),
-            },
-            ["responses"] = responses,
+            ["organizer"] = Organizer(host, booking.Start),
+            ["responses"] = Responses(booking, guests),
             ["userFieldsResponses"] = new JsonObject(),
-            ["attendees"] = attendees,
+            ["attendees"] = Attendees(booking, guests),
             ["location"] = null,
             ["destinationCalendar"] = null,
             ["hideCalendarNotes"] = false,
@@ -118,7 +68,13 @@ public static class WebhookPayload
             ["metadata"] = JsonNode.Parse(booking.Metadata) ?? new JsonObject(),
             ["status"] = booking.IsAccepted ? "ACCEPTED" : "CANCELLED",
         };
+        AddChangeFields(payload, change, booking, previous);
+        return payload;
+    }
 
+    /// <summary>A reschedule's previous booking and reason, or a cancellation's reason and author, after the common fields.</summary>
+    private static void AddChangeFields(JsonObject payload, BookingChange change, Booking booking, Booking? previous)
+    {
         if (change == BookingChange.Rescheduled && previous is not null)
         {
             payload["rescheduleId"] = previous.Id;
@@ -133,9 +89,62 @@ public static class WebhookPayload
             payload["cancellationReason"] = booking.CancellationReason ?? "";
             payload["cancelledBy"] = booking.CancelledByEmail;
         }
-
-        return payload;
     }
+
+    private static JsonObject Organizer(User host, DateTimeOffset start) =>
+        new()
+        {
+            ["id"] = host.Id,
+            ["name"] = host.Name ?? host.Email,
+            ["email"] = host.Email,
+            ["username"] = host.Username,
+            ["timeZone"] = host.TimeZone,
+            ["language"] = new JsonObject { ["locale"] = host.Locale ?? "en" },
+            ["timeFormat"] = host.TimeFormat == 24 ? "HH:mm" : "h:mma",
+            ["utcOffset"] = UtcOffset(host.TimeZone, start),
+        };
+
+    /// <summary>cal.com's booking responses: name, email, and the guests when there are any.</summary>
+    private static JsonObject Responses(Booking booking, List<string> guests)
+    {
+        var responses = new JsonObject
+        {
+            ["name"] = new JsonObject { ["label"] = "your_name", ["value"] = booking.AttendeeName },
+            ["email"] = new JsonObject { ["label"] = "email_address", ["value"] = booking.AttendeeEmail },
+        };
+        if (guests.Count > 0)
+        {
+            responses["guests"] = new JsonObject
+            {
+                ["label"] = "additional_guests",
+                ["value"] = new JsonArray([.. guests.Select(g => (JsonNode?)JsonValue.Create(g))]),
+            };
+        }
+
+        return responses;
+    }
+
+    /// <summary>The booker, then each guest (no name; the booker's zone and language), as cal.com lists attendees.</summary>
+    private static JsonArray Attendees(Booking booking, List<string> guests)
+    {
+        var attendees = new JsonArray { Attendee(booking.AttendeeName, booking.AttendeeEmail, booking) };
+        foreach (var guest in guests)
+        {
+            attendees.Add(Attendee("", guest, booking));
+        }
+
+        return attendees;
+    }
+
+    private static JsonObject Attendee(string name, string email, Booking booking) =>
+        new()
+        {
+            ["name"] = name,
+            ["email"] = email,
+            ["timeZone"] = booking.AttendeeTimeZone,
+            ["language"] = new JsonObject { ["locale"] = booking.AttendeeLanguage },
+            ["utcOffset"] = UtcOffset(booking.AttendeeTimeZone, booking.Start),
+        };
 
     /// <summary>The offset of <paramref name="zone"/> at <paramref name="at"/>, in minutes (cal.com's <c>utcOffset</c>).</summary>
     private static int UtcOffset(string zone, DateTimeOffset at) =>

@@ -65,19 +65,28 @@ public sealed partial class WebhookDeliveryHandler(
             return new OutboxAttempt(OutboxOutcome.Failed, "the webhook's secret could not be decrypted");
         }
 
-        var sent = await sender.SendAsync(
-            new WebhookRequest(
-                new Uri(webhook.SubscriberUrl),
-                contentType,
-                body,
-                [
-                    new(WebhookDelivery.SignatureHeader, WebhookDelivery.Signature(secret, body)),
-                    new(WebhookDelivery.VersionHeader, WebhookDelivery.Version),
-                    new(WebhookDelivery.IdHeader, item.DeliveryId!),
-                ]
-            ),
-            cancellationToken
+        var sent = await sender.SendAsync(Request(webhook.SubscriberUrl, item.DeliveryId!, secret, body, contentType), cancellationToken);
+        CountAttempt(sent);
+        await RecordAsync(uid, webhook.FailingSince, sent);
+        return sent.Delivered
+            ? OutboxAttempt.Done("delivered", sent.Status)
+            : new OutboxAttempt(sent.Blocked ? OutboxOutcome.Failed : OutboxOutcome.Retry, sent.Result, sent.Status);
+    }
+
+    /// <summary>cal.com's delivery: the fixed body, its signature under the current secret, the version and delivery id.</summary>
+    private static WebhookRequest Request(string subscriberUrl, string deliveryId, string? secret, byte[] body, string contentType) =>
+        new(
+            new Uri(subscriberUrl),
+            contentType,
+            body,
+            [
+                new(WebhookDelivery.SignatureHeader, WebhookDelivery.Signature(secret, body)),
+                new(WebhookDelivery.VersionHeader, WebhookDelivery.Version),
+                new(WebhookDelivery.IdHeader, deliveryId),
+            ]
         );
+
+    private static void CountAttempt(WebhookSendResult sent) =>
         CalMetrics.WebhookAttempts.Count(
             "result",
             sent.Delivered ? "delivered"
@@ -86,19 +95,18 @@ public sealed partial class WebhookDeliveryHandler(
                 : sent.Result
         );
 
-        // Written only when it changes something: a failure, or the first success after failures.
+    /// <summary>The outcome on the webhook, written only when it changes something: a failure, or the first success after
+    /// failures.</summary>
+    private async Task RecordAsync(string uid, DateTimeOffset? failingSince, WebhookSendResult sent)
+    {
         var now = time.GetUtcNow();
         if (
-            (!sent.Delivered || webhook.FailingSince is not null)
+            (!sent.Delivered || failingSince is not null)
             && await webhooks.RecordOutcomeAsync(uid, sent.Delivered, now, now - options.Value.SwitchOffAfter, CancellationToken.None)
         )
         {
             LogSwitchedOff(logger, uid, options.Value.SwitchOffAfter);
         }
-
-        return sent.Delivered
-            ? OutboxAttempt.Done("delivered", sent.Status)
-            : new OutboxAttempt(sent.Blocked ? OutboxOutcome.Failed : OutboxOutcome.Retry, sent.Result, sent.Status);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} switched off: every delivery has failed for {Period}")]

@@ -35,51 +35,14 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
     )
     {
         await using var transaction = await BeginForHostAsync(booking.HostUserId, cancellationToken);
-        var overlaps = await db
-            .Bookings.AsNoTracking()
-            .Where(b =>
-                b.HostUserId == booking.HostUserId
-                && b.Status == BookingStatus.Accepted
-                && b.BlockStart < booking.BlockEnd
-                && b.BlockEnd > booking.BlockStart
-            )
-            .Select(b => b.Uid)
-            .ToListAsync(cancellationToken);
-        if (overlaps.Any(uid => uid != replacing?.Uid))
+        if (await RefusalAsync(booking, reservationUid, replacing, now, cancellationToken) is { } refused)
         {
-            return new BookingInsertResult(BookingInsert.Overlaps);
+            return refused;
         }
 
-        var reserved = await db
-            .SlotReservations.AsNoTracking()
-            .Where(r =>
-                r.HostUserId == booking.HostUserId && r.ReservedUntil > now && r.SlotStart < booking.End && r.SlotEnd > booking.Start
-            )
-            .Select(r => new { r.Uid, r.ReservedUntil })
-            .ToListAsync(cancellationToken);
-        if (reserved.FirstOrDefault(r => r.Uid != reservationUid) is { } other)
+        if (replacing is not null && !await CancelReplacedAsync(replacing, cancellationToken))
         {
-            return new BookingInsertResult(BookingInsert.Reserved, other.ReservedUntil);
-        }
-
-        if (replacing is not null)
-        {
-            var moved = await db
-                .Bookings.Where(b => b.Uid == replacing.Uid && b.Status == BookingStatus.Accepted)
-                .ExecuteUpdateAsync(
-                    s =>
-                        s.SetProperty(b => b.Status, BookingStatus.Cancelled)
-                            .SetProperty(b => b.RescheduledToUid, replacing.RescheduledToUid)
-                            .SetProperty(b => b.ReschedulingReason, replacing.ReschedulingReason)
-                            .SetProperty(b => b.CancellationReason, replacing.CancellationReason)
-                            .SetProperty(b => b.CancelledByEmail, replacing.CancelledByEmail)
-                            .SetProperty(b => b.UpdatedAt, replacing.UpdatedAt),
-                    cancellationToken
-                );
-            if (moved == 0)
-            {
-                return new BookingInsertResult(BookingInsert.NoLongerAccepted);
-            }
+            return new BookingInsertResult(BookingInsert.NoLongerAccepted);
         }
 
         if (reservationUid is not null)
@@ -112,6 +75,57 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
 
         return new BookingInsertResult(BookingInsert.Inserted);
     }
+
+    /// <summary>Under the host's lock: another accepted booking over the time (the one replaced aside), or another's reservation.</summary>
+    private async Task<BookingInsertResult?> RefusalAsync(
+        Booking booking,
+        string? reservationUid,
+        Booking? replacing,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
+    {
+        var overlaps = await db
+            .Bookings.AsNoTracking()
+            .Where(b =>
+                b.HostUserId == booking.HostUserId
+                && b.Status == BookingStatus.Accepted
+                && b.BlockStart < booking.BlockEnd
+                && b.BlockEnd > booking.BlockStart
+            )
+            .Select(b => b.Uid)
+            .ToListAsync(cancellationToken);
+        if (overlaps.Any(uid => uid != replacing?.Uid))
+        {
+            return new BookingInsertResult(BookingInsert.Overlaps);
+        }
+
+        var reserved = await db
+            .SlotReservations.AsNoTracking()
+            .Where(r =>
+                r.HostUserId == booking.HostUserId && r.ReservedUntil > now && r.SlotStart < booking.End && r.SlotEnd > booking.Start
+            )
+            .Select(r => new { r.Uid, r.ReservedUntil })
+            .ToListAsync(cancellationToken);
+        return reserved.FirstOrDefault(r => r.Uid != reservationUid) is { } other
+            ? new BookingInsertResult(BookingInsert.Reserved, other.ReservedUntil)
+            : null;
+    }
+
+    /// <summary>The booking a reschedule replaces, cancelled and pointing to the new one; false if it is no longer accepted.</summary>
+    private async Task<bool> CancelReplacedAsync(Booking replacing, CancellationToken cancellationToken) =>
+        await db
+            .Bookings.Where(b => b.Uid == replacing.Uid && b.Status == BookingStatus.Accepted)
+            .ExecuteUpdateAsync(
+                s =>
+                    s.SetProperty(b => b.Status, BookingStatus.Cancelled)
+                        .SetProperty(b => b.RescheduledToUid, replacing.RescheduledToUid)
+                        .SetProperty(b => b.ReschedulingReason, replacing.ReschedulingReason)
+                        .SetProperty(b => b.CancellationReason, replacing.CancellationReason)
+                        .SetProperty(b => b.CancelledByEmail, replacing.CancelledByEmail)
+                        .SetProperty(b => b.UpdatedAt, replacing.UpdatedAt),
+                cancellationToken
+            ) > 0;
 
     public async Task<bool> CancelAsync(Booking booking, IReadOnlyList<OutboxItem> sideEffects, CancellationToken cancellationToken)
     {
@@ -320,36 +334,9 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
     )
     {
         await using var transaction = await BeginForHostAsync(reservation.HostUserId, cancellationToken);
-        var blockStart = reservation.SlotStart;
-        var blockEnd = reservation.SlotEnd;
-        if (
-            await db.Bookings.AnyAsync(
-                b =>
-                    b.HostUserId == reservation.HostUserId
-                    && b.Status == BookingStatus.Accepted
-                    && b.BlockStart < blockEnd
-                    && b.BlockEnd > blockStart,
-                cancellationToken
-            )
-        )
+        if (await ReservationRefusalAsync(reservation, now, cancellationToken) is { } refused)
         {
-            return ReservationOutcome.Booked;
-        }
-
-        var uid = reservation.Uid;
-        if (
-            await db.SlotReservations.AnyAsync(
-                r =>
-                    r.HostUserId == reservation.HostUserId
-                    && r.Uid != uid
-                    && r.ReservedUntil > now
-                    && r.SlotStart < blockEnd
-                    && r.SlotEnd > blockStart,
-                cancellationToken
-            )
-        )
-        {
-            return ReservationOutcome.ReservedByAnother;
+            return refused;
         }
 
         if (isNew)
@@ -372,6 +359,31 @@ internal sealed class BookingStore(CalDbContext db, SqliteWriteGate gate) : IBoo
         }
 
         return ReservationOutcome.Saved;
+    }
+
+    /// <summary>Under the host's lock: an accepted booking over the slot, or another unexpired reservation of it.</summary>
+    private async Task<ReservationOutcome?> ReservationRefusalAsync(
+        SlotReservation reservation,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
+    {
+        var (host, uid, blockStart, blockEnd) = (reservation.HostUserId, reservation.Uid, reservation.SlotStart, reservation.SlotEnd);
+        if (
+            await db.Bookings.AnyAsync(
+                b => b.HostUserId == host && b.Status == BookingStatus.Accepted && b.BlockStart < blockEnd && b.BlockEnd > blockStart,
+                cancellationToken
+            )
+        )
+        {
+            return ReservationOutcome.Booked;
+        }
+
+        var taken = await db.SlotReservations.AnyAsync(
+            r => r.HostUserId == host && r.Uid != uid && r.ReservedUntil > now && r.SlotStart < blockEnd && r.SlotEnd > blockStart,
+            cancellationToken
+        );
+        return taken ? ReservationOutcome.ReservedByAnother : null;
     }
 
     Task<SlotReservation?> ISlotReservationStore.FindAsync(string uid, CancellationToken cancellationToken) =>

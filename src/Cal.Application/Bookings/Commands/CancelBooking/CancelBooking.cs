@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Bookings.Common;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Exceptions;
@@ -18,7 +19,8 @@ public sealed class CancelBookingCommandHandler(
     IBookingStore store,
     BookingSideEffects sideEffects,
     IOutboxSignal outbox,
-    TimeProvider time
+    TimeProvider time,
+    IMapper mapper
 ) : ICommandHandler<CancelBookingCommand, BookingDto>
 {
     public async ValueTask<BookingDto> Handle(CancelBookingCommand command, CancellationToken cancellationToken)
@@ -42,7 +44,7 @@ public sealed class CancelBookingCommandHandler(
             outbox.Notify();
         }
 
-        return BookingDto.From(booking, host, eventType);
+        return mapper.Map<BookingDto>(new HostedBooking(booking, host, eventType));
     }
 }
 

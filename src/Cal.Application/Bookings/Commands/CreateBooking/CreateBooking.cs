@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using AutoMapper;
 using Cal.Application.Bookings.Common;
 using Cal.Application.Common;
 using Cal.Application.Common.Behaviours;
@@ -47,7 +48,8 @@ public sealed class CreateBookingCommandHandler(
     AnonymousAvailabilityLimit hostLimit,
     BookingSideEffects sideEffects,
     IOutboxSignal outbox,
-    TimeProvider time
+    TimeProvider time,
+    IMapper mapper
 ) : ICommandHandler<CreateBookingCommand, BookingCreated>
 {
     public const string NotAvailable = "User either already has booking at this time or is not available";
@@ -78,7 +80,7 @@ public sealed class CreateBookingCommandHandler(
         {
             var booking = await BookAsync(command, eventType, host, start, now, cancellationToken);
             key = null; // it stands for the booking now
-            return new BookingCreated(BookingDto.From(booking, host, eventType), IsNew: true);
+            return new BookingCreated(mapper.Map<BookingDto>(new HostedBooking(booking, host, eventType)), IsNew: true);
         }
         finally
         {
@@ -134,7 +136,7 @@ public sealed class CreateBookingCommandHandler(
                 var first =
                     await store.FindAsync(existingUid!, cancellationToken)
                     ?? throw new ConflictException("The request with this Idempotency-Key is still being processed.");
-                return new BookingCreated(BookingDto.From(first, host, eventType), IsNew: false);
+                return new BookingCreated(mapper.Map<BookingDto>(new HostedBooking(first, host, eventType)), IsNew: false);
             case IdempotencyClaim.InFlight:
                 throw new ConflictException("A request with this Idempotency-Key is still being processed; send it again in a moment.");
             case IdempotencyClaim.OtherBody:

@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Bookings.Commands.CreateBooking;
 using Cal.Application.Bookings.Common;
 using Cal.Application.Common.Behaviours;
@@ -5,6 +6,7 @@ using Cal.Application.Common.Exceptions;
 using Cal.Application.Outbox;
 using Cal.Application.Slots.Common;
 using Cal.Domain.Bookings;
+using Cal.Domain.EventTypes;
 using FluentValidation;
 using Mediator;
 
@@ -28,7 +30,8 @@ public sealed class RescheduleBookingCommandHandler(
     EventTypeAvailability availability,
     BookingSideEffects sideEffects,
     IOutboxSignal outbox,
-    TimeProvider time
+    TimeProvider time,
+    IMapper mapper
 ) : ICommandHandler<RescheduleBookingCommand, BookingDto>
 {
     public async ValueTask<BookingDto> Handle(RescheduleBookingCommand command, CancellationToken cancellationToken)
@@ -37,9 +40,7 @@ public sealed class RescheduleBookingCommandHandler(
         var (old, host, eventType) = await access.FindAsync(command.Uid, command.CallerUserId, cancellationToken);
         if (!old.IsAccepted || eventType is null)
         {
-            throw new BadRequestException(
-                $"Can't reschedule booking with uid={old.Uid} because it has been cancelled. Please create a new booking instead."
-            );
+            throw Cancelled(old);
         }
 
         var now = time.GetUtcNow();
@@ -48,22 +49,7 @@ public sealed class RescheduleBookingCommandHandler(
             throw new BadRequestException(CreateBookingCommandHandler.InThePast);
         }
 
-        var booking = Booking.Accept(
-            CreateBookingCommandHandler.NewUid(),
-            CreateBookingCommandHandler.NewUid() + "@cal",
-            eventType.Id,
-            host.Id,
-            old.Title,
-            old.Description,
-            start,
-            start.AddMinutes(eventType.LengthInMinutes),
-            TimeSpan.FromMinutes(eventType.BeforeEventBuffer),
-            TimeSpan.FromMinutes(eventType.AfterEventBuffer),
-            new Attendee(old.AttendeeName, old.AttendeeEmail, old.AttendeeTimeZone, old.AttendeeLanguage),
-            old.Guests,
-            old.Metadata,
-            now
-        );
+        var booking = MovedCopy(old, eventType, host.Id, start, now);
         var reason = command.ReschedulingReason?.Trim();
         booking.RescheduleFrom(old, reason);
         if (!await availability.IsOfferedAsync(eventType, start, new EventTypeAvailability.Ignoring(Moving: old), cancellationToken))
@@ -82,6 +68,37 @@ public sealed class RescheduleBookingCommandHandler(
             now,
             cancellationToken
         );
+        ThrowUnlessInserted(inserted, old, now);
+        if (effects.Count > 0)
+        {
+            outbox.Notify();
+        }
+
+        return mapper.Map<BookingDto>(new HostedBooking(booking, host, eventType));
+    }
+
+    /// <summary>The new booking: the old one's attendee, guests, title and metadata, at <paramref name="start"/>, new uids.</summary>
+    private static Booking MovedCopy(Booking old, EventType eventType, int hostId, DateTimeOffset start, DateTimeOffset now) =>
+        Booking.Accept(
+            CreateBookingCommandHandler.NewUid(),
+            CreateBookingCommandHandler.NewUid() + "@cal",
+            eventType.Id,
+            hostId,
+            old.Title,
+            old.Description,
+            start,
+            start.AddMinutes(eventType.LengthInMinutes),
+            TimeSpan.FromMinutes(eventType.BeforeEventBuffer),
+            TimeSpan.FromMinutes(eventType.AfterEventBuffer),
+            new Attendee(old.AttendeeName, old.AttendeeEmail, old.AttendeeTimeZone, old.AttendeeLanguage),
+            old.Guests,
+            old.Metadata,
+            now
+        );
+
+    /// <summary>The insert's refusals as cal.com words them: taken meanwhile, held by a reservation, or cancelled meanwhile.</summary>
+    private static void ThrowUnlessInserted(BookingInsertResult inserted, Booking old, DateTimeOffset now)
+    {
         switch (inserted.Outcome)
         {
             case BookingInsert.Overlaps:
@@ -89,20 +106,14 @@ public sealed class RescheduleBookingCommandHandler(
             case BookingInsert.Reserved:
                 throw new ConflictException(CreateBookingCommandHandler.ReservedMessage(inserted.ReservedUntil!.Value, now));
             case BookingInsert.NoLongerAccepted:
-                throw new BadRequestException(
-                    $"Can't reschedule booking with uid={old.Uid} because it has been cancelled. Please create a new booking instead."
-                );
+                throw Cancelled(old);
             default:
                 break;
         }
-
-        if (effects.Count > 0)
-        {
-            outbox.Notify();
-        }
-
-        return BookingDto.From(booking, host, eventType);
     }
+
+    private static BadRequestException Cancelled(Booking old) =>
+        new($"Can't reschedule booking with uid={old.Uid} because it has been cancelled. Please create a new booking instead.");
 }
 
 public sealed class RescheduleBookingCommandValidator : AbstractValidator<RescheduleBookingCommand>

@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Bookings.Common;
 using Mediator;
 
@@ -6,11 +7,11 @@ namespace Cal.Application.Bookings.Queries.GetBooking;
 /// <summary>cal.com's <c>GET /v2/bookings/{uid}</c>: the uid is the secret (see <see cref="BookingAccess"/>).</summary>
 public sealed record GetBookingQuery(string Uid, int? CallerUserId) : IQuery<BookingDto>;
 
-public sealed class GetBookingQueryHandler(BookingAccess access) : IQueryHandler<GetBookingQuery, BookingDto>
+public sealed class GetBookingQueryHandler(BookingAccess access, IMapper mapper) : IQueryHandler<GetBookingQuery, BookingDto>
 {
     public async ValueTask<BookingDto> Handle(GetBookingQuery query, CancellationToken cancellationToken)
     {
         var (booking, host, eventType) = await access.FindAsync(query.Uid, query.CallerUserId, cancellationToken);
-        return BookingDto.From(booking, host, eventType);
+        return mapper.Map<BookingDto>(new HostedBooking(booking, host, eventType));
     }
 }

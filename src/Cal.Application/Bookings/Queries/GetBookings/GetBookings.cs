@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Bookings.Common;
 using Cal.Application.Common;
 using Cal.Application.Common.Behaviours;
@@ -23,8 +24,13 @@ public sealed record GetBookingsQuery(
     int? Skip
 ) : IQuery<BookingsPage>, IValidated;
 
-public sealed class GetBookingsQueryHandler(IBookingStore store, IUserRepository users, IEventTypeRepository eventTypes, TimeProvider time)
-    : IQueryHandler<GetBookingsQuery, BookingsPage>
+public sealed class GetBookingsQueryHandler(
+    IBookingStore store,
+    IUserRepository users,
+    IEventTypeRepository eventTypes,
+    TimeProvider time,
+    IMapper mapper
+) : IQueryHandler<GetBookingsQuery, BookingsPage>
 {
     public const int DefaultTake = 100;
 
@@ -50,7 +56,9 @@ public sealed class GetBookingsQueryHandler(IBookingStore store, IUserRepository
         var (page, total) = await store.ListAsync(filter, cancellationToken);
         var host = await users.FindByIdAsync(query.UserId, cancellationToken);
         var types = (await eventTypes.ListAsync(query.UserId, cancellationToken)).ToDictionary(e => e.Id);
-        var bookings = host is null ? [] : page.Select(b => BookingDto.From(b, host, types.GetValueOrDefault(b.EventTypeId))).ToList();
+        var bookings = host is null
+            ? []
+            : page.Select(b => mapper.Map<BookingDto>(new HostedBooking(b, host, types.GetValueOrDefault(b.EventTypeId)))).ToList();
         return new BookingsPage(bookings, PaginationDto.Of(bookings.Count, total, take, skip));
     }
 

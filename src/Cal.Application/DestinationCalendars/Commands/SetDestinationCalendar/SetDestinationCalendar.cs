@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Calendars.CalDav;
 using Cal.Application.Calendars.Common;
 using Cal.Application.Common.Behaviours;
@@ -9,9 +10,6 @@ using FluentValidation;
 using Mediator;
 
 namespace Cal.Application.DestinationCalendars.Commands.SetDestinationCalendar;
-
-/// <summary>cal.com's <c>DestinationCalendarsOutputDto</c>.</summary>
-public sealed record DestinationCalendarSetDto(int UserId, string Integration, string ExternalId, int CredentialId);
 
 /// <summary>
 /// cal.com's <c>PUT /v2/destination-calendars</c>: where the caller's bookings are written. It must be one of the caller's
@@ -25,7 +23,8 @@ public sealed record SetDestinationCalendarCommand(int UserId, string? Integrati
 public sealed class SetDestinationCalendarCommandHandler(
     UserCalendarsReader calendars,
     CalendarProviders providers,
-    IDestinationCalendarStore destinations
+    IDestinationCalendarStore destinations,
+    IMapper mapper
 ) : ICommandHandler<SetDestinationCalendarCommand, DestinationCalendarSetDto>
 {
     public async ValueTask<DestinationCalendarSetDto> Handle(SetDestinationCalendarCommand command, CancellationToken cancellationToken)
@@ -47,7 +46,7 @@ public sealed class SetDestinationCalendarCommandHandler(
                     DestinationCalendar.Of(command.UserId, credential.Type, found.ExternalId, credential.Id),
                     cancellationToken
                 );
-                return new DestinationCalendarSetDto(set.UserId, set.Integration, set.ExternalId, set.CredentialId);
+                return mapper.Map<DestinationCalendarSetDto>(set);
             }
         }
 

@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.EventTypes.Common;
@@ -9,7 +10,7 @@ namespace Cal.Application.EventTypes.Commands.CreateEventType;
 /// <summary>cal.com's <c>POST /v2/event-types</c> (2024-06-14): a slug taken by the same owner is <c>409</c>.</summary>
 public sealed record CreateEventTypeCommand(int UserId, EventTypeFields Fields) : ICommand<EventTypeDto>, IValidated;
 
-public sealed class CreateEventTypeCommandHandler(IEventTypeRepository eventTypes, IScheduleRepository schedules)
+public sealed class CreateEventTypeCommandHandler(IEventTypeRepository eventTypes, IScheduleRepository schedules, IMapper mapper)
     : ICommandHandler<CreateEventTypeCommand, EventTypeDto>
 {
     public async ValueTask<EventTypeDto> Handle(CreateEventTypeCommand command, CancellationToken cancellationToken)
@@ -26,6 +27,6 @@ public sealed class CreateEventTypeCommandHandler(IEventTypeRepository eventType
             slotInterval: f.SlotInterval
         );
         await eventTypes.AddAsync(eventType, cancellationToken);
-        return EventTypeDto.From(eventType);
+        return mapper.Map<EventTypeDto>(eventType);
     }
 }

@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.EventTypes.Common;
@@ -8,7 +9,7 @@ namespace Cal.Application.EventTypes.Commands.UpdateEventType;
 /// <summary>cal.com's <c>PATCH /v2/event-types/{id}</c>: what is given changes.</summary>
 public sealed record UpdateEventTypeCommand(int UserId, int EventTypeId, EventTypeFields Fields) : ICommand<EventTypeDto>, IValidated;
 
-public sealed class UpdateEventTypeCommandHandler(IEventTypeRepository eventTypes, IScheduleRepository schedules)
+public sealed class UpdateEventTypeCommandHandler(IEventTypeRepository eventTypes, IScheduleRepository schedules, IMapper mapper)
     : ICommandHandler<UpdateEventTypeCommand, EventTypeDto>
 {
     public async ValueTask<EventTypeDto> Handle(UpdateEventTypeCommand command, CancellationToken cancellationToken)
@@ -28,6 +29,6 @@ public sealed class UpdateEventTypeCommandHandler(IEventTypeRepository eventType
             f.SlotInterval
         );
         await eventTypes.UpdateAsync(eventType, cancellationToken);
-        return EventTypeDto.From(eventType);
+        return mapper.Map<EventTypeDto>(eventType);
     }
 }

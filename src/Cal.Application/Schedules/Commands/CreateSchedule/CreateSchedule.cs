@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Common;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
@@ -17,7 +18,8 @@ public sealed record CreateScheduleCommand(
     OverridesInput? Overrides
 ) : ICommand<ScheduleDto>, IValidated, IScheduleFields;
 
-public sealed class CreateScheduleCommandHandler(IScheduleRepository schedules) : ICommandHandler<CreateScheduleCommand, ScheduleDto>
+public sealed class CreateScheduleCommandHandler(IScheduleRepository schedules, IMapper mapper)
+    : ICommandHandler<CreateScheduleCommand, ScheduleDto>
 {
     public async ValueTask<ScheduleDto> Handle(CreateScheduleCommand command, CancellationToken cancellationToken)
     {
@@ -29,6 +31,6 @@ public sealed class CreateScheduleCommandHandler(IScheduleRepository schedules) 
             command.Overrides?.Valid
         );
         await schedules.AddAsync(schedule, command.IsDefault == true, cancellationToken);
-        return ScheduleDto.From((await schedules.FindAsync(schedule.Id, cancellationToken))!);
+        return mapper.Map<ScheduleDto>((await schedules.FindAsync(schedule.Id, cancellationToken))!);
     }
 }

@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Common;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
@@ -17,13 +18,14 @@ public sealed record UpdateScheduleCommand(
     OverridesInput? Overrides
 ) : ICommand<ScheduleDto>, IValidated, IScheduleFields;
 
-public sealed class UpdateScheduleCommandHandler(IScheduleRepository schedules) : ICommandHandler<UpdateScheduleCommand, ScheduleDto>
+public sealed class UpdateScheduleCommandHandler(IScheduleRepository schedules, IMapper mapper)
+    : ICommandHandler<UpdateScheduleCommand, ScheduleDto>
 {
     public async ValueTask<ScheduleDto> Handle(UpdateScheduleCommand command, CancellationToken cancellationToken)
     {
         var schedule = await schedules.FindOwnedAsync(command.UserId, command.ScheduleId, cancellationToken);
         schedule.Change(command.Name, command.TimeZone?.Valid.Id, command.Availability?.Valid, command.Overrides?.Valid);
         await schedules.UpdateAsync(schedule, command.IsDefault == true, cancellationToken);
-        return ScheduleDto.From((await schedules.FindAsync(schedule.Id, cancellationToken))!);
+        return mapper.Map<ScheduleDto>((await schedules.FindAsync(schedule.Id, cancellationToken))!);
     }
 }

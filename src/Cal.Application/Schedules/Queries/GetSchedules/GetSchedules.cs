@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Schedules.Common;
 using Mediator;
@@ -13,17 +14,20 @@ public sealed record GetDefaultScheduleQuery(int UserId) : IQuery<ScheduleDto?>;
 /// <summary>cal.com's <c>GET /v2/schedules/{id}</c>: unknown <c>404</c>, another user's <c>403</c>.</summary>
 public sealed record GetScheduleQuery(int UserId, int ScheduleId) : IQuery<ScheduleDto>;
 
-public sealed class GetSchedulesHandlers(IScheduleRepository schedules)
+public sealed class GetSchedulesHandlers(IScheduleRepository schedules, IMapper mapper)
     : IQueryHandler<GetSchedulesQuery, IReadOnlyList<ScheduleDto>>,
         IQueryHandler<GetDefaultScheduleQuery, ScheduleDto?>,
         IQueryHandler<GetScheduleQuery, ScheduleDto>
 {
     public async ValueTask<IReadOnlyList<ScheduleDto>> Handle(GetSchedulesQuery query, CancellationToken cancellationToken) =>
-        (await schedules.ListAsync(query.UserId, cancellationToken)).Select(ScheduleDto.From).ToList();
+        (await schedules.ListAsync(query.UserId, cancellationToken)).Select(x => mapper.Map<ScheduleDto>(x)).ToList();
 
     public async ValueTask<ScheduleDto?> Handle(GetDefaultScheduleQuery query, CancellationToken cancellationToken) =>
-        (await schedules.ListAsync(query.UserId, cancellationToken)).Where(s => s.IsDefault).Select(ScheduleDto.From).FirstOrDefault();
+        (await schedules.ListAsync(query.UserId, cancellationToken))
+            .Where(s => s.IsDefault)
+            .Select(x => mapper.Map<ScheduleDto>(x))
+            .FirstOrDefault();
 
     public async ValueTask<ScheduleDto> Handle(GetScheduleQuery query, CancellationToken cancellationToken) =>
-        ScheduleDto.From(await schedules.FindOwnedAsync(query.UserId, query.ScheduleId, cancellationToken));
+        mapper.Map<ScheduleDto>(await schedules.FindOwnedAsync(query.UserId, query.ScheduleId, cancellationToken));
 }

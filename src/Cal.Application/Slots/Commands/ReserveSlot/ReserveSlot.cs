@@ -1,4 +1,4 @@
-using System.Text.Json.Serialization;
+using AutoMapper;
 using Cal.Application.Bookings.Commands.CreateBooking;
 using Cal.Application.Bookings.Common;
 using Cal.Application.Common.Behaviours;
@@ -11,29 +11,6 @@ using FluentValidation;
 using Mediator;
 
 namespace Cal.Application.Slots.Commands.ReserveSlot;
-
-/// <summary>cal.com's reserved slot (2024-09-04): <c>reservationDuration</c> only where the host made it (in minutes).</summary>
-public sealed record SlotReservationDto(
-    int EventTypeId,
-    DateTimeOffset SlotStart,
-    DateTimeOffset SlotEnd,
-    int SlotDuration,
-    string ReservationUid,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ReservationDuration,
-    DateTimeOffset ReservationUntil
-)
-{
-    public static SlotReservationDto From(SlotReservation r, bool withDuration) =>
-        new(
-            r.EventTypeId,
-            r.SlotStart,
-            r.SlotEnd,
-            (int)(r.SlotEnd - r.SlotStart).TotalMinutes,
-            r.Uid,
-            withDuration ? r.ReservationMinutes : null,
-            r.ReservedUntil
-        );
-}
 
 /// <summary>
 /// cal.com's <c>POST /v2/slots/reservations</c> (and, with <paramref name="Uid"/>, <c>PATCH .../{uid}</c>: moved, its time
@@ -55,7 +32,8 @@ public sealed class ReserveSlotCommandHandler(
     IBookingStore bookings,
     EventTypeAvailability availability,
     AnonymousAvailabilityLimit hostLimit,
-    TimeProvider time
+    TimeProvider time,
+    IMapper mapper
 ) : ICommandHandler<ReserveSlotCommand, SlotReservationDto>
 {
     public const int DefaultMinutes = 5;
@@ -68,15 +46,7 @@ public sealed class ReserveSlotCommandHandler(
     {
         var start = command.SlotStart!.Valid;
         var now = time.GetUtcNow();
-        SlotReservation? existing = null;
-        if (
-            command.Uid is { } uid
-            && ((existing = await reservations.FindAsync(uid, cancellationToken)) is null || !existing.IsActiveAt(now))
-        )
-        {
-            throw new NotFoundException(NotFound(uid));
-        }
-
+        var existing = command.Uid is { } uid ? await FindActiveAsync(uid, now, cancellationToken) : null;
         var eventType =
             await eventTypes.FindAsync(command.EventTypeId!.Value, cancellationToken)
             ?? throw new NotFoundException($"Event type with id {command.EventTypeId} not found.");
@@ -100,42 +70,52 @@ public sealed class ReserveSlotCommandHandler(
         }
 
         var end = start.AddMinutes(eventType.LengthInMinutes);
-        if (
-            !await availability.IsOfferedAsync(
-                eventType,
-                start,
-                new EventTypeAvailability.Ignoring(ReservationUid: existing?.Uid),
-                cancellationToken
-            )
-        )
+        var ignoring = new EventTypeAvailability.Ignoring(ReservationUid: existing?.Uid);
+        if (!await availability.IsOfferedAsync(eventType, start, ignoring, cancellationToken))
         {
-            // Taken, or never offered: say which.
-            if ((await bookings.AcceptedBlocksAsync(eventType.UserId, start, end, cancellationToken)).Count > 0)
-            {
-                throw new UnprocessableException(Booked);
-            }
-
-            if ((await reservations.ActiveAsync(eventType.UserId, start, end, now, existing?.Uid, cancellationToken)).Count > 0)
-            {
-                throw new UnprocessableException(ReservedByAnother);
-            }
-
-            throw new BadRequestException($"{command.SlotStart} is not a slot event type {eventType.Id} offers.");
+            throw await WhyNotOfferedAsync(command, eventType, start, end, now, existing, cancellationToken);
         }
 
         var reservation =
             existing
             ?? SlotReservation.Reserve(CreateBookingCommandHandler.NewUid(), eventType.Id, eventType.UserId, start, end, minutes, now);
         reservation.Move(eventType.Id, start, end, minutes, now);
-        switch (await reservations.SaveAsync(reservation, isNew: existing is null, now, cancellationToken))
+        return await reservations.SaveAsync(reservation, isNew: existing is null, now, cancellationToken) switch
         {
-            case ReservationOutcome.Booked:
-                throw new UnprocessableException(Booked);
-            case ReservationOutcome.ReservedByAnother:
-                throw new UnprocessableException(ReservedByAnother);
-            default:
-                return SlotReservationDto.From(reservation, withDuration: true);
+            ReservationOutcome.Booked => throw new UnprocessableException(Booked),
+            ReservationOutcome.ReservedByAnother => throw new UnprocessableException(ReservedByAnother),
+            _ => mapper.Map<SlotReservationDto>(reservation),
+        };
+    }
+
+    /// <summary>The reservation a <c>PATCH</c> moves: unknown and expired ones are not found.</summary>
+    private async Task<SlotReservation> FindActiveAsync(string uid, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await reservations.FindAsync(uid, cancellationToken) is { } found && found.IsActiveAt(now)
+            ? found
+            : throw new NotFoundException(NotFound(uid));
+
+    /// <summary>A slot not offered: booked, reserved by someone else, or never offered; the refusal says which.</summary>
+    private async Task<Exception> WhyNotOfferedAsync(
+        ReserveSlotCommand command,
+        EventType eventType,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        DateTimeOffset now,
+        SlotReservation? existing,
+        CancellationToken cancellationToken
+    )
+    {
+        if ((await bookings.AcceptedBlocksAsync(eventType.UserId, start, end, cancellationToken)).Count > 0)
+        {
+            return new UnprocessableException(Booked);
         }
+
+        if ((await reservations.ActiveAsync(eventType.UserId, start, end, now, existing?.Uid, cancellationToken)).Count > 0)
+        {
+            return new UnprocessableException(ReservedByAnother);
+        }
+
+        return new BadRequestException($"{command.SlotStart} is not a slot event type {eventType.Id} offers.");
     }
 
     private static int ReservationMinutes(ReserveSlotCommand command, EventType eventType)
@@ -172,13 +152,16 @@ public sealed record GetSlotReservationQuery(string Uid) : IQuery<SlotReservatio
 /// <summary>cal.com's <c>DELETE /v2/slots/reservations/{uid}</c>.</summary>
 public sealed record DeleteSlotReservationCommand(string Uid) : ICommand<bool>;
 
-public sealed class SlotReservationHandlers(ISlotReservationStore reservations, TimeProvider time)
+public sealed class SlotReservationHandlers(ISlotReservationStore reservations, TimeProvider time, IMapper mapper)
     : IQueryHandler<GetSlotReservationQuery, SlotReservationDto>,
         ICommandHandler<DeleteSlotReservationCommand, bool>
 {
     public async ValueTask<SlotReservationDto> Handle(GetSlotReservationQuery query, CancellationToken cancellationToken) =>
         await reservations.FindAsync(query.Uid, cancellationToken) is { } r && r.IsActiveAt(time.GetUtcNow())
-            ? SlotReservationDto.From(r, withDuration: false)
+            ? mapper.Map<SlotReservationDto>(r) with
+            {
+                ReservationDuration = null,
+            }
             : throw new NotFoundException(ReserveSlotCommandHandler.NotFound(query.Uid));
 
     public async ValueTask<bool> Handle(DeleteSlotReservationCommand command, CancellationToken cancellationToken) =>

@@ -1,6 +1,8 @@
+using AutoMapper;
 using Cal.Application.Common;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
+using Cal.Application.Users.Common;
 using Cal.Domain.Users;
 using Mediator;
 
@@ -8,14 +10,13 @@ namespace Cal.Application.Users.Commands.CreateUser;
 
 public sealed record CreateUserCommand(string Email, TimeZoneInput? TimeZone, string? Name = null) : ICommand<UserDto>, IValidated;
 
-public sealed record UserDto(int Id, string Email, string TimeZone);
-
-public sealed class CreateUserCommandHandler(IUserRepository users, TimeProvider time) : ICommandHandler<CreateUserCommand, UserDto>
+public sealed class CreateUserCommandHandler(IUserRepository users, TimeProvider time, IMapper mapper)
+    : ICommandHandler<CreateUserCommand, UserDto>
 {
     public async ValueTask<UserDto> Handle(CreateUserCommand command, CancellationToken cancellationToken)
     {
         var user = User.Create(command.Email, command.TimeZone?.Valid.Id, command.Name, time.GetUtcNow());
         await users.AddAsync(user, cancellationToken); // a taken email is a ConflictException, decided by the unique index
-        return new UserDto(user.Id, user.Email, user.TimeZone);
+        return mapper.Map<UserDto>(user);
     }
 }

@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Outbox;
 using Cal.Application.Webhooks.Common;
@@ -12,8 +13,13 @@ namespace Cal.Application.Webhooks.Commands.RedeliverWebhook;
 /// </summary>
 public sealed record RedeliverWebhookCommand(WebhookScope Scope, string Uid, string DeliveryId) : ICommand<WebhookDeliveryDto>;
 
-public sealed class RedeliverWebhookCommandHandler(WebhookAccess access, IWebhookStore store, IOutboxSignal outbox, TimeProvider time)
-    : ICommandHandler<RedeliverWebhookCommand, WebhookDeliveryDto>
+public sealed class RedeliverWebhookCommandHandler(
+    WebhookAccess access,
+    IWebhookStore store,
+    IOutboxSignal outbox,
+    TimeProvider time,
+    IMapper mapper
+) : ICommandHandler<RedeliverWebhookCommand, WebhookDeliveryDto>
 {
     public async ValueTask<WebhookDeliveryDto> Handle(RedeliverWebhookCommand command, CancellationToken cancellationToken)
     {
@@ -28,6 +34,6 @@ public sealed class RedeliverWebhookCommandHandler(WebhookAccess access, IWebhoo
                 $"Delivery ({(command.DeliveryId.Length <= 64 ? command.DeliveryId : command.DeliveryId[..64] + "…")}) not found"
             );
         outbox.Notify();
-        return WebhookDeliveryDto.From(item);
+        return mapper.Map<WebhookDeliveryDto>(item);
     }
 }

@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Webhooks.Common;
 using FluentValidation;
@@ -42,7 +43,7 @@ public sealed class GetWebhooksQueryHandler(WebhookAccess access, IWebhookStore 
     }
 }
 
-public sealed class GetWebhookDeliveriesQueryHandler(WebhookAccess access, IWebhookStore store)
+public sealed class GetWebhookDeliveriesQueryHandler(WebhookAccess access, IWebhookStore store, IMapper mapper)
     : IQueryHandler<GetWebhookDeliveriesQuery, IReadOnlyList<WebhookDeliveryDto>>
 {
     public const int DefaultTake = 50;
@@ -54,7 +55,9 @@ public sealed class GetWebhookDeliveriesQueryHandler(WebhookAccess access, IWebh
         var webhook = await access.FindAsync(query.Scope, query.Uid, cancellationToken);
         return
         [
-            .. (await store.DeliveriesAsync(webhook.Uid, query.Take ?? DefaultTake, cancellationToken)).Select(WebhookDeliveryDto.From),
+            .. (await store.DeliveriesAsync(webhook.Uid, query.Take ?? DefaultTake, cancellationToken)).Select(x =>
+                mapper.Map<WebhookDeliveryDto>(x)
+            ),
         ];
     }
 }

@@ -2,6 +2,7 @@ using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.UnitTests.TestSupport;
 using Cal.Application.Users.Commands.CreateUser;
+using Cal.Application.Users.Common;
 using Cal.Domain.Users;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
@@ -26,7 +27,7 @@ public sealed class CreateUserCommandHandlerTests
             .Returns(Task.CompletedTask);
     }
 
-    private CreateUserCommandHandler CreateHandler() => new(users.Object, new FakeTimeProvider(Now));
+    private CreateUserCommandHandler CreateHandler() => new(users.Object, new FakeTimeProvider(Now), TestMapper.Instance);
 
     [Test]
     public async Task Handle_AddsTheUser_AndReturnsItWithItsNewId()

@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Common;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
@@ -23,46 +24,6 @@ public sealed record CreateManagedUserCommand(
     ManagedUserProfile? Profile = null
 ) : ICommand<ManagedUserCreated>, IValidated;
 
-/// <summary>
-/// cal.com's <c>ManagedUserOutput</c>, in its order: <c>id, email, username, name, bio, timeZone, weekStart, createdDate,
-/// timeFormat, defaultScheduleId</c>, then <c>locale, avatarUrl, metadata</c>. <c>createdDate</c> in UTC with milliseconds
-/// (<c>...Z</c>), as JavaScript writes dates; <c>username</c> is the email slugified, as cal.com derives it;
-/// <c>defaultScheduleId</c> is null until schedules exist.
-/// </summary>
-public sealed record ManagedUserDto(
-    int Id,
-    string Email,
-    string Username,
-    string? Name,
-    string? Bio,
-    string TimeZone,
-    string WeekStart,
-    DateTime CreatedDate,
-    int TimeFormat,
-    int? DefaultScheduleId,
-    string? Locale,
-    string? AvatarUrl,
-    System.Text.Json.JsonElement? Metadata
-)
-{
-    public static ManagedUserDto From(User user) =>
-        new(
-            user.Id,
-            user.Email,
-            user.Username,
-            user.Name,
-            user.Bio,
-            user.TimeZone,
-            user.WeekStart,
-            new DateTime(user.CreatedAt.UtcTicks - (user.CreatedAt.UtcTicks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
-            user.TimeFormat,
-            user.DefaultScheduleId,
-            user.Locale,
-            user.AvatarUrl,
-            user.Metadata is { } json ? System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() : null
-        );
-}
-
 public sealed record ManagedUserCreated(ManagedUserDto User, TokenPairDto Tokens);
 
 public sealed class CreateManagedUserCommandHandler(
@@ -70,7 +31,8 @@ public sealed class CreateManagedUserCommandHandler(
     IScheduleRepository schedules,
     IPlatformSecrets secrets,
     TokenIssuer issuer,
-    TimeProvider time
+    TimeProvider time,
+    IMapper mapper
 ) : ICommandHandler<CreateManagedUserCommand, ManagedUserCreated>
 {
     public async ValueTask<ManagedUserCreated> Handle(CreateManagedUserCommand command, CancellationToken cancellationToken)
@@ -106,7 +68,7 @@ public sealed class CreateManagedUserCommandHandler(
             user.UseDefaultSchedule(schedule.Id);
         }
 
-        return new ManagedUserCreated(ManagedUserDto.From(user), plaintext!);
+        return new ManagedUserCreated(mapper.Map<ManagedUserDto>(user), plaintext!);
     }
 
     /// <summary>cal.com's <c>getOAuthUserEmail</c>: <c>local+clientId@domain</c>.</summary>

@@ -1,6 +1,6 @@
+using AutoMapper;
 using Cal.Application.Common.Exceptions;
 using Cal.Application.Common.Interfaces;
-using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 using Cal.Application.Platform.ManagedUsers.Common;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using Mediator;
@@ -18,7 +18,8 @@ public sealed record DeleteManagedUserCommand(OAuthClientRef Client, int UserId)
 public sealed partial class DeleteManagedUserCommandHandler(
     IUserRepository users,
     IAuthenticationCache cache,
-    ILogger<DeleteManagedUserCommandHandler> logger
+    ILogger<DeleteManagedUserCommandHandler> logger,
+    IMapper mapper
 ) : ICommandHandler<DeleteManagedUserCommand, ManagedUserDto>
 {
     public async ValueTask<ManagedUserDto> Handle(DeleteManagedUserCommand command, CancellationToken cancellationToken)
@@ -29,7 +30,7 @@ public sealed partial class DeleteManagedUserCommandHandler(
             ?? throw new NotFoundException($"Managed user {command.UserId} not found for this OAuth client.");
         await OwnedManagedUser.ForgetCachedCredentialsAsync(cache, deleted.TokenFamilies, deleted.ApiKeyIds);
         LogDeleted(logger, user.Id, deleted.TokenFamilies.Count);
-        return ManagedUserDto.From(user);
+        return mapper.Map<ManagedUserDto>(user);
     }
 
     [LoggerMessage(

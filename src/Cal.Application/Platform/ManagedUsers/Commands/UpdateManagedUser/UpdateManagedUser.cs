@@ -1,3 +1,4 @@
+using AutoMapper;
 using Cal.Application.Common;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
@@ -23,8 +24,12 @@ public sealed record UpdateManagedUserCommand(
     ManagedUserProfile? Profile = null
 ) : ICommand<ManagedUserDto>, IValidated;
 
-public sealed class UpdateManagedUserCommandHandler(IUserRepository users, IManagedUserTokenRepository tokens, IAuthenticationCache cache)
-    : ICommandHandler<UpdateManagedUserCommand, ManagedUserDto>
+public sealed class UpdateManagedUserCommandHandler(
+    IUserRepository users,
+    IManagedUserTokenRepository tokens,
+    IAuthenticationCache cache,
+    IMapper mapper
+) : ICommandHandler<UpdateManagedUserCommand, ManagedUserDto>
 {
     public async ValueTask<ManagedUserDto> Handle(UpdateManagedUserCommand command, CancellationToken cancellationToken)
     {
@@ -50,7 +55,7 @@ public sealed class UpdateManagedUserCommandHandler(IUserRepository users, IMana
 
         // A validated token carries the user's email and zone: this instance forgets them at once.
         await OwnedManagedUser.ForgetCachedCredentialsAsync(cache, await tokens.FamiliesOfUserAsync(user.Id, cancellationToken));
-        return ManagedUserDto.From(user);
+        return mapper.Map<ManagedUserDto>(user);
     }
 }
 

@@ -1,6 +1,8 @@
+using AutoMapper;
 using Cal.Application.Common.Behaviours;
 using Cal.Application.Common.Interfaces;
 using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
+using Cal.Application.Platform.ManagedUsers.Common;
 using Cal.Application.Platform.OAuthClients.Queries.AuthenticateOAuthClient;
 using FluentValidation;
 using Mediator;
@@ -16,7 +18,8 @@ public sealed record GetManagedUsersQuery(OAuthClientRef Client, int? Limit, int
     : IQuery<IReadOnlyList<ManagedUserDto>>,
         IValidated;
 
-public sealed class GetManagedUsersQueryHandler(IUserRepository users) : IQueryHandler<GetManagedUsersQuery, IReadOnlyList<ManagedUserDto>>
+public sealed class GetManagedUsersQueryHandler(IUserRepository users, IMapper mapper)
+    : IQueryHandler<GetManagedUsersQuery, IReadOnlyList<ManagedUserDto>>
 {
     public async ValueTask<IReadOnlyList<ManagedUserDto>> Handle(GetManagedUsersQuery query, CancellationToken cancellationToken)
     {
@@ -32,7 +35,7 @@ public sealed class GetManagedUsersQueryHandler(IUserRepository users) : IQueryH
             emails is { Count: > 0 } ? emails : null,
             cancellationToken
         );
-        return found.Select(ManagedUserDto.From).ToList();
+        return found.Select(x => mapper.Map<ManagedUserDto>(x)).ToList();
     }
 
     /// <summary>An unencoded <c>+</c> in a query string arrives as a space; no email has one, so it was a <c>+</c>.</summary>
@@ -53,8 +56,8 @@ public sealed class GetManagedUsersQueryValidator : AbstractValidator<GetManaged
 /// found.</summary>
 public sealed record GetManagedUserQuery(OAuthClientRef Client, int UserId) : IQuery<ManagedUserDto>;
 
-public sealed class GetManagedUserQueryHandler(IUserRepository users) : IQueryHandler<GetManagedUserQuery, ManagedUserDto>
+public sealed class GetManagedUserQueryHandler(IUserRepository users, IMapper mapper) : IQueryHandler<GetManagedUserQuery, ManagedUserDto>
 {
     public async ValueTask<ManagedUserDto> Handle(GetManagedUserQuery query, CancellationToken cancellationToken) =>
-        ManagedUserDto.From(await Common.OwnedManagedUser.FindAsync(users, query.Client, query.UserId, cancellationToken));
+        mapper.Map<ManagedUserDto>(await Common.OwnedManagedUser.FindAsync(users, query.Client, query.UserId, cancellationToken));
 }

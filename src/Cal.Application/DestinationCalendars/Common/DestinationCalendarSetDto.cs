@@ -1,0 +1,4 @@
+namespace Cal.Application.DestinationCalendars.Common;
+
+/// <summary>cal.com's <c>DestinationCalendarsOutputDto</c>.</summary>
+public sealed record DestinationCalendarSetDto(int UserId, string Integration, string ExternalId, int CredentialId);
