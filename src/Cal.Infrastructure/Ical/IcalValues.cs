@@ -16,17 +16,7 @@ internal static class IcalValues
         isDate = false;
         isUtc = false;
         text = text.Trim();
-        if (
-            text.Length < 8
-            || !TryDigits(text[..4], out var year)
-            || !TryDigits(text.Slice(4, 2), out var month)
-            || !TryDigits(text.Slice(6, 2), out var day)
-        )
-        {
-            return false;
-        }
-
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        if (!TryParseDate(text, out var year, out var month, out var day))
         {
             return false;
         }
@@ -50,13 +40,7 @@ internal static class IcalValues
             time = time[..^1];
         }
 
-        int second = 0;
-        if (
-            (time.Length != 6 && time.Length != 4)
-            || !TryDigits(time[..2], out var hour)
-            || !TryDigits(time.Slice(2, 2), out var minute)
-            || (time.Length == 6 && !TryDigits(time.Slice(4, 2), out second))
-        )
+        if (!TryParseClock(time, out var hour, out var minute, out var second))
         {
             return false;
         }
@@ -77,6 +61,32 @@ internal static class IcalValues
         return true;
     }
 
+    /// <summary>The <c>YYYYMMDD</c> a value starts with, a day of the calendar.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryParseDate(ReadOnlySpan<char> text, out int year, out int month, out int day)
+    {
+        (year, month, day) = (0, 0, 0);
+        return text.Length >= 8
+            && TryDigits(text[..4], out year)
+            && TryDigits(text.Slice(4, 2), out month)
+            && TryDigits(text.Slice(6, 2), out day)
+            && year >= 1
+            && month is >= 1 and <= 12
+            && day >= 1
+            && day <= DateTime.DaysInMonth(year, month);
+    }
+
+    /// <summary><c>HHMMSS</c> or <c>HHMM</c> (seconds 0), digits only; the ranges are the caller's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryParseClock(ReadOnlySpan<char> time, out int hour, out int minute, out int second)
+    {
+        (hour, minute, second) = (0, 0, 0);
+        return (time.Length == 6 || time.Length == 4)
+            && TryDigits(time[..2], out hour)
+            && TryDigits(time.Slice(2, 2), out minute)
+            && (time.Length == 4 || TryDigits(time.Slice(4, 2), out second));
+    }
+
     /// <summary><c>[+-]P(nW | nDTnHnMnS)</c>; <paramref name="days"/> and weeks are nominal (wall-clock days), the time part
     /// exact.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot at indexing: compiled optimised at once (a fresh server's first index)
@@ -85,10 +95,9 @@ internal static class IcalValues
         days = 0;
         exact = TimeSpan.Zero;
         text = text.Trim();
-        var negative = false;
+        var negative = !text.IsEmpty && text[0] == '-';
         if (!text.IsEmpty && text[0] is '+' or '-')
         {
-            negative = text[0] == '-';
             text = text[1..];
         }
 
@@ -115,28 +124,14 @@ internal static class IcalValues
                 continue;
             }
 
-            switch (char.ToUpperInvariant(c))
+            if (!TryApplyDesignator(c, number, ref inTime, ref days, ref seconds))
             {
-                case 'T' when !inTime && number < 0:
-                    inTime = true;
-                    continue;
-                case 'W' when !inTime && number >= 0:
-                    days += checked((int)number * 7);
-                    break;
-                case 'D' when !inTime && number >= 0:
-                    days += (int)number;
-                    break;
-                case 'H' when inTime && number >= 0:
-                    seconds += number * 3600;
-                    break;
-                case 'M' when inTime && number >= 0:
-                    seconds += number * 60;
-                    break;
-                case 'S' when inTime && number >= 0:
-                    seconds += number;
-                    break;
-                default:
-                    return false;
+                return false;
+            }
+
+            if (c is 'T' or 't')
+            {
+                continue; // the time part starts: no value yet
             }
 
             any = true;
@@ -148,14 +143,41 @@ internal static class IcalValues
             return false;
         }
 
-        exact = TimeSpan.FromSeconds(seconds);
-        if (negative)
-        {
-            days = -days;
-            exact = -exact;
-        }
-
+        exact = TimeSpan.FromSeconds(negative ? -seconds : seconds);
+        days = negative ? -days : days;
         return true;
+    }
+
+    /// <summary>
+    /// One designator after its number (<paramref name="number"/> is -1 for none): <c>T</c> starts the time part (no number
+    /// before it), <c>W</c> and <c>D</c> only before it, <c>H</c>, <c>M</c>, <c>S</c> only in it. False: out of place.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryApplyDesignator(char designator, long number, ref bool inTime, ref int days, ref long seconds)
+    {
+        switch (char.ToUpperInvariant(designator))
+        {
+            case 'T' when !inTime && number < 0:
+                inTime = true;
+                return true;
+            case 'W' when !inTime && number >= 0:
+                days += checked((int)number * 7);
+                return true;
+            case 'D' when !inTime && number >= 0:
+                days += (int)number;
+                return true;
+            case 'H' when inTime && number >= 0:
+                seconds += number * 3600;
+                return true;
+            case 'M' when inTime && number >= 0:
+                seconds += number * 60;
+                return true;
+            case 'S' when inTime && number >= 0:
+                seconds += number;
+                return true;
+            default:
+                return false;
+        }
     }
 
     public static DayOfWeek? ParseWeekday(ReadOnlySpan<char> code) =>

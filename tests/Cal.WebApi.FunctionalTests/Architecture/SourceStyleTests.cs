@@ -18,19 +18,10 @@ public sealed class SourceStyleTests
     /// <summary>Methods over 60 lines when the rule came in (issue 29), with their length then; each is split when next touched.</summary>
     private static readonly Dictionary<string, int> LongMethodsLeft = new(StringComparer.Ordinal)
     {
-        ["Cal.Infrastructure/Calendars/CalDav/CalDavCalendarCache.cs: CalDavCalendarCache.RevalidateAsync"] = 71,
-        ["Cal.Infrastructure/Calendars/CalDav/CalDavClient.cs: CalDavClient.DeleteAsync"] = 71,
-        ["Cal.Infrastructure/Calendars/CalDav/CalDavClient.cs: CalDavClient.DiscoverAsync"] = 76,
-        ["Cal.Infrastructure/Calendars/CalDav/CalDavClient.cs: CalDavClient.GuardAsync"] = 97,
-        ["Cal.Infrastructure/Calendars/CalDav/CalDavClient.cs: CalDavClient.SyncAsync"] = 79,
-        ["Cal.Infrastructure/Calendars/CalDav/MultistatusReader.cs: MultistatusReader.ReadPropAsync"] = 75,
-        ["Cal.Infrastructure/Calendars/IcsFeeds/IndexWarmUp.cs: IndexWarmUp.SyntheticFeed"] = 71,
         ["Cal.Infrastructure/Ical/BusyIndex/BusyTimeIndex.cs: BusyTimeIndex.Create"] = 88,
         ["Cal.Infrastructure/Ical/BusyIndex/BusyTimeIndex.Series.cs: Series.Create"] = 109,
         ["Cal.Infrastructure/Ical/BusyIndex/BusyTimeIndex.Series.cs: Series.Read"] = 100,
         ["Cal.Infrastructure/Ical/BusyIndex/IcsIndexBuilder.cs: IcsIndexBuilder.OnEventProperty"] = 97,
-        ["Cal.Infrastructure/Ical/IcalValues.cs: IcalValues.TryParseDateOrDateTime"] = 67,
-        ["Cal.Infrastructure/Ical/IcalValues.cs: IcalValues.TryParseDuration"] = 78,
         ["Cal.Infrastructure/Ical/IcsStreamingChecker.cs: ScanState.OnLogicalLine"] = 97,
         ["Cal.Infrastructure/Ical/IcsStreamingChecker.cs: ScanState.SplitContentLine"] = 90,
         ["Cal.Infrastructure/Ical/Recurrence/RecurrenceExpander.cs: RecurrenceExpander.Candidates"] = 108,

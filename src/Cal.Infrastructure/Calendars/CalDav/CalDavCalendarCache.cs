@@ -273,42 +273,13 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
             return OutboundResult.Ok(previous with { CheckedAt = startedAt });
         }
 
-        if (previous.SyncToken is { } token && markers.SyncToken is not null)
+        if (
+            previous.SyncToken is { } token
+            && markers.SyncToken is not null
+            && await SyncedAsync(calendar, previous, token, markers, startedAt) is { } synced
+        )
         {
-            var synced = await client.SyncAsync(
-                calendar.Account,
-                calendar.CalendarUrl,
-                token,
-                calendar.OwnerUserId,
-                CancellationToken.None
-            );
-            if (synced.Failure is { } syncFailure)
-            {
-                return OutboundResult.Failed<KeptCalendar>(syncFailure);
-            }
-
-            switch (synced.Value.Refusal)
-            {
-                case CalDavSyncRefusal.TokenRefused:
-                    LogTokenRefused(logger, calendar.CredentialId);
-                    return await LoadAsync(calendar, startedAt);
-                case null:
-                    CalMetrics.CalDavIndexLookups.Count("result", "synced");
-                    var changes = synced.Value.Changes!;
-                    return await ApplyAsync(
-                        calendar,
-                        previous,
-                        changes.Changed,
-                        changes.Removed,
-                        markers with
-                        {
-                            SyncToken = changes.SyncToken,
-                        },
-                        startedAt
-                    );
-                default:
-                    break; // no sync-collection here: compare a listing
-            }
+            return synced;
         }
 
         var members = await client.ListAsync(calendar.Account, calendar.CalendarUrl, calendar.OwnerUserId, CancellationToken.None);
@@ -321,6 +292,39 @@ internal sealed partial class CalDavCalendarCache : ICalDavCalendars, IDisposabl
         var listed = members.Value!.Select(m => m.Href).ToHashSet(StringComparer.Ordinal);
         var removed = previous.Objects.Keys.Where(href => !listed.Contains(href)).ToList();
         return await ApplyAsync(calendar, previous, members.Value!, removed, markers, startedAt);
+    }
+
+    /// <summary>
+    /// The kept calendar brought up to date by RFC 6578 sync from its token; a refused token loads it again; null when the
+    /// server has no sync-collection there (the caller compares a listing).
+    /// </summary>
+    private async Task<OutboundResult<KeptCalendar>?> SyncedAsync(
+        CalDavCalendarRef calendar,
+        KeptCalendar previous,
+        string token,
+        CalDavState markers,
+        DateTimeOffset startedAt
+    )
+    {
+        var synced = await client.SyncAsync(calendar.Account, calendar.CalendarUrl, token, calendar.OwnerUserId, CancellationToken.None);
+        if (synced.Failure is { } syncFailure)
+        {
+            return OutboundResult.Failed<KeptCalendar>(syncFailure);
+        }
+
+        switch (synced.Value.Refusal)
+        {
+            case CalDavSyncRefusal.TokenRefused:
+                LogTokenRefused(logger, calendar.CredentialId);
+                return await LoadAsync(calendar, startedAt);
+            case null:
+                CalMetrics.CalDavIndexLookups.Count("result", "synced");
+                var changes = synced.Value.Changes!;
+                var at = markers with { SyncToken = changes.SyncToken };
+                return await ApplyAsync(calendar, previous, changes.Changed, changes.Removed, at, startedAt);
+            default:
+                return null; // no sync-collection here
+        }
     }
 
     /// <summary>The kept calendar with <paramref name="removed"/> dropped and the <paramref name="changed"/> members whose ETag is not the

@@ -239,79 +239,96 @@ internal sealed partial class CalDavClient(
         string syncToken,
         int ownerUserId,
         CancellationToken cancellationToken
-    ) =>
-        GuardAsync(
-            account,
-            ownerUserId,
-            "sync",
-            async session =>
+    ) => GuardAsync(account, ownerUserId, "sync", session => SyncRoundsAsync(session, calendarUrl, syncToken), cancellationToken);
+
+    private async Task<OutboundResult<(CalDavChanges? Changes, CalDavSyncRefusal? Refusal)>> SyncRoundsAsync(
+        CalDavSession session,
+        string calendarUrl,
+        string syncToken
+    )
+    {
+        var calendar = session.Calendar(calendarUrl);
+        var changes = new CalDavChanges([], [], syncToken);
+        for (var round = 0; ; round++)
+        {
+            var (ended, truncated) = await SyncRoundAsync(session, calendar, changes);
+            if (ended is not null)
             {
-                var calendar = session.Calendar(calendarUrl);
-                var changes = new CalDavChanges([], [], syncToken);
-                for (var round = 0; ; round++)
+                return ended;
+            }
+
+            changes = changes with { SyncToken = truncated.Token ?? changes.SyncToken };
+            if (!truncated.More || round >= 100)
+            {
+                return OutboundResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((changes, null));
+            }
+        }
+    }
+
+    /// <summary>
+    /// One <c>sync-collection</c> from the changes' token, adding what it reports to them: the answer's new token and whether
+    /// it was truncated (507, more from the new token), or the end of the sync (a refusal or a failure).
+    /// </summary>
+    private async Task<(OutboundResult<(CalDavChanges?, CalDavSyncRefusal?)>? Ended, (string? Token, bool More) Round)> SyncRoundAsync(
+        CalDavSession session,
+        Uri calendar,
+        CalDavChanges changes
+    )
+    {
+        var body = $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <d:sync-collection xmlns:d="DAV:"><d:sync-token>{SecurityElement.Escape(
+                changes.SyncToken
+            )}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>
+            """;
+        var (response, _, redirectFailure) = await session.SendAsync(Report, calendar, "0", Xml(body));
+        using (response)
+        {
+            if (redirectFailure is not null)
+            {
+                return (OutboundResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(redirectFailure), default);
+            }
+
+            if (await SyncRefusalAsync(session, response!) is { } refusal)
+            {
+                return (OutboundResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((null, refusal)), default);
+            }
+
+            if (CalDavSession.MultistatusFailure(response!, Report) is { } failure)
+            {
+                return (OutboundResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(failure), default);
+            }
+
+            var truncated = false;
+            await using var stream = await session.BodyAsync(response!);
+            var token = await MultistatusReader.ReadAsync(
+                stream,
+                r =>
                 {
-                    var truncated = false;
-                    var body = $"""
-                        <?xml version="1.0" encoding="utf-8"?>
-                        <d:sync-collection xmlns:d="DAV:"><d:sync-token>{SecurityElement.Escape(
-                            changes.SyncToken
-                        )}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>
-                        """;
-                    var (response, _, redirectFailure) = await session.SendAsync(Report, calendar, "0", Xml(body));
-                    using (response)
+                    if (r.Status == 507)
                     {
-                        if (redirectFailure is not null)
+                        truncated = true; // the collection itself: more changes follow from the new token
+                    }
+                    else if (MemberHref(calendar, r.Href) is { } href)
+                    {
+                        if (r.Status == 404)
                         {
-                            return OutboundResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(redirectFailure);
+                            changes.Removed.Add(href);
+                        }
+                        else
+                        {
+                            changes.Changed.Add(new CalDavMember(href, r.Props.ETag));
                         }
 
-                        if (await SyncRefusalAsync(session, response!) is { } refusal)
-                        {
-                            return OutboundResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((null, refusal));
-                        }
-
-                        if (CalDavSession.MultistatusFailure(response!, Report) is { } failure)
-                        {
-                            return OutboundResult.Failed<(CalDavChanges?, CalDavSyncRefusal?)>(failure);
-                        }
-
-                        await using var stream = await session.BodyAsync(response!);
-                        var token = await MultistatusReader.ReadAsync(
-                            stream,
-                            r =>
-                            {
-                                if (r.Status == 507)
-                                {
-                                    truncated = true; // the collection itself: more changes follow from the new token
-                                }
-                                else if (MemberHref(calendar, r.Href) is { } href)
-                                {
-                                    if (r.Status == 404)
-                                    {
-                                        changes.Removed.Add(href);
-                                    }
-                                    else
-                                    {
-                                        changes.Changed.Add(new CalDavMember(href, r.Props.ETag));
-                                    }
-
-                                    TooMany(changes.Changed.Count + changes.Removed.Count);
-                                }
-
-                                return ValueTask.CompletedTask;
-                            }
-                        );
-                        changes = changes with { SyncToken = token ?? changes.SyncToken };
+                        TooMany(changes.Changed.Count + changes.Removed.Count);
                     }
 
-                    if (!truncated || round >= 100)
-                    {
-                        return OutboundResult.Ok<(CalDavChanges?, CalDavSyncRefusal?)>((changes, null));
-                    }
+                    return ValueTask.CompletedTask;
                 }
-            },
-            cancellationToken
-        );
+            );
+            return (null, (token, truncated));
+        }
+    }
 
     /// <summary>Creates one object (<c>If-None-Match: *</c>); one already there with that name is Cal's own earlier write.</summary>
     public Task<OutboundResult<CalDavWritten>> PutAsync(
@@ -321,57 +338,59 @@ internal sealed partial class CalDavClient(
         string icalendar,
         int ownerUserId,
         CancellationToken cancellationToken
-    ) =>
-        GuardAsync(
-            account,
-            ownerUserId,
-            "put",
-            async session =>
-            {
-                var calendar = session.Calendar(calendarUrl);
-                var target = new Uri(calendar, Uri.EscapeDataString(uid) + ".ics");
-                var content = new StringContent(icalendar, Encoding.UTF8, "text/calendar");
-                var (response, _, redirectFailure) = await session.SendAsync(
-                    HttpMethod.Put,
-                    target,
-                    null,
-                    content,
-                    h => h.IfNoneMatch.ParseAdd("*"),
-                    idempotent: true
-                );
-                using (response)
-                {
-                    if (redirectFailure is not null)
-                    {
-                        return OutboundResult.Failed<CalDavWritten>(redirectFailure);
-                    }
+    ) => GuardAsync(account, ownerUserId, "put", session => PutOneAsync(session, calendarUrl, uid, icalendar), cancellationToken);
 
-                    var status = (int)response!.StatusCode;
-                    return response.StatusCode switch
-                    {
-                        HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.OK => OutboundResult.Ok(
-                            new CalDavWritten(target.AbsoluteUri, response.Headers.ETag?.ToString())
-                        ),
-                        // written before (a retried write)
-                        HttpStatusCode.PreconditionFailed => OutboundResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
-                        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => OutboundResult.Failed<CalDavWritten>(
-                            new FeedFailure(
-                                FeedFailureReason.Unauthorized,
-                                $"The calendar server refused to store the event (HTTP {status}).",
-                                HttpStatus: status
-                            )
-                        ),
-                        _ => OutboundResult.Failed<CalDavWritten>(
-                            new FeedFailure(
-                                FeedFailureReason.HttpStatus,
-                                $"The calendar server answered HTTP {status} to the event's PUT.",
-                                HttpStatus: status
-                            )
-                        ),
-                    };
-                }
-            },
-            cancellationToken
+    private static async Task<OutboundResult<CalDavWritten>> PutOneAsync(
+        CalDavSession session,
+        string calendarUrl,
+        string uid,
+        string icalendar
+    )
+    {
+        var calendar = session.Calendar(calendarUrl);
+        var target = new Uri(calendar, Uri.EscapeDataString(uid) + ".ics");
+        var content = new StringContent(icalendar, Encoding.UTF8, "text/calendar");
+        var (response, _, redirectFailure) = await session.SendAsync(
+            HttpMethod.Put,
+            target,
+            null,
+            content,
+            h => h.IfNoneMatch.ParseAdd("*"),
+            idempotent: true
+        );
+        using (response)
+        {
+            if (redirectFailure is not null)
+            {
+                return OutboundResult.Failed<CalDavWritten>(redirectFailure);
+            }
+
+            return response!.StatusCode switch
+            {
+                HttpStatusCode.Created or HttpStatusCode.NoContent or HttpStatusCode.OK => OutboundResult.Ok(
+                    new CalDavWritten(target.AbsoluteUri, response.Headers.ETag?.ToString())
+                ),
+                // written before (a retried write)
+                HttpStatusCode.PreconditionFailed => OutboundResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
+                _ => WriteRefused((int)response.StatusCode, "store", "PUT"),
+            };
+        }
+    }
+
+    /// <summary>A write the server did not do: 401/403 refused (<paramref name="action"/> the event), else its status.</summary>
+    private static OutboundResult<CalDavWritten> WriteRefused(int status, string action, string method) =>
+        OutboundResult.Failed<CalDavWritten>(
+            status is 401 or 403
+                ? new FeedFailure(
+                    FeedFailureReason.Unauthorized,
+                    $"The calendar server refused to {action} the event (HTTP {status}).",
+                    HttpStatus: status
+                )
+                : new FeedFailure(
+                    FeedFailureReason.HttpStatus,
+                    $"The calendar server answered HTTP {status} to the event's {method}.",
+                    HttpStatus: status
+                )
         );
 
     /// <summary>Deletes one object (<c>If-Match</c> its ETag when known): 404 and 412 (gone, or changed by its owner since) count as
@@ -383,90 +402,60 @@ internal sealed partial class CalDavClient(
         string? etag,
         int ownerUserId,
         CancellationToken cancellationToken
-    ) =>
-        GuardAsync(
-            account,
-            ownerUserId,
-            "delete",
-            async session =>
+    ) => GuardAsync(account, ownerUserId, "delete", session => DeleteOneAsync(session, calendarUrl, href, etag), cancellationToken);
+
+    private static async Task<OutboundResult<CalDavWritten>> DeleteOneAsync(
+        CalDavSession session,
+        string calendarUrl,
+        string href,
+        string? etag
+    )
+    {
+        session.Calendar(calendarUrl);
+        var target = new Uri(href);
+        if (!session.IsTrusted(target))
+        {
+            return OutboundResult.Failed<CalDavWritten>(
+                new FeedFailure(FeedFailureReason.BlockedAddress, "The event is not on the calendar's server.")
+            );
+        }
+
+        var (response, _, redirectFailure) = await session.SendAsync(
+            HttpMethod.Delete,
+            target,
+            null,
+            null,
+            h =>
             {
-                session.Calendar(calendarUrl);
-                var target = new Uri(href);
-                if (!session.IsTrusted(target))
+                if (etag is not null)
                 {
-                    return OutboundResult.Failed<CalDavWritten>(
-                        new FeedFailure(FeedFailureReason.BlockedAddress, "The event is not on the calendar's server.")
-                    );
+                    h.TryAddWithoutValidation("If-Match", etag);
                 }
-
-                var (response, _, redirectFailure) = await session.SendAsync(
-                    HttpMethod.Delete,
-                    target,
-                    null,
-                    null,
-                    h =>
-                    {
-                        if (etag is not null)
-                        {
-                            h.TryAddWithoutValidation("If-Match", etag);
-                        }
-                    }
-                );
-                using (response)
-                {
-                    if (redirectFailure is not null)
-                    {
-                        return OutboundResult.Failed<CalDavWritten>(redirectFailure);
-                    }
-
-                    var status = (int)response!.StatusCode;
-                    return response.StatusCode switch
-                    {
-                        HttpStatusCode.OK
-                        or HttpStatusCode.NoContent
-                        or HttpStatusCode.Accepted
-                        or HttpStatusCode.NotFound
-                        or HttpStatusCode.Gone
-                        or HttpStatusCode.PreconditionFailed => OutboundResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
-                        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => OutboundResult.Failed<CalDavWritten>(
-                            new FeedFailure(
-                                FeedFailureReason.Unauthorized,
-                                $"The calendar server refused to delete the event (HTTP {status}).",
-                                HttpStatus: status
-                            )
-                        ),
-                        _ => OutboundResult.Failed<CalDavWritten>(
-                            new FeedFailure(
-                                FeedFailureReason.HttpStatus,
-                                $"The calendar server answered HTTP {status} to the event's DELETE.",
-                                HttpStatus: status
-                            )
-                        ),
-                    };
-                }
-            },
-            cancellationToken
+            }
         );
+        using (response)
+        {
+            if (redirectFailure is not null)
+            {
+                return OutboundResult.Failed<CalDavWritten>(redirectFailure);
+            }
+
+            return response!.StatusCode switch
+            {
+                HttpStatusCode.OK
+                or HttpStatusCode.NoContent
+                or HttpStatusCode.Accepted
+                or HttpStatusCode.NotFound
+                or HttpStatusCode.Gone
+                or HttpStatusCode.PreconditionFailed => OutboundResult.Ok(new CalDavWritten(target.AbsoluteUri, null)),
+                _ => WriteRefused((int)response.StatusCode, "delete", "DELETE"),
+            };
+        }
+    }
 
     private async Task<OutboundResult<CalDavDiscovery>> DiscoverAsync(CalDavSession session)
     {
-        var start = session.Account.ServerUrl;
-        var (first, failure) = await PropFindOneAsync(session, start);
-        if (
-            failure is { } notHere
-            && notHere.HttpStatus != 401
-            && notHere.Reason is not FeedFailureReason.BlockedAddress and not FeedFailureReason.Timeout
-        )
-        {
-            // Not a DAV resource itself (a bare server address, a page, a path this account may not read): the server's
-            // well-known entry point, RFC 6764. Refused there too, the first refusal (a 403) is the answer.
-            (first, failure) = await PropFindOneAsync(session, new Uri(start, "/.well-known/caldav"));
-            if (failure is not null && notHere.Reason == FeedFailureReason.Unauthorized)
-            {
-                failure = notHere;
-            }
-        }
-
+        var (first, failure) = await EntryAsync(session);
         if (failure is not null)
         {
             return OutboundResult.Failed<CalDavDiscovery>(
@@ -487,42 +476,71 @@ internal sealed partial class CalDavClient(
             return OutboundResult.Failed<CalDavDiscovery>(NotTrusted());
         }
 
-        var home = session.Resolve(here, resource?.Props.HomeHref, trust: true);
-        if (home is null)
+        var (home, homeFailure) = session.Resolve(here, resource?.Props.HomeHref, trust: true) is { } named
+            ? (named, null)
+            : await HomeOfPrincipalAsync(session, session.Resolve(here, resource?.Props.PrincipalHref, trust: true));
+        if (homeFailure is not null)
         {
-            var principal = session.Resolve(here, resource?.Props.PrincipalHref, trust: true);
-            if (principal is null)
-            {
-                return OutboundResult.Failed<CalDavDiscovery>(NotCalDav("The server named no principal for this account."));
-            }
-
-            var (principalAnswer, principalFailure) = await PropFindOneAsync(session, principal);
-            if (principalFailure is not null)
-            {
-                return OutboundResult.Failed<CalDavDiscovery>(principalFailure);
-            }
-
-            if (session.IsRefusedScheme(principalAnswer!.Value.Url, principalAnswer.Value.Response?.Props.HomeHref))
-            {
-                return OutboundResult.Failed<CalDavDiscovery>(NotTrusted());
-            }
-
-            home = session.Resolve(principalAnswer.Value.Url, principalAnswer.Value.Response?.Props.HomeHref, trust: true);
-            if (home is null)
-            {
-                return OutboundResult.Failed<CalDavDiscovery>(NotCalDav("The account's principal names no calendar home."));
-            }
+            return OutboundResult.Failed<CalDavDiscovery>(homeFailure);
         }
 
-        if (!session.IsTrusted(home))
+        if (!session.IsTrusted(home!))
         {
             return OutboundResult.Failed<CalDavDiscovery>(NotTrusted());
         }
 
-        var listed = await ListHomeAsync(session, home);
+        var listed = await ListHomeAsync(session, home!);
         return listed.Failure is { } listingFailure
             ? OutboundResult.Failed<CalDavDiscovery>(listingFailure)
-            : OutboundResult.Ok(new CalDavDiscovery(listed.Value!, home.AbsoluteUri));
+            : OutboundResult.Ok(new CalDavDiscovery(listed.Value!, home!.AbsoluteUri));
+    }
+
+    /// <summary>
+    /// The account's URL answered; not a DAV resource itself (a bare server address, a page, a path this account may not
+    /// read): the server's well-known entry point, RFC 6764. Refused there too, the first refusal (a 403) is the answer.
+    /// </summary>
+    private static async Task<((DavResponse? Response, Uri Url)? Answer, FeedFailure? Failure)> EntryAsync(CalDavSession session)
+    {
+        var start = session.Account.ServerUrl;
+        var (first, failure) = await PropFindOneAsync(session, start);
+        if (
+            failure is { } notHere
+            && notHere.HttpStatus != 401
+            && notHere.Reason is not FeedFailureReason.BlockedAddress and not FeedFailureReason.Timeout
+        )
+        {
+            (first, failure) = await PropFindOneAsync(session, new Uri(start, "/.well-known/caldav"));
+            if (failure is not null && notHere.Reason == FeedFailureReason.Unauthorized)
+            {
+                failure = notHere;
+            }
+        }
+
+        return (first, failure);
+    }
+
+    /// <summary>The calendar home the account's principal names (no home named where the account answered).</summary>
+    private static async Task<(Uri? Home, FeedFailure? Failure)> HomeOfPrincipalAsync(CalDavSession session, Uri? principal)
+    {
+        if (principal is null)
+        {
+            return (null, NotCalDav("The server named no principal for this account."));
+        }
+
+        var (answer, failure) = await PropFindOneAsync(session, principal);
+        if (failure is not null)
+        {
+            return (null, failure);
+        }
+
+        if (session.IsRefusedScheme(answer!.Value.Url, answer.Value.Response?.Props.HomeHref))
+        {
+            return (null, NotTrusted());
+        }
+
+        return session.Resolve(answer.Value.Url, answer.Value.Response?.Props.HomeHref, trust: true) is { } home
+            ? (home, null)
+            : (null, NotCalDav("The account's principal names no calendar home."));
     }
 
     /// <summary>The home's event calendars (<c>PROPFIND</c> Depth 1): only those the password may go to, at most
@@ -749,68 +767,12 @@ internal sealed partial class CalDavClient(
                 new CalDavSession(clients.CreateClient(HttpClientName), limiter, account, ownerUserId, limits, linked.Token)
             );
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (FailureOf(ex, limits) is { } failure)
         {
-            result = OutboundResult.Failed<T>(
-                new FeedFailure(
-                    FeedFailureReason.Timeout,
-                    string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"The calendar server did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s."
-                    )
-                )
-            );
-        }
-        catch (HttpRequestException ex) when (ex.InnerException is OutboundAddressBlockedException blocked)
-        {
-            result = OutboundResult.Failed<T>(
-                new FeedFailure(
-                    FeedFailureReason.BlockedAddress,
-                    $"The calendar server's host resolves to a {blocked.Reason} address, which Cal does not connect to."
-                )
-            );
-        }
-        catch (HttpRequestException)
-        {
-            result = OutboundResult.Failed<T>(new FeedFailure(FeedFailureReason.Unreachable, "The calendar server could not be reached."));
-        }
-        catch (FeedTooLargeException)
-        {
-            result = OutboundResult.Failed<T>(
-                new FeedFailure(
-                    FeedFailureReason.TooLarge,
-                    string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"The calendar server's answer is larger than {limits.MaxFeedBytes} bytes, or names more than {MaxObjects} objects."
-                    )
-                )
-            );
-        }
-        catch (FetchBudgetExceededException)
-        {
-            result = OutboundResult.Failed<T>(
-                new FeedFailure(
-                    FeedFailureReason.RateLimited,
-                    OutboundLimits.RateLimitedMessage("calendars", limits.MaxBytesPerUserPerMinute)
-                )
-            );
-        }
-        catch (XmlException)
-        {
-            result = OutboundResult.Failed<T>(NotCalDav("The server's answer is not the XML CalDAV answers with."));
-        }
-        catch (InvalidDataException)
-        {
-            result = OutboundResult.Failed<T>(NotCalDav("The server's compressed answer could not be decompressed."));
-        }
-        catch (IOException)
-        {
-            result = OutboundResult.Failed<T>(
-                new FeedFailure(FeedFailureReason.Unreachable, "The calendar server closed the connection before its whole answer arrived.")
-            );
+            result = OutboundResult.Failed<T>(failure);
         }
 
-        var outcome = result.Failure is { } failure ? FeedFailure.WireName(failure.Reason) : "ok";
+        var outcome = result.Failure is { } failed ? FeedFailure.WireName(failed.Reason) : "ok";
         CalMetrics.FeedsFetched.Count("outcome", outcome);
         if (result.Failure is not null)
         {
@@ -819,6 +781,42 @@ internal sealed partial class CalDavClient(
 
         return result;
     }
+
+    /// <summary>What an exception of a call means for the caller; null for one that is a bug (it propagates).</summary>
+    private FeedFailure? FailureOf(Exception exception, OutboundOptions limits) =>
+        exception switch
+        {
+            OperationCanceledException => new FeedFailure(
+                FeedFailureReason.Timeout,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The calendar server did not answer completely within {limits.FeedTimeout.TotalSeconds:0.###} s."
+                )
+            ),
+            HttpRequestException { InnerException: OutboundAddressBlockedException blocked } => new FeedFailure(
+                FeedFailureReason.BlockedAddress,
+                $"The calendar server's host resolves to a {blocked.Reason} address, which Cal does not connect to."
+            ),
+            HttpRequestException => new FeedFailure(FeedFailureReason.Unreachable, "The calendar server could not be reached."),
+            FeedTooLargeException => new FeedFailure(
+                FeedFailureReason.TooLarge,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The calendar server's answer is larger than {limits.MaxFeedBytes} bytes, or names more than {MaxObjects} objects."
+                )
+            ),
+            FetchBudgetExceededException => new FeedFailure(
+                FeedFailureReason.RateLimited,
+                OutboundLimits.RateLimitedMessage("calendars", limits.MaxBytesPerUserPerMinute)
+            ),
+            XmlException => NotCalDav("The server's answer is not the XML CalDAV answers with."),
+            InvalidDataException => NotCalDav("The server's compressed answer could not be decompressed."),
+            IOException => new FeedFailure(
+                FeedFailureReason.Unreachable,
+                "The calendar server closed the connection before its whole answer arrived."
+            ),
+            _ => null,
+        };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CalDAV {Operation} on {Host} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string operation, string host, string reason);

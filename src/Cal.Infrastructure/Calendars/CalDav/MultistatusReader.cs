@@ -235,30 +235,10 @@ internal static class MultistatusReader
                         await ForEachDescendantAsync(reader, () => props.IsCalendar |= Is(reader, CalDav, "calendar"));
                         break;
                     case (CalDav, "supported-calendar-component-set"):
-                        var components = new List<string>();
-                        await ForEachDescendantAsync(
-                            reader,
-                            () =>
-                            {
-                                if (
-                                    Is(reader, CalDav, "comp")
-                                    && components.Count < MaxComponents
-                                    && reader.GetAttribute("name") is { Length: > 0 and <= 64 } name
-                                )
-                                {
-                                    components.Add(name);
-                                }
-                            }
-                        );
-                        props.Components = components;
+                        props.Components = await ReadComponentsAsync(reader);
                         break;
                     case (Dav, "current-user-privilege-set"):
-                        var canWrite = false;
-                        await ForEachDescendantAsync(
-                            reader,
-                            () => canWrite |= reader.NamespaceURI == Dav && reader.LocalName is "write" or "write-content" or "all"
-                        );
-                        props.CanWrite = canWrite;
+                        props.CanWrite = await ReadCanWriteAsync(reader);
                         break;
                     case (CalDav, "calendar-data") when readCalendarData is not null && !reader.IsEmptyElement:
                         var text = new XmlContentTextReader(reader);
@@ -273,6 +253,39 @@ internal static class MultistatusReader
             }
         );
         return data;
+    }
+
+    /// <summary>The components a calendar holds (<c>comp name="VEVENT"</c>...), at most <see cref="MaxComponents"/>.</summary>
+    private static async Task<List<string>> ReadComponentsAsync(XmlReader reader)
+    {
+        var components = new List<string>();
+        await ForEachDescendantAsync(
+            reader,
+            () =>
+            {
+                if (
+                    Is(reader, CalDav, "comp")
+                    && components.Count < MaxComponents
+                    && reader.GetAttribute("name") is { Length: > 0 and <= 64 } name
+                )
+                {
+                    components.Add(name);
+                }
+            }
+        );
+        return components;
+    }
+
+    /// <summary>Whether the privileges the server grants the account include writing (<c>write</c>, <c>write-content</c>,
+    /// <c>all</c>).</summary>
+    private static async Task<bool> ReadCanWriteAsync(XmlReader reader)
+    {
+        var canWrite = false;
+        await ForEachDescendantAsync(
+            reader,
+            () => canWrite |= reader.NamespaceURI == Dav && reader.LocalName is "write" or "write-content" or "all"
+        );
+        return canWrite;
     }
 
     /// <summary>The first <c>href</c> inside the current element.</summary>

@@ -80,56 +80,62 @@ internal sealed partial class IndexWarmUp(IOptions<FeedCacheOptions> options, Ti
             var start = first.AddDays(i % 700).AddHours(i % 9);
             var series = i % 10 == 4 ? i - 3 : i; // an override of the weekly series three events back
             text.Append(CultureInfo.InvariantCulture, $"BEGIN:VEVENT\r\nUID:warm-{series}\r\nDTSTAMP:20260101T000000Z\r\n");
-            switch (i % 10)
-            {
-                case 0:
-                    text.Append(
-                        CultureInfo.InvariantCulture,
-                        $"DTSTART;VALUE=DATE:{start:yyyyMMdd}\r\nDTEND;VALUE=DATE:{start.AddDays(1):yyyyMMdd}\r\n"
-                    );
-                    break;
-                case 1 or 2:
-                    text.Append(
-                            CultureInfo.InvariantCulture,
-                            $"DTSTART;TZID=Europe/Berlin:{start:yyyyMMdd'T'HHmmss}\r\n"
-                                + $"DTEND;TZID=Europe/Berlin:{start.AddMinutes(45):yyyyMMdd'T'HHmmss}\r\n"
-                        )
-                        .Append(
-                            CultureInfo.InvariantCulture,
-                            $"RRULE:FREQ=WEEKLY;BYDAY={Day(start)};UNTIL={start.AddDays(400):yyyyMMdd'T'HHmmss'Z'}\r\n"
-                        )
-                        .Append(CultureInfo.InvariantCulture, $"EXDATE;TZID=Europe/Berlin:{start.AddDays(7):yyyyMMdd'T'HHmmss}\r\n");
-                    break;
-                case 3:
-                    text.Append(CultureInfo.InvariantCulture, $"DTSTART;TZID=Custom/Office:{start:yyyyMMdd'T'HHmmss}\r\nDURATION:PT30M\r\n")
-                        .Append(i % 20 == 3 ? "RRULE:FREQ=DAILY;COUNT=30\r\n" : "RRULE:FREQ=MONTHLY;BYDAY=1MO,-1FR\r\n");
-                    break;
-                case 4:
-                    var instance = first.AddDays(series % 700).AddHours(series % 9).AddDays(14);
-                    text.Append(CultureInfo.InvariantCulture, $"RECURRENCE-ID;TZID=Europe/Berlin:{instance:yyyyMMdd'T'HHmmss}\r\n")
-                        .Append(
-                            CultureInfo.InvariantCulture,
-                            $"DTSTART;TZID=Europe/Berlin:{instance.AddHours(2):yyyyMMdd'T'HHmmss}\r\n"
-                                + $"DTEND;TZID=Europe/Berlin:{instance.AddHours(3):yyyyMMdd'T'HHmmss}\r\n"
-                        );
-                    break;
-                default:
-                    text.Append(
-                        CultureInfo.InvariantCulture,
-                        $"DTSTART:{start:yyyyMMdd'T'HHmmss'Z'}\r\nDTEND:{start.AddHours(1):yyyyMMdd'T'HHmmss'Z'}\r\n"
-                    );
-                    if (i % 17 == 0)
-                    {
-                        text.Append("TRANSP:TRANSPARENT\r\n");
-                    }
-
-                    break;
-            }
-
+            AppendTimes(text, i, series, start, first);
             text.Append("SUMMARY:Busy\r\nEND:VEVENT\r\n");
         }
 
         return text.Append("END:VCALENDAR\r\n").ToString();
+    }
+
+    /// <summary>The event's times, one shape of ten: all-day, weekly with an exception (two), in a custom zone (daily or monthly),
+    /// an override of a series, or UTC (sometimes transparent).</summary>
+    private static void AppendTimes(StringBuilder text, int i, int series, DateTime start, DateTime first)
+    {
+        switch (i % 10)
+        {
+            case 0:
+                text.Append(
+                    CultureInfo.InvariantCulture,
+                    $"DTSTART;VALUE=DATE:{start:yyyyMMdd}\r\nDTEND;VALUE=DATE:{start.AddDays(1):yyyyMMdd}\r\n"
+                );
+                break;
+            case 1 or 2:
+                text.Append(
+                        CultureInfo.InvariantCulture,
+                        $"DTSTART;TZID=Europe/Berlin:{start:yyyyMMdd'T'HHmmss}\r\n"
+                            + $"DTEND;TZID=Europe/Berlin:{start.AddMinutes(45):yyyyMMdd'T'HHmmss}\r\n"
+                    )
+                    .Append(
+                        CultureInfo.InvariantCulture,
+                        $"RRULE:FREQ=WEEKLY;BYDAY={Day(start)};UNTIL={start.AddDays(400):yyyyMMdd'T'HHmmss'Z'}\r\n"
+                    )
+                    .Append(CultureInfo.InvariantCulture, $"EXDATE;TZID=Europe/Berlin:{start.AddDays(7):yyyyMMdd'T'HHmmss}\r\n");
+                break;
+            case 3:
+                text.Append(CultureInfo.InvariantCulture, $"DTSTART;TZID=Custom/Office:{start:yyyyMMdd'T'HHmmss}\r\nDURATION:PT30M\r\n")
+                    .Append(i % 20 == 3 ? "RRULE:FREQ=DAILY;COUNT=30\r\n" : "RRULE:FREQ=MONTHLY;BYDAY=1MO,-1FR\r\n");
+                break;
+            case 4:
+                var instance = first.AddDays(series % 700).AddHours(series % 9).AddDays(14);
+                text.Append(CultureInfo.InvariantCulture, $"RECURRENCE-ID;TZID=Europe/Berlin:{instance:yyyyMMdd'T'HHmmss}\r\n")
+                    .Append(
+                        CultureInfo.InvariantCulture,
+                        $"DTSTART;TZID=Europe/Berlin:{instance.AddHours(2):yyyyMMdd'T'HHmmss}\r\n"
+                            + $"DTEND;TZID=Europe/Berlin:{instance.AddHours(3):yyyyMMdd'T'HHmmss}\r\n"
+                    );
+                break;
+            default:
+                text.Append(
+                    CultureInfo.InvariantCulture,
+                    $"DTSTART:{start:yyyyMMdd'T'HHmmss'Z'}\r\nDTEND:{start.AddHours(1):yyyyMMdd'T'HHmmss'Z'}\r\n"
+                );
+                if (i % 17 == 0)
+                {
+                    text.Append("TRANSP:TRANSPARENT\r\n");
+                }
+
+                break;
+        }
     }
 
     private static string Day(DateTime date) =>
