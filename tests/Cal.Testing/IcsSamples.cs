@@ -18,8 +18,5 @@ public static class IcsSamples
 
     /// <summary>A small valid calendar with one event and a name.</summary>
     public static string Simple(string name = "Team", string uid = "1") =>
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
-        + $"X-WR-CALNAME:{name}\r\n"
-        + $"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nSUMMARY:Standup\r\nEND:VEVENT\r\n"
-        + "END:VCALENDAR\r\n";
+        Ics.NamedCalendar(name, Ics.Event(uid, "DTSTART:20260105T090000Z", "DTEND:20260105T100000Z", "SUMMARY:Standup"));
 }

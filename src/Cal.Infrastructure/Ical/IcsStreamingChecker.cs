@@ -244,52 +244,26 @@ internal sealed class IcsStreamingChecker : IIcsFeedChecker
                 return Parse(number, "a control character");
             }
 
-            if (SplitContentLine(line, nameScratch, out var name, out var parameters, out var value) is { } grammar)
+            if (ContentLine.Split(line, nameScratch, out var name, out var parameters, out var value) is { } grammar)
             {
                 return Parse(number, grammar);
             }
 
+            return OnContentLine(name, parameters, value, number);
+        }
+
+        /// <summary>A well-formed line: BEGIN and END nest components; any other property must be inside one.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see Hot
+        private FeedFailure? OnContentLine(ReadOnlySpan<char> name, ReadOnlySpan<char> parameters, ReadOnlySpan<char> value, int number)
+        {
             if (name.Equals("BEGIN", StringComparison.OrdinalIgnoreCase))
             {
-                var component = value.Trim();
-                if (component.IsEmpty || !IsName(component))
-                {
-                    return Parse(number, "BEGIN names no component");
-                }
-
-                if (open.Count == 0 && !component.Equals("VCALENDAR", StringComparison.OrdinalIgnoreCase))
-                {
-                    return Parse(number, "a component outside VCALENDAR");
-                }
-
-                if (open.Count >= MaxDepth)
-                {
-                    return Parse(number, $"components nested more than {MaxDepth} deep");
-                }
-
-                open.Push((ComponentName(component), number));
-                sink?.OnBegin(component);
-                return null;
+                return OnBegin(value.Trim(), number);
             }
 
             if (name.Equals("END", StringComparison.OrdinalIgnoreCase))
             {
-                if (open.Count == 0 || !value.Trim().Equals(open.Peek().Name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return Parse(
-                        number,
-                        open.Count == 0 ? "END without BEGIN" : $"END does not match the BEGIN at line {open.Peek().Line}"
-                    );
-                }
-
-                var closed = open.Pop();
-                sink?.OnEnd(closed.Name);
-                if (open.Count == 0)
-                {
-                    calendars++;
-                }
-
-                return null;
+                return OnEnd(value.Trim(), number);
             }
 
             if (open.Count == 0)
@@ -307,169 +281,45 @@ internal sealed class IcsStreamingChecker : IIcsFeedChecker
             return null;
         }
 
-        /// <summary>
-        /// <c>name *(";" param-name "=" param-value *("," param-value)) ":" value</c>; returns what is wrong, or null.
-        /// Lenient where cal.com's parser (ical.js) is: a vCard-style group prefix (<c>GROUP1.X-TEST</c>), spaces around
-        /// names and <c>=</c> (<c>REFRESH - INTERVAL; VALUE = DURATION</c>) and empty parameters (<c>DTSTART;;VALUE=...</c>).
-        /// The name handed on is normalised (prefix and spaces removed) into <paramref name="scratch"/> when it has to be.
-        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see Hot
-        private static string? SplitContentLine(
-            ReadOnlySpan<char> line,
-            char[] scratch,
-            out ReadOnlySpan<char> name,
-            out ReadOnlySpan<char> parameters,
-            out ReadOnlySpan<char> value
-        )
+        private FeedFailure? OnBegin(ReadOnlySpan<char> component, int number)
         {
-            value = default;
-            parameters = default;
-            var nameEnd = line.IndexOfAny(';', ':');
-            name = nameEnd < 0 ? line : line[..nameEnd];
-            if (nameEnd < 0)
+            if (component.IsEmpty || !ContentLine.IsName(component))
             {
-                return "not a content line (NAME:value)";
+                return Parse(number, "BEGIN names no component");
             }
 
-            if ((name.IsEmpty || !IsName(name)) && Normalise(name, scratch, out name) is { } badName)
+            if (open.Count == 0 && !component.Equals("VCALENDAR", StringComparison.OrdinalIgnoreCase))
             {
-                return badName;
+                return Parse(number, "a component outside VCALENDAR");
             }
 
-            var rest = line[nameEnd..];
-            while (rest[0] == ';')
+            if (open.Count >= MaxDepth)
             {
-                rest = rest[1..].TrimStart(" \t");
-                if (rest.IsEmpty)
-                {
-                    return "not a content line (NAME:value)";
-                }
-
-                if (rest[0] is ';' or ':')
-                {
-                    continue; // an empty parameter
-                }
-
-                var equals = rest.IndexOf('=');
-                if (equals <= 0 || !IsLenientName(rest[..equals]))
-                {
-                    return "a parameter must be NAME=value";
-                }
-
-                rest = rest[(equals + 1)..].TrimStart(" \t");
-                while (true)
-                {
-                    if (!rest.IsEmpty && rest[0] == '"')
-                    {
-                        var close = rest[1..].IndexOf('"');
-                        if (close < 0)
-                        {
-                            return "a quoted parameter value is not closed";
-                        }
-
-                        rest = rest[(close + 2)..].TrimStart(" \t");
-                    }
-                    else
-                    {
-                        var stop = rest.IndexOfAny(";:,\"");
-                        if (stop < 0 || rest[stop] == '"')
-                        {
-                            return stop < 0 ? "not a content line (NAME:value)" : "a quote inside an unquoted parameter value";
-                        }
-
-                        rest = rest[stop..];
-                    }
-
-                    if (rest.IsEmpty)
-                    {
-                        return "not a content line (NAME:value)";
-                    }
-
-                    if (rest[0] != ',')
-                    {
-                        break;
-                    }
-
-                    rest = rest[1..].TrimStart(" \t");
-                }
-
-                if (rest[0] != ';' && rest[0] != ':')
-                {
-                    return "unexpected text after a quoted parameter value";
-                }
+                return Parse(number, $"components nested more than {MaxDepth} deep");
             }
 
-            parameters = line[nameEnd..^rest.Length];
-            value = rest[1..];
+            open.Push((ComponentName(component), number));
+            sink?.OnBegin(component);
             return null;
         }
 
-        /// <summary>A name with spaces or a group prefix, made plain; what is wrong when it is not a name even then.</summary>
-        private static string? Normalise(ReadOnlySpan<char> raw, char[] scratch, out ReadOnlySpan<char> name)
-        {
-            var length = 0;
-            foreach (var c in raw)
-            {
-                if (c is ' ' or '\t')
-                {
-                    continue;
-                }
-
-                if (length == scratch.Length)
-                {
-                    name = default;
-                    return "a property name must be letters, digits and dashes";
-                }
-
-                scratch[length++] = c;
-            }
-
-            name = scratch.AsSpan(0, length);
-            var dot = name.LastIndexOf('.');
-            if (dot >= 0)
-            {
-                var group = name[..dot];
-                name = name[(dot + 1)..];
-                if (group.IsEmpty || !IsName(group))
-                {
-                    return "a property name must be letters, digits and dashes";
-                }
-            }
-
-            return name.IsEmpty || !IsName(name) ? "a property name must be letters, digits and dashes" : null;
-        }
-
-        private static bool IsLenientName(ReadOnlySpan<char> name)
-        {
-            name = name.Trim(" \t");
-            if (name.IsEmpty)
-            {
-                return false;
-            }
-
-            foreach (var c in name)
-            {
-                if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_' && c != ' ' && c != '\t')
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see Hot
-        private static bool IsName(ReadOnlySpan<char> name)
+        private FeedFailure? OnEnd(ReadOnlySpan<char> component, int number)
         {
-            foreach (var c in name)
+            if (open.Count == 0 || !component.Equals(open.Peek().Name, StringComparison.OrdinalIgnoreCase))
             {
-                if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
-                {
-                    return false;
-                }
+                return Parse(number, open.Count == 0 ? "END without BEGIN" : $"END does not match the BEGIN at line {open.Peek().Line}");
             }
 
-            return true;
+            var closed = open.Pop();
+            sink?.OnEnd(closed.Name);
+            if (open.Count == 0)
+            {
+                calendars++;
+            }
+
+            return null;
         }
 
         private static string ComponentName(ReadOnlySpan<char> name) =>

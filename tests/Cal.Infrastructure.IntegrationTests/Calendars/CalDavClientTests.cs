@@ -40,18 +40,25 @@ public sealed class CalDavClientTests : FetcherFixture
             "alice",
             work,
             "weekly",
-            Ics(
-                "UID:weekly\r\nDTSTART;TZID=Europe/Berlin:20260302T090000\r\nDTEND;TZID=Europe/Berlin:20260302T100000\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\n"
+            Ics.Calendar(
+                Ics.Event(
+                    "weekly",
+                    "DTSTART;TZID=Europe/Berlin:20260302T090000",
+                    "DTEND;TZID=Europe/Berlin:20260302T100000",
+                    "RRULE:FREQ=WEEKLY;COUNT=5"
+                )
             )
         );
-        await radicale.PutAsync("alice", work, "april", Ics("UID:april\r\nDTSTART:20260415T090000Z\r\nDTEND:20260415T100000Z\r\n"));
+        await radicale.PutAsync(
+            "alice",
+            work,
+            "april",
+            Ics.Calendar(Ics.Event("april", "DTSTART:20260415T090000Z", "DTEND:20260415T100000Z"))
+        );
     }
 
     [OneTimeTearDown]
     public void StopRadicale() => radicale?.Dispose();
-
-    private static string Ics(string lines) =>
-        $"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\nDTSTAMP:20260101T000000Z\r\n{lines}END:VEVENT\r\nEND:VCALENDAR\r\n";
 
     private ICalDavClient Client(params (string Key, string Value)[] extra) =>
         Host(extra.ToDictionary(e => e.Key, e => (string?)e.Value)).Get<ICalDavClient>();

@@ -66,13 +66,12 @@ public sealed class CalDavKeptIndexTests
         temp.Dispose();
     }
 
-    private static string Event(string uid, int day, int hour) =>
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\n"
-        + string.Create(
-            CultureInfo.InvariantCulture,
-            $"UID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:202603{day:D2}T{hour:D2}0000Z\r\nDTEND:202603{day:D2}T{hour + 1:D2}0000Z\r\n"
-        )
-        + "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    /// <summary>A one-hour event on a day of March 2026, at an hour (UTC).</summary>
+    private static string Event(string uid, int day, int hour)
+    {
+        var start = new DateTimeOffset(2026, 3, day, hour, 0, 0, TimeSpan.Zero);
+        return Ics.OneEvent(uid, start, start.AddHours(1));
+    }
 
     private CalDavCalendarRef Ref => new(7, 1, new CalDavAccount(radicale.BaseAddress, "alice", Password), calendar.AbsoluteUri);
 

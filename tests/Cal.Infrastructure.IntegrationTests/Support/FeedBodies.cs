@@ -1,19 +1,16 @@
 using System.IO.Compression;
 using System.Text;
+using Cal.Testing;
 
 namespace Cal.Infrastructure.IntegrationTests.Support;
 
 /// <summary>Bodies for the loopback routes: calendars in given encodings, padded and compressed.</summary>
 internal static class FeedBodies
 {
-    public const string Head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n";
+    public const string Head = Ics.Head;
 
     /// <summary>A valid calendar whose X-WR-CALNAME is <paramref name="name"/>.</summary>
-    public static string Named(string name) =>
-        Head
-        + $"X-WR-CALNAME:{name}\r\n"
-        + "BEGIN:VEVENT\r\nUID:enc-1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nSUMMARY:Café\r\nEND:VEVENT\r\n"
-        + "END:VCALENDAR\r\n";
+    public static string Named(string name) => Ics.NamedCalendar(name, Ics.Event("enc-1", "DTSTART:20260105T090000Z", "SUMMARY:Café"));
 
     /// <summary>Exactly <paramref name="size"/> bytes of ASCII that start like a calendar.</summary>
     public static byte[] OfSize(int size)

@@ -13,10 +13,7 @@ namespace Cal.WebApi.FunctionalTests.Availability;
 public sealed class EventTypesAndSlotsTests
 {
     // Monday 29 March 2027, the day after Berlin moves to summer time: busy 10:00-11:00 Berlin (08:00-09:00Z).
-    private const string Busy =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
-        + "BEGIN:VEVENT\r\nUID:busy\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270329T080000Z\r\nDTEND:20270329T090000Z\r\nEND:VEVENT\r\n"
-        + "END:VCALENDAR\r\n";
+    private static readonly string Busy = Ics.Calendar(Ics.Event("busy", "DTSTART:20270329T080000Z", "DTEND:20270329T090000Z"));
 
     private IcsFeedServer feeds = null!;
     private CalApiFactory api = null!;
@@ -358,13 +355,17 @@ public sealed class EventTypesAndSlotsTests
     [Test]
     public async Task AMonthAcrossTheEndOfSummerTime_TwoDaysCheckedByHand()
     {
-        const string feed =
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
-            + "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
-            + "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
-            + "BEGIN:VEVENT\r\nUID:weekly\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20271004T100000\r\nDTEND;TZID=Europe/Berlin:20271004T110000\r\nRRULE:FREQ=WEEKLY;BYDAY=MO\r\nEND:VEVENT\r\n"
-            + "BEGIN:VEVENT\r\nUID:offsite\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;VALUE=DATE:20271027\r\nDTEND;VALUE=DATE:20271028\r\nEND:VEVENT\r\n"
-            + "END:VCALENDAR\r\n";
+        var feed = Ics.Calendar(
+            "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+                + "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n",
+            Ics.Event(
+                "weekly",
+                "DTSTART;TZID=Europe/Berlin:20271004T100000",
+                "DTEND;TZID=Europe/Berlin:20271004T110000",
+                "RRULE:FREQ=WEEKLY;BYDAY=MO"
+            ),
+            Ics.Event("offsite", "DTSTART;VALUE=DATE:20271027", "DTEND;VALUE=DATE:20271028")
+        );
         await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feeds.AddFeed("meetings", feed) } }));
         await PostAsync(
             "/v2/schedules",

@@ -11,11 +11,10 @@ namespace Cal.WebApi.FunctionalTests.Calendars;
 /// </summary>
 public sealed class BusyTimesYearsTests
 {
-    private const string Feed =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
-        + "BEGIN:VEVENT\r\nUID:2012\r\nDTSTAMP:20120101T000000Z\r\nDTSTART:20120305T090000Z\r\nDTEND:20120305T100000Z\r\nEND:VEVENT\r\n"
-        + "BEGIN:VEVENT\r\nUID:weekly\r\nDTSTAMP:19010101T000000Z\r\nDTSTART:19010107T140000Z\r\nDTEND:19010107T150000Z\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n"
-        + "END:VCALENDAR\r\n";
+    private static readonly string Feed = Ics.Calendar(
+        Ics.Event("2012", "DTSTART:20120305T090000Z", "DTEND:20120305T100000Z"),
+        Ics.Event("weekly", "DTSTART:19010107T140000Z", "DTEND:19010107T150000Z", "RRULE:FREQ=WEEKLY")
+    );
 
     private IcsFeedServer feeds = null!;
     private CalApiFactory api = null!;

@@ -133,9 +133,9 @@ public sealed class CalDavCalendarsTests
         await feeds.DisposeAsync();
     }
 
+    /// <summary>A calendar of one event named after its UID (and <paramref name="extra"/> components after it).</summary>
     private static string Event(string uid, string times, string extra = "") =>
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
-        + $"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n{times}SUMMARY:{uid}\r\nEND:VEVENT\r\n{extra}END:VCALENDAR\r\n";
+        Ics.Calendar(Ics.Event(uid, times, $"SUMMARY:{uid}"), extra);
 
     private Task<HttpResponseMessage> AddAccountAsync(string calendar, string username, string password, string? url = null) =>
         client.PostAsync(
@@ -245,10 +245,7 @@ public sealed class CalDavCalendarsTests
             $"/v2/selected-calendars?integration=caldav_calendar&externalId={Uri.EscapeDataString(personalCalendar.AbsoluteUri)}&credentialId={credentialId}"
         );
         Assert.That(deselected.StatusCode, Is.EqualTo(HttpStatusCode.OK), await deselected.Content.ReadAsStringAsync());
-        var feed = feeds.AddFeed(
-            "team",
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\nUID:f\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260306T080000Z\r\nDTEND:20260306T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-        );
+        var feed = feeds.AddFeed("team", Ics.Calendar(Ics.Event("f", "DTSTART:20260306T080000Z", "DTEND:20260306T090000Z")));
         Assert.That(
             (await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { feed } }))).StatusCode,
             Is.EqualTo(HttpStatusCode.Created)

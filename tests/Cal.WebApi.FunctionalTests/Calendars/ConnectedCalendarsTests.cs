@@ -9,20 +9,17 @@ namespace Cal.WebApi.FunctionalTests.Calendars;
 /// <summary>Check, list, disconnect and busy times through the real host, database and a loopback feed server.</summary>
 public sealed class ConnectedCalendarsTests
 {
-    private const string Work =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nX-WR-CALNAME:Work\r\n"
-        + "BEGIN:VEVENT\r\nUID:single\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nEND:VEVENT\r\n"
-        + "BEGIN:VEVENT\r\nUID:daily\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T120000Z\r\nDURATION:PT30M\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n"
-        + "BEGIN:VEVENT\r\nUID:cancelled\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T140000Z\r\nDTEND:20260105T150000Z\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n"
-        + "BEGIN:VEVENT\r\nUID:free\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T150000Z\r\nDTEND:20260105T160000Z\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
-        + "BEGIN:VEVENT\r\nUID:allday\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20260106\r\nDTEND;VALUE=DATE:20260107\r\nEND:VEVENT\r\n"
-        + "BEGIN:VEVENT\r\nUID:outside\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260301T090000Z\r\nDTEND:20260301T100000Z\r\nEND:VEVENT\r\n"
-        + "END:VCALENDAR\r\n";
+    private static readonly string Work = Ics.NamedCalendar(
+        "Work",
+        Ics.Event("single", "DTSTART:20260105T090000Z", "DTEND:20260105T100000Z"),
+        Ics.Event("daily", "DTSTART:20260105T120000Z", "DURATION:PT30M", "RRULE:FREQ=DAILY;COUNT=3"),
+        Ics.Event("cancelled", "DTSTART:20260105T140000Z", "DTEND:20260105T150000Z", "STATUS:CANCELLED"),
+        Ics.Event("free", "DTSTART:20260105T150000Z", "DTEND:20260105T160000Z", "TRANSP:TRANSPARENT"),
+        Ics.Event("allday", "DTSTART;VALUE=DATE:20260106", "DTEND;VALUE=DATE:20260107"),
+        Ics.Event("outside", "DTSTART:20260301T090000Z", "DTEND:20260301T100000Z")
+    );
 
-    private const string Home =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
-        + "BEGIN:VEVENT\r\nUID:home\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260106T180000Z\r\nDTEND:20260106T190000Z\r\nEND:VEVENT\r\n"
-        + "END:VCALENDAR\r\n";
+    private static readonly string Home = Ics.Calendar(Ics.Event("home", "DTSTART:20260106T180000Z", "DTEND:20260106T190000Z"));
 
     private IcsFeedServer feeds = null!;
     private CalApiFactory api = null!;
@@ -420,10 +417,7 @@ public sealed class ConnectedCalendarsTests
     [Test]
     public async Task BusyTimes_FeedOverTheBudget_IsCutShort_AndTheEnvelopeSaysWhich()
     {
-        var flood = feeds.AddFeed(
-            "flood",
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:flood\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-        );
+        var flood = feeds.AddFeed("flood", Ics.Calendar(Ics.Event("flood", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY")));
         await using var budgeted = new CalApiFactory(
             overrides: new Dictionary<string, string?>
             {

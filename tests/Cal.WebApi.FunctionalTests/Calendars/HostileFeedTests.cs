@@ -11,13 +11,10 @@ namespace Cal.WebApi.FunctionalTests.Calendars;
 /// </summary>
 public sealed class HostileFeedTests
 {
-    private const string Benign =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
-        + "BEGIN:VEVENT\r\nUID:ok\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260302T090000Z\r\nDTEND:20260302T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    private static readonly string Benign = Ics.Calendar(Ics.Event("ok", "DTSTART:20260302T090000Z", "DTEND:20260302T100000Z"));
 
     private static string Hostile(string rule, string start = "20260101T000000Z") =>
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n"
-        + $"BEGIN:VEVENT\r\nUID:evil\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDURATION:PT1S\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        Ics.Calendar(Ics.Event("evil", $"DTSTART:{start}", "DURATION:PT1S", $"RRULE:{rule}"));
 
     private IcsFeedServer feeds = null!;
     private CalApiFactory api = null!;
@@ -84,10 +81,12 @@ public sealed class HostileFeedTests
     {
         var (_, key) = await api.CreateUserWithKeyAsync();
         using var client = api.CreateAuthorizedClient(key);
-        var lenient =
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nREFRESH - INTERVAL; VALUE = DURATION:PT48H\r\nGROUP1.X-TEST:grouped\r\n"
-            + "BEGIN:VEVENT\r\nUID:lenient\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;;VALUE=DATE-TIME:20260302T090000Z\r\nDTEND:20260302T100000Z\r\nEND:VEVENT\r\n"
-            + "BEGIN:VEVENT\r\nUID:unreadable\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:not-a-date\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        var lenient = Ics.Calendar(
+            "REFRESH - INTERVAL; VALUE = DURATION:PT48H",
+            "GROUP1.X-TEST:grouped",
+            Ics.Event("lenient", "DTSTART;;VALUE=DATE-TIME:20260302T090000Z", "DTEND:20260302T100000Z"),
+            Ics.Event("unreadable", "DTSTART:not-a-date")
+        );
         var url = feeds.AddFeed("lenient", lenient);
 
         var save = await client.PostAsync("/v2/calendars/ics-feed/save", Json.Body(new { urls = new[] { url } }));

@@ -11,13 +11,9 @@ namespace Cal.WebApi.FunctionalTests.Calendars;
 /// </summary>
 public sealed class SelectedCalendarsTests
 {
-    private const string Work =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nX-WR-CALNAME:Work\r\n"
-        + "BEGIN:VEVENT\r\nUID:w\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    private static readonly string Work = Ics.NamedCalendar("Work", Ics.Event("w", "DTSTART:20260105T090000Z", "DTEND:20260105T100000Z"));
 
-    private const string Home =
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nX-WR-CALNAME:Home\r\n"
-        + "BEGIN:VEVENT\r\nUID:h\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T180000Z\r\nDTEND:20260105T190000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    private static readonly string Home = Ics.NamedCalendar("Home", Ics.Event("h", "DTSTART:20260105T180000Z", "DTEND:20260105T190000Z"));
 
     private IcsFeedServer feeds = null!;
     private CalApiFactory api = null!;

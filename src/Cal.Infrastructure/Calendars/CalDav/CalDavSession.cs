@@ -149,9 +149,12 @@ internal sealed class CalDavSession(
 
     /// <summary>
     /// One request. A request that only reads (or that the server treats conditionally, so a repeat is harmless) and that
-    /// met a connection the server had already closed is sent once more on a new connection: HTTP/1.0 servers such as
-    /// Radicale's close after each answer, and a pooled connection can be picked before its close is seen.
+    /// met a connection the server had already closed is sent again: HTTP/1.0 servers such as Radicale's close after each
+    /// answer, and a pooled connection can be picked before its close is seen. Concurrent reads can leave several such
+    /// connections in the pool; each that fails leaves it, so up to <see cref="StaleConnectionRetries"/> more attempts are made.
     /// </summary>
+    private const int StaleConnectionRetries = 3;
+
     private async Task<HttpResponseMessage> SendOnceAsync(
         HttpMethod method,
         Uri url,
@@ -193,7 +196,8 @@ internal sealed class CalDavSession(
             {
                 return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
             }
-            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ResponseEnded && attempt == 0 && idempotent)
+            catch (HttpRequestException ex)
+                when (ex.HttpRequestError == HttpRequestError.ResponseEnded && attempt < StaleConnectionRetries && idempotent)
             {
                 // the stale connection is gone from the pool; the next attempt opens (and address-checks) a new one
             }

@@ -53,7 +53,6 @@ internal sealed partial class BusyTimeIndex
             out bool countUnresolved
         )
         {
-            countUnresolved = false;
             var first = master.Start!.Value;
             var s = new Series
             {
@@ -68,16 +67,35 @@ internal sealed partial class BusyTimeIndex
             }
 
             s.SetDuration(master, zones);
-
-            var rules = new List<(RecurrenceExpander, DateTime?, bool)>();
-            foreach (var rule in master.Rules ?? [])
+            s.rules = s.Expanders(master.Rules ?? [], budget, out countUnresolved);
+            s.SetDates(master, zones);
+            s.SetOverrides(overrides, zones);
+            if (!s.busy && !s.ranges.Any(r => r.Busy))
             {
-                var expander = new RecurrenceExpander(rule, s.start);
-                DateTime? until = rule.Until is { } u ? s.UntilWall(u, rule.UntilIsUtc, rule.UntilIsDate) : null;
+                return null;
+            }
+
+            s.SetSpan();
+            return s;
+        }
+
+        /// <summary>One expander per rule, each with its last wall time: its UNTIL, or (COUNT) its last instance when that can
+        /// be found within a small budget, so the series is bounded and a window can be jumped to.</summary>
+        private (RecurrenceExpander, DateTime?, bool)[] Expanders(
+            List<RecurrenceRule> ruleList,
+            ExpansionBudget budget,
+            out bool countUnresolved
+        )
+        {
+            countUnresolved = false;
+            var expanders = new List<(RecurrenceExpander, DateTime?, bool)>();
+            foreach (var rule in ruleList)
+            {
+                var expander = new RecurrenceExpander(rule, start);
+                DateTime? until = rule.Until is { } u ? UntilWall(u, rule.UntilIsUtc, rule.UntilIsDate) : null;
                 var resolved = false;
                 if (rule.Count is not null && budget.Step())
                 {
-                    // COUNT becomes its last instance, so the series is bounded and a window can be jumped to.
                     var last = expander.LastInstance(ExpansionBudget.For(100_000, TimeSpan.FromMilliseconds(50), CancellationToken.None));
                     if (last is { } l)
                     {
@@ -90,68 +108,74 @@ internal sealed partial class BusyTimeIndex
                     }
                 }
 
-                rules.Add((expander, until, resolved));
+                expanders.Add((expander, until, resolved));
             }
 
-            s.rules = [.. rules];
+            return [.. expanders];
+        }
 
-            var dates = new List<DateTime>();
+        /// <summary>The RDATEs (a PERIOD's own length kept) and EXDATEs, as wall times of the series.</summary>
+        private void SetDates(RawEvent master, FeedZoneResolver zones)
+        {
+            var list = new List<DateTime>();
             foreach (var (rdate, end) in master.RDates ?? [])
             {
-                var wall = s.WallOf(rdate, zones);
-                dates.Add(wall);
+                var wall = WallOf(rdate, zones);
+                list.Add(wall);
                 if (end is { } e)
                 {
-                    (s.dateDurations ??= [])[wall.Ticks] = s.ToUtc(s.WallOf(e, zones)) - s.ToUtc(wall);
+                    (dateDurations ??= [])[wall.Ticks] = ToUtc(WallOf(e, zones)) - ToUtc(wall);
                 }
             }
 
-            s.dates = [.. dates.Distinct().Order()];
-
+            dates = [.. list.Distinct().Order()];
             foreach (var exdate in master.ExDates ?? [])
             {
-                s.Exclude(exdate, zones);
+                Exclude(exdate, zones);
             }
+        }
 
-            var ranges = new List<RangeOverride>();
+        /// <summary>An override of one instance removes it (the override is a single event); a THISANDFUTURE one moves the
+        /// instances from it on.</summary>
+        private void SetOverrides(List<RawEvent> overrides, FeedZoneResolver zones)
+        {
+            var list = new List<RangeOverride>();
             foreach (var o in overrides)
             {
                 var rid = o.RecurrenceId!.Value;
                 if (!o.ThisAndFuture)
                 {
-                    s.Exclude(rid, zones);
+                    Exclude(rid, zones);
                 }
                 else if (o.Start is { } overrideStart)
                 {
-                    var ridWall = s.WallOf(rid, zones);
-                    var shift = WallClock.ToUtcTicks(overrideStart.Value, ZoneOf(overrideStart, zones) ?? s.zone) - s.ToUtc(ridWall);
-                    var duration = OverrideDuration(o, zones, s);
-                    ranges.Add(new RangeOverride(ridWall.Ticks, shift, duration, IsBusy(o)));
-                    s.maxShift = Math.Max(s.maxShift, Math.Abs(shift));
+                    var ridWall = WallOf(rid, zones);
+                    var shift = WallClock.ToUtcTicks(overrideStart.Value, ZoneOf(overrideStart, zones) ?? zone) - ToUtc(ridWall);
+                    var duration = OverrideDuration(o, zones, this);
+                    list.Add(new RangeOverride(ridWall.Ticks, shift, duration, IsBusy(o)));
+                    maxShift = Math.Max(maxShift, Math.Abs(shift));
                 }
             }
 
-            s.ranges = [.. ranges.OrderBy(r => r.FromWall)];
-            if (!s.busy && !s.ranges.Any(r => r.Busy))
-            {
-                return null;
-            }
+            ranges = [.. list.OrderBy(r => r.FromWall)];
+        }
 
-            // The span, for bucketing: a day's margin covers any zone's offset.
-            var maxDuration = s.maxDuration =
-                (s.nominalDays * Day)
-                + s.exactTicks
-                + (s.dateDurations?.Values.DefaultIfEmpty().Max() ?? 0)
-                + (s.ranges.Length == 0 ? 0 : s.ranges.Max(r => r.DurationTicks));
-            s.FirstTicks = Math.Min(s.start.Ticks, s.dates.Length == 0 ? long.MaxValue : s.dates[0].Ticks) - Day - s.maxShift;
+        /// <summary>The span, for bucketing: a day's margin covers any zone's offset.</summary>
+        private void SetSpan()
+        {
+            maxDuration =
+                (nominalDays * Day)
+                + exactTicks
+                + (dateDurations?.Values.DefaultIfEmpty().Max() ?? 0)
+                + (ranges.Length == 0 ? 0 : ranges.Max(r => r.DurationTicks));
+            FirstTicks = Math.Min(start.Ticks, dates.Length == 0 ? long.MaxValue : dates[0].Ticks) - Day - maxShift;
             var lastRule =
-                s.rules.Length == 0 ? s.start.Ticks
-                : s.rules.Any(r => r.UntilWall is null) ? long.MaxValue
-                : s.rules.Max(r => r.UntilWall!.Value.Ticks);
-            var lastStart = Math.Max(lastRule, s.dates.Length == 0 ? s.start.Ticks : s.dates[^1].Ticks);
-            s.LastTicks =
-                lastStart == long.MaxValue ? long.MaxValue : Math.Min(DateTime.MaxValue.Ticks, lastStart + maxDuration + Day + s.maxShift);
-            return s;
+                rules.Length == 0 ? start.Ticks
+                : rules.Any(r => r.UntilWall is null) ? long.MaxValue
+                : rules.Max(r => r.UntilWall!.Value.Ticks);
+            var lastStart = Math.Max(lastRule, dates.Length == 0 ? start.Ticks : dates[^1].Ticks);
+            LastTicks =
+                lastStart == long.MaxValue ? long.MaxValue : Math.Min(DateTime.MaxValue.Ticks, lastStart + maxDuration + Day + maxShift);
         }
 
         private static long OverrideDuration(RawEvent o, FeedZoneResolver zones, Series s)
@@ -261,6 +285,35 @@ internal sealed partial class BusyTimeIndex
             );
             var toWall = new DateTime(Math.Clamp(to + maxShift + margin, 0, DateTime.MaxValue.Ticks), DateTimeKind.Unspecified);
 
+            Occurrences(fromWall, toWall, budget, occurrences);
+            var previous = DateTime.MinValue;
+            foreach (var wall in occurrences)
+            {
+                if (wall == previous && previous != DateTime.MinValue)
+                {
+                    continue; // the same instance from two rules (or a rule and an RDATE)
+                }
+
+                previous = wall;
+                if (
+                    (excludedWall is not null && excludedWall.Contains(wall.Ticks))
+                    || (excludedDays is not null && excludedDays.Contains(DayNumber(wall)))
+                )
+                {
+                    continue;
+                }
+
+                var (startUtc, endUtc, isBusy) = Place(wall, zoneForInstances);
+                if (isBusy && Overlaps(startUtc, endUtc, from, to))
+                {
+                    Add(startUtc, endUtc, intervals); // counted against the budget when the rule produced it
+                }
+            }
+        }
+
+        /// <summary>The instances' wall times in [fromWall, toWall), from every rule (or DTSTART alone) and RDATE, in order.</summary>
+        private void Occurrences(DateTime fromWall, DateTime toWall, ExpansionBudget budget, List<DateTime> occurrences)
+        {
             occurrences.Clear();
             foreach (var (expander, until, countResolved) in rules)
             {
@@ -290,52 +343,28 @@ internal sealed partial class BusyTimeIndex
             {
                 occurrences.Sort();
             }
+        }
 
-            var previous = DateTime.MinValue;
-            foreach (var wall in occurrences)
+        /// <summary>One instance as UTC ticks: its own period (an RDATE PERIOD) or the series' length, then moved by the last
+        /// THISANDFUTURE override at or before it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private (long Start, long End, bool Busy) Place(DateTime wall, DateTimeZone zoneForInstances)
+        {
+            var startUtc = WallClock.ToUtcTicks(wall, zoneForInstances);
+            var endUtc =
+                dateDurations is not null && dateDurations.TryGetValue(wall.Ticks, out var periodTicks)
+                    ? startUtc + periodTicks
+                    : (nominalDays == 0 ? startUtc : WallClock.ToUtcTicks(wall.AddDays(nominalDays), zoneForInstances)) + exactTicks;
+            for (var r = ranges.Length - 1; r >= 0; r--)
             {
-                if (wall == previous && previous != DateTime.MinValue)
+                if (wall.Ticks >= ranges[r].FromWall)
                 {
-                    continue; // the same instance from two rules (or a rule and an RDATE)
-                }
-
-                previous = wall;
-                if (
-                    (excludedWall is not null && excludedWall.Contains(wall.Ticks))
-                    || (excludedDays is not null && excludedDays.Contains(DayNumber(wall)))
-                )
-                {
-                    continue;
-                }
-
-                var startUtc = WallClock.ToUtcTicks(wall, zoneForInstances);
-                long endUtc;
-                if (dateDurations is not null && dateDurations.TryGetValue(wall.Ticks, out var periodTicks))
-                {
-                    endUtc = startUtc + periodTicks;
-                }
-                else
-                {
-                    endUtc = (nominalDays == 0 ? startUtc : WallClock.ToUtcTicks(wall.AddDays(nominalDays), zoneForInstances)) + exactTicks;
-                }
-
-                var isBusy = busy;
-                for (var r = ranges.Length - 1; r >= 0; r--)
-                {
-                    if (wall.Ticks >= ranges[r].FromWall)
-                    {
-                        startUtc += ranges[r].ShiftTicks;
-                        endUtc = startUtc + ranges[r].DurationTicks;
-                        isBusy = ranges[r].Busy;
-                        break;
-                    }
-                }
-
-                if (isBusy && Overlaps(startUtc, endUtc, from, to))
-                {
-                    Add(startUtc, endUtc, intervals); // counted against the budget when the rule produced it
+                    startUtc += ranges[r].ShiftTicks;
+                    return (startUtc, startUtc + ranges[r].DurationTicks, ranges[r].Busy);
                 }
             }
+
+            return (startUtc, endUtc, busy);
         }
     }
 }

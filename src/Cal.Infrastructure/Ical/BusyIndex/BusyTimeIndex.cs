@@ -135,23 +135,11 @@ internal sealed partial class BusyTimeIndex : IBusyTimeIndex
         var floatingList = new List<(long Start, long End)>();
         var seriesList = new List<Series>();
         var unresolved = 0;
-
-        // Overrides by UID: the winner per RECURRENCE-ID is the highest SEQUENCE, else the last in the feed.
-        var masters = new Dictionary<string, List<RawEvent>>(StringComparer.Ordinal);
-        var overrides = new Dictionary<string, List<RawEvent>>(StringComparer.Ordinal);
-        foreach (var e in events)
-        {
-            var target = e.RecurrenceId is null ? masters : overrides;
-            if (e.Uid is { } uid)
-            {
-                (target.TryGetValue(uid, out var list) ? list : target[uid] = []).Add(e);
-            }
-        }
-
+        var (masters, overrides) = ByUid(events);
         foreach (var e in events)
         {
             var isOverride = e.RecurrenceId is not null;
-            var hasMaster = e.Uid is not null && masters.ContainsKey(e.Uid);
+            var hasMaster = e.Uid is not null && masters.Contains(e.Uid);
             if (isOverride && hasMaster)
             {
                 continue; // handled with its series below
@@ -184,9 +172,47 @@ internal sealed partial class BusyTimeIndex : IBusyTimeIndex
             }
         }
 
-        // A bounded series with a modest number of instances is expanded once, here, into single intervals: a request
-        // then finds them by binary search like any single event. Floating and all-day series are kept in wall ticks
-        // (expanded in UTC, where wall time and ticks agree) and placed in the requester's zone per request.
+        var kept = Materialise(seriesList, budget, fixedList, floatingList);
+        return new BusyTimeIndex(new Singles(fixedList), new Singles(floatingList), [.. kept], events.Count, unresolved);
+    }
+
+    /// <summary>The UIDs that have a master, and the overrides (events with a RECURRENCE-ID) by UID.</summary>
+    private static (HashSet<string> Masters, Dictionary<string, List<RawEvent>> Overrides) ByUid(List<RawEvent> events)
+    {
+        var masters = new HashSet<string>(StringComparer.Ordinal);
+        var overrides = new Dictionary<string, List<RawEvent>>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e.Uid is not { } uid)
+            {
+                continue;
+            }
+
+            if (e.RecurrenceId is null)
+            {
+                masters.Add(uid);
+            }
+            else
+            {
+                (overrides.TryGetValue(uid, out var list) ? list : overrides[uid] = []).Add(e);
+            }
+        }
+
+        return (masters, overrides);
+    }
+
+    /// <summary>
+    /// A bounded series with a modest number of instances is expanded once, here, into single intervals: a request then finds
+    /// them by binary search like any single event. Floating and all-day series are kept in wall ticks (expanded in UTC, where
+    /// wall time and ticks agree) and placed in the requester's zone per request. Returns the series kept as series.
+    /// </summary>
+    private static List<Series> Materialise(
+        List<Series> seriesList,
+        ExpansionBudget budget,
+        List<(long Start, long End)> fixedList,
+        List<(long Start, long End)> floatingList
+    )
+    {
         var kept = new List<Series>();
         var scratch = new List<DateTime>();
         var expanded = new List<BusyInterval>();
@@ -214,7 +240,7 @@ internal sealed partial class BusyTimeIndex : IBusyTimeIndex
             }
         }
 
-        return new BusyTimeIndex(new Singles(fixedList), new Singles(floatingList), [.. kept], events.Count, unresolved);
+        return kept;
     }
 
     private static List<RawEvent> Winners(List<RawEvent> overrides) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Cal.Infrastructure.Ical.Recurrence;
 using Cal.Infrastructure.Ical.Zones;
@@ -217,86 +218,17 @@ internal sealed class IcsIndexBuilder : IContentLineSink
             case 'U' when Is(name, "UID"):
                 e.Uid = value.Trim().ToString();
                 break;
-            case 'D' when Is(name, "DTSTART"):
-                if (Time(parameters, value) is { } start)
-                {
-                    e.Start = start;
-                }
-                else
-                {
-                    e.Broken = true;
-                }
-
+            case 'D':
+                OnTimeProperty(e, name, parameters, value);
                 break;
-            case 'D' when Is(name, "DTEND"):
-                if (Time(parameters, value) is { } end)
-                {
-                    e.End = end;
-                }
-                else
-                {
-                    Skipped++;
-                }
-
-                break;
-            case 'D' when Is(name, "DURATION"):
-                if (IcalValues.TryParseDuration(value, out var days, out var exact))
-                {
-                    e.Duration = (days, exact);
-                }
-                else
-                {
-                    Skipped++;
-                }
-
-                break;
-            case 'R' when Is(name, "RRULE"):
-                if (RecurrenceRule.Parse(value) is { } rule)
-                {
-                    (e.Rules ??= []).Add(rule);
-                }
-                else
-                {
-                    Skipped++;
-                }
-
-                break;
-            case 'R' when Is(name, "RDATE"):
-                foreach (var item in Times(parameters, value, allowPeriods: true))
-                {
-                    (e.RDates ??= []).Add(item);
-                }
-
-                break;
-            case 'E' when Is(name, "EXDATE"):
-                foreach (var item in Times(parameters, value, allowPeriods: false))
-                {
-                    (e.ExDates ??= []).Add(item.Start);
-                }
-
-                break;
-            case 'R' when Is(name, "RECURRENCE-ID"):
-                if (Time(parameters, value) is { } recurrenceId)
-                {
-                    e.RecurrenceId = recurrenceId;
-                    e.ThisAndFuture = Parameter(parameters, "RANGE").Equals("THISANDFUTURE", StringComparison.OrdinalIgnoreCase);
-                }
-                else
-                {
-                    e.Broken = true; // an override of an unknown instance: neither the override nor a guess
-                }
-
+            case 'R' or 'E':
+                OnRecurrenceProperty(e, name, parameters, value);
                 break;
             case 'S' when Is(name, "STATUS"):
                 e.Cancelled = value.Trim().Equals("CANCELLED", StringComparison.OrdinalIgnoreCase);
                 break;
             case 'S' when Is(name, "SEQUENCE"):
-                _ = int.TryParse(
-                    value.Trim(),
-                    System.Globalization.NumberStyles.Integer,
-                    System.Globalization.CultureInfo.InvariantCulture,
-                    out var sequence
-                );
+                _ = int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var sequence);
                 e.Sequence = sequence;
                 break;
             case 'T' when Is(name, "TRANSP"):
@@ -304,6 +236,88 @@ internal sealed class IcsIndexBuilder : IContentLineSink
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary><c>DTSTART</c> (unreadable: the event is broken), <c>DTEND</c> and <c>DURATION</c> (unreadable: skipped).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot at indexing: compiled optimised at once (a fresh server's first index)
+    private void OnTimeProperty(RawEvent e, ReadOnlySpan<char> name, ReadOnlySpan<char> parameters, ReadOnlySpan<char> value)
+    {
+        if (Is(name, "DTSTART"))
+        {
+            if (Time(parameters, value) is { } start)
+            {
+                e.Start = start;
+            }
+            else
+            {
+                e.Broken = true;
+            }
+        }
+        else if (Is(name, "DTEND"))
+        {
+            if (Time(parameters, value) is { } end)
+            {
+                e.End = end;
+            }
+            else
+            {
+                Skipped++;
+            }
+        }
+        else if (Is(name, "DURATION"))
+        {
+            if (IcalValues.TryParseDuration(value, out var days, out var exact))
+            {
+                e.Duration = (days, exact);
+            }
+            else
+            {
+                Skipped++;
+            }
+        }
+    }
+
+    /// <summary><c>RRULE</c>, <c>RDATE</c>, <c>EXDATE</c> and <c>RECURRENCE-ID</c> (an override of an unknown instance is broken:
+    /// neither the override nor a guess).</summary>
+    private void OnRecurrenceProperty(RawEvent e, ReadOnlySpan<char> name, ReadOnlySpan<char> parameters, ReadOnlySpan<char> value)
+    {
+        if (Is(name, "RRULE"))
+        {
+            if (RecurrenceRule.Parse(value) is { } rule)
+            {
+                (e.Rules ??= []).Add(rule);
+            }
+            else
+            {
+                Skipped++;
+            }
+        }
+        else if (Is(name, "RDATE"))
+        {
+            foreach (var item in Times(parameters, value, allowPeriods: true))
+            {
+                (e.RDates ??= []).Add(item);
+            }
+        }
+        else if (Is(name, "EXDATE"))
+        {
+            foreach (var item in Times(parameters, value, allowPeriods: false))
+            {
+                (e.ExDates ??= []).Add(item.Start);
+            }
+        }
+        else if (Is(name, "RECURRENCE-ID"))
+        {
+            if (Time(parameters, value) is { } recurrenceId)
+            {
+                e.RecurrenceId = recurrenceId;
+                e.ThisAndFuture = ContentLine.Parameter(parameters, "RANGE").Equals("THISANDFUTURE", StringComparison.OrdinalIgnoreCase);
+            }
+            else
+            {
+                e.Broken = true;
+            }
         }
     }
 
@@ -352,7 +366,7 @@ internal sealed class IcsIndexBuilder : IContentLineSink
             return null;
         }
 
-        var tzId = Parameter(parameters, "TZID");
+        var tzId = ContentLine.Parameter(parameters, "TZID");
         return new RawTime(time, isDate, isUtc, isUtc || isDate || tzId.IsEmpty ? null : Intern(tzId));
     }
 
@@ -360,7 +374,7 @@ internal sealed class IcsIndexBuilder : IContentLineSink
     private List<(RawTime Start, RawTime? End)> Times(ReadOnlySpan<char> parameters, ReadOnlySpan<char> value, bool allowPeriods)
     {
         var items = new List<(RawTime, RawTime?)>();
-        var tzId = Parameter(parameters, "TZID");
+        var tzId = ContentLine.Parameter(parameters, "TZID");
         var zone = tzId.IsEmpty ? null : Intern(tzId);
         foreach (var range in value.Split(','))
         {
@@ -413,65 +427,5 @@ internal sealed class IcsIndexBuilder : IContentLineSink
         var text = tzId.ToString();
         names[text] = text;
         return text;
-    }
-
-    /// <summary>A parameter's value from the raw parameter text (spaces around names and <c>=</c> tolerated, quotes removed); empty when
-    /// absent.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot at indexing: compiled optimised at once (a fresh server's first index)
-    internal static ReadOnlySpan<char> Parameter(ReadOnlySpan<char> parameters, string name)
-    {
-        while (!parameters.IsEmpty)
-        {
-            if (parameters[0] == ';')
-            {
-                parameters = parameters[1..];
-                continue;
-            }
-
-            // One parameter: up to the next ';' outside quotes.
-            var end = 0;
-            var quoted = false;
-            while (end < parameters.Length && (quoted || parameters[end] != ';'))
-            {
-                if (parameters[end] == '"')
-                {
-                    quoted = !quoted;
-                }
-
-                end++;
-            }
-
-            var parameter = parameters[..end];
-            parameters = parameters[end..];
-            var equals = parameter.IndexOf('=');
-            if (equals > 0 && NameEquals(parameter[..equals], name))
-            {
-                return parameter[(equals + 1)..].Trim().Trim('"').Trim();
-            }
-        }
-
-        return [];
-    }
-
-    private static bool NameEquals(ReadOnlySpan<char> raw, string name)
-    {
-        raw = raw.Trim();
-        if (raw.Equals(name, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        // Spaces inside a name ("R ANGE") are tolerated as the checker tolerates them.
-        Span<char> compact = stackalloc char[Math.Min(raw.Length, 64)];
-        var length = 0;
-        foreach (var c in raw)
-        {
-            if (c is not (' ' or '\t') && length < compact.Length)
-            {
-                compact[length++] = c;
-            }
-        }
-
-        return compact[..length].Equals(name, StringComparison.OrdinalIgnoreCase);
     }
 }

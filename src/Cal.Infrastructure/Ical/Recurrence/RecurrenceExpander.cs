@@ -39,39 +39,7 @@ internal sealed class RecurrenceExpander
     {
         this.rule = rule;
         this.start = start;
-        byMonth = rule.ByMonth;
-        byMonthDay = rule.ByMonthDay;
-        byDay = rule.ByDay;
-        if (rule.ByWeekNo is null && rule.ByYearDay is null && rule.ByMonthDay is null && rule.ByDay is null)
-        {
-            switch (rule.Frequency)
-            {
-                case Frequency.Yearly:
-                    byMonth ??= [start.Month];
-                    byMonthDay = [start.Day];
-                    break;
-                case Frequency.Monthly:
-                    byMonthDay = [start.Day];
-                    break;
-                case Frequency.Weekly:
-                    byDay = [new WeekdayNum(0, start.DayOfWeek)];
-                    break;
-                default:
-                    break;
-            }
-        }
-        else if (
-            rule.Frequency == Frequency.Yearly
-            && rule.ByWeekNo is not null
-            && rule.ByDay is null
-            && rule.ByYearDay is null
-            && rule.ByMonthDay is null
-        )
-        {
-            // BYWEEKNO names weeks, not days: the day comes from DTSTART (RFC 5545 §3.3.10; libical and Ical.Net read it so).
-            byDay = [new WeekdayNum(0, start.DayOfWeek)];
-        }
-
+        (byMonth, byMonthDay, byDay) = DayRules(rule, start);
         hours = rule.ByHour ?? (rule.Frequency > Frequency.Hourly ? [start.Hour] : []);
         minutes = rule.ByMinute ?? (rule.Frequency > Frequency.Minutely ? [start.Minute] : []);
         seconds = rule.BySecond ?? (rule.Frequency > Frequency.Secondly ? [start.Second] : []);
@@ -80,7 +48,34 @@ internal sealed class RecurrenceExpander
         Array.Sort(timesOfDay);
         hasDayFilter =
             byMonth is not null || rule.ByWeekNo is not null || rule.ByYearDay is not null || byMonthDay is not null || byDay is not null;
+        fixedStepTicks = FixedStepTicks(rule, start);
+    }
 
+    /// <summary>
+    /// BYMONTH, BYMONTHDAY and BYDAY with RFC 5545's defaults from DTSTART: a rule that names no day takes DTSTART's (its
+    /// month and day for YEARLY, its day for MONTHLY, its weekday for WEEKLY); BYWEEKNO names weeks, not days, so a YEARLY rule
+    /// with weeks alone takes DTSTART's weekday (libical and Ical.Net read it so).
+    /// </summary>
+    private static (int[]? ByMonth, int[]? ByMonthDay, WeekdayNum[]? ByDay) DayRules(RecurrenceRule rule, DateTime start)
+    {
+        if (rule.ByWeekNo is null && rule.ByYearDay is null && rule.ByMonthDay is null && rule.ByDay is null)
+        {
+            return rule.Frequency switch
+            {
+                Frequency.Yearly => (rule.ByMonth ?? [start.Month], [start.Day], null),
+                Frequency.Monthly => (rule.ByMonth, [start.Day], null),
+                Frequency.Weekly => (rule.ByMonth, null, [new WeekdayNum(0, start.DayOfWeek)]),
+                _ => (rule.ByMonth, null, null),
+            };
+        }
+
+        var weeksAlone = rule.Frequency == Frequency.Yearly && rule.ByWeekNo is not null && rule.ByDay is null && rule.ByYearDay is null;
+        return (rule.ByMonth, rule.ByMonthDay, weeksAlone && rule.ByMonthDay is null ? [new WeekdayNum(0, start.DayOfWeek)] : rule.ByDay);
+    }
+
+    /// <summary>The fixed step of a simple rule (no BY rule beyond DTSTART's own, no month or year arithmetic); 0 for others.</summary>
+    private static long FixedStepTicks(RecurrenceRule rule, DateTime start)
+    {
         var simple =
             rule.ByMonth is null
             && rule.ByWeekNo is null
@@ -94,7 +89,7 @@ internal sealed class RecurrenceExpander
                 rule.ByDay is null
                 || (rule.Frequency == Frequency.Weekly && rule.ByDay is [{ Ordinal: 0 } only] && only.Day == start.DayOfWeek)
             );
-        fixedStepTicks = !simple
+        return !simple
             ? 0
             : rule.Frequency switch
             {
@@ -138,7 +133,6 @@ internal sealed class RecurrenceExpander
         out DateTime lastCounted
     )
     {
-        var count = 1L;
         lastCounted = start;
         if (output is not null && start >= from && start < end && (untilWall is null || start <= untilWall))
         {
@@ -169,6 +163,21 @@ internal sealed class RecurrenceExpander
             return output is null || ExpandFixedStep(from, last, maxCount, budget, output);
         }
 
+        return WalkPeriods(from, last, maxCount, budget, output, ref lastCounted);
+    }
+
+    /// <summary>Period by period from DTSTART's (or, without COUNT, the one just before <paramref name="from"/>), each period's
+    /// candidates in order, up to <paramref name="last"/> or COUNT; false when the budget ran out.</summary>
+    private bool WalkPeriods(
+        DateTime from,
+        DateTime last,
+        int? maxCount,
+        ExpansionBudget budget,
+        List<DateTime>? output,
+        ref DateTime lastCounted
+    )
+    {
+        var count = 1L;
         var cursor = new Cursor(rule, start);
         if (maxCount is null)
         {
@@ -183,8 +192,7 @@ internal sealed class RecurrenceExpander
                 return false;
             }
 
-            var periodStart = cursor.PeriodStart;
-            if (periodStart > last || cursor.Overflowed)
+            if (cursor.PeriodStart > last || cursor.Overflowed)
             {
                 return true;
             }
@@ -261,22 +269,14 @@ internal sealed class RecurrenceExpander
             case Frequency.Yearly:
                 foreach (var month in byMonth ?? AllMonths)
                 {
-                    var days = DateTime.DaysInMonth(cursor.Year, month);
-                    for (var day = 1; day <= days; day++)
-                    {
-                        AddDay(new DateTime(cursor.Year, month, day), candidates);
-                    }
+                    AddMonth(cursor.Year, month, candidates);
                 }
 
                 break;
             case Frequency.Monthly:
                 if (byMonth is null || Array.IndexOf(byMonth, cursor.Month) >= 0)
                 {
-                    var days = DateTime.DaysInMonth(cursor.Year, cursor.Month);
-                    for (var day = 1; day <= days; day++)
-                    {
-                        AddDay(new DateTime(cursor.Year, cursor.Month, day), candidates);
-                    }
+                    AddMonth(cursor.Year, cursor.Month, candidates);
                 }
 
                 break;
@@ -294,73 +294,97 @@ internal sealed class RecurrenceExpander
                 AddDay(cursor.Day, candidates);
                 break;
             default:
-            {
-                var t = cursor.Time;
-                if (hasDayFilter && !DayMatches(t.Date))
+                if (SubDaily(cursor.Time, candidates) is var skip && skip != Skip.None)
                 {
-                    return Skip.ToNextDay;
-                }
-
-                if (rule.ByHour is { } bh && Array.IndexOf(bh, t.Hour) < 0)
-                {
-                    return Skip.ToNextHour;
-                }
-
-                if (rule.Frequency == Frequency.Hourly)
-                {
-                    foreach (var m in minutes.Length == 0 ? [t.Minute] : minutes)
-                    {
-                        foreach (var s in seconds.Length == 0 ? [t.Second] : seconds)
-                        {
-                            candidates.Add(t.Date.Add(new TimeSpan(t.Hour, m, s)));
-                        }
-                    }
-
-                    break;
-                }
-
-                if (rule.ByMinute is { } bm && Array.IndexOf(bm, t.Minute) < 0)
-                {
-                    return Skip.ToNextMinute;
-                }
-
-                if (rule.Frequency == Frequency.Minutely)
-                {
-                    foreach (var s in seconds.Length == 0 ? [t.Second] : seconds)
-                    {
-                        candidates.Add(t.Date.Add(new TimeSpan(t.Hour, t.Minute, s)));
-                    }
-
-                    break;
-                }
-
-                if (rule.BySecond is null || Array.IndexOf(rule.BySecond, t.Second) >= 0)
-                {
-                    candidates.Add(t);
+                    return skip;
                 }
 
                 break;
-            }
         }
 
         if (rule.BySetPos is { } positions && candidates.Count > 0)
         {
-            candidates.Sort();
-            var chosen = new List<DateTime>(positions.Length);
-            foreach (var position in positions)
-            {
-                var index = position > 0 ? position - 1 : candidates.Count + position;
-                if (index >= 0 && index < candidates.Count)
-                {
-                    chosen.Add(candidates[index]);
-                }
-            }
-
-            candidates.Clear();
-            candidates.AddRange(chosen.Distinct().Order());
+            KeepPositions(positions, candidates);
         }
 
         return Skip.None;
+    }
+
+    private void AddMonth(int year, int month, List<DateTime> candidates)
+    {
+        var days = DateTime.DaysInMonth(year, month);
+        for (var day = 1; day <= days; day++)
+        {
+            AddDay(new DateTime(year, month, day), candidates);
+        }
+    }
+
+    /// <summary>An HOURLY, MINUTELY or SECONDLY period's instances; or, when its day, hour or minute cannot match, how far to
+    /// skip.</summary>
+    private Skip SubDaily(DateTime t, List<DateTime> candidates)
+    {
+        if (hasDayFilter && !DayMatches(t.Date))
+        {
+            return Skip.ToNextDay;
+        }
+
+        if (rule.ByHour is { } bh && Array.IndexOf(bh, t.Hour) < 0)
+        {
+            return Skip.ToNextHour;
+        }
+
+        if (rule.Frequency == Frequency.Hourly)
+        {
+            foreach (var m in minutes.Length == 0 ? [t.Minute] : minutes)
+            {
+                foreach (var s in seconds.Length == 0 ? [t.Second] : seconds)
+                {
+                    candidates.Add(t.Date.Add(new TimeSpan(t.Hour, m, s)));
+                }
+            }
+
+            return Skip.None;
+        }
+
+        if (rule.ByMinute is { } bm && Array.IndexOf(bm, t.Minute) < 0)
+        {
+            return Skip.ToNextMinute;
+        }
+
+        if (rule.Frequency == Frequency.Minutely)
+        {
+            foreach (var s in seconds.Length == 0 ? [t.Second] : seconds)
+            {
+                candidates.Add(t.Date.Add(new TimeSpan(t.Hour, t.Minute, s)));
+            }
+
+            return Skip.None;
+        }
+
+        if (rule.BySecond is null || Array.IndexOf(rule.BySecond, t.Second) >= 0)
+        {
+            candidates.Add(t);
+        }
+
+        return Skip.None;
+    }
+
+    /// <summary>BYSETPOS: the period's candidates at those positions (1-based, negative from the end), in order, once each.</summary>
+    private static void KeepPositions(int[] positions, List<DateTime> candidates)
+    {
+        candidates.Sort();
+        var chosen = new List<DateTime>(positions.Length);
+        foreach (var position in positions)
+        {
+            var index = position > 0 ? position - 1 : candidates.Count + position;
+            if (index >= 0 && index < candidates.Count)
+            {
+                chosen.Add(candidates[index]);
+            }
+        }
+
+        candidates.Clear();
+        candidates.AddRange(chosen.Distinct().Order());
     }
 
     private void AddDay(DateTime day, List<DateTime> candidates)

@@ -22,38 +22,38 @@ internal readonly record struct WeekdayNum(int Ordinal, DayOfWeek Day);
 /// </summary>
 internal sealed class RecurrenceRule
 {
-    public Frequency Frequency { get; private init; }
+    public Frequency Frequency { get; private set; }
 
-    public int Interval { get; private init; } = 1;
+    public int Interval { get; private set; } = 1;
 
-    public int? Count { get; private init; }
+    public int? Count { get; private set; }
 
     /// <summary>UNTIL's wall time (or UTC time when <see cref="UntilIsUtc"/>), or null.</summary>
-    public DateTime? Until { get; private init; }
+    public DateTime? Until { get; private set; }
 
-    public bool UntilIsUtc { get; private init; }
+    public bool UntilIsUtc { get; private set; }
 
-    public bool UntilIsDate { get; private init; }
+    public bool UntilIsDate { get; private set; }
 
-    public DayOfWeek WeekStart { get; private init; } = DayOfWeek.Monday;
+    public DayOfWeek WeekStart { get; private set; } = DayOfWeek.Monday;
 
-    public int[]? ByMonth { get; private init; }
+    public int[]? ByMonth { get; private set; }
 
-    public int[]? ByWeekNo { get; private init; }
+    public int[]? ByWeekNo { get; private set; }
 
-    public int[]? ByYearDay { get; private init; }
+    public int[]? ByYearDay { get; private set; }
 
-    public int[]? ByMonthDay { get; private init; }
+    public int[]? ByMonthDay { get; private set; }
 
-    public WeekdayNum[]? ByDay { get; private init; }
+    public WeekdayNum[]? ByDay { get; private set; }
 
-    public int[]? ByHour { get; private init; }
+    public int[]? ByHour { get; private set; }
 
-    public int[]? ByMinute { get; private init; }
+    public int[]? ByMinute { get; private set; }
 
-    public int[]? BySecond { get; private init; }
+    public int[]? BySecond { get; private set; }
 
-    public int[]? BySetPos { get; private init; }
+    public int[]? BySetPos { get; private set; }
 
     /// <summary>The longest INTERVAL accepted; a larger one is refused as nonsense (it would also overflow the date arithmetic).</summary>
     public const int MaxInterval = 100_000;
@@ -62,23 +62,8 @@ internal sealed class RecurrenceRule
     /// of range).</summary>
     public static RecurrenceRule? Parse(ReadOnlySpan<char> value)
     {
-        Frequency? frequency = null;
-        int interval = 1;
-        int? count = null;
-        DateTime? until = null;
-        bool untilIsUtc = false,
-            untilIsDate = false;
-        var weekStart = DayOfWeek.Monday;
-        int[]? byMonth = null,
-            byWeekNo = null,
-            byYearDay = null,
-            byMonthDay = null,
-            byHour = null,
-            byMinute = null,
-            bySecond = null,
-            bySetPos = null;
-        WeekdayNum[]? byDay = null;
-
+        var rule = new RecurrenceRule();
+        var hasFrequency = false;
         foreach (var partRange in value.Split(';'))
         {
             var part = value[partRange].Trim();
@@ -88,153 +73,102 @@ internal sealed class RecurrenceRule
             }
 
             var equals = part.IndexOf('=');
-            if (equals <= 0)
+            if (equals <= 0 || !rule.TryRead(part[..equals].Trim(), part[(equals + 1)..].Trim(), ref hasFrequency))
             {
                 return null;
             }
-
-            var name = part[..equals].Trim();
-            var text = part[(equals + 1)..].Trim();
-            switch (name)
-            {
-                case var _ when Is(name, "FREQ"):
-                    frequency = ParseFrequency(text);
-                    if (frequency is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                case var _ when Is(name, "INTERVAL"):
-                    if (
-                        !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out interval)
-                        || interval < 1
-                        || interval > MaxInterval
-                    )
-                    {
-                        return null;
-                    }
-
-                    break;
-                case var _ when Is(name, "COUNT"):
-                    if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c < 1)
-                    {
-                        return null;
-                    }
-
-                    count = c;
-                    break;
-                case var _ when Is(name, "UNTIL"):
-                    if (!IcalValues.TryParseDateOrDateTime(text, out var u, out untilIsDate, out untilIsUtc))
-                    {
-                        return null;
-                    }
-
-                    until = u;
-                    break;
-                case var _ when Is(name, "WKST"):
-                    if (IcalValues.ParseWeekday(text) is not { } wkst)
-                    {
-                        return null;
-                    }
-
-                    weekStart = wkst;
-                    break;
-                case var _ when Is(name, "BYMONTH"):
-                    if ((byMonth = Numbers(text, 1, 12, allowNegative: false)) is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                case var _ when Is(name, "BYWEEKNO"):
-                    if ((byWeekNo = Numbers(text, 1, 53, allowNegative: true)) is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                case var _ when Is(name, "BYYEARDAY"):
-                    if ((byYearDay = Numbers(text, 1, 366, allowNegative: true)) is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                case var _ when Is(name, "BYMONTHDAY"):
-                    if ((byMonthDay = Numbers(text, 1, 31, allowNegative: true)) is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                case var _ when Is(name, "BYDAY"):
-                    if ((byDay = Weekdays(text)) is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                case var _ when Is(name, "BYHOUR"):
-                    if ((byHour = Numbers(text, 0, 23, allowNegative: false)) is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                case var _ when Is(name, "BYMINUTE"):
-                    if ((byMinute = Numbers(text, 0, 59, allowNegative: false)) is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                case var _ when Is(name, "BYSECOND"):
-                    // 60 is a leap second, which the civil calendar here has not: read as 59.
-                    if ((bySecond = Numbers(text, 0, 60, allowNegative: false)) is null)
-                    {
-                        return null;
-                    }
-
-                    bySecond = bySecond.Select(s => Math.Min(s, 59)).Distinct().Order().ToArray();
-                    break;
-                case var _ when Is(name, "BYSETPOS"):
-                    if ((bySetPos = Numbers(text, 1, 366, allowNegative: true)) is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                default:
-                    break; // X- and unknown parts are ignored, as RFC 5545 allows
-            }
         }
 
-        if (frequency is not { } freq)
+        if (!hasFrequency)
         {
             return null;
         }
 
-        return new RecurrenceRule
+        if (rule.Until is not null)
         {
-            Frequency = freq,
-            Interval = interval,
-            Count = until is null ? count : null, // both is invalid; UNTIL is the safer reading (it bounds the rule)
-            Until = until,
-            UntilIsUtc = untilIsUtc,
-            UntilIsDate = untilIsDate,
-            WeekStart = weekStart,
-            ByMonth = byMonth,
-            ByWeekNo = byWeekNo,
-            ByYearDay = byYearDay,
-            ByMonthDay = byMonthDay,
-            ByDay = byDay,
-            ByHour = byHour,
-            ByMinute = byMinute,
-            BySecond = bySecond,
-            BySetPos = bySetPos,
-        };
+            rule.Count = null; // both is invalid; UNTIL is the safer reading (it bounds the rule)
+        }
+
+        return rule;
     }
+
+    /// <summary>One <c>NAME=value</c> part: FREQ, INTERVAL, COUNT, UNTIL and WKST here, the BY parts after; false when it is out of
+    /// range or unreadable.</summary>
+    private bool TryRead(ReadOnlySpan<char> name, ReadOnlySpan<char> text, ref bool hasFrequency)
+    {
+        if (Is(name, "FREQ"))
+        {
+            if (ParseFrequency(text) is not { } frequency)
+            {
+                return false;
+            }
+
+            (Frequency, hasFrequency) = (frequency, true);
+            return true;
+        }
+
+        if (Is(name, "INTERVAL"))
+        {
+            var read = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var interval);
+            Interval = interval;
+            return read && interval >= 1 && interval <= MaxInterval;
+        }
+
+        if (Is(name, "COUNT"))
+        {
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+            {
+                return false;
+            }
+
+            Count = count;
+            return true;
+        }
+
+        if (Is(name, "UNTIL"))
+        {
+            if (!IcalValues.TryParseDateOrDateTime(text, out var until, out var isDate, out var isUtc))
+            {
+                return false;
+            }
+
+            (Until, UntilIsDate, UntilIsUtc) = (until, isDate, isUtc);
+            return true;
+        }
+
+        if (Is(name, "WKST"))
+        {
+            if (IcalValues.ParseWeekday(text) is not { } weekStart)
+            {
+                return false;
+            }
+
+            WeekStart = weekStart;
+            return true;
+        }
+
+        return TryReadBy(name, text);
+    }
+
+    /// <summary>The BY parts, each a list in its range (BYSECOND's 60, a leap second the civil calendar here has not, read as
+    /// 59); X- and unknown parts are ignored, as RFC 5545 allows.</summary>
+    private bool TryReadBy(ReadOnlySpan<char> name, ReadOnlySpan<char> text) =>
+        name switch
+        {
+            _ when Is(name, "BYMONTH") => (ByMonth = Numbers(text, 1, 12, allowNegative: false)) is not null,
+            _ when Is(name, "BYWEEKNO") => (ByWeekNo = Numbers(text, 1, 53, allowNegative: true)) is not null,
+            _ when Is(name, "BYYEARDAY") => (ByYearDay = Numbers(text, 1, 366, allowNegative: true)) is not null,
+            _ when Is(name, "BYMONTHDAY") => (ByMonthDay = Numbers(text, 1, 31, allowNegative: true)) is not null,
+            _ when Is(name, "BYDAY") => (ByDay = Weekdays(text)) is not null,
+            _ when Is(name, "BYHOUR") => (ByHour = Numbers(text, 0, 23, allowNegative: false)) is not null,
+            _ when Is(name, "BYMINUTE") => (ByMinute = Numbers(text, 0, 59, allowNegative: false)) is not null,
+            _ when Is(name, "BYSECOND") => (
+                BySecond = Numbers(text, 0, 60, allowNegative: false)?.Select(s => Math.Min(s, 59)).Distinct().Order().ToArray()
+            )
+                is not null,
+            _ when Is(name, "BYSETPOS") => (BySetPos = Numbers(text, 1, 366, allowNegative: true)) is not null,
+            _ => true,
+        };
 
     private static bool Is(ReadOnlySpan<char> name, string expected) => name.Equals(expected, StringComparison.OrdinalIgnoreCase);
 

@@ -26,7 +26,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     private const int UserId = 7;
     private const int CredentialId = 42;
     private const string ProtectedBlob = "PROTECTED:opaque";
-    private const string Calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n";
+    private static readonly string Calendar = Ics.Calendar();
 
     /// <summary>How long a test waits for something that should happen at once, before it fails instead of hanging.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);

@@ -1,10 +1,11 @@
 using System.Globalization;
 using Cal.Application.Calendars.Common;
 using Cal.Domain.Common;
-using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Infrastructure.UnitTests.Support;
+using Cal.Testing;
 using Ical.Net.DataTypes;
 
-namespace Cal.Infrastructure.IntegrationTests.Calendars;
+namespace Cal.Infrastructure.UnitTests.Ical.Recurrence;
 
 /// <summary>
 /// Cal's own recurrence engine against an independent one (Ical.Net 5, which Cal no longer uses at run time): the
@@ -38,9 +39,7 @@ public sealed class RecurrenceOracleTests
     public void UtcRule_GivesTheSameInstantsAsIcalNet(string rule)
     {
         const string start = "20260105T090000Z";
-        var feed =
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\nBEGIN:VEVENT\r\nUID:o\r\nDTSTAMP:20260101T000000Z\r\n"
-            + $"DTSTART:{start}\r\nDURATION:PT15M\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        var feed = Ics.Calendar(Ics.Event("o", $"DTSTART:{start}", "DURATION:PT15M", $"RRULE:{rule}"));
         var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cal.Application.Webhooks.Common;
 
-namespace Cal.Application.UnitTests.Webhooks;
+namespace Cal.Application.UnitTests.Webhooks.Common;
 
 /// <summary>The template language's grammar, its bounds, and its two ways of rendering (JSON inside strings; text).</summary>
 public sealed class PayloadTemplateTests

@@ -1,9 +1,9 @@
 using Cal.Application.Calendars.Common;
 using Cal.Domain.Common;
-using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Infrastructure.UnitTests.Support;
 using Cal.Testing;
 
-namespace Cal.Infrastructure.IntegrationTests.Calendars;
+namespace Cal.Infrastructure.UnitTests.Ical.Recurrence;
 
 /// <summary>
 /// Busy times from the repository's Recurrence samples (Ical.Net project, MIT), answers worked out by hand.

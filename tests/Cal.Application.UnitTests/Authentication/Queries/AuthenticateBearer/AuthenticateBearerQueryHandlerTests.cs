@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
-namespace Cal.Application.UnitTests.Authentication;
+namespace Cal.Application.UnitTests.Authentication.Queries.AuthenticateBearer;
 
 public sealed class AuthenticateBearerQueryHandlerTests
 {

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Cal.Application.Calendars.Common;
 using Cal.Domain.Common;
-using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Infrastructure.UnitTests.Support;
 using Cal.Testing;
 
-namespace Cal.Infrastructure.IntegrationTests.Calendars;
+namespace Cal.Infrastructure.UnitTests.Ical.BusyIndex;
 
 /// <summary>
 /// Busy times with known answers, computed by hand (RFC 5545 §3.8.5.3 examples, DST changes, overrides),
@@ -24,8 +24,7 @@ public sealed class BusyTimeIndexTests
 
     private static BusyTimeRead ReadAll(string events, string from, string to, string zone = "UTC", BusyTimeBudget? budget = null)
     {
-        var feed =
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" + events.ReplaceLineEndings("\r\n") + "END:VCALENDAR\r\n";
+        var feed = Ics.Calendar(events);
         var window = new BusyWindow(
             DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
             DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture),
@@ -37,15 +36,12 @@ public sealed class BusyTimeIndexTests
     private static string Iso(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string Event(string uid, params string[] lines) =>
-        $"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n{string.Join("\r\n", lines)}\r\nEND:VEVENT\r\n";
-
     [Test]
     public void Rfc_DailyForTenOccurrences()
     {
         // DTSTART;TZID=America/New_York:19970902T090000, RRULE:FREQ=DAILY;COUNT=10 → Sep 2..11 09:00 EDT = 13:00Z
         var busy = Read(
-            Event("d10", "DTSTART;TZID=America/New_York:19970902T090000", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=10"),
+            Ics.Event("d10", "DTSTART;TZID=America/New_York:19970902T090000", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=10"),
             "1997-09-01T00:00Z",
             "1997-10-01T00:00Z"
         );
@@ -56,7 +52,12 @@ public sealed class BusyTimeIndexTests
     public void Rfc_WeeklyOnTuesdayAndThursdayForFiveWeeks()
     {
         var busy = Read(
-            Event("w", "DTSTART;TZID=America/New_York:19970902T090000", "DURATION:PT30M", "RRULE:FREQ=WEEKLY;COUNT=10;WKST=SU;BYDAY=TU,TH"),
+            Ics.Event(
+                "w",
+                "DTSTART;TZID=America/New_York:19970902T090000",
+                "DURATION:PT30M",
+                "RRULE:FREQ=WEEKLY;COUNT=10;WKST=SU;BYDAY=TU,TH"
+            ),
             "1997-09-01T00:00Z",
             "1997-11-01T00:00Z"
         );
@@ -69,7 +70,7 @@ public sealed class BusyTimeIndexTests
     {
         // Sep 30 (EDT), Oct 31 (EST from Oct 26 1997), Nov 28 (EST)
         var busy = Read(
-            Event(
+            Ics.Event(
                 "lw",
                 "DTSTART;TZID=America/New_York:19970930T090000",
                 "DURATION:PT1H",
@@ -85,7 +86,7 @@ public sealed class BusyTimeIndexTests
     public void Rfc_EveryTwentyMinutesFromNineToFourForty()
     {
         var busy = Read(
-            Event(
+            Ics.Event(
                 "m20",
                 "DTSTART;TZID=America/New_York:19970902T090000",
                 "DURATION:PT10M",
@@ -103,7 +104,7 @@ public sealed class BusyTimeIndexTests
     public void Rfc_YearlyInJuneAndJuly()
     {
         var busy = Read(
-            Event("y", "DTSTART;TZID=America/New_York:19970610T090000", "DURATION:PT1H", "RRULE:FREQ=YEARLY;COUNT=10;BYMONTH=6,7"),
+            Ics.Event("y", "DTSTART;TZID=America/New_York:19970610T090000", "DURATION:PT1H", "RRULE:FREQ=YEARLY;COUNT=10;BYMONTH=6,7"),
             "1997-01-01T00:00Z",
             "1999-01-01T00:00Z"
         );
@@ -118,7 +119,7 @@ public sealed class BusyTimeIndexTests
     {
         // 2026-03-29 02:00 CET → 03:00 CEST: 09:00 local is 08:00Z before, 07:00Z after.
         var busy = Read(
-            Event("dst", "DTSTART;TZID=Europe/Berlin:20260327T090000", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=4"),
+            Ics.Event("dst", "DTSTART;TZID=Europe/Berlin:20260327T090000", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=4"),
             "2026-03-27T00:00Z",
             "2026-04-01T00:00Z"
         );
@@ -132,7 +133,7 @@ public sealed class BusyTimeIndexTests
     public void DailyNineOClockBerlin_KeepsLocalTimeAcrossFallBack()
     {
         var busy = Read(
-            Event("dst2", "DTSTART;TZID=Europe/Berlin:20261024T090000", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3"),
+            Ics.Event("dst2", "DTSTART;TZID=Europe/Berlin:20261024T090000", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3"),
             "2026-10-24T00:00Z",
             "2026-10-28T00:00Z"
         );
@@ -144,12 +145,12 @@ public sealed class BusyTimeIndexTests
     {
         // 2026-03-08 EST→EDT, 2026-11-01 EDT→EST: weekly Sunday 10:00 local.
         var spring = Read(
-            Event("ny", "DTSTART;TZID=America/New_York:20260301T100000", "DURATION:PT1H", "RRULE:FREQ=WEEKLY;COUNT=2"),
+            Ics.Event("ny", "DTSTART;TZID=America/New_York:20260301T100000", "DURATION:PT1H", "RRULE:FREQ=WEEKLY;COUNT=2"),
             "2026-03-01T00:00Z",
             "2026-03-10T00:00Z"
         );
         var autumn = Read(
-            Event("ny2", "DTSTART;TZID=America/New_York:20261025T100000", "DURATION:PT1H", "RRULE:FREQ=WEEKLY;COUNT=2"),
+            Ics.Event("ny2", "DTSTART;TZID=America/New_York:20261025T100000", "DURATION:PT1H", "RRULE:FREQ=WEEKLY;COUNT=2"),
             "2026-10-25T00:00Z",
             "2026-11-03T00:00Z"
         );
@@ -161,7 +162,7 @@ public sealed class BusyTimeIndexTests
     public void WindowsZoneName_IsResolved()
     {
         var busy = Read(
-            Event("win", "DTSTART;TZID=W. Europe Standard Time:20260105T090000", "DTEND;TZID=W. Europe Standard Time:20260105T100000"),
+            Ics.Event("win", "DTSTART;TZID=W. Europe Standard Time:20260105T090000", "DTEND;TZID=W. Europe Standard Time:20260105T100000"),
             "2026-01-05T00:00Z",
             "2026-01-06T00:00Z"
         );
@@ -172,8 +173,8 @@ public sealed class BusyTimeIndexTests
     public void UnknownZoneName_IsReadAsUtc_RatherThanFailingTheFeed()
     {
         var busy = Read(
-            Event("mars", "DTSTART;TZID=Mars/Olympus:20260105T090000", "DTEND;TZID=Mars/Olympus:20260105T100000")
-                + Event("ok", "DTSTART:20260105T120000Z", "DTEND:20260105T130000Z"),
+            Ics.Event("mars", "DTSTART;TZID=Mars/Olympus:20260105T090000", "DTEND;TZID=Mars/Olympus:20260105T100000")
+                + Ics.Event("ok", "DTSTART:20260105T120000Z", "DTEND:20260105T130000Z"),
             "2026-01-05T00:00Z",
             "2026-01-06T00:00Z"
         );
@@ -184,8 +185,8 @@ public sealed class BusyTimeIndexTests
     public void AllDayAndFloating_AreReadInTheUsersZone()
     {
         var events =
-            Event("allday", "DTSTART;VALUE=DATE:20260106", "DTEND;VALUE=DATE:20260107")
-            + Event("floating", "DTSTART:20260105T090000", "DTEND:20260105T100000");
+            Ics.Event("allday", "DTSTART;VALUE=DATE:20260106", "DTEND;VALUE=DATE:20260107")
+            + Ics.Event("floating", "DTSTART:20260105T090000", "DTEND:20260105T100000");
         var berlin = Read(events, "2026-01-04T00:00Z", "2026-01-08T00:00Z", "Europe/Berlin");
         var kolkata = Read(events, "2026-01-04T00:00Z", "2026-01-08T00:00Z", "Asia/Kolkata");
         Assert.That(berlin, Is.EqualTo(new[] { ("2026-01-05T08:00Z", "2026-01-05T09:00Z"), ("2026-01-05T23:00Z", "2026-01-06T23:00Z") }));
@@ -196,7 +197,7 @@ public sealed class BusyTimeIndexTests
     public void AllDayWithoutEnd_LastsOneDay()
     {
         Assert.That(
-            Read(Event("a", "DTSTART;VALUE=DATE:20260106"), "2026-01-01T00:00Z", "2026-01-10T00:00Z"),
+            Read(Ics.Event("a", "DTSTART;VALUE=DATE:20260106"), "2026-01-01T00:00Z", "2026-01-10T00:00Z"),
             Is.EqualTo(new[] { ("2026-01-06T00:00Z", "2026-01-07T00:00Z") })
         );
     }
@@ -205,7 +206,7 @@ public sealed class BusyTimeIndexTests
     public void ExdateRemoves_RdateAdds()
     {
         var busy = Read(
-            Event(
+            Ics.Event(
                 "x",
                 "DTSTART:20260105T090000Z",
                 "DURATION:PT1H",
@@ -223,9 +224,9 @@ public sealed class BusyTimeIndexTests
     public void RecurrenceIdOverride_MovesAnInstance_AndACancelledOverrideRemovesOne()
     {
         var events =
-            Event("r", "DTSTART:20260105T090000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=4")
-            + Event("r", "RECURRENCE-ID:20260106T090000Z", "DTSTART:20260106T150000Z", "DTEND:20260106T160000Z")
-            + Event("r", "RECURRENCE-ID:20260107T090000Z", "DTSTART:20260107T090000Z", "DTEND:20260107T100000Z", "STATUS:CANCELLED");
+            Ics.Event("r", "DTSTART:20260105T090000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=4")
+            + Ics.Event("r", "RECURRENCE-ID:20260106T090000Z", "DTSTART:20260106T150000Z", "DTEND:20260106T160000Z")
+            + Ics.Event("r", "RECURRENCE-ID:20260107T090000Z", "DTSTART:20260107T090000Z", "DTEND:20260107T100000Z", "STATUS:CANCELLED");
         var busy = Read(events, "2026-01-01T00:00Z", "2026-01-31T00:00Z");
         Assert.That(busy.Select(b => b.Start), Is.EqualTo(new[] { "2026-01-05T09:00Z", "2026-01-06T15:00Z", "2026-01-08T09:00Z" }));
     }
@@ -235,10 +236,10 @@ public sealed class BusyTimeIndexTests
     {
         // Two series at the same wall time (ical.js, used as cal.com does, relates every RECURRENCE-ID to every series).
         var events =
-            Event("a", "DTSTART:20260105T090000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3")
-            + Event("b", "DTSTART:20260105T090000Z", "DURATION:PT30M", "RRULE:FREQ=DAILY;COUNT=3")
-            + Event("a", "RECURRENCE-ID:20260106T090000Z", "SEQUENCE:2", "DTSTART:20260106T170000Z", "DTEND:20260106T180000Z")
-            + Event("a", "RECURRENCE-ID:20260106T090000Z", "SEQUENCE:1", "DTSTART:20260106T120000Z", "DTEND:20260106T130000Z");
+            Ics.Event("a", "DTSTART:20260105T090000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3")
+            + Ics.Event("b", "DTSTART:20260105T090000Z", "DURATION:PT30M", "RRULE:FREQ=DAILY;COUNT=3")
+            + Ics.Event("a", "RECURRENCE-ID:20260106T090000Z", "SEQUENCE:2", "DTSTART:20260106T170000Z", "DTEND:20260106T180000Z")
+            + Ics.Event("a", "RECURRENCE-ID:20260106T090000Z", "SEQUENCE:1", "DTSTART:20260106T120000Z", "DTEND:20260106T130000Z");
         var busy = Read(events, "2026-01-01T00:00Z", "2026-01-31T00:00Z");
         Assert.That(
             busy,
@@ -261,8 +262,8 @@ public sealed class BusyTimeIndexTests
     {
         // A cut-short answer says so; what it holds is true (each series' instances in order), never invented.
         var events =
-            Event("late", "DTSTART:20260105T120000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=30")
-            + Event("early", "DTSTART:20260105T080000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=30");
+            Ics.Event("late", "DTSTART:20260105T120000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=30")
+            + Ics.Event("early", "DTSTART:20260105T080000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=30");
         var read = ReadAll(events, "2026-01-01T00:00Z", "2026-03-01T00:00Z", budget: new BusyTimeBudget(4, TimeSpan.FromSeconds(30)));
         var full = ReadAll(events, "2026-01-01T00:00Z", "2026-03-01T00:00Z");
         Assert.That(read.Truncated, Is.True);
@@ -275,8 +276,8 @@ public sealed class BusyTimeIndexTests
     public void OverrideMovedOutOfTheWindow_IsNotBusyInIt()
     {
         var events =
-            Event("o", "DTSTART:20260105T090000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=2")
-            + Event("o", "RECURRENCE-ID:20260106T090000Z", "DTSTART:20260220T090000Z", "DTEND:20260220T100000Z");
+            Ics.Event("o", "DTSTART:20260105T090000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=2")
+            + Ics.Event("o", "RECURRENCE-ID:20260106T090000Z", "DTSTART:20260220T090000Z", "DTEND:20260220T100000Z");
         Assert.That(Read(events, "2026-01-01T00:00Z", "2026-01-31T00:00Z").Select(b => b.Start), Is.EqualTo(new[] { "2026-01-05T09:00Z" }));
     }
 
@@ -284,8 +285,8 @@ public sealed class BusyTimeIndexTests
     public void CancelledAndTransparentEvents_AreNotBusy()
     {
         var events =
-            Event("c", "DTSTART:20260105T090000Z", "DTEND:20260105T100000Z", "STATUS:CANCELLED")
-            + Event("t", "DTSTART:20260105T110000Z", "DTEND:20260105T120000Z", "TRANSP:TRANSPARENT");
+            Ics.Event("c", "DTSTART:20260105T090000Z", "DTEND:20260105T100000Z", "STATUS:CANCELLED")
+            + Ics.Event("t", "DTSTART:20260105T110000Z", "DTEND:20260105T120000Z", "TRANSP:TRANSPARENT");
         Assert.That(Read(events, "2026-01-05T00:00Z", "2026-01-06T00:00Z"), Is.Empty);
     }
 
@@ -293,11 +294,11 @@ public sealed class BusyTimeIndexTests
     public void EventsAcrossTheWindowEdges_AreIncludedWhole_ZeroLengthOnlyInside()
     {
         var events =
-            Event("before", "DTSTART:20260104T230000Z", "DTEND:20260105T010000Z")
-            + Event("after", "DTSTART:20260105T230000Z", "DTEND:20260106T010000Z")
-            + Event("instant-in", "DTSTART:20260105T120000Z")
-            + Event("instant-at-end", "DTSTART:20260106T000000Z")
-            + Event("ends-at-start", "DTSTART:20260104T220000Z", "DTEND:20260105T000000Z");
+            Ics.Event("before", "DTSTART:20260104T230000Z", "DTEND:20260105T010000Z")
+            + Ics.Event("after", "DTSTART:20260105T230000Z", "DTEND:20260106T010000Z")
+            + Ics.Event("instant-in", "DTSTART:20260105T120000Z")
+            + Ics.Event("instant-at-end", "DTSTART:20260106T000000Z")
+            + Ics.Event("ends-at-start", "DTSTART:20260104T220000Z", "DTEND:20260105T000000Z");
         Assert.That(
             Read(events, "2026-01-05T00:00Z", "2026-01-06T00:00Z"),
             Is.EqualTo(
@@ -315,15 +316,19 @@ public sealed class BusyTimeIndexTests
     public void HourlyMinutelySecondly_AreExpanded()
     {
         Assert.That(
-            Read(Event("h", "DTSTART:20260105T000000Z", "DURATION:PT10M", "RRULE:FREQ=HOURLY"), "2026-01-05T00:00Z", "2026-01-06T00:00Z"),
+            Read(
+                Ics.Event("h", "DTSTART:20260105T000000Z", "DURATION:PT10M", "RRULE:FREQ=HOURLY"),
+                "2026-01-05T00:00Z",
+                "2026-01-06T00:00Z"
+            ),
             Has.Count.EqualTo(24)
         );
         Assert.That(
-            Read(Event("m", "DTSTART:20260105T000000Z", "RRULE:FREQ=MINUTELY;INTERVAL=15"), "2026-01-05T00:00Z", "2026-01-05T02:00Z"),
+            Read(Ics.Event("m", "DTSTART:20260105T000000Z", "RRULE:FREQ=MINUTELY;INTERVAL=15"), "2026-01-05T00:00Z", "2026-01-05T02:00Z"),
             Has.Count.EqualTo(8)
         );
         Assert.That(
-            Read(Event("s", "DTSTART:20260105T000000Z", "RRULE:FREQ=SECONDLY;INTERVAL=30"), "2026-01-05T00:00Z", "2026-01-05T00:10Z"),
+            Read(Ics.Event("s", "DTSTART:20260105T000000Z", "RRULE:FREQ=SECONDLY;INTERVAL=30"), "2026-01-05T00:00Z", "2026-01-05T00:10Z"),
             Has.Count.EqualTo(20)
         );
     }
@@ -333,7 +338,11 @@ public sealed class BusyTimeIndexTests
     {
         // cal.com stops at 365; a daily rule over a year and a half in a one-year window has 365 here, hourly has 8,760.
         Assert.That(
-            Read(Event("h", "DTSTART:20260101T000000Z", "DURATION:PT5M", "RRULE:FREQ=HOURLY"), "2026-01-01T00:00Z", "2027-01-01T00:00Z"),
+            Read(
+                Ics.Event("h", "DTSTART:20260101T000000Z", "DURATION:PT5M", "RRULE:FREQ=HOURLY"),
+                "2026-01-01T00:00Z",
+                "2027-01-01T00:00Z"
+            ),
             Has.Count.EqualTo(8760)
         );
     }
@@ -345,7 +354,7 @@ public sealed class BusyTimeIndexTests
         var clock = Stopwatch.StartNew();
 
         var read = ReadAll(
-            Event("flood", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY"),
+            Ics.Event("flood", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY"),
             "2026-01-01T00:00Z",
             "2027-01-01T00:00Z",
             budget: budget
@@ -360,7 +369,11 @@ public sealed class BusyTimeIndexTests
     public void FeedWithinBudget_IsNotTruncated()
     {
         Assert.That(
-            ReadAll(Event("d", "DTSTART:20260105T090000Z", "RRULE:FREQ=DAILY;COUNT=3"), "2026-01-01T00:00Z", "2026-02-01T00:00Z").Truncated,
+            ReadAll(
+                Ics.Event("d", "DTSTART:20260105T090000Z", "RRULE:FREQ=DAILY;COUNT=3"),
+                "2026-01-01T00:00Z",
+                "2026-02-01T00:00Z"
+            ).Truncated,
             Is.False
         );
     }
@@ -369,7 +382,8 @@ public sealed class BusyTimeIndexTests
     public void AnEventThatCannotBeRead_IsSkipped_TheRestAreKept()
     {
         var events =
-            Event("bad", "DTSTART:garbage", "RRULE:FREQ=DAILY") + Event("good", "DTSTART:20260105T090000Z", "DTEND:20260105T100000Z");
+            Ics.Event("bad", "DTSTART:garbage", "RRULE:FREQ=DAILY")
+            + Ics.Event("good", "DTSTART:20260105T090000Z", "DTEND:20260105T100000Z");
         Assert.That(
             Read(events, "2026-01-05T00:00Z", "2026-01-06T00:00Z"),
             Is.EqualTo(new[] { ("2026-01-05T09:00Z", "2026-01-05T10:00Z") })

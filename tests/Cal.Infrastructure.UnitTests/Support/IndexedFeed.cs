@@ -3,7 +3,7 @@ using Cal.Infrastructure.Ical;
 using Cal.Infrastructure.Ical.BusyIndex;
 using Cal.Infrastructure.Ical.Recurrence;
 
-namespace Cal.Infrastructure.IntegrationTests.Support;
+namespace Cal.Infrastructure.UnitTests.Support;
 
 /// <summary>A feed's text read as the server reads a fetched feed: checked and indexed in one pass, then asked for a window.</summary>
 internal static class IndexedFeed

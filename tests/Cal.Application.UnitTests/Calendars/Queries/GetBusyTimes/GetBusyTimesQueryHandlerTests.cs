@@ -9,7 +9,7 @@ using FluentValidation.TestHelper;
 using Microsoft.Extensions.Options;
 using Moq;
 
-namespace Cal.Application.UnitTests.Calendars.Queries;
+namespace Cal.Application.UnitTests.Calendars.Queries.GetBusyTimes;
 
 public sealed class GetBusyTimesQueryHandlerTests
 {

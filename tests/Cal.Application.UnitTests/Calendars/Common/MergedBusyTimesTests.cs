@@ -1,6 +1,6 @@
 using Cal.Application.Calendars.Common;
 
-namespace Cal.Application.UnitTests.Calendars.Queries;
+namespace Cal.Application.UnitTests.Calendars.Common;
 
 /// <summary>The answer merges each source's sorted intervals on the way out; the order is start, then end, across sources.</summary>
 public sealed class MergedBusyTimesTests

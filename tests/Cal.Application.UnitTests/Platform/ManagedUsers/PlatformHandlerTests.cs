@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
-namespace Cal.Application.UnitTests.Platform;
+namespace Cal.Application.UnitTests.Platform.ManagedUsers;
 
 public sealed class PlatformHandlerTests
 {

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Cal.Application.Calendars.IcsFeeds.Common;
 
-namespace Cal.Application.UnitTests.Calendars.IcsFeeds;
+namespace Cal.Application.UnitTests.Calendars.IcsFeeds.Common;
 
 public sealed class IcsFeedSaveOptionsTests
 {

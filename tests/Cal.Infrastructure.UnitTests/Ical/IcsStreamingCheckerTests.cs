@@ -3,7 +3,7 @@ using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Cal.Testing;
 
-namespace Cal.Infrastructure.IntegrationTests.Ical;
+namespace Cal.Infrastructure.UnitTests.Ical;
 
 /// <summary><see cref="Infrastructure.Ical.IcsStreamingChecker"/> as DI provides it, on the repository's sample files and hand-made
 /// feeds.</summary>

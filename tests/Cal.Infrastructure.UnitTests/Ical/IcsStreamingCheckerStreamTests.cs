@@ -2,10 +2,9 @@ using System.Text;
 using Cal.Application.Common.Interfaces;
 using Cal.Domain.Calendars;
 using Cal.Infrastructure.Ical;
-using Cal.Infrastructure.IntegrationTests.Support;
 using Cal.Testing;
 
-namespace Cal.Infrastructure.IntegrationTests.Ical;
+namespace Cal.Infrastructure.UnitTests.Ical;
 
 /// <summary>What the one-pass checker must get right because it reads in chunks and never holds the feed.</summary>
 [TestFixture]
@@ -13,33 +12,10 @@ public sealed class IcsStreamingCheckerStreamTests
 {
     private static readonly string[] SampleFolders = ["Recurrence", "Serialization", "Alarm", "Journal", "Todo"];
 
-    private TempDirectory temp = null!;
-    private InfrastructureHost host = null!;
-    private IIcsFeedChecker checker = null!;
-
-    [OneTimeSetUp]
-    public void ResolveChecker()
-    {
-        temp = new TempDirectory();
-        host = InfrastructureHost.Create(temp.Path);
-        checker = host.Get<IIcsFeedChecker>();
-    }
-
-    [OneTimeTearDown]
-    public async Task DisposeHost()
-    {
-        await host.DisposeAsync();
-        temp.Dispose();
-    }
+    private readonly IcsStreamingChecker checker = new();
 
     private IcsCheckResult Check(string text) =>
         checker.CheckAsync(new StringReader(text), CancellationToken.None).GetAwaiter().GetResult();
-
-    [Test]
-    public void TheRegisteredParser_IsTheStreamingChecker()
-    {
-        Assert.That(checker, Is.TypeOf<IcsStreamingChecker>());
-    }
 
     private static string Calendar(params string[] body) =>
         string.Join("\r\n", new[] { "BEGIN:VCALENDAR", "VERSION:2.0" }.Concat(body).Append("END:VCALENDAR")) + "\r\n";

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Cal.Application.Calendars.Common;
 using Cal.Domain.Common;
-using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Infrastructure.UnitTests.Support;
+using Cal.Testing;
 
-namespace Cal.Infrastructure.IntegrationTests.Calendars;
+namespace Cal.Infrastructure.UnitTests.Ical.BusyIndex;
 
 /// <summary>
 /// The zone rules and override rules of the contract's busy-times section, each from a small feed with a hand-computed
@@ -13,12 +14,6 @@ namespace Cal.Infrastructure.IntegrationTests.Calendars;
 public sealed class BusyTimeZoneAndOverrideTests
 {
     private static readonly BusyTimeBudget Generous = new(1_000_000, TimeSpan.FromSeconds(30));
-
-    private static string Feed(string body) =>
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Cal//Tests//EN\r\n" + body.ReplaceLineEndings("\r\n") + "END:VCALENDAR\r\n";
-
-    private static string Event(string uid, params string[] lines) =>
-        $"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n{string.Join("\r\n", lines)}\r\nEND:VEVENT\r\n";
 
     private static BusyWindow Window(string from, string to, string zone = "UTC") =>
         new(
@@ -29,7 +24,7 @@ public sealed class BusyTimeZoneAndOverrideTests
 
     private static List<string> Busy(string body, string from, string to, string zone = "UTC", BusyTimeBudget? budget = null) =>
         IndexedFeed
-            .Read(Feed(body), Window(from, to, zone), budget ?? Generous)
+            .Read(Ics.Calendar(body), Window(from, to, zone), budget ?? Generous)
             .Intervals.Select(i =>
                 i.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture)
                 + "/"
@@ -46,7 +41,7 @@ public sealed class BusyTimeZoneAndOverrideTests
             "BEGIN:VTIMEZONE\r\nTZID:Local Mean Time\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:-0741\r\nTZOFFSETTO:-0741\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
         Assert.That(
             Busy(
-                zone + Event("lmt", "DTSTART;TZID=Local Mean Time:20260105T090000", "DURATION:PT1H"),
+                zone + Ics.Event("lmt", "DTSTART;TZID=Local Mean Time:20260105T090000", "DURATION:PT1H"),
                 "2026-01-05T00:00Z",
                 "2026-01-06T00:00Z"
             ),
@@ -64,8 +59,8 @@ public sealed class BusyTimeZoneAndOverrideTests
             + "BEGIN:STANDARD\r\nDTSTART:19700906T020000\r\nTZOFFSETFROM:+0417\r\nTZOFFSETTO:+0317\r\nRRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=1SU\r\nEND:STANDARD\r\n"
             + "BEGIN:DAYLIGHT\r\nDTSTART:19700503T020000\r\nTZOFFSETFROM:+0317\r\nTZOFFSETTO:+0417\r\nRRULE:FREQ=YEARLY;BYMONTH=5;BYDAY=1SU\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
         var events =
-            Event("w", "DTSTART;TZID=Odd Time:20260115T090000", "DURATION:PT1H")
-            + Event("s", "DTSTART;TZID=Odd Time:20260715T090000", "DURATION:PT1H");
+            Ics.Event("w", "DTSTART;TZID=Odd Time:20260115T090000", "DURATION:PT1H")
+            + Ics.Event("s", "DTSTART;TZID=Odd Time:20260715T090000", "DURATION:PT1H");
         Assert.That(
             Busy(zone + events, "2026-01-01T00:00Z", "2026-12-31T00:00Z"),
             Is.EqualTo(new[] { "2026-01-15T05:43/06:43", "2026-07-15T04:43/05:43" })
@@ -79,7 +74,7 @@ public sealed class BusyTimeZoneAndOverrideTests
         // Lotus Notes writes names no database knows; cal.com reads them as floating, which is right far more often than UTC.
         Assert.That(
             Busy(
-                Event(
+                Ics.Event(
                     "ln",
                     "DTSTART;TZID=\"Western/Central Europe\":20260105T090000",
                     "DTEND;TZID=\"Western/Central Europe\":20260105T100000"
@@ -95,7 +90,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     [Test]
     public void UnknownTzid_WithTheCalendarsXWrTimeZone_IsReadInThatZone()
     {
-        var body = "X-WR-TIMEZONE:America/New_York\r\n" + Event("x", "DTSTART;TZID=Eastern Office:20260105T090000", "DURATION:PT1H");
+        var body = "X-WR-TIMEZONE:America/New_York\r\n" + Ics.Event("x", "DTSTART;TZID=Eastern Office:20260105T090000", "DURATION:PT1H");
         Assert.That(Busy(body, "2026-01-05T00:00Z", "2026-01-06T00:00Z", "Asia/Tokyo"), Is.EqualTo(new[] { "2026-01-05T14:00/15:00" }));
     }
 
@@ -109,7 +104,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     {
         Assert.That(
             Busy(
-                Event("g", $"DTSTART;TZID={tzid}:20260105T090000", "DURATION:PT1H"),
+                Ics.Event("g", $"DTSTART;TZID={tzid}:20260105T090000", "DURATION:PT1H"),
                 "2026-01-05T00:00Z",
                 "2026-01-06T00:00Z",
                 "Asia/Tokyo"
@@ -123,7 +118,11 @@ public sealed class BusyTimeZoneAndOverrideTests
     {
         // 2026-03-29 02:30 does not exist in Berlin: RFC 5545 reads it with the offset before the gap, i.e. 03:30 CEST = 01:30Z.
         Assert.That(
-            Busy(Event("gap", "DTSTART;TZID=Europe/Berlin:20260329T023000", "DURATION:PT30M"), "2026-03-29T00:00Z", "2026-03-30T00:00Z"),
+            Busy(
+                Ics.Event("gap", "DTSTART;TZID=Europe/Berlin:20260329T023000", "DURATION:PT30M"),
+                "2026-03-29T00:00Z",
+                "2026-03-30T00:00Z"
+            ),
             Is.EqualTo(new[] { "2026-03-29T01:30/02:00" })
         );
     }
@@ -133,7 +132,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     {
         // 2026-10-25 02:30 happens twice in Berlin; RFC 5545 takes the first (CEST, +02:00) = 00:30Z.
         Assert.That(
-            Busy(Event("fb", "DTSTART;TZID=Europe/Berlin:20261025T023000", "DURATION:PT30M"), "2026-10-25T00:00Z", "2026-10-26T00:00Z"),
+            Busy(Ics.Event("fb", "DTSTART;TZID=Europe/Berlin:20261025T023000", "DURATION:PT30M"), "2026-10-25T00:00Z", "2026-10-26T00:00Z"),
             Is.EqualTo(new[] { "2026-10-25T00:30/01:00" })
         );
     }
@@ -144,8 +143,8 @@ public sealed class BusyTimeZoneAndOverrideTests
     public void OverrideWrittenInUtc_ReplacesAnRDateWrittenWithATzid()
     {
         var body =
-            Event("r", "DTSTART;TZID=Europe/Berlin:20260105T090000", "DURATION:PT1H", "RDATE;TZID=Europe/Berlin:20260110T090000")
-            + Event("r", "RECURRENCE-ID:20260110T080000Z", "DTSTART:20260110T140000Z", "DTEND:20260110T150000Z");
+            Ics.Event("r", "DTSTART;TZID=Europe/Berlin:20260105T090000", "DURATION:PT1H", "RDATE;TZID=Europe/Berlin:20260110T090000")
+            + Ics.Event("r", "RECURRENCE-ID:20260110T080000Z", "DTSTART:20260110T140000Z", "DTEND:20260110T150000Z");
         Assert.That(
             Busy(body, "2026-01-01T00:00Z", "2026-02-01T00:00Z"),
             Is.EqualTo(new[] { "2026-01-05T08:00/09:00", "2026-01-10T14:00/15:00" })
@@ -156,8 +155,8 @@ public sealed class BusyTimeZoneAndOverrideTests
     public void OverrideWrittenWithATzid_ReplacesAUtcSeriesInstance()
     {
         var body =
-            Event("u", "DTSTART:20260105T080000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3")
-            + Event("u", "RECURRENCE-ID;TZID=Europe/Berlin:20260106T090000", "DTSTART:20260106T150000Z", "DURATION:PT1H");
+            Ics.Event("u", "DTSTART:20260105T080000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3")
+            + Ics.Event("u", "RECURRENCE-ID;TZID=Europe/Berlin:20260106T090000", "DTSTART:20260106T150000Z", "DURATION:PT1H");
         Assert.That(
             Busy(body, "2026-01-01T00:00Z", "2026-02-01T00:00Z"),
             Is.EqualTo(new[] { "2026-01-05T08:00/09:00", "2026-01-06T15:00/16:00", "2026-01-07T08:00/09:00" })
@@ -168,8 +167,8 @@ public sealed class BusyTimeZoneAndOverrideTests
     public void OverrideWrittenAsADate_ReplacesThatDaysInstance()
     {
         var body =
-            Event("d", "DTSTART;TZID=America/New_York:20260105T090000", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3")
-            + Event(
+            Ics.Event("d", "DTSTART;TZID=America/New_York:20260105T090000", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3")
+            + Ics.Event(
                 "d",
                 "RECURRENCE-ID;VALUE=DATE:20260106",
                 "STATUS:CANCELLED",
@@ -186,8 +185,8 @@ public sealed class BusyTimeZoneAndOverrideTests
     public void ThisAndFuture_MovesTheRestOfTheSeries()
     {
         var body =
-            Event("t", "DTSTART:20260105T090000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=5")
-            + Event("t", "RECURRENCE-ID;RANGE=THISANDFUTURE:20260107T090000Z", "DTSTART:20260107T110000Z", "DURATION:PT30M");
+            Ics.Event("t", "DTSTART:20260105T090000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=5")
+            + Ics.Event("t", "RECURRENCE-ID;RANGE=THISANDFUTURE:20260107T090000Z", "DTSTART:20260107T110000Z", "DURATION:PT30M");
         Assert.That(
             Busy(body, "2026-01-01T00:00Z", "2026-02-01T00:00Z"),
             Is.EqualTo(
@@ -208,7 +207,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     {
         Assert.That(
             Busy(
-                Event("orphan", "RECURRENCE-ID:20260105T090000Z", "DTSTART:20260105T100000Z", "DURATION:PT1H"),
+                Ics.Event("orphan", "RECURRENCE-ID:20260105T090000Z", "DTSTART:20260105T100000Z", "DURATION:PT1H"),
                 "2026-01-05T00:00Z",
                 "2026-01-06T00:00Z"
             ),
@@ -219,7 +218,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     [Test]
     public void MultipleRRules_AreUnited_WithoutDoubleCounting()
     {
-        var body = Event(
+        var body = Ics.Event(
             "m",
             "DTSTART:20260105T090000Z",
             "DURATION:PT1H",
@@ -236,7 +235,7 @@ public sealed class BusyTimeZoneAndOverrideTests
 
     private static BusyTimeRead ReadWithin(string body, string from, string to, BusyTimeBudget budget, TimeSpan limit)
     {
-        var index = IndexedFeed.Index(Feed(body));
+        var index = IndexedFeed.Index(Ics.Calendar(body));
         var task = Task.Run(() => index.Read(Window(from, to), budget.StartingNow(), CancellationToken.None));
         Assert.That(task.Wait(limit), Is.True, "the read must end within its budget");
         return task.Result;
@@ -246,7 +245,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     public void ARuleThatNeverMatches_EndsAtTheWindow()
     {
         var read = ReadWithin(
-            Event("never", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30"),
+            Ics.Event("never", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30"),
             "2026-03-01T00:00Z",
             "2026-04-01T00:00Z",
             new BusyTimeBudget(100_000, TimeSpan.FromSeconds(2)),
@@ -259,7 +258,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     public void SecondlyFromYearOne_JumpsToTheWindow()
     {
         var read = ReadWithin(
-            Event("y1", "DTSTART:00010101T000000Z", "RRULE:FREQ=SECONDLY"),
+            Ics.Event("y1", "DTSTART:00010101T000000Z", "RRULE:FREQ=SECONDLY"),
             "2026-03-01T00:00Z",
             "2026-03-01T00:10Z",
             new BusyTimeBudget(100_000, TimeSpan.FromSeconds(2)),
@@ -272,7 +271,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     public void SecondlyFromYearOne_WithAHugeCount_JumpsToTheWindowToo()
     {
         var read = ReadWithin(
-            Event("c", "DTSTART:00010101T000000Z", "RRULE:FREQ=SECONDLY;COUNT=2000000000"),
+            Ics.Event("c", "DTSTART:00010101T000000Z", "RRULE:FREQ=SECONDLY;COUNT=2000000000"),
             "0001-01-01T00:00Z",
             "0001-01-01T00:01Z",
             new BusyTimeBudget(100_000, TimeSpan.FromSeconds(2)),
@@ -285,7 +284,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     public void MinutelyFrom1900_ForAWeek_IsWhole()
     {
         var read = ReadWithin(
-            Event("m1900", "DTSTART:19000101T000000Z", "DURATION:PT1M", "RRULE:FREQ=MINUTELY"),
+            Ics.Event("m1900", "DTSTART:19000101T000000Z", "DURATION:PT1M", "RRULE:FREQ=MINUTELY"),
             "2026-03-02T00:00Z",
             "2026-03-09T00:00Z",
             new BusyTimeBudget(100_000, TimeSpan.FromSeconds(2)),
@@ -298,7 +297,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     public void AFlood_IsCutAtTheOccurrenceBudget_AndSaysSo()
     {
         var read = ReadWithin(
-            Event("flood", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY"),
+            Ics.Event("flood", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY"),
             "2026-01-01T00:00Z",
             "2026-12-31T00:00Z",
             new BusyTimeBudget(1_000, TimeSpan.FromSeconds(2)),
@@ -311,7 +310,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     public void ARuleMatchingRarelyWithSubDailySteps_StopsAtTheDeadline()
     {
         // Every second, but only at 03:xx on a Monday 29 February: the walk skips day by day, and 2026 has none.
-        var body = Event("rare", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;BYHOUR=3");
+        var body = Ics.Event("rare", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;BYHOUR=3");
         var clock = Stopwatch.StartNew();
         var read = ReadWithin(
             body,
@@ -327,7 +326,7 @@ public sealed class BusyTimeZoneAndOverrideTests
     [Test]
     public void TheRequestsCancellation_StopsTheWork()
     {
-        var index = IndexedFeed.Index(Feed(Event("flood", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY")));
+        var index = IndexedFeed.Index(Ics.Calendar(Ics.Event("flood", "DTSTART:20260101T000000Z", "RRULE:FREQ=SECONDLY")));
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         Assert.That(
@@ -355,9 +354,9 @@ public sealed class BusyTimeZoneAndOverrideTests
             "BEGIN:VTIMEZONE\r\nTZID:Huge\r\n"
             + observances
             + "END:VTIMEZONE\r\n"
-            + Event("h", "DTSTART;TZID=Huge:20260115T090000", "DURATION:PT1H");
+            + Ics.Event("h", "DTSTART;TZID=Huge:20260115T090000", "DURATION:PT1H");
         var clock = Stopwatch.StartNew();
-        var index = IndexedFeed.Index(Feed(body));
+        var index = IndexedFeed.Index(Ics.Calendar(body));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "observances are capped: no quadratic matching");
         Assert.That(index.EventCount, Is.EqualTo(1));
     }

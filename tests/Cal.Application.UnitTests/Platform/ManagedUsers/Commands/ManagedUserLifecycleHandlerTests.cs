@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
-namespace Cal.Application.UnitTests.Platform;
+namespace Cal.Application.UnitTests.Platform.ManagedUsers.Commands;
 
 /// <summary>Update, delete and force-refresh of a managed user, with the ports mocked.</summary>
 public sealed class ManagedUserLifecycleHandlerTests

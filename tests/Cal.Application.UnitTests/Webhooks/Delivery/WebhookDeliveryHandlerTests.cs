@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
 
-namespace Cal.Application.UnitTests.Webhooks;
+namespace Cal.Application.UnitTests.Webhooks.Delivery;
 
 /// <summary>One attempt of a delivery, with the ports mocked: what is sent, and what each answer comes to.</summary>
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]

@@ -1,8 +1,9 @@
 using Cal.Application.Calendars.Common;
 using Cal.Domain.Common;
-using Cal.Infrastructure.IntegrationTests.Support;
+using Cal.Infrastructure.UnitTests.Support;
+using Cal.Testing;
 
-namespace Cal.Infrastructure.IntegrationTests.Calendars;
+namespace Cal.Infrastructure.UnitTests.Ical.Zones;
 
 /// <summary>TZIDs that only the feed's own VTIMEZONE explains (Outlook's "Customized Time Zone"), with hand-computed answers.</summary>
 public sealed class FeedTimeZoneTests
@@ -27,15 +28,8 @@ public sealed class FeedTimeZoneTests
 
     private static List<string> Starts(string zones, string tzid, string localStarts, string from, string to)
     {
-        var events = string.Concat(
-            localStarts
-                .Split(',')
-                .Select(
-                    (start, i) =>
-                        $"BEGIN:VEVENT\r\nUID:e{i}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID={tzid}:{start}\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"
-                )
-        );
-        var feed = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + zones + events + "END:VCALENDAR\r\n";
+        var events = localStarts.Split(',').Select((start, i) => Ics.Event($"e{i}", $"DTSTART;TZID={tzid}:{start}", "DURATION:PT1H"));
+        var feed = Ics.Calendar([zones, .. events]);
         var window = new BusyWindow(
             DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
             DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture),
