@@ -186,7 +186,7 @@ internal ref struct ParameterTokenizer(ReadOnlySpan<char> text, bool valueFollow
     public readonly ReadOnlySpan<char> Rest => rest;
 
     /// <summary>The next parameter; false at the end of the parameters, or at something wrong (<see cref="Error"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // inlined into Split and Parameter, which are compiled optimised at once
     public bool MoveNext()
     {
         while (!rest.IsEmpty && rest[0] == ';')
@@ -227,7 +227,7 @@ internal ref struct ParameterTokenizer(ReadOnlySpan<char> text, bool valueFollow
 
     /// <summary>Moves past a parameter's values (<c>value *("," value)</c>, each quoted or not) to the <c>;</c> or <c>:</c> after
     /// them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private string? SkipValues()
     {
         while (true)

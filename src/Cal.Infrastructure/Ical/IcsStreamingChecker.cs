@@ -253,7 +253,7 @@ internal sealed class IcsStreamingChecker : IIcsFeedChecker
         }
 
         /// <summary>A well-formed line: BEGIN and END nest components; any other property must be inside one.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see Hot
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // into OnLogicalLine (see Hot): one call fewer per line
         private FeedFailure? OnContentLine(ReadOnlySpan<char> name, ReadOnlySpan<char> parameters, ReadOnlySpan<char> value, int number)
         {
             if (name.Equals("BEGIN", StringComparison.OrdinalIgnoreCase))

@@ -1,4 +1,6 @@
-using Cal.Application.Calendars.SelectedCalendars.Commands.ChangeSelection;
+using Cal.Application.Calendars.SelectedCalendars.Commands.DeselectCalendar;
+using Cal.Application.Calendars.SelectedCalendars.Commands.SelectCalendar;
+using Cal.Application.Calendars.SelectedCalendars.Common;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;
 using Mediator;

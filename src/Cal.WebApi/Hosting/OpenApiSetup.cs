@@ -58,8 +58,8 @@ public static class OpenApiSetup
         [typeof(Cal.Application.Schedules.Common.OverrideDto)] = "ScheduleOverrideInput_2024_06_11",
         [typeof(SuccessEnvelope<Cal.Application.Schedules.Common.ScheduleDto>)] = "GetScheduleOutput_2024_06_11",
         [typeof(SuccessEnvelope<IReadOnlyList<Cal.Application.Schedules.Common.ScheduleDto>>)] = "GetSchedulesOutput_2024_06_11",
-        [typeof(Cal.Application.Calendars.SelectedCalendars.Commands.ChangeSelection.SelectedCalendarDto)] = "SelectedCalendarOutputDto",
-        [typeof(SuccessEnvelope<Cal.Application.Calendars.SelectedCalendars.Commands.ChangeSelection.SelectedCalendarDto>)] =
+        [typeof(Cal.Application.Calendars.SelectedCalendars.Common.SelectedCalendarDto)] = "SelectedCalendarOutputDto",
+        [typeof(SuccessEnvelope<Cal.Application.Calendars.SelectedCalendars.Common.SelectedCalendarDto>)] =
             "SelectedCalendarOutputResponseDto",
         [typeof(Cal.Application.Bookings.Common.BookingDto)] = "BookingOutput_2024_08_13",
         [typeof(SuccessEnvelope<Cal.Application.Bookings.Common.BookingDto>)] = "GetBookingOutput_2024_08_13",
