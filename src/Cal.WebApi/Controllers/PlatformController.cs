@@ -2,6 +2,7 @@ using Cal.Application.Platform.ManagedUsers.Commands.CreateManagedUser;
 using Cal.Application.Platform.ManagedUsers.Commands.DeleteManagedUser;
 using Cal.Application.Platform.ManagedUsers.Commands.UpdateManagedUser;
 using Cal.Application.Platform.ManagedUsers.Common;
+using Cal.Application.Platform.ManagedUsers.Queries.GetManagedUser;
 using Cal.Application.Platform.ManagedUsers.Queries.GetManagedUsers;
 using Cal.Application.Platform.Tokens;
 using Cal.Application.Platform.Tokens.Commands.ForceRefreshTokens;

@@ -2,6 +2,8 @@ using Cal.Application.Schedules.Commands.CreateSchedule;
 using Cal.Application.Schedules.Commands.DeleteSchedule;
 using Cal.Application.Schedules.Commands.UpdateSchedule;
 using Cal.Application.Schedules.Common;
+using Cal.Application.Schedules.Queries.GetDefaultSchedule;
+using Cal.Application.Schedules.Queries.GetSchedule;
 using Cal.Application.Schedules.Queries.GetSchedules;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;

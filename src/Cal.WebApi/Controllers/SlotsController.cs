@@ -1,6 +1,8 @@
 using Cal.Application.Common;
+using Cal.Application.Slots.Commands.DeleteSlotReservation;
 using Cal.Application.Slots.Commands.ReserveSlot;
 using Cal.Application.Slots.Common;
+using Cal.Application.Slots.Queries.GetSlotReservation;
 using Cal.Application.Slots.Queries.GetSlots;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;

@@ -1,8 +1,12 @@
 using System.Text.Json.Serialization;
+using Cal.Application.Webhooks.Commands.CreateWebhook;
+using Cal.Application.Webhooks.Commands.DeleteEventTypeWebhooks;
 using Cal.Application.Webhooks.Commands.DeleteWebhook;
 using Cal.Application.Webhooks.Commands.RedeliverWebhook;
-using Cal.Application.Webhooks.Commands.SaveWebhook;
+using Cal.Application.Webhooks.Commands.UpdateWebhook;
 using Cal.Application.Webhooks.Common;
+using Cal.Application.Webhooks.Queries.GetWebhook;
+using Cal.Application.Webhooks.Queries.GetWebhookDeliveries;
 using Cal.Application.Webhooks.Queries.GetWebhooks;
 using Cal.WebApi.Authentication;
 using Cal.WebApi.Envelopes;

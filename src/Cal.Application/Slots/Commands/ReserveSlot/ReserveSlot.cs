@@ -7,7 +7,6 @@ using Cal.Application.Common.Interfaces;
 using Cal.Application.Slots.Common;
 using Cal.Domain.Bookings;
 using Cal.Domain.EventTypes;
-using FluentValidation;
 using Mediator;
 
 namespace Cal.Application.Slots.Commands.ReserveSlot;
@@ -132,42 +131,4 @@ public sealed class ReserveSlotCommandHandler(
                 ? throw new ForbiddenException("reservationDuration can only be set by the event type's owner.")
             : minutes;
     }
-}
-
-public sealed class ReserveSlotCommandValidator : AbstractValidator<ReserveSlotCommand>
-{
-    public ReserveSlotCommandValidator()
-    {
-        RuleFor(c => c.EventTypeId).NotNull().GreaterThan(0).OverridePropertyName("eventTypeId");
-        RuleFor(c => c.SlotStart).IsStart().OverridePropertyName("slotStart");
-        RuleFor(c => c.SlotDuration).InclusiveBetween(1, 1440).OverridePropertyName("slotDuration");
-        RuleFor(c => c.ReservationDuration).InclusiveBetween(1, 1440).OverridePropertyName("reservationDuration");
-        RuleFor(c => c.Uid).MaximumLength(64).OverridePropertyName("uid");
-    }
-}
-
-/// <summary>cal.com's <c>GET /v2/slots/reservations/{uid}</c>.</summary>
-public sealed record GetSlotReservationQuery(string Uid) : IQuery<SlotReservationDto>;
-
-/// <summary>cal.com's <c>DELETE /v2/slots/reservations/{uid}</c>.</summary>
-public sealed record DeleteSlotReservationCommand(string Uid) : ICommand<bool>;
-
-public sealed class SlotReservationHandlers(ISlotReservationStore reservations, TimeProvider time, IMapper mapper)
-    : IQueryHandler<GetSlotReservationQuery, SlotReservationDto>,
-        ICommandHandler<DeleteSlotReservationCommand, bool>
-{
-    public async ValueTask<SlotReservationDto> Handle(GetSlotReservationQuery query, CancellationToken cancellationToken) =>
-        await reservations.FindAsync(query.Uid, cancellationToken) is { } r && r.IsActiveAt(time.GetUtcNow())
-            ? mapper.Map<SlotReservationDto>(r) with
-            {
-                ReservationDuration = null,
-            }
-            : throw new NotFoundException(ReserveSlotCommandHandler.NotFound(query.Uid));
-
-    public async ValueTask<bool> Handle(DeleteSlotReservationCommand command, CancellationToken cancellationToken) =>
-        await reservations.FindAsync(command.Uid, cancellationToken) is { } r
-        && r.IsActiveAt(time.GetUtcNow())
-        && await reservations.DeleteAsync(command.Uid, cancellationToken)
-            ? true
-            : throw new NotFoundException(ReserveSlotCommandHandler.NotFound(command.Uid));
 }

@@ -7,9 +7,6 @@ namespace Cal.Application.Webhooks.Commands.DeleteWebhook;
 /// due.</summary>
 public sealed record DeleteWebhookCommand(WebhookScope Scope, string Uid) : ICommand<WebhookDto>;
 
-/// <summary>cal.com's <c>DELETE /v2/event-types/{id}/webhooks</c>: every webhook of the event type; <c>"N webhooks deleted"</c>.</summary>
-public sealed record DeleteEventTypeWebhooksCommand(int UserId, int EventTypeId) : ICommand<string>;
-
 public sealed class DeleteWebhookCommandHandler(WebhookAccess access, IWebhookStore store)
     : ICommandHandler<DeleteWebhookCommand, WebhookDto>
 {
@@ -19,15 +16,5 @@ public sealed class DeleteWebhookCommandHandler(WebhookAccess access, IWebhookSt
         var dto = access.Dto(webhook);
         await store.DeleteAsync(webhook, cancellationToken);
         return dto;
-    }
-}
-
-public sealed class DeleteEventTypeWebhooksCommandHandler(WebhookAccess access, IWebhookStore store)
-    : ICommandHandler<DeleteEventTypeWebhooksCommand, string>
-{
-    public async ValueTask<string> Handle(DeleteEventTypeWebhooksCommand command, CancellationToken cancellationToken)
-    {
-        await access.CheckScopeAsync(new WebhookScope(command.UserId, command.EventTypeId), cancellationToken);
-        return $"{await store.DeleteForEventTypeAsync(command.EventTypeId, cancellationToken)} webhooks deleted";
     }
 }

@@ -41,23 +41,3 @@ public sealed class GetManagedUsersQueryHandler(IUserRepository users, IMapper m
     /// <summary>An unencoded <c>+</c> in a query string arrives as a space; no email has one, so it was a <c>+</c>.</summary>
     private static string PlusFromQuery(string email) => email.Replace(' ', '+');
 }
-
-public sealed class GetManagedUsersQueryValidator : AbstractValidator<GetManagedUsersQuery>
-{
-    public GetManagedUsersQueryValidator()
-    {
-        RuleFor(q => q.Limit).InclusiveBetween(1, 250).When(q => q.Limit is not null).OverridePropertyName("limit");
-        RuleFor(q => q.Offset).GreaterThanOrEqualTo(0).When(q => q.Offset is not null).OverridePropertyName("offset");
-        RuleFor(q => q.Emails).Must(e => e is null || e.Count <= 100).WithMessage("at most 100 emails").OverridePropertyName("emails");
-    }
-}
-
-/// <summary>cal.com's <c>GET /v2/oauth-clients/{clientId}/users/{userId}</c>: one managed user of this client; another client's user is not
-/// found.</summary>
-public sealed record GetManagedUserQuery(OAuthClientRef Client, int UserId) : IQuery<ManagedUserDto>;
-
-public sealed class GetManagedUserQueryHandler(IUserRepository users, IMapper mapper) : IQueryHandler<GetManagedUserQuery, ManagedUserDto>
-{
-    public async ValueTask<ManagedUserDto> Handle(GetManagedUserQuery query, CancellationToken cancellationToken) =>
-        mapper.Map<ManagedUserDto>(await Common.OwnedManagedUser.FindAsync(users, query.Client, query.UserId, cancellationToken));
-}

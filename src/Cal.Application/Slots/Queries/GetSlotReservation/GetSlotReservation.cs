@@ -1,0 +1,23 @@
+using AutoMapper;
+using Cal.Application.Bookings.Common;
+using Cal.Application.Common.Exceptions;
+using Cal.Application.Slots.Commands.ReserveSlot;
+using Cal.Application.Slots.Common;
+using Mediator;
+
+namespace Cal.Application.Slots.Queries.GetSlotReservation;
+
+/// <summary>cal.com's <c>GET /v2/slots/reservations/{uid}</c>: an unexpired reservation, without the duration its host chose.</summary>
+public sealed record GetSlotReservationQuery(string Uid) : IQuery<SlotReservationDto>;
+
+public sealed class GetSlotReservationQueryHandler(ISlotReservationStore reservations, TimeProvider time, IMapper mapper)
+    : IQueryHandler<GetSlotReservationQuery, SlotReservationDto>
+{
+    public async ValueTask<SlotReservationDto> Handle(GetSlotReservationQuery query, CancellationToken cancellationToken) =>
+        await reservations.FindAsync(query.Uid, cancellationToken) is { } r && r.IsActiveAt(time.GetUtcNow())
+            ? mapper.Map<SlotReservationDto>(r) with
+            {
+                ReservationDuration = null,
+            }
+            : throw new NotFoundException(ReserveSlotCommandHandler.NotFound(query.Uid));
+}
