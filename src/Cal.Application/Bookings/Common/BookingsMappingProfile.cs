@@ -43,8 +43,8 @@ public sealed class BookingsMappingProfile : Profile
             .ForCtorParam(nameof(BookingDto.Metadata), o => o.MapFrom(s => JsonDocument.Parse(s.Booking.Metadata).RootElement.Clone()))
             .ForCtorParam(nameof(BookingDto.IcsUid), o => o.MapFrom(s => s.Booking.IcsUid))
             .ForCtorParam(nameof(BookingDto.Attendees), o => o.MapFrom(s => new[] { s.Booking }))
-            .ForCtorParam(nameof(BookingDto.Guests), o => o.MapFrom(s => GuestsOf(s.Booking)))
-            .ForCtorParam(nameof(BookingDto.BookingFieldsResponses), o => o.MapFrom(s => ResponsesOf(s.Booking)))
+            .ForCtorParam(nameof(BookingDto.Guests), o => o.MapFrom(s => s.Guests))
+            .ForCtorParam(nameof(BookingDto.BookingFieldsResponses), o => o.MapFrom(s => ResponsesOf(s)))
             .ForMember(d => d.CancellationReason, o => o.MapFrom(s => s.Booking.IsAccepted ? null : s.Booking.CancellationReason ?? ""))
             .ForMember(d => d.CancelledByEmail, o => o.MapFrom(s => s.Booking.IsAccepted ? null : s.Booking.CancelledByEmail))
             .ForMember(d => d.RescheduledToUid, o => o.MapFrom(s => s.Booking.RescheduledToUid))
@@ -55,14 +55,12 @@ public sealed class BookingsMappingProfile : Profile
     private static BookingEventTypeDto EventTypeOf(HostedBooking source) =>
         new(source.Booking.EventTypeId, source.EventType is { } eventType ? eventType.Slug : "");
 
-    private static List<string> GuestsOf(Booking booking) => JsonSerializer.Deserialize<List<string>>(booking.Guests) ?? [];
-
-    private static Dictionary<string, object> ResponsesOf(Booking booking)
+    private static Dictionary<string, object> ResponsesOf(HostedBooking source)
     {
-        var responses = new Dictionary<string, object> { ["name"] = booking.AttendeeName, ["email"] = booking.AttendeeEmail };
-        if (GuestsOf(booking) is { Count: > 0 } guests)
+        var responses = new Dictionary<string, object> { ["name"] = source.Booking.AttendeeName, ["email"] = source.Booking.AttendeeEmail };
+        if (source.Guests.Count > 0)
         {
-            responses["guests"] = guests;
+            responses["guests"] = source.Guests;
         }
 
         return responses;

@@ -20,10 +20,7 @@ namespace Cal.Application.UnitTests.Calendars.CalDav;
 public sealed class CalDavHandlerTests
 {
     private const string Password = "pw-3f9a";
-    private static readonly IMapper Mapper = new MapperConfiguration(
-        cfg => cfg.AddProfile<CalendarsMappingProfile>(),
-        NullLoggerFactory.Instance
-    ).CreateMapper();
+    private static readonly IMapper Mapper = TestMapper.Instance;
     private static readonly BusyWindow Window = new(
         new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero),
         new DateTimeOffset(2026, 3, 3, 0, 0, 0, TimeSpan.Zero),

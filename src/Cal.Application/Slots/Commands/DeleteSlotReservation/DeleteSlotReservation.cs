@@ -1,6 +1,6 @@
 using Cal.Application.Bookings.Common;
 using Cal.Application.Common.Exceptions;
-using Cal.Application.Slots.Commands.ReserveSlot;
+using Cal.Application.Slots.Common;
 using Mediator;
 
 namespace Cal.Application.Slots.Commands.DeleteSlotReservation;
@@ -11,10 +11,11 @@ public sealed record DeleteSlotReservationCommand(string Uid) : ICommand<bool>;
 public sealed class DeleteSlotReservationCommandHandler(ISlotReservationStore reservations, TimeProvider time)
     : ICommandHandler<DeleteSlotReservationCommand, bool>
 {
-    public async ValueTask<bool> Handle(DeleteSlotReservationCommand command, CancellationToken cancellationToken) =>
-        await reservations.FindAsync(command.Uid, cancellationToken) is { } r
-        && r.IsActiveAt(time.GetUtcNow())
-        && await reservations.DeleteAsync(command.Uid, cancellationToken)
+    public async ValueTask<bool> Handle(DeleteSlotReservationCommand command, CancellationToken cancellationToken)
+    {
+        await reservations.FindActiveAsync(command.Uid, time.GetUtcNow(), cancellationToken);
+        return await reservations.DeleteAsync(command.Uid, cancellationToken)
             ? true
-            : throw new NotFoundException(ReserveSlotCommandHandler.NotFound(command.Uid));
+            : throw new NotFoundException(SlotReservationAccess.NotFound(command.Uid)); // gone meanwhile
+    }
 }

@@ -39,19 +39,17 @@ public sealed class ReserveSlotCommandHandler(
     public const string Booked = "Can't reserve a slot if the event is already booked.";
     public const string ReservedByAnother = "This time slot is already reserved by another user. Please choose a different time.";
 
-    public static string NotFound(string uid) => $"Slot with uid={uid} not found";
-
     public async ValueTask<SlotReservationDto> Handle(ReserveSlotCommand command, CancellationToken cancellationToken)
     {
         var start = command.SlotStart!.Valid;
         var now = time.GetUtcNow();
-        var existing = command.Uid is { } uid ? await FindActiveAsync(uid, now, cancellationToken) : null;
+        var existing = command.Uid is { } uid ? await reservations.FindActiveAsync(uid, now, cancellationToken) : null;
         var eventType =
             await eventTypes.FindAsync(command.EventTypeId!.Value, cancellationToken)
             ?? throw new NotFoundException($"Event type with id {command.EventTypeId} not found.");
         if (existing is not null && existing.HostUserId != eventType.UserId)
         {
-            throw new NotFoundException(NotFound(existing.Uid));
+            throw new NotFoundException(SlotReservationAccess.NotFound(existing.Uid));
         }
 
         var minutes = ReservationMinutes(command, eventType);
@@ -86,12 +84,6 @@ public sealed class ReserveSlotCommandHandler(
             _ => mapper.Map<SlotReservationDto>(reservation),
         };
     }
-
-    /// <summary>The reservation a <c>PATCH</c> moves: unknown and expired ones are not found.</summary>
-    private async Task<SlotReservation> FindActiveAsync(string uid, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await reservations.FindAsync(uid, cancellationToken) is { } found && found.IsActiveAt(now)
-            ? found
-            : throw new NotFoundException(NotFound(uid));
 
     /// <summary>A slot not offered: booked, reserved by someone else, or never offered; the refusal says which.</summary>
     private async Task<Exception> WhyNotOfferedAsync(

@@ -1,7 +1,5 @@
 using AutoMapper;
 using Cal.Application.Bookings.Common;
-using Cal.Application.Common.Exceptions;
-using Cal.Application.Slots.Commands.ReserveSlot;
 using Cal.Application.Slots.Common;
 using Mediator;
 
@@ -14,10 +12,8 @@ public sealed class GetSlotReservationQueryHandler(ISlotReservationStore reserva
     : IQueryHandler<GetSlotReservationQuery, SlotReservationDto>
 {
     public async ValueTask<SlotReservationDto> Handle(GetSlotReservationQuery query, CancellationToken cancellationToken) =>
-        await reservations.FindAsync(query.Uid, cancellationToken) is { } r && r.IsActiveAt(time.GetUtcNow())
-            ? mapper.Map<SlotReservationDto>(r) with
-            {
-                ReservationDuration = null,
-            }
-            : throw new NotFoundException(ReserveSlotCommandHandler.NotFound(query.Uid));
+        mapper.Map<SlotReservationDto>(await reservations.FindActiveAsync(query.Uid, time.GetUtcNow(), cancellationToken)) with
+        {
+            ReservationDuration = null,
+        };
 }

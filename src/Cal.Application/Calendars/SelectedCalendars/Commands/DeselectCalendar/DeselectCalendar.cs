@@ -10,6 +10,7 @@ namespace Cal.Application.Calendars.SelectedCalendars.Commands.DeselectCalendar;
 /// <summary>cal.com's <c>DELETE /v2/selected-calendars</c>: the calendar stops counting; <c>404</c> when it was not selected.</summary>
 public sealed record DeselectCalendarCommand(int UserId, string? Integration, string? ExternalId, int? CredentialId)
     : ICommand<SelectedCalendarDto>,
+        ISelectionChange,
         IValidated,
         IChangesUserCalendars;
 
@@ -21,14 +22,7 @@ public sealed class DeselectCalendarCommandHandler(
 {
     public async ValueTask<SelectedCalendarDto> Handle(DeselectCalendarCommand command, CancellationToken cancellationToken)
     {
-        var credential = await credentials.HeldCalendarAsync(
-            providers,
-            command.UserId,
-            command.Integration!,
-            command.ExternalId!,
-            command.CredentialId!.Value,
-            cancellationToken
-        );
+        var credential = await credentials.HeldCalendarAsync(providers, command, cancellationToken);
         var hash = CalendarSelection.Hash(command.ExternalId!);
         if (!await selections.DeselectAsync(command.UserId, credential.Id, credential.Type, hash, cancellationToken))
         {

@@ -12,6 +12,7 @@ namespace Cal.Application.Calendars.SelectedCalendars.Commands.SelectCalendar;
 /// </summary>
 public sealed record SelectCalendarCommand(int UserId, string? Integration, string? ExternalId, int? CredentialId)
     : ICommand<SelectedCalendarDto>,
+        ISelectionChange,
         IValidated,
         IChangesUserCalendars;
 
@@ -23,14 +24,7 @@ public sealed class SelectCalendarCommandHandler(
 {
     public async ValueTask<SelectedCalendarDto> Handle(SelectCalendarCommand command, CancellationToken cancellationToken)
     {
-        var credential = await credentials.HeldCalendarAsync(
-            providers,
-            command.UserId,
-            command.Integration!,
-            command.ExternalId!,
-            command.CredentialId!.Value,
-            cancellationToken
-        );
+        var credential = await credentials.HeldCalendarAsync(providers, command, cancellationToken);
         await selections.SelectAsync(credential.Id, CalendarSelection.Hash(command.ExternalId!), cancellationToken);
         return new SelectedCalendarDto(command.UserId, credential.Type, command.ExternalId!, credential.Id);
     }

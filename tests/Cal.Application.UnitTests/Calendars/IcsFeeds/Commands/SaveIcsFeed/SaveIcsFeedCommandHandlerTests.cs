@@ -9,7 +9,6 @@ using Cal.Application.Common.Interfaces;
 using Cal.Application.UnitTests.TestSupport;
 using Cal.Domain.Calendars;
 using Cal.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
@@ -47,10 +46,7 @@ public sealed class SaveIcsFeedCommandHandlerTests
     private FakeTimeProvider time = null!;
     private ListLogger<SaveIcsFeedCommandHandler> logger = null!;
 
-    private static readonly IMapper Mapper = new MapperConfiguration(
-        cfg => cfg.AddProfile<CalendarsMappingProfile>(),
-        NullLoggerFactory.Instance
-    ).CreateMapper();
+    private static readonly IMapper Mapper = TestMapper.Instance;
 
     [SetUp]
     public void SetUp()
